@@ -1,0 +1,64 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ApiServer } from '../api/server.js';
+import type { ResolvedConfig } from '../config/load.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretScrubber } from '../log/redact.js';
+import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { Store } from '../store/store.js';
+import { type Service, ServiceGroup } from './service.js';
+
+/** The composition root: builds every part from the config and runs them as one process. */
+export class Gateway {
+  readonly metrics = new Registry();
+  readonly services: ServiceGroup;
+  store?: Store;
+  api?: ApiServer;
+  broker?: EmbeddedBroker;
+
+  constructor(
+    readonly cfg: ResolvedConfig,
+    readonly log: Logger,
+    readonly scrubber: SecretScrubber,
+  ) {
+    this.services = new ServiceGroup((name, err) => log.error({ err, service: name }, 'stop failed'));
+    this.metrics.setDefaultLabels({ node: cfg.node.id, site: cfg.node.site });
+    collectDefaultMetrics({ register: this.metrics });
+  }
+
+  async start(): Promise<void> {
+    const { cfg, log } = this;
+    log.info({ node: cfg.node.id, site: cfg.node.site, config: cfg.source }, 'starting');
+    this.store = new Store(cfg.store.path);
+    const store = this.store;
+    await this.run({ name: 'store', start: async () => {}, stop: async () => store.close() });
+
+    if (cfg.mqtt.broker.embedded) {
+      this.broker = new EmbeddedBroker(
+        cfg.mqtt.broker.host,
+        cfg.mqtt.broker.port,
+        log.child({ module: 'broker' }),
+      );
+      await this.run(this.broker);
+    }
+    if (cfg.api.enabled) {
+      this.api = new ApiServer(
+        { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },
+        this.metrics,
+        this.scrubber,
+        log,
+      );
+      await this.run(this.api);
+      log.info({ url: this.api.url }, 'API listening');
+    }
+    log.info({ cameras: cfg.cameras.length }, 'running');
+  }
+
+  private async run(service: Service): Promise<void> {
+    await this.services.start(service);
+  }
+
+  /** Stops sources first, then processors, then flushes sinks and closes the store. */
+  async stop(): Promise<void> {
+    await this.services.stopAll();
+  }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { Gateway } from './app/gateway.js';
+import { scrubberForConfig } from './app/secrets.js';
+import { onShutdownSignal } from './app/shutdown.js';
+import { ConfigError } from './config/errors.js';
+import { loadConfigFile, type ResolvedConfig } from './config/load.js';
+import { createLogger } from './log/logger.js';
+
+const USAGE = `usage: ioc-edge <command> [options]
+
+commands:
+  run --config FILE           run the gateway
+  check-config FILE           validate a config file; prints OK or every problem (exit 0/1)
+
+options:
+  -c, --config FILE           config file (default: config/default.yaml)
+  -h, --help                  show this help
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  run: runCommand,
+  'check-config': checkConfigCommand,
+};
+
+/** Loads a config or prints every problem to stderr; undefined means exit 1. */
+export function loadOrReport(file: string): ResolvedConfig | undefined {
+  try {
+    return loadConfigFile(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function checkConfigCommand(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' } },
+  });
+  const file = positionals[0] ?? values.config;
+  if (!file) {
+    process.stderr.write('check-config: name the config file: ioc-edge check-config FILE\n');
+    return 2;
+  }
+  const cfg = loadOrReport(file);
+  if (!cfg) return 1;
+  process.stdout.write(`OK ${cfg.source}: node ${cfg.node.id}, ${cfg.cameras.length} camera(s)\n`);
+  return 0;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } } });
+  const cfg = loadOrReport(values.config ?? 'config/default.yaml');
+  if (!cfg) return 1;
+  const scrubber = scrubberForConfig(cfg);
+  const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, scrubber });
+  const gateway = new Gateway(cfg, log, scrubber);
+  onShutdownSignal(log, () => gateway.stop());
+  try {
+    await gateway.start();
+  } catch (err) {
+    log.fatal({ err }, 'start failed');
+    await gateway.stop();
+    return 1;
+  }
+  return new Promise<number>(() => {
+    // Runs until a signal; the shutdown handler exits the process.
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`ioc-edge: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    process.stderr.write(`ioc-edge ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/** Topic- and tag-safe identifier: lower case letters, digits, '-' and '_', starting with a letter or digit. */
+export const slug = z.string({ error: 'expected a string' }).regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+  error: 'expected a slug: 1-64 lower-case letters, digits, "-" or "_", starting with a letter or digit',
+});
+
+export const fraction = z
+  .number({ error: 'expected a number' })
+  .min(0, { error: (iss) => `expected a fraction of the frame between 0 and 1, got ${String(iss.input)}` })
+  .max(1, { error: (iss) => `expected a fraction of the frame between 0 and 1, got ${String(iss.input)}` });
+
+/** A point as [x, y], both fractions of the frame width and height. */
+export const point = z.tuple([fraction, fraction], {
+  error: 'expected a point [x, y] with x and y fractions of the frame (0..1)',
+});
+
+export const lineSegment = z.array(point, { error: 'expected a list of points' }).length(2, {
+  error: (iss) => `expected 2 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
+});
+
+export const polygon = z.array(point, { error: 'expected a list of points' }).min(3, {
+  error: (iss) => `expected at least 3 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
+});
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** Parses "2GB", "512 MiB", "1e6" or a plain number of bytes. */
+export function parseSize(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  if (!m) return undefined;
+  const unit = SIZE_UNITS[(m[2] || 'b').toLowerCase()];
+  if (unit === undefined) return undefined;
+  return Math.floor(Number(m[1]) * unit);
+}
+
+/** A size in bytes, written as a number or a string such as "2GB" or "512MiB". */
+export const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const bytes = parseSize(v);
+  if (bytes === undefined || bytes <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a positive size such as 2GB or 512MiB, got ${JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses "500ms", "10s", "5m", "1h", "7d" or a plain number of seconds into milliseconds. */
+export function parseDurationMs(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
+  if (!m) return undefined;
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+}
+
+/** A duration written as seconds (number) or with a unit ("500ms", "10s", "5m"); parsed to milliseconds. */
+export const durationMs = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration such as 10, "500ms", "10s" or "5m", got ${JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+function urlWithSchemes(schemes: string[]) {
+  return z.string({ error: 'expected a URL string' }).superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `not a valid URL: ${redactUrlForError(value)}` });
+      return;
+    }
+    const scheme = url.protocol.replace(/:$/, '');
+    if (!schemes.includes(scheme)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unsupported URL scheme "${scheme}", expected one of ${schemes.join(', ')}`,
+      });
+      return;
+    }
+    if (scheme === 'file') {
+      if (!value.startsWith('file:///')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'file URLs must hold an absolute path: file:///abs/path.mp4',
+        });
+      }
+    } else if (!url.hostname) {
+      ctx.addIssue({ code: 'custom', message: `URL has no host: ${redactUrlForError(value)}` });
+    }
+  });
+}
+
+/** Never echo a password back in an error message. */
+function redactUrlForError(value: string): string {
+  return value.replace(/\/\/([^/@:]*):([^/@]*)@/, '//$1:***@');
+}
+
+export const cameraUrl = urlWithSchemes(['rtsp', 'rtsps', 'file']);
+export const httpUrl = urlWithSchemes(['http', 'https']);
+export const mqttUrl = urlWithSchemes(['mqtt', 'mqtts', 'ws', 'wss']);
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);

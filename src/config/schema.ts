@@ -1,0 +1,361 @@
+import { z } from 'zod';
+import {
+  byteSize,
+  cameraUrl,
+  durationMs,
+  fraction,
+  httpUrl,
+  lineSegment,
+  logLevel,
+  mqttUrl,
+  point,
+  polygon,
+  slug,
+} from './primitives.js';
+
+export const TRAFFIC_CLASSES = ['car', 'truck', 'bus', 'motorcycle', 'bicycle', 'person'] as const;
+export const trafficClass = z.enum(TRAFFIC_CLASSES);
+export type TrafficClass = z.infer<typeof trafficClass>;
+
+const location = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+});
+
+const nodeSchema = z.strictObject({
+  id: slug,
+  site: slug,
+  name: z.string().min(1).optional(),
+  location: location.optional(),
+});
+
+const lineSchema = z.strictObject({
+  id: slug,
+  points: lineSegment,
+  /** [name when crossing to the right of a->b, name when crossing to the left]. */
+  directions: z.tuple([slug, slug]).default(['in', 'out']),
+  /** Which point of a box has to cross: box centre or bottom centre (the wheels). */
+  anchor: z.enum(['center', 'bottom']).default('center'),
+  /** Count only these classes (all traffic classes when absent). */
+  classes: z.array(trafficClass).min(1).optional(),
+});
+
+export const ZONE_KINDS = ['carriageway', 'no_stopping', 'parking', 'sidewalk', 'generic'] as const;
+
+const congestionThresholds = z.strictObject({
+  /** Occupancy (vehicles in zone / capacity) at which each level starts. */
+  occupancy: z
+    .strictObject({
+      moderate: fraction.default(0.3),
+      heavy: fraction.default(0.6),
+      jammed: fraction.default(0.85),
+    })
+    .prefault({}),
+  /** Mean speed (km/h) below which each level starts; used when the camera is calibrated. */
+  speedKmh: z
+    .strictObject({
+      moderate: z.number().positive().default(40),
+      heavy: z.number().positive().default(20),
+      jammed: z.number().positive().default(8),
+    })
+    .prefault({}),
+  /** A level has to hold this long before it is reported (hysteresis). */
+  hold: durationMs.prefault(30),
+});
+
+const zoneSchema = z.strictObject({
+  id: slug,
+  polygon,
+  kind: z.enum(ZONE_KINDS).default('generic'),
+  /** Allowed direction of travel as an image-space vector [dx, dy]; tracks heading against it are wrong-way. */
+  direction: z.tuple([z.number().min(-1).max(1), z.number().min(-1).max(1)]).optional(),
+  /** A vehicle standing still this long in a carriageway or no_stopping zone is a stopped-vehicle incident. */
+  stoppedAfter: durationMs.prefault(30),
+  /** Number of vehicles that fill the zone; used to turn counts into occupancy. */
+  capacity: z.number().int().positive().optional(),
+  congestion: congestionThresholds.optional(),
+});
+
+const calibrationSchema = z.strictObject({
+  /** Four image points (fractions of the frame) on the road surface. */
+  image: z.array(point).length(4, { error: (iss) => `expected 4 points, got ${lengthOf(iss.input)}` }),
+  /** The same four points on the ground, in metres. */
+  world: z
+    .array(z.tuple([z.number(), z.number()]))
+    .length(4, { error: (iss) => `expected 4 points, got ${lengthOf(iss.input)}` }),
+});
+
+const motionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Fraction of pixels that must change for a frame to count as moving. */
+  threshold: fraction.default(0.002),
+  /** Per-pixel grey-level difference that counts as change (0..255). */
+  pixelDelta: z.number().int().min(1).max(255).default(18),
+  /** Run detection at least this often even without motion, so stopped vehicles are still seen. */
+  forceEvery: durationMs.prefault(5),
+});
+
+const detectSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  fps: z.number().positive().max(60).default(5),
+  motion: motionSchema.prefault({}),
+  /** Areas where detections are ignored (timestamps, trees, the sky). */
+  ignore: z.array(polygon).default([]),
+});
+
+const clipsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  segment: durationMs.prefault(2),
+  before: durationMs.prefault(5),
+  after: durationMs.prefault(5),
+  maxBytes: byteSize.prefault(1_000_000_000),
+});
+
+export const HWACCELS = ['none', 'auto', 'vaapi', 'cuda', 'qsv', 'drm', 'vdpau'] as const;
+
+const cameraSchema = z.strictObject({
+  id: slug,
+  name: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  url: cameraUrl,
+  transport: z.enum(['tcp', 'udp']).default('tcp'),
+  /** For file:// sources: start again at the end (demos), or end the stream. */
+  loop: z.boolean().default(true),
+  /** For file:// sources: read at the clip's own rate like a live camera (false: as fast as possible). */
+  realtime: z.boolean().default(true),
+  hwaccel: z.enum(HWACCELS).default('none'),
+  /** No frame for this long means the stream has stalled. */
+  stallTimeout: durationMs.prefault(10),
+  detect: detectSchema.prefault({}),
+  clips: clipsSchema.prefault({}),
+  lines: z.array(lineSchema).default([]),
+  zones: z.array(zoneSchema).default([]),
+  calibration: calibrationSchema.optional(),
+});
+
+const detectorSchema = z.strictObject({
+  family: z.enum(['yolox', 'yolov8']).default('yolox'),
+  /** Model file, relative to models.dir unless absolute. */
+  model: z.string().min(1).default('yolox_nano.onnx'),
+  /** JSON array of class names in model order, relative to models.dir unless absolute. */
+  labels: z.string().min(1).default('coco-labels.json'),
+  executionProviders: z
+    .array(z.enum(['cpu', 'cuda', 'openvino', 'tensorrt', 'dml', 'coreml']))
+    .min(1)
+    .default(['cpu']),
+  intraOpThreads: z.number().int().min(1).max(64).default(2),
+  scoreThreshold: fraction.default(0.3),
+  classThresholds: z.partialRecord(trafficClass, fraction).default({}),
+  nmsIou: fraction.default(0.45),
+  /** Boxes smaller or larger than these fractions of the frame area are dropped. */
+  minBoxArea: fraction.default(0),
+  maxBoxArea: fraction.default(0.5),
+});
+
+const sensorDeviceSchema = z.strictObject({
+  id: slug,
+  type: slug,
+  topic: z.string().min(1),
+  format: z.enum(['json', 'number']).default('json'),
+  /** Only these JSON fields become metrics (all numeric fields when absent). */
+  fields: z.array(z.string().min(1)).min(1).optional(),
+});
+
+const sensorsSchema = z.strictObject({
+  /** The local sensor bus; the embedded broker when it points at it. */
+  broker: mqttUrl.default('mqtt://127.0.0.1:1883'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  devices: z.array(sensorDeviceSchema).default([]),
+});
+
+const mqttBrokerSchema = z.strictObject({
+  /** Run an MQTT broker inside the gateway for sensors and local uplink (no Mosquitto needed). */
+  embedded: z.boolean().default(true),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(1).max(65535).default(1883),
+});
+
+const spoolSchema = z.strictObject({
+  /** SQLite file holding the spool; the gateway's store (store.path) when absent. */
+  path: z.string().min(1).optional(),
+  maxBytes: byteSize.prefault(2_000_000_000),
+});
+
+const influxSchema = z.strictObject({
+  /** Absent: points are kept in the local spool until a server is configured. */
+  url: httpUrl.optional(),
+  api: z.enum(['v1', 'v2']).default('v1'),
+  database: z.string().min(1).optional(),
+  retentionPolicy: z.string().min(1).optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  org: z.string().min(1).optional(),
+  bucket: z.string().min(1).optional(),
+  token: z.string().min(1).optional(),
+  precision: z.enum(['ns', 'us', 'ms', 's']).default('ms'),
+  gzip: z.boolean().default(true),
+  batchSize: z.number().int().min(1).max(100_000).default(5000),
+  flushInterval: durationMs.prefault('1s'),
+  timeout: durationMs.prefault('10s'),
+  /** Points per second when catching up a backlog, so live data keeps flowing. */
+  replayRate: z.number().int().positive().default(50_000),
+  spool: spoolSchema.prefault({}),
+});
+
+const uplinkMqttSchema = z.strictObject({
+  url: mqttUrl,
+  username: z.string().optional(),
+  password: z.string().optional(),
+  clientId: z.string().min(1).optional(),
+  /** Topics are <topicPrefix>/alerts, /events, /heartbeat, /commands. {site} and {node} are filled in. */
+  topicPrefix: z.string().min(1).default('ioc/{site}/{node}'),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+});
+
+const uplinkWebhookSchema = z.strictObject({
+  url: httpUrl,
+  token: z.string().min(1).optional(),
+  timeout: durationMs.prefault('10s'),
+});
+
+const uplinkSchema = z.strictObject({
+  mqtt: uplinkMqttSchema.optional(),
+  webhook: uplinkWebhookSchema.optional(),
+  heartbeat: durationMs.prefault('30s'),
+});
+
+const apiSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Bearer token required for changes and live view when set. */
+  token: z.string().min(1).optional(),
+});
+
+const logSchema = z.strictObject({
+  level: logLevel.default('info'),
+  /** Human-readable logs; default: when stdout is a terminal. */
+  pretty: z.boolean().optional(),
+});
+
+const configShape = z.strictObject({
+  node: nodeSchema,
+  log: logSchema.prefault({}),
+  /** Snapshots, clips and the store live here unless given their own paths. */
+  dataDir: z.string().min(1).default('var'),
+  store: z.strictObject({ path: z.string().min(1).optional() }).prefault({}),
+  models: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
+  detector: detectorSchema.prefault({}),
+  cameras: z.array(cameraSchema).default([]),
+  mqtt: z.strictObject({ broker: mqttBrokerSchema.prefault({}) }).prefault({}),
+  sensors: sensorsSchema.prefault({}),
+  influx: influxSchema.prefault({}),
+  uplink: uplinkSchema.prefault({}),
+  api: apiSchema.prefault({}),
+});
+
+export const configSchema = configShape
+  // Runs even when other parts failed, so one pass lists every problem; the value may then be partial.
+  .superRefine((cfg, ctx) => checkCrossReferences(cfg as DeepPartial<typeof cfg>, ctx), { when: () => true });
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ctx: z.RefinementCtx) {
+  const cameras = Array.isArray(cfg.cameras) ? cfg.cameras : [];
+  uniqueIds(
+    cameras.map((c) => c?.id),
+    ['cameras'],
+    'camera',
+    ctx,
+  );
+  cameras.forEach((cam, i) => {
+    const lines = Array.isArray(cam?.lines) ? cam.lines : [];
+    const zones = Array.isArray(cam?.zones) ? cam.zones : [];
+    uniqueIds(
+      lines.map((l) => l?.id),
+      ['cameras', i, 'lines'],
+      'line',
+      ctx,
+    );
+    uniqueIds(
+      zones.map((z) => z?.id),
+      ['cameras', i, 'zones'],
+      'zone',
+      ctx,
+    );
+    lines.forEach((line, j) => {
+      const [a, b] = Array.isArray(line?.points) ? line.points : [];
+      if (Array.isArray(a) && Array.isArray(b) && a[0] === b[0] && a[1] === b[1]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cameras', i, 'lines', j, 'points'],
+          message: 'the two points are the same; a line needs two different points',
+        });
+      }
+      const dirs = line?.directions;
+      if (Array.isArray(dirs) && dirs.length === 2 && dirs[0] === dirs[1]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cameras', i, 'lines', j, 'directions'],
+          message: 'the two direction names must differ',
+        });
+      }
+    });
+  });
+  const devices = Array.isArray(cfg.sensors?.devices) ? cfg.sensors.devices : [];
+  uniqueIds(
+    devices.map((d) => d?.id),
+    ['sensors', 'devices'],
+    'sensor',
+    ctx,
+  );
+  const influx = cfg.influx;
+  if (influx?.url && influx.api === 'v1' && !influx.database) {
+    ctx.addIssue({ code: 'custom', path: ['influx', 'database'], message: 'required when influx.api is v1' });
+  }
+  if (influx?.url && influx.api === 'v2') {
+    for (const key of ['org', 'bucket', 'token'] as const) {
+      if (!influx[key]) {
+        ctx.addIssue({ code: 'custom', path: ['influx', key], message: 'required when influx.api is v2' });
+      }
+    }
+  }
+}
+
+function uniqueIds(
+  ids: (string | undefined)[],
+  path: (string | number)[],
+  what: string,
+  ctx: z.RefinementCtx,
+) {
+  const seen = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (typeof id !== 'string') return;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'id'],
+        message: `duplicate ${what} id "${id}" (also at index ${first})`,
+      });
+    } else {
+      seen.set(id, i);
+    }
+  });
+}
+
+function lengthOf(input: unknown): number {
+  return Array.isArray(input) ? input.length : 0;
+}
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type CameraConfig = Config['cameras'][number];
+export type LineConfig = CameraConfig['lines'][number];
+export type ZoneConfig = CameraConfig['zones'][number];
+export type DetectorConfig = Config['detector'];
+export type InfluxConfig = Config['influx'];
+export type UplinkConfig = Config['uplink'];
+export type SensorsConfig = Config['sensors'];
+export type ApiConfig = Config['api'];

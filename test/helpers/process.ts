@@ -1,0 +1,140 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on loopback, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `ioc-edge-${prefix}-`));
+}
+
+/** Absolute path of a binary on PATH (or an absolute path that exists), or a clear error naming the package. */
+export function requireBinary(name: string, debianPackage: string): string {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(
+      `${name} not found on PATH: install Debian package "${debianPackage}" (scripts/bootstrap.sh does this)`,
+    );
+  }
+}
+
+export interface ServerProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Recent stdout+stderr, for error messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL now (a crash); resolves once the process is gone. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ServerProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (err) => {
+      log += `\nspawn error: ${err.message}`;
+      resolve(-1);
+    });
+  });
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const stop = async (graceMs = 5000) => {
+    if (!alive()) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => alive() && child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    name,
+    child,
+    pid: child.pid ?? -1,
+    output: () => log,
+    stop,
+    kill: async () => {
+      if (alive()) child.kill('SIGKILL');
+      await exited;
+    },
+    exited,
+  };
+}
+
+/** Polls until `probe` resolves true, failing with the server's output after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  options: { timeoutMs?: number; intervalMs?: number; server?: ServerProcess } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let exitedEarly = false;
+  options.server?.exited.then(() => {
+    exitedEarly = true;
+  });
+  while (Date.now() < deadline) {
+    if (exitedEarly) break;
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
+  }
+  const reason = exitedEarly ? 'the process exited' : `timed out after ${options.timeoutMs ?? 20_000} ms`;
+  throw new Error(
+    `${what}: not ready (${reason})${options.server ? `\n--- output ---\n${options.server.output()}` : ''}`,
+  );
+}
+
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(500);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+    s.once('timeout', () => done(false));
+    s.connect(port, host);
+  });
+}
+
+export async function httpOk(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+  await res.arrayBuffer();
+  return res.status >= 200 && res.status < 300;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
