@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Store } from '../store/store.js';
+import { TimeSeriesService } from '../timeseries/service.js';
 import { type Service, ServiceGroup } from './service.js';
 
 /** The composition root: builds every part from the config and runs them as one process. */
@@ -14,6 +15,8 @@ export class Gateway {
   store?: Store;
   api?: ApiServer;
   broker?: EmbeddedBroker;
+  /** The time-series sink every module writes points to (`timeseries.write(point)`). */
+  timeseries?: TimeSeriesService;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -32,6 +35,16 @@ export class Gateway {
     const store = this.store;
     await this.run({ name: 'store', start: async () => {}, stop: async () => store.close() });
 
+    // Started before every producer so it stops after them and flushes what they wrote.
+    this.timeseries = new TimeSeriesService({
+      influx: cfg.influx,
+      store,
+      defaultTags: { node: cfg.node.id, site: cfg.node.site },
+      log: log.child({ module: 'timeseries' }),
+      metrics: this.metrics,
+    });
+    await this.run(this.timeseries);
+
     if (cfg.mqtt.broker.embedded) {
       this.broker = new EmbeddedBroker(
         cfg.mqtt.broker.host,
@@ -47,6 +60,8 @@ export class Gateway {
         this.scrubber,
         log,
       );
+      const ts = this.timeseries;
+      this.api.addHealth('timeseries', () => ({ ...ts.health() }));
       await this.run(this.api);
       log.info({ url: this.api.url }, 'API listening');
     }

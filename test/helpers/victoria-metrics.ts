@@ -61,7 +61,7 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
     return s;
   }
   let server = await launch();
-  return {
+  const handle: VictoriaMetrics = {
     url,
     port,
     dir,
@@ -91,8 +91,8 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
         await waitUntil(
           `victoria-metrics: ${samples} samples of ${match}`,
           async () => {
-            await this.flush();
-            last = await this.export(match);
+            await handle.flush();
+            last = await handle.export(match);
             return count() >= samples;
           },
           { timeoutMs, intervalMs: 200 },
@@ -117,4 +117,5 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
       removeDir(dir);
     },
   };
+  return handle;
 }

@@ -1,0 +1,237 @@
+import type { Store } from '../store/store.js';
+import type { Precision } from './point.js';
+
+/** Precision codes stored per row (SQLite stores 0 and 1 in no payload bytes at all). */
+export const PRECISIONS: readonly Precision[] = ['ns', 'ms', 'us', 's'];
+export const precisionCode = (p: Precision): number => PRECISIONS.indexOf(p);
+
+/**
+ * Accounting overhead per row on top of the line's UTF-8 bytes: rowid, `at`, `p`, the record header and
+ * the b-tree cell pointer. The bench measures the real file bytes per point.
+ */
+export const ROW_OVERHEAD_BYTES = 20;
+
+/** A batch read from the spool, into arrays reused between reads. */
+export interface SpoolBatch {
+  ids: number[];
+  lines: string[];
+  bytes: number[];
+  precision: Precision;
+  length: number;
+}
+
+export interface SpoolStats {
+  points: number;
+  bytes: number;
+  maxBytes: number;
+  oldestAt: number | null;
+  dropped: number;
+  deadLettered: number;
+}
+
+const DEAD_LETTER_KEEP = 10_000;
+
+/**
+ * The time-series spool: line-protocol rows in the gateway's SQLite store, appended in transactions,
+ * read in id order, deleted once the server acknowledged them. Bounded: past `maxBytes` of row data
+ * the oldest rows are dropped (and counted). Alerts never live here (they have their own outbox).
+ */
+export class Spool {
+  private readonly insert;
+  private readonly selectRange;
+  private readonly deleteRange;
+  private readonly oldest;
+  private readonly oldestSizes;
+  private readonly insertDead;
+  private readonly trimDead;
+  private readonly appendTx;
+  private readonly deadTx;
+  private points = 0;
+  private bytes = 0;
+  private lastId = 0;
+  /** Every row with id <= droppedThrough is gone, by ack or by drop. */
+  private droppedThrough = 0;
+  dropped = 0;
+  deadLettered = 0;
+
+  constructor(
+    readonly store: Store,
+    readonly maxBytes: number,
+  ) {
+    store.migrate('timeseries', [
+      `CREATE TABLE ts_spool (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         at INTEGER NOT NULL,
+         p INTEGER NOT NULL,
+         line TEXT NOT NULL
+       ) STRICT;
+       CREATE TABLE ts_dead_letter (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         at INTEGER NOT NULL,
+         line TEXT NOT NULL,
+         error TEXT NOT NULL
+       ) STRICT;`,
+    ]);
+    const db = store.db;
+    this.insert = db.prepare('INSERT INTO ts_spool (at, p, line) VALUES (?, ?, ?)');
+    this.selectRange = db
+      .prepare(
+        'SELECT id, p, line, octet_length(line) FROM ts_spool WHERE id > ? AND id < ? ORDER BY id LIMIT ?',
+      )
+      .raw(true);
+    this.deleteRange = db.prepare('DELETE FROM ts_spool WHERE id >= ? AND id <= ?');
+    this.oldest = db.prepare('SELECT at FROM ts_spool ORDER BY id LIMIT 1').pluck(true);
+    this.oldestSizes = db
+      .prepare('SELECT id, octet_length(line) FROM ts_spool ORDER BY id LIMIT ?')
+      .raw(true);
+    this.insertDead = db.prepare('INSERT INTO ts_dead_letter (at, line, error) VALUES (?, ?, ?)');
+    this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
+    this.appendTx = db.transaction((lines: readonly string[], n: number, p: number, at: number) => {
+      let added = 0;
+      let id = 0;
+      for (let i = 0; i < n; i++) {
+        const line = lines[i]!;
+        id = Number(this.insert.run(at, p, line).lastInsertRowid);
+        added += Buffer.byteLength(line) + ROW_OVERHEAD_BYTES;
+      }
+      return { id, added };
+    });
+    this.deadTx = db.transaction((id: number, line: string, error: string, at: number) => {
+      this.deleteRange.run(id, id);
+      const dead = Number(this.insertDead.run(at, line, error).lastInsertRowid);
+      if (dead > DEAD_LETTER_KEEP) this.trimDead.run(dead - DEAD_LETTER_KEEP);
+    });
+
+    const row = db
+      .prepare(
+        'SELECT count(*) AS n, coalesce(sum(octet_length(line)), 0) AS b, coalesce(max(id), 0) AS m FROM ts_spool',
+      )
+      .get() as { n: number; b: number; m: number };
+    this.points = row.n;
+    this.bytes = row.b + row.n * ROW_OVERHEAD_BYTES;
+    const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ts_spool'").pluck(true).get() as
+      | number
+      | undefined;
+    this.lastId = Math.max(row.m, seq ?? 0);
+    this.deadLettered = db.prepare('SELECT count(*) FROM ts_dead_letter').pluck(true).get() as number;
+  }
+
+  /** Highest id ever appended (ids only grow). */
+  get maxId(): number {
+    return this.lastId;
+  }
+
+  get depth(): number {
+    return this.points;
+  }
+
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Appends the first `n` lines in one transaction (durable when this returns), then drops the oldest
+   * rows if the spool is over its bound. Returns the id of the last row.
+   */
+  append(lines: readonly string[], n: number, precision: Precision, at: number): number {
+    if (n === 0) return this.lastId;
+    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at);
+    this.lastId = id;
+    this.points += n;
+    this.bytes += added;
+    if (this.bytes > this.maxBytes) this.dropOldest(this.bytes - this.maxBytes * 0.99);
+    return id;
+  }
+
+  /** Drops the oldest rows until at least `need` bytes are freed (a little slack avoids dropping every commit). */
+  private dropOldest(need: number): void {
+    let freed = 0;
+    let through = 0;
+    let n = 0;
+    while (freed < need) {
+      const rows = this.oldestSizes.all(n + 1000) as [number, number][];
+      if (rows.length <= n) break;
+      for (let i = n; i < rows.length && freed < need; i++) {
+        through = rows[i]![0];
+        freed += rows[i]![1] + ROW_OVERHEAD_BYTES;
+        n++;
+      }
+    }
+    if (n === 0) return;
+    this.deleteRange.run(0, through);
+    this.droppedThrough = Math.max(this.droppedThrough, through);
+    this.points -= n;
+    this.bytes -= freed;
+    this.dropped += n;
+  }
+
+  /**
+   * Reads up to `limit` rows with afterId < id < beforeId in id order into `out`, stopping early where
+   * the precision changes (a request has one precision). Returns the number of rows read.
+   */
+  read(afterId: number, beforeId: number, limit: number, out: SpoolBatch): number {
+    out.length = 0;
+    let code = -1;
+    for (const row of this.selectRange.iterate(afterId, beforeId, limit) as Iterable<
+      [number, number, string, number]
+    >) {
+      if (code === -1) code = row[1];
+      else if (row[1] !== code) break;
+      const i = out.length++;
+      out.ids[i] = row[0];
+      out.lines[i] = row[2];
+      out.bytes[i] = row[3] + ROW_OVERHEAD_BYTES;
+    }
+    out.precision = PRECISIONS[code] ?? 'ms';
+    return out.length;
+  }
+
+  /** Deletes rows `from..to` of a batch (indices into it) once the server acknowledged them. */
+  ack(batch: SpoolBatch, from: number, to: number): void {
+    if (to < from) return;
+    this.deleteRange.run(batch.ids[from]!, batch.ids[to]!);
+    for (let i = from; i <= to; i++) {
+      // Rows the drop-oldest bound already removed were already subtracted.
+      if (batch.ids[i]! <= this.droppedThrough) continue;
+      this.points--;
+      this.bytes -= batch.bytes[i]!;
+    }
+  }
+
+  /** Moves one line the server rejected to the dead-letter table with the server's message. */
+  deadLetter(batch: SpoolBatch, i: number, error: string, at: number): void {
+    this.deadTx(batch.ids[i]!, batch.lines[i]!, error, at);
+    if (batch.ids[i]! > this.droppedThrough) {
+      this.points--;
+      this.bytes -= batch.bytes[i]!;
+    }
+    this.deadLettered++;
+  }
+
+  /** Most recent dead letters, newest first. */
+  deadLetters(limit = 100): { at: number; line: string; error: string }[] {
+    return this.store.db
+      .prepare('SELECT at, line, error FROM ts_dead_letter ORDER BY id DESC LIMIT ?')
+      .all(limit) as { at: number; line: string; error: string }[];
+  }
+
+  /** Enqueue time (ms) of the oldest row, or null when empty. */
+  oldestAt(): number | null {
+    return (this.oldest.get() as number | undefined) ?? null;
+  }
+
+  stats(): SpoolStats {
+    return {
+      points: this.points,
+      bytes: this.bytes,
+      maxBytes: this.maxBytes,
+      oldestAt: this.oldestAt(),
+      dropped: this.dropped,
+      deadLettered: this.deadLettered,
+    };
+  }
+}
+
+export function newBatch(): SpoolBatch {
+  return { ids: [], lines: [], bytes: [], precision: 'ms', length: 0 };
+}
