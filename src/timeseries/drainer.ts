@@ -95,8 +95,11 @@ export class Drainer {
 
   /** Called after each spool commit. */
   notify(lastId: number): void {
-    if (this.pendingSince === 0) this.pendingSince = Date.now();
-    if (this.wakeable && lastId - this.liveCursor >= this.opts.batchSize) this.wakeUp?.();
+    if (this.pendingSince === 0) {
+      // The first pending point starts the flushInterval clock: let the loop set its timer.
+      this.pendingSince = Date.now();
+      if (this.wakeable) this.wakeUp?.();
+    } else if (this.wakeable && lastId - this.liveCursor >= this.opts.batchSize) this.wakeUp?.();
   }
 
   private async run(): Promise<void> {
