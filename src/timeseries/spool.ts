@@ -88,12 +88,15 @@ export class Spool {
     this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
     this.appendTx = db.transaction((lines: readonly string[], n: number, p: number, at: number) => {
       let added = 0;
-      let id = 0;
-      for (let i = 0; i < n; i++) {
+      const insert = this.insert;
+      for (let i = 0; i < n - 1; i++) {
         const line = lines[i]!;
-        id = Number(this.insert.run(at, p, line).lastInsertRowid);
-        added += Buffer.byteLength(line) + ROW_OVERHEAD_BYTES;
+        insert.run(at, p, line);
+        added += Buffer.byteLength(line);
       }
+      const last = lines[n - 1]!;
+      const id = Number(insert.run(at, p, last).lastInsertRowid);
+      added += Buffer.byteLength(last) + n * ROW_OVERHEAD_BYTES;
       return { id, added };
     });
     this.deadTx = db.transaction((id: number, line: string, error: string, at: number) => {
@@ -172,9 +175,9 @@ export class Spool {
   read(afterId: number, beforeId: number, limit: number, out: SpoolBatch): number {
     out.length = 0;
     let code = -1;
-    for (const row of this.selectRange.iterate(afterId, beforeId, limit) as Iterable<
-      [number, number, string, number]
-    >) {
+    const rows = this.selectRange.all(afterId, beforeId, limit) as [number, number, string, number][];
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       if (code === -1) code = row[1];
       else if (row[1] !== code) break;
       const i = out.length++;
