@@ -85,6 +85,60 @@ describe('time series durability against a real InfluxDB 1.6', () => {
     }
   }, 90_000);
 
+  it('catch-up: the backlog replays at replayRate while live points flow past it', async () => {
+    await influx.createDatabase('catchup');
+    const dir = tempDir('ts-catchup');
+    const { service: ts, store } = makeService(
+      dir,
+      influxConfig({ url: influx.url, database: 'catchup', replayRate: 5000, batchSize: 1000 }),
+    );
+    try {
+      await influx.pause();
+      await ts.start();
+      const backlog = 15_000;
+      for (let i = 0; i < backlog; i++) {
+        ts.write({ measurement: 'sensor', tags: { device: 'old' }, fields: { i: BigInt(i) }, time: T0 + i });
+      }
+      await ts.flush();
+      await eventually('the drainer notices the outage', () => ts.health().state === 'retrying');
+      await influx.restart();
+      const restartedAt = Date.now();
+      let live = 0;
+      const timer = setInterval(() => {
+        ts.write({
+          measurement: 'sensor',
+          tags: { device: 'live' },
+          fields: { i: BigInt(live) },
+          time: T0 + live++,
+        });
+      }, 50);
+      try {
+        await eventually('a live point in InfluxDB', async () => {
+          const rows = await influx.rows("SELECT count(i) FROM sensor WHERE device = 'live'", 'catchup');
+          return ((rows[0]?.count as number) ?? 0) > 0;
+        });
+        // Live data got through while most of the backlog was still waiting its turn.
+        expect(ts.spool.depth).toBeGreaterThan(5000);
+        await eventually('backlog replayed', async () => {
+          const rows = await influx.rows("SELECT count(i) FROM sensor WHERE device = 'old'", 'catchup');
+          return rows[0]?.count === backlog;
+        });
+      } finally {
+        clearInterval(timer);
+      }
+      // 15,000 points at 5,000/s (one batch of burst allowance): not faster than ~2.8 s.
+      expect(Date.now() - restartedAt).toBeGreaterThanOrEqual(2500);
+      await ts.flush();
+      await eventually('spool drained', () => ts.spool.depth === 0);
+      const [l] = await influx.rows("SELECT count(i) FROM sensor WHERE device = 'live'", 'catchup');
+      expect(l).toEqual({ time: 0, count: live });
+    } finally {
+      await ts.stop();
+      store.close();
+      removeDir(dir);
+    }
+  }, 60_000);
+
   it('crash: kill -9 the writing process mid-outage, restart it: every acknowledged point arrives', async () => {
     await influx.createDatabase('crash');
     const dir = tempDir('ts-crash');
