@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import {
+  cameraHealth,
+  congestion,
+  sensorReading,
+  trackSpeed,
+  trafficCount,
+  zoneOccupancy,
+} from '../../src/timeseries/measurements.js';
+import { NodeHealthReporter } from '../../src/timeseries/node-health.js';
 import type { TimeSeriesService } from '../../src/timeseries/service.js';
 import { type InfluxDb, startInfluxDb } from '../helpers/influxdb.js';
 import { removeDir, tempDir } from '../helpers/process.js';
@@ -156,5 +166,124 @@ describe('time series → InfluxDB 1.6 (/write)', () => {
     expect(text).toMatch(/ioc_timeseries_points_sent_total 10/);
     expect(text).toMatch(/ioc_timeseries_spool_points 0/);
     expect(text).toMatch(/ioc_timeseries_points_invalid_total 1/);
+  });
+
+  it('writes every documented measurement, and every Grafana dashboard query returns data', async () => {
+    const ts = await start('ioc');
+    const now = Date.now() - 120_000;
+    const points = [
+      trafficCount({
+        cameraId: 'cam1',
+        lineId: 'l1',
+        direction: 'north',
+        cls: 'motorcycle',
+        count: 17,
+        startMs: now,
+        endMs: now + 60_000,
+      }),
+      trafficCount({
+        cameraId: 'cam1',
+        lineId: 'l1',
+        direction: 'south',
+        cls: 'car',
+        count: 4,
+        startMs: now,
+        endMs: now + 60_000,
+      }),
+      trackSpeed({ cameraId: 'cam1', cls: 'car', timeMs: now + 1000, meanKmh: 38.5, maxKmh: 44 }),
+      ...zoneOccupancy({
+        cameraId: 'cam1',
+        zoneId: 'z1',
+        startMs: now,
+        endMs: now + 60_000,
+        mean: { motorcycle: 3.25, car: 1 },
+        max: { motorcycle: 6, car: 2 },
+        meanSpeedKmh: 21.5,
+      }),
+      congestion({
+        cameraId: 'cam1',
+        zoneId: 'z1',
+        level: 'heavy',
+        timeMs: now + 2000,
+        occupancy: 0.7,
+        meanSpeedKmh: 9,
+      }),
+      sensorReading({ id: 'aq1', type: 'air' }, { pm25: 35.5, temperature: 31.25 }, now + 3000),
+      cameraHealth(
+        {
+          id: 'cam1',
+          state: 'streaming',
+          frameFps: 10,
+          processedFps: 9.5,
+          skippedFps: 0.5,
+          detectFps: 9.5,
+          lastFrameAgeMs: 80,
+          reconnects: 2,
+          framesTotal: 12345,
+          skippedTotal: 12,
+        },
+        now + 4000,
+      ),
+    ];
+    // A second camera_health a minute later, so the reconnects difference has two samples.
+    const later = { ...(points.at(-1)!.fields as Record<string, bigint>), reconnects: 3n };
+    points.push({ ...points.at(-1)!, fields: later, time: now + 64_000 });
+    for (const p of points) expect(ts.write(p)).toBe(true);
+    new NodeHealthReporter(ts, ts.spool).report();
+    await ts.flush();
+    await eventually('all sent', () => ts.drainer!.sent === points.length + 1);
+
+    expect(await influx.rows("SELECT * FROM traffic_count WHERE direction = 'north'", 'ioc')).toEqual([
+      {
+        time: now,
+        camera: 'cam1',
+        class: 'motorcycle',
+        count: 17,
+        direction: 'north',
+        interval_s: 60,
+        line: 'l1',
+        node: 'n1',
+        site: 'bd',
+      },
+    ]);
+    expect(await influx.rows('SELECT level, state, occupancy FROM congestion', 'ioc')).toEqual([
+      { time: now + 2000, level: 2, state: 'heavy', occupancy: 0.7 },
+    ]);
+    const measurements = await influx.rows('SHOW MEASUREMENTS', 'ioc');
+    expect(measurements.map((m) => m.name)).toEqual([
+      'camera_health',
+      'congestion',
+      'node_health',
+      'sensor',
+      'traffic_count',
+      'traffic_speed',
+      'zone_occupancy',
+    ]);
+
+    const dashboard = JSON.parse(readFileSync('config/grafana/ioc-edge.json', 'utf8')) as {
+      panels: { title: string; targets?: { query: string }[] }[];
+      templating: { list: { name: string; type: string; query: string }[] };
+    };
+    const grafana = (q: string) =>
+      q
+        .replaceAll('$timeFilter', 'time > now() - 1h')
+        .replaceAll('$__interval', '1m')
+        .replace(/\$(site|node|camera|device)\b/g, '.*');
+    const queries = dashboard.panels.flatMap((p) =>
+      (p.targets ?? []).map((t) => [p.title, t.query] as const),
+    );
+    expect(queries.length).toBeGreaterThan(10);
+    for (const [title, q] of queries) {
+      const res = await influx.query(grafana(q), 'ioc');
+      const values = (res.results[0]!.series ?? []).flatMap((s) => s.values.flatMap((v) => v.slice(1)));
+      expect(
+        values.filter((v) => v !== null),
+        `${title}: ${q}`,
+      ).not.toHaveLength(0);
+    }
+    for (const v of dashboard.templating.list.filter((v) => v.type === 'query')) {
+      const rows = await influx.rows(grafana(v.query), 'ioc');
+      expect(rows.length, v.name).toBeGreaterThan(0);
+    }
   });
 });
