@@ -18,7 +18,9 @@ export class NodeHealthReporter {
     private readonly intervalMs = 10_000,
   ) {}
 
+  /** Writes one point now (the boot), then every interval. */
   start(): void {
+    this.report();
     this.timer = setInterval(() => this.report(), this.intervalMs);
     this.timer.unref();
   }
