@@ -85,10 +85,12 @@ export class Drainer {
     });
   }
 
-  /** Finishes the request in flight (bounded by the HTTP timeout) and stops. */
+  /** Stops at once; rows of an abandoned request stay in the spool for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeUp?.();
+    // Shutdown must not wait for a slow server: the request in flight is abandoned, its rows stay spooled.
+    this.writer.close();
     await this.loop;
     this.state = 'stopped';
   }

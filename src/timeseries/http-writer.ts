@@ -41,6 +41,7 @@ export class HttpWriter {
   private readonly base: string;
   private readonly headers: Record<string, string>;
   readonly safeUrl: string;
+  private readonly closing = new AbortController();
 
   constructor(private readonly opts: HttpWriterOptions) {
     const u = new URL(opts.url);
@@ -74,6 +75,11 @@ export class HttpWriter {
     }
   }
 
+  /** Aborts the request in flight (it counts as failed: its rows stay in the spool) and refuses new ones. */
+  close(): void {
+    this.closing.abort(new Error('time series writer closed'));
+  }
+
   /** Writes `lines[from..to)` joined by newlines at `precision`. Never throws. */
   async write(
     lines: readonly string[],
@@ -91,7 +97,7 @@ export class HttpWriter {
         method: 'POST',
         headers: this.headers,
         body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.opts.timeoutMs)]),
       });
       const answer = await res.text();
       if (res.status >= 200 && res.status < 300) return { kind: 'ok' };
@@ -137,7 +143,8 @@ export function parseRetryAfter(v: string | null, now = Date.now()): number | un
 
 function describeFetchError(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
+  if (e?.name === 'TimeoutError') return 'timed out';
+  if (e?.name === 'AbortError') return 'aborted';
   const cause = e?.cause?.code ?? e?.cause?.message;
   return cause ? `${e.message} (${cause})` : String(e?.message ?? err);
 }

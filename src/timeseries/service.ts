@@ -42,6 +42,7 @@ export interface TimeSeriesHealth {
     dropped: number;
     deadLettered: number;
     invalid: number;
+    overflow: number;
   };
   lastError?: { at: string; message: string };
   lastSuccessAt?: string;
@@ -221,6 +222,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
         dropped: s.dropped,
         deadLettered: s.deadLettered,
         invalid: this.sink.invalid,
+        overflow: this.sink.overflow,
       },
       lastError: d?.lastError ? { at: iso(d.lastError.at)!, message: d.lastError.message } : undefined,
       lastSuccessAt: iso(d?.lastSuccessAt),

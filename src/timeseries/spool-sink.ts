@@ -15,6 +15,8 @@ export interface SpoolSinkOptions extends EncodeOptions {
   onInvalid?: (err: PointError, point: Point) => void;
 }
 
+const MAX_UNCOMMITTED = 200_000;
+
 /**
  * The `TimeSeriesSink` every module writes to. `write()` encodes the point (the only per-point work:
  * one string) into an in-memory batch; the batch is committed to the spool in one SQLite transaction
@@ -35,6 +37,8 @@ export class SpoolSink implements TimeSeriesSink {
   accepted = 0;
   committed = 0;
   invalid = 0;
+  /** Points refused because the spool could not commit and the in-memory batch was full. */
+  overflow = 0;
   lastInvalid: string | undefined;
 
   constructor(
@@ -55,6 +59,11 @@ export class SpoolSink implements TimeSeriesSink {
       const e = err instanceof PointError ? err : new PointError(String((err as Error)?.message ?? err));
       this.lastInvalid = e.message;
       this.opts.onInvalid?.(e, point);
+      return false;
+    }
+    // Only reachable while commits fail (disk gone): keep memory bounded rather than grow without end.
+    if (this.n >= MAX_UNCOMMITTED) {
+      this.overflow++;
       return false;
     }
     this.lines[this.n++] = line;
