@@ -71,7 +71,12 @@ export class Drainer {
     this.tokens = Math.min(opts.batchSize, opts.replayRate);
   }
 
-  /** Points waiting in the backlog stream (approximate: the spool depth minus unsent live rows). */
+  /** True from a failed request until the next successful one (the server is unreachable or refusing). */
+  get failing(): boolean {
+    return this.failingSince !== 0;
+  }
+
+  /** True while a backlog (from an outage or a previous run) is being replayed. */
   get backlogPending(): boolean {
     return !this.backlogDone;
   }

@@ -75,6 +75,6 @@ export function registerTimeSeriesMetrics(registry: Registry, ts: TimeSeriesServ
     return at === null ? 0 : Math.max(0, (Date.now() - at) / 1000);
   });
   gauge('ioc_timeseries_server_up', '1 when the last write to the server succeeded, 0 while retrying', () =>
-    ts.drainer && ts.drainer.state !== 'backoff' && ts.drainer.state !== 'stopped' ? 1 : 0,
+    ts.drainer && !ts.drainer.failing && ts.drainer.state !== 'stopped' ? 1 : 0,
   );
 }

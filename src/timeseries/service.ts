@@ -195,13 +195,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
     const rate = (v: number, v0: number) => (secs > 0.5 ? Math.round((v - v0) / secs) : 0);
     const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
     return {
-      state: !d
-        ? 'spool-only'
-        : d.state === 'stopped'
-          ? 'stopped'
-          : d.state === 'backoff'
-            ? 'retrying'
-            : 'ok',
+      state: !d ? 'spool-only' : d.state === 'stopped' ? 'stopped' : d.failing ? 'retrying' : 'ok',
       server: this.writer?.safeUrl,
       api: this.writer ? this.api : undefined,
       spool: {
