@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InfluxDb, startInfluxDb } from './influxdb.js';
-import { startVictoriaMetrics, type VictoriaMetrics } from './victoria-metrics.js';
 
 describe('InfluxDB 1.x helper', () => {
   let influx: InfluxDb;
@@ -27,29 +26,5 @@ describe('InfluxDB 1.x helper', () => {
     await influx.restart();
     expect(influx.server.pid).not.toBe(pid);
     expect(await influx.rows('SELECT count(f) FROM m', 'h')).toEqual([{ time: 0, count: 1 }]);
-  });
-});
-
-describe('VictoriaMetrics helper', () => {
-  let vm: VictoriaMetrics;
-  beforeAll(async () => {
-    vm = await startVictoriaMetrics();
-  });
-  afterAll(async () => {
-    await vm?.stop();
-  });
-
-  it('accepts line protocol on /write and exports it', async () => {
-    const now = Date.now();
-    const res = await fetch(`${vm.url}/write?precision=ms`, {
-      method: 'POST',
-      body: `m,k=v f=2.5 ${now}\n`,
-    });
-    expect(res.status).toBe(204);
-    const lines = await vm.exportWhen('{__name__="m_f"}', 1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]!.metric).toMatchObject({ __name__: 'm_f', k: 'v' });
-    expect(lines[0]!.values).toEqual([2.5]);
-    expect(lines[0]!.timestamps).toEqual([now]);
   });
 });
