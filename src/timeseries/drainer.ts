@@ -1,5 +1,7 @@
 import { Backoff } from './backoff.js';
 import type { HttpWriter } from './http-writer.js';
+import { LiveBuffer } from './live-buffer.js';
+import type { Precision } from './point.js';
 import { newBatch, type Spool, type SpoolBatch } from './spool.js';
 
 export interface DrainerOptions {
@@ -43,6 +45,8 @@ export class Drainer {
   lastSuccessAt: number | undefined;
 
   private readonly batch: SpoolBatch = newBatch();
+  /** Copies of the rows committed since the last send, so live batches need no read-back from SQLite. */
+  private readonly live: LiveBuffer;
   private readonly backoff: Backoff;
   private liveFrom: number;
   private liveCursor: number;
@@ -69,6 +73,7 @@ export class Drainer {
     this.liveFrom = spool.maxId + 1;
     this.backlogDone = spool.depth === 0;
     this.tokens = Math.min(opts.batchSize, opts.replayRate);
+    this.live = new LiveBuffer(opts.batchSize * 4);
   }
 
   /** True from a failed request until the next successful one (the server is unreachable or refusing). */
@@ -100,8 +105,15 @@ export class Drainer {
     this.state = 'stopped';
   }
 
-  /** Called after each spool commit. */
-  notify(lastId: number): void {
+  /** Called after each spool commit with the committed rows (see SpoolSinkOptions.onCommit). */
+  notify(
+    lastId: number,
+    n = 0,
+    lines: readonly string[] = [],
+    sizes: readonly number[] = [],
+    precision: Precision = 'ms',
+  ): void {
+    if (n > 0) this.live.push(lastId - n + 1, n, lines, sizes, precision);
     if (this.pendingSince === 0) {
       // The first pending point starts the flushInterval clock: let the loop set its timer.
       this.pendingSince = Date.now();
@@ -119,7 +131,9 @@ export class Drainer {
         if (this.pendingSince === 0) this.pendingSince = now;
         const age = now - this.pendingSince;
         if (livePending >= batchSize || age >= flushIntervalMs) {
-          const n = this.spool.read(this.liveCursor, Number.MAX_SAFE_INTEGER, batchSize, this.batch);
+          const n =
+            this.live.take(this.liveCursor, batchSize, this.batch) ||
+            this.spool.read(this.liveCursor, Number.MAX_SAFE_INTEGER, batchSize, this.batch);
           if (n === 0) {
             this.liveCursor = this.spool.maxId;
             this.pendingSince = 0;
@@ -164,6 +178,8 @@ export class Drainer {
       this.state = 'idle';
       return true;
     }
+    // Part of the batch may be acknowledged (split on a bad line): from now on re-read from the spool.
+    this.live.clear();
     if (this.failingSince === 0) this.failingSince = Date.now();
     this.hooks.onFailure?.(result.message, this.backoff.failures + 1);
     this.state = 'backoff';
@@ -178,6 +194,7 @@ export class Drainer {
   private recovered(): void {
     const downMs = Date.now() - this.failingSince;
     this.failingSince = 0;
+    this.live.clear();
     this.liveCursor = this.spool.maxId;
     this.liveFrom = this.spool.maxId + 1;
     this.backlogDone = false;

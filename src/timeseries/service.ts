@@ -130,7 +130,9 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
       precision: influx.precision,
       defaultTags: prepareDefaultTags(opts.defaultTags),
       commitIntervalMs: opts.commitIntervalMs,
-      onCommit: drainer ? (lastId) => drainer.notify(lastId) : undefined,
+      onCommit: drainer
+        ? (lastId, n, lines, sizes, p) => drainer.notify(lastId, n, lines, sizes, p)
+        : undefined,
       onCommitError: (err) => this.log.error({ err }, 'time series spool commit failed; retrying in 1 s'),
       onInvalid: (err) => {
         const now = Date.now();

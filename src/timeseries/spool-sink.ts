@@ -1,5 +1,5 @@
 import { type EncodeOptions, encodeLine, PointError } from './line-protocol.js';
-import type { Point, TimeSeriesSink } from './point.js';
+import type { Point, Precision, TimeSeriesSink } from './point.js';
 import type { Spool } from './spool.js';
 
 export interface SpoolSinkOptions extends EncodeOptions {
@@ -7,8 +7,17 @@ export interface SpoolSinkOptions extends EncodeOptions {
   commitIntervalMs?: number;
   /** A batch commits at once when it reaches this many points (default 2,000). */
   commitMaxPoints?: number;
-  /** Called after each commit with the last row id (wakes the drainer). */
-  onCommit?: (lastId: number, points: number) => void;
+  /**
+   * Called after each commit (wakes the drainer): rows lastId-n+1..lastId hold `lines[0..n)` with
+   * accounted sizes `sizes[0..n)`. Both arrays are reused: copy what you keep, synchronously.
+   */
+  onCommit?: (
+    lastId: number,
+    n: number,
+    lines: readonly string[],
+    sizes: readonly number[],
+    precision: Precision,
+  ) => void;
   /** Called when a commit fails (disk full, I/O error); the batch is kept and retried after 1 s. */
   onCommitError?: (err: unknown) => void;
   /** Called for a point that cannot be encoded (rate-limit any logging there). */
@@ -27,6 +36,7 @@ const MAX_UNCOMMITTED = 200_000;
  */
 export class SpoolSink implements TimeSeriesSink {
   private lines: string[] = [];
+  private readonly sizes: number[] = [];
   private n = 0;
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
@@ -106,13 +116,13 @@ export class SpoolSink implements TimeSeriesSink {
     }
     const n = this.n;
     if (n > 0) {
-      const lastId = this.spool.append(this.lines, n, this.opts.precision, Date.now());
+      const lastId = this.spool.append(this.lines, n, this.opts.precision, Date.now(), this.sizes);
       this.n = 0;
+      this.committed += n;
+      this.opts.onCommit?.(lastId, n, this.lines, this.sizes, this.opts.precision);
       // Drop references so a burst does not keep its strings alive; the array itself is reused.
       if (this.lines.length > this.maxPoints * 2) this.lines = [];
       else this.lines.fill('', 0, n);
-      this.committed += n;
-      this.opts.onCommit?.(lastId, n);
     }
     const waiters = this.waiters;
     if (waiters.length > 0) {

@@ -86,19 +86,24 @@ export class Spool {
       .raw(true);
     this.insertDead = db.prepare('INSERT INTO ts_dead_letter (at, line, error) VALUES (?, ?, ?)');
     this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
-    this.appendTx = db.transaction((lines: readonly string[], n: number, p: number, at: number) => {
-      let added = 0;
-      const insert = this.insert;
-      for (let i = 0; i < n - 1; i++) {
-        const line = lines[i]!;
-        insert.run(at, p, line);
-        added += Buffer.byteLength(line);
-      }
-      const last = lines[n - 1]!;
-      const id = Number(insert.run(at, p, last).lastInsertRowid);
-      added += Buffer.byteLength(last) + n * ROW_OVERHEAD_BYTES;
-      return { id, added };
-    });
+    this.appendTx = db.transaction(
+      (lines: readonly string[], n: number, p: number, at: number, sizes: number[]) => {
+        let added = 0;
+        const insert = this.insert;
+        for (let i = 0; i < n - 1; i++) {
+          const line = lines[i]!;
+          insert.run(at, p, line);
+          const size = Buffer.byteLength(line) + ROW_OVERHEAD_BYTES;
+          sizes[i] = size;
+          added += size;
+        }
+        const last = lines[n - 1]!;
+        const id = Number(insert.run(at, p, last).lastInsertRowid);
+        sizes[n - 1] = Buffer.byteLength(last) + ROW_OVERHEAD_BYTES;
+        added += sizes[n - 1]!;
+        return { id, added };
+      },
+    );
     this.deadTx = db.transaction((id: number, line: string, error: string, at: number) => {
       this.deleteRange.run(id, id);
       const dead = Number(this.insertDead.run(at, line, error).lastInsertRowid);
@@ -134,11 +139,18 @@ export class Spool {
 
   /**
    * Appends the first `n` lines in one transaction (durable when this returns), then drops the oldest
-   * rows if the spool is over its bound. Returns the id of the last row.
+   * rows if the spool is over its bound. Returns the id of the last row; the rows' ids are the `n`
+   * consecutive ids ending there (one writer, AUTOINCREMENT). `sizes[i]` receives row i's accounted bytes.
    */
-  append(lines: readonly string[], n: number, precision: Precision, at: number): number {
+  append(
+    lines: readonly string[],
+    n: number,
+    precision: Precision,
+    at: number,
+    sizes: number[] = [],
+  ): number {
     if (n === 0) return this.lastId;
-    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at);
+    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at, sizes);
     this.lastId = id;
     this.points += n;
     this.bytes += added;
