@@ -61,6 +61,23 @@ class Meter {
 
 const round = (v: number, d = 0) => Math.round(v * 10 ** d) / 10 ** d;
 
+/**
+ * CPU time per point, which the shared machine's load does not change much (it only stretches the wall
+ * time): the points/s one core could carry is 1e6 / (gateway + influxd µs per point).
+ */
+function cpuPerPoint(
+  m: { seconds: number; gatewayCpuPercent: number; influxdCpuPercent: number },
+  points: number,
+) {
+  const gw = ((m.gatewayCpuPercent / 100) * m.seconds * 1e6) / points;
+  const db = ((m.influxdCpuPercent / 100) * m.seconds * 1e6) / points;
+  return {
+    gatewayCpuMicrosPerPoint: round(gw, 2),
+    influxdCpuMicrosPerPoint: round(db, 2),
+    pointsPerCoreSecond: Math.round(1e6 / (gw + db)),
+  };
+}
+
 function point(
   i: number,
   p: {
@@ -152,6 +169,7 @@ async function live(influx: InfluxDb, dir: string) {
     stored,
     pointsPerSecond: Math.round(LIVE / m.seconds),
     ...m,
+    ...cpuPerPoint(m, LIVE),
     requests: ts.drainer!.requests,
   };
 }
@@ -200,6 +218,7 @@ async function replay(influx: InfluxDb, dir: string, replayRate: number, label: 
     stored,
     pointsPerSecond: Math.round(BACKLOG / m.seconds),
     ...m,
+    ...cpuPerPoint(m, BACKLOG),
     spoolAppend: {
       pointsPerSecond: Math.round(BACKLOG / spoolSecs),
       cpuPercent: round(((spoolCpu.user + spoolCpu.system) / 1e6 / spoolSecs) * 100, 1),
@@ -240,10 +259,14 @@ load average before ${result.loadBefore.join(' ')}, after ${result.loadAfter.joi
 Points are \`traffic_count\` lines (6 tags incl. node/site, an integer and a float field), batches of 5,000,
 gzip, one request in flight, InfluxDB 1.6 (inmem index) on the same machine.
 
-| | points/s | goal | gateway CPU | influxd CPU | gateway peak RSS | influxd RSS |
-|---|---:|---:|---:|---:|---:|---:|
-| live (write → spool → InfluxDB) | ${liveResult.pointsPerSecond} | ${GOAL} (${ok(liveResult.pointsPerSecond)}) | ${liveResult.gatewayCpuPercent}% | ${liveResult.influxdCpuPercent}% | ${liveResult.gatewayPeakRssMB} MB | ${liveResult.influxdRssMB} MB |
-| replay of a ${BACKLOG / 1e6}M backlog (replayRate unthrottled) | ${replayMax.pointsPerSecond} | ${GOAL} (${ok(replayMax.pointsPerSecond)}) | ${replayMax.gatewayCpuPercent}% | ${replayMax.influxdCpuPercent}% | ${replayMax.gatewayPeakRssMB} MB | ${replayMax.influxdRssMB} MB |
+| | points/s | goal | gateway CPU | influxd CPU | gateway µs CPU/point | influxd µs CPU/point | points per core-second (both) | gateway peak RSS | influxd RSS |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| live (write → spool → InfluxDB) | ${liveResult.pointsPerSecond} | ${GOAL} (${ok(liveResult.pointsPerSecond)}) | ${liveResult.gatewayCpuPercent}% | ${liveResult.influxdCpuPercent}% | ${liveResult.gatewayCpuMicrosPerPoint} | ${liveResult.influxdCpuMicrosPerPoint} | ${liveResult.pointsPerCoreSecond} | ${liveResult.gatewayPeakRssMB} MB | ${liveResult.influxdRssMB} MB |
+| replay of a ${BACKLOG / 1e6}M backlog (replayRate unthrottled) | ${replayMax.pointsPerSecond} | ${GOAL} (${ok(replayMax.pointsPerSecond)}) | ${replayMax.gatewayCpuPercent}% | ${replayMax.influxdCpuPercent}% | ${replayMax.gatewayCpuMicrosPerPoint} | ${replayMax.influxdCpuMicrosPerPoint} | ${replayMax.pointsPerCoreSecond} | ${replayMax.gatewayPeakRssMB} MB | ${replayMax.influxdRssMB} MB |
+
+CPU % is of one core over the wall time. When both processes together stay well under 200% on this
+2-core machine, the other sessions were using the rest: the wall-time rates are then lower than on an
+idle box, while the CPU time per point changes much less.
 
 - Live: ${liveResult.points} points in ${liveResult.seconds} s, ${liveResult.requests} requests; InfluxDB holds ${liveResult.stored}.
 - Replay: ${replayMax.points} points in ${replayMax.seconds} s; InfluxDB holds ${replayMax.stored}. In production
