@@ -6,12 +6,14 @@ import { onCrash, onShutdownSignal } from './app/shutdown.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile, type ResolvedConfig } from './config/load.js';
 import { createLogger } from './log/logger.js';
+import { spoolCommand } from './timeseries/spool-command.js';
 
 const USAGE = `usage: ioc-edge <command> [options]
 
 commands:
   run --config FILE           run the gateway
   check-config FILE           validate a config file; prints OK or every problem (exit 0/1)
+  spool [--dead-letters N]    time-series spool depth, size, oldest age and the newest dead letters (JSON)
 
 options:
   -c, --config FILE           config file (default: config/default.yaml)
@@ -23,6 +25,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   run: runCommand,
   'check-config': checkConfigCommand,
+  spool: (args) => spoolCommand(args, loadOrReport),
 };
 
 /** Loads a config or prints every problem to stderr; undefined means exit 1. */
