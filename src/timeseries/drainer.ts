@@ -180,6 +180,7 @@ export class Drainer {
     }
     // Part of the batch may be acknowledged (split on a bad line): from now on re-read from the spool.
     this.live.clear();
+    if (this.stopped) return false; // the request was abandoned by stop(), not failed
     if (this.failingSince === 0) this.failingSince = Date.now();
     this.hooks.onFailure?.(result.message, this.backoff.failures + 1);
     this.state = 'backoff';
