@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import { requireBinary } from '../helpers/process.js';
+import { startRtspCamera } from '../helpers/rtsp-camera.js';
 
 requireBinary('ffmpeg', 'ffmpeg');
 const CLIP = pathToFileURL(resolve('media/nl_motorway_overpass.mp4')).href; // 1280x720, 335 frames, 11.2 s
@@ -131,5 +132,33 @@ describe('FrameReader on a file clip', () => {
     const exit = await reader.exited;
     expect(exit.ended).toBe(false);
     expect(exit.reason).toBe('not_found');
+  });
+});
+
+describe('FrameReader on an RTSP camera', () => {
+  it('reads 25 letterboxed frames at 5 fps from the RTSP helper', async () => {
+    const cam = await startRtspCamera({ user: 'u', password: 'p' });
+    try {
+      const reader = new FrameReader({ cameraId: 'c', url: cam.url, width: 416, height: 416, fps: 5 });
+      const frames = collect(reader);
+      const info = new Promise((r) => reader.once('info', r));
+      reader.start();
+      await new Promise<void>((r) => {
+        const off = reader.pool.onFrame(() => {
+          if (reader.framesOut >= 25) {
+            off();
+            r();
+          }
+        });
+      });
+      const exit = await reader.stop();
+      expect(exit?.stopped).toBe(true);
+      expect(await info).toMatchObject({ codec: 'h264', width: 640, height: 360, fps: 25 });
+      expect(frames.length).toBeGreaterThanOrEqual(25);
+      expect(frames[24]!.ptsMs).toBe(24 * 200);
+      expect(reader.geometry).toMatchObject({ contentWidth: 416, contentHeight: 234 });
+    } finally {
+      await cam.stop();
+    }
   });
 });
