@@ -4,7 +4,7 @@ import { redactUrl } from '../log/redact.js';
 import { Backoff } from './backoff.js';
 import { type CameraState, type CameraTransition, terminalStateFor } from './camera-state.js';
 import type { StreamInfo } from './ffmpeg-log.js';
-import type { FrameMailbox } from './frame.js';
+import type { Frame, FrameMailbox } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
 
@@ -146,6 +146,11 @@ export class Camera extends EventEmitter<CameraEvents> {
     this.reader = undefined;
     this.transition('stopped');
     await reader?.stop();
+  }
+
+  /** The latest detector frame; valid only synchronously (copy what you need). */
+  latestFrame(): Frame | undefined {
+    return this.pool.latest();
   }
 
   /** The detector reports each inference here, for the detect fps in health. */
