@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { ApiServer } from '../api/server.js';
+import { CameraManager } from '../camera/camera-manager.js';
+import { registerCameraRoutes } from '../camera/camera-routes.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
@@ -14,6 +16,7 @@ export class Gateway {
   store?: Store;
   api?: ApiServer;
   broker?: EmbeddedBroker;
+  cameras?: CameraManager;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -40,6 +43,16 @@ export class Gateway {
       );
       await this.run(this.broker);
     }
+    // Built before the API (its routes must exist before listen), started after it: sources start last
+    // and stop first.
+    const cameras = new CameraManager({
+      cameras: cfg.cameras,
+      dataDir: cfg.dataDir,
+      log,
+      metrics: this.metrics,
+      liveHost: cfg.api.host,
+    });
+    this.cameras = cameras;
     if (cfg.api.enabled) {
       this.api = new ApiServer(
         { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },
@@ -47,9 +60,12 @@ export class Gateway {
         this.scrubber,
         log,
       );
+      this.api.addHealth('cameras', () => cameras.health());
+      registerCameraRoutes(this.api.app, cameras, cfg.api.token);
       await this.run(this.api);
       log.info({ url: this.api.url }, 'API listening');
     }
+    await this.run(cameras);
     log.info({ cameras: cfg.cameras.length }, 'running');
   }
 
