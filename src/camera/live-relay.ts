@@ -53,7 +53,7 @@ export class LiveRelay {
         '-loglevel': 'error',
         '-an': '',
         '-s': `${o.width}x${o.height}`,
-        '-r': o.fps ?? 15,
+        '-r': o.fps ?? 25, // MPEG-1 allows only 24, 25, 30, 50, 60 (and NTSC variants)
         '-b:v': `${o.bitrateKbps ?? 1000}k`,
         '-bf': 0,
       },
