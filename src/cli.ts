@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { Gateway } from './app/gateway.js';
 import { scrubberForConfig } from './app/secrets.js';
-import { onShutdownSignal } from './app/shutdown.js';
+import { onCrash, onShutdownSignal } from './app/shutdown.js';
 import { probeCamera } from './camera/probe.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile, type ResolvedConfig } from './config/load.js';
@@ -107,9 +107,11 @@ async function runCommand(args: string[]): Promise<number> {
   const cfg = loadOrReport(values.config ?? 'config/default.yaml');
   if (!cfg) return 1;
   const scrubber = scrubberForConfig(cfg);
-  const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, scrubber });
+  const level = process.env.IOC_EDGE_LOG_LEVEL || cfg.log.level;
+  const log = createLogger({ level, pretty: cfg.log.pretty, scrubber });
   const gateway = new Gateway(cfg, log, scrubber);
   onShutdownSignal(log, () => gateway.stop());
+  onCrash(log, () => gateway.stop());
   try {
     await gateway.start();
   } catch (err) {

@@ -65,6 +65,8 @@ export class Gateway {
       await this.run(this.api);
       log.info({ url: this.api.url }, 'API listening');
     }
+    for (const cam of cfg.cameras)
+      log.info({ camera: cam.id, url: cam.url, enabled: cam.enabled }, 'camera configured');
     await this.run(cameras);
     log.info({ cameras: cfg.cameras.length }, 'running');
   }

@@ -33,3 +33,19 @@ export function onShutdownSignal(log: Logger, stop: () => Promise<void>, deadlin
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
+
+/**
+ * A promise nobody handled is logged and the gateway keeps running; an exception that escaped every
+ * handler leaves state unknown, so the gateway stops what it can and exits non-zero for systemd to
+ * restart it.
+ */
+export function onCrash(log: Logger, stop: () => Promise<void>, deadlineMs = 5_000): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception: stopping');
+    setTimeout(() => process.exit(1), deadlineMs).unref();
+    stop().finally(() => process.exit(1));
+  });
+}

@@ -41,8 +41,8 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
     throw new ConfigError(
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { path: '', message: `YAML ${pos ? `line ${pos.line} column ${pos.col}` : ''}: ${e.message}` };
+        const pos = lines.linePos(e.pos[0]);
+        return { path: '', message: `YAML line ${pos.line} column ${pos.col}: ${e.message}` };
       }),
     );
   }

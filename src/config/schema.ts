@@ -173,7 +173,7 @@ const mqttBrokerSchema = z.strictObject({
   /** Run an MQTT broker inside the gateway for sensors and local uplink (no Mosquitto needed). */
   embedded: z.boolean().default(true),
   host: z.string().default('127.0.0.1'),
-  port: z.number().int().min(1).max(65535).default(1883),
+  port: z.number().int().min(0).max(65535).default(1883),
 });
 
 const spoolSchema = z.strictObject({

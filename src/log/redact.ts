@@ -3,7 +3,8 @@
  * Credentials inside URLs, secret-looking query parameters and every secret value the config
  * registered are replaced with `***`.
  */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@:"'\\]*):([^\s/@"'\\]*)@/gi;
+// The password part is greedy up to the last '@' before the path: passwords with a raw '@' are common.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@:"'\\]*):([^\s/"'\\]*)@/gi;
 const SECRET_QUERY =
   /([?&](?:password|passwd|pwd|token|access_token|api_key|apikey|secret|key|auth)=)([^&\s"'\\]+)/gi;
 

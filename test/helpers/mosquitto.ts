@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
@@ -34,7 +36,15 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const dir = tempDir('mosquitto');
   const port = options.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error'];
+  // Mosquitto started as root switches to the "mosquitto" user unless told to stay who we are;
+  // that user could not read our temp dir.
+  const lines = [
+    `user ${userInfo().username}`,
+    `listener ${port} 127.0.0.1`,
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+  ];
   if (options.users) {
     const pwFile = join(dir, 'passwd');
     writeFileSync(
@@ -44,9 +54,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
         .join('\n')}\n`,
       { mode: 0o600 },
     );
-    requireBinary('mosquitto_passwd', 'mosquitto');
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('mosquitto_passwd', ['-U', pwFile]);
+    execFileSync(requireBinary('mosquitto_passwd', 'mosquitto'), ['-U', pwFile]);
     lines.push('allow_anonymous false', `password_file ${pwFile}`);
   } else {
     lines.push('allow_anonymous true');

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors.js';
+import { parseConfigText } from '../../src/config/load.js';
+
+const NODE = 'node: { id: edge-01, site: binh-duong }\n';
+const CAM = (extra: string) =>
+  `${NODE}cameras:\n  - id: cam1\n    url: rtsp://user:pw@10.0.0.5:554/stream2\n${extra}`;
+
+function problems(yaml: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseConfigText(yaml, '/etc/ioc-edge/test.yaml', { env, cwd: '/tmp' });
+  } catch (err) {
+    if (err instanceof ConfigError)
+      return err.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+    throw err;
+  }
+  return [];
+}
+
+// Each broken config with the exact line a technician must see.
+const cases: [string, string, string][] = [
+  ['missing node', 'cameras: []\n', 'node: required (object)'],
+  ['missing camera url', `${NODE}cameras:\n  - id: cam1\n`, 'cameras[0].url: required (string)'],
+  [
+    'wrong type for fps',
+    CAM('    detect: { fps: "fast" }\n'),
+    'cameras[0].detect.fps: expected a number, got the string "fast"',
+  ],
+  [
+    'bad URL',
+    `${NODE}cameras:\n  - id: cam1\n    url: "not a url"\n`,
+    'cameras[0].url: not a valid URL: not a url',
+  ],
+  [
+    'unsupported scheme',
+    `${NODE}cameras:\n  - id: cam1\n    url: http://10.0.0.5/video\n`,
+    'cameras[0].url: unsupported URL scheme "http", expected one of rtsp, rtsps, file',
+  ],
+  [
+    'relative file URL',
+    `${NODE}cameras:\n  - id: cam1\n    url: file://clips/a.mp4\n`,
+    'cameras[0].url: file URLs must hold an absolute path: file:///abs/path.mp4',
+  ],
+  [
+    'line with one point',
+    CAM('    lines:\n      - id: main\n        points: [[0, 0.5]]\n'),
+    'cameras[0].lines[0].points: expected 2 points, got 1',
+  ],
+  [
+    'polygon with 2 points',
+    CAM('    zones:\n      - id: road\n        polygon: [[0.1, 0.4], [0.9, 0.4]]\n'),
+    'cameras[0].zones[0].polygon: expected at least 3 points, got 2',
+  ],
+  [
+    'fraction above 1',
+    CAM('    lines:\n      - id: main\n        points: [[0, 0.5], [1.5, 0.5]]\n'),
+    'cameras[0].lines[0].points[1][0]: expected a fraction of the frame between 0 and 1, got 1.5',
+  ],
+  [
+    'negative fraction',
+    CAM('    zones:\n      - id: road\n        polygon: [[0.1, -0.2], [0.9, 0.4], [1, 1]]\n'),
+    'cameras[0].zones[0].polygon[0][1]: expected a fraction of the frame between 0 and 1, got -0.2',
+  ],
+  [
+    'duplicate camera ids',
+    `${NODE}cameras:\n  - { id: cam1, url: "rtsp://10.0.0.5/a" }\n  - { id: cam1, url: "rtsp://10.0.0.6/a" }\n`,
+    'cameras[1].id: duplicate camera id "cam1" (also at index 0)',
+  ],
+  ['unknown top-level key', `${NODE}camras: []\n`, 'camras: unknown key (did you mean "cameras"?)'],
+  [
+    'unknown nested key',
+    CAM('    detect: { fsp: 5 }\n'),
+    'cameras[0].detect.fsp: unknown key (did you mean "fps"?)',
+  ],
+  [
+    'unset ${VAR}',
+    `${NODE}cameras:\n  - id: cam1\n    url: rtsp://user:\${CAM1_PASS}@10.0.0.5:554/stream2\n`,
+    'cameras[0].url: environment variable CAM1_PASS is not set',
+  ],
+  [
+    'node id not a slug',
+    'node: { id: "Edge 01", site: binh-duong }\n',
+    'node.id: expected a slug: 1-64 lower-case letters, digits, "-" or "_", starting with a letter or digit',
+  ],
+  [
+    'enum value',
+    CAM('    transport: sctp\n'),
+    'cameras[0].transport: expected one of "tcp", "udp", got the string "sctp"',
+  ],
+  [
+    'zero-length line',
+    CAM('    lines:\n      - id: main\n        points: [[0.5, 0.5], [0.5, 0.5]]\n'),
+    'cameras[0].lines[0].points: the two points are the same; a line needs two different points',
+  ],
+  [
+    'duplicate line ids',
+    CAM(
+      '    lines:\n      - { id: a, points: [[0, 0.5], [1, 0.5]] }\n      - { id: a, points: [[0, 0.7], [1, 0.7]] }\n',
+    ),
+    'cameras[0].lines[1].id: duplicate line id "a" (also at index 0)',
+  ],
+  [
+    'influx v2 without token',
+    `${NODE}influx: { url: http://127.0.0.1:8086, api: v2, org: o, bucket: b }\n`,
+    'influx.token: required when influx.api is v2',
+  ],
+  [
+    'bad size',
+    `${NODE}influx: { spool: { maxBytes: 2 parsecs } }\n`,
+    'influx.spool.maxBytes: expected a positive size such as 2GB or 512MiB, got "2 parsecs"',
+  ],
+  [
+    'bad duration',
+    CAM('    stallTimeout: soon\n'),
+    'cameras[0].stallTimeout: expected a duration such as 10, "500ms", "10s" or "5m", got "soon"',
+  ],
+  ['YAML syntax', `${NODE}cameras: [\n`, 'YAML line 3 column 1'],
+  ['not a mapping', '- just\n- a list\n', 'expected a mapping of settings at the top of the file'],
+];
+
+describe('check-config: broken configs', () => {
+  it.each(cases)('%s', (_name, yaml, expected) => {
+    const found = problems(yaml);
+    expect(
+      found.some((p) => p.startsWith(expected)),
+      `expected "${expected}" in:\n${found.join('\n')}`,
+    ).toBe(true);
+  });
+
+  it('lists every problem of a file at once, not only the first', () => {
+    const found = problems(
+      `node: { id: "Bad Id", site: s }\ncameras:\n  - id: cam1\n    url: ftp://x/y\n    lines:\n      - { id: l, points: [[0, 0]] }\n  - id: cam1\n    url: rtsp://h/x\nextra: 1\n`,
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^node\.id: expected a slug/),
+        expect.stringMatching(/^cameras\[0\]\.url: unsupported URL scheme "ftp"/),
+        'cameras[0].lines[0].points: expected 2 points, got 1',
+        'cameras[1].id: duplicate camera id "cam1" (also at index 0)',
+        'extra: unknown key',
+      ]),
+    );
+  });
+
+  it('never echoes a camera password in an error', () => {
+    const found = problems(`${NODE}cameras:\n  - id: cam1\n    url: "rtsp://admin:hunter22@"\n`);
+    expect(found.join('\n')).not.toContain('hunter22');
+    expect(found.join('\n')).toContain('rtsp://admin:***@');
+  });
+});
+
+describe('config: valid files', () => {
+  it('fills defaults and parses units', () => {
+    const cfg = parseConfigText(
+      `${NODE}cameras:\n  - id: cam1\n    url: rtsp://10.0.0.5/s\n    stallTimeout: 2500ms\n    lines:\n      - { id: main, points: [[0, 0.5], [1, 0.5]], directions: [down, up] }\ninflux: { spool: { maxBytes: 512MiB } }\n`,
+      '/etc/ioc-edge/x.yaml',
+      { env: {}, cwd: '/srv' },
+    );
+    const cam = cfg.cameras[0]!;
+    expect(cam.stallTimeout).toBe(2500);
+    expect(cam.detect.fps).toBe(5);
+    expect(cam.detect.motion.forceEvery).toBe(5000);
+    expect(cam.transport).toBe('tcp');
+    expect(cam.lines[0]!.anchor).toBe('center');
+    expect(cfg.influx.spool.maxBytes).toBe(512 * 1024 * 1024);
+    expect(cfg.influx.flushInterval).toBe(1000);
+    expect(cfg.dataDir).toBe('/srv/var');
+    expect(cfg.store.path).toBe('/srv/var/ioc-edge.db');
+    expect(cfg.models.dir).toBe('/srv/models');
+    expect(cfg.detector.model).toBe('/srv/models/yolox_nano.onnx');
+  });
+
+  it('substitutes ${VAR}, ${VAR:-default} and $${ inside values only', () => {
+    const cfg = parseConfigText(
+      `${NODE}cameras:\n  - id: cam1\n    name: "price $\${5}"\n    url: rtsp://u:\${CAM_PASS}@\${CAM_HOST:-10.0.0.9}/s\n`,
+      '/x.yaml',
+      { env: { CAM_PASS: 'p: [x]' } },
+    );
+    expect(cfg.cameras[0]!.url).toBe('rtsp://u:p: [x]@10.0.0.9/s');
+    expect(cfg.cameras[0]!.name).toBe('price ${5}');
+  });
+
+  it('takes the models folder from IOC_EDGE_MODELS', () => {
+    const cfg = parseConfigText(NODE, '/x.yaml', { env: { IOC_EDGE_MODELS: '/opt/models' }, cwd: '/' });
+    expect(cfg.detector.model).toBe('/opt/models/yolox_nano.onnx');
+  });
+});
