@@ -91,6 +91,23 @@ describe('Camera against a real RTSP server', () => {
     for (const pid of pids) expect(pidAlive(pid)).toBe(false);
   });
 
+  it('a frozen server (connection open, no data) is detected as stalled by the watchdog', async () => {
+    const { cam, transitions } = makeCamera(server.url);
+    cam.start();
+    try {
+      await waitState(cam, 'streaming');
+      server.server.child.kill('SIGSTOP');
+      const stalled = await waitState(cam, 'stalled', 10_000);
+      server.server.child.kill('SIGCONT');
+      expect(stalled.from).toBe('streaming');
+      await waitState(cam, 'streaming');
+      expect(transitions.map((t) => t.to)).toContain('backoff');
+    } finally {
+      server.server.child.kill('SIGCONT');
+      await cam.stop();
+    }
+  });
+
   it('20 flaps leave no orphan ffmpeg and no fd growth', async () => {
     const { cam, pids } = makeCamera(server.url, { backoffMaxMs: 400 });
     cam.start();
