@@ -131,6 +131,7 @@ export class Camera extends EventEmitter<CameraEvents> {
 
   start(): void {
     if (this.state !== 'idle' && this.state !== 'stopped') return;
+    this.state = 'idle';
     const tick = Math.max(50, Math.min(1000, Math.floor(this.stallTimeoutMs / 4)));
     this.watchdog = setInterval(() => this.checkStall(), tick);
     this.healthTimer = setInterval(() => this.updateHealth(), this.opts.healthIntervalMs ?? 1000);

@@ -24,6 +24,8 @@
  *     height: 416, fps: 5 (or omit for every frame), realtime: false, loop: false });
  *   reader.on('end', ...)  // clean end of the clip; 'exit' follows
  *
+ * Or, simplest for a clip: `for await (const frame of readClipFrames({ ...same options })) { ... }`.
+ *
  * With `realtime: false` on a file the reader is lossless: it stops reading the pipe (ffmpeg blocks)
  * while a frame waits untaken in the mailbox, so every frame reaches the consumer. The consumer must
  * take() frames (a listener or a loop awaiting `onFrame`) or the clip never finishes.
@@ -372,4 +374,49 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     frame.geometry = this.geometry!;
     this.pool.publish(frame);
   }
+}
+
+/**
+ * Every frame of a clip (file://, not realtime, no loop, lossless) as an async iterable. Each frame is
+ * valid until the next iteration step (its buffer then goes back to the pool); breaking out of the loop
+ * stops ffmpeg. Throws when ffmpeg fails (not for a clean end of the clip).
+ */
+export async function* readClipFrames(
+  options: Omit<FrameReaderOptions, 'realtime' | 'loop' | 'lossless'>,
+): AsyncGenerator<import('./frame.js').Frame, ReaderExit> {
+  const reader = new FrameReader({ ...options, realtime: false, loop: false, lossless: true });
+  let wake: (() => void) | undefined;
+  let exit: ReaderExit | undefined;
+  reader.pool.onFrame(() => wake?.());
+  reader.on('exit', (e) => {
+    exit = e;
+    wake?.();
+  });
+  reader.start();
+  try {
+    for (;;) {
+      const frame = reader.pool.take();
+      if (frame) {
+        try {
+          yield frame;
+        } finally {
+          reader.pool.release(frame);
+        }
+        continue;
+      }
+      if (exit) break;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+    }
+  } finally {
+    if (!exit) await reader.stop();
+  }
+  if (!exit.ended) {
+    throw new Error(
+      `camera ${options.cameraId}: ffmpeg failed (${exit.reason ?? 'unknown'}): ${exit.stderrTail.slice(-3).join(' | ')}`,
+    );
+  }
+  return exit;
 }

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Camera, type CameraOptions } from '../../src/camera/camera.js';
 import type { CameraState, CameraTransition } from '../../src/camera/camera-state.js';
@@ -152,9 +153,11 @@ describe('Camera against a real RTSP server', () => {
 });
 
 describe('Camera with nothing listening', () => {
-  it('backs off with a growing delay', async () => {
+  it('backs off with a growing delay, logging the failure once', async () => {
     const port = await freePort();
-    const { cam, transitions } = makeCamera(`rtsp://127.0.0.1:${port}/cam`, { backoffInitialMs: 100 });
+    const lines: Array<{ level: number; msg: string }> = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const { cam, transitions } = makeCamera(`rtsp://127.0.0.1:${port}/cam`, { backoffInitialMs: 100, log });
     cam.start();
     try {
       await new Promise<void>((resolve, reject) => {
@@ -170,6 +173,8 @@ describe('Camera with nothing listening', () => {
       await cam.stop();
     }
     const delays = transitions.filter((t) => t.to === 'backoff').map((t) => t.retryInMs!);
+    // One warning for the repeated failure, not one per attempt.
+    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['camera backoff']);
     expect(transitions.find((t) => t.to === 'backoff')?.reason).toBe('unreachable');
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]!);
   });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
-import { FrameReader } from '../../src/camera/frame-reader.js';
+import { FrameReader, readClipFrames } from '../../src/camera/frame-reader.js';
 import { requireBinary } from '../helpers/process.js';
 import { startRtspCamera } from '../helpers/rtsp-camera.js';
 
@@ -121,6 +121,27 @@ describe('FrameReader on a file clip', () => {
     expect(taken + reader.pool.skipped).toBeLessThanOrEqual(reader.framesOut);
   });
 
+  it('readClipFrames iterates a clip at a detect fps, and stops ffmpeg on break', async () => {
+    let n = 0;
+    let lastPts = -1;
+    for await (const f of readClipFrames({ cameraId: 'c', url: CLIP, width: 416, height: 416, fps: 5 })) {
+      expect(f.ptsMs).toBeGreaterThan(lastPts);
+      lastPts = f.ptsMs;
+      n++;
+    }
+    expect(n).toBe(56);
+    let m = 0;
+    for await (const _ of readClipFrames({ cameraId: 'c', url: CLIP, width: 416, height: 416 })) {
+      if (++m === 3) break;
+    }
+    expect(m).toBe(3);
+    const missing = pathToFileURL(resolve('media/nope.mp4')).href;
+    await expect(async () => {
+      for await (const _ of readClipFrames({ cameraId: 'c', url: missing, width: 416, height: 416 })) {
+      }
+    }).rejects.toThrow(/not_found/);
+  });
+
   it('reports a missing file as not_found', async () => {
     const reader = new FrameReader({
       cameraId: 'c',
@@ -136,29 +157,39 @@ describe('FrameReader on a file clip', () => {
 });
 
 describe('FrameReader on an RTSP camera', () => {
-  it('reads 25 letterboxed frames at 5 fps from the RTSP helper', async () => {
-    const cam = await startRtspCamera({ user: 'u', password: 'p' });
-    try {
-      const reader = new FrameReader({ cameraId: 'c', url: cam.url, width: 416, height: 416, fps: 5 });
-      const frames = collect(reader);
-      const info = new Promise((r) => reader.once('info', r));
-      reader.start();
-      await new Promise<void>((r) => {
-        const off = reader.pool.onFrame(() => {
-          if (reader.framesOut >= 25) {
-            off();
-            r();
-          }
+  it.each(['tcp', 'udp'] as const)(
+    'reads 25 letterboxed frames at 5 fps from the RTSP helper over %s',
+    async (transport) => {
+      const cam = await startRtspCamera({ user: 'u', password: 'p' });
+      try {
+        const reader = new FrameReader({
+          cameraId: 'c',
+          url: cam.url,
+          width: 416,
+          height: 416,
+          fps: 5,
+          transport,
         });
-      });
-      const exit = await reader.stop();
-      expect(exit?.stopped).toBe(true);
-      expect(await info).toMatchObject({ codec: 'h264', width: 640, height: 360, fps: 25 });
-      expect(frames.length).toBeGreaterThanOrEqual(25);
-      expect(frames[24]!.ptsMs).toBe(24 * 200);
-      expect(reader.geometry).toMatchObject({ contentWidth: 416, contentHeight: 234 });
-    } finally {
-      await cam.stop();
-    }
-  });
+        const frames = collect(reader);
+        const info = new Promise((r) => reader.once('info', r));
+        reader.start();
+        await new Promise<void>((r) => {
+          const off = reader.pool.onFrame(() => {
+            if (reader.framesOut >= 25) {
+              off();
+              r();
+            }
+          });
+        });
+        const exit = await reader.stop();
+        expect(exit?.stopped).toBe(true);
+        expect(await info).toMatchObject({ codec: 'h264', width: 640, height: 360, fps: 25 });
+        expect(frames.length).toBeGreaterThanOrEqual(25);
+        expect(frames[24]!.ptsMs).toBe(24 * 200);
+        expect(reader.geometry).toMatchObject({ contentWidth: 416, contentHeight: 234 });
+      } finally {
+        await cam.stop();
+      }
+    },
+  );
 });
