@@ -251,7 +251,11 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     return this.exited;
   }
 
+  private finished = false;
+
   private finish(code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void {
+    if (this.finished) return;
+    this.finished = true;
     if (this.stderrPartial) this.pushStderrLine(this.stderrPartial);
     if (spawnError) this.pushStderrLine(`spawn ffmpeg: ${spawnError.message}`);
     if (this.cur) {
@@ -318,6 +322,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.stopping) return; // what ffmpeg flushes while stopping is not wanted any more
     if (this.blocked) {
       // Data that was already in flight when we paused: keep order.
       this.blocked = Buffer.concat([this.blocked, chunk]);
