@@ -51,6 +51,7 @@ export class Gateway {
       log,
       metrics: this.metrics,
       liveHost: cfg.api.host,
+      liveToken: cfg.api.token,
     });
     this.cameras = cameras;
     if (cfg.api.enabled) {

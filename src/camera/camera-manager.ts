@@ -27,6 +27,8 @@ export interface CameraManagerOptions {
   /** Live view WebSocket host:port is chosen from the OS; this host goes into the returned URL. */
   liveHost?: string;
   liveIdleStopMs?: number;
+  /** Live view WebSocket viewers need this token (the API token). */
+  liveToken?: string;
 }
 
 export interface CameraManagerEvents {
@@ -141,6 +143,8 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
         width,
         height,
         idleStopMs: this.opts.liveIdleStopMs,
+        token: this.opts.liveToken,
+        allowRemote: !/^(127\.|localhost$|::1$)/.test(this.opts.liveHost ?? '127.0.0.1'),
         log: this.opts.log.child({ module: 'live' }),
         onStopped: () => this.relays.delete(id),
       });
@@ -148,7 +152,8 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
       relay.start();
     }
     const port = relay.opts.wsPort;
-    return { url: `ws://${this.opts.liveHost ?? '127.0.0.1'}:${port}/`, port };
+    const query = this.opts.liveToken ? `?token=${encodeURIComponent(this.opts.liveToken)}` : '';
+    return { url: `ws://${this.opts.liveHost ?? '127.0.0.1'}:${port}/${query}`, port };
   }
 
   relay(id: string): LiveRelay | undefined {

@@ -14,6 +14,10 @@ export interface LiveRelayOptions {
   idleStopMs?: number;
   fps?: number;
   bitrateKbps?: number;
+  /** Viewers must add `?token=<token>` to the WebSocket URL. */
+  token?: string;
+  /** Accept viewers from other hosts (default: loopback only, like the API's default host). */
+  allowRemote?: boolean;
   log?: Logger;
   onStopped?: () => void;
 }
@@ -68,6 +72,16 @@ export class LiveRelay {
       o.log?.warn({ camera: o.cameraId, err }, 'live relay: websocket server failed');
       void this.stop();
     });
+    // The library's WebSocket server listens on every interface and has no auth of its own; ws reads
+    // verifyClient at each upgrade, so the token and the loopback rule apply from the first viewer on.
+    (stream.wsServer as unknown as { options: Record<string, unknown> }).options.verifyClient = (info: {
+      req: { url?: string; socket: { remoteAddress?: string } };
+    }) => {
+      const remote = info.req.socket.remoteAddress ?? '';
+      if (!o.allowRemote && !/^(127\.|::1$|::ffff:127\.)/.test(remote)) return false;
+      if (!o.token) return true;
+      return new URL(info.req.url ?? '/', 'http://relay').searchParams.get('token') === o.token;
+    };
     stream.wsServer.broadcast = (data: unknown, opts?: unknown) => {
       for (const c of stream.wsServer.clients) if (c.readyState === 1) c.send(data, opts);
     };

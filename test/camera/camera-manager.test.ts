@@ -33,6 +33,7 @@ describe('CameraManager', () => {
       metrics,
       cameraDefaults: { connectTimeoutMs: 10_000, stillsFps: 1 },
       liveIdleStopMs: 500,
+      liveToken: 'live-token-1',
     });
     await manager.start();
     await waitUntil('camera streaming', async () => manager.get('cam1')!.state === 'streaming', {
@@ -62,6 +63,12 @@ describe('CameraManager', () => {
     const relay = manager.relay('cam1')!;
     const pid = relay.pid!;
     expect(pidAlive(pid)).toBe(true);
+    expect(a.url).toMatch(/\?token=live-token-1$/);
+    const refused = new WebSocket(a.url.replace(/\?.*$/, ''));
+    await new Promise<void>((resolve) => {
+      refused.on('error', () => resolve());
+      refused.on('unexpected-response', () => resolve());
+    });
     const ws = new WebSocket(a.url);
     const got: Buffer[] = [];
     let bytes = 0;
