@@ -3,7 +3,16 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+const SEGMENT_NAME = /^\d+-\d+\.ts$/;
+
+function statOrUndefined(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ClipRecorderOptions {
   cameraId: string;
@@ -43,8 +52,14 @@ export class ClipRecorder {
     mkdirSync(opts.dir, { recursive: true });
   }
 
-  /** The segment muxer output for the camera's ffmpeg. */
+  private runs = 0;
+
+  /**
+   * The segment muxer output for the camera's ffmpeg (call once per ffmpeg start). Names are
+   * `<epoch s>-<run>.ts`: the run number keeps a restart within the same second from overwriting.
+   */
   outputs(): Array<{ options: string[]; target: string }> {
+    const run = ++this.runs % 1_000_000;
     return [
       {
         options: [
@@ -60,7 +75,7 @@ export class ClipRecorder {
           '-strftime',
           '1',
         ],
-        target: join(this.opts.dir, '%s.ts'),
+        target: join(this.opts.dir, `%s-${run}.ts`),
       },
     ];
   }
@@ -78,8 +93,12 @@ export class ClipRecorder {
   /** Segments oldest first; a segment ends where the next begins (the last: its last write). */
   segments(): Segment[] {
     const files = readdirSync(this.opts.dir)
-      .filter((f) => /^\d+\.ts$/.test(f))
-      .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+      .filter((f) => SEGMENT_NAME.test(f))
+      .map((f) => ({ f, st: statOrUndefined(join(this.opts.dir, f)) }))
+      .filter((x) => x.st !== undefined)
+      // By start second, then by write time (a restart's first segment after the old run's last).
+      .sort((a, b) => Number.parseInt(a.f, 10) - Number.parseInt(b.f, 10) || a.st!.mtimeMs - b.st!.mtimeMs)
+      .map((x) => x.f);
     const segs: Segment[] = [];
     for (const f of files) {
       const file = join(this.opts.dir, f);
@@ -133,7 +152,7 @@ export class ClipRecorder {
         `camera ${this.opts.cameraId}: no recorded segments cover ${new Date(from).toISOString()}`,
       );
     }
-    await run(this.opts.ffmpegPath ?? 'ffmpeg', [
+    await execFileAsync(this.opts.ffmpegPath ?? 'ffmpeg', [
       '-hide_banner',
       '-nostdin',
       '-loglevel',
