@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { Gateway } from './app/gateway.js';
 import { scrubberForConfig } from './app/secrets.js';
 import { onCrash, onShutdownSignal } from './app/shutdown.js';
+import { probeCamera } from './camera/probe.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile, type ResolvedConfig } from './config/load.js';
 import { createLogger } from './log/logger.js';
+import { redactUrl } from './log/redact.js';
 import { spoolCommand } from './timeseries/spool-command.js';
 
 const USAGE = `usage: ioc-edge <command> [options]
@@ -14,6 +16,9 @@ commands:
   run --config FILE           run the gateway
   check-config FILE           validate a config file; prints OK or every problem (exit 0/1)
   spool [--dead-letters N]    time-series spool depth, size, oldest age and the newest dead letters (JSON)
+  probe URL [--timeout S] [--udp]
+                              connect to a camera once: codec, resolution, fps, time to first
+                              frame, or why not (exit 0/1)
 
 options:
   -c, --config FILE           config file (default: config/default.yaml)
@@ -26,6 +31,7 @@ const commands: Record<string, Command> = {
   run: runCommand,
   'check-config': checkConfigCommand,
   spool: (args) => spoolCommand(args, loadOrReport),
+  probe: probeCommand,
 };
 
 /** Loads a config or prints every problem to stderr; undefined means exit 1. */
@@ -56,6 +62,47 @@ async function checkConfigCommand(args: string[]): Promise<number> {
   if (!cfg) return 1;
   process.stdout.write(`OK ${cfg.source}: node ${cfg.node.id}, ${cfg.cameras.length} camera(s)\n`);
   return 0;
+}
+
+async function probeCommand(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { timeout: { type: 'string', short: 't' }, udp: { type: 'boolean' } },
+  });
+  const url = positionals[0];
+  if (!url) {
+    process.stderr.write('probe: name the camera URL: ioc-edge probe rtsp://user:pass@host/path\n');
+    return 2;
+  }
+  const timeoutS = Number(values.timeout ?? 10);
+  if (!(timeoutS > 0)) {
+    process.stderr.write(`probe: --timeout must be a positive number of seconds, got "${values.timeout}"\n`);
+    return 2;
+  }
+  const shown = redactUrl(url);
+  const r = await probeCamera(url, { timeoutMs: timeoutS * 1000, transport: values.udp ? 'udp' : 'tcp' });
+  if (r.ok) {
+    const fps = r.info.fps !== undefined ? `${r.info.fps} fps` : 'fps unknown';
+    process.stdout.write(
+      `OK ${shown}: ${r.info.codec} ${r.info.width}x${r.info.height} ${fps}, first frame after ${r.firstFrameMs} ms\n`,
+    );
+    return 0;
+  }
+  const why: Record<string, string> = {
+    unauthorized: 'unauthorized (wrong user or password)',
+    not_found: 'not found (wrong path or file)',
+    unreachable: 'unreachable (nothing answers at that host/port)',
+    timeout: `timeout (no frame within ${timeoutS} s)`,
+    unsupported_codec: 'unsupported codec',
+    bad_stream: 'bad stream (data could not be decoded)',
+    bad_config: 'bad URL or options',
+    no_video: 'no video stream',
+    unknown: 'failed',
+  };
+  const detail = r.detail ? `\n  ffmpeg: ${redactUrl(r.detail)}` : '';
+  process.stdout.write(`FAIL ${shown}: ${why[r.reason] ?? r.reason}${detail}\n`);
+  return 1;
 }
 
 async function runCommand(args: string[]): Promise<number> {

@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { ApiServer } from '../api/server.js';
+import { CameraManager } from '../camera/camera-manager.js';
+import { registerCameraRoutes } from '../camera/camera-routes.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
@@ -17,6 +19,7 @@ export class Gateway {
   broker?: EmbeddedBroker;
   /** The time-series sink every module writes points to (`timeseries.write(point)`). */
   timeseries?: TimeSeriesService;
+  cameras?: CameraManager;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -53,6 +56,17 @@ export class Gateway {
       );
       await this.run(this.broker);
     }
+    // Built before the API (its routes must exist before listen), started after it: sources start last
+    // and stop first.
+    const cameras = new CameraManager({
+      cameras: cfg.cameras,
+      dataDir: cfg.dataDir,
+      log,
+      metrics: this.metrics,
+      liveHost: cfg.api.host,
+      liveToken: cfg.api.token,
+    });
+    this.cameras = cameras;
     if (cfg.api.enabled) {
       this.api = new ApiServer(
         { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },
@@ -62,11 +76,14 @@ export class Gateway {
       );
       const ts = this.timeseries;
       this.api.addHealth('timeseries', () => ({ ...ts.health() }));
+      this.api.addHealth('cameras', () => cameras.health());
+      registerCameraRoutes(this.api.app, cameras, cfg.api.token);
       await this.run(this.api);
       log.info({ url: this.api.url }, 'API listening');
     }
     for (const cam of cfg.cameras)
       log.info({ camera: cam.id, url: cam.url, enabled: cam.enabled }, 'camera configured');
+    await this.run(cameras);
     log.info({ cameras: cfg.cameras.length }, 'running');
   }
 

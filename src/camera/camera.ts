@@ -1,0 +1,381 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../log/logger.js';
+import { redactUrl } from '../log/redact.js';
+import { Backoff } from './backoff.js';
+import { type CameraState, type CameraTransition, terminalStateFor } from './camera-state.js';
+import type { StreamInfo } from './ffmpeg-log.js';
+import type { Frame, FrameMailbox } from './frame.js';
+import { FramePool } from './frame-pool.js';
+import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
+
+export interface CameraOptions {
+  id: string;
+  url: string;
+  transport?: 'tcp' | 'udp';
+  loop?: boolean;
+  realtime?: boolean;
+  hwaccel?: Hwaccel;
+  /** Detector input size. */
+  width: number;
+  height: number;
+  /** Frames per second delivered to the detector. */
+  detectFps: number;
+  /** No frame for this long (also: no first frame this long after connecting) = stalled. Default 10 s. */
+  stallTimeoutMs?: number;
+  /** Time allowed from starting ffmpeg to the first frame (probing takes a while). Default max(stall, 15 s). */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff: initial and maximum delay (default 1 s → 60 s). */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Retry delay in unauthorized / not_found / bad_config (default 5 min, jittered). */
+  slowRetryMs?: number;
+  decoderThreads?: number;
+  /** Full-resolution JPEG stills for evidence snapshots at this rate (0: off). Default 1. */
+  stillsFps?: number;
+  /** Extra outputs of the camera's ffmpeg (the clip recorder's segment muxer). */
+  extraOutputs?: () => FrameReaderOptions['extraOutputs'];
+  log?: Logger;
+  /** How often health rates are computed (default 1 s). */
+  healthIntervalMs?: number;
+}
+
+export interface CameraHealth {
+  id: string;
+  state: CameraState;
+  /** Since when (epoch ms) the camera is in this state. */
+  since: number;
+  reason?: string;
+  /** Stream frame rate as the camera announces it. */
+  inputFps?: number;
+  /** Frames/s coming out of ffmpeg (after fps reduction). */
+  frameFps: number;
+  /** Frames/s taken by the consumer (the detector). */
+  processedFps: number;
+  /** Frames/s dropped because the consumer was behind. */
+  skippedFps: number;
+  /** Detections/s reported by the detector (recordDetect). */
+  detectFps: number;
+  /** ms since the last frame (undefined before the first). */
+  lastFrameAgeMs?: number;
+  reconnects: number;
+  ffmpegRestarts: number;
+  framesTotal: number;
+  skippedTotal: number;
+  stream?: StreamInfo;
+  retryInMs?: number;
+  pid?: number;
+}
+
+export interface CameraEvents {
+  state: [CameraTransition];
+  health: [CameraHealth];
+  /** A new full-resolution JPEG still. */
+  still: [Buffer];
+  /** A non-looping clip played to its end. */
+  end: [];
+}
+
+/**
+ * One camera: runs its ffmpeg FrameReader, watches it, and keeps it running unattended through drops,
+ * stalls and reboots (see camera-state.ts). Consumers read frames from `mailbox`.
+ */
+export class Camera extends EventEmitter<CameraEvents> {
+  readonly pool: FramePool;
+  state: CameraState = 'idle';
+  stateSince = Date.now();
+  stateReason?: string;
+  reader?: FrameReader;
+  streamInfo?: StreamInfo;
+  latestStill?: { jpeg: Buffer; wallMs: number };
+  reconnects = 0;
+  ffmpegRestarts = 0;
+  private starts = 0;
+  private everStreamed = false;
+  private readonly backoff: Backoff;
+  private retryTimer?: NodeJS.Timeout;
+  private retryDueMs?: number;
+  private watchdog?: NodeJS.Timeout;
+  private healthTimer?: NodeJS.Timeout;
+  private connectStartMs = 0;
+  private lastPtsMs = 0;
+  private lastFrameWallMs = 0;
+  private framesTotal = 0;
+  private detects = 0;
+  private lastHealth: CameraHealth;
+  private prev = { frames: 0, taken: 0, skipped: 0, detects: 0, atMs: Date.now() };
+  /** Repeated identical failures are logged once, then summarised on recovery. */
+  private lastFailureKey?: string;
+  private repeatedFailures = 0;
+  private readonly stallTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  /** The most recent transition (tests and the API read it). */
+  lastTransition?: CameraTransition;
+
+  constructor(readonly opts: CameraOptions) {
+    super();
+    this.pool = new FramePool(opts.id, opts.width, opts.height);
+    this.backoff = new Backoff(opts.backoffInitialMs ?? 1000, opts.backoffMaxMs ?? 60_000);
+    this.stallTimeoutMs = opts.stallTimeoutMs ?? 10_000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? Math.max(this.stallTimeoutMs, 15_000);
+    this.lastHealth = this.computeHealth();
+  }
+
+  get id(): string {
+    return this.opts.id;
+  }
+
+  /** Where the detector takes frames from. */
+  get mailbox(): FrameMailbox {
+    return this.pool;
+  }
+
+  start(): void {
+    if (this.state !== 'idle' && this.state !== 'stopped') return;
+    this.state = 'idle';
+    const tick = Math.max(50, Math.min(1000, Math.floor(this.stallTimeoutMs / 4)));
+    this.watchdog = setInterval(() => this.checkStall(), tick);
+    this.healthTimer = setInterval(() => this.updateHealth(), this.opts.healthIntervalMs ?? 1000);
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.watchdog);
+    clearInterval(this.healthTimer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const reader = this.reader;
+    this.reader = undefined;
+    this.transition('stopped');
+    await reader?.stop();
+  }
+
+  /** The latest detector frame; valid only synchronously (copy what you need). */
+  latestFrame(): Frame | undefined {
+    return this.pool.latest();
+  }
+
+  /** The detector reports each inference here, for the detect fps in health. */
+  recordDetect(): void {
+    this.detects++;
+  }
+
+  health(): CameraHealth {
+    return this.lastHealth;
+  }
+
+  private connect(): void {
+    this.retryTimer = undefined;
+    this.retryDueMs = undefined;
+    if (this.state === 'stopped') return;
+    this.transition('connecting');
+    const o = this.opts;
+    const ptsOffsetMs = this.lastFrameWallMs > 0 ? this.lastPtsMs + (Date.now() - this.lastFrameWallMs) : 0;
+    const reader = new FrameReader({
+      cameraId: o.id,
+      url: o.url,
+      width: o.width,
+      height: o.height,
+      fps: o.detectFps,
+      transport: o.transport,
+      loop: o.loop,
+      realtime: o.realtime,
+      // A camera is live: the detector must never hold ffmpeg back.
+      lossless: false,
+      hwaccel: o.hwaccel,
+      decoderThreads: o.decoderThreads,
+      ioTimeoutMs: Math.max(1000, this.stallTimeoutMs),
+      stills: (o.stillsFps ?? 1) > 0 ? { fps: o.stillsFps ?? 1 } : undefined,
+      extraOutputs: o.extraOutputs?.(),
+      ptsOffsetMs,
+      pool: this.pool,
+    });
+    this.reader = reader;
+    this.starts++;
+    if (this.starts > 1) this.ffmpegRestarts++;
+    this.connectStartMs = Date.now();
+    const onFrame = () => {
+      if (this.reader !== reader) return;
+      this.lastFrameWallMs = reader.lastFrameWallMs;
+      if (this.state === 'connecting') this.onFirstFrame();
+    };
+    const offFrame = this.pool.onFrame(onFrame);
+    reader.on('info', (info) => {
+      this.streamInfo = info;
+    });
+    reader.on('still', (jpeg) => {
+      this.latestStill = { jpeg, wallMs: Date.now() };
+      this.emit('still', jpeg);
+    });
+    reader.on('exit', (exit) => {
+      offFrame();
+      this.framesTotal += exit.framesOut;
+      this.lastPtsMs = ptsOffsetMs + (exit.framesOut * 1000) / o.detectFps;
+      if (this.reader === reader) this.onReaderExit(reader, exit);
+    });
+    reader.start();
+  }
+
+  private onFirstFrame(): void {
+    this.backoff.reset();
+    if (this.everStreamed) this.reconnects++;
+    this.everStreamed = true;
+    const detail = this.repeatedFailures > 1 ? `after ${this.repeatedFailures} failed attempts` : undefined;
+    this.lastFailureKey = undefined;
+    this.repeatedFailures = 0;
+    this.transition('streaming', 'first frame', { detail });
+  }
+
+  private onReaderExit(reader: FrameReader, exit: ReaderExit): void {
+    this.reader = undefined;
+    if (this.state === 'stopped') return;
+    if (exit.ended) {
+      if (this.opts.loop === false) {
+        this.transition('ended', 'end of clip');
+        this.emit('end');
+        return;
+      }
+    }
+    const detail = lastError(exit.stderrTail);
+    const terminal = terminalStateFor(exit.reason);
+    if (terminal) {
+      this.scheduleRetry(terminal, exit.reason!, detail, this.jittered(this.opts.slowRetryMs ?? 300_000));
+      return;
+    }
+    if (this.state === 'streaming') this.transition('stalled', 'stream lost', { detail });
+    this.scheduleRetry('backoff', exit.reason ?? 'exited', detail, this.backoff.next());
+    void reader;
+  }
+
+  private checkStall(): void {
+    const reader = this.reader;
+    if (!reader) return;
+    const now = Date.now();
+    let stalled = false;
+    if (this.state === 'streaming') stalled = now - this.lastFrameWallMs > this.stallTimeoutMs;
+    else if (this.state === 'connecting') stalled = now - this.connectStartMs > this.connectTimeoutMs;
+    if (!stalled) return;
+    const wasStreaming = this.state === 'streaming';
+    this.reader = undefined;
+    if (wasStreaming)
+      this.transition('stalled', 'no frame', { detail: `no frame for ${this.stallTimeoutMs} ms` });
+    this.scheduleRetry('backoff', wasStreaming ? 'stall' : 'timeout', 'no frame', this.backoff.next());
+    void reader.stop(1000);
+  }
+
+  private scheduleRetry(
+    state: CameraState,
+    reason: string,
+    detail: string | undefined,
+    delayMs: number,
+  ): void {
+    clearTimeout(this.retryTimer);
+    this.retryDueMs = Date.now() + delayMs;
+    this.transition(state, reason, { detail, retryInMs: delayMs });
+    this.retryTimer = setTimeout(() => this.connect(), delayMs);
+  }
+
+  private jittered(ms: number): number {
+    return Math.round(ms * (0.8 + 0.4 * Math.random()));
+  }
+
+  private transition(
+    to: CameraState,
+    reason?: string,
+    extra: { detail?: string; retryInMs?: number } = {},
+  ): void {
+    const from = this.state;
+    if (from === to && to !== 'backoff') return;
+    this.state = to;
+    this.stateSince = Date.now();
+    this.stateReason = reason;
+    const detail = extra.detail ? redactUrl(extra.detail) : undefined;
+    const t: CameraTransition = { cameraId: this.id, from, to, reason, detail, atMs: this.stateSince };
+    if (extra.retryInMs !== undefined) t.retryInMs = extra.retryInMs;
+    this.lastTransition = t;
+    this.logTransition(t);
+    this.emit('state', t);
+  }
+
+  private logTransition(t: CameraTransition): void {
+    const log = this.opts.log;
+    if (!log) return;
+    const failing =
+      t.to === 'backoff' || terminalStateFor(t.reason as never) !== undefined || t.to === 'stalled';
+    if (t.to === 'connecting' && this.repeatedFailures > 0) return; // part of a retry loop already reported
+    if (failing) {
+      const key = `${t.to}:${t.reason}`;
+      if (key === this.lastFailureKey) {
+        this.repeatedFailures++;
+        log.debug({ camera: t.cameraId, ...t }, 'camera still failing');
+        return;
+      }
+      this.lastFailureKey = key;
+      this.repeatedFailures = 1;
+      log.warn(
+        {
+          camera: t.cameraId,
+          from: t.from,
+          to: t.to,
+          reason: t.reason,
+          detail: t.detail,
+          retryInMs: t.retryInMs,
+        },
+        `camera ${t.to}`,
+      );
+      return;
+    }
+    log.info(
+      { camera: t.cameraId, from: t.from, to: t.to, reason: t.reason, detail: t.detail },
+      `camera ${t.to}`,
+    );
+  }
+
+  private updateHealth(): void {
+    this.lastHealth = this.computeHealth();
+    this.emit('health', this.lastHealth);
+  }
+
+  private computeHealth(): CameraHealth {
+    const now = Date.now();
+    const frames = this.framesTotal + (this.reader?.framesOut ?? 0);
+    const dt = Math.max(1, now - this.prev.atMs) / 1000;
+    const rate = (a: number, b: number) => Math.round(((a - b) / dt) * 10) / 10;
+    const h: CameraHealth = {
+      id: this.id,
+      state: this.state,
+      since: this.stateSince,
+      reason: this.stateReason,
+      inputFps: this.streamInfo?.fps,
+      frameFps: rate(frames, this.prev.frames),
+      processedFps: rate(this.pool.taken, this.prev.taken),
+      skippedFps: rate(this.pool.skipped, this.prev.skipped),
+      detectFps: rate(this.detects, this.prev.detects),
+      lastFrameAgeMs: this.lastFrameWallMs > 0 ? now - this.lastFrameWallMs : undefined,
+      reconnects: this.reconnects,
+      ffmpegRestarts: this.ffmpegRestarts,
+      framesTotal: frames,
+      skippedTotal: this.pool.skipped,
+      stream: this.streamInfo,
+      retryInMs: this.retryDueMs !== undefined ? Math.max(0, this.retryDueMs - now) : undefined,
+      pid: this.reader?.pid,
+    };
+    this.prev = {
+      frames,
+      taken: this.pool.taken,
+      skipped: this.pool.skipped,
+      detects: this.detects,
+      atMs: now,
+    };
+    return h;
+  }
+}
+
+/** The most telling ffmpeg error line (for logs and health). */
+function lastError(tail: readonly string[]): string | undefined {
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const l = tail[i]!;
+    if (/error|failed|refused|unauthorized|not found|timed out|invalid|no such/i.test(l))
+      return l.slice(0, 300);
+  }
+  return tail.at(-1)?.slice(0, 300);
+}

@@ -1,0 +1,44 @@
+import type { FailureReason, StreamInfo } from './ffmpeg-log.js';
+import { FrameReader } from './frame-reader.js';
+
+export type ProbeResult =
+  | { ok: true; info: StreamInfo; firstFrameMs: number }
+  | { ok: false; reason: FailureReason | 'timeout' | 'no_video'; detail?: string };
+
+/** Connects once, waits for the first decoded frame, and says what the stream is or why it failed. */
+export async function probeCamera(
+  url: string,
+  options: { timeoutMs?: number; transport?: 'tcp' | 'udp' } = {},
+): Promise<ProbeResult> {
+  const reader = new FrameReader({
+    cameraId: 'probe',
+    url,
+    width: 64,
+    height: 64,
+    transport: options.transport,
+    realtime: false,
+    loop: false,
+    ioTimeoutMs: options.timeoutMs ?? 10_000,
+  });
+  const started = Date.now();
+  const result = await new Promise<ProbeResult>((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: false, reason: 'timeout' }), options.timeoutMs ?? 10_000);
+    reader.pool.onFrame(() => {
+      clearTimeout(timer);
+      const info = reader.info;
+      resolve(
+        info ? { ok: true, info, firstFrameMs: Date.now() - started } : { ok: false, reason: 'no_video' },
+      );
+    });
+    reader.on('exit', (e) => {
+      clearTimeout(timer);
+      const detail = e.stderrTail
+        .filter((l) => /error|fail|refused|not found|unauthorized|invalid/i.test(l))
+        .at(-1);
+      resolve({ ok: false, reason: e.reason ?? (e.framesOut === 0 ? 'no_video' : 'unknown'), detail });
+    });
+    reader.start();
+  });
+  await reader.stop(1000);
+  return result;
+}
