@@ -1,4 +1,4 @@
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, validateHeaderValue } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpError, InfluxDB, type SendOptions, type Transport } from '@influxdata/influxdb-client';
 import { redactUrl } from '../log/redact.js';
@@ -13,9 +13,12 @@ const OK: WriteOutcome = { kind: 'ok' };
  * @influxdata/influxdb-client's Transport: it owns the URL's context path, `Authorization: Token`,
  * gzip (`gzipThreshold`) and turns an error answer into an HttpError with its status, body and headers.
  *
- * Not its WriteApi: that one batches on its own timer, retries from an in-memory buffer, logs to the
- * console, swallows the errors of the flushes it triggers itself, treats a 200 as a failure and has no
- * per-request deadline or abort; the drainer needs exactly one request per write() and the real answer.
+ * Not its WriteApi, which is built to be the buffer itself: its timer flushes and in-memory retries can
+ * be switched off (flushInterval 0, maxRetries 0), but a flush it starts on its own when batchSize or
+ * maxBatchBytes is reached has its error swallowed, a failure is logged to the console unless writeFailed
+ * takes it over, a 200 answer is an error ("204 expected"), and there is no per-request deadline or abort
+ * (close() leaves the request in flight running). The drainer needs one request per write(), the real
+ * answer, and nothing buffered or retried behind the spool's back.
  */
 export class V2Writer implements HttpWriter {
   readonly safeUrl: string;
@@ -27,6 +30,14 @@ export class V2Writer implements HttpWriter {
   constructor(private readonly opts: HttpWriterOptions) {
     if (!opts.org || !opts.bucket) {
       throw new Error('influx.org and influx.bucket are required when influx.api is v2');
+    }
+    if (opts.token) {
+      // Checked here: the client sets headers inside its gzip callback, where a throw would be uncaught.
+      try {
+        validateHeaderValue('authorization', `Token ${opts.token}`);
+      } catch {
+        throw new Error('influx.token is not a valid HTTP header value (a newline or control character?)');
+      }
     }
     const u = new URL(opts.url);
     this.safeUrl = redactUrl(opts.url);
@@ -77,7 +88,7 @@ export class V2Writer implements HttpWriter {
           },
         });
       } catch (err) {
-        failed(err); // e.g. a token that is not a valid header value
+        failed(err); // write() never throws
       }
     });
   }

@@ -211,6 +211,18 @@ describe('HTTP writer', () => {
     const r = await again.write(['a v=1'], 0, 1, 'ms');
     again.close();
     expect(r).toMatchObject({ kind: 'retry', message: expect.stringContaining('ECONNREFUSED') });
+    // The client would set this header in a callback where the error cannot be caught: refused up front.
+    expect(() =>
+      createHttpWriter({
+        url: srv.url,
+        api: 'v2',
+        org: 'o',
+        bucket: 'b',
+        token: 'a\nb',
+        gzip: true,
+        timeoutMs: 1,
+      }),
+    ).toThrow('influx.token is not a valid HTTP header value');
   });
 
   it('v1: db, rp, precision and Basic auth; URL credentials become Basic auth', async () => {
