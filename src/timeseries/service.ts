@@ -4,7 +4,7 @@ import type { InfluxConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { Store } from '../store/store.js';
 import { Drainer } from './drainer.js';
-import { HttpWriter } from './http-writer.js';
+import { createHttpWriter, type HttpWriter } from './http-writer.js';
 import { prepareDefaultTags } from './line-protocol.js';
 import { registerTimeSeriesMetrics } from './metrics.js';
 import { NodeHealthReporter } from './node-health.js';
@@ -75,7 +75,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
     this.ownStore = path && path !== opts.store.path ? new Store(path) : undefined;
     this.spool = new Spool(this.ownStore ?? opts.store, influx.spool.maxBytes);
     if (influx.url) {
-      this.writer = new HttpWriter({
+      this.writer = createHttpWriter({
         url: influx.url,
         api: influx.api,
         database: influx.database,

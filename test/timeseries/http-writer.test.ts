@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpWriter, parseRetryAfter } from '../../src/timeseries/http-writer.js';
+import { createHttpWriter, parseRetryAfter } from '../../src/timeseries/http-writer.js';
 import { removeDir, tempDir } from '../helpers/process.js';
 import { eventually, influxConfig, makeService } from './support.js';
 
@@ -12,9 +12,12 @@ interface Seen {
   body: string;
 }
 
-/** A real HTTP server answering each request with the next scripted status (then 204). */
-async function scriptedServer(script: { status: number; headers?: Record<string, string>; body?: string }[]) {
+type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+
+/** A real HTTP server answering each request with the next scripted answer (then 204); 'hang' never answers. */
+async function scriptedServer(script: Answer[]) {
   const seen: Seen[] = [];
+  let open = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -23,13 +26,28 @@ async function scriptedServer(script: { status: number; headers?: Record<string,
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
       seen.push({ at: Date.now(), url: req.url!, headers: req.headers, body });
       const next = script.shift() ?? { status: 204 };
+      if (next === 'hang') return;
       res.writeHead(next.status, next.headers);
       res.end(next.body ?? '');
     });
   });
+  server.on('connection', (socket) => {
+    open++;
+    socket.on('close', () => open--);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    /** Client connections the server still has open. */
+    openConnections: () => open,
+    close: () =>
+      new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      }),
+  };
 }
 
 describe('HTTP writer', () => {
@@ -78,10 +96,139 @@ describe('HTTP writer', () => {
     expect(ts.health().totals).toMatchObject({ sent: 1, deadLettered: 0 });
   });
 
+  it('v2 classifies each answer exactly: 2xx ok, 400/422 rejected with the message, 503 Retry-After, 401', async () => {
+    const srv = await scriptedServer([
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: '{"code":"invalid","message":"unable to parse \'x\': missing fields"}',
+      },
+      { status: 422, body: 'points beyond retention policy dropped=1' },
+      { status: 400, headers: { 'x-influxdb-error': 'partial write: field type conflict' } },
+      { status: 503, headers: { 'retry-after': '2' }, body: 'overloaded' },
+      { status: 429, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } },
+      { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' },
+      { status: 200, body: '{}' },
+    ]);
+    cleanup.push(srv.close);
+    const w = createHttpWriter({
+      url: srv.url,
+      api: 'v2',
+      org: 'o',
+      bucket: 'b',
+      gzip: false,
+      timeoutMs: 2000,
+    });
+    cleanup.push(async () => w.close());
+    const write = () => w.write(['x', 'y v=1'], 0, 2, 's');
+    expect(await write()).toEqual({
+      kind: 'rejected',
+      status: 400,
+      message: "HTTP 400: unable to parse 'x': missing fields",
+    });
+    expect(await write()).toEqual({
+      kind: 'rejected',
+      status: 422,
+      message: 'HTTP 422: points beyond retention policy dropped=1',
+    });
+    expect(await write()).toEqual({
+      kind: 'rejected',
+      status: 400,
+      message: 'HTTP 400: partial write: field type conflict',
+    });
+    expect(await write()).toEqual({
+      kind: 'retry',
+      status: 503,
+      message: 'HTTP 503: overloaded',
+      retryAfterMs: 2000,
+    });
+    const r429 = await write();
+    expect(r429).toMatchObject({ kind: 'retry', status: 429 });
+    expect((r429 as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(55_000);
+    expect(await write()).toEqual({
+      kind: 'retry',
+      status: 401,
+      message: 'HTTP 401: unauthorized access',
+      retryAfterMs: undefined,
+    });
+    expect(await write()).toEqual({ kind: 'ok' });
+    expect(await write()).toEqual({ kind: 'ok' }); // 204
+    // One request per write, nothing retried behind the drainer's back; no token, no gzip asked for.
+    expect(srv.seen).toHaveLength(8);
+    expect(srv.seen[0]!.url).toBe('/api/v2/write?org=o&bucket=b&precision=s');
+    expect(srv.seen[0]!.body).toBe('x\ny v=1');
+    expect(srv.seen[0]!.headers.authorization).toBeUndefined();
+    expect(srv.seen[0]!.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('v2: a request past its deadline or in flight at close() is abandoned and its socket closed', async () => {
+    const srv = await scriptedServer(['hang', 'hang']);
+    cleanup.push(srv.close);
+    const w = createHttpWriter({
+      url: srv.url,
+      api: 'v2',
+      org: 'o',
+      bucket: 'b',
+      gzip: true,
+      timeoutMs: 300,
+    });
+    const t0 = Date.now();
+    expect(await w.write(['a v=1'], 0, 1, 'ms')).toEqual({ kind: 'retry', message: 'timed out' });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await eventually('the timed-out socket to close', () => srv.openConnections() === 0, 5000);
+    const inFlight = w.write(['a v=1'], 0, 1, 'ms');
+    await eventually('the second request', () => srv.seen.length === 2, 5000);
+    w.close();
+    expect(await inFlight).toEqual({ kind: 'retry', message: 'aborted' });
+    expect(await w.write(['a v=1'], 0, 1, 'ms')).toEqual({ kind: 'retry', message: 'aborted' });
+    expect(srv.seen).toHaveLength(2);
+    await eventually('no connection left open', () => srv.openConnections() === 0, 5000);
+  });
+
+  it('v2: connection refused is retried with the cause; close() leaves no keep-alive socket', async () => {
+    const srv = await scriptedServer([]);
+    const w = createHttpWriter({
+      url: srv.url,
+      api: 'v2',
+      org: 'o',
+      bucket: 'b',
+      gzip: true,
+      timeoutMs: 2000,
+    });
+    expect(await w.write(['a v=1'], 0, 1, 'ms')).toEqual({ kind: 'ok' });
+    expect(srv.openConnections()).toBe(1); // kept alive for the next batch
+    w.close();
+    await eventually('the keep-alive socket to close', () => srv.openConnections() === 0, 2000);
+    await srv.close();
+    const again = createHttpWriter({
+      url: srv.url,
+      api: 'v2',
+      org: 'o',
+      bucket: 'b',
+      gzip: true,
+      timeoutMs: 2000,
+    });
+    const r = await again.write(['a v=1'], 0, 1, 'ms');
+    again.close();
+    expect(r).toMatchObject({ kind: 'retry', message: expect.stringContaining('ECONNREFUSED') });
+    // The client would set this header in a callback where the error cannot be caught: refused up front.
+    expect(() =>
+      createHttpWriter({
+        url: srv.url,
+        api: 'v2',
+        org: 'o',
+        bucket: 'b',
+        token: 'a\nb',
+        gzip: true,
+        timeoutMs: 1,
+      }),
+    ).toThrow('influx.token is not a valid HTTP header value');
+  });
+
   it('v1: db, rp, precision and Basic auth; URL credentials become Basic auth', async () => {
     const srv = await scriptedServer([]);
     cleanup.push(srv.close);
-    const w = new HttpWriter({
+    const w = createHttpWriter({
       url: srv.url,
       api: 'v1',
       database: 'ioc',
@@ -92,7 +239,7 @@ describe('HTTP writer', () => {
       timeoutMs: 1000,
     });
     expect(await w.write(['a v=1 1', 'b v=2 2'], 0, 2, 'us')).toEqual({ kind: 'ok' });
-    const fromUrl = new HttpWriter({
+    const fromUrl = createHttpWriter({
       url: srv.url.replace('http://', 'http://admin:s%40cret@'),
       api: 'v1',
       database: 'ioc',
@@ -116,7 +263,7 @@ describe('HTTP writer', () => {
       { status: 400, body: '{"error":"unable to parse \'x\': missing fields"}' },
     ]);
     cleanup.push(srv.close);
-    const w = new HttpWriter({ url: srv.url, api: 'v1', database: 'd', gzip: true, timeoutMs: 1000 });
+    const w = createHttpWriter({ url: srv.url, api: 'v1', database: 'd', gzip: true, timeoutMs: 1000 });
     expect(await w.write(['x'], 0, 1, 'ms')).toEqual({
       kind: 'rejected',
       status: 400,
