@@ -7,12 +7,13 @@ const BICYCLE = CLS.bicycle;
 
 /**
  * Folds riders into their two-wheeler: a person box whose overlap with a motorcycle or bicycle box covers at
- * least `minOverlap` of the smaller of the two, with the person's centre above the wheels' horizontal span,
- * is the rider; the two-wheeler grows to the union of both boxes and the person is dropped. Several riders
+ * least `minOverlap` of the smaller of the two, with the person's centre within the wheels' horizontal span
+ * and their feet not below the wheels (a pedestrian in front of a bike, nearer the camera, stands lower),
+ * is the rider. A seated rider's box typically overlaps the bike by 40-50 % of its own area; the two-wheeler grows to the union of both boxes and the person is dropped. Several riders
  * (common on motorcycles) all fold into the same vehicle. Works on kept indices `keep[0..k)` in place and
  * returns the new count, preserving order.
  */
-export function mergeRiders(c: Candidates, keep: Int32Array, k: number, minOverlap = 0.45): number {
+export function mergeRiders(c: Candidates, keep: Int32Array, k: number, minOverlap = 0.35): number {
   const { x1, y1, x2, y2, cls } = c;
   let hasPerson = false;
   let hasBike = false;
@@ -42,6 +43,7 @@ export function mergeRiders(c: Candidates, keep: Int32Array, k: number, minOverl
       const b = keep[j]!;
       if (cls[b] !== MOTORCYCLE && cls[b] !== BICYCLE) continue;
       if (pcx < x1[b]! || pcx > x2[b]!) continue;
+      if (py2 > y2[b]! + 0.15 * (y2[b]! - y1[b]!)) continue;
       const iw = Math.min(px2, x2[b]!) - Math.max(px1, x1[b]!);
       const ih = Math.min(py2, y2[b]!) - Math.max(py1, y1[b]!);
       if (iw <= 0 || ih <= 0) continue;

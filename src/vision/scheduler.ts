@@ -1,5 +1,9 @@
-import type { FrameMailbox } from '../camera/frame.js';
-import type { CameraPipeline } from './pipeline.js';
+import type { Frame, FrameMailbox } from '../camera/frame.js';
+
+/** Anything that processes one camera's frames one at a time (a CameraPipeline). */
+export interface FrameProcessor {
+  process(frame: Frame): Promise<unknown>;
+}
 
 export interface SchedulerCameraStats {
   /** Frames taken from the mailbox and processed (gated or inferred). */
@@ -10,7 +14,7 @@ export interface SchedulerCameraStats {
 interface Entry {
   id: string;
   mailbox: FrameMailbox;
-  pipeline: CameraPipeline;
+  pipeline: FrameProcessor;
   queued: boolean;
   stats: SchedulerCameraStats;
   unsubscribe: () => void;
@@ -31,7 +35,7 @@ export class DetectionScheduler {
 
   constructor(private readonly onError: (cameraId: string, err: unknown) => void = () => {}) {}
 
-  add(id: string, mailbox: FrameMailbox, pipeline: CameraPipeline): void {
+  add(id: string, mailbox: FrameMailbox, pipeline: FrameProcessor): void {
     if (this.cameras.has(id)) throw new Error(`camera ${id} is already scheduled`);
     const entry: Entry = {
       id,
