@@ -72,6 +72,7 @@ def main():
     frames = 0
     infer_s = 0.0
     t0 = time.perf_counter()
+    c0 = time.process_time()
     while True:
         ok, img = cap.read()
         if not ok:
@@ -84,11 +85,13 @@ def main():
         if a.max_frames and frames >= a.max_frames:
             break
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     print(json.dumps({
         "frames": frames,
         "wallSeconds": round(wall, 3),
         "fps": round(frames / wall, 2) if wall > 0 else 0,
         "detectMeanMs": round(1000 * infer_s / max(1, frames), 2),
+        "cpuMsPerFrame": round(1000 * cpu / max(1, frames), 2),
         "counts": {"main": tracker.counts},
         "opencv": cv2.__version__,
         "threads": cv2.getNumThreads(),
