@@ -139,6 +139,7 @@ export async function analyzeFile(
         `decoding ${file} failed (${exit.reason ?? `exit code ${exit.code}`}): ${exit.stderrTail.slice(-3).join(' | ')}`,
       );
     }
+    analytics.finish?.();
     const frames = pipeline.stats.frames;
     const fps = reader.opts.fps ?? reader.info?.fps ?? 25;
     const seconds = frames > 0 ? pipeline.stats.lastPtsMs / 1000 + 1 / fps : 0;

@@ -66,7 +66,7 @@ export class CameraPipeline {
     };
     if (infer) this.stats.inferred++;
     else this.stats.skippedMotion++;
-    this.analytics.push(result, frame.geometry);
+    this.analytics.push(result, frame.geometry, frame);
     return result;
   }
 
