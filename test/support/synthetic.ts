@@ -18,6 +18,8 @@ export interface SimObject {
   to?: number;
   /** Time windows (s) during which the detector misses it. */
   hidden?: [number, number][];
+  /** Centre as a function of time (s), instead of constant velocity. */
+  path?: (t: number) => [number, number];
   /** Per-time overrides: class or score. */
   override?: (t: number) => Partial<Pick<Detection, 'cls' | 'score'>> | undefined;
 }
@@ -39,8 +41,7 @@ export function simulate(
       if (o.from !== undefined && t < o.from) continue;
       if (o.to !== undefined && t > o.to) continue;
       if (o.hidden?.some(([a, b]) => t >= a && t <= b)) continue;
-      const cx = o.x + o.vx * t;
-      const cy = o.y + o.vy * t;
+      const [cx, cy] = o.path ? o.path(t) : [o.x + o.vx * t, o.y + o.vy * t];
       const ov = o.override?.(t);
       const d: Detection = {
         cls: ov?.cls ?? o.cls,
