@@ -1,0 +1,37 @@
+import type { FrameGeometry } from '../camera/frame.js';
+import type { CameraConfig, TrafficClass } from '../config/schema.js';
+import type { DetectionResult } from './detection.js';
+
+/** counts[lineId][direction][class] = vehicles that crossed. */
+export type LineCounts = Record<string, Record<string, Partial<Record<TrafficClass, number>>>>;
+
+export interface IncidentSummary {
+  type: string;
+  class: TrafficClass;
+  startSeconds: number;
+  /** undefined while the incident is still open. */
+  endSeconds?: number;
+  zone: string;
+}
+
+/**
+ * What comes after detection for one camera (tracking, lines, zones, incidents: issue 5). The vision
+ * pipeline pushes every DetectionResult in frame order, motion-gated ones too (`inferred: false`).
+ */
+export interface AnalyticsStage {
+  push(result: DetectionResult, geometry: FrameGeometry): void;
+  /** Live tracks: while there are any, the motion gate does not skip inference. */
+  activeTracks(): number;
+  counts(): LineCounts;
+  incidents(): IncidentSummary[];
+}
+
+export type AnalyticsFactory = (camera: CameraConfig) => AnalyticsStage;
+
+/** Detection only: no tracks, no counts, no incidents (until the analytics stage is plugged in). */
+export const detectionOnly: AnalyticsFactory = () => ({
+  push: () => {},
+  activeTracks: () => 0,
+  counts: () => ({}),
+  incidents: () => [],
+});
