@@ -1,0 +1,66 @@
+/** What ffmpeg's banner says about the input video stream. */
+export interface StreamInfo {
+  codec: string;
+  width: number;
+  height: number;
+  /** Frame rate from the banner (`fps`, else `tbr`); undefined when ffmpeg does not know it. */
+  fps?: number;
+}
+
+/** Why an ffmpeg run failed, as far as its stderr tells. */
+export type FailureReason =
+  | 'unauthorized'
+  | 'not_found'
+  | 'unreachable'
+  | 'timeout'
+  | 'unsupported_codec'
+  | 'bad_stream'
+  | 'bad_config'
+  | 'unknown';
+
+const STREAM_RE = /Stream #\d+:\d+.*?: Video: (\w+)[^,]*,(.*)$/;
+const SIZE_RE = /\b(\d{2,5})x(\d{2,5})\b/;
+const FPS_RE = /([\d.]+)(k?) fps\b/;
+const TBR_RE = /([\d.]+)(k?) tbr\b/;
+
+/** Parses an input `Stream #0:0: Video: ...` banner line; undefined for anything else. */
+export function parseVideoStreamLine(line: string): StreamInfo | undefined {
+  const m = STREAM_RE.exec(line);
+  if (!m) return undefined;
+  const size = SIZE_RE.exec(m[2]!);
+  if (!size) return undefined;
+  const rate = FPS_RE.exec(m[2]!) ?? TBR_RE.exec(m[2]!);
+  let fps: number | undefined;
+  if (rate) fps = Number(rate[1]) * (rate[2] === 'k' ? 1000 : 1);
+  return {
+    codec: m[1]!,
+    width: Number(size[1]),
+    height: Number(size[2]),
+    fps: fps && Number.isFinite(fps) && fps > 0 && fps <= 240 ? fps : undefined,
+  };
+}
+
+const RULES: Array<[RegExp, FailureReason]> = [
+  [/\b401\b|Unauthorized/i, 'unauthorized'],
+  [/\b403\b|Forbidden/i, 'unauthorized'],
+  [/\b404\b|Not Found|No such file or directory|\b454\b|Session Not Found/i, 'not_found'],
+  [/Connection refused|No route to host|Network is unreachable|Host is unreachable|\b503\b/i, 'unreachable'],
+  [
+    /Name or service not known|Temporary failure in name resolution|Failed to resolve hostname/i,
+    'unreachable',
+  ],
+  [/timed out|Timeout/i, 'timeout'],
+  [/Decoder \(codec .*\) not found|Unsupported codec|could not find codec|no decoder/i, 'unsupported_codec'],
+  [
+    /Unrecognized option|Option not found|Protocol not found|Invalid argument|Error parsing|No such filter/i,
+    'bad_config',
+  ],
+  [/Invalid data found|moov atom not found|Error while decoding/i, 'bad_stream'],
+];
+
+/** Classifies a failed ffmpeg run from the tail of its stderr (most specific first). */
+export function classifyFailure(stderrTail: readonly string[]): FailureReason {
+  const text = stderrTail.join('\n');
+  for (const [re, reason] of RULES) if (re.test(text)) return reason;
+  return 'unknown';
+}

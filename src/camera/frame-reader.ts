@@ -1,0 +1,375 @@
+/**
+ * FrameReader: one ffmpeg process that turns a camera (rtsp://, rtsps://) or a clip (file://) into
+ * letterboxed BGR24 detector frames, delivered through a `FramePool` (the camera's `FrameMailbox`).
+ *
+ * ffmpeg does everything pixel-related: decode (optionally hardware), fps reduction (`fps` filter),
+ * scale keeping aspect ratio, and pad right/bottom with grey 114 to `width` x `height` (the YOLOX input
+ * contract), writing `-f rawvideo -pix_fmt bgr24` to stdout. The reader copies each pipe chunk once into
+ * a pooled frame buffer and publishes whole frames; nothing is allocated per frame.
+ *
+ * Usage (live camera; a slow consumer only causes counted skips):
+ *
+ *   const reader = new FrameReader({ cameraId: 'cam1', url, width: 416, height: 416, fps: 5 });
+ *   reader.pool.onFrame(() => {
+ *     const f = reader.pool.take();
+ *     if (!f) return;
+ *     try { detect(f.data, f.geometry, f.ptsMs); } finally { reader.pool.release(f); }
+ *   });
+ *   reader.on('exit', (e) => ...);   // e.reason says why (unauthorized, not_found, ...)
+ *   reader.start();  ...  await reader.stop();
+ *
+ * Usage (analyze a clip, every frame or at a detect fps, as fast as possible, nothing dropped):
+ *
+ *   const reader = new FrameReader({ cameraId: 'clip', url: pathToFileURL(p).href, width: 416,
+ *     height: 416, fps: 5 (or omit for every frame), realtime: false, loop: false });
+ *   reader.on('end', ...)  // clean end of the clip; 'exit' follows
+ *
+ * With `realtime: false` on a file the reader is lossless: it stops reading the pipe (ffmpeg blocks)
+ * while a frame waits untaken in the mailbox, so every frame reaches the consumer. The consumer must
+ * take() frames (a listener or a loop awaiting `onFrame`) or the clip never finishes.
+ *
+ * ptsMs: `ptsOffsetMs + index / fps` where fps is the output rate (the `fps` filter makes it constant),
+ * or the stream's own rate from ffmpeg's banner when every frame is kept (exact for constant-rate clips,
+ * an approximation for variable-rate ones). A looped clip keeps counting up (monotonic time).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import ffmpeg from 'fluent-ffmpeg';
+import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamInfo } from './ffmpeg-log.js';
+import type { FrameGeometry } from './frame.js';
+import { FramePool } from './frame-pool.js';
+import { JpegSplitter } from './jpeg-splitter.js';
+import { letterboxFilters, letterboxGeometry } from './letterbox.js';
+
+export type Hwaccel = 'none' | 'auto' | 'vaapi' | 'cuda' | 'qsv' | 'drm' | 'vdpau';
+
+export interface FrameReaderOptions {
+  cameraId: string;
+  /** rtsp://, rtsps:// or file:// */
+  url: string;
+  /** Detector input size: frames are letterboxed to exactly this. */
+  width: number;
+  height: number;
+  /** Output frame rate (fps filter); undefined keeps every decoded frame. */
+  fps?: number;
+  transport?: 'tcp' | 'udp';
+  /** file:// only: start again at the end. Default true. */
+  loop?: boolean;
+  /** file:// only: read at the clip's own rate (`-re`). Default true. */
+  realtime?: boolean;
+  /** Never drop: pause the pipe while a frame is untaken. Default: file:// and not realtime. */
+  lossless?: boolean;
+  hwaccel?: Hwaccel;
+  /** Decoder threads (0 = ffmpeg's choice). Many cameras on few cores do better with 1. */
+  decoderThreads?: number;
+  /** RTSP socket I/O timeout; ffmpeg gives up (and exits) after this long without data. Default 5 s. */
+  ioTimeoutMs?: number;
+  /** Also output full-resolution JPEG stills (evidence snapshots) at this rate on a side pipe. */
+  stills?: { fps: number; maxWidth?: number; quality?: number };
+  /** More outputs of the same process (e.g. the clip segment muxer), each `-map 0:v:0` + options + target. */
+  extraOutputs?: Array<{ options: string[]; target: string }>;
+  /** Added to every ptsMs (a restarted stream continues its camera's timeline). */
+  ptsOffsetMs?: number;
+  /** Frame pool to publish into (kept across restarts by a camera); created when absent. */
+  pool?: FramePool;
+  ffmpegPath?: string;
+}
+
+export interface ReaderExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when stop() ended it. */
+  stopped: boolean;
+  /** A file that played to its end (exit code 0, not stopped). */
+  ended: boolean;
+  /** Classified from stderr; undefined for a clean end or a stop. */
+  reason?: FailureReason;
+  /** The last stderr lines (may contain the URL: scrub before logging). */
+  stderrTail: string[];
+  framesOut: number;
+}
+
+export interface FrameReaderEvents {
+  info: [StreamInfo];
+  /** A full-resolution JPEG still (only with the `stills` option). */
+  still: [Buffer];
+  end: [];
+  exit: [ReaderExit];
+}
+
+const STDERR_LINES = 40;
+
+export class FrameReader extends EventEmitter<FrameReaderEvents> {
+  readonly pool: FramePool;
+  readonly frameBytes: number;
+  readonly isFile: boolean;
+  readonly lossless: boolean;
+  info?: StreamInfo;
+  geometry?: FrameGeometry;
+  /** Frames completed by this process (published or skipped). */
+  framesOut = 0;
+  /** Wall clock of the last completed frame (0: none yet). */
+  lastFrameWallMs = 0;
+  startedWallMs = 0;
+  firstFrameWallMs = 0;
+  readonly exited: Promise<ReaderExit>;
+
+  private child?: ChildProcess;
+  private resolveExit!: (e: ReaderExit) => void;
+  private cur: import('./frame.js').Frame | undefined;
+  private fill = 0;
+  private blocked: Buffer | undefined;
+  private awaitingGeometry = false;
+  private stopping = false;
+  private readonly stderrTail: string[] = [];
+  private stderrPartial = '';
+  private section: 'none' | 'input' | 'output' = 'none';
+  private readonly unsubscribeTake: () => void;
+
+  constructor(readonly opts: FrameReaderOptions) {
+    super();
+    if (
+      !Number.isInteger(opts.width) ||
+      !Number.isInteger(opts.height) ||
+      opts.width < 8 ||
+      opts.height < 8
+    ) {
+      throw new Error(`camera ${opts.cameraId}: bad detector input size ${opts.width}x${opts.height}`);
+    }
+    if (opts.fps !== undefined && !(opts.fps > 0)) {
+      throw new Error(`camera ${opts.cameraId}: fps must be > 0, got ${opts.fps}`);
+    }
+    this.isFile = opts.url.startsWith('file:');
+    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, opts.height);
+    if (this.pool.width !== opts.width || this.pool.height !== opts.height) {
+      throw new Error(`camera ${opts.cameraId}: frame pool size differs from the reader's output size`);
+    }
+    this.frameBytes = this.pool.frameBytes;
+    this.lossless = opts.lossless ?? (this.isFile && opts.realtime === false);
+    this.exited = new Promise((r) => {
+      this.resolveExit = r;
+    });
+    // Continue after the consumer's take() returns, never inside it (no re-entrant publish).
+    this.unsubscribeTake = this.pool.onTake(() => {
+      if (this.blocked && !this.awaitingGeometry && !this.unblockScheduled) {
+        this.unblockScheduled = true;
+        process.nextTick(this.unblockLater);
+      }
+    });
+  }
+
+  /** The ffmpeg arguments (built with fluent-ffmpeg), for logs and tests. */
+  args(): string[] {
+    const o = this.opts;
+    const input: string[] = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+    let source = o.url;
+    if (this.isFile) {
+      source = fileURLToPath(o.url);
+      if (o.realtime !== false) input.push('-re');
+      if (o.loop !== false) input.push('-stream_loop', '-1');
+    } else if (o.url.startsWith('rtsp')) {
+      input.push('-rtsp_transport', o.transport ?? 'tcp');
+      input.push('-timeout', String(Math.round((o.ioTimeoutMs ?? 5000) * 1000)));
+    }
+    if (o.hwaccel && o.hwaccel !== 'none') input.push('-hwaccel', o.hwaccel);
+    if (o.decoderThreads !== undefined) input.push('-threads', String(o.decoderThreads));
+
+    const cmd = ffmpeg().input(source).inputOptions(input);
+    cmd
+      .output('pipe:1')
+      .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
+      .videoFilters(letterboxFilters(o.width, o.height, o.fps))
+      .outputOptions(o.fps === undefined ? ['-fps_mode', 'passthrough'] : [])
+      .outputOptions(['-pix_fmt', 'bgr24'])
+      .format('rawvideo');
+    if (o.stills) {
+      const maxW = o.stills.maxWidth ?? 1920;
+      cmd
+        .output('pipe:3')
+        .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
+        .videoFilters([`fps=${o.stills.fps}`, `scale=w=min(iw\\,${maxW}):h=-2`])
+        .outputOptions(['-q:v', String(o.stills.quality ?? 5), '-pix_fmt', 'yuvj420p'])
+        .format('mjpeg');
+    }
+    for (const extra of o.extraOutputs ?? []) {
+      cmd.output(extra.target).outputOptions(['-map', '0:v:0', ...extra.options]);
+    }
+    return (cmd as unknown as { _getArguments(): string[] })._getArguments();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    if (this.child) throw new Error(`camera ${this.opts.cameraId}: reader already started`);
+    const args = this.args();
+    this.startedWallMs = Date.now();
+    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+    if (this.opts.stills) stdio.push('pipe');
+    const child = spawn(this.opts.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => this.onStderr(text));
+    if (this.opts.stills) {
+      const splitter = new JpegSplitter((jpeg) => this.emit('still', jpeg));
+      (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => splitter.push(c));
+      (child.stdio[3] as NodeJS.ReadableStream).on('error', () => {});
+    }
+    let spawnError: Error | undefined;
+    child.once('error', (err) => {
+      spawnError = err;
+      // 'close' does not always follow a failed spawn.
+      if (child.pid === undefined) this.finish(null, null, spawnError);
+    });
+    child.once('close', (code, signal) => this.finish(code, signal, spawnError));
+  }
+
+  /** SIGTERM (ffmpeg closes its outputs cleanly), then SIGKILL after `graceMs`; resolves once it is gone. */
+  async stop(graceMs = 2000): Promise<ReaderExit | undefined> {
+    const child = this.child;
+    if (!child) return undefined;
+    this.stopping = true;
+    if (this.running) {
+      child.kill('SIGTERM');
+      // ffmpeg blocked on a paused pipe cannot act on SIGTERM's graceful path: let it drain.
+      this.blocked = undefined;
+      child.stdout?.resume();
+      const timer = setTimeout(() => this.running && child.kill('SIGKILL'), graceMs);
+      const e = await this.exited;
+      clearTimeout(timer);
+      return e;
+    }
+    return this.exited;
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void {
+    if (this.stderrPartial) this.pushStderrLine(this.stderrPartial);
+    if (spawnError) this.pushStderrLine(`spawn ffmpeg: ${spawnError.message}`);
+    if (this.cur) {
+      this.pool.abandon(this.cur);
+      this.cur = undefined;
+    }
+    this.unsubscribeTake();
+    const ended = code === 0 && !this.stopping && this.isFile;
+    const failed = !this.stopping && !ended;
+    const exit: ReaderExit = {
+      code,
+      signal,
+      stopped: this.stopping,
+      ended,
+      reason: failed ? (spawnError ? 'bad_config' : classifyFailure(this.stderrTail)) : undefined,
+      stderrTail: [...this.stderrTail],
+      framesOut: this.framesOut,
+    };
+    if (ended) this.emit('end');
+    this.emit('exit', exit);
+    this.resolveExit(exit);
+  }
+
+  private onStderr(text: string): void {
+    const parts = (this.stderrPartial + text).split(/\r?\n|\r/);
+    this.stderrPartial = parts.pop() ?? '';
+    for (const line of parts) if (line) this.pushStderrLine(line);
+  }
+
+  private pushStderrLine(line: string): void {
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > STDERR_LINES) this.stderrTail.shift();
+    if (this.info) return;
+    if (line.startsWith('Input #')) this.section = 'input';
+    else if (line.startsWith('Output #') || line.startsWith('Stream mapping')) this.section = 'output';
+    else if (this.section === 'input') {
+      const info = parseVideoStreamLine(line);
+      if (info) this.setInfo(info);
+    }
+  }
+
+  private setInfo(info: StreamInfo): void {
+    this.info = info;
+    this.geometry = letterboxGeometry(info.width, info.height, this.opts.width, this.opts.height);
+    this.emit('info', info);
+    if (this.awaitingGeometry) {
+      this.awaitingGeometry = false;
+      this.completeFrame();
+      if (this.blocked && !(this.lossless && this.pool.pending)) this.unblock();
+    }
+  }
+
+  private unblockScheduled = false;
+  private readonly unblockLater = () => {
+    this.unblockScheduled = false;
+    if (this.blocked && !this.awaitingGeometry && !(this.lossless && this.pool.pending)) this.unblock();
+  };
+
+  private unblock(): void {
+    const rest = this.blocked;
+    this.blocked = undefined;
+    if (rest) this.onData(rest);
+    if (!this.blocked) this.child?.stdout?.resume();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.blocked) {
+      // Data that was already in flight when we paused: keep order.
+      this.blocked = Buffer.concat([this.blocked, chunk]);
+      return;
+    }
+    const size = this.frameBytes;
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.fill === 0 && !this.cur) {
+        if (this.lossless && this.pool.pending && !this.stopping) {
+          this.block(chunk.subarray(off));
+          return;
+        }
+        this.cur = this.pool.acquire();
+        // No buffer at all (the consumer holds them all): the bytes are read and dropped.
+      }
+      const n = Math.min(size - this.fill, chunk.length - off);
+      if (this.cur) chunk.copy(this.cur.data, this.fill, off, off + n);
+      this.fill += n;
+      off += n;
+      if (this.fill === size) {
+        if (!this.geometry && this.cur) {
+          this.awaitingGeometry = true;
+          this.block(chunk.subarray(off));
+          return;
+        }
+        this.completeFrame();
+      }
+    }
+  }
+
+  private block(rest: Buffer): void {
+    this.blocked = rest;
+    this.child?.stdout?.pause();
+  }
+
+  private completeFrame(): void {
+    const frame = this.cur;
+    const index = this.framesOut++;
+    this.fill = 0;
+    this.cur = undefined;
+    const now = Date.now();
+    if (this.firstFrameWallMs === 0) this.firstFrameWallMs = now;
+    this.lastFrameWallMs = now;
+    if (!frame) {
+      this.pool.countSkip();
+      this.pool.nextSeq++;
+      return;
+    }
+    const fps = this.opts.fps ?? this.info?.fps ?? 25;
+    frame.seq = this.pool.nextSeq++;
+    frame.ptsMs = (this.opts.ptsOffsetMs ?? 0) + (index * 1000) / fps;
+    frame.wallMs = now;
+    frame.geometry = this.geometry!;
+    this.pool.publish(frame);
+  }
+}

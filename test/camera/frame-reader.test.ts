@@ -1,0 +1,164 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/camera/frame.js';
+import { FrameReader } from '../../src/camera/frame-reader.js';
+import { requireBinary } from '../helpers/process.js';
+import { startRtspCamera } from '../helpers/rtsp-camera.js';
+
+requireBinary('ffmpeg', 'ffmpeg');
+const CLIP = pathToFileURL(resolve('media/nl_motorway_overpass.mp4')).href; // 1280x720, 335 frames, 11.2 s
+
+function collect(reader: FrameReader, onEach?: (f: Frame) => void, delayMs = 0) {
+  const frames: Array<{ seq: number; ptsMs: number; len: number }> = [];
+  const handle = () => {
+    const f = reader.pool.take();
+    if (!f) return;
+    frames.push({ seq: f.seq, ptsMs: f.ptsMs, len: f.data.length });
+    onEach?.(f);
+    reader.pool.release(f);
+  };
+  reader.pool.onFrame(() => {
+    if (delayMs > 0) setTimeout(handle, delayMs);
+    else handle();
+  });
+  return frames;
+}
+
+describe('FrameReader on a file clip', () => {
+  it('delivers every frame, letterboxed to the detector size, when not realtime', async () => {
+    const reader = new FrameReader({
+      cameraId: 'c',
+      url: CLIP,
+      width: 416,
+      height: 416,
+      realtime: false,
+      loop: false,
+    });
+    let checked = false;
+    const frames = collect(reader, (f) => {
+      if (checked) return;
+      checked = true;
+      expect(f.geometry).toMatchObject({
+        srcWidth: 1280,
+        srcHeight: 720,
+        contentWidth: 416,
+        contentHeight: 234,
+      });
+      // Right/bottom padding is grey 114 in all channels; image rows are not.
+      const row = (y: number) => f.data.subarray(y * 416 * 3, (y + 1) * 416 * 3);
+      expect(row(415).every((v) => v === 114)).toBe(true);
+      expect(row(234).every((v) => v === 114)).toBe(true);
+      expect(row(100).every((v) => v === 114)).toBe(false);
+    });
+    let ended = false;
+    reader.on('end', () => {
+      ended = true;
+    });
+    reader.start();
+    const exit = await reader.exited;
+    expect(exit).toMatchObject({ code: 0, ended: true, stopped: false });
+    expect(ended).toBe(true);
+    expect(checked).toBe(true);
+    expect(frames.length).toBe(335);
+    expect(frames.every((f) => f.len === 416 * 416 * 3)).toBe(true);
+    expect(frames.map((f) => f.seq)).toEqual([...Array(335).keys()]);
+    expect(reader.pool.skipped).toBe(0);
+  });
+
+  it('reduces to the detect fps with ptsMs = index / fps, losslessly even with a slow consumer', async () => {
+    const reader = new FrameReader({
+      cameraId: 'c',
+      url: CLIP,
+      width: 320,
+      height: 320,
+      fps: 5,
+      realtime: false,
+      loop: false,
+    });
+    const frames = collect(reader, undefined, 5);
+    reader.start();
+    const exit = await reader.exited;
+    expect(exit.ended).toBe(true);
+    expect(frames.length).toBe(56);
+    expect(reader.pool.skipped).toBe(0);
+    expect(frames[10]!.ptsMs).toBe(2000);
+    expect(frames.at(-1)!.ptsMs).toBe(11000);
+  });
+
+  it('a slow consumer of a realtime source gets counted skips and bounded buffers', async () => {
+    const reader = new FrameReader({
+      cameraId: 'c',
+      url: CLIP,
+      width: 416,
+      height: 416,
+      realtime: true,
+      loop: true,
+    });
+    let taken = 0;
+    // Consumer takes at most one frame every 200 ms from a ~30 fps source.
+    const timer = setInterval(() => {
+      const f = reader.pool.take();
+      if (f) {
+        taken++;
+        reader.pool.release(f);
+      }
+    }, 200);
+    reader.start();
+    await new Promise<void>((r) => {
+      const off = reader.pool.onFrame(() => {
+        if (reader.framesOut >= 45) {
+          off();
+          r();
+        }
+      });
+    });
+    clearInterval(timer);
+    await reader.stop();
+    expect(reader.pool.skipped).toBeGreaterThan(20);
+    expect(reader.pool.published).toBe(reader.framesOut);
+    expect(taken).toBeLessThan(15);
+    expect(taken + reader.pool.skipped).toBeLessThanOrEqual(reader.framesOut);
+  });
+
+  it('reports a missing file as not_found', async () => {
+    const reader = new FrameReader({
+      cameraId: 'c',
+      url: pathToFileURL(resolve('media/does-not-exist.mp4')).href,
+      width: 416,
+      height: 416,
+    });
+    reader.start();
+    const exit = await reader.exited;
+    expect(exit.ended).toBe(false);
+    expect(exit.reason).toBe('not_found');
+  });
+});
+
+describe('FrameReader on an RTSP camera', () => {
+  it('reads 25 letterboxed frames at 5 fps from the RTSP helper', async () => {
+    const cam = await startRtspCamera({ user: 'u', password: 'p' });
+    try {
+      const reader = new FrameReader({ cameraId: 'c', url: cam.url, width: 416, height: 416, fps: 5 });
+      const frames = collect(reader);
+      const info = new Promise((r) => reader.once('info', r));
+      reader.start();
+      await new Promise<void>((r) => {
+        const off = reader.pool.onFrame(() => {
+          if (reader.framesOut >= 25) {
+            off();
+            r();
+          }
+        });
+      });
+      const exit = await reader.stop();
+      expect(exit?.stopped).toBe(true);
+      expect(await info).toMatchObject({ codec: 'h264', width: 640, height: 360, fps: 25 });
+      expect(frames.length).toBeGreaterThanOrEqual(25);
+      expect(frames[24]!.ptsMs).toBe(24 * 200);
+      expect(reader.geometry).toMatchObject({ contentWidth: 416, contentHeight: 234 });
+    } finally {
+      await cam.stop();
+    }
+  });
+});
