@@ -12,7 +12,7 @@ export interface TrackerOptions {
   newTrackScore: number;
   /** Similarity (buffered IoU) needed in the first stage. */
   matchFirst: number;
-  /** IoU needed in the second (low-score) stage. */
+  /** Similarity (buffered IoU) needed in the second (low-score) stage. */
   matchSecond: number;
   /** IoU needed to extend a tentative track. */
   matchTentative: number;
@@ -20,6 +20,8 @@ export interface TrackerOptions {
   buffer: number;
   /** Box growth when extending tentative tracks, whose velocity is not known yet. */
   bufferTentative: number;
+  /** Extra box growth per second a track has been lost. */
+  lostGrowth: number;
   /** Similarity factor when a detection's class group differs from the track's (vehicle / two-wheeler / person). */
   crossClassFactor: number;
   /** Matches needed before a track is confirmed. */
@@ -35,10 +37,11 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   lowScore: 0.1,
   newTrackScore: 0.5,
   matchFirst: 0.2,
-  matchSecond: 0.4,
+  matchSecond: 0.3,
   matchTentative: 0.25,
   buffer: 0.3,
   bufferTentative: 0.7,
+  lostGrowth: 0.5,
   crossClassFactor: 0.5,
   minHits: 2,
   lostBufferMs: 2000,
@@ -113,8 +116,9 @@ export class ByteTracker {
 
     // Stage 1: confirmed (tracked + lost) tracks vs high-score detections, buffered IoU.
     this.associate(dets, isConfirmed, this.isHigh, o.buffer, o.matchFirst, pts);
-    // Stage 2: still-unmatched tracked tracks vs low-score detections, plain IoU.
-    this.associate(dets, isTrackedUnmatched, this.isLow, 0, o.matchSecond, pts);
+    // Stage 2: still-unmatched tracks vs low-score detections. ByteTrack takes only tracked ones here;
+    // lost ones too keeps a car whose score dipped for a few frames (shadow, occlusion) on its track.
+    this.associate(dets, isUnmatched, this.isLow, o.buffer, o.matchSecond, pts);
     // Stage 3: tentative tracks vs remaining high-score detections.
     this.associate(dets, isTentative, this.isHigh, o.bufferTentative, o.matchTentative, pts);
 
@@ -179,6 +183,7 @@ export class ByteTracker {
     }
     if (rows === 0 || cols === 0) return;
     const sim = this.sim;
+    const o = this.opts;
     for (let r = 0; r < rows; r++) {
       const t = this.tracks[this.rowsIdx[r]!]!;
       const tx1 = t.bx1;
@@ -186,10 +191,12 @@ export class ByteTracker {
       const tx2 = t.bx2;
       const ty2 = t.by2;
       const group = classGroup(t.cls);
+      // A coasting track's position gets less certain the longer it is lost: search wider.
+      const buf = buffer > 0 && t.state === 'lost' ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
       for (let c = 0; c < cols; c++) {
         const d = dets[this.colsIdx[c]!]!;
-        let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buffer);
-        if (classGroup(d.cls) !== group) s *= this.opts.crossClassFactor;
+        let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
+        if (classGroup(d.cls) !== group) s *= o.crossClassFactor;
         sim[r * cols + c] = s;
       }
     }
@@ -223,5 +230,5 @@ export class ByteTracker {
 }
 
 const isConfirmed = (t: Track) => t.state !== 'tentative';
-const isTrackedUnmatched = (t: Track) => t.state === 'tracked' && !t.matched;
+const isUnmatched = (t: Track) => t.state !== 'tentative' && !t.matched;
 const isTentative = (t: Track) => t.state === 'tentative';

@@ -7,8 +7,12 @@
 
 /** Position noise per frame, as a fraction of the box size (ByteTrack: 1/20). */
 const W_POS = 1 / 20;
-/** Velocity noise per frame, as a fraction of the box size (ByteTrack: 1/160). */
-const W_VEL = 1 / 160;
+/**
+ * Velocity noise per frame, as a fraction of the box size. ByteTrack uses 1/160; roadside views have
+ * strong perspective (a car approaching the camera speeds up and grows in the image), so the velocity
+ * has to follow faster.
+ */
+const W_VEL = 1 / 60;
 /** ByteTrack's weights are per frame at about 30 fps; our time steps are in seconds. */
 const REF_FPS = 30;
 

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AnalyticsEventWithEvidence } from '../../src/analytics/camera-analytics.js';
-import type { CameraAnalyticsOptions } from '../../src/analytics/camera-analytics.js';
+import type {
+  AnalyticsEventWithEvidence,
+  CameraAnalyticsOptions,
+} from '../../src/analytics/camera-analytics.js';
 import { TrafficAnalyticsStage } from '../../src/analytics/stage.js';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import type { CameraConfig } from '../../src/config/schema.js';
 import type { AnalyticsStage } from '../../src/vision/analytics-stage.js';
+import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { CameraPipeline } from '../../src/vision/pipeline.js';
 import { MEDIA, testConfig } from '../helpers/vision.js';
@@ -19,12 +22,19 @@ export interface ClipRun {
   wallMs: number;
 }
 
-let detectorPromise: Promise<Detector> | undefined;
+const detectors = new Map<number, Promise<Detector>>();
 
-/** One detector per test process (the ONNX session takes a while to create). */
-export function sharedDetector(): Promise<Detector> {
-  detectorPromise ??= Detector.create(testConfig().detector);
-  return detectorPromise;
+/**
+ * One detector per score threshold per test process (the ONNX session takes a while to create). The
+ * tracker's second stage wants low-score boxes (ByteTrack keeps those down to 0.1).
+ */
+export function sharedDetector(scoreThreshold = 0.1): Promise<Detector> {
+  let d = detectors.get(scoreThreshold);
+  if (!d) {
+    d = Detector.create({ ...testConfig().detector, scoreThreshold });
+    detectors.set(scoreThreshold, d);
+  }
+  return d;
 }
 
 /**
@@ -35,21 +45,32 @@ export function sharedDetector(): Promise<Detector> {
 export async function runClip(
   clip: string,
   cameraYaml: string,
-  opts: { everyFrame?: boolean; analytics?: Partial<CameraAnalyticsOptions> } = {},
+  opts: {
+    everyFrame?: boolean;
+    scoreThreshold?: number;
+    analytics?: Partial<CameraAnalyticsOptions>;
+    /** Called after each result went through the analytics (debugging). */
+    onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage) => void;
+  } = {},
 ): Promise<ClipRun> {
   const url = pathToFileURL(join(MEDIA, clip)).href;
-  const cfg = testConfig(`cameras:\n  - id: clip\n    url: ${url}\n    loop: false\n    realtime: false\n${cameraYaml
-    .split('\n')
-    .map((l) => (l.trim() ? `    ${l}` : l))
-    .join('\n')}\n`);
+  const cfg = testConfig(
+    `cameras:\n  - id: clip\n    url: ${url}\n    loop: false\n    realtime: false\n${cameraYaml
+      .split('\n')
+      .map((l) => (l.trim() ? `    ${l}` : l))
+      .join('\n')}\n`,
+  );
   const camera: CameraConfig = cfg.cameras[0]!;
-  const detector = await sharedDetector();
+  const detector = await sharedDetector(opts.scoreThreshold);
   const events: AnalyticsEventWithEvidence[] = [];
   const stage = new TrafficAnalyticsStage(camera, (e) => events.push(e), opts.analytics);
   let current: Frame | undefined;
   // The pipeline hands the stage the geometry; the frame goes along for tamper checks and evidence.
   const withFrame: AnalyticsStage = {
-    push: (r, g) => stage.push(r, g, current),
+    push: (r, g) => {
+      stage.push(r, g, current);
+      opts.onResult?.(r, stage);
+    },
     activeTracks: () => stage.activeTracks(),
     counts: () => stage.counts(),
     incidents: () => stage.incidents(),
