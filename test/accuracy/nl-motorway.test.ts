@@ -28,7 +28,9 @@ lines:
       .sort((a, b) => a - b);
     const expected: number[] = truth.crossingTimesSeconds;
     // Each counted crossing is near a hand-counted one (detector runs at 10 fps: ±0.35 s).
-    times.forEach((t, i) => expect(Math.abs(t - expected[i]!)).toBeLessThan(0.35));
+    times.forEach((t, i) => {
+      expect(Math.abs(t - expected[i]!)).toBeLessThan(0.35);
+    });
     // The whole clip (11.2 s) is analysed well above real time.
     expect(run.frames).toBe(335);
   });
