@@ -109,6 +109,7 @@ export class CameraAnalytics {
     this.pts = pts;
     this.time = time;
     if (frame) this.opts.aspect = frame.geometry.srcWidth / frame.geometry.srcHeight;
+    this.tracker.aspect = this.opts.aspect;
     this.rollInterval(time);
 
     const tracks = this.tracker.update(result);
@@ -165,7 +166,7 @@ export class CameraAnalytics {
     const confirmed = t.confirmed;
     for (const line of this.lines) {
       const y = line.anchor === 'bottom' ? info.by : info.cy;
-      const ev = line.observe(t.id, t.cls, confirmed, info.cx, y, this.time, this.pts);
+      const ev = line.observe(t.id, info.classOf(t), confirmed, info.cx, y, this.time, this.pts);
       if (ev) this.events.push(ev);
     }
     if (!confirmed) return;
@@ -181,7 +182,7 @@ export class CameraAnalytics {
           cameraId: this.camera.id,
           zoneId: zone.id,
           trackId: t.id,
-          cls: t.cls,
+          cls: info.classOf(t),
           timeMs: this.time,
           ptsMs: this.pts,
         });
@@ -200,7 +201,7 @@ export class CameraAnalytics {
       cameraId: this.camera.id,
       zoneId: this.zones[z]!.id,
       trackId: t.id,
-      cls: t.cls,
+      cls: info.classOf(t),
       timeMs: this.time,
       ptsMs: this.pts,
       dwellMs: this.pts - info.enterPts[z]!,
@@ -212,12 +213,12 @@ export class CameraAnalytics {
     const info = this.infos.get(t.id);
     if (!info) return;
     for (let z = 0; z < this.zones.length; z++) if (info.inZone[z]) this.leaveZone(t, info, z);
-    if (info.speedN > 0 && isVehicle(t.cls)) {
+    if (info.speedN > 0 && isVehicle(info.classOf(t))) {
       this.events.push({
         type: 'track_speed',
         cameraId: this.camera.id,
         trackId: t.id,
-        cls: t.cls,
+        cls: info.classOf(t),
         timeMs: this.time,
         meanKmh: info.speedSum / info.speedN,
         maxKmh: info.speedMax,
@@ -239,9 +240,9 @@ export class CameraAnalytics {
         if (!t.confirmed) continue;
         const info = this.infos.get(t.id);
         if (!info?.inZone[z]) continue;
-        const ci = TRAFFIC_CLASSES.indexOf(t.cls);
+        const ci = TRAFFIC_CLASSES.indexOf(info.classOf(t));
         zone.now[ci] = zone.now[ci]! + 1;
-        if (!isVehicle(t.cls)) continue;
+        if (!isVehicle(info.classOf(t))) continue;
         vehicles++;
         normSum += info.normSpeed;
         if (!Number.isNaN(info.speedKmh)) {
@@ -283,7 +284,7 @@ export class CameraAnalytics {
   private checkWrongWay(t: Track, info: TrackInfo, z: number): void {
     const zone = this.zones[z]!;
     const dir = zone.cfg.direction;
-    if (!dir || !info.inZone[z] || !isVehicle(t.cls)) return;
+    if (!dir || !info.inZone[z] || !isVehicle(info.classOf(t))) return;
     const key = `wrong:${zone.id}:${t.id}`;
     if (this.open.has(key)) return;
     if (info.normSpeed < this.opts.movingNormSpeed) return;
@@ -318,7 +319,7 @@ export class CameraAnalytics {
         if (!info.inZone[z]) continue;
         const zone = this.zones[z]!;
         const kind = zone.cfg.kind;
-        if (isVehicle(t.cls) && !inParking && (kind === 'no_stopping' || kind === 'carriageway')) {
+        if (isVehicle(info.classOf(t)) && !inParking && (kind === 'no_stopping' || kind === 'carriageway')) {
           const key = `stopped:${zone.id}:${t.id}`;
           const still = info.stillMs(pts);
           if (!this.open.has(key) && still >= zone.cfg.stoppedAfter && !this.inQueue(z, t.id, kind)) {
@@ -329,11 +330,11 @@ export class CameraAnalytics {
               z,
               t,
               [t.id],
-              `${t.cls} stopped ${Math.round(still / 1000)} s in ${kind} zone ${zone.id}`,
+              `${info.classOf(t)} stopped ${Math.round(still / 1000)} s in ${kind} zone ${zone.id}`,
             );
           }
         }
-        if (t.cls === 'person' && kind === 'carriageway' && t.hits >= 3) {
+        if (info.classOf(t) === 'person' && kind === 'carriageway' && t.hits >= 3) {
           const key = `ped:${zone.id}:${t.id}`;
           if (!this.open.has(key) && pts - info.enterPts[z]! >= this.opts.pedestrianAfterMs) {
             this.startIncident(
@@ -435,7 +436,7 @@ export class CameraAnalytics {
       type,
       cameraId: this.camera.id,
       zoneId: zone?.id,
-      cls: t?.cls,
+      cls: t ? (this.infos.get(t.id)?.classOf(t) ?? t.cls) : undefined,
       severity,
       startMs: this.time,
       startPtsMs: this.pts,

@@ -1,5 +1,7 @@
+import type { TrafficClass } from '../config/schema.js';
 import type { Detection, DetectionResult } from '../vision/detection.js';
 import { bufferedIou, greedyAssign } from './association.js';
+import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
 import { classGroup, Track } from './track.js';
 
@@ -30,6 +32,8 @@ export interface TrackerOptions {
   lostBufferMs: number;
   /** Drop person detections riding a detected motorcycle or bicycle. */
   suppressRiders: boolean;
+  /** Correct head-on motorcycles the detector calls "car" (see reclassify.ts). */
+  correctClasses: boolean;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -46,6 +50,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minHits: 2,
   lostBufferMs: 2000,
   suppressRiders: true,
+  correctClasses: true,
 };
 
 /**
@@ -64,6 +69,10 @@ export class ByteTracker {
   readonly removed: Track[] = [];
   private readonly pool: Track[] = [];
   private nextId = 1;
+  /** Camera image width / height, for shape-based class correction. */
+  aspect = 16 / 9;
+  /** Class of each detection of the current frame after correction. */
+  private readonly detCls: TrafficClass[] = [];
   private lastPts: number | undefined;
 
   // Scratch, grown on demand.
@@ -102,7 +111,13 @@ export class ByteTracker {
     const nd = dets.length;
     this.ensure(Math.max(nd, this.tracks.length));
     const o = this.opts;
-    if (o.suppressRiders) markRiders(dets, this.rider);
+    const detCls = this.detCls;
+    if (o.correctClasses) correctClasses(dets, this.aspect, detCls);
+    else {
+      detCls.length = nd;
+      for (let j = 0; j < nd; j++) detCls[j] = dets[j]!.cls;
+    }
+    if (o.suppressRiders) markRiders(dets, detCls, this.rider);
     else this.rider.fill(0, 0, nd);
     this.detUsed.fill(0, 0, nd);
     for (let j = 0; j < nd; j++) {
@@ -151,7 +166,7 @@ export class ByteTracker {
       const d = dets[j]!;
       if (d.score < o.newTrackScore) continue;
       const t = this.pool.pop() ?? new Track();
-      t.start(this.nextId++, d.cls, d.score, d.x1, d.y1, d.x2, d.y2, pts);
+      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, pts);
       if (prev === undefined && o.minHits <= 1) t.state = 'tracked';
       this.tracks.push(t);
     }
@@ -196,7 +211,7 @@ export class ByteTracker {
       for (let c = 0; c < cols; c++) {
         const d = dets[this.colsIdx[c]!]!;
         let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
-        if (classGroup(d.cls) !== group) s *= o.crossClassFactor;
+        if (classGroup(this.detCls[this.colsIdx[c]!]!) !== group) s *= o.crossClassFactor;
         sim[r * cols + c] = s;
       }
     }
@@ -209,7 +224,7 @@ export class ByteTracker {
       const d = dets[j]!;
       this.detUsed[j] = 1;
       t.kf.update((d.x1 + d.x2) / 2, (d.y1 + d.y2) / 2, d.x2 - d.x1, d.y2 - d.y1);
-      t.observe(d.cls, d.score, d.x1, d.y1, d.x2, d.y2);
+      t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
       t.hits++;
       t.matched = true;
       t.lastMatchPtsMs = pts;

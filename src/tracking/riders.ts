@@ -1,23 +1,28 @@
+import type { TrafficClass } from '../config/schema.js';
 import type { Detection } from '../vision/detection.js';
 
 /**
  * Marks person detections that are riders of a detected motorcycle or bicycle: the person's box sits
  * over the two-wheeler (horizontally centred on it, its lower half overlapping it). A rider is part of
- * the vehicle, never a pedestrian. Writes 1 into `rider[i]` for such detections, 0 otherwise.
+ * the vehicle, never a pedestrian. `cls` holds the (corrected) class of each detection. Writes 1 into `rider[i]` for such detections, 0 otherwise.
  */
-export function markRiders(dets: readonly Detection[], rider: Uint8Array): void {
+export function markRiders(
+  dets: readonly Detection[],
+  cls: readonly TrafficClass[],
+  rider: Uint8Array,
+): void {
   const n = dets.length;
   rider.fill(0, 0, n);
   for (let i = 0; i < n; i++) {
     const p = dets[i]!;
-    if (p.cls !== 'person') continue;
+    if (cls[i] !== 'person') continue;
     const pcx = (p.x1 + p.x2) / 2;
     const ph = p.y2 - p.y1;
     const pArea = (p.x2 - p.x1) * ph;
     if (pArea <= 0) continue;
     for (let j = 0; j < n; j++) {
       const b = dets[j]!;
-      if (b.cls !== 'motorcycle' && b.cls !== 'bicycle') continue;
+      if (cls[j] !== 'motorcycle' && cls[j] !== 'bicycle') continue;
       const bw = b.x2 - b.x1;
       // Person centred over the bike (within its width, with some slack for leaning riders).
       if (pcx < b.x1 - 0.15 * bw || pcx > b.x2 + 0.15 * bw) continue;

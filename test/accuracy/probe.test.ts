@@ -9,13 +9,14 @@ it('probe', async () => {
     process.env.CAM ??
       `detect: { fps: ${process.env.FPS ?? 10} }\nlines:\n  - id: main\n    points: [[0, 0.5], [1, 0.5]]\n    directions: [down, up]\n`,
     {
+      analytics: { tracker: JSON.parse(process.env.TRK ?? '{}') },
       onResult: (res, st) => {
         if (res.ptsMs < a! * 1000 || res.ptsMs > b! * 1000) return;
         const dets = res.detections
           .filter((d) => d.y2 > 0.25)
           .map(
             (d) =>
-              `${d.cls}:${f(d.score)}@${f((d.x1 + d.x2) / 2)},${f((d.y1 + d.y2) / 2)} h${f(d.y2 - d.y1)}`,
+              `${d.cls}:${f(d.score)}@${f((d.x1 + d.x2) / 2)},${f((d.y1 + d.y2) / 2)} h${f(d.y2 - d.y1)}_a${f(((d.x2 - d.x1) * Number(process.env.ASPECT ?? 1.78)) / (d.y2 - d.y1))}`,
           );
         const tr = st.analytics.tracks
           .filter((t) => t.kf.cy > 0.25)

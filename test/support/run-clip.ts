@@ -50,7 +50,7 @@ export async function runClip(
     scoreThreshold?: number;
     analytics?: Partial<CameraAnalyticsOptions>;
     /** Called after each result went through the analytics (debugging). */
-    onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage) => void;
+    onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage, frame: Frame | undefined) => void;
   } = {},
 ): Promise<ClipRun> {
   const url = pathToFileURL(join(MEDIA, clip)).href;
@@ -69,7 +69,7 @@ export async function runClip(
   const withFrame: AnalyticsStage = {
     push: (r, g) => {
       stage.push(r, g, current);
-      opts.onResult?.(r, stage);
+      opts.onResult?.(r, stage, current);
     },
     activeTracks: () => stage.activeTracks(),
     counts: () => stage.counts(),
