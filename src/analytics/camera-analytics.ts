@@ -70,6 +70,7 @@ export class CameraAnalytics {
   private readonly stats = new FrameStats();
   private readonly tamper: TamperDetector;
   private readonly parkingZones: number[];
+  private readonly sidewalkZones: number[];
   private readonly intervalMs: number;
   private intervalStart: number | undefined;
   private incidentSeq = 0;
@@ -88,6 +89,7 @@ export class CameraAnalytics {
     this.parkingZones = camera.zones.flatMap((z, i) =>
       z.kind === 'parking' || z.kind === 'sidewalk' ? [i] : [],
     );
+    this.sidewalkZones = camera.zones.flatMap((z, i) => (z.kind === 'sidewalk' ? [i] : []));
     this.homography = camera.calibration
       ? Homography.fromPoints(camera.calibration.image, camera.calibration.world)
       : undefined;
@@ -172,7 +174,8 @@ export class CameraAnalytics {
     if (!confirmed) return;
     for (let z = 0; z < this.zones.length; z++) {
       const zone = this.zones[z]!;
-      const inside = insidePolygon(zone.poly, info.bx, info.by);
+      // Boxes touching the bottom edge end exactly at 1, on a polygon edge drawn along the frame border.
+      const inside = insidePolygon(zone.poly, info.bx, Math.min(info.by, 0.999));
       if (inside && !info.inZone[z]) {
         info.inZone[z] = 1;
         info.enterPts[z] = this.pts;
@@ -231,6 +234,7 @@ export class CameraAnalytics {
   private updateZones(): void {
     for (let z = 0; z < this.zones.length; z++) {
       const zone = this.zones[z]!;
+      const parkingZone = zone.cfg.kind === 'parking' || zone.cfg.kind === 'sidewalk';
       zone.now.fill(0);
       let vehicles = 0;
       let speedSum = 0;
@@ -240,9 +244,11 @@ export class CameraAnalytics {
         if (!t.confirmed) continue;
         const info = this.infos.get(t.id);
         if (!info?.inZone[z]) continue;
-        const ci = TRAFFIC_CLASSES.indexOf(info.classOf(t));
+        const cls = info.classOf(t);
+        const ci = TRAFFIC_CLASSES.indexOf(cls);
         zone.now[ci] = zone.now[ci]! + 1;
-        if (!isVehicle(info.classOf(t))) continue;
+        // Parked vehicles are not traffic: they count in occupancy, not in flow, speed or queues.
+        if (!isVehicle(cls) || (!parkingZone && this.parkingZones.some((p) => info.inZone[p]))) continue;
         vehicles++;
         normSum += info.normSpeed;
         if (!Number.isNaN(info.speedKmh)) {
@@ -315,6 +321,7 @@ export class CameraAnalytics {
       const info = this.infos.get(t.id);
       if (!info) continue;
       const inParking = this.parkingZones.some((z) => info.inZone[z]);
+      const onSidewalk = this.sidewalkZones.some((z) => info.inZone[z]);
       for (let z = 0; z < this.zones.length; z++) {
         if (!info.inZone[z]) continue;
         const zone = this.zones[z]!;
@@ -334,7 +341,7 @@ export class CameraAnalytics {
             );
           }
         }
-        if (info.classOf(t) === 'person' && kind === 'carriageway' && t.hits >= 3) {
+        if (info.classOf(t) === 'person' && kind === 'carriageway' && !onSidewalk && t.hits >= 3) {
           const key = `ped:${zone.id}:${t.id}`;
           if (!this.open.has(key) && pts - info.enterPts[z]! >= this.opts.pedestrianAfterMs) {
             this.startIncident(
@@ -377,6 +384,7 @@ export class CameraAnalytics {
 
   private checkQueue(z: number): void {
     const zone = this.zones[z]!;
+    if (zone.cfg.kind === 'parking' || zone.cfg.kind === 'sidewalk') return;
     if (!zone.sampleQueue(this.pts)) return;
     const key = `queue:${zone.id}`;
     const now = zone.queueAt(0)!;
@@ -391,8 +399,9 @@ export class CameraAnalytics {
       }
       return;
     }
-    const window = Math.min(o.queueWindowS, zone.qLen - 1);
-    if (window < 2) return;
+    // Only with a full window: at start-up every vehicle already there "appears" at once.
+    if (zone.qLen <= o.queueWindowS) return;
+    const window = o.queueWindowS;
     // The quietest moment in the window: fewest vehicles, and how fast they moved then.
     let base = zone.queueAt(window)!;
     for (let a = window - 1; a >= 2; a--) {

@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
+import { renderEvidenceJpeg } from '../../src/analytics/evidence.js';
 import { runClip } from '../support/run-clip.js';
 
 const f = (n: number) => n.toFixed(3);
@@ -34,4 +36,11 @@ it('probe', async () => {
   for (const e of r.events)
     if (e.type === 'line_crossing') console.log(e.ptsMs, e.cls, e.direction, e.trackId);
   for (const i of r.stage.incidents()) console.log(JSON.stringify(i));
+  mkdirSync('/tmp/ev', { recursive: true });
+  for (const e of r.events) {
+    if (e.type === 'incident_start' && e.evidence) {
+      writeFileSync(`/tmp/ev/${e.incident.id}.jpg`, await renderEvidenceJpeg(e.evidence));
+      console.log('evidence', e.incident.id, e.evidence.boxes.filter((b) => b.involved).map((b) => [b.x1, b.y1, b.x2, b.y2].map((v) => v.toFixed(2)).join(',')));
+    }
+  }
 }, 120_000);
