@@ -71,6 +71,8 @@ const zoneSchema = z.strictObject({
   direction: z.tuple([z.number().min(-1).max(1), z.number().min(-1).max(1)]).optional(),
   /** A vehicle standing still this long in a carriageway or no_stopping zone is a stopped-vehicle incident. */
   stoppedAfter: durationMs.prefault(30),
+  /** Consecutive detector frames heading against `direction` before a wrong-way incident. */
+  wrongWayFrames: z.number().int().min(1).max(1000).default(5),
   /** Number of vehicles that fill the zone; used to turn counts into occupancy. */
   capacity: z.number().int().positive().optional(),
   congestion: congestionThresholds.optional(),
@@ -131,6 +133,8 @@ export const cameraSchema = z.strictObject({
   lines: z.array(lineSchema).default([]),
   zones: z.array(zoneSchema).default([]),
   calibration: calibrationSchema.optional(),
+  /** Line counts and zone occupancy are aggregated over intervals of this length. */
+  countInterval: durationMs.prefault(60),
 });
 
 const detectorSchema = z.strictObject({
