@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { trafficAnalytics } from './analytics/stage.js';
 import { Gateway } from './app/gateway.js';
 import { scrubberForConfig } from './app/secrets.js';
 import { onShutdownSignal } from './app/shutdown.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile, type ResolvedConfig } from './config/load.js';
 import { createLogger } from './log/logger.js';
-import { detectionOnly } from './vision/analytics-stage.js';
 import { type AnalyzeReport, analyzeFile, probeDuration } from './vision/analyze.js';
 
 const USAGE = `usage: ioc-edge <command> [options]
@@ -85,8 +85,8 @@ async function analyzeCommand(args: string[]): Promise<number> {
   const report = await analyzeFile(cfg, file, {
     cameraId: values.camera,
     everyFrame: values['every-frame'],
-    // The analytics stage (tracking, lines, zones, incidents) plugs in here.
-    analytics: detectionOnly,
+    // Tracking, lines, zones, incidents (issue 5).
+    analytics: trafficAnalytics(),
     onProgress: bar?.update,
   });
   bar?.done();
