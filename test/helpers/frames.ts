@@ -1,19 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import type { FrameGeometry } from '../../src/camera/frame.js';
+import { letterboxFilters, letterboxGeometry } from '../../src/camera/letterbox.js';
 import { requireBinary } from './process.js';
 
-/** Letterbox geometry of a camera image into a detector input, image at the top-left (as the camera does). */
+/** Letterbox geometry of a camera image into a detector input (the camera module's own computation). */
 export function letterbox(srcWidth: number, srcHeight: number, width: number, height: number): FrameGeometry {
-  const scale = Math.min(width / srcWidth, height / srcHeight);
-  return {
-    srcWidth,
-    srcHeight,
-    width,
-    height,
-    scale,
-    contentWidth: Math.round(srcWidth * scale),
-    contentHeight: Math.round(srcHeight * scale),
-  };
+  return letterboxGeometry(srcWidth, srcHeight, width, height);
 }
 
 export function probeSize(file: string): [number, number] {
@@ -35,23 +27,14 @@ export interface DecodedFrames {
 
 /**
  * Decodes `count` consecutive frames starting at frame `first` of a clip into letterboxed BGR24 frames of
- * `size` x `size` with the ffmpeg CLI: scale keeping the aspect ratio, pad right/bottom with grey 114.
+ * `size` x `size` with the ffmpeg CLI and the camera module's filter chain (scale keeping the aspect ratio,
+ * pad right/bottom with grey 114), so tests see the frames the camera delivers.
  */
-export function decodeFrames(
-  file: string,
-  first: number,
-  count: number,
-  size = 416,
-  flags = 'bilinear',
-): DecodedFrames {
+export function decodeFrames(file: string, first: number, count: number, size = 416): DecodedFrames {
   requireBinary('ffmpeg', 'ffmpeg');
   const [sw, sh] = probeSize(file);
   const geometry = letterbox(sw, sh, size, size);
-  const vf = [
-    `select=gte(n\\,${first})`,
-    `scale=${geometry.contentWidth}:${geometry.contentHeight}:flags=${flags}`,
-    `pad=${size}:${size}:0:0:color=0x727272`,
-  ].join(',');
+  const vf = [`select=gte(n\\,${first})`, ...letterboxFilters(size, size)].join(',');
   const bytes = size * size * 3;
   const raw = execFileSync(
     'ffmpeg',
