@@ -147,7 +147,11 @@ const detectorSchema = z.strictObject({
     .array(z.enum(['cpu', 'cuda', 'openvino', 'tensorrt', 'dml', 'coreml']))
     .min(1)
     .default(['cpu']),
-  intraOpThreads: z.number().int().min(1).max(64).default(2),
+  /**
+   * ONNX Runtime threads per inference. 1 on a 2-core box: the other core decodes video (ffmpeg) and runs
+   * the pipeline; 2 threads fight the decoders and measured slower end to end (bench:detect).
+   */
+  intraOpThreads: z.number().int().min(1).max(64).default(1),
   scoreThreshold: fraction.default(0.3),
   classThresholds: z.partialRecord(trafficClass, fraction).default({}),
   nmsIou: fraction.default(0.45),

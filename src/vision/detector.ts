@@ -103,7 +103,7 @@ export class Detector {
     }
     try {
       const io = readModelIo(session.info, cfg.family, labels.length, cfg.model);
-      await session.allocate(
+      await session.configure(
         io.inputName,
         [1, 3, io.inputHeight, io.inputWidth],
         io.outputName,

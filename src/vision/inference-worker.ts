@@ -12,14 +12,14 @@ export interface SessionInfo {
 
 /*
  * The worker is plain JavaScript run from a string (eval), so it works the same under tsx, vitest and the
- * compiled dist/ without a loader. It owns the ONNX Runtime session; input and output live in
- * SharedArrayBuffers, so a run is two tiny messages and two copies in the worker, and nothing is allocated
- * per frame on the main thread.
+ * compiled dist/ without a loader. It owns the ONNX Runtime session. The input buffer travels to the worker
+ * and back by transfer (no copy; ONNX Runtime does not accept SharedArrayBuffer tensors), and the output
+ * buffer ONNX Runtime allocates is transferred to the main thread, so a run copies nothing.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
-let session, feeds, shared, input, output, outputName;
+let session, inputName, dims, outputName;
 parentPort.on('message', async (msg) => {
   try {
     if (msg.type === 'load') {
@@ -27,23 +27,27 @@ parentPort.on('message', async (msg) => {
       parentPort.postMessage({ type: 'loaded', info: {
         inputNames: session.inputNames, outputNames: session.outputNames,
         inputMetadata: session.inputMetadata, outputMetadata: session.outputMetadata } });
-    } else if (msg.type === 'buffers') {
-      // ONNX Runtime does not take SharedArrayBuffer-backed tensors: copy into a private buffer per run.
-      shared = new Float32Array(msg.input);
-      input = new Float32Array(shared.length);
-      feeds = { [msg.inputName]: new ort.Tensor('float32', input, msg.dims) };
-      output = new Float32Array(msg.output);
+    } else if (msg.type === 'io') {
+      inputName = msg.inputName;
+      dims = msg.dims;
       outputName = msg.outputName;
       parentPort.postMessage({ type: 'ready' });
     } else if (msg.type === 'run') {
-      input.set(shared);
-      const t0 = performance.now();
-      const result = await session.run(feeds);
-      const ms = performance.now() - t0;
-      const data = result[outputName].data;
-      if (data.length !== output.length) throw new Error('model output has ' + data.length + ' values, expected ' + output.length);
-      output.set(data);
-      parentPort.postMessage({ type: 'done', ms });
+      const input = msg.input;
+      let data;
+      let ms = 0;
+      try {
+        const t0 = performance.now();
+        const result = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(input), dims) });
+        ms = performance.now() - t0;
+        data = result[outputName].data;
+      } catch (err) {
+        // Hand the input buffer back even on failure, so the next frame has one.
+        parentPort.postMessage({ type: 'failed', message: err && err.message ? err.message : String(err), input }, [input]);
+        return;
+      }
+      const output = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
+      parentPort.postMessage({ type: 'done', ms, input, output }, [input, output]);
     } else if (msg.type === 'close') {
       if (session) await session.release();
       parentPort.postMessage({ type: 'closed' });
@@ -57,7 +61,8 @@ parentPort.on('message', async (msg) => {
 type Reply =
   | { type: 'loaded'; info: SessionInfo }
   | { type: 'ready' }
-  | { type: 'done'; ms: number }
+  | { type: 'done'; ms: number; input: ArrayBuffer; output: ArrayBuffer }
+  | { type: 'failed'; message: string; input: ArrayBuffer }
   | { type: 'closed' }
   | { type: 'error'; message: string };
 
@@ -67,10 +72,10 @@ type Reply =
  * thread keeps reading the next frame while the model runs. One request at a time.
  */
 export class WorkerSession {
-  /** Model input, shared with the worker: preprocess writes here. */
-  input: Float32Array<ArrayBufferLike> = new Float32Array(0);
-  /** Model output, shared with the worker: valid after run() resolves, until the next run(). */
-  output: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  /** Model input: preprocess writes here between runs (it is away in the worker during a run). */
+  input = new Float32Array(0);
+  /** Model output of the latest run. */
+  output = new Float32Array(0);
   private waiting?: { resolve: (r: Reply) => void; reject: (e: Error) => void };
   private dead?: Error;
 
@@ -106,20 +111,30 @@ export class WorkerSession {
     return session;
   }
 
-  /** Allocates the shared input and output buffers; call once before run(). */
-  async allocate(inputName: string, dims: readonly number[], outputName: string, outputLength: number) {
-    const inputLength = dims.reduce((a, b) => a * b, 1);
-    const input = new SharedArrayBuffer(inputLength * 4);
-    const output = new SharedArrayBuffer(outputLength * 4);
-    this.input = new Float32Array(input);
-    this.output = new Float32Array(output);
-    await this.request({ type: 'buffers', inputName, dims, input, outputName, output });
+  /** Sets the input and output the runs use and allocates the input buffer; call once before run(). */
+  async configure(inputName: string, dims: readonly number[], outputName: string, outputLength: number) {
+    this.input = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    this.outputLength = outputLength;
+    await this.request({ type: 'io', inputName, dims, outputName });
   }
+
+  private outputLength = 0;
 
   /** Runs the model on `input`; resolves with the inference time in ms once `output` holds the result. */
   async run(): Promise<number> {
-    const reply = await this.request({ type: 'run' });
-    return reply.type === 'done' ? reply.ms : 0;
+    const buffer = this.input.buffer;
+    const reply = await this.request({ type: 'run', input: buffer }, [buffer]);
+    if (reply.type === 'failed') {
+      this.input = new Float32Array(reply.input);
+      throw new Error(reply.message);
+    }
+    if (reply.type !== 'done') throw new Error(`inference worker: unexpected reply ${reply.type}`);
+    this.input = new Float32Array(reply.input);
+    this.output = new Float32Array(reply.output);
+    if (this.output.length !== this.outputLength) {
+      throw new Error(`model output has ${this.output.length} values, expected ${this.outputLength}`);
+    }
+    return reply.ms;
   }
 
   async release(): Promise<void> {
@@ -134,12 +149,12 @@ export class WorkerSession {
     await this.worker.terminate();
   }
 
-  private request(msg: object): Promise<Reply> {
+  private request(msg: object, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.waiting) return Promise.reject(new Error('inference worker busy: one request at a time'));
     return new Promise<Reply>((resolve, reject) => {
       this.waiting = { resolve, reject };
-      this.worker.postMessage(msg);
+      this.worker.postMessage(msg, transfer);
     });
   }
 
