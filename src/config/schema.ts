@@ -71,6 +71,8 @@ const zoneSchema = z.strictObject({
   direction: z.tuple([z.number().min(-1).max(1), z.number().min(-1).max(1)]).optional(),
   /** A vehicle standing still this long in a carriageway or no_stopping zone is a stopped-vehicle incident. */
   stoppedAfter: durationMs.prefault(30),
+  /** Consecutive detector frames heading against `direction` before a wrong-way incident. */
+  wrongWayFrames: z.number().int().min(1).max(1000).default(5),
   /** Number of vehicles that fill the zone; used to turn counts into occupancy. */
   capacity: z.number().int().positive().optional(),
   congestion: congestionThresholds.optional(),
@@ -113,7 +115,7 @@ const clipsSchema = z.strictObject({
 
 export const HWACCELS = ['none', 'auto', 'vaapi', 'cuda', 'qsv', 'drm', 'vdpau'] as const;
 
-const cameraSchema = z.strictObject({
+export const cameraSchema = z.strictObject({
   id: slug,
   name: z.string().min(1).optional(),
   enabled: z.boolean().default(true),
@@ -131,6 +133,8 @@ const cameraSchema = z.strictObject({
   lines: z.array(lineSchema).default([]),
   zones: z.array(zoneSchema).default([]),
   calibration: calibrationSchema.optional(),
+  /** Line counts and zone occupancy are aggregated over intervals of this length. */
+  countInterval: durationMs.prefault(60),
 });
 
 const detectorSchema = z.strictObject({
@@ -143,7 +147,11 @@ const detectorSchema = z.strictObject({
     .array(z.enum(['cpu', 'cuda', 'openvino', 'tensorrt', 'dml', 'coreml']))
     .min(1)
     .default(['cpu']),
-  intraOpThreads: z.number().int().min(1).max(64).default(2),
+  /**
+   * ONNX Runtime threads per inference. 1 on a 2-core box: the other core decodes video (ffmpeg) and runs
+   * the pipeline; 2 threads fight the decoders and measured slower end to end (bench:detect).
+   */
+  intraOpThreads: z.number().int().min(1).max(64).default(1),
   scoreThreshold: fraction.default(0.3),
   classThresholds: z.partialRecord(trafficClass, fraction).default({}),
   nmsIou: fraction.default(0.45),

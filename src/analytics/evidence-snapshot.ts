@@ -1,0 +1,67 @@
+import type { Frame } from '../camera/frame.js';
+import type { Track } from '../tracking/track.js';
+import type { Incident } from './events.js';
+
+export interface EvidenceBox {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  label: string;
+  /** Part of the incident (drawn in red with its trail). */
+  involved: boolean;
+  trail: [number, number][];
+}
+
+/**
+ * What an evidence picture is drawn from: a copy of the frame's picture (RGB, camera image area only,
+ * detector resolution) and the overlay geometry in fractions of the camera image. Taken synchronously
+ * while the frame is held, rendered to JPEG later off the hot path.
+ */
+export interface EvidenceSnapshot {
+  incident: Incident;
+  width: number;
+  height: number;
+  rgb: Buffer;
+  boxes: EvidenceBox[];
+  zone?: readonly (readonly [number, number])[];
+}
+
+/** Copies the frame (BGR24, letterboxed) into an RGB picture of the camera area with the overlay data. */
+export function captureEvidence(
+  frame: Frame,
+  incident: Incident,
+  tracks: readonly Track[],
+  zone: readonly (readonly [number, number])[] | undefined,
+): EvidenceSnapshot {
+  const g = frame.geometry;
+  const w = Math.max(1, Math.min(g.contentWidth, g.width));
+  const h = Math.max(1, Math.min(g.contentHeight, g.height));
+  const rgb = Buffer.allocUnsafe(w * h * 3);
+  const src = frame.data;
+  for (let y = 0; y < h; y++) {
+    let s = y * g.width * 3;
+    let d = y * w * 3;
+    for (let x = 0; x < w; x++, s += 3, d += 3) {
+      rgb[d] = src[s + 2]!;
+      rgb[d + 1] = src[s + 1]!;
+      rgb[d + 2] = src[s]!;
+    }
+  }
+  const involved = new Set(incident.trackIds);
+  const boxes: EvidenceBox[] = [];
+  for (const t of tracks) {
+    if (!t.confirmed) continue;
+    const inv = involved.has(t.id);
+    boxes.push({
+      x1: t.bx1,
+      y1: t.by1,
+      x2: t.bx2,
+      y2: t.by2,
+      label: `${t.cls} #${t.id}`,
+      involved: inv,
+      trail: inv ? t.trailPoints() : [],
+    });
+  }
+  return { incident, width: w, height: h, rgb, boxes, zone };
+}

@@ -1,0 +1,72 @@
+import type { Frame, FrameGeometry } from '../camera/frame.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { AnalyticsStage, IncidentSummary, LineCounts } from '../vision/analytics-stage.js';
+import type { DetectionResult } from '../vision/detection.js';
+import {
+  type AnalyticsEventWithEvidence,
+  CameraAnalytics,
+  type CameraAnalyticsOptions,
+} from './camera-analytics.js';
+
+export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
+
+/**
+ * The vision pipeline's analytics stage for one camera: tracking, lines, zones, speed, congestion and
+ * incidents. Events go to `listener` synchronously (incident starts carry the evidence snapshot when the
+ * frame was passed to push()).
+ */
+export class TrafficAnalyticsStage implements AnalyticsStage {
+  readonly analytics: CameraAnalytics;
+
+  constructor(
+    camera: CameraConfig,
+    private readonly listener: AnalyticsListener = () => {},
+    opts: Partial<CameraAnalyticsOptions> = {},
+  ) {
+    this.analytics = new CameraAnalytics(camera, opts);
+  }
+
+  push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void {
+    if (!frame) this.analytics.opts.aspect = geometry.srcWidth / geometry.srcHeight;
+    for (const e of this.analytics.process(result, frame)) this.listener(e);
+  }
+
+  /** Ends the current count interval (and open incidents when asked), e.g. at the end of a clip. */
+  finish(endIncidents = true): void {
+    for (const e of this.analytics.flush(endIncidents)) this.listener(e);
+  }
+
+  activeTracks(): number {
+    return this.analytics.tracks.length;
+  }
+
+  counts(): LineCounts {
+    const out: LineCounts = {};
+    for (const line of this.analytics.lines) {
+      const perDir: LineCounts[string] = {};
+      for (const dir of line.directions) {
+        const perCls: Partial<Record<(typeof line.classes)[number], number>> = {};
+        for (const cls of line.classes) perCls[cls] = line.total(dir, cls);
+        perDir[dir] = perCls;
+      }
+      out[line.id] = perDir;
+    }
+    return out;
+  }
+
+  incidents(): IncidentSummary[] {
+    return this.analytics.history.map((i) => ({
+      type: i.type,
+      class: i.cls ?? 'car',
+      startSeconds: i.startPtsMs / 1000,
+      endSeconds: i.endPtsMs === undefined ? undefined : i.endPtsMs / 1000,
+      zone: i.zoneId ?? '',
+    }));
+  }
+}
+
+/** Factory in the shape the vision pipeline takes. */
+export function trafficAnalytics(listener?: (camera: CameraConfig) => AnalyticsListener) {
+  return (camera: CameraConfig): TrafficAnalyticsStage =>
+    new TrafficAnalyticsStage(camera, listener?.(camera));
+}

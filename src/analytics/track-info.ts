@@ -1,0 +1,138 @@
+import type { TrafficClass } from '../config/schema.js';
+import type { Track } from '../tracking/track.js';
+import type { Homography } from './homography.js';
+
+/** Vehicle classes: what counts for stopped-vehicle, wrong-way, congestion and speed. */
+export function isVehicle(cls: string): boolean {
+  return cls === 'car' || cls === 'truck' || cls === 'bus' || cls === 'motorcycle';
+}
+
+/** Centre movement (in box heights) below which a track is considered standing still. */
+const REST_RADIUS = 0.35;
+/** Smoothing of the speed estimate per update (exponential moving average weight). */
+const SPEED_ALPHA = 0.3;
+/** Smoothing of the scale-free speed used to tell riders from pedestrians. */
+const NORM_ALPHA = 0.2;
+/**
+ * A "person" moving faster than this (box heights per second, smoothed) is riding something: walking
+ * is about 0.8 (1.4 m/s for a 1.7 m person), a jog about 1.5; a rider in slow city traffic is 2 and more.
+ */
+export const RIDER_NORM_SPEED = 1.8;
+
+/** Per-track derived state the analytics share: anchors, motion, stillness, speed, zone membership. */
+export class TrackInfo {
+  id = 0;
+  /** Box centre and bottom centre, fractions (filtered box). */
+  cx = 0;
+  cy = 0;
+  bx = 0;
+  by = 0;
+  /** Speed in box heights per second (scale-free: a far car and a near car moving alike look alike). */
+  normSpeed = 0;
+  /** Smoothed normSpeed. */
+  avgNormSpeed = 0;
+  updates = 0;
+  /** Image velocity, fractions per second, corrected for aspect (x in units of the frame height). */
+  vx = 0;
+  vy = 0;
+  restX = 0;
+  restY = 0;
+  restSincePts = 0;
+  /** Smoothed ground speed, km/h; NaN without calibration or before the first estimate. */
+  speedKmh = Number.NaN;
+  speedSum = 0;
+  speedN = 0;
+  speedMax = 0;
+  /** Per zone index: 1 while the track's bottom centre is inside. */
+  inZone: Uint8Array = new Uint8Array(0);
+  /** Per zone index: stream time the track entered, ms. */
+  enterPts: Float64Array = new Float64Array(0);
+  enterWall: Float64Array = new Float64Array(0);
+  /** Consecutive matched updates heading against the zone direction, per zone index. */
+  wrongWay: Uint16Array = new Uint16Array(0);
+
+  reset(t: Track, zones: number, pts: number): void {
+    this.id = t.id;
+    if (this.inZone.length !== zones) {
+      this.inZone = new Uint8Array(zones);
+      this.enterPts = new Float64Array(zones);
+      this.enterWall = new Float64Array(zones);
+      this.wrongWay = new Uint16Array(zones);
+    } else {
+      this.inZone.fill(0);
+      this.wrongWay.fill(0);
+    }
+    this.speedKmh = Number.NaN;
+    this.avgNormSpeed = 0;
+    this.updates = 0;
+    this.speedSum = 0;
+    this.speedN = 0;
+    this.speedMax = 0;
+    this.place(t);
+    this.restX = this.cx;
+    this.restY = this.cy;
+    this.restSincePts = pts;
+  }
+
+  private place(t: Track): void {
+    const kf = t.kf;
+    this.cx = kf.cx;
+    this.cy = kf.cy;
+    this.bx = kf.cx;
+    this.by = kf.cy + kf.h / 2;
+  }
+
+  /** Refreshes from a track matched in this frame. `aspect` = image width / height. */
+  update(
+    t: Track,
+    pts: number,
+    aspect: number,
+    homography: Homography | undefined,
+    scratch: Float64Array,
+  ): void {
+    this.place(t);
+    const kf = t.kf;
+    const h = Math.max(kf.h, 1e-3);
+    this.vx = kf.vx * aspect;
+    this.vy = kf.vy;
+    this.normSpeed = Math.hypot(this.vx, this.vy) / h;
+    this.updates++;
+    // The Kalman velocity needs a few updates to settle; before that it says little.
+    if (this.updates >= 3) this.avgNormSpeed += NORM_ALPHA * (this.normSpeed - this.avgNormSpeed);
+    // Stillness: the centre stays within a fraction of the box height of where it came to rest.
+    if (Math.hypot((this.cx - this.restX) * aspect, this.cy - this.restY) > REST_RADIUS * h) {
+      this.restX = this.cx;
+      this.restY = this.cy;
+      this.restSincePts = pts;
+    }
+    if (homography) {
+      const dt = 0.2;
+      homography.map(this.bx, this.by, scratch);
+      const x0 = scratch[0]!;
+      const y0 = scratch[1]!;
+      homography.map(this.bx + kf.vx * dt, this.by + kf.vy * dt, scratch);
+      const kmh = (Math.hypot(scratch[0]! - x0, scratch[1]! - y0) / dt) * 3.6;
+      if (Number.isFinite(kmh) && kmh < 400) {
+        this.speedKmh = Number.isNaN(this.speedKmh)
+          ? kmh
+          : this.speedKmh + SPEED_ALPHA * (kmh - this.speedKmh);
+        this.speedSum += this.speedKmh;
+        this.speedN++;
+        if (this.speedKmh > this.speedMax) this.speedMax = this.speedKmh;
+      }
+    }
+  }
+
+  /**
+   * The class analytics use: the track's voted class, except that a "person" moving at vehicle speed is
+   * a rider whose motorcycle the detector missed (common with small models on head-on motorcycles).
+   */
+  classOf(t: Track): TrafficClass {
+    return t.cls === 'person' && this.avgNormSpeed >= RIDER_NORM_SPEED ? 'motorcycle' : t.cls;
+  }
+
+  /** How long the track has been standing still at stream time `pts`, ms. */
+  stillMs(pts: number): number {
+    return pts - this.restSincePts;
+  }
+}

@@ -1,0 +1,81 @@
+/** Box overlap and greedy assignment for the tracker; buffers are reused across frames. */
+
+/**
+ * IoU of two boxes after growing each by `buffer` times its own size on every side (buffered IoU,
+ * C-BIoU): objects that moved further than their size between two detector runs still overlap.
+ */
+export function bufferedIou(
+  ax1: number,
+  ay1: number,
+  ax2: number,
+  ay2: number,
+  bx1: number,
+  by1: number,
+  bx2: number,
+  by2: number,
+  buffer: number,
+): number {
+  if (buffer > 0) {
+    const aw = (ax2 - ax1) * buffer;
+    const ah = (ay2 - ay1) * buffer;
+    const bw = (bx2 - bx1) * buffer;
+    const bh = (by2 - by1) * buffer;
+    ax1 -= aw;
+    ax2 += aw;
+    ay1 -= ah;
+    ay2 += ah;
+    bx1 -= bw;
+    bx2 += bw;
+    by1 -= bh;
+    by2 += bh;
+  }
+  const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+  const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
+  if (iw <= 0 || ih <= 0) return 0;
+  const inter = iw * ih;
+  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/**
+ * Greedy maximum-similarity assignment over a rows x cols matrix (row-major in `sim`): repeatedly takes
+ * the best remaining pair at or above `threshold`. Writes the matched column of each row into
+ * `rowMatch` (-1 when unmatched) and returns the number of pairs. For the tens of objects in a camera
+ * view this is as good as the Hungarian method in practice, and allocation-free.
+ */
+export function greedyAssign(
+  sim: Float64Array,
+  rows: number,
+  cols: number,
+  threshold: number,
+  rowMatch: Int32Array,
+  colTaken: Uint8Array,
+): number {
+  rowMatch.fill(-1, 0, rows);
+  colTaken.fill(0, 0, cols);
+  let pairs = 0;
+  const maxPairs = Math.min(rows, cols);
+  while (pairs < maxPairs) {
+    let best = threshold;
+    let bi = -1;
+    let bj = -1;
+    for (let i = 0; i < rows; i++) {
+      if (rowMatch[i] !== -1) continue;
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        if (colTaken[j]) continue;
+        const v = sim[base + j]!;
+        if (v >= best && (bi === -1 || v > best)) {
+          best = v;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    if (bi === -1) break;
+    rowMatch[bi] = bj;
+    colTaken[bj] = 1;
+    pairs++;
+  }
+  return pairs;
+}

@@ -1,0 +1,249 @@
+import type { TrafficClass } from '../config/schema.js';
+import type { Detection, DetectionResult } from '../vision/detection.js';
+import { bufferedIou, greedyAssign } from './association.js';
+import { correctClasses } from './reclassify.js';
+import { markRiders } from './riders.js';
+import { classGroup, Track } from './track.js';
+
+export interface TrackerOptions {
+  /** Detections at or above this score are "high" (first association stage, may start tracks). */
+  highScore: number;
+  /** Detections below this score are ignored; between low and high they only extend existing tracks. */
+  lowScore: number;
+  /** A new track starts only from an unmatched detection at or above this score. */
+  newTrackScore: number;
+  /** Similarity (buffered IoU) needed in the first stage. */
+  matchFirst: number;
+  /** Similarity (buffered IoU) needed in the second (low-score) stage. */
+  matchSecond: number;
+  /** IoU needed to extend a tentative track. */
+  matchTentative: number;
+  /** Box growth for the first stage's buffered IoU (fraction of box size per side). */
+  buffer: number;
+  /** Box growth when extending tentative tracks, whose velocity is not known yet. */
+  bufferTentative: number;
+  /** Extra box growth per second a track has been lost. */
+  lostGrowth: number;
+  /** Similarity factor when a detection's class group differs from the track's (vehicle / two-wheeler / person). */
+  crossClassFactor: number;
+  /** Matches needed before a track is confirmed. */
+  minHits: number;
+  /** Observed time a lost track is kept for re-identification, ms. */
+  lostBufferMs: number;
+  /** Drop person detections riding a detected motorcycle or bicycle. */
+  suppressRiders: boolean;
+  /** Correct head-on motorcycles the detector calls "car" (see reclassify.ts). */
+  correctClasses: boolean;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  highScore: 0.45,
+  lowScore: 0.1,
+  newTrackScore: 0.5,
+  matchFirst: 0.2,
+  matchSecond: 0.3,
+  matchTentative: 0.25,
+  buffer: 0.3,
+  bufferTentative: 0.7,
+  lostGrowth: 0.5,
+  crossClassFactor: 0.5,
+  minHits: 2,
+  lostBufferMs: 2000,
+  suppressRiders: true,
+  correctClasses: true,
+};
+
+/**
+ * ByteTrack-style multi-object tracker: Kalman-predicted boxes, association of high-score detections
+ * first and low-score ones second (which keeps IDs through partial occlusion, when the detector's score
+ * drops), a lost-track buffer for re-identification after full occlusion, and a class vote per track.
+ *
+ * Motion-gated frames (`inferred: false`) mean "not looked", not "nothing there": tracks are kept as
+ * they are, and the gated time counts neither as motion nor as lost time.
+ */
+export class ByteTracker {
+  readonly opts: TrackerOptions;
+  /** Live tracks (tentative, tracked and lost). Mutated in place on every update. */
+  readonly tracks: Track[] = [];
+  /** Tracks removed by the latest update (valid until the next update). */
+  readonly removed: Track[] = [];
+  private readonly pool: Track[] = [];
+  private nextId = 1;
+  /** Camera image width / height, for shape-based class correction. */
+  aspect = 16 / 9;
+  /** Class of each detection of the current frame after correction. */
+  private readonly detCls: TrafficClass[] = [];
+  private lastPts: number | undefined;
+
+  // Scratch, grown on demand.
+  private sim = new Float64Array(64 * 64);
+  private rowMatch = new Int32Array(64);
+  private colTaken = new Uint8Array(64);
+  private rider = new Uint8Array(64);
+  private detUsed = new Uint8Array(64);
+  private rowsIdx = new Int32Array(64);
+  private colsIdx = new Int32Array(64);
+
+  private readonly isHigh = (d: Detection) => d.score >= this.opts.highScore;
+  private readonly isLow = (d: Detection) => d.score < this.opts.highScore;
+
+  constructor(opts: Partial<TrackerOptions> = {}) {
+    this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
+  }
+
+  /** Feeds one detector result; returns the live tracks. */
+  update(result: DetectionResult): readonly Track[] {
+    for (const t of this.removed) this.pool.push(t);
+    this.removed.length = 0;
+    const pts = result.ptsMs;
+    if (!result.inferred) {
+      this.lastPts = pts;
+      for (const t of this.tracks) t.matched = false;
+      return this.tracks;
+    }
+    const prev = this.lastPts;
+    // Time since the previous frame, inferred or gated: gated time (lastPts moves on) counts as standing still.
+    const dtMs = prev === undefined ? 0 : Math.max(0, pts - prev);
+    this.lastPts = pts;
+    const dt = dtMs / 1000;
+
+    const dets = result.detections;
+    const nd = dets.length;
+    this.ensure(Math.max(nd, this.tracks.length));
+    const o = this.opts;
+    const detCls = this.detCls;
+    if (o.correctClasses) correctClasses(dets, this.aspect, detCls);
+    else {
+      detCls.length = nd;
+      for (let j = 0; j < nd; j++) detCls[j] = dets[j]!.cls;
+    }
+    if (o.suppressRiders) markRiders(dets, detCls, this.rider);
+    else this.rider.fill(0, 0, nd);
+    this.detUsed.fill(0, 0, nd);
+    for (let j = 0; j < nd; j++) {
+      if (this.rider[j] || dets[j]!.score < o.lowScore) this.detUsed[j] = 1;
+    }
+
+    for (const t of this.tracks) {
+      t.kf.predict(dt, t.state === 'lost');
+      t.matched = false;
+    }
+
+    // Stage 1: confirmed (tracked + lost) tracks vs high-score detections, buffered IoU.
+    this.associate(dets, isConfirmed, this.isHigh, o.buffer, o.matchFirst, pts);
+    // Stage 2: still-unmatched tracks vs low-score detections. ByteTrack takes only tracked ones here;
+    // lost ones too keeps a car whose score dipped for a few frames (shadow, occlusion) on its track.
+    this.associate(dets, isUnmatched, this.isLow, o.buffer, o.matchSecond, pts);
+    // Stage 3: tentative tracks vs remaining high-score detections.
+    this.associate(dets, isTentative, this.isHigh, o.bufferTentative, o.matchTentative, pts);
+
+    // Bookkeeping: confirm, lose, remove.
+    let w = 0;
+    for (let i = 0; i < this.tracks.length; i++) {
+      const t = this.tracks[i]!;
+      let keep = true;
+      if (t.matched) {
+        t.lostMs = 0;
+        if (t.state === 'tentative' && t.hits >= o.minHits) t.state = 'tracked';
+        else if (t.state === 'lost') t.state = 'tracked';
+      } else if (t.state === 'tentative') {
+        keep = false;
+      } else {
+        t.state = 'lost';
+        t.lostMs += dtMs;
+        const cx = t.kf.cx;
+        const cy = t.kf.cy;
+        if (t.lostMs > o.lostBufferMs || cx < 0 || cx > 1 || cy < 0 || cy > 1) keep = false;
+      }
+      if (keep) this.tracks[w++] = t;
+      else this.removed.push(t);
+    }
+    this.tracks.length = w;
+
+    // New tracks from unmatched confident detections.
+    for (let j = 0; j < nd; j++) {
+      if (this.detUsed[j]) continue;
+      const d = dets[j]!;
+      if (d.score < o.newTrackScore) continue;
+      const t = this.pool.pop() ?? new Track();
+      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, pts);
+      if (prev === undefined && o.minHits <= 1) t.state = 'tracked';
+      this.tracks.push(t);
+    }
+    return this.tracks;
+  }
+
+  /** Drops every track (e.g. after the camera reconnects to a different view). */
+  reset(): void {
+    for (const t of this.tracks) this.pool.push(t);
+    this.tracks.length = 0;
+    this.lastPts = undefined;
+  }
+
+  private associate(
+    dets: readonly Detection[],
+    trackOk: (t: Track) => boolean,
+    detOk: (d: Detection) => boolean,
+    buffer: number,
+    threshold: number,
+    pts: number,
+  ): void {
+    let rows = 0;
+    for (let i = 0; i < this.tracks.length; i++) {
+      if (trackOk(this.tracks[i]!)) this.rowsIdx[rows++] = i;
+    }
+    let cols = 0;
+    for (let j = 0; j < dets.length; j++) {
+      if (!this.detUsed[j] && detOk(dets[j]!)) this.colsIdx[cols++] = j;
+    }
+    if (rows === 0 || cols === 0) return;
+    const sim = this.sim;
+    const o = this.opts;
+    for (let r = 0; r < rows; r++) {
+      const t = this.tracks[this.rowsIdx[r]!]!;
+      const tx1 = t.bx1;
+      const ty1 = t.by1;
+      const tx2 = t.bx2;
+      const ty2 = t.by2;
+      const group = classGroup(t.cls);
+      // A coasting track's position gets less certain the longer it is lost: search wider.
+      const buf = buffer > 0 && t.state === 'lost' ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
+      for (let c = 0; c < cols; c++) {
+        const d = dets[this.colsIdx[c]!]!;
+        let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
+        if (classGroup(this.detCls[this.colsIdx[c]!]!) !== group) s *= o.crossClassFactor;
+        sim[r * cols + c] = s;
+      }
+    }
+    greedyAssign(sim, rows, cols, threshold, this.rowMatch, this.colTaken);
+    for (let r = 0; r < rows; r++) {
+      const c = this.rowMatch[r]!;
+      if (c < 0) continue;
+      const t = this.tracks[this.rowsIdx[r]!]!;
+      const j = this.colsIdx[c]!;
+      const d = dets[j]!;
+      this.detUsed[j] = 1;
+      t.kf.update((d.x1 + d.x2) / 2, (d.y1 + d.y2) / 2, d.x2 - d.x1, d.y2 - d.y1);
+      t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
+      t.hits++;
+      t.matched = true;
+      t.lastMatchPtsMs = pts;
+    }
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.rowMatch.length) return;
+    const cap = Math.max(n, this.rowMatch.length * 2);
+    this.sim = new Float64Array(cap * cap);
+    this.rowMatch = new Int32Array(cap);
+    this.colTaken = new Uint8Array(cap);
+    this.rider = new Uint8Array(cap);
+    this.detUsed = new Uint8Array(cap);
+    this.rowsIdx = new Int32Array(cap);
+    this.colsIdx = new Int32Array(cap);
+  }
+}
+
+const isConfirmed = (t: Track) => t.state !== 'tentative';
+const isUnmatched = (t: Track) => t.state !== 'tentative' && !t.matched;
+const isTentative = (t: Track) => t.state === 'tentative';

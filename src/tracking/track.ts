@@ -1,0 +1,126 @@
+import { TRAFFIC_CLASSES, type TrafficClass } from '../config/schema.js';
+import { KalmanBox } from './kalman-box.js';
+
+export type TrackState = 'tentative' | 'tracked' | 'lost';
+
+/** Centres kept per track for trails in evidence pictures. */
+export const TRAIL_LENGTH = 32;
+
+const N_CLASSES = TRAFFIC_CLASSES.length;
+
+/** Class groups: association across groups is penalised (a person is not a car's next position). */
+export function classGroup(cls: TrafficClass): number {
+  switch (cls) {
+    case 'car':
+    case 'truck':
+    case 'bus':
+      return 0;
+    case 'motorcycle':
+    case 'bicycle':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+/**
+ * One tracked object. Objects are long-lived and mutated in place; read them during the frame they are
+ * handed out and copy what must be kept.
+ */
+export class Track {
+  readonly kf = new KalmanBox();
+  /** Score-weighted class votes over the track's history, indexed like TRAFFIC_CLASSES. */
+  private readonly votes = new Float64Array(N_CLASSES);
+  /** Ring buffer of recent centres (x, y pairs) for trails. */
+  readonly trail = new Float64Array(TRAIL_LENGTH * 2);
+  trailLen = 0;
+  private trailHead = 0;
+
+  id = 0;
+  cls: TrafficClass = 'car';
+  score = 0;
+  state: TrackState = 'tentative';
+  /** Detections matched so far. */
+  hits = 0;
+  /** True when a detection was matched in the latest inferred frame. */
+  matched = false;
+  firstPtsMs = 0;
+  lastMatchPtsMs = 0;
+  /** Observed (not motion-gated) time since the last match, ms. */
+  lostMs = 0;
+  /** Last matched detection box (raw, not filtered), fractions. */
+  x1 = 0;
+  y1 = 0;
+  x2 = 0;
+  y2 = 0;
+
+  start(
+    id: number,
+    cls: TrafficClass,
+    score: number,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    pts: number,
+  ) {
+    this.id = id;
+    this.votes.fill(0);
+    this.trailLen = 0;
+    this.trailHead = 0;
+    this.hits = 1;
+    this.matched = true;
+    this.state = 'tentative';
+    this.firstPtsMs = pts;
+    this.lastMatchPtsMs = pts;
+    this.lostMs = 0;
+    this.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
+    this.observe(cls, score, x1, y1, x2, y2);
+  }
+
+  /** Records a matched detection (after the Kalman update). */
+  observe(cls: TrafficClass, score: number, x1: number, y1: number, x2: number, y2: number): void {
+    this.score = score;
+    this.x1 = x1;
+    this.y1 = y1;
+    this.x2 = x2;
+    this.y2 = y2;
+    const ci = TRAFFIC_CLASSES.indexOf(cls);
+    this.votes[ci] = this.votes[ci]! + score;
+    let best = 0;
+    for (let i = 1; i < N_CLASSES; i++) if (this.votes[i]! > this.votes[best]!) best = i;
+    this.cls = TRAFFIC_CLASSES[best]!;
+    this.trail[this.trailHead * 2] = (x1 + x2) / 2;
+    this.trail[this.trailHead * 2 + 1] = (y1 + y2) / 2;
+    this.trailHead = (this.trailHead + 1) % TRAIL_LENGTH;
+    if (this.trailLen < TRAIL_LENGTH) this.trailLen++;
+  }
+
+  /** Trail points oldest first (allocates; for evidence pictures only). */
+  trailPoints(): [number, number][] {
+    const out: [number, number][] = [];
+    const start = (this.trailHead - this.trailLen + TRAIL_LENGTH) % TRAIL_LENGTH;
+    for (let i = 0; i < this.trailLen; i++) {
+      const j = (start + i) % TRAIL_LENGTH;
+      out.push([this.trail[j * 2]!, this.trail[j * 2 + 1]!]);
+    }
+    return out;
+  }
+
+  /** Filtered box, fractions. */
+  get bx1(): number {
+    return this.kf.cx - this.kf.w / 2;
+  }
+  get by1(): number {
+    return this.kf.cy - this.kf.h / 2;
+  }
+  get bx2(): number {
+    return this.kf.cx + this.kf.w / 2;
+  }
+  get by2(): number {
+    return this.kf.cy + this.kf.h / 2;
+  }
+  get confirmed(): boolean {
+    return this.state !== 'tentative';
+  }
+}

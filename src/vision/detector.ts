@@ -1,0 +1,202 @@
+import type { FrameGeometry } from '../camera/frame.js';
+import type { DetectorConfig } from '../config/schema.js';
+import { TRAFFIC_CLASSES } from '../config/schema.js';
+import { Candidates } from './candidates.js';
+import { buildClassMap, CLS } from './class-map.js';
+import { decodeYolov8 } from './decode-yolov8.js';
+import { decodeYolox, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
+import type { Detection } from './detection.js';
+import { WorkerSession } from './inference-worker.js';
+import { loadLabels } from './labels.js';
+import { type ModelIo, readModelIo } from './model-io.js';
+import { nms, suppressAcrossClasses } from './nms.js';
+import { pointInPolygon } from './polygon.js';
+import { bgrToChw } from './preprocess.js';
+import { checkExecutionProviders, explainProviderFailure } from './providers.js';
+import { mergeRiders } from './riders.js';
+
+/** Vehicle classes that one box can be confused between; 0 = never merged across classes. */
+const CLASS_GROUP = new Uint8Array(TRAFFIC_CLASSES.length);
+CLASS_GROUP[CLS.car] = 1;
+CLASS_GROUP[CLS.truck] = 1;
+CLASS_GROUP[CLS.bus] = 1;
+CLASS_GROUP[CLS.motorcycle] = 2;
+CLASS_GROUP[CLS.bicycle] = 2;
+/** Boxes of confusable classes overlapping this much are one object. */
+const CROSS_CLASS_IOU = 0.7;
+
+export type Polygon = readonly (readonly [number, number])[];
+
+export interface DetectorOptions {
+  /** Fold riders into their motorcycle/bicycle (default true). */
+  mergeRiders?: boolean;
+}
+
+/** Inference timings, for metrics and benchmarks. */
+export interface InferenceStats {
+  runs: number;
+  totalMs: number;
+  lastMs: number;
+}
+
+/**
+ * One ONNX Runtime session plus the buffers around it: frame → CHW tensor → output → decoded, NMS'd,
+ * filtered detections in fractions of the camera image. Not re-entrant: one detect() at a time (the
+ * scheduler serialises cameras onto it). All per-frame buffers are allocated once here.
+ */
+export class Detector {
+  readonly stats: InferenceStats = { runs: 0, totalMs: 0, lastMs: 0 };
+  readonly inputWidth: number;
+  readonly inputHeight: number;
+  private readonly candidates: Candidates;
+  private readonly order: Int32Array;
+  private readonly suppressed: Uint8Array;
+  private readonly thresholds: Float32Array;
+  private readonly grid?: YoloxGrid;
+  private busy = false;
+
+  private constructor(
+    private readonly session: WorkerSession,
+    private readonly io: ModelIo,
+    readonly labels: readonly string[],
+    private readonly classMap: Uint8Array,
+    private readonly cfg: DetectorConfig,
+    private readonly options: Required<DetectorOptions>,
+  ) {
+    this.inputWidth = io.inputWidth;
+    this.inputHeight = io.inputHeight;
+    this.candidates = new Candidates(io.rows);
+    this.order = new Int32Array(io.rows);
+    this.suppressed = new Uint8Array(io.rows);
+    this.thresholds = new Float32Array(TRAFFIC_CLASSES.length);
+    TRAFFIC_CLASSES.forEach((c, i) => {
+      this.thresholds[i] = cfg.classThresholds[c] ?? cfg.scoreThreshold;
+    });
+    if (cfg.family === 'yolox') {
+      this.grid = yoloxGrid(io.inputWidth, io.inputHeight);
+      if (this.grid.rows !== io.rows) {
+        throw new Error(
+          `model ${cfg.model}: YOLOX output has ${io.rows} rows, strides 8/16/32 at ${io.inputWidth}x${io.inputHeight} give ${this.grid.rows}`,
+        );
+      }
+    }
+  }
+
+  static async create(cfg: DetectorConfig, options: DetectorOptions = {}): Promise<Detector> {
+    const labels = loadLabels(cfg.labels);
+    const classMap = buildClassMap(labels, cfg.labels);
+    const providers = checkExecutionProviders(cfg.executionProviders);
+    let session: WorkerSession;
+    try {
+      session = await WorkerSession.create(cfg.model, {
+        executionProviders: providers,
+        intraOpNumThreads: cfg.intraOpThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        // Idle intra-op threads sleep instead of spinning: the cores are shared with the ffmpeg decoders.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
+    } catch (err) {
+      const e = explainProviderFailure(err, cfg.executionProviders);
+      throw new Error(`detector model ${cfg.model}: ${e.message}`);
+    }
+    try {
+      const io = readModelIo(session.info, cfg.family, labels.length, cfg.model);
+      await session.configure(
+        io.inputName,
+        [1, 3, io.inputHeight, io.inputWidth],
+        io.outputName,
+        io.outputLength,
+      );
+      return new Detector(session, io, labels, classMap, cfg, { mergeRiders: options.mergeRiders ?? true });
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+  }
+
+  get meanMs(): number {
+    return this.stats.runs === 0 ? 0 : this.stats.totalMs / this.stats.runs;
+  }
+
+  /** Runs the model on the current input buffer; returns the raw output. */
+  private async infer(): Promise<Float32Array> {
+    const ms = await this.session.run();
+    this.stats.runs++;
+    this.stats.totalMs += ms;
+    this.stats.lastMs = ms;
+    return this.session.output;
+  }
+
+  /** Inference alone on whatever the input buffer holds: the ceiling for benchmarks. */
+  async inferOnly(): Promise<void> {
+    await this.infer();
+  }
+
+  /**
+   * Detects traffic in one letterboxed BGR24 frame of the model's input size. Boxes come back in fractions
+   * of the camera image; those whose centre lies in an `ignore` polygon (same fractions) are dropped.
+   */
+  async detect(
+    data: Uint8Array,
+    geometry: FrameGeometry,
+    ignore: readonly Polygon[] = [],
+  ): Promise<Detection[]> {
+    if (geometry.width !== this.inputWidth || geometry.height !== this.inputHeight) {
+      throw new Error(
+        `frame is ${geometry.width}x${geometry.height} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
+      );
+    }
+    if (this.busy)
+      throw new Error('Detector.detect() called while a detection is running (use the scheduler)');
+    this.busy = true;
+    try {
+      const yolov8 = this.cfg.family === 'yolov8';
+      bgrToChw(data, this.session.input, this.inputWidth * this.inputHeight, yolov8, yolov8 ? 1 / 255 : 1);
+      const out = await this.infer();
+      return this.postprocess(out, geometry, ignore);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Decode → NMS → riders → camera fractions, area and ignore filters. Exposed for tests on crafted outputs. */
+  postprocess(out: Float32Array, geometry: FrameGeometry, ignore: readonly Polygon[] = []): Detection[] {
+    const c = this.candidates;
+    if (this.grid) decodeYolox(out, this.grid, this.classMap, this.thresholds, c);
+    else decodeYolov8(out, this.io.rows, this.classMap, this.thresholds, c);
+    let k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
+    k = suppressAcrossClasses(c, this.order, k, CLASS_GROUP, CROSS_CLASS_IOU);
+    if (this.options.mergeRiders) k = mergeRiders(c, this.order, k);
+
+    const sx = 1 / (geometry.scale * geometry.srcWidth);
+    const sy = 1 / (geometry.scale * geometry.srcHeight);
+    const { minBoxArea, maxBoxArea } = this.cfg;
+    const detections: Detection[] = [];
+    for (let i = 0; i < k; i++) {
+      const j = this.order[i]!;
+      const x1 = clamp01(c.x1[j]! * sx);
+      const y1 = clamp01(c.y1[j]! * sy);
+      const x2 = clamp01(c.x2[j]! * sx);
+      const y2 = clamp01(c.y2[j]! * sy);
+      const area = (x2 - x1) * (y2 - y1);
+      if (area <= 0 || area < minBoxArea || area > maxBoxArea) continue;
+      if (ignore.length > 0) {
+        const cx = (x1 + x2) * 0.5;
+        const cy = (y1 + y2) * 0.5;
+        if (ignore.some((poly) => pointInPolygon(cx, cy, poly))) continue;
+      }
+      detections.push({ cls: TRAFFIC_CLASSES[c.cls[j]!]!, score: c.score[j]!, x1, y1, x2, y2 });
+    }
+    return detections;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}

@@ -1,0 +1,112 @@
+import type { FrameGeometry } from '../camera/frame.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { Polygon } from './detector.js';
+import { pointInPolygon } from './polygon.js';
+
+export type MotionSettings = CameraConfig['detect']['motion'];
+
+/** Side of the square pixel blocks averaged into one grey cell. */
+const CELL = 4;
+
+/**
+ * Motion gate: a frame difference on a small grey copy (CELL x CELL block means of the letterboxed frame's
+ * image area, so compression noise averages out). The reference is the frame of the latest inference, so
+ * the question is "has anything changed since we last looked?": slow movers that change little from frame
+ * to frame at a high detect fps still add up. Inference runs when enough cells changed, while tracks are
+ * alive, on the first frame, and at least every `forceEvery` ms so stopped vehicles are still seen.
+ * Cells whose centre lies in an ignore polygon do not count (swaying trees, timestamps).
+ */
+export class MotionGate {
+  /** Frames for which inference was skipped. */
+  skipped = 0;
+  /** Fraction of cells that changed in the latest frame. */
+  lastChange = 0;
+  private readonly cols: number;
+  private readonly rows: number;
+  private readonly prev: Uint8Array;
+  private readonly cur: Uint8Array;
+  private readonly mask: Uint8Array;
+  private readonly counted: number;
+  private hasPrev = false;
+  private lastInferMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly geometry: FrameGeometry,
+    private readonly settings: MotionSettings,
+    ignore: readonly Polygon[] = [],
+  ) {
+    this.cols = Math.max(1, Math.floor(geometry.contentWidth / CELL));
+    this.rows = Math.max(1, Math.floor(geometry.contentHeight / CELL));
+    const n = this.cols * this.rows;
+    this.prev = new Uint8Array(n);
+    this.cur = new Uint8Array(n);
+    this.mask = new Uint8Array(n).fill(1);
+    let counted = n;
+    if (ignore.length > 0) {
+      for (let r = 0; r < this.rows; r++) {
+        for (let c = 0; c < this.cols; c++) {
+          const x = ((c + 0.5) * CELL) / geometry.contentWidth;
+          const y = ((r + 0.5) * CELL) / geometry.contentHeight;
+          if (ignore.some((p) => pointInPolygon(x, y, p))) {
+            this.mask[r * this.cols + c] = 0;
+            counted--;
+          }
+        }
+      }
+    }
+    this.counted = Math.max(1, counted);
+  }
+
+  /** Decides whether to run inference on this frame; an inferred frame becomes the new reference. */
+  shouldInfer(data: Uint8Array, ptsMs: number, activeTracks: boolean): boolean {
+    const { enabled, threshold, pixelDelta, forceEvery } = this.settings;
+    if (!enabled) {
+      this.lastInferMs = ptsMs;
+      return true;
+    }
+    const change = this.measure(data, pixelDelta);
+    const infer = change < 0 || change >= threshold || activeTracks || ptsMs - this.lastInferMs >= forceEvery;
+    if (infer) {
+      this.lastInferMs = ptsMs;
+      this.prev.set(this.cur);
+    } else {
+      this.skipped++;
+    }
+    return infer;
+  }
+
+  /**
+   * Fills `cur` with this frame's grey cells and returns the fraction of unmasked cells that differ from the
+   * reference by more than `pixelDelta`; -1 when there is no reference yet.
+   */
+  private measure(data: Uint8Array, pixelDelta: number): number {
+    const { cols, rows, cur, prev, mask } = this;
+    const stride = this.geometry.width * 3;
+    const norm = 1 / (CELL * CELL * 4);
+    let changed = 0;
+    for (let r = 0; r < rows; r++) {
+      const rowBase = r * CELL * stride;
+      for (let c = 0; c < cols; c++) {
+        let sum = 0;
+        let o = rowBase + c * CELL * 3;
+        for (let y = 0; y < CELL; y++, o += stride) {
+          for (let x = 0, p = o; x < CELL; x++, p += 3) {
+            // grey ≈ (B + 2G + R) / 4, summed over the block
+            sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
+          }
+        }
+        const i = r * cols + c;
+        const g = (sum * norm) | 0;
+        cur[i] = g;
+        if (mask[i] && Math.abs(g - prev[i]!) > pixelDelta) changed++;
+      }
+    }
+    if (!this.hasPrev) {
+      this.hasPrev = true;
+      this.lastChange = 0;
+      return -1;
+    }
+    this.lastChange = changed / this.counted;
+    return this.lastChange;
+  }
+}

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import type { FrameGeometry } from '../../src/camera/frame.js';
+import { letterboxFilters, letterboxGeometry } from '../../src/camera/letterbox.js';
+import { requireBinary } from './process.js';
+
+/** Letterbox geometry of a camera image into a detector input (the camera module's own computation). */
+export function letterbox(srcWidth: number, srcHeight: number, width: number, height: number): FrameGeometry {
+  return letterboxGeometry(srcWidth, srcHeight, width, height);
+}
+
+export function probeSize(file: string): [number, number] {
+  requireBinary('ffprobe', 'ffmpeg');
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
+  const [w, h] = out.trim().split(',').map(Number);
+  if (!w || !h) throw new Error(`ffprobe: no video size for ${file}: ${out}`);
+  return [w, h];
+}
+
+export interface DecodedFrames {
+  geometry: FrameGeometry;
+  frames: Buffer[];
+}
+
+/**
+ * Decodes `count` consecutive frames starting at frame `first` of a clip into letterboxed BGR24 frames of
+ * `size` x `size` with the ffmpeg CLI and the camera module's filter chain (scale keeping the aspect ratio,
+ * pad right/bottom with grey 114), so tests see the frames the camera delivers.
+ */
+export function decodeFrames(file: string, first: number, count: number, size = 416): DecodedFrames {
+  requireBinary('ffmpeg', 'ffmpeg');
+  const [sw, sh] = probeSize(file);
+  const geometry = letterbox(sw, sh, size, size);
+  const vf = [`select=gte(n\\,${first})`, ...letterboxFilters(size, size)].join(',');
+  const bytes = size * size * 3;
+  const raw = execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      vf,
+      '-vsync',
+      '0',
+      '-frames:v',
+      String(count),
+      '-pix_fmt',
+      'bgr24',
+      '-f',
+      'rawvideo',
+      '-',
+    ],
+    { maxBuffer: bytes * count + 1024 },
+  );
+  if (raw.length !== bytes * count) {
+    throw new Error(
+      `ffmpeg gave ${raw.length} bytes for ${count} frames of ${file} from ${first}, expected ${bytes * count}`,
+    );
+  }
+  const frames: Buffer[] = [];
+  for (let i = 0; i < count; i++) frames.push(raw.subarray(i * bytes, (i + 1) * bytes));
+  return { geometry, frames };
+}

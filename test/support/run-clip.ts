@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type {
+  AnalyticsEventWithEvidence,
+  CameraAnalyticsOptions,
+} from '../../src/analytics/camera-analytics.js';
+import { TrafficAnalyticsStage } from '../../src/analytics/stage.js';
+import type { Frame } from '../../src/camera/frame.js';
+import { FrameReader } from '../../src/camera/frame-reader.js';
+import type { CameraConfig } from '../../src/config/schema.js';
+import type { AnalyticsStage } from '../../src/vision/analytics-stage.js';
+import type { DetectionResult } from '../../src/vision/detection.js';
+import { Detector } from '../../src/vision/detector.js';
+import { CameraPipeline } from '../../src/vision/pipeline.js';
+import { MEDIA, testConfig } from '../helpers/vision.js';
+
+export interface ClipRun {
+  stage: TrafficAnalyticsStage;
+  events: AnalyticsEventWithEvidence[];
+  frames: number;
+  inferred: number;
+  wallMs: number;
+}
+
+const detectors = new Map<number, Promise<Detector>>();
+
+/**
+ * One detector per score threshold per test process (the ONNX session takes a while to create). The
+ * tracker's second stage wants low-score boxes (ByteTrack keeps those down to 0.1).
+ */
+export function sharedDetector(scoreThreshold = 0.1): Promise<Detector> {
+  let d = detectors.get(scoreThreshold);
+  if (!d) {
+    d = Detector.create({ ...testConfig().detector, scoreThreshold });
+    detectors.set(scoreThreshold, d);
+  }
+  return d;
+}
+
+/**
+ * Runs a clip through the real chain: ffmpeg frame reader (lossless, as fast as possible) → vision
+ * pipeline (detect-fps throttle, motion gate, detector) → traffic analytics. `cameraYaml` is the camera's
+ * YAML body (lines, zones, detect...) without id and url.
+ */
+export async function runClip(
+  clip: string,
+  cameraYaml: string,
+  opts: {
+    everyFrame?: boolean;
+    scoreThreshold?: number;
+    analytics?: Partial<CameraAnalyticsOptions>;
+    /** Called after each result went through the analytics (debugging). */
+    onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage, frame: Frame | undefined) => void;
+  } = {},
+): Promise<ClipRun> {
+  const url = pathToFileURL(join(MEDIA, clip)).href;
+  const cfg = testConfig(
+    `cameras:\n  - id: clip\n    url: ${url}\n    loop: false\n    realtime: false\n${cameraYaml
+      .split('\n')
+      .map((l) => (l.trim() ? `    ${l}` : l))
+      .join('\n')}\n`,
+  );
+  const camera: CameraConfig = cfg.cameras[0]!;
+  const detector = await sharedDetector(opts.scoreThreshold);
+  const events: AnalyticsEventWithEvidence[] = [];
+  const stage = new TrafficAnalyticsStage(camera, (e) => events.push(e), opts.analytics);
+  let current: Frame | undefined;
+  // The pipeline hands the stage the geometry; the frame goes along for tamper checks and evidence.
+  const withFrame: AnalyticsStage = {
+    push: (r, g) => {
+      stage.push(r, g, current);
+      opts.onResult?.(r, stage, current);
+    },
+    activeTracks: () => stage.activeTracks(),
+    counts: () => stage.counts(),
+    incidents: () => stage.incidents(),
+  };
+  const pipeline = new CameraPipeline(camera, detector, withFrame, { everyFrame: opts.everyFrame });
+  const reader = new FrameReader({
+    cameraId: camera.id,
+    url,
+    width: detector.inputWidth,
+    height: detector.inputHeight,
+    realtime: false,
+    loop: false,
+  });
+  const t0 = performance.now();
+  let ended = false;
+  let wake: (() => void) | undefined;
+  reader.pool.onFrame(() => wake?.());
+  reader.on('exit', () => {
+    ended = true;
+    wake?.();
+  });
+  reader.start();
+  let frames = 0;
+  try {
+    for (;;) {
+      const f = reader.pool.take();
+      if (!f) {
+        if (ended) break;
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 200);
+        });
+        wake = undefined;
+        continue;
+      }
+      frames++;
+      current = f;
+      try {
+        await pipeline.process(f);
+      } finally {
+        current = undefined;
+        reader.pool.release(f);
+      }
+    }
+  } finally {
+    await reader.stop();
+  }
+  stage.finish(true);
+  return { stage, events, frames, inferred: pipeline.stats.inferred, wallMs: performance.now() - t0 };
+}

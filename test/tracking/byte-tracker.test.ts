@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { ByteTracker } from '../../src/tracking/byte-tracker.js';
+import type { DetectionResult } from '../../src/vision/detection.js';
+import { type SimObject, simulate } from '../support/synthetic.js';
+
+/** Runs the tracker over a scene; returns, per object name, the set of confirmed track ids that covered it. */
+function run(objects: SimObject[], fps: number, seconds: number, tracker = new ByteTracker()) {
+  const { results, truth } = simulate(objects, fps, seconds);
+  const idsOf = new Map<string, Set<number>>();
+  const classOf = new Map<number, string>();
+  for (const r of results) {
+    tracker.update(r);
+    for (const t of tracker.tracks) {
+      if (!t.matched || !t.confirmed) continue;
+      // Which object produced the detection this track matched: the one whose box equals the raw box.
+      const det = r.detections.find((d) => d.x1 === t.x1 && d.y1 === t.y1 && d.x2 === t.x2 && d.y2 === t.y2);
+      if (!det) continue;
+      const name = truth.get(det)!;
+      if (!idsOf.has(name)) idsOf.set(name, new Set());
+      idsOf.get(name)!.add(t.id);
+      classOf.set(t.id, t.cls);
+    }
+  }
+  return { idsOf, classOf, tracker };
+}
+
+describe('ByteTracker', () => {
+  it('keeps one id for one moving object', () => {
+    const { idsOf } = run(
+      [{ name: 'a', cls: 'car', x: 0.1, y: 0.5, w: 0.08, h: 0.06, vx: 0.1, vy: 0 }],
+      10,
+      8,
+    );
+    expect([...idsOf.get('a')!]).toHaveLength(1);
+  });
+
+  it('follows a fast object that moves more than its own size between detector runs', () => {
+    // 0.25 of the frame per second at 5 fps = 0.05 per frame, box 0.04 wide.
+    const { idsOf } = run(
+      [{ name: 'a', cls: 'car', x: 0.05, y: 0.5, w: 0.04, h: 0.04, vx: 0.25, vy: 0.02 }],
+      5,
+      3.5,
+    );
+    expect([...idsOf.get('a')!]).toHaveLength(1);
+  });
+
+  it('does not swap ids when two objects cross', () => {
+    const { idsOf } = run(
+      [
+        { name: 'right', cls: 'car', x: 0.1, y: 0.5, w: 0.1, h: 0.08, vx: 0.15, vy: 0 },
+        { name: 'left', cls: 'car', x: 0.9, y: 0.52, w: 0.1, h: 0.08, vx: -0.15, vy: 0 },
+      ],
+      10,
+      5,
+    );
+    const r = [...idsOf.get('right')!];
+    const l = [...idsOf.get('left')!];
+    expect(r).toHaveLength(1);
+    expect(l).toHaveLength(1);
+    expect(r[0]).not.toBe(l[0]);
+  });
+
+  it('does not swap a pedestrian and a car passing each other', () => {
+    const { idsOf } = run(
+      [
+        { name: 'car', cls: 'car', x: 0.1, y: 0.5, w: 0.12, h: 0.1, vx: 0.2, vy: 0 },
+        { name: 'ped', cls: 'person', x: 0.5, y: 0.3, w: 0.03, h: 0.08, vx: 0, vy: 0.08 },
+      ],
+      10,
+      4,
+    );
+    expect([...idsOf.get('car')!]).toHaveLength(1);
+    expect([...idsOf.get('ped')!]).toHaveLength(1);
+  });
+
+  it('keeps the id through a 1.2 s full occlusion', () => {
+    const { idsOf } = run(
+      [{ name: 'a', cls: 'car', x: 0.1, y: 0.5, w: 0.08, h: 0.06, vx: 0.12, vy: 0, hidden: [[2, 3.2]] }],
+      10,
+      6,
+    );
+    expect([...idsOf.get('a')!]).toHaveLength(1);
+  });
+
+  it('keeps the id through a partial occlusion where the score drops (second stage)', () => {
+    const { idsOf } = run(
+      [
+        {
+          name: 'a',
+          cls: 'car',
+          x: 0.1,
+          y: 0.5,
+          w: 0.08,
+          h: 0.06,
+          vx: 0.12,
+          vy: 0,
+          override: (t) => (t > 2 && t < 3 ? { score: 0.2 } : undefined),
+        },
+      ],
+      10,
+      6,
+    );
+    expect([...idsOf.get('a')!]).toHaveLength(1);
+  });
+
+  it('gives a new id after the lost buffer has run out', () => {
+    const { idsOf } = run(
+      [{ name: 'a', cls: 'car', x: 0.5, y: 0.5, w: 0.08, h: 0.06, vx: 0, vy: 0, hidden: [[2, 5]] }],
+      10,
+      7,
+    );
+    expect([...idsOf.get('a')!]).toHaveLength(2);
+  });
+
+  it('votes the class over the history: a car briefly seen as a bus stays a car', () => {
+    const { idsOf, classOf } = run(
+      [
+        {
+          name: 'a',
+          cls: 'car',
+          x: 0.1,
+          y: 0.5,
+          w: 0.08,
+          h: 0.06,
+          vx: 0.1,
+          vy: 0,
+          override: (t) => (t > 1 && t < 1.35 ? { cls: 'bus', score: 0.9 } : undefined),
+        },
+      ],
+      10,
+      4,
+    );
+    const ids = [...idsOf.get('a')!];
+    expect(ids).toHaveLength(1);
+    expect(classOf.get(ids[0]!)).toBe('car');
+  });
+
+  it('keeps stationary tracks while the motion gate skips frames', () => {
+    const tracker = new ByteTracker();
+    const { results } = simulate(
+      [{ name: 'a', cls: 'car', x: 0.5, y: 0.5, w: 0.1, h: 0.08, vx: 0, vy: 0 }],
+      5,
+      30,
+    );
+    const ids = new Set<number>();
+    results.forEach((r, i) => {
+      // Detector runs for the first 2 s, then every 5 s only (forceEvery).
+      const inferred = i < 10 || i % 25 === 0;
+      const res: DetectionResult = inferred ? r : { ...r, inferred: false, detections: [] };
+      tracker.update(res);
+      expect(tracker.tracks).toHaveLength(1);
+      ids.add(tracker.tracks[0]!.id);
+    });
+    expect(ids.size).toBe(1);
+  });
+
+  it('does not make a pedestrian track of a motorcycle rider', () => {
+    const tracker = new ByteTracker();
+    const { results } = simulate(
+      [
+        { name: 'bike', cls: 'motorcycle', x: 0.2, y: 0.6, w: 0.05, h: 0.06, vx: 0.1, vy: 0 },
+        { name: 'rider', cls: 'person', x: 0.2, y: 0.56, w: 0.04, h: 0.08, vx: 0.1, vy: 0 },
+      ],
+      10,
+      3,
+    );
+    for (const r of results) tracker.update(r);
+    expect(tracker.tracks.map((t) => t.cls)).toEqual(['motorcycle']);
+  });
+
+  it('allocates no tracks for low-score noise', () => {
+    const tracker = new ByteTracker();
+    const { results } = simulate(
+      [{ name: 'n', cls: 'car', x: 0.5, y: 0.5, w: 0.1, h: 0.1, vx: 0, vy: 0, score: 0.3 }],
+      10,
+      2,
+    );
+    for (const r of results) tracker.update(r);
+    expect(tracker.tracks).toHaveLength(0);
+  });
+});
