@@ -37,9 +37,9 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
-  highScore: 0.45,
+  highScore: 0.35,
   lowScore: 0.1,
-  newTrackScore: 0.5,
+  newTrackScore: 0.4,
   matchFirst: 0.2,
   matchSecond: 0.3,
   matchTentative: 0.25,

@@ -40,7 +40,13 @@ it('probe', async () => {
   for (const e of r.events) {
     if (e.type === 'incident_start' && e.evidence) {
       writeFileSync(`/tmp/ev/${e.incident.id}.jpg`, await renderEvidenceJpeg(e.evidence));
-      console.log('evidence', e.incident.id, e.evidence.boxes.filter((b) => b.involved).map((b) => [b.x1, b.y1, b.x2, b.y2].map((v) => v.toFixed(2)).join(',')));
+      console.log(
+        'evidence',
+        e.incident.id,
+        e.evidence.boxes
+          .filter((b) => b.involved)
+          .map((b) => [b.x1, b.y1, b.x2, b.y2].map((v) => v.toFixed(2)).join(',')),
+      );
     }
   }
 }, 120_000);
