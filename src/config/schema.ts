@@ -115,7 +115,7 @@ const clipsSchema = z.strictObject({
 
 export const HWACCELS = ['none', 'auto', 'vaapi', 'cuda', 'qsv', 'drm', 'vdpau'] as const;
 
-const cameraSchema = z.strictObject({
+export const cameraSchema = z.strictObject({
   id: slug,
   name: z.string().min(1).optional(),
   enabled: z.boolean().default(true),

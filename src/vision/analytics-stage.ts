@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig, TrafficClass } from '../config/schema.js';
 import type { DetectionResult } from './detection.js';
 
@@ -19,7 +19,13 @@ export interface IncidentSummary {
  * pipeline pushes every DetectionResult in frame order, motion-gated ones too (`inferred: false`).
  */
 export interface AnalyticsStage {
-  push(result: DetectionResult, geometry: FrameGeometry): void;
+  /**
+   * One result per frame, in order. `frame` is the decoded frame the result came from (for evidence
+   * snapshots); it is valid only during the call: copy what you need, never keep `frame.data`.
+   */
+  push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void;
+  /** End of the stream (a clip analysed to its end): close count intervals and open incidents. */
+  finish?(): void;
   /** Live tracks: while there are any, the motion gate does not skip inference. */
   activeTracks(): number;
   counts(): LineCounts;

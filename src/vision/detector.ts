@@ -1,4 +1,3 @@
-import ort from 'onnxruntime-node';
 import type { FrameGeometry } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../config/schema.js';
@@ -7,6 +6,7 @@ import { buildClassMap, CLS } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';
 import { decodeYolox, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
 import type { Detection } from './detection.js';
+import { WorkerSession } from './inference-worker.js';
 import { loadLabels } from './labels.js';
 import { type ModelIo, readModelIo } from './model-io.js';
 import { nms, suppressAcrossClasses } from './nms.js';
@@ -48,9 +48,6 @@ export class Detector {
   readonly stats: InferenceStats = { runs: 0, totalMs: 0, lastMs: 0 };
   readonly inputWidth: number;
   readonly inputHeight: number;
-  private readonly input: Float32Array;
-  private readonly tensor: ort.Tensor;
-  private readonly feeds: Record<string, ort.Tensor>;
   private readonly candidates: Candidates;
   private readonly order: Int32Array;
   private readonly suppressed: Uint8Array;
@@ -59,7 +56,7 @@ export class Detector {
   private busy = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: WorkerSession,
     private readonly io: ModelIo,
     readonly labels: readonly string[],
     private readonly classMap: Uint8Array,
@@ -68,9 +65,6 @@ export class Detector {
   ) {
     this.inputWidth = io.inputWidth;
     this.inputHeight = io.inputHeight;
-    this.input = new Float32Array(3 * io.inputWidth * io.inputHeight);
-    this.tensor = new ort.Tensor('float32', this.input, [1, 3, io.inputHeight, io.inputWidth]);
-    this.feeds = { [io.inputName]: this.tensor };
     this.candidates = new Candidates(io.rows);
     this.order = new Int32Array(io.rows);
     this.suppressed = new Uint8Array(io.rows);
@@ -92,21 +86,29 @@ export class Detector {
     const labels = loadLabels(cfg.labels);
     const classMap = buildClassMap(labels, cfg.labels);
     const providers = checkExecutionProviders(cfg.executionProviders);
-    let session: ort.InferenceSession;
+    let session: WorkerSession;
     try {
-      session = await ort.InferenceSession.create(cfg.model, {
+      session = await WorkerSession.create(cfg.model, {
         executionProviders: providers,
         intraOpNumThreads: cfg.intraOpThreads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // Idle intra-op threads sleep instead of spinning: the cores are shared with the ffmpeg decoders.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
     } catch (err) {
       const e = explainProviderFailure(err, cfg.executionProviders);
       throw new Error(`detector model ${cfg.model}: ${e.message}`);
     }
     try {
-      const io = readModelIo(session, cfg.family, labels.length, cfg.model);
+      const io = readModelIo(session.info, cfg.family, labels.length, cfg.model);
+      await session.allocate(
+        io.inputName,
+        [1, 3, io.inputHeight, io.inputWidth],
+        io.outputName,
+        io.outputLength,
+      );
       return new Detector(session, io, labels, classMap, cfg, { mergeRiders: options.mergeRiders ?? true });
     } catch (err) {
       await session.release();
@@ -120,13 +122,11 @@ export class Detector {
 
   /** Runs the model on the current input buffer; returns the raw output. */
   private async infer(): Promise<Float32Array> {
-    const t0 = performance.now();
-    const result = await this.session.run(this.feeds);
-    const ms = performance.now() - t0;
+    const ms = await this.session.run();
     this.stats.runs++;
     this.stats.totalMs += ms;
     this.stats.lastMs = ms;
-    return result[this.io.outputName]!.data as Float32Array;
+    return this.session.output;
   }
 
   /** Inference alone on whatever the input buffer holds: the ceiling for benchmarks. */
@@ -153,7 +153,7 @@ export class Detector {
     this.busy = true;
     try {
       const yolov8 = this.cfg.family === 'yolov8';
-      bgrToChw(data, this.input, this.inputWidth * this.inputHeight, yolov8, yolov8 ? 1 / 255 : 1);
+      bgrToChw(data, this.session.input, this.inputWidth * this.inputHeight, yolov8, yolov8 ? 1 / 255 : 1);
       const out = await this.infer();
       return this.postprocess(out, geometry, ignore);
     } finally {

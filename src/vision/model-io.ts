@@ -1,4 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node';
+import type { SessionInfo } from './inference-worker.js';
 
 /** Static shape of a model's only image input and detection output, checked against the family. */
 export interface ModelIo {
@@ -8,6 +9,8 @@ export interface ModelIo {
   inputHeight: number;
   /** YOLOX: grid rows; YOLOv8: anchors. */
   rows: number;
+  /** Values in the output tensor. */
+  outputLength: number;
 }
 
 function staticShape(
@@ -26,7 +29,7 @@ function staticShape(
 }
 
 export function readModelIo(
-  session: InferenceSession,
+  session: SessionInfo,
   family: 'yolox' | 'yolov8',
   numClasses: number,
   model: string,
@@ -42,6 +45,7 @@ export function readModelIo(
     inputHeight: input[2]!,
     inputWidth: input[3]!,
     rows: 0,
+    outputLength: output.reduce((a, b) => a * b, 1),
   };
   if (output.length !== 3 || output[0] !== 1) {
     throw new Error(`model ${model}: output shape [${output.join(', ')}] is not [1, a, b]`);

@@ -10,7 +10,9 @@ const CELL = 4;
 
 /**
  * Motion gate: a frame difference on a small grey copy (CELL x CELL block means of the letterboxed frame's
- * image area, so compression noise averages out). Inference runs when enough cells changed, while tracks are
+ * image area, so compression noise averages out). The reference is the frame of the latest inference, so
+ * the question is "has anything changed since we last looked?": slow movers that change little from frame
+ * to frame at a high detect fps still add up. Inference runs when enough cells changed, while tracks are
  * alive, on the first frame, and at least every `forceEvery` ms so stopped vehicles are still seen.
  * Cells whose centre lies in an ignore polygon do not count (swaying trees, timestamps).
  */
@@ -55,7 +57,7 @@ export class MotionGate {
     this.counted = Math.max(1, counted);
   }
 
-  /** Decides whether to run inference on this frame; updates the reference frame either way. */
+  /** Decides whether to run inference on this frame; an inferred frame becomes the new reference. */
   shouldInfer(data: Uint8Array, ptsMs: number, activeTracks: boolean): boolean {
     const { enabled, threshold, pixelDelta, forceEvery } = this.settings;
     if (!enabled) {
@@ -64,12 +66,19 @@ export class MotionGate {
     }
     const change = this.measure(data, pixelDelta);
     const infer = change < 0 || change >= threshold || activeTracks || ptsMs - this.lastInferMs >= forceEvery;
-    if (infer) this.lastInferMs = ptsMs;
-    else this.skipped++;
+    if (infer) {
+      this.lastInferMs = ptsMs;
+      this.prev.set(this.cur);
+    } else {
+      this.skipped++;
+    }
     return infer;
   }
 
-  /** Fraction of unmasked cells whose grey level changed by more than `pixelDelta`; -1 on the first frame. */
+  /**
+   * Fills `cur` with this frame's grey cells and returns the fraction of unmasked cells that differ from the
+   * reference by more than `pixelDelta`; -1 when there is no reference yet.
+   */
   private measure(data: Uint8Array, pixelDelta: number): number {
     const { cols, rows, cur, prev, mask } = this;
     const stride = this.geometry.width * 3;
@@ -92,7 +101,6 @@ export class MotionGate {
         if (mask[i] && Math.abs(g - prev[i]!) > pixelDelta) changed++;
       }
     }
-    prev.set(cur);
     if (!this.hasPrev) {
       this.hasPrev = true;
       this.lastChange = 0;

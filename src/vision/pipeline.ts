@@ -17,6 +17,8 @@ export interface PipelineStats {
   skippedMotion: number;
   /** Skipped because they came faster than the camera's detect fps. */
   skippedRate: number;
+  /** Position of the latest frame processed, ms. */
+  lastPtsMs: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface PipelineStats {
  * Frames are processed strictly one at a time (the scheduler or the caller awaits each).
  */
 export class CameraPipeline {
-  readonly stats: PipelineStats = { frames: 0, inferred: 0, skippedMotion: 0, skippedRate: 0 };
+  readonly stats: PipelineStats = { frames: 0, inferred: 0, skippedMotion: 0, skippedRate: 0, lastPtsMs: 0 };
   private gate?: MotionGate;
   private readonly intervalMs: number;
   private nextDueMs = Number.NEGATIVE_INFINITY;
@@ -43,6 +45,7 @@ export class CameraPipeline {
   /** Processes one frame; returns its result, or undefined when the detect-fps throttle dropped it. */
   async process(frame: Frame): Promise<DetectionResult | undefined> {
     this.stats.frames++;
+    this.stats.lastPtsMs = frame.ptsMs;
     if (frame.ptsMs < this.nextDueMs) {
       this.stats.skippedRate++;
       return undefined;
@@ -63,7 +66,7 @@ export class CameraPipeline {
     };
     if (infer) this.stats.inferred++;
     else this.stats.skippedMotion++;
-    this.analytics.push(result, frame.geometry);
+    this.analytics.push(result, frame.geometry, frame);
     return result;
   }
 

@@ -31,7 +31,7 @@ export class DetectionScheduler {
   private readonly ready: Entry[] = [];
   private running = false;
   private stopped = false;
-  private idle?: () => void;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly onError: (cameraId: string, err: unknown) => void = () => {}) {}
 
@@ -62,14 +62,17 @@ export class DetectionScheduler {
     return this.cameras.get(id)?.stats;
   }
 
+  /** Resolves once no frame is in flight and no camera waits for its turn. */
+  whenIdle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   /** Stops taking frames; resolves when the frame in flight (if any) is done. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const id of [...this.cameras.keys()]) this.remove(id);
-    if (!this.running) return;
-    await new Promise<void>((resolve) => {
-      this.idle = resolve;
-    });
+    await this.whenIdle();
   }
 
   private enqueue(entry: Entry): void {
@@ -99,7 +102,9 @@ export class DetectionScheduler {
       }
     } finally {
       this.running = false;
-      this.idle?.();
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
     }
   }
 }

@@ -37,13 +37,19 @@ export interface DecodedFrames {
  * Decodes `count` consecutive frames starting at frame `first` of a clip into letterboxed BGR24 frames of
  * `size` x `size` with the ffmpeg CLI: scale keeping the aspect ratio, pad right/bottom with grey 114.
  */
-export function decodeFrames(file: string, first: number, count: number, size = 416): DecodedFrames {
+export function decodeFrames(
+  file: string,
+  first: number,
+  count: number,
+  size = 416,
+  flags = 'bilinear',
+): DecodedFrames {
   requireBinary('ffmpeg', 'ffmpeg');
   const [sw, sh] = probeSize(file);
   const geometry = letterbox(sw, sh, size, size);
   const vf = [
     `select=gte(n\\,${first})`,
-    `scale=${geometry.contentWidth}:${geometry.contentHeight}:flags=bilinear`,
+    `scale=${geometry.contentWidth}:${geometry.contentHeight}:flags=${flags}`,
     `pad=${size}:${size}:0:0:color=0x727272`,
   ].join(',');
   const bytes = size * size * 3;

@@ -156,3 +156,25 @@ describe('mergeRiders near misses', () => {
     expect(mergeRiders(c, order, k)).toBe(2);
   });
 });
+
+describe('bgrToChw word path', () => {
+  it('matches a per-byte conversion for aligned frames with a remainder pixel', () => {
+    const pixels = 9; // two 4-pixel word steps + 1 pixel
+    const src = new Uint8Array(pixels * 3).map((_, i) => (i * 37 + 11) & 255);
+    const expected = new Float32Array(pixels * 3);
+    for (let i = 0; i < pixels; i++) {
+      expected[i] = src[i * 3]!;
+      expected[pixels + i] = src[i * 3 + 1]!;
+      expected[2 * pixels + i] = src[i * 3 + 2]!;
+    }
+    const dst = new Float32Array(pixels * 3);
+    bgrToChw(src, dst, pixels, false, 1);
+    expect(Array.from(dst)).toEqual(Array.from(expected));
+    // unaligned view: the byte path gives the same planes
+    const shifted = new Uint8Array(pixels * 3 + 1);
+    shifted.set(src, 1);
+    const dst2 = new Float32Array(pixels * 3);
+    bgrToChw(shifted.subarray(1), dst2, pixels, false, 1);
+    expect(Array.from(dst2)).toEqual(Array.from(expected));
+  });
+});

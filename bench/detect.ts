@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:detect`: our `analyze` vs the OpenCV-Python baseline (bench/baselines/opencv_counter.py:
+ * cv2.VideoCapture + cv2.dnn + the same model + a simple IoU tracker), one after the other on each clip,
+ * every frame; plus the inference-only ceiling (the model alone on a fixed input, same session settings)
+ * and our fps with the motion gate on at detect 10 fps. Writes bench/results/detect.md and .json.
+ *
+ *   npm run bench:detect -- [--clips nl_motorway_overpass,jakarta_dense_traffic_motorcycles] [--threads N]
+ *
+ * Goal: ours ≥ 4x the baseline and ≥ 80 % of the ceiling on the NL clip. The machine is shared: the load
+ * average is recorded with every run, and numbers are noisy when it is high.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
+import { type AnalyzeReport, analyzeFile } from '../src/vision/analyze.js';
+import { Detector } from '../src/vision/detector.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PYTHON = '/usr/bin/python3';
+const BASELINE = join(ROOT, 'bench/baselines/opencv_counter.py');
+const DEFAULT_CLIPS = ['nl_motorway_overpass', 'jakarta_dense_traffic_motorcycles', 'uk_motorway_heavy_rain'];
+
+const { values } = parseArgs({
+  options: {
+    clips: { type: 'string' },
+    threads: { type: 'string' },
+    'ceiling-runs': { type: 'string', default: '200' },
+  },
+});
+
+function config(clip: string, motion: boolean, fps: number): ResolvedConfig {
+  const threads = values.threads ? `\n  intraOpThreads: ${Number(values.threads)}` : '';
+  return parseConfigText(
+    [
+      'node: { id: bench, site: bench }',
+      `models: { dir: ${JSON.stringify(join(ROOT, 'models'))} }`,
+      `detector:\n  family: yolox${threads}`,
+      'cameras:',
+      '  - id: clip',
+      `    url: ${JSON.stringify(pathToFileURL(clip).href)}`,
+      `    detect: { fps: ${fps}, motion: { enabled: ${motion} } }`,
+    ].join('\n'),
+    join(ROOT, 'bench/detect.yaml'),
+    { cwd: ROOT, env: {} },
+  );
+}
+
+/** CPU time of this process (all threads) and of its exited children (ffmpeg), ms. */
+function cpuMs(): { self: number; children: number } {
+  const u = process.cpuUsage();
+  // /proc/self/stat fields after "(comm) ": state is [0]; cutime, cstime are [13], [14], in clock ticks (100/s).
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { self: (u.user + u.system) / 1000, children: (Number(f[13]) + Number(f[14])) * 10 };
+}
+
+function cpuSince(start: { self: number; children: number }): number {
+  const now = cpuMs();
+  return now.self - start.self + now.children - start.children;
+}
+
+async function ceiling(
+  cfg: ResolvedConfig,
+  runs: number,
+): Promise<{ meanMs: number; fps: number; cpuMsPerRun: number }> {
+  const det = await Detector.create(cfg.detector);
+  try {
+    for (let i = 0; i < 10; i++) await det.inferOnly(); // warm-up
+    det.stats.runs = 0;
+    det.stats.totalMs = 0;
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    for (let i = 0; i < runs; i++) await det.inferOnly();
+    const wall = performance.now() - t0;
+    return {
+      meanMs: round(det.meanMs, 2),
+      fps: round((1000 * runs) / wall, 1),
+      cpuMsPerRun: round(cpuSince(c0) / runs, 2),
+    };
+  } finally {
+    await det.close();
+  }
+}
+
+interface BaselineReport {
+  frames: number;
+  wallSeconds: number;
+  fps: number;
+  detectMeanMs: number;
+  cpuMsPerFrame: number;
+  counts: unknown;
+  opencv: string;
+  threads: number;
+}
+
+function baseline(clip: string, cfg: ResolvedConfig): BaselineReport {
+  const out = execFileSync(PYTHON, [BASELINE, clip, cfg.detector.model, cfg.detector.labels], {
+    encoding: 'utf8',
+    cwd: join(ROOT, 'bench/baselines'),
+  });
+  return JSON.parse(out) as BaselineReport;
+}
+
+const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+const load = () => round(loadavg()[0]!, 2);
+
+interface ClipResult {
+  clip: string;
+  load: { before: number; after: number };
+  ours: AnalyzeReport & { cpuMsPerFrame: number };
+  baseline: BaselineReport;
+  ceiling: { meanMs: number; fps: number; cpuMsPerRun: number };
+  gated10: AnalyzeReport & { realtimeFactor: number };
+  speedup: number;
+  ofCeiling: number;
+  cpuRatio: number;
+}
+
+async function main() {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
+  const clips = (values.clips?.split(',') ?? DEFAULT_CLIPS).map((c) =>
+    join(ROOT, 'media', `${c.replace(/\.mp4$/, '')}.mp4`),
+  );
+  const results: ClipResult[] = [];
+  for (const clip of clips) {
+    if (!existsSync(clip)) throw new Error(`${clip} missing: run scripts/bootstrap.sh`);
+    const everyFrame = config(clip, false, 30);
+    const before = load();
+    process.stderr.write(`${clip}: ceiling… `);
+    const ceil = await ceiling(everyFrame, Number(values['ceiling-runs']));
+    process.stderr.write(`${ceil.fps} fps; ours… `);
+    const c0 = cpuMs();
+    const ours = await analyzeFile(everyFrame, clip, { everyFrame: true });
+    const oursCpu = cpuSince(c0);
+    process.stderr.write(`${ours.fps} fps; baseline… `);
+    const base = baseline(clip, everyFrame);
+    process.stderr.write(`${base.fps} fps; gated 10 fps… `);
+    const gated = await analyzeFile(config(clip, true, 10), clip);
+    process.stderr.write(`${gated.fps} fps\n`);
+    results.push({
+      clip: clip.split('/').pop()!,
+      load: { before, after: load() },
+      ours: { ...ours, cpuMsPerFrame: round(oursCpu / ours.frames, 2) },
+      baseline: base,
+      ceiling: ceil,
+      gated10: { ...gated, realtimeFactor: round(gated.seconds / gated.wallSeconds, 1) },
+      speedup: round(ours.fps / base.fps, 2),
+      ofCeiling: round(ours.fps / ceil.fps, 3),
+      cpuRatio: round(base.cpuMsPerFrame / (oursCpu / ours.frames), 2),
+    });
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    node: process.version,
+    intraOpThreads: config(clips[0]!, false, 30).detector.intraOpThreads,
+  };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/detect.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench/results/detect.md'), markdown(meta, results));
+  process.stdout.write(markdown(meta, results));
+}
+
+function markdown(meta: Record<string, unknown>, results: ClipResult[]): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.clip} | ${r.ours.frames} | ${r.ours.fps} | ${r.baseline.fps} | **${r.speedup}x** | ${r.ceiling.fps} | **${Math.round(r.ofCeiling * 100)} %** | ${r.ours.inference.meanMs} / ${r.ceiling.meanMs} / ${r.baseline.detectMeanMs} | ${r.gated10.fps} fps, ${r.gated10.realtimeFactor}x realtime, ${r.gated10.inference.runs}/${r.gated10.frames} inferred | ${r.load.before} → ${r.load.after} |`,
+  );
+  return [
+    '# bench:detect — analyze vs OpenCV-Python baseline',
+    '',
+    `${meta.date}, ${meta.cpus}, Node ${meta.node}, intraOpThreads ${meta.intraOpThreads}. Every frame of each clip; model`,
+    'loading excluded on both sides. Ceiling: the model alone on a fixed input with the same session settings.',
+    'Goal: ≥ 4x the baseline and ≥ 80 % of the ceiling on the NL clip. The machine is shared with other',
+    'sessions: the 1-minute load average before → after each clip is in the last column.',
+    '',
+    '| clip | frames | ours fps | baseline fps | ratio | ceiling fps | of ceiling | inference ms (ours / ceiling / baseline dnn+pre+post) | motion gate on, detect 10 fps | load |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    'CPU time per frame (all threads; ours includes the ffmpeg decoder), less sensitive to the shared load:',
+    '',
+    '| clip | ours CPU ms/frame | baseline CPU ms/frame | baseline / ours | inference-only CPU ms/run | inference share of ours |',
+    '|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.clip} | ${r.ours.cpuMsPerFrame} | ${r.baseline.cpuMsPerFrame} | **${r.cpuRatio}x** | ${r.ceiling.cpuMsPerRun} | ${Math.round((100 * r.ceiling.cpuMsPerRun) / r.ours.cpuMsPerFrame)} % |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+await main();
