@@ -7,8 +7,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contactSheet, renderEvidenceJpeg } from '../src/analytics/evidence.js';
 import type { Incident } from '../src/analytics/events.js';
+import { contactSheet, renderEvidenceJpeg } from '../src/analytics/evidence.js';
 import { MEDIA, REPO } from '../test/helpers/vision.js';
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 
@@ -22,7 +22,9 @@ interface Case {
   truth?: { line: string; counts: Record<string, Record<string, number>> };
 }
 
-const nlTruth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))['nl_motorway_overpass.mp4'];
+const nlTruth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))[
+  'nl_motorway_overpass.mp4'
+];
 const jkTruth = JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'jakarta-ground-truth.json'), 'utf8'));
 
 const CASES: Case[] = [
@@ -52,7 +54,10 @@ zones:
     polygon: [[0.33, 0.45], [0.62, 0.45], [0.85, 1], [0.28, 1]]
     capacity: 25
     congestion: { hold: 3s }`,
-    truth: { line: 'low', counts: { down: jkTruth.lines.y090.counts.down, up: jkTruth.lines.y090.counts.up } },
+    truth: {
+      line: 'low',
+      counts: { down: jkTruth.lines.y090.counts.down, up: jkTruth.lines.y090.counts.up },
+    },
   },
   {
     name: 'Junction CCTV: pedestrian, parked car, cyclist',
@@ -78,7 +83,8 @@ zones:
   {
     name: 'Residential street, parked cars both sides',
     clip: 'residential_street_parked_cars.mp4',
-    purpose: 'no stopped-vehicle incidents for parked cars (parking zones over both kerbs, street no_stopping 15 s)',
+    purpose:
+      'no stopped-vehicle incidents for parked cars (parking zones over both kerbs, street no_stopping 15 s)',
     camera: `detect: { fps: 5 }
 zones:
   - id: street
@@ -151,7 +157,9 @@ async function main(): Promise<void> {
     if (congestion.length > 0) {
       md.push('', 'Congestion level changes:');
       for (const e of congestion) {
-        md.push(`- zone ${e.zoneId}: ${e.previous} → ${e.level}${e.alert ? ' (alert)' : ''}, occupancy ${e.occupancy?.toFixed(2) ?? '-'}`);
+        md.push(
+          `- zone ${e.zoneId}: ${e.previous} → ${e.level}${e.alert ? ' (alert)' : ''}, occupancy ${e.occupancy?.toFixed(2) ?? '-'}`,
+        );
       }
     }
     md.push('');
@@ -164,7 +172,16 @@ async function main(): Promise<void> {
       perType.set(key, n + 1);
       evidence.push(await renderEvidenceJpeg(e.evidence));
     }
-    json.push({ name: c.name, clip: c.clip, frames: run.frames, inferred: run.inferred, wallMs: run.wallMs, counts, truth: c.truth, incidents });
+    json.push({
+      name: c.name,
+      clip: c.clip,
+      frames: run.frames,
+      inferred: run.inferred,
+      wallMs: run.wallMs,
+      counts,
+      truth: c.truth,
+      incidents,
+    });
   }
   if (evidence.length > 0) {
     writeFileSync(join(OUT, 'accuracy-evidence.jpg'), await contactSheet(evidence, 3, 480));
