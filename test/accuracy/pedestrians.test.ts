@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
@@ -49,4 +52,29 @@ zones:
   it('raises no camera tamper on a healthy camera', () => {
     expect(incidents.filter((i) => i.type === 'camera_tamper')).toEqual([]);
   });
+});
+
+describe('evidence files', () => {
+  it('writes the incident evidence JPEG under evidenceDir and names it on the incident', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioc-evidence-'));
+    try {
+      const run = await runClip(
+        'intersection_cctv_pedestrians.mp4',
+        `detect: { fps: 5 }
+zones:
+  - id: zebra
+    kind: carriageway
+    polygon: [[0.1, 0.3], [0.75, 0.63], [0.58, 0.85], [0.03, 0.45]]`,
+        { analytics: {}, evidenceDir: dir, untilSeconds: 6 },
+      );
+      await run.stage.evidenceWritten();
+      const inc = run.events.find((e) => e.type === 'incident_start');
+      expect(inc?.type === 'incident_start' && inc.incident.evidencePath).toBeTruthy();
+      const path = inc?.type === 'incident_start' ? inc.incident.evidencePath! : '';
+      const jpeg = readFileSync(path);
+      expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
