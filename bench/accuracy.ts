@@ -37,7 +37,13 @@ lines:
   - id: main
     points: [[0, 0.5], [1, 0.5]]
     directions: [down, up]`,
-    truth: { line: 'main', counts: { down: { car: 11, truck: 0, bus: 0, motorcycle: 0 }, up: { car: 0 } } },
+    truth: {
+      line: 'main',
+      counts: {
+        down: { car: nlTruth.counts.down.car, motorcycle: nlTruth.counts.down.motorcycle },
+        up: { car: nlTruth.counts.up.car, motorcycle: nlTruth.counts.up.motorcycle },
+      },
+    },
   },
   {
     name: 'Jakarta dense traffic, line y = 0.9',
@@ -97,6 +103,17 @@ zones:
   - id: near-kerb
     kind: parking
     polygon: [[0, 0.55], [0.2, 0.58], [0.5, 0.66], [0.8, 0.7], [0.8, 1], [0, 1]]`,
+  },
+  {
+    name: 'Junction, stopped-vehicle demo (kerb NOT marked as parking)',
+    clip: 'intersection_cctv_pedestrians.mp4',
+    purpose: 'demonstration of stopped_vehicle evidence: the same junction without the parking zone',
+    camera: `detect: { fps: 10 }
+zones:
+  - id: junction
+    kind: no_stopping
+    polygon: [[0, 0.2], [1, 0.2], [1, 0.65], [0.7, 1], [0, 1]]
+    stoppedAfter: 10s`,
   },
   {
     name: 'NL motorway, wrong-way demo (allowed direction set to "up")',
@@ -183,6 +200,33 @@ async function main(): Promise<void> {
       incidents,
     });
   }
+  md.push(
+    '## Findings',
+    '',
+    '- NL motorway: exact (11 down, 0 up) at 5, 10, 15 and 30 detector fps, and through `ioc-edge analyze`',
+    '  with config/default.yaml. Needed: the detector passing boxes down to score 0.1 (ByteTrack second',
+    '  stage), lost tracks matching low-score boxes with a search window that grows while coasting, and a',
+    "  faster velocity noise than ByteTrack's (cars accelerate in the image as they approach).",
+    '- Jakarta: cars within 10 % of the hand count. Motorcycles are far below (about 40 % found): YOLOX-nano',
+    '  on the 416x234 letterboxed frame sees most head-on motorcycles only as a low-score (0.1-0.3) "person"',
+    '  for the rider, or as a narrow "car" (corrected to motorcycle by shape / rider-on-top, see',
+    '  src/tracking/reclassify.ts). Tracks are not started from 0.1-0.3 boxes (that floods dense scenes with',
+    '  false tracks), so these riders are never counted; the same rider boxes cause the two false',
+    '  `pedestrian_in_carriageway` incidents above. The fix belongs to detection: a larger input or a crop',
+    '  of the road area (2x more pixels per motorcycle), or a model trained with motorcycles. The test',
+    '  test/accuracy/jakarta.test.ts keeps the motorcycle target as an expected failure (`it.fails`).',
+    '- Junction: the pedestrian raises `pedestrian_in_carriageway` on the zebra from 0.7 s to 6.8 s; the',
+    '  parked car (parking zone) and the waiting cyclist (sidewalk zone; detected as "person") never alarm.',
+    '  Without the parking zone a car waiting at the light longer than 10 s in the no_stopping junction',
+    '  zone does raise `stopped_vehicle`, as configured.',
+    '- Residential: no incident over 75 s with the kerbs marked as parking; without the parking zones the',
+    '  same run raises 4 stopped-vehicle incidents (the test would catch a regression).',
+    '- Wrong-way demo: with the allowed direction set against the real traffic every car in the zone is',
+    '  flagged within about 0.5 s of entering it (5 detector frames at 10 fps).',
+    '- Camera tamper is covered by synthetic frame tests (black, covered, blur, moved); none of the clips',
+    '  raises it.',
+    '',
+  );
   if (evidence.length > 0) {
     writeFileSync(join(OUT, 'accuracy-evidence.jpg'), await contactSheet(evidence, 3, 480));
     md.push('## Evidence contact sheet', '', '![evidence](accuracy-evidence.jpg)', '');
