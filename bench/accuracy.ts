@@ -116,6 +116,21 @@ zones:
     stoppedAfter: 10s`,
   },
   {
+    name: 'NL motorway, speed from a lane-marking calibration',
+    clip: 'nl_motorway_overpass.mp4',
+    purpose:
+      'ground-plane calibration from the lane markings (dashes every 12 m, two 3.5 m lanes between the dashed lines; rows taken as perpendicular to the road): speeds should be motorway speeds',
+    camera: `detect: { fps: 10 }
+calibration:
+  image: [[0.435, 0.307], [0.614, 0.307], [0.653, 0.486], [0.388, 0.486]]
+  world: [[0, 12], [7, 12], [7, 0], [0, 0]]
+zones:
+  - id: near-carriageway
+    kind: carriageway
+    polygon: [[0.25, 0.35], [0.7, 0.35], [0.95, 1], [0.05, 1]]
+    congestion: { hold: 2s }`,
+  },
+  {
     name: 'NL motorway, wrong-way demo (allowed direction set to "up")',
     clip: 'nl_motorway_overpass.mp4',
     purpose: 'demonstration of wrong_way evidence: every car going down is against the configured direction',
@@ -171,6 +186,21 @@ async function main(): Promise<void> {
     }
     md.push(`Incidents: ${incidents.length === 0 ? 'none' : ''}`);
     for (const i of incidents) md.push(`- ${fmtIncident(i)}`);
+    const speeds = run.events
+      .flatMap((e) => (e.type === 'track_speed' ? [e.meanKmh] : []))
+      .sort((a, b) => a - b);
+    if (speeds.length > 0) {
+      const med = speeds[Math.floor(speeds.length / 2)]!;
+      md.push(
+        '',
+        `Track speeds (mean per vehicle, km/h): ${speeds.length} vehicles, median ${med.toFixed(0)}, range ${speeds[0]!.toFixed(0)}-${speeds.at(-1)!.toFixed(0)}.`,
+      );
+      const occ = run.events.flatMap((e) =>
+        e.type === 'zone_occupancy' && e.meanSpeedKmh !== undefined ? [e] : [],
+      );
+      for (const o of occ)
+        md.push(`Zone ${o.zoneId} mean speed over the interval: ${o.meanSpeedKmh!.toFixed(0)} km/h.`);
+    }
     if (congestion.length > 0) {
       md.push('', 'Congestion level changes:');
       for (const e of congestion) {
@@ -223,6 +253,10 @@ async function main(): Promise<void> {
     '  same run raises 4 stopped-vehicle incidents (the test would catch a regression).',
     '- Wrong-way demo: with the allowed direction set against the real traffic every car in the zone is',
     '  flagged within about 0.5 s of entering it (5 detector frames at 10 fps).',
+    '- Speed: with a 4-point calibration read off the NL lane markings (12 m dash period, two 3.5 m lanes),',
+    '  per-vehicle speeds come out at 83-108 km/h, median about 93 (Dutch motorway, 100 km/h limit by',
+    '  day): plausible. Speed is measured from the ground displacement of the box bottom over the last',
+    '  second; the Kalman velocity alone read 50-60 km/h (it lags as cars speed up in the image).',
     '- Camera tamper is covered by synthetic frame tests (black, covered, blur, moved); none of the clips',
     '  raises it.',
     '',
