@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
   AnalyticsEventWithEvidence,
@@ -57,7 +57,7 @@ export async function runClip(
     onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage, frame: Frame | undefined) => void;
   } = {},
 ): Promise<ClipRun> {
-  const url = pathToFileURL(join(MEDIA, clip)).href;
+  const url = pathToFileURL(isAbsolute(clip) ? clip : join(MEDIA, clip)).href;
   const cfg = testConfig(
     `cameras:\n  - id: clip\n    url: ${url}\n    loop: false\n    realtime: false\n${cameraYaml
       .split('\n')
