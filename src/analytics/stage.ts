@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { AnalyticsStage, IncidentSummary, LineCounts } from '../vision/analytics-stage.js';
@@ -7,6 +9,15 @@ import {
   CameraAnalytics,
   type CameraAnalyticsOptions,
 } from './camera-analytics.js';
+import { renderEvidenceJpeg } from './evidence.js';
+import type { EvidenceSnapshot } from './evidence-snapshot.js';
+
+export interface StageOptions extends Partial<CameraAnalyticsOptions> {
+  /** Write each incident's evidence JPEG under <dir>/<camera>/<incident id>.jpg (off the hot path). */
+  evidenceDir?: string;
+  /** Called when an evidence picture could not be written (the incident stands without it). */
+  onEvidenceError?: (err: unknown, incidentId: string) => void;
+}
 
 export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
 
@@ -17,18 +28,45 @@ export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
  */
 export class TrafficAnalyticsStage implements AnalyticsStage {
   readonly analytics: CameraAnalytics;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     camera: CameraConfig,
     private readonly listener: AnalyticsListener = () => {},
-    opts: Partial<CameraAnalyticsOptions> = {},
+    private readonly opts: StageOptions = {},
   ) {
     this.analytics = new CameraAnalytics(camera, opts);
   }
 
   push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void {
     if (!frame) this.analytics.opts.aspect = geometry.srcWidth / geometry.srcHeight;
-    for (const e of this.analytics.process(result, frame)) this.listener(e);
+    for (const e of this.analytics.process(result, frame)) {
+      if (e.type === 'incident_start' && e.evidence && this.opts.evidenceDir) this.writeEvidence(e.evidence);
+      this.listener(e);
+    }
+  }
+
+  /** Resolves when every evidence picture started so far is written. */
+  async evidenceWritten(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private writeEvidence(snapshot: EvidenceSnapshot): void {
+    const incident = snapshot.incident;
+    const dir = join(this.opts.evidenceDir!, incident.cameraId);
+    const path = join(dir, `${incident.id}.jpg`);
+    // The path is known now, so the incident (published synchronously) can name it.
+    incident.evidencePath = path;
+    const job = (async () => {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path, await renderEvidenceJpeg(snapshot));
+    })()
+      .catch((err) => {
+        incident.evidencePath = undefined;
+        this.opts.onEvidenceError?.(err, incident.id);
+      })
+      .finally(() => this.pending.delete(job));
+    this.pending.add(job);
   }
 
   /** Ends the current count interval (and open incidents when asked), e.g. at the end of a clip. */
@@ -66,7 +104,10 @@ export class TrafficAnalyticsStage implements AnalyticsStage {
 }
 
 /** Factory in the shape the vision pipeline takes. */
-export function trafficAnalytics(listener?: (camera: CameraConfig) => AnalyticsListener) {
+export function trafficAnalytics(
+  listener?: (camera: CameraConfig) => AnalyticsListener,
+  opts: StageOptions = {},
+) {
   return (camera: CameraConfig): TrafficAnalyticsStage =>
-    new TrafficAnalyticsStage(camera, listener?.(camera));
+    new TrafficAnalyticsStage(camera, listener?.(camera), opts);
 }

@@ -11,6 +11,10 @@ export function isVehicle(cls: string): boolean {
 const REST_RADIUS = 0.35;
 /** Smoothing of the speed estimate per update (exponential moving average weight). */
 const SPEED_ALPHA = 0.3;
+/** Ground positions kept per track for speed, and the span they are measured over. */
+const GROUND_SAMPLES = 16;
+const SPEED_WINDOW_MS = 1000;
+const MIN_SPEED_SPAN_MS = 300;
 /** Smoothing of the scale-free speed used to tell riders from pedestrians. */
 const NORM_ALPHA = 0.2;
 /**
@@ -43,6 +47,10 @@ export class TrackInfo {
   speedSum = 0;
   speedN = 0;
   speedMax = 0;
+  /** Ring of (pts, ground x, ground y) of recent detections, for speed. */
+  private readonly ground = new Float64Array(GROUND_SAMPLES * 3);
+  private groundHead = 0;
+  private groundLen = 0;
   /** Per zone index: 1 while the track's bottom centre is inside. */
   inZone: Uint8Array = new Uint8Array(0);
   /** Per zone index: stream time the track entered, ms. */
@@ -68,6 +76,8 @@ export class TrackInfo {
     this.speedSum = 0;
     this.speedN = 0;
     this.speedMax = 0;
+    this.groundHead = 0;
+    this.groundLen = 0;
     this.place(t);
     this.restX = this.cx;
     this.restY = this.cy;
@@ -105,22 +115,41 @@ export class TrackInfo {
       this.restY = this.cy;
       this.restSincePts = pts;
     }
-    if (homography) {
-      const dt = 0.2;
-      homography.map(this.bx, this.by, scratch);
-      const x0 = scratch[0]!;
-      const y0 = scratch[1]!;
-      homography.map(this.bx + kf.vx * dt, this.by + kf.vy * dt, scratch);
-      const kmh = (Math.hypot(scratch[0]! - x0, scratch[1]! - y0) / dt) * 3.6;
-      if (Number.isFinite(kmh) && kmh < 400) {
-        this.speedKmh = Number.isNaN(this.speedKmh)
-          ? kmh
-          : this.speedKmh + SPEED_ALPHA * (kmh - this.speedKmh);
-        this.speedSum += this.speedKmh;
-        this.speedN++;
-        if (this.speedKmh > this.speedMax) this.speedMax = this.speedKmh;
+    if (homography) this.measureSpeed(t, pts, homography, scratch);
+  }
+
+  /**
+   * Ground speed from the displacement of the box's bottom centre on the ground plane over the last
+   * ~0.5-1 s of detections (the Kalman velocity lags when vehicles speed up in the image as they approach).
+   */
+  private measureSpeed(t: Track, pts: number, homography: Homography, scratch: Float64Array): void {
+    // The raw detection's bottom centre: the ground contact point as measured.
+    homography.map((t.x1 + t.x2) / 2, t.y2, scratch);
+    const g = this.ground;
+    const k = this.groundHead;
+    g[k * 3] = pts;
+    g[k * 3 + 1] = scratch[0]!;
+    g[k * 3 + 2] = scratch[1]!;
+    this.groundHead = (k + 1) % GROUND_SAMPLES;
+    if (this.groundLen < GROUND_SAMPLES) this.groundLen++;
+    // Oldest sample not older than the window.
+    let j = -1;
+    for (let n = this.groundLen - 1; n >= 1; n--) {
+      const i = (k - n + GROUND_SAMPLES) % GROUND_SAMPLES;
+      if (pts - g[i * 3]! <= SPEED_WINDOW_MS) {
+        j = i;
+        break;
       }
     }
+    if (j < 0) return;
+    const dt = (pts - g[j * 3]!) / 1000;
+    if (dt < MIN_SPEED_SPAN_MS / 1000) return;
+    const kmh = (Math.hypot(scratch[0]! - g[j * 3 + 1]!, scratch[1]! - g[j * 3 + 2]!) / dt) * 3.6;
+    if (!Number.isFinite(kmh) || kmh > 400) return;
+    this.speedKmh = Number.isNaN(this.speedKmh) ? kmh : this.speedKmh + SPEED_ALPHA * (kmh - this.speedKmh);
+    this.speedSum += this.speedKmh;
+    this.speedN++;
+    if (this.speedKmh > this.speedMax) this.speedMax = this.speedKmh;
   }
 
   /**

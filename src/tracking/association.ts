@@ -38,10 +38,12 @@ export function bufferedIou(
 }
 
 /**
- * Greedy maximum-similarity assignment over a rows x cols matrix (row-major in `sim`): repeatedly takes
- * the best remaining pair at or above `threshold`. Writes the matched column of each row into
- * `rowMatch` (-1 when unmatched) and returns the number of pairs. For the tens of objects in a camera
- * view this is as good as the Hungarian method in practice, and allocation-free.
+ * Greedy maximum-similarity assignment over a rows x cols matrix (row-major in `sim`): takes pairs at or
+ * above `threshold` from the best down, skipping rows and columns already taken. Writes the matched
+ * column of each row into `rowMatch` (-1 when unmatched) and returns the number of pairs. For the tens of
+ * objects in a camera view this is as good as the Hungarian method in practice. Candidate pairs are
+ * packed into one float each (quantised similarity, row, column) and sorted in `keys`, a reused buffer of
+ * at least rows * cols entries: no allocation.
  */
 export function greedyAssign(
   sim: Float64Array,
@@ -50,31 +52,32 @@ export function greedyAssign(
   threshold: number,
   rowMatch: Int32Array,
   colTaken: Uint8Array,
+  keys: Float64Array,
 ): number {
   rowMatch.fill(-1, 0, rows);
   colTaken.fill(0, 0, cols);
+  let n = 0;
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = sim[base + j]!;
+      // (1 - v) quantised to 1e-6 in the high part, row and column (< 65536 each) in the low 32 bits:
+      // ascending keys = descending similarity, ties broken by row then column (deterministic).
+      if (v >= threshold) keys[n++] = Math.round((1 - v) * 1e6) * 4294967296 + i * 65536 + j;
+    }
+  }
+  if (n === 0) return 0;
+  const view = keys.subarray(0, n);
+  view.sort();
   let pairs = 0;
   const maxPairs = Math.min(rows, cols);
-  while (pairs < maxPairs) {
-    let best = threshold;
-    let bi = -1;
-    let bj = -1;
-    for (let i = 0; i < rows; i++) {
-      if (rowMatch[i] !== -1) continue;
-      const base = i * cols;
-      for (let j = 0; j < cols; j++) {
-        if (colTaken[j]) continue;
-        const v = sim[base + j]!;
-        if (v >= best && (bi === -1 || v > best)) {
-          best = v;
-          bi = i;
-          bj = j;
-        }
-      }
-    }
-    if (bi === -1) break;
-    rowMatch[bi] = bj;
-    colTaken[bj] = 1;
+  for (let k = 0; k < n && pairs < maxPairs; k++) {
+    const low = view[k]! % 4294967296;
+    const i = Math.floor(low / 65536);
+    const j = low % 65536;
+    if (rowMatch[i] !== -1 || colTaken[j]) continue;
+    rowMatch[i] = j;
+    colTaken[j] = 1;
     pairs++;
   }
   return pairs;

@@ -37,9 +37,9 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
-  highScore: 0.45,
+  highScore: 0.35,
   lowScore: 0.1,
-  newTrackScore: 0.5,
+  newTrackScore: 0.4,
   matchFirst: 0.2,
   matchSecond: 0.3,
   matchTentative: 0.25,
@@ -77,6 +77,7 @@ export class ByteTracker {
 
   // Scratch, grown on demand.
   private sim = new Float64Array(64 * 64);
+  private keys = new Float64Array(64 * 64);
   private rowMatch = new Int32Array(64);
   private colTaken = new Uint8Array(64);
   private rider = new Uint8Array(64);
@@ -215,7 +216,7 @@ export class ByteTracker {
         sim[r * cols + c] = s;
       }
     }
-    greedyAssign(sim, rows, cols, threshold, this.rowMatch, this.colTaken);
+    greedyAssign(sim, rows, cols, threshold, this.rowMatch, this.colTaken, this.keys);
     for (let r = 0; r < rows; r++) {
       const c = this.rowMatch[r]!;
       if (c < 0) continue;
@@ -235,6 +236,7 @@ export class ByteTracker {
     if (n <= this.rowMatch.length) return;
     const cap = Math.max(n, this.rowMatch.length * 2);
     this.sim = new Float64Array(cap * cap);
+    this.keys = new Float64Array(cap * cap);
     this.rowMatch = new Int32Array(cap);
     this.colTaken = new Uint8Array(cap);
     this.rider = new Uint8Array(cap);

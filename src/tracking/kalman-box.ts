@@ -56,6 +56,10 @@ export class KalmanBox {
   get vy(): number {
     return this.s[3]!;
   }
+  /** Height velocity (fractions per second): the box bottom moves at vy + vh / 2. */
+  get vh(): number {
+    return this.s[7]!;
+  }
 
   /** Noise scale of an axis: x-like axes scale with the width, y-like with the height. */
   private sizeFor(axis: number): number {

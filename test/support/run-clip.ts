@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
   AnalyticsEventWithEvidence,
@@ -48,12 +48,16 @@ export async function runClip(
   opts: {
     everyFrame?: boolean;
     scoreThreshold?: number;
+    /** Write evidence JPEGs here. */
+    evidenceDir?: string;
+    /** Stop after this much of the clip (seconds of stream time). */
+    untilSeconds?: number;
     analytics?: Partial<CameraAnalyticsOptions>;
     /** Called after each result went through the analytics (debugging). */
     onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage, frame: Frame | undefined) => void;
   } = {},
 ): Promise<ClipRun> {
-  const url = pathToFileURL(join(MEDIA, clip)).href;
+  const url = pathToFileURL(isAbsolute(clip) ? clip : join(MEDIA, clip)).href;
   const cfg = testConfig(
     `cameras:\n  - id: clip\n    url: ${url}\n    loop: false\n    realtime: false\n${cameraYaml
       .split('\n')
@@ -63,12 +67,15 @@ export async function runClip(
   const camera: CameraConfig = cfg.cameras[0]!;
   const detector = await sharedDetector(opts.scoreThreshold);
   const events: AnalyticsEventWithEvidence[] = [];
-  const stage = new TrafficAnalyticsStage(camera, (e) => events.push(e), opts.analytics);
+  const stage = new TrafficAnalyticsStage(camera, (e) => events.push(e), {
+    ...opts.analytics,
+    evidenceDir: opts.evidenceDir,
+  });
   let current: Frame | undefined;
   // The pipeline hands the stage the geometry; the frame goes along for tamper checks and evidence.
   const withFrame: AnalyticsStage = {
-    push: (r, g) => {
-      stage.push(r, g, current);
+    push: (r, g, frame) => {
+      stage.push(r, g, frame ?? current);
       opts.onResult?.(r, stage, current);
     },
     activeTracks: () => stage.activeTracks(),
@@ -105,6 +112,10 @@ export async function runClip(
         });
         wake = undefined;
         continue;
+      }
+      if (opts.untilSeconds !== undefined && f.ptsMs > opts.untilSeconds * 1000) {
+        reader.pool.release(f);
+        break;
       }
       frames++;
       current = f;

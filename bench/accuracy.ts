@@ -1,0 +1,275 @@
+/**
+ * Accuracy report: runs the real chain (ffmpeg reader → vision pipeline → traffic analytics) on the
+ * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
+ * JPEGs and a contact sheet. Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
+ *
+ *   npx tsx bench/accuracy.ts
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Incident } from '../src/analytics/events.js';
+import { contactSheet, renderEvidenceJpeg } from '../src/analytics/evidence.js';
+import { MEDIA, REPO } from '../test/helpers/vision.js';
+import { type ClipRun, runClip } from '../test/support/run-clip.js';
+
+const OUT = join(REPO, 'bench', 'results');
+
+interface Case {
+  name: string;
+  clip: string;
+  camera: string;
+  purpose: string;
+  truth?: { line: string; counts: Record<string, Record<string, number>> };
+}
+
+const nlTruth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))[
+  'nl_motorway_overpass.mp4'
+];
+const jkTruth = JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'jakarta-ground-truth.json'), 'utf8'));
+
+const CASES: Case[] = [
+  {
+    name: 'NL motorway, line y = 0.5',
+    clip: 'nl_motorway_overpass.mp4',
+    purpose: 'line count vs ground-truth.json (test: exact)',
+    camera: `detect: { fps: 10 }
+lines:
+  - id: main
+    points: [[0, 0.5], [1, 0.5]]
+    directions: [down, up]`,
+    truth: {
+      line: 'main',
+      counts: {
+        down: { car: nlTruth.counts.down.car, motorcycle: nlTruth.counts.down.motorcycle },
+        up: { car: nlTruth.counts.up.car, motorcycle: nlTruth.counts.up.motorcycle },
+      },
+    },
+  },
+  {
+    name: 'Jakarta dense traffic, line y = 0.9',
+    clip: 'jakarta_dense_traffic_motorcycles.mp4',
+    purpose: 'line count vs hand count (test/fixtures/jakarta-ground-truth.*), target within 10 % per class',
+    camera: `detect: { fps: 10 }
+lines:
+  - id: low
+    points: [[0.3, 0.9], [0.9, 0.9]]
+    directions: [down, up]
+zones:
+  - id: carriageway
+    kind: carriageway
+    polygon: [[0.33, 0.45], [0.62, 0.45], [0.85, 1], [0.28, 1]]
+    capacity: 25
+    congestion: { hold: 3s }`,
+    truth: {
+      line: 'low',
+      counts: { down: jkTruth.lines.y090.counts.down, up: jkTruth.lines.y090.counts.up },
+    },
+  },
+  {
+    name: 'Junction CCTV: pedestrian, parked car, cyclist',
+    clip: 'intersection_cctv_pedestrians.mp4',
+    purpose: 'pedestrian_in_carriageway on the zebra 0-10 s; parked car / cyclist must not alarm',
+    camera: `detect: { fps: 10 }
+zones:
+  - id: zebra
+    kind: carriageway
+    polygon: [[0.1, 0.3], [0.75, 0.63], [0.58, 0.85], [0.03, 0.45]]
+    stoppedAfter: 10s
+  - id: junction
+    kind: no_stopping
+    polygon: [[0, 0.2], [1, 0.2], [1, 0.65], [0.7, 1], [0, 1]]
+    stoppedAfter: 10s
+  - id: kerb-parking
+    kind: parking
+    polygon: [[0, 0.5], [0.2, 0.5], [0.2, 0.9], [0, 0.9]]
+  - id: signal-corner
+    kind: sidewalk
+    polygon: [[0.45, 0.75], [0.72, 0.68], [0.78, 1], [0.45, 1]]`,
+  },
+  {
+    name: 'Residential street, parked cars both sides',
+    clip: 'residential_street_parked_cars.mp4',
+    purpose:
+      'no stopped-vehicle incidents for parked cars (parking zones over both kerbs, street no_stopping 15 s)',
+    camera: `detect: { fps: 5 }
+zones:
+  - id: street
+    kind: no_stopping
+    polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]
+    stoppedAfter: 15s
+  - id: far-kerb
+    kind: parking
+    polygon: [[0, 0.37], [0.55, 0.18], [0.55, 0.42], [0.15, 0.55], [0, 0.6]]
+  - id: near-kerb
+    kind: parking
+    polygon: [[0, 0.55], [0.2, 0.58], [0.5, 0.66], [0.8, 0.7], [0.8, 1], [0, 1]]`,
+  },
+  {
+    name: 'Junction, stopped-vehicle demo (kerb NOT marked as parking)',
+    clip: 'intersection_cctv_pedestrians.mp4',
+    purpose: 'demonstration of stopped_vehicle evidence: the same junction without the parking zone',
+    camera: `detect: { fps: 10 }
+zones:
+  - id: junction
+    kind: no_stopping
+    polygon: [[0, 0.2], [1, 0.2], [1, 0.65], [0.7, 1], [0, 1]]
+    stoppedAfter: 10s`,
+  },
+  {
+    name: 'NL motorway, speed from a lane-marking calibration',
+    clip: 'nl_motorway_overpass.mp4',
+    purpose:
+      'ground-plane calibration from the lane markings (dashes every 12 m, two 3.5 m lanes between the dashed lines; rows taken as perpendicular to the road): speeds should be motorway speeds',
+    camera: `detect: { fps: 10 }
+calibration:
+  image: [[0.435, 0.307], [0.614, 0.307], [0.653, 0.486], [0.388, 0.486]]
+  world: [[0, 12], [7, 12], [7, 0], [0, 0]]
+zones:
+  - id: near-carriageway
+    kind: carriageway
+    polygon: [[0.25, 0.35], [0.7, 0.35], [0.95, 1], [0.05, 1]]
+    congestion: { hold: 2s }`,
+  },
+  {
+    name: 'NL motorway, wrong-way demo (allowed direction set to "up")',
+    clip: 'nl_motorway_overpass.mp4',
+    purpose: 'demonstration of wrong_way evidence: every car going down is against the configured direction',
+    camera: `detect: { fps: 10 }
+zones:
+  - id: near-carriageway
+    kind: carriageway
+    polygon: [[0.25, 0.35], [0.7, 0.35], [0.95, 1], [0.05, 1]]
+    direction: [0, -1]`,
+  },
+];
+
+function fmtIncident(i: Incident): string {
+  const end = i.endPtsMs === undefined ? 'open' : `${(i.endPtsMs / 1000).toFixed(1)} s`;
+  return `${i.type} (${i.severity}) zone ${i.zoneId ?? '-'}, ${i.cls ?? '-'}, ${(i.startPtsMs / 1000).toFixed(1)} s → ${end}, tracks ${i.trackIds.join(',')}: ${i.detail}`;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const md: string[] = [
+    '# Accuracy: tracking and traffic analytics on the media clips',
+    '',
+    `Generated by \`npx tsx bench/accuracy.ts\` on ${new Date().toISOString()}. Chain: ffmpeg frame reader`,
+    '(lossless, as fast as possible) → vision pipeline (detect-fps throttle, motion gate, YOLOX-nano 416,',
+    'score ≥ 0.1 so the tracker gets its low-score boxes) → ByteTrack-style tracker → lines/zones/incidents.',
+    'Machine: 2 shared cores, several sessions running (timings are noisy).',
+    '',
+  ];
+  const json: unknown[] = [];
+  const evidence: Buffer[] = [];
+  const perType = new Map<string, number>();
+  for (const c of CASES) {
+    const run: ClipRun = await runClip(c.clip, c.camera);
+    const counts = run.stage.counts();
+    const incidents = run.events.flatMap((e) => (e.type === 'incident_start' ? [e.incident] : []));
+    const congestion = run.events.flatMap((e) => (e.type === 'congestion' ? [e] : []));
+    md.push(`## ${c.name}`, '', `Clip \`${c.clip}\` — ${c.purpose}.`, '');
+    md.push(
+      `Frames ${run.frames}, detector runs ${run.inferred}, wall ${(run.wallMs / 1000).toFixed(1)} s.`,
+      '',
+    );
+    if (c.truth) {
+      const got = counts[c.truth.line]!;
+      md.push('| direction | class | counted | truth | error |', '|---|---|---|---|---|');
+      for (const [dir, perCls] of Object.entries(c.truth.counts)) {
+        for (const [cls, t] of Object.entries(perCls)) {
+          const n = (got[dir] as Record<string, number | undefined>)[cls] ?? 0;
+          const err = t === 0 ? (n === 0 ? '0' : `+${n}`) : `${(((n - t) / t) * 100).toFixed(0)} %`;
+          md.push(`| ${dir} | ${cls} | ${n} | ${t} | ${err} |`);
+        }
+      }
+      md.push('');
+    }
+    md.push(`Incidents: ${incidents.length === 0 ? 'none' : ''}`);
+    for (const i of incidents) md.push(`- ${fmtIncident(i)}`);
+    const speeds = run.events
+      .flatMap((e) => (e.type === 'track_speed' ? [e.meanKmh] : []))
+      .sort((a, b) => a - b);
+    if (speeds.length > 0) {
+      const med = speeds[Math.floor(speeds.length / 2)]!;
+      md.push(
+        '',
+        `Track speeds (mean per vehicle, km/h): ${speeds.length} vehicles, median ${med.toFixed(0)}, range ${speeds[0]!.toFixed(0)}-${speeds.at(-1)!.toFixed(0)}.`,
+      );
+      const occ = run.events.flatMap((e) =>
+        e.type === 'zone_occupancy' && e.meanSpeedKmh !== undefined ? [e] : [],
+      );
+      for (const o of occ)
+        md.push(`Zone ${o.zoneId} mean speed over the interval: ${o.meanSpeedKmh!.toFixed(0)} km/h.`);
+    }
+    if (congestion.length > 0) {
+      md.push('', 'Congestion level changes:');
+      for (const e of congestion) {
+        md.push(
+          `- zone ${e.zoneId}: ${e.previous} → ${e.level}${e.alert ? ' (alert)' : ''}, occupancy ${e.occupancy?.toFixed(2) ?? '-'}`,
+        );
+      }
+    }
+    md.push('');
+    for (const e of run.events) {
+      if (e.type !== 'incident_start' || !e.evidence) continue;
+      // At most three pictures per incident type and clip on the sheet.
+      const key = `${c.clip}:${e.incident.type}`;
+      const n = perType.get(key) ?? 0;
+      if (n >= 3 || evidence.length >= 12) continue;
+      perType.set(key, n + 1);
+      evidence.push(await renderEvidenceJpeg(e.evidence));
+    }
+    json.push({
+      name: c.name,
+      clip: c.clip,
+      frames: run.frames,
+      inferred: run.inferred,
+      wallMs: run.wallMs,
+      counts,
+      truth: c.truth,
+      incidents,
+    });
+  }
+  md.push(
+    '## Findings',
+    '',
+    '- NL motorway: exact (11 down, 0 up) at 5, 10, 15 and 30 detector fps, and through `ioc-edge analyze`',
+    '  with config/default.yaml. Needed: the detector passing boxes down to score 0.1 (ByteTrack second',
+    '  stage), lost tracks matching low-score boxes with a search window that grows while coasting, and a',
+    "  faster velocity noise than ByteTrack's (cars accelerate in the image as they approach).",
+    '- Jakarta: cars within 10 % of the hand count. Motorcycles are far below (about 40 % found): YOLOX-nano',
+    '  on the 416x234 letterboxed frame sees most head-on motorcycles only as a low-score (0.1-0.3) "person"',
+    '  for the rider, or as a narrow "car" (corrected to motorcycle by shape / rider-on-top, see',
+    '  src/tracking/reclassify.ts). Tracks are not started from 0.1-0.3 boxes (that floods dense scenes with',
+    '  false tracks), so these riders are never counted; the same rider boxes cause the two false',
+    '  `pedestrian_in_carriageway` incidents above. The fix belongs to detection: a larger input or a crop',
+    '  of the road area (2x more pixels per motorcycle), or a model trained with motorcycles. The test',
+    '  test/accuracy/jakarta.test.ts keeps the motorcycle target as an expected failure (`it.fails`).',
+    '- Junction: the pedestrian raises `pedestrian_in_carriageway` on the zebra from 0.7 s to 6.8 s; the',
+    '  parked car (parking zone) and the waiting cyclist (sidewalk zone; detected as "person") never alarm.',
+    '  Without the parking zone a car waiting at the light longer than 10 s in the no_stopping junction',
+    '  zone does raise `stopped_vehicle`, as configured.',
+    '- Residential: no incident over 75 s with the kerbs marked as parking; without the parking zones the',
+    '  same run raises 4 stopped-vehicle incidents (the test would catch a regression).',
+    '- Wrong-way demo: with the allowed direction set against the real traffic every car in the zone is',
+    '  flagged within about 0.5 s of entering it (5 detector frames at 10 fps).',
+    '- Speed: with a 4-point calibration read off the NL lane markings (12 m dash period, two 3.5 m lanes),',
+    '  per-vehicle speeds come out at 83-108 km/h, median about 93 (Dutch motorway, 100 km/h limit by',
+    '  day): plausible. Speed is measured from the ground displacement of the box bottom over the last',
+    '  second; the Kalman velocity alone read 50-60 km/h (it lags as cars speed up in the image).',
+    '- Camera tamper: none of the clips raises it. test/accuracy/tamper.test.ts blacks out / blurs the NL',
+    '  clip from 4 to 9 s: `camera_tamper` starts about 3 s later (hold time) and clears 3 s after the view',
+    '  is back; "covered" and "moved" are covered by synthetic frame tests.',
+    '',
+  );
+  if (evidence.length > 0) {
+    writeFileSync(join(OUT, 'accuracy-evidence.jpg'), await contactSheet(evidence, 3, 480));
+    md.push('## Evidence contact sheet', '', '![evidence](accuracy-evidence.jpg)', '');
+  }
+  writeFileSync(join(OUT, 'accuracy.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
+  process.stdout.write(md.join('\n'));
+}
+
+await main();
+process.exit(0);

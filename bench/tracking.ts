@@ -1,0 +1,181 @@
+/**
+ * Tracker and analytics cost per frame on synthetic scenes of 10-80 moving objects (the hot path that
+ * runs once per detector result per camera). Writes bench/results/tracking.md and tracking.json.
+ *
+ *   node --expose-gc --import tsx bench/tracking.ts   (npm run bench:tracking)
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CameraAnalytics } from '../src/analytics/camera-analytics.js';
+import type { TrafficClass } from '../src/config/schema.js';
+import { ByteTracker } from '../src/tracking/byte-tracker.js';
+import type { Detection, DetectionResult } from '../src/vision/detection.js';
+
+const OUT = join(import.meta.dirname, 'results');
+const FRAMES = 6000;
+const CLASSES: TrafficClass[] = ['car', 'car', 'motorcycle', 'motorcycle', 'motorcycle', 'truck', 'person'];
+
+/** A looping scene: n objects crossing the frame top to bottom at different speeds, detections jittered. */
+function scene(n: number): DetectionResult[] {
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const objs = Array.from({ length: n }, (_, i) => ({
+    x: 0.05 + 0.9 * rnd(),
+    y: rnd(),
+    v: 0.05 + 0.15 * rnd(),
+    w: 0.02 + 0.05 * rnd(),
+    cls: CLASSES[i % CLASSES.length]!,
+  }));
+  const results: DetectionResult[] = [];
+  // 300 distinct frames, replayed: the cost is the tracker's, not the generator's.
+  for (let f = 0; f < 300; f++) {
+    const detections: Detection[] = [];
+    for (const o of objs) {
+      const y = (o.y + o.v * (f / 10)) % 1.1;
+      if (rnd() < 0.05) continue; // missed detection
+      const j = (rnd() - 0.5) * 0.004;
+      detections.push({
+        cls: o.cls,
+        score: 0.3 + 0.6 * rnd(),
+        x1: o.x + j,
+        y1: y,
+        x2: o.x + o.w + j,
+        y2: y + o.w * 1.2,
+      });
+    }
+    results.push({ cameraId: 'bench', seq: f, ptsMs: f * 100, wallMs: f * 100, inferred: true, detections });
+  }
+  return results;
+}
+
+function measure(n: number, full: boolean) {
+  const frames = scene(n);
+  const tracker = new ByteTracker();
+  const analytics = new CameraAnalytics({
+    id: 'bench',
+    lines: [
+      {
+        id: 'a',
+        points: [
+          [0, 0.5],
+          [1, 0.5],
+        ],
+        directions: ['down', 'up'],
+        anchor: 'center',
+      },
+      {
+        id: 'b',
+        points: [
+          [0, 0.8],
+          [1, 0.8],
+        ],
+        directions: ['down', 'up'],
+        anchor: 'bottom',
+      },
+    ],
+    zones: [
+      {
+        id: 'road',
+        kind: 'carriageway',
+        polygon: [
+          [0, 0.2],
+          [1, 0.2],
+          [1, 1],
+          [0, 1],
+        ],
+        stoppedAfter: 30_000,
+        wrongWayFrames: 5,
+        direction: [0, 1],
+        capacity: 40,
+      },
+      {
+        id: 'kerb',
+        kind: 'parking',
+        polygon: [
+          [0, 0.2],
+          [0.1, 0.2],
+          [0.1, 1],
+          [0, 1],
+        ],
+        stoppedAfter: 30_000,
+        wrongWayFrames: 5,
+      },
+      {
+        id: 'stop',
+        kind: 'no_stopping',
+        polygon: [
+          [0.4, 0.4],
+          [0.6, 0.4],
+          [0.6, 0.6],
+          [0.4, 0.6],
+        ],
+        stoppedAfter: 30_000,
+        wrongWayFrames: 5,
+      },
+    ],
+    calibration: {
+      image: [
+        [0.2, 0.2],
+        [0.8, 0.2],
+        [1, 1],
+        [0, 1],
+      ],
+      world: [
+        [0, 100],
+        [10, 100],
+        [10, 0],
+        [0, 0],
+      ],
+    },
+    countInterval: 60_000,
+  });
+  const step = (i: number) => {
+    // Replayed results are mutated in place so the loop itself allocates nothing.
+    const r = frames[i % frames.length]!;
+    r.ptsMs = i * 100;
+    r.wallMs = i * 100;
+    if (full) analytics.process(r);
+    else tracker.update(r);
+  };
+  for (let i = 0; i < 1000; i++) step(i); // warm-up (JIT, pools)
+  global.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = process.hrtime.bigint();
+  for (let i = 1000; i < 1000 + FRAMES; i++) step(i);
+  const us = Number(process.hrtime.bigint() - t0) / 1000 / FRAMES;
+  global.gc?.();
+  // Retained growth after a full GC: per-frame garbage does not show, leaks would.
+  const heapKb = (process.memoryUsage().heapUsed - heap0) / 1024;
+  return {
+    objects: n,
+    stage: full ? 'tracker + analytics' : 'tracker',
+    usPerFrame: Number(us.toFixed(1)),
+    heapGrowthKb: Math.round(heapKb),
+  };
+}
+
+const rows = [];
+for (const n of [10, 30, 80]) {
+  rows.push(measure(n, false));
+  rows.push(measure(n, true));
+}
+const md = [
+  '# Tracking and analytics cost per frame',
+  '',
+  `\`npx tsx bench/tracking.ts\` on ${new Date().toISOString()}, ${FRAMES} frames per row after 1000 warm-up frames.`,
+  'Synthetic scene: objects crossing top to bottom, 5 % missed detections, jitter; analytics with 2 lines,',
+  '3 zones (carriageway with direction and capacity, parking, no_stopping) and a calibration. Shared 2-core',
+  'machine with other sessions running: numbers are noisy. Goal: well under 1 ms per frame for tens of',
+  'objects (a detector run costs 5-25 ms).',
+  '',
+  '| objects | stage | µs / frame | retained heap growth after GC (KiB) |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.objects} | ${r.stage} | ${r.usPerFrame} | ${r.heapGrowthKb} |`),
+  '',
+];
+writeFileSync(join(OUT, 'tracking.md'), md.join('\n'));
+writeFileSync(join(OUT, 'tracking.json'), `${JSON.stringify(rows, null, 2)}\n`);
+process.stdout.write(md.join('\n'));
