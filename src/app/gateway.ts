@@ -7,8 +7,11 @@ import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Store } from '../store/store.js';
+import { cameraHealth } from '../timeseries/measurements.js';
 import { TimeSeriesService } from '../timeseries/service.js';
+import { VisionService } from '../vision/vision-service.js';
 import { type Service, ServiceGroup } from './service.js';
+import { liveTrafficAnalytics } from './traffic-pipeline.js';
 
 /** The composition root: builds every part from the config and runs them as one process. */
 export class Gateway {
@@ -20,6 +23,7 @@ export class Gateway {
   /** The time-series sink every module writes points to (`timeseries.write(point)`). */
   timeseries?: TimeSeriesService;
   cameras?: CameraManager;
+  vision?: VisionService;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -67,6 +71,16 @@ export class Gateway {
       liveToken: cfg.api.token,
     });
     this.cameras = cameras;
+    const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
+    if (detecting.length > 0) {
+      this.vision = new VisionService(
+        cfg.detector,
+        log.child({ module: 'vision' }),
+        liveTrafficAnalytics({ cameras, timeseries: this.timeseries, dataDir: cfg.dataDir, log }),
+        this.metrics,
+      );
+      await this.run(this.vision);
+    }
     if (cfg.api.enabled) {
       this.api = new ApiServer(
         { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },
@@ -75,16 +89,44 @@ export class Gateway {
         log,
       );
       const ts = this.timeseries;
+      const vision = this.vision;
       this.api.addHealth('timeseries', () => ({ ...ts.health() }));
       this.api.addHealth('cameras', () => cameras.health());
+      if (vision) this.api.addHealth('vision', () => vision.health());
       registerCameraRoutes(this.api.app, cameras, cfg.api.token);
       await this.run(this.api);
       log.info({ url: this.api.url }, 'API listening');
     }
     for (const cam of cfg.cameras)
       log.info({ camera: cam.id, url: cam.url, enabled: cam.enabled }, 'camera configured');
+    // Frame pools live as long as their camera (across reconnects), so each is attached once.
+    for (const cam of detecting) {
+      const source = cameras.get(cam.id);
+      if (source) this.vision?.attach(cam, source.mailbox);
+    }
     await this.run(cameras);
+    await this.run(this.cameraHealthPoints(cameras, this.timeseries));
     log.info({ cameras: cfg.cameras.length }, 'running');
+  }
+
+  /** camera_health points for every camera, so outages show in the time series next to the traffic. */
+  private cameraHealthPoints(cameras: CameraManager, ts: TimeSeriesService, everyMs = 10_000): Service {
+    let timer: NodeJS.Timeout | undefined;
+    const sample = () => {
+      const now = Date.now();
+      for (const h of Object.values(cameras.health())) ts.write(cameraHealth(h, now));
+    };
+    return {
+      name: 'camera-health-points',
+      start: async () => {
+        timer = setInterval(sample, everyMs);
+        timer.unref();
+      },
+      stop: async () => {
+        clearInterval(timer);
+        sample();
+      },
+    };
   }
 
   private async run(service: Service): Promise<void> {

@@ -150,3 +150,34 @@ export function cameraHealth(
     time: timeMs,
   };
 }
+
+/**
+ * An incident's start (`active` true) and end (`active` false, with its duration), so dashboards can
+ * show incidents next to the traffic that caused them. The alert itself goes upstream through the outbox.
+ */
+export function incident(
+  e: {
+    id: string;
+    type: string;
+    cameraId: string;
+    zoneId?: string;
+    cls?: string;
+    severity: string;
+    startMs: number;
+    endMs?: number;
+    trackIds: readonly number[];
+  },
+  active: boolean,
+): Point {
+  return {
+    measurement: 'incident',
+    tags: { camera: e.cameraId, zone: e.zoneId, type: e.type, severity: e.severity, class: e.cls },
+    fields: {
+      active,
+      id: e.id,
+      tracks: BigInt(e.trackIds.length),
+      duration_s: e.endMs === undefined ? undefined : (e.endMs - e.startMs) / 1000,
+    },
+    time: active ? e.startMs : (e.endMs ?? e.startMs),
+  };
+}

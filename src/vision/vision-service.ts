@@ -80,6 +80,14 @@ export class VisionService implements Service {
 
   async stop(): Promise<void> {
     await this.scheduler?.stop();
+    // Close the open count intervals so the counts since the last interval reach the time series.
+    for (const [id, p] of this.pipelines) {
+      try {
+        p.analytics.finish?.();
+      } catch (err) {
+        this.log.error({ err, camera: id }, 'analytics flush failed');
+      }
+    }
     this.pipelines.clear();
     await this.detector?.close();
     this.detector = undefined;

@@ -16,7 +16,7 @@ describe('eventToPoints', () => {
     expect(p).toEqual({
       measurement: 'traffic_count',
       tags: { camera: 'cam', line: 'main', direction: 'down', class: 'motorcycle' },
-      fields: { count: 7n, interval_s: 60 },
+      fields: { count: 7n, interval_s: 60n },
       time: 60_000,
     });
   });
@@ -32,7 +32,36 @@ describe('eventToPoints', () => {
       occupancy: 0.7,
       alert: true,
     });
-    expect(p!.fields).toMatchObject({ level: 2n, level_name: 'heavy', occupancy: 0.7 });
+    expect(p!.fields).toMatchObject({ level: 2n, state: 'heavy', occupancy: 0.7 });
+  });
+
+  it('marks incidents active at start and gives the duration at the end', () => {
+    const incident = {
+      id: 'i1',
+      type: 'wrong_way' as const,
+      cameraId: 'cam',
+      zoneId: 'road',
+      cls: 'motorcycle' as const,
+      severity: 'high' as const,
+      startMs: 1000,
+      startPtsMs: 0,
+      trackIds: [3, 4],
+      detail: '',
+    };
+    const [start] = eventToPoints({ type: 'incident_start', incident });
+    const [end] = eventToPoints({ type: 'incident_end', incident: { ...incident, endMs: 4500 } });
+    expect(start).toMatchObject({
+      measurement: 'incident',
+      fields: { active: true, tracks: 2n },
+      time: 1000,
+    });
+    expect(end).toMatchObject({ fields: { active: false, duration_s: 3.5 }, time: 4500 });
+    expect(start!.tags).toMatchObject({
+      camera: 'cam',
+      zone: 'road',
+      type: 'wrong_way',
+      class: 'motorcycle',
+    });
   });
 
   it('emits no point for single crossings (they are events)', () => {
