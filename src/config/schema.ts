@@ -152,7 +152,11 @@ const detectorSchema = z.strictObject({
    * the pipeline; 2 threads fight the decoders and measured slower end to end (bench:detect).
    */
   intraOpThreads: z.number().int().min(1).max(64).default(1),
-  scoreThreshold: fraction.default(0.3),
+  /**
+   * Boxes below this score are dropped. Low on purpose: the tracker associates low-score boxes to
+   * existing tracks (ByteTrack's second stage) and starts tracks only from confident ones.
+   */
+  scoreThreshold: fraction.default(0.1),
   classThresholds: z.partialRecord(trafficClass, fraction).default({}),
   nmsIou: fraction.default(0.45),
   /** Boxes smaller or larger than these fractions of the frame area are dropped. */

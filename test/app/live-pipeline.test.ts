@@ -27,7 +27,7 @@ describe('ioc-edge run: camera → detection → tracking → counts → spool',
       [
         'node: { id: edge-live, site: test }',
         `dataDir: ${dir}/data`,
-        'detector: { scoreThreshold: 0.1 }',
+
         'cameras:',
         '  - id: nl',
         `    url: file://${ROOT}media/nl_motorway_overpass.mp4`,

@@ -43,7 +43,7 @@ const EXPECTED: Record<number, Expected[]> = {
 describe('Detector on real frames (yolox_nano)', () => {
   let detector: Detector;
   beforeAll(async () => {
-    detector = await Detector.create(testConfig().detector);
+    detector = await Detector.create({ ...testConfig().detector, scoreThreshold: 0.3 });
   });
   afterAll(async () => {
     await detector?.close();
