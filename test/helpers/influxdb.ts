@@ -2,32 +2,25 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   freePort,
-  removeDir,
+  type RestartableServer,
   requireBinary,
+  restartable,
   type ServerProcess,
   startProcess,
   tempDir,
   waitUntil,
 } from './process.js';
 
-export interface InfluxDb {
+export interface InfluxDb extends RestartableServer {
   /** Base URL, e.g. http://127.0.0.1:40123 */
   url: string;
   port: number;
   dir: string;
-  server: ServerProcess;
   /** Runs an InfluxQL statement (POST /query) and returns the parsed JSON body; throws on an error. */
   query(q: string, db?: string): Promise<InfluxQueryResult>;
   /** Rows of the first series of the first statement, as objects keyed by column; [] when none. */
   rows(q: string, db: string): Promise<Record<string, unknown>[]>;
   createDatabase(db: string): Promise<void>;
-  /** SIGTERM (then SIGKILL) and remove the temp dir. */
-  stop(): Promise<void>;
-  /** Stops the server but keeps port and data dir, so `restart` brings it back with its data. */
-  pause(): Promise<void>;
-  restart(): Promise<void>;
-  /** SIGKILL (a crash); `restart` brings it back. */
-  kill(): Promise<void>;
 }
 
 export interface InfluxQueryResult {
@@ -100,7 +93,7 @@ export async function startInfluxDb(): Promise<InfluxDb> {
     return s;
   }
 
-  let server = await launch();
+  const lifecycle = await restartable(launch, dir);
   const query = async (q: string, db?: string): Promise<InfluxQueryResult> => {
     const body = new URLSearchParams({ q, epoch: 'ms' });
     if (db) body.set('db', db);
@@ -113,13 +106,10 @@ export async function startInfluxDb(): Promise<InfluxDb> {
     if (err) throw new Error(`influxdb query ${q}: ${err.error}`);
     return json;
   };
-  return {
+  return Object.assign(lifecycle, {
     url,
     port,
     dir,
-    get server() {
-      return server;
-    },
     query,
     async rows(q, db) {
       const res = await query(q, db);
@@ -130,19 +120,5 @@ export async function startInfluxDb(): Promise<InfluxDb> {
     async createDatabase(db) {
       await query(`CREATE DATABASE "${db.replace(/"/g, '\\"')}"`);
     },
-    async pause() {
-      await server.stop();
-    },
-    async restart() {
-      await server.stop();
-      server = await launch();
-    },
-    async kill() {
-      await server.kill();
-    },
-    async stop() {
-      await server.stop();
-      removeDir(dir);
-    },
-  };
+  } satisfies Omit<InfluxDb, keyof RestartableServer>);
 }

@@ -5,24 +5,18 @@ import { join } from 'node:path';
 import {
   freePort,
   portOpen,
-  removeDir,
+  type RestartableServer,
   requireBinary,
-  type ServerProcess,
+  restartable,
   startProcess,
   tempDir,
   waitUntil,
 } from './process.js';
 
-export interface Mosquitto {
+export interface Mosquitto extends RestartableServer {
   url: string;
   port: number;
-  server: ServerProcess;
   dir: string;
-  /** Stops the broker and removes its temp dir. */
-  stop(): Promise<void>;
-  /** Stops the broker but keeps port and dir, so `restart` brings it back at the same URL. */
-  pause(): Promise<void>;
-  restart(): Promise<void>;
 }
 
 export interface MosquittoOptions {
@@ -61,30 +55,15 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   }
   writeFileSync(conf, `${lines.join('\n')}\n`);
 
-  let server = await launch();
   async function launch() {
     const s = startProcess('mosquitto', bin, ['-c', conf]);
     await waitUntil(`mosquitto on port ${port}`, () => portOpen(port), { server: s });
     return s;
   }
-  const handle: Mosquitto = {
+  const handle: Mosquitto = Object.assign(await restartable(launch, dir), {
     url: `mqtt://127.0.0.1:${port}`,
     port,
     dir,
-    get server() {
-      return server;
-    },
-    async pause() {
-      await server.stop();
-    },
-    async restart() {
-      await server.stop();
-      server = await launch();
-    },
-    async stop() {
-      await server.stop();
-      removeDir(dir);
-    },
-  };
+  } satisfies Omit<Mosquitto, keyof RestartableServer>);
   return handle;
 }

@@ -138,3 +138,40 @@ export async function httpOk(url: string): Promise<boolean> {
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * A server that tests can stop, crash and bring back on the same port and data dir (outage tests).
+ * `launch` starts one instance and resolves once it is ready.
+ */
+export interface RestartableServer {
+  readonly server: ServerProcess;
+  /** SIGTERM (then SIGKILL) and remove the temp dir. */
+  stop(): Promise<void>;
+  /** Stops the server but keeps port and data dir, so `restart` brings it back with its data. */
+  pause(): Promise<void>;
+  restart(): Promise<void>;
+  /** SIGKILL (a crash); `restart` brings it back. */
+  kill(): Promise<void>;
+}
+
+export async function restartable(
+  launch: () => Promise<ServerProcess>,
+  dir: string,
+): Promise<RestartableServer> {
+  let server = await launch();
+  return {
+    get server() {
+      return server;
+    },
+    pause: () => server.stop(),
+    async restart() {
+      await server.stop();
+      server = await launch();
+    },
+    kill: () => server.kill(),
+    async stop() {
+      await server.stop();
+      removeDir(dir);
+    },
+  };
+}

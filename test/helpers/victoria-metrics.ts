@@ -1,19 +1,19 @@
 import {
   freePort,
   httpOk,
-  removeDir,
+  type RestartableServer,
   requireBinary,
+  restartable,
   type ServerProcess,
   startProcess,
   tempDir,
   waitUntil,
 } from './process.js';
 
-export interface VictoriaMetrics {
+export interface VictoriaMetrics extends RestartableServer {
   url: string;
   port: number;
   dir: string;
-  server: ServerProcess;
   /** Makes recently ingested samples visible to queries (/internal/force_flush). */
   flush(): Promise<void>;
   /** JSON lines from /api/v1/export for a series selector, e.g. `{__name__=~"traffic_count_.*"}`. */
@@ -23,12 +23,6 @@ export interface VictoriaMetrics {
    * total number of samples reaches `samples`, or throws after `timeoutMs`.
    */
   exportWhen(match: string, samples: number, timeoutMs?: number): Promise<VmExportLine[]>;
-  stop(): Promise<void>;
-  /** Stops the server but keeps port and data dir, so `restart` brings it back with its data. */
-  pause(): Promise<void>;
-  restart(): Promise<void>;
-  /** SIGKILL (a crash); `restart` brings it back. */
-  kill(): Promise<void>;
 }
 
 export interface VmExportLine {
@@ -60,14 +54,10 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
     });
     return s;
   }
-  let server = await launch();
-  const handle: VictoriaMetrics = {
+  const handle: VictoriaMetrics = Object.assign(await restartable(launch, dir), {
     url,
     port,
     dir,
-    get server() {
-      return server;
-    },
     async flush() {
       const res = await fetch(`${url}/internal/force_flush`, { signal: AbortSignal.timeout(10_000) });
       await res.arrayBuffer();
@@ -102,20 +92,6 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
       }
       return last;
     },
-    async pause() {
-      await server.stop();
-    },
-    async restart() {
-      await server.stop();
-      server = await launch();
-    },
-    async kill() {
-      await server.kill();
-    },
-    async stop() {
-      await server.stop();
-      removeDir(dir);
-    },
-  };
+  } satisfies Omit<VictoriaMetrics, keyof RestartableServer>);
   return handle;
 }
