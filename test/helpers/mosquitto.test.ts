@@ -6,7 +6,9 @@ describe('Mosquitto test helper (real broker)', () => {
   let broker: Mosquitto;
   let secured: Mosquitto;
   beforeAll(async () => {
-    [broker, secured] = await Promise.all([startMosquitto(), startMosquitto({ users: { edge: 'edge-pw' } })]);
+    // One after the other: if the second fails to start, the first is already assigned and gets stopped.
+    broker = await startMosquitto();
+    secured = await startMosquitto({ users: { edge: 'edge-pw' } });
   });
   afterAll(async () => {
     await Promise.all([broker?.stop(), secured?.stop()]);
