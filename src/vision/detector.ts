@@ -250,10 +250,11 @@ export class Detector {
     const sy = 1 / geometry.srcHeight;
     const cw = tile.contentWidth;
     const ch = tile.contentHeight;
-    const innerL = tile.cropX > 0;
-    const innerT = tile.cropY > 0;
-    const innerR = tile.cropX + tile.cropWidth < geometry.srcWidth;
-    const innerB = tile.cropY + tile.cropHeight < geometry.srcHeight;
+    // Edges within a few camera pixels of the image border (crops are cut to even pixels) are the border.
+    const innerL = tile.cropX > 2;
+    const innerT = tile.cropY > 2;
+    const innerR = tile.cropX + tile.cropWidth < geometry.srcWidth - 2;
+    const innerB = tile.cropY + tile.cropHeight < geometry.srcHeight - 2;
     for (let i = 0; i < k; i++) {
       const j = this.order[i]!;
       const px1 = Math.max(0, c.x1[j]!);
@@ -286,7 +287,7 @@ export class Detector {
   finishTiles(ignore: readonly Polygon[] = []): Detection[] {
     const m = this.merged;
     const order = this.mergedOrder;
-    let k = mergeAcrossTiles(m, this.mergedTags, this.cfg.nmsIou, order, this.mergedSuppressed);
+    let k = mergeAcrossTiles(m, this.mergedTags, this.cfg.nmsIou, order, this.mergedSuppressed, CLASS_GROUP);
     // Keep best-score-first order for the cross-class and rider steps, as on a single tile.
     order.subarray(0, k).sort((a, b) => m.score[b]! - m.score[a]!);
     k = suppressAcrossClasses(m, order, k, CLASS_GROUP, CROSS_CLASS_IOU);

@@ -14,7 +14,8 @@ export interface TileTags {
 }
 
 /**
- * Class-aware NMS across tiles on candidates in camera fractions. Boxes from the same tile were already
+ * Class-aware NMS across tiles on candidates in camera fractions (with `group`, classes of one nonzero group
+ * count as one: a car in one tile and a truck in the other are the same vehicle). Boxes from the same tile were already
  * NMS'd and never suppress each other. Candidates are visited un-cut first, then by score, so an object cut
  * at one tile's border loses to the same object seen whole in an overlapping tile. Two boxes of one class
  * from different tiles are one object when IoU > `iouThreshold`, or, when either is cut, when their
@@ -27,6 +28,7 @@ export function mergeAcrossTiles(
   iouThreshold: number,
   order: Int32Array,
   suppressed: Uint8Array,
+  group?: Uint8Array,
 ): number {
   const n = c.count;
   if (n === 0) return 0;
@@ -44,7 +46,9 @@ export function mergeAcrossTiles(
     order[kept++] = a;
     for (let j = i + 1; j < n; j++) {
       const b = order[j]!;
-      if (suppressed[b] || cls[b] !== cls[a] || tile[b] === tile[a]) continue;
+      if (suppressed[b] || tile[b] === tile[a]) continue;
+      if (cls[b] !== cls[a] && !(group && group[cls[a]!] !== 0 && group[cls[a]!] === group[cls[b]!]))
+        continue;
       const iw = Math.min(x2[a]!, x2[b]!) - Math.max(x1[a]!, x1[b]!);
       if (iw <= 0) continue;
       const ih = Math.min(y2[a]!, y2[b]!) - Math.max(y1[a]!, y1[b]!);
