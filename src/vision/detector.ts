@@ -152,7 +152,7 @@ export class Detector {
     const tileHeight = geometry.tiles ? geometry.tiles[0]!.tileHeight : geometry.height;
     if (geometry.width !== this.inputWidth || tileHeight !== this.inputHeight) {
       throw new Error(
-        `frame (tile) is ${geometry.width}x${tileHeight} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
+        `frame is ${geometry.width}x${tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
       );
     }
     if (this.busy)
