@@ -4,6 +4,8 @@ import type { Candidates } from './candidates.js';
 export const TILE_EDGE_PX = 2;
 /** Intersection over the smaller box above which a cut box and another tile's box are one object. */
 const CUT_OVERLAP = 0.6;
+/** IoU above which two vehicle boxes of different groups from different tiles are one object. */
+const OTHER_VEHICLE_IOU = 0.6;
 
 /** Per-candidate tile facts the cross-tile merge needs, parallel to a `Candidates` in camera fractions. */
 export interface TileTags {
@@ -47,8 +49,12 @@ export function mergeAcrossTiles(
     for (let j = i + 1; j < n; j++) {
       const b = order[j]!;
       if (suppressed[b] || tile[b] === tile[a]) continue;
-      if (cls[b] !== cls[a] && !(group && group[cls[a]!] !== 0 && group[cls[a]!] === group[cls[b]!]))
-        continue;
+      const sameClass = cls[b] === cls[a];
+      const ga = group ? group[cls[a]!]! : 0;
+      const gb = group ? group[cls[b]!]! : 0;
+      // Vehicles of different groups (a head-on motorcycle labelled "car" in one tile) only when near-identical.
+      const otherVehicle = !sameClass && ga !== 0 && gb !== 0 && ga !== gb;
+      if (!sameClass && !(ga !== 0 && ga === gb) && !otherVehicle) continue;
       const iw = Math.min(x2[a]!, x2[b]!) - Math.max(x1[a]!, x1[b]!);
       if (iw <= 0) continue;
       const ih = Math.min(y2[a]!, y2[b]!) - Math.max(y1[a]!, y1[b]!);
@@ -56,9 +62,10 @@ export function mergeAcrossTiles(
       const inter = iw * ih;
       const areaA = (x2[a]! - x1[a]!) * (y2[a]! - y1[a]!);
       const areaB = (x2[b]! - x1[b]!) * (y2[b]! - y1[b]!);
-      const same =
-        inter > iouThreshold * (areaA + areaB - inter) ||
-        ((cut[a]! | cut[b]!) === 1 && inter >= CUT_OVERLAP * Math.min(areaA, areaB));
+      const same = otherVehicle
+        ? inter > OTHER_VEHICLE_IOU * (areaA + areaB - inter)
+        : inter > iouThreshold * (areaA + areaB - inter) ||
+          ((cut[a]! | cut[b]!) === 1 && inter >= CUT_OVERLAP * Math.min(areaA, areaB));
       if (!same) continue;
       suppressed[b] = 1;
       if (cut[a] && cut[b]) {

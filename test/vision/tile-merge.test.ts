@@ -77,6 +77,32 @@ describe('merge across tiles', () => {
     expect(merge(boxes, group)).toEqual([['car', 0.6, 0.3, 0.41]]);
     expect(merge(boxes)).toHaveLength(2);
   });
+
+  it('a narrow "car" in one tile and a motorcycle in the other merge only when near-identical', () => {
+    const group = new Uint8Array(TRAFFIC_CLASSES.length);
+    group[CLS.car] = 1;
+    group[CLS.motorcycle] = 2;
+    // Same head-on motorcycle, IoU ≈ 0.82: one object, the better score's class.
+    expect(
+      merge(
+        [
+          ['car', 0.3, 0.5, 0.5, 0.52, 0.6, 0, 0],
+          ['motorcycle', 0.6, 0.5, 0.5, 0.522, 0.605, 1, 0],
+        ],
+        group,
+      ),
+    ).toEqual([['motorcycle', 0.6, 0.5, 0.522]]);
+    // A motorcycle in front of a car (IoU ≈ 0.2): both stay.
+    expect(
+      merge(
+        [
+          ['car', 0.8, 0.5, 0.5, 0.6, 0.6, 0, 0],
+          ['motorcycle', 0.6, 0.54, 0.5, 0.56, 0.6, 1, 0],
+        ],
+        group,
+      ),
+    ).toHaveLength(2);
+  });
 });
 
 describe('detector on tiled frames (crafted YOLOX outputs)', () => {
