@@ -5,6 +5,7 @@
  * and our fps with the motion gate on at detect 10 fps. Writes bench/results/detect.md and .json.
  *
  *   npm run bench:detect -- [--clips nl_motorway_overpass,jakarta_dense_traffic_motorcycles] [--threads N]
+ *   npm run bench:detect -- --tiling-only     (only the cost of detection tiles on the Jakarta clip)
  *
  * Goal: ours ≥ 4x the baseline and ≥ 80 % of the ceiling on the NL clip. The machine is shared: the load
  * average is recorded with every run, and numbers are noisy when it is high.
@@ -29,10 +30,14 @@ const { values } = parseArgs({
     clips: { type: 'string' },
     threads: { type: 'string' },
     'ceiling-runs': { type: 'string', default: '200' },
+    'tiling-only': { type: 'boolean', default: false },
   },
 });
 
-function config(clip: string, motion: boolean, fps: number): ResolvedConfig {
+/** The Jakarta accuracy configuration's tiles (test/accuracy/jakarta.test.ts). */
+const JAKARTA_TILES = '[[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]]';
+
+function config(clip: string, motion: boolean, fps: number, tiles?: string): ResolvedConfig {
   const threads = values.threads ? `\n  intraOpThreads: ${Number(values.threads)}` : '';
   return parseConfigText(
     [
@@ -42,7 +47,7 @@ function config(clip: string, motion: boolean, fps: number): ResolvedConfig {
       'cameras:',
       '  - id: clip',
       `    url: ${JSON.stringify(pathToFileURL(clip).href)}`,
-      `    detect: { fps: ${fps}, motion: { enabled: ${motion} } }`,
+      `    detect: { fps: ${fps}, motion: { enabled: ${motion} }${tiles ? `, tiles: ${tiles}` : ''} }`,
     ].join('\n'),
     join(ROOT, 'bench/detect.yaml'),
     { cwd: ROOT, env: {} },
@@ -120,7 +125,67 @@ interface ClipResult {
   cpuRatio: number;
 }
 
+interface TilingResult {
+  clip: string;
+  tiles: string;
+  load: { before: number; after: number };
+  oneTile: AnalyzeReport;
+  tiled: AnalyzeReport;
+  tiledGated10: AnalyzeReport & { realtimeFactor: number };
+}
+
+/** Every frame with the whole-image tile vs the Jakarta test's 2 tiles, and the tiled run as deployed. */
+async function tilingCost(clip: string): Promise<TilingResult> {
+  const before = load();
+  process.stderr.write(`${clip}: tiling, 1 tile… `);
+  const oneTile = await analyzeFile(config(clip, false, 30), clip, { everyFrame: true });
+  process.stderr.write(`${oneTile.fps} fps; 2 tiles… `);
+  const tiled = await analyzeFile(config(clip, false, 30, JAKARTA_TILES), clip, { everyFrame: true });
+  process.stderr.write(`${tiled.fps} fps; 2 tiles gated 10 fps… `);
+  const gated = await analyzeFile(config(clip, true, 10, JAKARTA_TILES), clip);
+  process.stderr.write(`${gated.fps} fps\n`);
+  return {
+    clip: clip.split('/').pop()!,
+    tiles: JAKARTA_TILES,
+    load: { before, after: load() },
+    oneTile,
+    tiled,
+    tiledGated10: { ...gated, realtimeFactor: round(gated.seconds / gated.wallSeconds, 1) },
+  };
+}
+
+function tilingMarkdown(t: TilingResult): string[] {
+  return [
+    '## Cost of detection tiles (Jakarta)',
+    '',
+    `\`${t.clip}\`, every frame, tiles \`${t.tiles}\` (the Jakarta accuracy config) vs the default whole`,
+    'image. N tiles = N inferences per frame; the ffmpeg crop/scale/stack adds a little decoder work.',
+    '',
+    '| tiles | fps (every frame) | inference runs / frames | inference ms | detect 10 fps + motion gate | load |',
+    '|---|---|---|---|---|---|',
+    `| 1 (whole image) | ${t.oneTile.fps} | ${t.oneTile.inference.runs} / ${t.oneTile.frames} | ${t.oneTile.inference.meanMs} | | ${t.load.before} |`,
+    `| 2 | ${t.tiled.fps} (${Math.round((t.tiled.fps / t.oneTile.fps) * 100)} %) | ${t.tiled.inference.runs} / ${t.tiled.frames} | ${t.tiled.inference.meanMs} | ${t.tiledGated10.fps} fps, ${t.tiledGated10.realtimeFactor}x realtime, ${t.tiledGated10.inference.runs} runs for ${t.tiledGated10.frames} frames | ${t.load.after} |`,
+    '',
+  ];
+}
+
 async function main() {
+  const jakarta = join(ROOT, 'media', 'jakarta_dense_traffic_motorcycles.mp4');
+  if (values['tiling-only']) {
+    const t = await tilingCost(jakarta);
+    const md = [
+      '# bench:detect — detection tiles',
+      '',
+      `${new Date().toISOString()}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}.`,
+      '',
+      ...tilingMarkdown(t),
+    ].join('\n');
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/detect-tiling.json'), `${JSON.stringify(t, null, 2)}\n`);
+    writeFileSync(join(ROOT, 'bench/results/detect-tiling.md'), md);
+    process.stdout.write(md);
+    return;
+  }
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
   const clips = (values.clips?.split(',') ?? DEFAULT_CLIPS).map((c) =>
     join(ROOT, 'media', `${c.replace(/\.mp4$/, '')}.mp4`),
@@ -164,6 +229,7 @@ async function main() {
       cpuRatio: round(base.cpuMsPerFrame / (oursCpu / ours.frames), 2),
     });
   }
+  const tiling = existsSync(jakarta) ? await tilingCost(jakarta) : undefined;
   const meta = {
     date: new Date().toISOString(),
     cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
@@ -171,9 +237,13 @@ async function main() {
     intraOpThreads: config(clips[0]!, false, 30).detector.intraOpThreads,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/detect.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
-  writeFileSync(join(ROOT, 'bench/results/detect.md'), markdown(meta, results));
-  process.stdout.write(markdown(meta, results));
+  writeFileSync(
+    join(ROOT, 'bench/results/detect.json'),
+    `${JSON.stringify({ meta, results, tiling }, null, 2)}\n`,
+  );
+  const md = markdown(meta, results) + (tiling ? `\n${tilingMarkdown(tiling).join('\n')}` : '');
+  writeFileSync(join(ROOT, 'bench/results/detect.md'), md);
+  process.stdout.write(md);
 }
 
 function markdown(meta: Record<string, unknown>, results: ClipResult[]): string {

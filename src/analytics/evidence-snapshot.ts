@@ -63,5 +63,23 @@ export function captureEvidence(
       trail: inv ? t.trailPoints() : [],
     });
   }
+  const t0 = g.fullView === false ? g.tiles?.[0] : undefined;
+  if (t0) {
+    // Tile 0 is a crop of the camera image: the picture shows only the crop, so the overlay moves with it.
+    const ox = t0.cropX / g.srcWidth;
+    const oy = t0.cropY / g.srcHeight;
+    const kx = g.srcWidth / t0.cropWidth;
+    const ky = g.srcHeight / t0.cropHeight;
+    const fx = (x: number) => (x - ox) * kx;
+    const fy = (y: number) => (y - oy) * ky;
+    for (const b of boxes) {
+      b.x1 = fx(b.x1);
+      b.x2 = fx(b.x2);
+      b.y1 = fy(b.y1);
+      b.y2 = fy(b.y2);
+      b.trail = b.trail.map(([x, y]) => [fx(x), fy(y)]);
+    }
+    zone = zone?.map(([x, y]) => [fx(x), fy(y)] as const);
+  }
   return { incident, width: w, height: h, rgb, boxes, zone };
 }

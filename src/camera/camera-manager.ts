@@ -67,6 +67,7 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
         hwaccel: cfg.hwaccel,
         width: opts.inputWidth ?? 416,
         height: opts.inputHeight ?? 416,
+        tiles: cfg.detect.tiles,
         detectFps: cfg.detect.fps,
         stallTimeoutMs: cfg.stallTimeout,
         // One decoder thread per camera: with many cameras on few cores, frame threads only add overhead

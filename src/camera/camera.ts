@@ -7,6 +7,7 @@ import type { StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameMailbox } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
+import type { TileRect } from './letterbox.js';
 
 export interface CameraOptions {
   id: string;
@@ -18,6 +19,8 @@ export interface CameraOptions {
   /** Detector input size. */
   width: number;
   height: number;
+  /** Detection tiles (camera image fractions); each is one width x height slice of the frame. */
+  tiles?: readonly TileRect[];
   /** Frames per second delivered to the detector. */
   detectFps: number;
   /** No frame for this long (also: no first frame this long after connecting) = stalled. Default 10 s. */
@@ -113,7 +116,7 @@ export class Camera extends EventEmitter<CameraEvents> {
 
   constructor(readonly opts: CameraOptions) {
     super();
-    this.pool = new FramePool(opts.id, opts.width, opts.height);
+    this.pool = new FramePool(opts.id, opts.width, opts.height * Math.max(1, opts.tiles?.length ?? 1));
     this.backoff = new Backoff(opts.backoffInitialMs ?? 1000, opts.backoffMaxMs ?? 60_000);
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 10_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? Math.max(this.stallTimeoutMs, 15_000);
@@ -175,6 +178,7 @@ export class Camera extends EventEmitter<CameraEvents> {
       url: o.url,
       width: o.width,
       height: o.height,
+      tiles: o.tiles,
       fps: o.detectFps,
       transport: o.transport,
       loop: o.loop,

@@ -42,7 +42,7 @@ import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamI
 import type { FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { JpegSplitter } from './jpeg-splitter.js';
-import { letterboxFilters, letterboxGeometry } from './letterbox.js';
+import { type TileRect, tiledFilters, tiledGeometry } from './letterbox.js';
 
 export type Hwaccel = 'none' | 'auto' | 'vaapi' | 'cuda' | 'qsv' | 'drm' | 'vdpau';
 
@@ -50,9 +50,14 @@ export interface FrameReaderOptions {
   cameraId: string;
   /** rtsp://, rtsps:// or file:// */
   url: string;
-  /** Detector input size: frames are letterboxed to exactly this. */
+  /** Detector input size: frames (each tile) are letterboxed to exactly this. */
   width: number;
   height: number;
+  /**
+   * Detection tiles in fractions of the camera image: each is cropped and letterboxed to width x height
+   * and the tiles are stacked vertically in one frame (height x N). Default: the whole image.
+   */
+  tiles?: readonly TileRect[];
   /** Output frame rate (fps filter); undefined keeps every decoded frame. */
   fps?: number;
   transport?: 'tcp' | 'udp';
@@ -143,8 +148,9 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
       throw new Error(`camera ${opts.cameraId}: fps must be > 0, got ${opts.fps}`);
     }
     this.isFile = opts.url.startsWith('file:');
-    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, opts.height);
-    if (this.pool.width !== opts.width || this.pool.height !== opts.height) {
+    const frameHeight = opts.height * Math.max(1, opts.tiles?.length ?? 1);
+    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, frameHeight);
+    if (this.pool.width !== opts.width || this.pool.height !== frameHeight) {
       throw new Error(`camera ${opts.cameraId}: frame pool size differs from the reader's output size`);
     }
     this.frameBytes = this.pool.frameBytes;
@@ -181,7 +187,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     cmd
       .output('pipe:1')
       .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
-      .videoFilters(letterboxFilters(o.width, o.height, o.fps))
+      .videoFilters(tiledFilters(o.width, o.height, o.tiles, o.fps))
       .outputOptions(o.fps === undefined ? ['-fps_mode', 'passthrough'] : [])
       .outputOptions(['-pix_fmt', 'bgr24'])
       .format('rawvideo');
@@ -299,7 +305,13 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
 
   private setInfo(info: StreamInfo): void {
     this.info = info;
-    this.geometry = letterboxGeometry(info.width, info.height, this.opts.width, this.opts.height);
+    this.geometry = tiledGeometry(
+      info.width,
+      info.height,
+      this.opts.width,
+      this.opts.height,
+      this.opts.tiles,
+    );
     this.emit('info', info);
     if (this.awaitingGeometry) {
       this.awaitingGeometry = false;

@@ -14,6 +14,31 @@ export interface FrameGeometry {
   /** Frame area covered by the image, pixels from the top-left; the rest is padding. */
   contentWidth: number;
   contentHeight: number;
+  /**
+   * Detection tiles stacked vertically in the frame (each `width` x `tileHeight`, contiguous bytes), when
+   * the camera has more than the default whole-image tile. Absent: one tile, the whole image (the fields
+   * above). With tiles, `height` is the stacked height and the fields above describe tile 0.
+   */
+  tiles?: readonly FrameTile[];
+  /** False when tile 0 is a crop: the top-left picture is then not the whole camera image. */
+  fullView?: boolean;
+}
+
+/** One detection tile: a crop of the camera image, letterboxed into its slice of the frame. */
+export interface FrameTile {
+  /** Crop in camera pixels (even numbers, as ffmpeg cut it). */
+  cropX: number;
+  cropY: number;
+  cropWidth: number;
+  cropHeight: number;
+  /** Tile size in the frame (the detector input); the tile starts at byte `byteOffset` of `data`. */
+  tileHeight: number;
+  byteOffset: number;
+  /** tile pixels per camera pixel. */
+  scale: number;
+  /** Tile area covered by the crop, from the tile's top-left; the rest is padding. */
+  contentWidth: number;
+  contentHeight: number;
 }
 
 /**

@@ -108,7 +108,8 @@ export async function takeSnapshot(
       source: 'still',
       wallMs: still.wallMs,
     };
-  } else if (frame) {
+  } else if (frame && frame.geometry.fullView !== false) {
+    // (A frame whose tile 0 is a crop does not show the whole view: no snapshot from it.)
     const g = frame.geometry;
     const wallMs = frame.wallMs;
     const jpeg = await frameToJpeg(frame, options.quality);

@@ -97,12 +97,31 @@ const motionSchema = z.strictObject({
   forceEvery: durationMs.prefault(5),
 });
 
+const tileRect = z
+  .tuple([fraction, fraction, fraction, fraction])
+  .refine(([x1, , x2]) => x2 > x1, { message: 'tile [x1, y1, x2, y2] needs x2 > x1' })
+  .refine(([, y1, , y2]) => y2 > y1, { message: 'tile [x1, y1, x2, y2] needs y2 > y1' })
+  .refine(([x1, y1, x2, y2]) => x2 - x1 >= 0.02 && y2 - y1 >= 0.02, {
+    message: 'tile is smaller than 2 % of the image on a side',
+  });
+
 const detectSchema = z.strictObject({
   enabled: z.boolean().default(true),
   fps: z.number().positive().max(60).default(5),
   motion: motionSchema.prefault({}),
   /** Areas where detections are ignored (timestamps, trees, the sky). */
   ignore: z.array(polygon).default([]),
+  /**
+   * Detection tiles [x1, y1, x2, y2] in fractions of the camera image: each is cropped, letterboxed to the
+   * model input and inferred separately (N tiles = N inferences per frame), so small far objects get more
+   * pixels. Overlap neighbouring tiles by more than the largest object. Default: the whole image.
+   * Put the whole image first when you use it: snapshots and tamper checks use tile 0.
+   */
+  tiles: z
+    .array(tileRect)
+    .min(1)
+    .max(8)
+    .default([[0, 0, 1, 1]]),
 });
 
 const clipsSchema = z.strictObject({

@@ -101,6 +101,7 @@ export async function analyzeFile(
       url: pathToFileURL(path).href,
       width: detector.inputWidth,
       height: detector.inputHeight,
+      tiles: camera.detect.tiles,
       fps: options.everyFrame ? undefined : camera.detect.fps,
       realtime: false,
       loop: false,

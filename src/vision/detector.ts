@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../config/schema.js';
 import { Candidates } from './candidates.js';
@@ -14,6 +14,7 @@ import { pointInPolygon } from './polygon.js';
 import { bgrToChw } from './preprocess.js';
 import { checkExecutionProviders, explainProviderFailure } from './providers.js';
 import { mergeRiders } from './riders.js';
+import { mergeAcrossTiles, TILE_EDGE_PX, type TileTags } from './tile-merge.js';
 
 /** Vehicle classes that one box can be confused between; 0 = never merged across classes. */
 const CLASS_GROUP = new Uint8Array(TRAFFIC_CLASSES.length);
@@ -54,6 +55,11 @@ export class Detector {
   private readonly thresholds: Float32Array;
   private readonly grid?: YoloxGrid;
   private busy = false;
+  /** Tiled frames: kept boxes of all tiles in camera fractions, grown when a frame has more tiles. */
+  private merged = new Candidates(0);
+  private mergedTags: TileTags = { tile: new Uint8Array(0), cut: new Uint8Array(0) };
+  private mergedOrder = new Int32Array(0);
+  private mergedSuppressed = new Uint8Array(0);
 
   private constructor(
     private readonly session: WorkerSession,
@@ -143,9 +149,10 @@ export class Detector {
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
   ): Promise<Detection[]> {
-    if (geometry.width !== this.inputWidth || geometry.height !== this.inputHeight) {
+    const tileHeight = geometry.tiles ? geometry.tiles[0]!.tileHeight : geometry.height;
+    if (geometry.width !== this.inputWidth || tileHeight !== this.inputHeight) {
       throw new Error(
-        `frame is ${geometry.width}x${geometry.height} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
+        `frame is ${geometry.width}x${tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
       );
     }
     if (this.busy)
@@ -153,9 +160,21 @@ export class Detector {
     this.busy = true;
     try {
       const yolov8 = this.cfg.family === 'yolov8';
-      bgrToChw(data, this.session.input, this.inputWidth * this.inputHeight, yolov8, yolov8 ? 1 / 255 : 1);
-      const out = await this.infer();
-      return this.postprocess(out, geometry, ignore);
+      const pixels = this.inputWidth * this.inputHeight;
+      if (!geometry.tiles) {
+        bgrToChw(data, this.session.input, pixels, yolov8, yolov8 ? 1 / 255 : 1);
+        const out = await this.infer();
+        return this.postprocess(out, geometry, ignore);
+      }
+      // One inference per tile (the model takes one fixed-size image); each tile is a contiguous slice.
+      this.beginTiles(geometry.tiles.length);
+      for (let t = 0; t < geometry.tiles.length; t++) {
+        const tile = geometry.tiles[t]!;
+        const slice = data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3);
+        bgrToChw(slice, this.session.input, pixels, yolov8, yolov8 ? 1 / 255 : 1);
+        this.collectTile(await this.infer(), geometry, tile, t);
+      }
+      return this.finishTiles(ignore);
     } finally {
       this.busy = false;
     }
@@ -172,10 +191,21 @@ export class Detector {
 
     const sx = 1 / (geometry.scale * geometry.srcWidth);
     const sy = 1 / (geometry.scale * geometry.srcHeight);
+    return this.toDetections(c, this.order, k, sx, sy, ignore);
+  }
+
+  private toDetections(
+    c: Candidates,
+    order: Int32Array,
+    k: number,
+    sx: number,
+    sy: number,
+    ignore: readonly Polygon[],
+  ): Detection[] {
     const { minBoxArea, maxBoxArea } = this.cfg;
     const detections: Detection[] = [];
     for (let i = 0; i < k; i++) {
-      const j = this.order[i]!;
+      const j = order[i]!;
       const x1 = clamp01(c.x1[j]! * sx);
       const y1 = clamp01(c.y1[j]! * sy);
       const x2 = clamp01(c.x2[j]! * sx);
@@ -190,6 +220,79 @@ export class Detector {
       detections.push({ cls: TRAFFIC_CLASSES[c.cls[j]!]!, score: c.score[j]!, x1, y1, x2, y2 });
     }
     return detections;
+  }
+
+  /** Sizes the cross-tile buffers for `tiles` tiles (allocates only when the tile count grows) and clears them. */
+  beginTiles(tiles: number): void {
+    const capacity = this.io.rows * tiles;
+    if (this.merged.capacity < capacity) {
+      this.merged = new Candidates(capacity);
+      this.mergedTags = { tile: new Uint8Array(capacity), cut: new Uint8Array(capacity) };
+      this.mergedOrder = new Int32Array(capacity);
+      this.mergedSuppressed = new Uint8Array(capacity);
+    }
+    this.merged.clear();
+  }
+
+  /**
+   * Decode → NMS of one tile's output; the kept boxes go to the cross-tile set in camera fractions, tagged
+   * with the tile and whether they touch an inner tile edge. Exposed for tests on crafted outputs.
+   */
+  collectTile(out: Float32Array, geometry: FrameGeometry, tile: FrameTile, index: number): void {
+    const c = this.candidates;
+    if (this.grid) decodeYolox(out, this.grid, this.classMap, this.thresholds, c);
+    else decodeYolov8(out, this.io.rows, this.classMap, this.thresholds, c);
+    const k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
+    const m = this.merged;
+    const { tile: tileOf, cut } = this.mergedTags;
+    const inv = 1 / tile.scale;
+    const sx = 1 / geometry.srcWidth;
+    const sy = 1 / geometry.srcHeight;
+    const cw = tile.contentWidth;
+    const ch = tile.contentHeight;
+    // Edges within a few camera pixels of the image border (crops are cut to even pixels) are the border.
+    const innerL = tile.cropX > 2;
+    const innerT = tile.cropY > 2;
+    const innerR = tile.cropX + tile.cropWidth < geometry.srcWidth - 2;
+    const innerB = tile.cropY + tile.cropHeight < geometry.srcHeight - 2;
+    for (let i = 0; i < k; i++) {
+      const j = this.order[i]!;
+      const px1 = Math.max(0, c.x1[j]!);
+      const py1 = Math.max(0, c.y1[j]!);
+      const px2 = Math.min(cw, c.x2[j]!);
+      const py2 = Math.min(ch, c.y2[j]!);
+      if (px2 <= px1 || py2 <= py1) continue;
+      const at = m.count;
+      m.push(
+        c.cls[j]!,
+        c.score[j]!,
+        (tile.cropX + px1 * inv) * sx,
+        (tile.cropY + py1 * inv) * sy,
+        (tile.cropX + px2 * inv) * sx,
+        (tile.cropY + py2 * inv) * sy,
+      );
+      if (m.count === at) break;
+      tileOf[at] = index;
+      cut[at] =
+        (innerL && px1 <= TILE_EDGE_PX) ||
+        (innerT && py1 <= TILE_EDGE_PX) ||
+        (innerR && px2 >= cw - TILE_EDGE_PX) ||
+        (innerB && py2 >= ch - TILE_EDGE_PX)
+          ? 1
+          : 0;
+    }
+  }
+
+  /** Cross-tile merge → cross-class duplicates → riders → area and ignore filters, for the collected tiles. */
+  finishTiles(ignore: readonly Polygon[] = []): Detection[] {
+    const m = this.merged;
+    const order = this.mergedOrder;
+    let k = mergeAcrossTiles(m, this.mergedTags, this.cfg.nmsIou, order, this.mergedSuppressed, CLASS_GROUP);
+    // Keep best-score-first order for the cross-class and rider steps, as on a single tile.
+    order.subarray(0, k).sort((a, b) => m.score[b]! - m.score[a]!);
+    k = suppressAcrossClasses(m, order, k, CLASS_GROUP, CROSS_CLASS_IOU);
+    if (this.options.mergeRiders) k = mergeRiders(m, order, k);
+    return this.toDetections(m, order, k, 1, 1, ignore);
   }
 
   async close(): Promise<void> {

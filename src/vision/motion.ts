@@ -21,8 +21,8 @@ export class MotionGate {
   skipped = 0;
   /** Fraction of cells that changed in the latest frame. */
   lastChange = 0;
-  private readonly cols: number;
-  private readonly rows: number;
+  /** Grey cells per region (one region per detection tile, one for a plain frame). */
+  private readonly regions: { cols: number; rows: number; firstRow: number; firstCell: number }[] = [];
   private readonly prev: Uint8Array;
   private readonly cur: Uint8Array;
   private readonly mask: Uint8Array;
@@ -35,24 +35,44 @@ export class MotionGate {
     private readonly settings: MotionSettings,
     ignore: readonly Polygon[] = [],
   ) {
-    this.cols = Math.max(1, Math.floor(geometry.contentWidth / CELL));
-    this.rows = Math.max(1, Math.floor(geometry.contentHeight / CELL));
-    const n = this.cols * this.rows;
+    // Each tile's picture area (a plain frame: one tile, the whole image) and how its pixels map back to
+    // camera fractions, for the ignore mask.
+    const tiles = geometry.tiles ?? [
+      {
+        cropX: 0,
+        cropY: 0,
+        tileHeight: geometry.height,
+        byteOffset: 0,
+        scale: geometry.scale,
+        contentWidth: geometry.contentWidth,
+        contentHeight: geometry.contentHeight,
+      },
+    ];
+    let n = 0;
+    for (const t of tiles) {
+      const cols = Math.max(1, Math.floor(t.contentWidth / CELL));
+      const rows = Math.max(1, Math.floor(t.contentHeight / CELL));
+      this.regions.push({ cols, rows, firstRow: t.byteOffset / (geometry.width * 3), firstCell: n });
+      n += cols * rows;
+    }
     this.prev = new Uint8Array(n);
     this.cur = new Uint8Array(n);
     this.mask = new Uint8Array(n).fill(1);
     let counted = n;
     if (ignore.length > 0) {
-      for (let r = 0; r < this.rows; r++) {
-        for (let c = 0; c < this.cols; c++) {
-          const x = ((c + 0.5) * CELL) / geometry.contentWidth;
-          const y = ((r + 0.5) * CELL) / geometry.contentHeight;
-          if (ignore.some((p) => pointInPolygon(x, y, p))) {
-            this.mask[r * this.cols + c] = 0;
-            counted--;
+      tiles.forEach((t, ti) => {
+        const { cols, rows, firstCell } = this.regions[ti]!;
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            const x = (t.cropX + ((c + 0.5) * CELL) / t.scale) / geometry.srcWidth;
+            const y = (t.cropY + ((r + 0.5) * CELL) / t.scale) / geometry.srcHeight;
+            if (ignore.some((p) => pointInPolygon(x, y, p))) {
+              this.mask[firstCell + r * cols + c] = 0;
+              counted--;
+            }
           }
         }
-      }
+      });
     }
     this.counted = Math.max(1, counted);
   }
@@ -80,12 +100,36 @@ export class MotionGate {
    * reference by more than `pixelDelta`; -1 when there is no reference yet.
    */
   private measure(data: Uint8Array, pixelDelta: number): number {
-    const { cols, rows, cur, prev, mask } = this;
+    const { cur, prev, mask } = this;
     const stride = this.geometry.width * 3;
     const norm = 1 / (CELL * CELL * 4);
     let changed = 0;
+    for (let t = 0; t < this.regions.length; t++) {
+      const { cols, rows, firstRow, firstCell } = this.regions[t]!;
+      this.measureRegion(data, stride, norm, cols, rows, firstRow * stride, firstCell);
+    }
+    for (let i = 0; i < cur.length; i++) if (mask[i] && Math.abs(cur[i]! - prev[i]!) > pixelDelta) changed++;
+    if (!this.hasPrev) {
+      this.hasPrev = true;
+      this.lastChange = 0;
+      return -1;
+    }
+    this.lastChange = changed / this.counted;
+    return this.lastChange;
+  }
+
+  private measureRegion(
+    data: Uint8Array,
+    stride: number,
+    norm: number,
+    cols: number,
+    rows: number,
+    base: number,
+    firstCell: number,
+  ): void {
+    const cur = this.cur;
     for (let r = 0; r < rows; r++) {
-      const rowBase = r * CELL * stride;
+      const rowBase = base + r * CELL * stride;
       for (let c = 0; c < cols; c++) {
         let sum = 0;
         let o = rowBase + c * CELL * 3;
@@ -95,18 +139,8 @@ export class MotionGate {
             sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
           }
         }
-        const i = r * cols + c;
-        const g = (sum * norm) | 0;
-        cur[i] = g;
-        if (mask[i] && Math.abs(g - prev[i]!) > pixelDelta) changed++;
+        cur[firstCell + r * cols + c] = (sum * norm) | 0;
       }
     }
-    if (!this.hasPrev) {
-      this.hasPrev = true;
-      this.lastChange = 0;
-      return -1;
-    }
-    this.lastChange = changed / this.counted;
-    return this.lastChange;
   }
 }

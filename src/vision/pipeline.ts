@@ -73,6 +73,8 @@ export class CameraPipeline {
   private gateGeometryChanged(frame: Frame): boolean {
     const g = this.gate!.geometry;
     const f = frame.geometry;
-    return g.srcWidth !== f.srcWidth || g.srcHeight !== f.srcHeight || g.width !== f.width;
+    return (
+      g.srcWidth !== f.srcWidth || g.srcHeight !== f.srcHeight || g.width !== f.width || g.height !== f.height
+    );
   }
 }

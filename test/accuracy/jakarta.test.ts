@@ -20,7 +20,10 @@ describe('accuracy: Jakarta dense traffic, line low in the frame (y = 0.9)', () 
   beforeAll(async () => {
     run = await runClip(
       'jakarta_dense_traffic_motorcycles.mp4',
-      `detect: { fps: 10 }
+      // Two overlapping detection tiles over the road near the line (each ~1:1 camera pixels): the head-on
+      // motorcycles get ~2.5x the pixels of the whole frame letterboxed to 416. Overlap 0.15 of the width
+      // (~150 px) exceeds the widest car, so every vehicle is whole in at least one tile.
+      `detect: { fps: 10, tiles: [[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]] }
 lines:
   - id: low
     points: [[0.3, 0.9], [0.9, 0.9]]
@@ -37,12 +40,16 @@ lines:
     expect(Object.values(up).reduce((a, b) => a! + b!, 0)).toBe(0);
   });
 
-  // Known limitation (see bench/results/accuracy.md): YOLOX-nano at 416 px sees most head-on motorcycles in
-  // this view only as low-score "person" riders, so they are never tracked. This test states the target
-  // and is expected to fail until the detector sees them (larger input or a crop of the road); vitest
-  // reports it when it starts passing.
-  it.fails('counts motorcycles within 10 % and no rider as a pedestrian (detector-limited)', () => {
-    expect(near(down.motorcycle!, truth.counts.down.motorcycle)).toBe(true);
+  it('counts motorcycles within 10 % of the hand count', () => {
+    expect(down.motorcycle, `motorcycles ${down.motorcycle} vs ${truth.counts.down.motorcycle}`).toSatisfy(
+      (n: number) => near(n, truth.counts.down.motorcycle),
+    );
+  });
+
+  // Known limitation: one rider whose motorcycle is hidden behind a black SUV (16-17 s) is seen only as a
+  // "person", moving too slowly in the jam for the analytics to call it a rider; it crosses the line as a
+  // person. Expected to fail until the tracker links an occluded rider to motorcycle evidence.
+  it.fails('counts no rider as a pedestrian at the line (occluded rider, tracker-limited)', () => {
     expect(down.person).toBe(0);
   });
 });

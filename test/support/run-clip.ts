@@ -88,6 +88,7 @@ export async function runClip(
     url,
     width: detector.inputWidth,
     height: detector.inputHeight,
+    tiles: camera.detect.tiles,
     realtime: false,
     loop: false,
   });
