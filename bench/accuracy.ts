@@ -9,6 +9,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Incident } from '../src/analytics/events.js';
 import { contactSheet, renderEvidenceJpeg } from '../src/analytics/evidence.js';
+import {
+  JAKARTA_DETECT,
+  JAKARTA_LINE,
+  JUNCTION_ZONES,
+  NL_LINE,
+  RESIDENTIAL_KERBS,
+  RESIDENTIAL_STREET,
+} from '../test/fixtures/clip-cameras.js';
 import { MEDIA, REPO } from '../test/helpers/vision.js';
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 
@@ -34,11 +42,7 @@ const CASES: Case[] = [
     name: 'NL motorway, line y = 0.5',
     clip: 'nl_motorway_overpass.mp4',
     purpose: 'line count vs ground-truth.json (test: exact)',
-    camera: `detect: { fps: 10 }
-lines:
-  - id: main
-    points: [[0, 0.5], [1, 0.5]]
-    directions: [down, up]`,
+    camera: `detect: { fps: 10 }\n${NL_LINE}`,
     truth: {
       line: 'main',
       counts: {
@@ -52,11 +56,8 @@ lines:
     clip: 'jakarta_dense_traffic_motorcycles.mp4',
     purpose:
       'line count vs hand count (test/fixtures/jakarta-ground-truth.*), target within 10 % per class; two detection tiles over the road `[[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]]` (2 inferences per frame)',
-    camera: `detect: { fps: 10, tiles: [[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]] }
-lines:
-  - id: low
-    points: [[0.3, 0.9], [0.9, 0.9]]
-    directions: [down, up]
+    camera: `${JAKARTA_DETECT}
+${JAKARTA_LINE}
   - id: y080
     points: [[0.3, 0.8], [0.9, 0.8]]
     directions: [down, up]
@@ -76,40 +77,14 @@ zones:
     name: 'Junction CCTV: pedestrian, parked car, cyclist',
     clip: 'intersection_cctv_pedestrians.mp4',
     purpose: 'pedestrian_in_carriageway on the zebra 0-10 s; parked car / cyclist must not alarm',
-    camera: `detect: { fps: 10 }
-zones:
-  - id: zebra
-    kind: carriageway
-    polygon: [[0.1, 0.3], [0.75, 0.63], [0.58, 0.85], [0.03, 0.45]]
-    stoppedAfter: 10s
-  - id: junction
-    kind: no_stopping
-    polygon: [[0, 0.2], [1, 0.2], [1, 0.65], [0.7, 1], [0, 1]]
-    stoppedAfter: 10s
-  - id: kerb-parking
-    kind: parking
-    polygon: [[0, 0.5], [0.2, 0.5], [0.2, 0.9], [0, 0.9]]
-  - id: signal-corner
-    kind: sidewalk
-    polygon: [[0.45, 0.75], [0.72, 0.68], [0.78, 1], [0.45, 1]]`,
+    camera: `detect: { fps: 10 }\n${JUNCTION_ZONES}`,
   },
   {
     name: 'Residential street, parked cars both sides',
     clip: 'residential_street_parked_cars.mp4',
     purpose:
       'no stopped-vehicle incidents for parked cars (parking zones over both kerbs, street no_stopping 15 s)',
-    camera: `detect: { fps: 5 }
-zones:
-  - id: street
-    kind: no_stopping
-    polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]
-    stoppedAfter: 15s
-  - id: far-kerb
-    kind: parking
-    polygon: [[0, 0.37], [0.55, 0.18], [0.55, 0.42], [0.15, 0.55], [0, 0.6]]
-  - id: near-kerb
-    kind: parking
-    polygon: [[0, 0.55], [0.2, 0.58], [0.5, 0.66], [0.8, 0.7], [0.8, 1], [0, 1]]`,
+    camera: `detect: { fps: 5 }\nzones:\n${RESIDENTIAL_STREET}\n${RESIDENTIAL_KERBS}`,
   },
   {
     name: 'Junction, stopped-vehicle demo (kerb NOT marked as parking)',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LineCounts } from '../../src/vision/analytics-stage.js';
+import { JAKARTA_DETECT, JAKARTA_LINE } from '../fixtures/clip-cameras.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
 
 const truth = JSON.parse(
@@ -18,17 +19,7 @@ describe('accuracy: Jakarta dense traffic, line low in the frame (y = 0.9)', () 
   let down: LineCounts[string][string];
 
   beforeAll(async () => {
-    run = await runClip(
-      'jakarta_dense_traffic_motorcycles.mp4',
-      // Two overlapping detection tiles over the road near the line (each ~1:1 camera pixels): the head-on
-      // motorcycles get ~2.5x the pixels of the whole frame letterboxed to 416. Overlap 0.15 of the width
-      // (~150 px) exceeds the widest car, so every vehicle is whole in at least one tile.
-      `detect: { fps: 10, tiles: [[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]] }
-lines:
-  - id: low
-    points: [[0.3, 0.9], [0.9, 0.9]]
-    directions: [down, up]`,
-    );
+    run = await runClip('jakarta_dense_traffic_motorcycles.mp4', `${JAKARTA_DETECT}\n${JAKARTA_LINE}`);
     down = run.stage.counts().low!.down!;
   }, 120_000);
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { trafficAnalytics } from '../../src/analytics/stage.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { analyzeFile } from '../../src/vision/analyze.js';
+import { NL_LINE } from '../fixtures/clip-cameras.js';
 import { MEDIA, REPO } from '../helpers/vision.js';
 import { runClip } from '../support/run-clip.js';
 
@@ -11,14 +12,7 @@ const truth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))
 
 describe('accuracy: NL motorway overpass, line at y = 0.5', () => {
   it('counts exactly the hand-counted cars: 11 down, 0 up, nothing else, at the right times', async () => {
-    const run = await runClip(
-      'nl_motorway_overpass.mp4',
-      `detect: { fps: 10 }
-lines:
-  - id: main
-    points: [[0, 0.5], [1, 0.5]]
-    directions: [down, up]`,
-    );
+    const run = await runClip('nl_motorway_overpass.mp4', `detect: { fps: 10 }\n${NL_LINE}`);
     const counts = run.stage.counts().main!;
     expect(counts.down!.car).toBe(truth.counts.down.car);
     expect(counts.up!.car).toBe(truth.counts.up.car);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
+import { JUNCTION_ZONES } from '../fixtures/clip-cameras.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
 
 describe('accuracy: junction CCTV with a pedestrian, a parked car and a waiting cyclist', () => {
@@ -10,25 +11,7 @@ describe('accuracy: junction CCTV with a pedestrian, a parked car and a waiting 
   let incidents: Incident[];
 
   beforeAll(async () => {
-    run = await runClip(
-      'intersection_cctv_pedestrians.mp4',
-      `detect: { fps: 10 }
-zones:
-  - id: zebra
-    kind: carriageway
-    polygon: [[0.1, 0.3], [0.75, 0.63], [0.58, 0.85], [0.03, 0.45]]
-    stoppedAfter: 10s
-  - id: junction
-    kind: no_stopping
-    polygon: [[0, 0.2], [1, 0.2], [1, 0.65], [0.7, 1], [0, 1]]
-    stoppedAfter: 10s
-  - id: kerb-parking
-    kind: parking
-    polygon: [[0, 0.5], [0.2, 0.5], [0.2, 0.9], [0, 0.9]]
-  - id: signal-corner
-    kind: sidewalk
-    polygon: [[0.45, 0.75], [0.72, 0.68], [0.78, 1], [0.45, 1]]`,
-    );
+    run = await runClip('intersection_cctv_pedestrians.mp4', `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
     incidents = run.events.flatMap((e) => (e.type === 'incident_start' ? [e.incident] : []));
   }, 120_000);
 
