@@ -153,9 +153,9 @@ export class WorkerSession {
     await this.request({ type: 'io', inputName, dims, outputName });
   }
 
-  /** True when an input buffer is free for the next run. */
+  /** True when an input buffer is free for the next run, or when run() would fail at once (worker gone). */
   get canRun(): boolean {
-    return this.input.length > 0;
+    return this.input.length > 0 || this.dead !== undefined;
   }
 
   /**
@@ -163,6 +163,7 @@ export class WorkerSession {
    * buffer, or empty while both are away) and resolves with the model output of this run.
    */
   async run(): Promise<Float32Array> {
+    if (this.dead) throw this.dead;
     if (this.input.length === 0) throw new Error('inference: both input buffers are in flight');
     const buffer = this.input.buffer as ArrayBuffer;
     this.input = this.spare ?? new Float32Array(0);
