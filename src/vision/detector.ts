@@ -42,11 +42,16 @@ export interface InferenceStats {
 
 /**
  * One ONNX Runtime session plus the buffers around it: frame → CHW tensor → output → decoded, NMS'd,
- * filtered detections in fractions of the camera image. Not re-entrant: one detect() at a time (the
- * scheduler serialises cameras onto it). All per-frame buffers are allocated once here.
+ * filtered detections in fractions of the camera image. All per-frame buffers are allocated once here.
+ *
+ * Pipelined: up to two single-tile detect() calls may be in flight; the second one's frame is
+ * preprocessed into the spare input buffer and queued while the first is inferred, so the model never
+ * waits for the main thread. Results resolve in call order. A tiled frame waits until nothing else is in
+ * flight (its tiles share the cross-tile buffers) and double-buffers its own tiles; a frame after a tiled
+ * one waits for it. Callers past these limits simply wait their turn.
  */
 export class Detector {
-  readonly stats: InferenceStats = { runs: 0, totalMs: 0, lastMs: 0 };
+  readonly stats: InferenceStats;
   readonly inputWidth: number;
   readonly inputHeight: number;
   private readonly candidates: Candidates;
@@ -54,7 +59,11 @@ export class Detector {
   private readonly suppressed: Uint8Array;
   private readonly thresholds: Float32Array;
   private readonly grid?: YoloxGrid;
-  private busy = false;
+  /** detect() calls started and not finished. */
+  private pending = 0;
+  /** A tiled frame is in flight. */
+  private tiledActive = false;
+  private idleWaiters: (() => void)[] = [];
   /** Tiled frames: kept boxes of all tiles in camera fractions, grown when a frame has more tiles. */
   private merged = new Candidates(0);
   private mergedTags: TileTags = { tile: new Uint8Array(0), cut: new Uint8Array(0) };
@@ -69,6 +78,7 @@ export class Detector {
     private readonly cfg: DetectorConfig,
     private readonly options: Required<DetectorOptions>,
   ) {
+    this.stats = session.stats;
     this.inputWidth = io.inputWidth;
     this.inputHeight = io.inputHeight;
     this.candidates = new Candidates(io.rows);
@@ -126,18 +136,9 @@ export class Detector {
     return this.stats.runs === 0 ? 0 : this.stats.totalMs / this.stats.runs;
   }
 
-  /** Runs the model on the current input buffer; returns the raw output. */
-  private async infer(): Promise<Float32Array> {
-    const ms = await this.session.run();
-    this.stats.runs++;
-    this.stats.totalMs += ms;
-    this.stats.lastMs = ms;
-    return this.session.output;
-  }
-
   /** Inference alone on whatever the input buffer holds: the ceiling for benchmarks. */
   async inferOnly(): Promise<void> {
-    await this.infer();
+    await this.session.run();
   }
 
   /**
@@ -155,29 +156,61 @@ export class Detector {
         `frame is ${geometry.width}x${tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
       );
     }
-    if (this.busy)
-      throw new Error('Detector.detect() called while a detection is running (use the scheduler)');
-    this.busy = true;
+    const tiles = geometry.tiles;
+    // The frame's pixels are read synchronously below (before the first await that follows the wait),
+    // but a caller waiting here must keep its frame until the returned promise settles anyway.
+    while (tiles ? this.pending > 0 : this.tiledActive || !this.session.canRun) await this.whenIdle();
+    this.pending++;
+    const yolov8 = this.cfg.family === 'yolov8';
+    const pixels = this.inputWidth * this.inputHeight;
     try {
-      const yolov8 = this.cfg.family === 'yolov8';
-      const pixels = this.inputWidth * this.inputHeight;
-      if (!geometry.tiles) {
+      if (!tiles) {
         bgrToChw(data, this.session.input, pixels, yolov8, yolov8 ? 1 / 255 : 1);
-        const out = await this.infer();
+        const out = await this.session.run();
         return this.postprocess(out, geometry, ignore);
       }
+      this.tiledActive = true;
       // One inference per tile (the model takes one fixed-size image); each tile is a contiguous slice.
-      this.beginTiles(geometry.tiles.length);
-      for (let t = 0; t < geometry.tiles.length; t++) {
-        const tile = geometry.tiles[t]!;
-        const slice = data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3);
-        bgrToChw(slice, this.session.input, pixels, yolov8, yolov8 ? 1 / 255 : 1);
-        this.collectTile(await this.infer(), geometry, tile, t);
+      // Tile t+1 is preprocessed and queued while tile t is inferred.
+      this.beginTiles(tiles.length);
+      let queued: Promise<Float32Array> | undefined;
+      for (let t = 0; t < tiles.length; t++) {
+        const tile = tiles[t]!;
+        bgrToChw(
+          data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3),
+          this.session.input,
+          pixels,
+          yolov8,
+          yolov8 ? 1 / 255 : 1,
+        );
+        const run = this.session.run();
+        if (queued) {
+          const out = await queued.catch((err: unknown) => {
+            run.catch(() => {}); // settled by the worker; its own error is the same failure path
+            throw err;
+          });
+          this.collectTile(out, geometry, tiles[t - 1]!, t - 1);
+        }
+        queued = run;
       }
+      this.collectTile(await queued!, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
       return this.finishTiles(ignore);
     } finally {
-      this.busy = false;
+      if (tiles) this.tiledActive = false;
+      if (--this.pending === 0 || !tiles) this.wake();
     }
+  }
+
+  /** Resolves when a detect() finishes (waiters re-check their condition). */
+  private whenIdle(): Promise<void> {
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wake(): void {
+    if (this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Decode → NMS → riders → camera fractions, area and ignore filters. Exposed for tests on crafted outputs. */

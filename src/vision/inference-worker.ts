@@ -20,7 +20,19 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 let session, inputName, dims, outputName;
-parentPort.on('message', async (msg) => {
+// Runs are queued by the main thread (double buffering): handle messages strictly one after another.
+const queue = [];
+let draining = false;
+parentPort.on('message', (msg) => {
+  queue.push(msg);
+  if (!draining) void drain();
+});
+async function drain() {
+  draining = true;
+  while (queue.length > 0) await handle(queue.shift());
+  draining = false;
+}
+async function handle(msg) {
   try {
     if (msg.type === 'load') {
       session = await ort.InferenceSession.create(msg.model, msg.options);
@@ -55,7 +67,7 @@ parentPort.on('message', async (msg) => {
   } catch (err) {
     parentPort.postMessage({ type: 'error', message: err && err.message ? err.message : String(err) });
   }
-});
+}
 `;
 
 type Reply =
@@ -66,18 +78,39 @@ type Reply =
   | { type: 'closed' }
   | { type: 'error'; message: string };
 
+/** Run counters, updated as each reply arrives. */
+export interface RunStats {
+  runs: number;
+  totalMs: number;
+  lastMs: number;
+}
+
+interface Waiter {
+  resolve: (r: Reply) => void;
+  reject: (e: Error) => void;
+}
+
 /**
  * An ONNX Runtime session in a worker thread. onnxruntime-node runs inference synchronously on the calling
  * thread, which would stall the event loop (camera pipes, the API) for every inference; here the main
- * thread keeps reading the next frame while the model runs. One request at a time.
+ * thread keeps reading the next frame while the model runs.
+ *
+ * Two input buffers (double buffering): while one is away in the worker being inferred, the caller can
+ * preprocess the next frame into the other and queue it with run(), so the worker goes straight from one
+ * inference to the next. The worker handles requests in order and replies arrive in order (FIFO).
  */
 export class WorkerSession {
-  /** Model input: preprocess writes here between runs (it is away in the worker during a run). */
-  input = new Float32Array(0);
-  /** Model output of the latest run. */
-  output = new Float32Array(0);
-  private waiting?: { resolve: (r: Reply) => void; reject: (e: Error) => void };
+  /**
+   * The free input buffer preprocess writes into before run(); empty (length 0) while both buffers are
+   * away in the worker (`canRun` false).
+   */
+  input: Float32Array<ArrayBuffer> = new Float32Array(0);
+  /** Updated on every reply to a run. */
+  readonly stats: RunStats = { runs: 0, totalMs: 0, lastMs: 0 };
+  private spare?: Float32Array<ArrayBuffer>;
+  private readonly waiting: Waiter[] = [];
   private dead?: Error;
+  private outputLength = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -111,30 +144,37 @@ export class WorkerSession {
     return session;
   }
 
-  /** Sets the input and output the runs use and allocates the input buffer; call once before run(). */
+  /** Sets the input and output the runs use and allocates the two input buffers; call once before run(). */
   async configure(inputName: string, dims: readonly number[], outputName: string, outputLength: number) {
-    this.input = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    const size = dims.reduce((a, b) => a * b, 1);
+    this.input = new Float32Array(size);
+    this.spare = new Float32Array(size);
     this.outputLength = outputLength;
     await this.request({ type: 'io', inputName, dims, outputName });
   }
 
-  private outputLength = 0;
+  /** True when an input buffer is free for the next run, or when run() would fail at once (worker gone). */
+  get canRun(): boolean {
+    return this.input.length > 0 || this.dead !== undefined;
+  }
 
-  /** Runs the model on `input`; resolves with the inference time in ms once `output` holds the result. */
-  async run(): Promise<number> {
-    const buffer = this.input.buffer;
+  /**
+   * Queues a run on the current `input` (which then goes away to the worker; `input` becomes the other
+   * buffer, or empty while both are away) and resolves with the model output of this run.
+   */
+  async run(): Promise<Float32Array> {
+    if (this.dead) throw this.dead;
+    if (this.input.length === 0) throw new Error('inference: both input buffers are in flight');
+    const buffer = this.input.buffer as ArrayBuffer;
+    this.input = this.spare ?? new Float32Array(0);
+    this.spare = undefined;
     const reply = await this.request({ type: 'run', input: buffer }, [buffer]);
-    if (reply.type === 'failed') {
-      this.input = new Float32Array(reply.input);
-      throw new Error(reply.message);
-    }
     if (reply.type !== 'done') throw new Error(`inference worker: unexpected reply ${reply.type}`);
-    this.input = new Float32Array(reply.input);
-    this.output = new Float32Array(reply.output);
-    if (this.output.length !== this.outputLength) {
-      throw new Error(`model output has ${this.output.length} values, expected ${this.outputLength}`);
+    const output = new Float32Array(reply.output);
+    if (output.length !== this.outputLength) {
+      throw new Error(`model output has ${output.length} values, expected ${this.outputLength}`);
     }
-    return reply.ms;
+    return output;
   }
 
   async release(): Promise<void> {
@@ -151,25 +191,34 @@ export class WorkerSession {
 
   private request(msg: object, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.dead) return Promise.reject(this.dead);
-    if (this.waiting) return Promise.reject(new Error('inference worker busy: one request at a time'));
     return new Promise<Reply>((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.waiting.push({ resolve, reject });
       this.worker.postMessage(msg, transfer);
     });
   }
 
+  /** Takes back an input buffer the worker returned. */
+  private giveBack(buffer: ArrayBuffer): void {
+    const back = new Float32Array(buffer);
+    if (this.input.length === 0) this.input = back;
+    else this.spare = back;
+  }
+
   private onReply(msg: Reply): void {
-    const w = this.waiting;
-    this.waiting = undefined;
+    const w = this.waiting.shift();
+    if (msg.type === 'done' || msg.type === 'failed') this.giveBack(msg.input);
+    if (msg.type === 'done') {
+      this.stats.runs++;
+      this.stats.totalMs += msg.ms;
+      this.stats.lastMs = msg.ms;
+    }
     if (!w) return;
-    if (msg.type === 'error') w.reject(new Error(msg.message));
+    if (msg.type === 'error' || msg.type === 'failed') w.reject(new Error(msg.message));
     else w.resolve(msg);
   }
 
   private fail(err: Error): void {
     this.dead ??= err;
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.reject(err);
+    for (const w of this.waiting.splice(0)) w.reject(err);
   }
 }

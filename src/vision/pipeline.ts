@@ -21,9 +21,14 @@ export interface PipelineStats {
   lastPtsMs: number;
 }
 
+const ignoreError = () => {};
+
 /**
  * One camera's path from frame to analytics: detect-fps throttle → motion gate → detector → analytics stage.
- * Frames are processed strictly one at a time (the scheduler or the caller awaits each).
+ * A caller may start the next frame before the previous one's result is back (the scheduler does, to keep
+ * the detector busy): results still reach the analytics stage strictly in frame order. The motion gate of
+ * a frame started that way sees the live-track count before the previous frame's result (one frame lag:
+ * at worst one frame is inferred, or skipped, that would not have been).
  */
 export class CameraPipeline {
   readonly stats: PipelineStats = { frames: 0, inferred: 0, skippedMotion: 0, skippedRate: 0, lastPtsMs: 0 };
@@ -31,6 +36,9 @@ export class CameraPipeline {
   private readonly intervalMs: number;
   private nextDueMs = Number.NEGATIVE_INFINITY;
   private readonly ignore: readonly Polygon[];
+  /** Settles once the latest started frame has reached the analytics stage (or failed). */
+  private tail: Promise<unknown> = Promise.resolve();
+  private active = 0;
 
   constructor(
     readonly camera: CameraConfig,
@@ -56,18 +64,36 @@ export class CameraPipeline {
       this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
     }
     const infer = this.gate.shouldInfer(frame.data, frame.ptsMs, this.analytics.activeTracks() > 0);
-    const result: DetectionResult = {
-      cameraId: frame.cameraId,
-      seq: frame.seq,
-      ptsMs: frame.ptsMs,
-      wallMs: frame.wallMs,
-      inferred: infer,
-      detections: infer ? await this.detector.detect(frame.data, frame.geometry, this.ignore) : [],
-    };
-    if (infer) this.stats.inferred++;
-    else this.stats.skippedMotion++;
-    this.analytics.push(result, frame.geometry, frame);
-    return result;
+    const before = this.active > 0 ? this.tail : undefined;
+    this.active++;
+    const task = this.finish(frame, infer, before);
+    this.tail = task.then(ignoreError, ignoreError);
+    return task;
+  }
+
+  private async finish(
+    frame: Frame,
+    infer: boolean,
+    before: Promise<unknown> | undefined,
+  ): Promise<DetectionResult> {
+    try {
+      const detections = infer ? await this.detector.detect(frame.data, frame.geometry, this.ignore) : [];
+      if (before) await before;
+      const result: DetectionResult = {
+        cameraId: frame.cameraId,
+        seq: frame.seq,
+        ptsMs: frame.ptsMs,
+        wallMs: frame.wallMs,
+        inferred: infer,
+        detections,
+      };
+      if (infer) this.stats.inferred++;
+      else this.stats.skippedMotion++;
+      this.analytics.push(result, frame.geometry, frame);
+      return result;
+    } finally {
+      this.active--;
+    }
   }
 
   private gateGeometryChanged(frame: Frame): boolean {

@@ -34,7 +34,8 @@ export class VisionService implements Service {
 
   async start(): Promise<void> {
     this.detector = await Detector.create(this.cfg);
-    this.scheduler = new DetectionScheduler((id, err) => this.onError(id, err));
+    // Two frames in flight (of one camera or two): the next is preprocessed and queued while one is inferred.
+    this.scheduler = new DetectionScheduler((id, err) => this.onError(id, err), { maxInFlight: 2 });
     this.log.info(
       {
         model: this.cfg.model,

@@ -71,6 +71,16 @@ describe('Detector on real frames (yolox_nano)', () => {
     });
   }
 
+  it('gives the same results when detections overlap (pipelined) as one at a time', async () => {
+    const { geometry, frames } = decodeFrames(NL_CLIP, 60, 3);
+    const sequential: Detection[][] = [];
+    for (const f of frames) sequential.push(await detector.detect(f, geometry));
+    // Three calls at once: two are queued to the worker, the third waits for a free input buffer.
+    const overlapped = await Promise.all(frames.map((f) => detector.detect(f, geometry)));
+    expect(overlapped).toEqual(sequential);
+    expect(sequential.every((d) => d.length > 0)).toBe(true);
+  });
+
   it('drops detections whose centre is in an ignore polygon', async () => {
     const { geometry, frames } = decodeFrames(NL_CLIP, 250, 1);
     const right: [number, number][] = [

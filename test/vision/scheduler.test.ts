@@ -91,6 +91,28 @@ describe('DetectionScheduler', () => {
     await scheduler.stop();
   });
 
+  it('keeps up to maxInFlight frames in flight, of one camera too', async () => {
+    GatedProcessor.log = [];
+    const scheduler = new DetectionScheduler(() => {}, { maxInFlight: 2 });
+    const pools = { a: new FramePool('a', 8, 8), b: new FramePool('b', 8, 8) };
+    const procs = { a: new GatedProcessor('a'), b: new GatedProcessor('b') };
+    for (const id of ['a', 'b'] as const) scheduler.add(id, pools[id], procs[id]);
+    publish(pools.a); // a0 starts
+    publish(pools.a); // a1 starts too: two in flight
+    publish(pools.b); // b0 waits for a free place
+    await tick();
+    expect(GatedProcessor.log).toEqual(['a0', 'a1']);
+    procs.a.finish();
+    await tick();
+    expect(GatedProcessor.log).toEqual(['a0', 'a1', 'b0']);
+    procs.a.finish();
+    procs.b.finish();
+    await scheduler.whenIdle();
+    expect(scheduler.stats('a')?.served).toBe(2);
+    expect(scheduler.stats('b')?.served).toBe(1);
+    await scheduler.stop();
+  });
+
   it('stop() waits for the frame in flight and ignores later frames', async () => {
     GatedProcessor.log = [];
     const scheduler = new DetectionScheduler();
