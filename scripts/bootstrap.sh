@@ -19,15 +19,13 @@ missing=()
 for bin in "${!need[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${need[$bin]}")
 done
-[ -e /usr/lib/x86_64-linux-gnu/girepository-1.0/GstRtspServer-1.0.typelib ] || \
-  compgen -G '/usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib' >/dev/null || missing+=(gir1.2-gst-rtsp-server-1.0)
+compgen -G '/usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib' >/dev/null || missing+=(gir1.2-gst-rtsp-server-1.0)
 /usr/bin/python3 -c 'import gi' 2>/dev/null || missing+=(python3-gi)
 /usr/bin/python3 -c 'import cv2' 2>/dev/null || missing+=(python3-opencv)
-gst-inspect-1.0 x264enc >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-ugly)
+# The RTSP test camera's pipeline: tsdemux ! h264parse ! rtph264pay (ffmpeg feeds it MPEG-TS).
 gst-inspect-1.0 rtph264pay >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-good)
 gst-inspect-1.0 h264parse >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-bad)
-gst-inspect-1.0 qtdemux >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-good)
-gst-inspect-1.0 avdec_h264 >/dev/null 2>&1 || missing+=(gstreamer1.0-libav)
+gst-inspect-1.0 tsdemux >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-bad)
 
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" gstreamer1.0-plugins-base | sort -u)
