@@ -248,7 +248,7 @@ export class CameraAnalytics {
         const ci = TRAFFIC_CLASSES.indexOf(cls);
         zone.now[ci] = zone.now[ci]! + 1;
         // Parked vehicles are not traffic: they count in occupancy, not in flow, speed or queues.
-        if (!isVehicle(cls) || (!parkingZone && this.parkingZones.some((p) => info.inZone[p]))) continue;
+        if (!isVehicle(cls) || (!parkingZone && inAnyZone(info.inZone, this.parkingZones))) continue;
         vehicles++;
         normSum += info.normSpeed;
         if (!Number.isNaN(info.speedKmh)) {
@@ -291,9 +291,9 @@ export class CameraAnalytics {
     const zone = this.zones[z]!;
     const dir = zone.cfg.direction;
     if (!dir || !info.inZone[z] || !isVehicle(info.classOf(t))) return;
+    if (info.normSpeed < this.opts.movingNormSpeed) return;
     const key = `wrong:${zone.id}:${t.id}`;
     if (this.open.has(key)) return;
-    if (info.normSpeed < this.opts.movingNormSpeed) return;
     const dn = Math.hypot(dir[0], dir[1]);
     const vn = Math.hypot(info.vx, info.vy);
     if (dn === 0 || vn === 0) return;
@@ -320,16 +320,16 @@ export class CameraAnalytics {
       if (!t.confirmed) continue;
       const info = this.infos.get(t.id);
       if (!info) continue;
-      const inParking = this.parkingZones.some((z) => info.inZone[z]);
-      const onSidewalk = this.sidewalkZones.some((z) => info.inZone[z]);
+      const inParking = inAnyZone(info.inZone, this.parkingZones);
+      const onSidewalk = inAnyZone(info.inZone, this.sidewalkZones);
       for (let z = 0; z < this.zones.length; z++) {
         if (!info.inZone[z]) continue;
         const zone = this.zones[z]!;
         const kind = zone.cfg.kind;
         if (isVehicle(info.classOf(t)) && !inParking && (kind === 'no_stopping' || kind === 'carriageway')) {
-          const key = `stopped:${zone.id}:${t.id}`;
           const still = info.stillMs(pts);
-          if (!this.open.has(key) && still >= zone.cfg.stoppedAfter && !this.inQueue(z, t.id, kind)) {
+          const key = still >= zone.cfg.stoppedAfter ? `stopped:${zone.id}:${t.id}` : undefined;
+          if (key && !this.open.has(key) && !this.inQueue(z, t.id, kind)) {
             this.startIncident(
               key,
               'stopped_vehicle',
@@ -342,8 +342,9 @@ export class CameraAnalytics {
           }
         }
         if (info.classOf(t) === 'person' && kind === 'carriageway' && !onSidewalk && t.hits >= 3) {
-          const key = `ped:${zone.id}:${t.id}`;
-          if (!this.open.has(key) && pts - info.enterPts[z]! >= this.opts.pedestrianAfterMs) {
+          const key =
+            pts - info.enterPts[z]! >= this.opts.pedestrianAfterMs ? `ped:${zone.id}:${t.id}` : undefined;
+          if (key && !this.open.has(key)) {
             this.startIncident(
               key,
               'pedestrian_in_carriageway',
@@ -521,4 +522,10 @@ export class CameraAnalytics {
       zone.resetInterval();
     }
   }
+}
+
+/** True when the track is in any of the zones `zones` (indices into `inZone`); a plain loop, called per track per frame. */
+function inAnyZone(inZone: Uint8Array, zones: readonly number[]): boolean {
+  for (let i = 0; i < zones.length; i++) if (inZone[zones[i]!]) return true;
+  return false;
 }

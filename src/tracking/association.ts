@@ -1,5 +1,7 @@
 /** Box overlap and greedy assignment for the tracker; buffers are reused across frames. */
 
+import { iou } from '../vision/nms.js';
+
 /**
  * IoU of two boxes after growing each by `buffer` times its own size on every side (buffered IoU,
  * C-BIoU): objects that moved further than their size between two detector runs still overlap.
@@ -29,12 +31,7 @@ export function bufferedIou(
     by1 -= bh;
     by2 += bh;
   }
-  const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-  const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
-  return union > 0 ? inter / union : 0;
+  return iou(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2);
 }
 
 /**

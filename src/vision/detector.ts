@@ -10,7 +10,7 @@ import { WorkerSession } from './inference-worker.js';
 import { loadLabels } from './labels.js';
 import { type ModelIo, readModelIo } from './model-io.js';
 import { nms, suppressAcrossClasses } from './nms.js';
-import { pointInPolygon } from './polygon.js';
+import { inAnyPolygon } from './polygon.js';
 import { bgrToChw } from './preprocess.js';
 import { checkExecutionProviders, explainProviderFailure } from './providers.js';
 import { mergeRiders } from './riders.js';
@@ -248,7 +248,7 @@ export class Detector {
       if (ignore.length > 0) {
         const cx = (x1 + x2) * 0.5;
         const cy = (y1 + y2) * 0.5;
-        if (ignore.some((poly) => pointInPolygon(cx, cy, poly))) continue;
+        if (inAnyPolygon(cx, cy, ignore)) continue;
       }
       detections.push({ cls: TRAFFIC_CLASSES[c.cls[j]!]!, score: c.score[j]!, x1, y1, x2, y2 });
     }

@@ -1,7 +1,7 @@
 import type { FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { Polygon } from './detector.js';
-import { pointInPolygon } from './polygon.js';
+import { inAnyPolygon } from './polygon.js';
 
 export type MotionSettings = CameraConfig['detect']['motion'];
 
@@ -66,7 +66,7 @@ export class MotionGate {
           for (let c = 0; c < cols; c++) {
             const x = (t.cropX + ((c + 0.5) * CELL) / t.scale) / geometry.srcWidth;
             const y = (t.cropY + ((r + 0.5) * CELL) / t.scale) / geometry.srcHeight;
-            if (ignore.some((p) => pointInPolygon(x, y, p))) {
+            if (inAnyPolygon(x, y, ignore)) {
               this.mask[firstCell + r * cols + c] = 0;
               counted--;
             }

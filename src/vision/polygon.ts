@@ -8,3 +8,13 @@ export function pointInPolygon(x: number, y: number, poly: readonly (readonly [n
   }
   return inside;
 }
+
+/** True when the point lies in any of `polys` (a plain loop: called per detection, no closure per call). */
+export function inAnyPolygon(
+  x: number,
+  y: number,
+  polys: readonly (readonly (readonly [number, number])[])[],
+): boolean {
+  for (let i = 0; i < polys.length; i++) if (pointInPolygon(x, y, polys[i]!)) return true;
+  return false;
+}
