@@ -108,10 +108,10 @@ export class Drainer {
   /** Called after each spool commit with the committed rows (see SpoolSinkOptions.onCommit). */
   notify(
     lastId: number,
-    n = 0,
-    lines: readonly string[] = [],
-    sizes: readonly number[] = [],
-    precision: Precision = 'ms',
+    n: number,
+    lines: readonly string[],
+    sizes: readonly number[],
+    precision: Precision,
   ): void {
     if (n > 0) this.live.push(lastId - n + 1, n, lines, sizes, precision);
     if (this.pendingSince === 0) {
@@ -215,11 +215,8 @@ export class Drainer {
       this.sent += to - from;
       return true;
     }
-    if (r.kind === 'retry') {
-      this.lastError = { at: Date.now(), message: r.message };
-      return r;
-    }
     this.lastError = { at: Date.now(), message: r.message };
+    if (r.kind === 'retry') return r;
     if (to - from === 1) {
       this.spool.deadLetter(b, from, r.message, Date.now());
       this.hooks.onDeadLetter?.(b.lines[from]!, r.message);

@@ -8,6 +8,7 @@ const KEY_SPECIAL = /[,= \\\n\r]/;
 const STRING_SPECIAL = /["\\]/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const NO_TAGS: readonly (readonly [string, string])[] = [];
 
 function checkText(what: string, s: string, point: Point): void {
   if (s.includes('\n') || s.includes('\r')) {
@@ -19,14 +20,14 @@ function checkText(what: string, s: string, point: Point): void {
   }
 }
 
-export function escapeMeasurement(s: string, point: Point): string {
+function escapeMeasurement(s: string, point: Point): string {
   if (!MEASUREMENT_SPECIAL.test(s)) return s;
   checkText('measurement', s, point);
   return s.replace(/[, ]/g, '\\$&');
 }
 
 /** Tag keys, tag values and field keys: commas, equals signs and spaces are escaped. */
-export function escapeKey(s: string, what: string, point: Point): string {
+function escapeKey(s: string, what: string, point: Point): string {
   if (!KEY_SPECIAL.test(s)) return s;
   checkText(what, s, point);
   return s.replace(/[,= ]/g, '\\$&');
@@ -116,7 +117,7 @@ export function encodeLine(point: Point, nowMs: number, opts: EncodeOptions): st
   let line = escapeMeasurement(m, point);
 
   const tags = point.tags;
-  const defaults = opts.defaultTags ?? [];
+  const defaults = opts.defaultTags ?? NO_TAGS;
   const keys = tags ? Object.keys(tags) : [];
   if (keys.length > 1 && !isSorted(keys)) keys.sort();
   // Merge the point's sorted tags with the sorted defaults; the point wins on equal keys.

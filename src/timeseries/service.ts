@@ -164,9 +164,12 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
     this.rateTimer = setInterval(() => this.sampleRates(), 5000);
     this.rateTimer.unref();
     this.nodeHealth?.start();
-    const s = this.spool.stats();
     this.log.info(
-      { server: this.writer?.safeUrl ?? 'none (spool only)', spooled: s.points, spoolBytes: s.bytes },
+      {
+        server: this.writer?.safeUrl ?? 'none (spool only)',
+        spooled: this.spool.depth,
+        spoolBytes: this.spool.sizeBytes,
+      },
       'time series started',
     );
   }

@@ -83,14 +83,6 @@ export class SpoolSink implements TimeSeriesSink {
     return true;
   }
 
-  /** Appends an already encoded line (used by tools and the bench); same durability as write(). */
-  writeLine(line: string): void {
-    this.lines[this.n++] = line;
-    this.accepted++;
-    if (this.n >= this.maxPoints) this.onTimer();
-    else if (!this.timer) this.timer = setTimeout(this.onTimer, this.intervalMs);
-  }
-
   flush(): Promise<void> {
     if (this.n === 0) return Promise.resolve();
     return new Promise((resolve) => {

@@ -4,9 +4,7 @@ import { HttpError, InfluxDB, type SendOptions, type Transport } from '@influxda
 import { redactUrl } from '../log/redact.js';
 import type { HttpWriter, HttpWriterOptions } from './http-writer.js';
 import type { Precision } from './point.js';
-import { failedOutcome, httpOutcome, type WriteOutcome } from './write-outcome.js';
-
-const OK: WriteOutcome = { kind: 'ok' };
+import { failedOutcome, httpOutcome, OK, type WriteOutcome } from './write-outcome.js';
 
 /**
  * The `/api/v2/write?org=&bucket=&precision=` API (InfluxDB 2.x, 3.x, VictoriaMetrics) through

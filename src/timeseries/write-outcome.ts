@@ -6,7 +6,8 @@ export type WriteOutcome =
   /** Transient (5xx, 429, timeout, connection error) or configuration (401, 403, 404): keep and retry. */
   | { kind: 'retry'; status?: number; message: string; retryAfterMs?: number };
 
-const OK: WriteOutcome = { kind: 'ok' };
+/** The one `ok` outcome, shared rather than allocated per request. */
+export const OK: WriteOutcome = { kind: 'ok' };
 
 /** Classifies an HTTP answer from its status, body and Retry-After header. */
 export function httpOutcome(

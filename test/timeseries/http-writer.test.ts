@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpWriter, parseRetryAfter } from '../../src/timeseries/http-writer.js';
+import {
+  createHttpWriter,
+  type HttpWriterOptions,
+  parseRetryAfter,
+} from '../../src/timeseries/http-writer.js';
 import { removeDir, tempDir } from '../helpers/process.js';
 import { eventually, influxConfig, makeService } from './support.js';
 
@@ -48,6 +52,11 @@ async function scriptedServer(script: Answer[]) {
         server.closeAllConnections();
       }),
   };
+}
+
+/** A v2 writer for org `o`, bucket `b` (gzip on, 2 s timeout unless overridden). */
+function v2Writer(url: string, opts: Partial<HttpWriterOptions> = {}) {
+  return createHttpWriter({ url, api: 'v2', org: 'o', bucket: 'b', gzip: true, timeoutMs: 2000, ...opts });
 }
 
 describe('HTTP writer', () => {
@@ -111,31 +120,16 @@ describe('HTTP writer', () => {
       { status: 200, body: '{}' },
     ]);
     cleanup.push(srv.close);
-    const w = createHttpWriter({
-      url: srv.url,
-      api: 'v2',
-      org: 'o',
-      bucket: 'b',
-      gzip: false,
-      timeoutMs: 2000,
-    });
+    const w = v2Writer(srv.url, { gzip: false });
     cleanup.push(async () => w.close());
     const write = () => w.write(['x', 'y v=1'], 0, 2, 's');
-    expect(await write()).toEqual({
-      kind: 'rejected',
-      status: 400,
-      message: "HTTP 400: unable to parse 'x': missing fields",
-    });
-    expect(await write()).toEqual({
-      kind: 'rejected',
-      status: 422,
-      message: 'HTTP 422: points beyond retention policy dropped=1',
-    });
-    expect(await write()).toEqual({
-      kind: 'rejected',
-      status: 400,
-      message: 'HTTP 400: partial write: field type conflict',
-    });
+    for (const [status, message] of [
+      [400, "HTTP 400: unable to parse 'x': missing fields"],
+      [422, 'HTTP 422: points beyond retention policy dropped=1'],
+      [400, 'HTTP 400: partial write: field type conflict'],
+    ] as const) {
+      expect(await write()).toEqual({ kind: 'rejected', status, message });
+    }
     expect(await write()).toEqual({
       kind: 'retry',
       status: 503,
@@ -164,14 +158,7 @@ describe('HTTP writer', () => {
   it('v2: a request past its deadline or in flight at close() is abandoned and its socket closed', async () => {
     const srv = await scriptedServer(['hang', 'hang']);
     cleanup.push(srv.close);
-    const w = createHttpWriter({
-      url: srv.url,
-      api: 'v2',
-      org: 'o',
-      bucket: 'b',
-      gzip: true,
-      timeoutMs: 300,
-    });
+    const w = v2Writer(srv.url, { timeoutMs: 300 });
     const t0 = Date.now();
     expect(await w.write(['a v=1'], 0, 1, 'ms')).toEqual({ kind: 'retry', message: 'timed out' });
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -187,42 +174,20 @@ describe('HTTP writer', () => {
 
   it('v2: connection refused is retried with the cause; close() leaves no keep-alive socket', async () => {
     const srv = await scriptedServer([]);
-    const w = createHttpWriter({
-      url: srv.url,
-      api: 'v2',
-      org: 'o',
-      bucket: 'b',
-      gzip: true,
-      timeoutMs: 2000,
-    });
+    const w = v2Writer(srv.url);
     expect(await w.write(['a v=1'], 0, 1, 'ms')).toEqual({ kind: 'ok' });
     expect(srv.openConnections()).toBe(1); // kept alive for the next batch
     w.close();
     await eventually('the keep-alive socket to close', () => srv.openConnections() === 0, 2000);
     await srv.close();
-    const again = createHttpWriter({
-      url: srv.url,
-      api: 'v2',
-      org: 'o',
-      bucket: 'b',
-      gzip: true,
-      timeoutMs: 2000,
-    });
+    const again = v2Writer(srv.url);
     const r = await again.write(['a v=1'], 0, 1, 'ms');
     again.close();
     expect(r).toMatchObject({ kind: 'retry', message: expect.stringContaining('ECONNREFUSED') });
     // The client would set this header in a callback where the error cannot be caught: refused up front.
-    expect(() =>
-      createHttpWriter({
-        url: srv.url,
-        api: 'v2',
-        org: 'o',
-        bucket: 'b',
-        token: 'a\nb',
-        gzip: true,
-        timeoutMs: 1,
-      }),
-    ).toThrow('influx.token is not a valid HTTP header value');
+    expect(() => v2Writer(srv.url, { token: 'a\nb', timeoutMs: 1 })).toThrow(
+      'influx.token is not a valid HTTP header value',
+    );
   });
 
   it('v1: db, rp, precision and Basic auth; URL credentials become Basic auth', async () => {
