@@ -214,7 +214,7 @@ export class Camera extends EventEmitter<CameraEvents> {
       offFrame();
       this.framesTotal += exit.framesOut;
       this.lastPtsMs = ptsOffsetMs + (exit.framesOut * 1000) / o.detectFps;
-      if (this.reader === reader) this.onReaderExit(reader, exit);
+      if (this.reader === reader) this.onReaderExit(exit);
     });
     reader.start();
   }
@@ -229,7 +229,7 @@ export class Camera extends EventEmitter<CameraEvents> {
     this.transition('streaming', 'first frame', { detail });
   }
 
-  private onReaderExit(reader: FrameReader, exit: ReaderExit): void {
+  private onReaderExit(exit: ReaderExit): void {
     this.reader = undefined;
     if (this.state === 'stopped') return;
     if (exit.ended) {
@@ -247,7 +247,6 @@ export class Camera extends EventEmitter<CameraEvents> {
     }
     if (this.state === 'streaming') this.transition('stalled', 'stream lost', { detail });
     this.scheduleRetry('backoff', exit.reason ?? 'exited', detail, this.backoff.next());
-    void reader;
   }
 
   private checkStall(): void {

@@ -92,23 +92,16 @@ export class ClipRecorder {
 
   /** Segments oldest first; a segment ends where the next begins (the last: its last write). */
   segments(): Segment[] {
-    const files = readdirSync(this.opts.dir)
-      .filter((f) => SEGMENT_NAME.test(f))
-      .map((f) => ({ f, st: statOrUndefined(join(this.opts.dir, f)) }))
-      .filter((x) => x.st !== undefined)
-      // By start second, then by write time (a restart's first segment after the old run's last).
-      .sort((a, b) => Number.parseInt(a.f, 10) - Number.parseInt(b.f, 10) || a.st!.mtimeMs - b.st!.mtimeMs)
-      .map((x) => x.f);
     const segs: Segment[] = [];
-    for (const f of files) {
+    for (const f of readdirSync(this.opts.dir)) {
+      if (!SEGMENT_NAME.test(f)) continue;
       const file = join(this.opts.dir, f);
-      try {
-        const st = statSync(file);
-        segs.push({ file, startMs: Number.parseInt(f, 10) * 1000, endMs: st.mtimeMs, bytes: st.size });
-      } catch {
-        // deleted meanwhile
-      }
+      const st = statOrUndefined(file);
+      if (!st) continue; // deleted meanwhile
+      segs.push({ file, startMs: Number.parseInt(f, 10) * 1000, endMs: st.mtimeMs, bytes: st.size });
     }
+    // By start second, then by write time (a restart's first segment after the old run's last).
+    segs.sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
     for (let i = 0; i + 1 < segs.length; i++) segs[i]!.endMs = Math.max(segs[i]!.endMs, segs[i + 1]!.startMs);
     return segs;
   }

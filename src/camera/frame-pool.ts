@@ -108,7 +108,7 @@ export class FramePool implements FrameMailbox {
    * the consumer (the caller then drops the frame and calls `countSkip()`).
    */
   acquire(): Frame | undefined {
-    let slot = this.slots.find((s) => !s.writing && !s.inMailbox && !s.taken && s !== this.latestSlot);
+    let slot = this.freeSlot();
     if (!slot && this.mailbox) {
       // Only the mailbox frame is free to reuse: drop it now rather than lose the new frame.
       slot = this.mailbox;
@@ -120,6 +120,15 @@ export class FramePool implements FrameMailbox {
     if (!slot) return undefined;
     slot.writing = true;
     return slot.frame;
+  }
+
+  /** A buffer nobody holds (a plain loop: acquire() runs per frame, no closure allocated). */
+  private freeSlot(): Slot | undefined {
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i]!;
+      if (!s.writing && !s.inMailbox && !s.taken && s !== this.latestSlot) return s;
+    }
+    return undefined;
   }
 
   /** Producer side: give back an acquired frame without publishing it (stream ended mid-frame). */
@@ -161,10 +170,5 @@ export class FramePool implements FrameMailbox {
    */
   latest(): Frame | undefined {
     return this.latestSlot?.frame;
-  }
-
-  /** Forget the latest frame (the stream restarted; its geometry may change). */
-  clearLatest(): void {
-    this.latestSlot = undefined;
   }
 }

@@ -39,7 +39,7 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import ffmpeg from 'fluent-ffmpeg';
 import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamInfo } from './ffmpeg-log.js';
-import type { FrameGeometry } from './frame.js';
+import type { Frame, FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { JpegSplitter } from './jpeg-splitter.js';
 import { type TileRect, tiledFilters, tiledGeometry } from './letterbox.js';
@@ -118,13 +118,11 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   framesOut = 0;
   /** Wall clock of the last completed frame (0: none yet). */
   lastFrameWallMs = 0;
-  startedWallMs = 0;
-  firstFrameWallMs = 0;
   readonly exited: Promise<ReaderExit>;
 
   private child?: ChildProcess;
   private resolveExit!: (e: ReaderExit) => void;
-  private cur: import('./frame.js').Frame | undefined;
+  private cur: Frame | undefined;
   private fill = 0;
   private blocked: Buffer | undefined;
   private awaitingGeometry = false;
@@ -217,7 +215,6 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   start(): void {
     if (this.child) throw new Error(`camera ${this.opts.cameraId}: reader already started`);
     const args = this.args();
-    this.startedWallMs = Date.now();
     const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
     if (this.opts.stills) stdio.push('pipe');
     const child = spawn(this.opts.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio });
@@ -377,7 +374,6 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     this.fill = 0;
     this.cur = undefined;
     const now = Date.now();
-    if (this.firstFrameWallMs === 0) this.firstFrameWallMs = now;
     this.lastFrameWallMs = now;
     if (!frame) {
       this.pool.countSkip();
@@ -400,7 +396,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
  */
 export async function* readClipFrames(
   options: Omit<FrameReaderOptions, 'realtime' | 'loop' | 'lossless'>,
-): AsyncGenerator<import('./frame.js').Frame, ReaderExit> {
+): AsyncGenerator<Frame, ReaderExit> {
   const reader = new FrameReader({ ...options, realtime: false, loop: false, lossless: true });
   let wake: (() => void) | undefined;
   let exit: ReaderExit | undefined;

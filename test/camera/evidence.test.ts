@@ -81,7 +81,7 @@ describe('snapshots and event clips from a live camera', () => {
 
     const boxed = await takeSnapshot(cam, {
       detections: [{ cls: 'car', score: 0.9, x1: 0.1, y1: 0.2, x2: 0.4, y2: 0.6 }],
-      maxStillAgeMs: -1, // force the detector frame
+      maxStillAgeMs: Number.NEGATIVE_INFINITY, // force the detector frame (even when the still is newer)
     });
     expect(boxed!.source).toBe('frame');
     expect([boxed!.width, boxed!.height]).toEqual([416, 234]);
