@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Camera, type CameraOptions } from '../../src/camera/camera.js';
+import { Camera, type CameraHealth, type CameraOptions } from '../../src/camera/camera.js';
 import type { CameraState, CameraTransition } from '../../src/camera/camera-state.js';
 import { openFdCount, pidAlive } from '../helpers/proc.js';
 import { freePort } from '../helpers/process.js';
@@ -33,6 +33,23 @@ function makeCamera(url: string, extra: Partial<CameraOptions> = {}) {
     if (f) cam.mailbox.release(f);
   });
   return { cam, transitions, pids };
+}
+
+/** The first health report that satisfies `ok`; health comes every healthIntervalMs. */
+function waitHealth(cam: Camera, ok: (h: CameraHealth) => boolean, timeoutMs = 5_000): Promise<CameraHealth> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cam.off('health', on);
+      reject(new Error(`no matching health within ${timeoutMs} ms: ${JSON.stringify(cam.health())}`));
+    }, timeoutMs);
+    const on = (h: CameraHealth) => {
+      if (!ok(h)) return;
+      clearTimeout(timer);
+      cam.off('health', on);
+      resolve(h);
+    };
+    cam.on('health', on);
+  });
 }
 
 function waitState(cam: Camera, state: CameraState, timeoutMs = 15_000): Promise<CameraTransition> {
@@ -69,8 +86,8 @@ describe('Camera against a real RTSP server', () => {
     cam.start();
     try {
       await waitState(cam, 'streaming');
-      await new Promise((r) => setTimeout(r, 700));
-      const h = cam.health();
+      // At 5 fps a 200 ms health window holds 0-2 frames: wait for a report that saw the stream flowing.
+      const h = await waitHealth(cam, (x) => x.frameFps > 2);
       expect(h.state).toBe('streaming');
       expect(h.stream).toMatchObject({ codec: 'h264', width: 640, height: 360 });
       expect(h.frameFps).toBeGreaterThan(2);
