@@ -172,6 +172,12 @@ const detectorSchema = z.strictObject({
    */
   intraOpThreads: z.number().int().min(1).max(64).default(1),
   /**
+   * Feed each camera's picture at its own aspect ratio (e.g. 416x256 for 16:9 instead of the exported
+   * 416x416; ~40 % less inference) when the model's graph allows other input sizes (checked at start;
+   * otherwise the export size is used and the log says why).
+   */
+  fitInput: z.boolean().default(true),
+  /**
    * Boxes below this score are dropped. Low on purpose: the tracker associates low-score boxes to
    * existing tracks (ByteTrack's second stage) and starts tracks only from confident ones.
    */

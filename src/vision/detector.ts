@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../config/schema.js';
@@ -6,7 +8,8 @@ import { buildClassMap, CLS } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';
 import { decodeYolox, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
 import type { Detection } from './detection.js';
-import { WorkerSession } from './inference-worker.js';
+import { type DynamicModel, withDynamicImageSize } from './dynamic-model.js';
+import { type SessionInfo, WorkerSession } from './inference-worker.js';
 import { loadLabels } from './labels.js';
 import { type ModelIo, readModelIo } from './model-io.js';
 import { nms, suppressAcrossClasses } from './nms.js';
@@ -28,9 +31,28 @@ const CROSS_CLASS_IOU = 0.7;
 
 export type Polygon = readonly (readonly [number, number])[];
 
+/** YOLOX and YOLOv8 heads see the image at strides 8, 16 and 32: input sides are multiples of 32. */
+const STRIDES = [8, 16, 32] as const;
+const MAX_STRIDE = 32;
+
+/** Output rows (grid cells / anchors) of a stride-8/16/32 head at an input size. */
+function headRows(width: number, height: number): number {
+  let rows = 0;
+  for (const s of STRIDES) rows += Math.floor(width / s) * Math.floor(height / s);
+  return rows;
+}
+
 export interface DetectorOptions {
   /** Fold riders into their motorcycle/bicycle (default true). */
   mergeRiders?: boolean;
+}
+
+/** How the model takes frames: the square export size, or fitted to each camera's aspect ratio. */
+export interface InputFit {
+  /** True: a frame's input is only as tall as its picture needs (rounded up to a multiple of 32). */
+  enabled: boolean;
+  /** Why fitting is off although the config asked for it (the model needs its export size). */
+  unavailable?: string;
 }
 
 /** Inference timings, for metrics and benchmarks. */
@@ -54,11 +76,15 @@ export class Detector {
   readonly stats: InferenceStats;
   readonly inputWidth: number;
   readonly inputHeight: number;
+  readonly fit: InputFit;
   private readonly candidates: Candidates;
   private readonly order: Int32Array;
   private readonly suppressed: Uint8Array;
   private readonly thresholds: Float32Array;
-  private readonly grid?: YoloxGrid;
+  /** Per input height / 32 (fitted inputs): YOLOX grid and the run's input dims, built on first use. */
+  private readonly grids: (YoloxGrid | undefined)[] = [];
+  private readonly dims: (readonly number[] | undefined)[] = [];
+  private readonly valuesPerRow: number;
   /** detect() calls started and not finished. */
   private pending = 0;
   /** A tiled frame is in flight. */
@@ -77,10 +103,13 @@ export class Detector {
     private readonly classMap: Uint8Array,
     private readonly cfg: DetectorConfig,
     private readonly options: Required<DetectorOptions>,
+    fit: InputFit,
   ) {
     this.stats = session.stats;
     this.inputWidth = io.inputWidth;
     this.inputHeight = io.inputHeight;
+    this.fit = fit;
+    this.valuesPerRow = (cfg.family === 'yolox' ? 5 : 4) + labels.length;
     this.candidates = new Candidates(io.rows);
     this.order = new Int32Array(io.rows);
     this.suppressed = new Uint8Array(io.rows);
@@ -89,10 +118,10 @@ export class Detector {
       this.thresholds[i] = cfg.classThresholds[c] ?? cfg.scoreThreshold;
     });
     if (cfg.family === 'yolox') {
-      this.grid = yoloxGrid(io.inputWidth, io.inputHeight);
-      if (this.grid.rows !== io.rows) {
+      const rows = headRows(io.inputWidth, io.inputHeight);
+      if (rows !== io.rows) {
         throw new Error(
-          `model ${cfg.model}: YOLOX output has ${io.rows} rows, strides 8/16/32 at ${io.inputWidth}x${io.inputHeight} give ${this.grid.rows}`,
+          `model ${cfg.model}: YOLOX output has ${io.rows} rows, strides 8/16/32 at ${io.inputWidth}x${io.inputHeight} give ${rows}`,
         );
       }
     }
@@ -102,43 +131,112 @@ export class Detector {
     const labels = loadLabels(cfg.labels);
     const classMap = buildClassMap(labels, cfg.labels);
     const providers = checkExecutionProviders(cfg.executionProviders);
-    let session: WorkerSession;
-    try {
-      session = await WorkerSession.create(cfg.model, {
-        executionProviders: providers,
-        intraOpNumThreads: cfg.intraOpThreads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        // Idle intra-op threads sleep instead of spinning: the cores are shared with the ffmpeg decoders.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
-    } catch (err) {
-      const e = explainProviderFailure(err, cfg.executionProviders);
-      throw new Error(`detector model ${cfg.model}: ${e.message}`);
+    const open = async (dynamic?: DynamicModel) => {
+      try {
+        return await WorkerSession.create(dynamic?.bytes ?? cfg.model, {
+          executionProviders: providers,
+          intraOpNumThreads: cfg.intraOpThreads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          graphOptimizationLevel: 'all',
+          // Idle intra-op threads sleep instead of spinning: the cores are shared with the ffmpeg decoders.
+          extra: { session: { intra_op: { allow_spinning: '0' } } },
+        });
+      } catch (err) {
+        const e = explainProviderFailure(err, cfg.executionProviders);
+        throw new Error(`detector model ${cfg.model}: ${e.message}`);
+      }
+    };
+    const fit: InputFit = { enabled: false };
+    let dynamic: DynamicModel | undefined;
+    if (cfg.fitInput) {
+      try {
+        dynamic = withDynamicImageSize(readFileSync(cfg.model));
+      } catch (err) {
+        // An unreadable file gets ONNX Runtime's own message below.
+        fit.unavailable = `cannot rewrite the model's input size (${(err as Error).message})`;
+      }
     }
+    let session = await open(dynamic);
     try {
-      const io = readModelIo(session.info, cfg.family, labels.length, cfg.model);
-      await session.configure(
-        io.inputName,
-        [1, 3, io.inputHeight, io.inputWidth],
-        io.outputName,
-        io.outputLength,
+      const info = dynamic ? exportedShapes(session.info, dynamic) : session.info;
+      const io = readModelIo(info, cfg.family, labels.length, cfg.model);
+      await session.configure(io.inputName, [1, 3, io.inputHeight, io.inputWidth], io.outputName);
+      if (dynamic) {
+        const problem = await probeFittedInput(session, io, cfg.family === 'yolox' ? 5 : 4, labels.length);
+        if (problem === undefined) {
+          fit.enabled = true;
+        } else {
+          fit.unavailable = problem;
+          await session.release();
+          session = await open();
+          readModelIo(session.info, cfg.family, labels.length, cfg.model);
+          await session.configure(io.inputName, [1, 3, io.inputHeight, io.inputWidth], io.outputName);
+        }
+      }
+      return new Detector(
+        session,
+        io,
+        labels,
+        classMap,
+        cfg,
+        { mergeRiders: options.mergeRiders ?? true },
+        fit,
       );
-      return new Detector(session, io, labels, classMap, cfg, { mergeRiders: options.mergeRiders ?? true });
     } catch (err) {
       await session.release();
       throw err;
     }
   }
 
+  /**
+   * Model input height for a picture `contentHeight` pixels tall (the rest of the frame is padding): the
+   * export height, or with a fitted input the picture rounded up to a multiple of 32.
+   */
+  inputHeightFor(contentHeight: number): number {
+    if (!this.fit.enabled) return this.inputHeight;
+    const h = Math.ceil(contentHeight / MAX_STRIDE) * MAX_STRIDE;
+    return h < MAX_STRIDE ? MAX_STRIDE : h > this.inputHeight ? this.inputHeight : h;
+  }
+
+  /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
+  private async runAt(h: number): Promise<Float32Array> {
+    const slot = h / MAX_STRIDE;
+    let dims = this.dims[slot];
+    if (!dims) {
+      dims = [1, 3, h, this.inputWidth];
+      this.dims[slot] = dims;
+    }
+    const full = h === this.inputHeight;
+    const out = await this.session.run(full ? undefined : dims);
+    const expected = full ? this.io.outputLength : headRows(this.inputWidth, h) * this.valuesPerRow;
+    if (out.length !== expected) {
+      throw new Error(`model output has ${out.length} values, expected ${expected}`);
+    }
+    return out;
+  }
+
+  /** YOLOX grid for input height `h`, built once per height. */
+  private gridFor(h: number): YoloxGrid {
+    const slot = h / MAX_STRIDE;
+    let grid = this.grids[slot];
+    if (!grid) {
+      grid = yoloxGrid(this.inputWidth, h, STRIDES);
+      this.grids[slot] = grid;
+    }
+    return grid;
+  }
+
   get meanMs(): number {
     return this.stats.runs === 0 ? 0 : this.stats.totalMs / this.stats.runs;
   }
 
-  /** Inference alone on whatever the input buffer holds: the ceiling for benchmarks. */
-  async inferOnly(): Promise<void> {
-    await this.session.run();
+  /**
+   * Inference alone on whatever the input buffer holds, at the input height a picture `contentHeight`
+   * pixels tall gets (default: the export height): the ceiling for benchmarks.
+   */
+  async inferOnly(contentHeight = this.inputHeight): Promise<void> {
+    await this.runAt(this.inputHeightFor(contentHeight));
   }
 
   /**
@@ -162,11 +260,12 @@ export class Detector {
     while (tiles ? this.pending > 0 : this.tiledActive || !this.session.canRun) await this.whenIdle();
     this.pending++;
     const yolov8 = this.cfg.family === 'yolov8';
-    const pixels = this.inputWidth * this.inputHeight;
     try {
       if (!tiles) {
-        bgrToChw(data, this.session.input, pixels, yolov8, yolov8 ? 1 / 255 : 1);
-        const out = await this.session.run();
+        // The picture is at the top of the frame: a fitted input is the frame's first h rows.
+        const h = this.inputHeightFor(geometry.contentHeight);
+        bgrToChw(data, this.session.input, this.inputWidth * h, yolov8, yolov8 ? 1 / 255 : 1);
+        const out = await this.runAt(h);
         return this.postprocess(out, geometry, ignore);
       }
       this.tiledActive = true;
@@ -176,6 +275,7 @@ export class Detector {
       let queued: Promise<Float32Array> | undefined;
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
+        const pixels = this.inputWidth * this.inputHeightFor(tile.contentHeight);
         bgrToChw(
           data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3),
           this.session.input,
@@ -183,7 +283,7 @@ export class Detector {
           yolov8,
           yolov8 ? 1 / 255 : 1,
         );
-        const run = this.session.run();
+        const run = this.runAt(pixels / this.inputWidth);
         if (queued) {
           const out = await queued.catch((err: unknown) => {
             run.catch(() => {}); // settled by the worker; its own error is the same failure path
@@ -216,8 +316,7 @@ export class Detector {
   /** Decode → NMS → riders → camera fractions, area and ignore filters. Exposed for tests on crafted outputs. */
   postprocess(out: Float32Array, geometry: FrameGeometry, ignore: readonly Polygon[] = []): Detection[] {
     const c = this.candidates;
-    if (this.grid) decodeYolox(out, this.grid, this.classMap, this.thresholds, c);
-    else decodeYolov8(out, this.io.rows, this.classMap, this.thresholds, c);
+    this.decode(out);
     let k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
     k = suppressAcrossClasses(c, this.order, k, CLASS_GROUP, CROSS_CLASS_IOU);
     if (this.options.mergeRiders) k = mergeRiders(c, this.order, k);
@@ -225,6 +324,29 @@ export class Detector {
     const sx = 1 / (geometry.scale * geometry.srcWidth);
     const sy = 1 / (geometry.scale * geometry.srcHeight);
     return this.toDetections(c, this.order, k, sx, sy, ignore);
+  }
+
+  /** Model output (of any fitted height: rows follow from its length) → candidates in input pixels. */
+  private decode(out: Float32Array): void {
+    const rows = out.length / this.valuesPerRow;
+    if (this.cfg.family === 'yolox') {
+      const h = this.heightForRows(rows);
+      decodeYolox(out, this.gridFor(h), this.classMap, this.thresholds, this.candidates);
+    } else {
+      decodeYolov8(out, rows, this.classMap, this.thresholds, this.candidates);
+    }
+  }
+
+  /** The input height whose head has `rows` rows (the model width is fixed). */
+  private heightForRows(rows: number): number {
+    // rows = (W/8)(H/8) + (W/16)(H/16) + (W/32)(H/32) = 21 * W * H / 1024 for multiples of 32.
+    const h = Math.round((rows * 1024) / (21 * this.inputWidth));
+    if (headRows(this.inputWidth, h) !== rows) {
+      throw new Error(
+        `model output has ${rows} rows, no input height of width ${this.inputWidth} gives that`,
+      );
+    }
+    return h;
   }
 
   private toDetections(
@@ -273,8 +395,7 @@ export class Detector {
    */
   collectTile(out: Float32Array, geometry: FrameGeometry, tile: FrameTile, index: number): void {
     const c = this.candidates;
-    if (this.grid) decodeYolox(out, this.grid, this.classMap, this.thresholds, c);
-    else decodeYolov8(out, this.io.rows, this.classMap, this.thresholds, c);
+    this.decode(out);
     const k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
     const m = this.merged;
     const { tile: tileOf, cut } = this.mergedTags;
@@ -331,6 +452,54 @@ export class Detector {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Session info with the model's shapes as exported (the loaded copy has symbolic image dimensions). */
+function exportedShapes(info: SessionInfo, dynamic: DynamicModel): SessionInfo {
+  const withShape = (m: InferenceSession.ValueMetadata | undefined, shape: number[]) =>
+    m?.isTensor ? { ...m, shape } : m;
+  return {
+    ...info,
+    inputMetadata: [withShape(info.inputMetadata[0], dynamic.inputShape)!, ...info.inputMetadata.slice(1)],
+    outputMetadata: [
+      withShape(info.outputMetadata[0], dynamic.outputShape)!,
+      ...info.outputMetadata.slice(1),
+    ],
+  };
+}
+
+/**
+ * Whether a model with symbolic image dimensions really runs at a smaller height and gives the head's
+ * rows for it (a graph with shapes baked into Reshape nodes fails here). Returns the problem, if any.
+ */
+async function probeFittedInput(
+  session: WorkerSession,
+  io: ModelIo,
+  boxValues: number,
+  classes: number,
+): Promise<string | undefined> {
+  const h = Math.max(MAX_STRIDE, Math.floor(io.inputHeight / 2 / MAX_STRIDE) * MAX_STRIDE);
+  if (io.inputWidth % MAX_STRIDE !== 0 || io.inputHeight % MAX_STRIDE !== 0) {
+    return `input ${io.inputWidth}x${io.inputHeight} is not a multiple of ${MAX_STRIDE}`;
+  }
+  if (headRows(io.inputWidth, io.inputHeight) * (boxValues + classes) !== io.outputLength) {
+    return 'its output is not a stride 8/16/32 detection head';
+  }
+  session.input.fill(0);
+  try {
+    const out = await session.run([1, 3, h, io.inputWidth]);
+    const expected = headRows(io.inputWidth, h) * (boxValues + classes);
+    if (out.length !== expected)
+      return `at ${io.inputWidth}x${h} it gave ${out.length} values, not ${expected}`;
+  } catch (err) {
+    return `it does not run at ${io.inputWidth}x${h}: ${(err as Error).message}`;
+  } finally {
+    // The probe is not a detection: inference stats start at zero.
+    session.stats.runs = 0;
+    session.stats.totalMs = 0;
+    session.stats.lastMs = 0;
+  }
+  return undefined;
 }
 
 function clamp01(v: number): number {

@@ -46,11 +46,12 @@ async function handle(msg) {
       parentPort.postMessage({ type: 'ready' });
     } else if (msg.type === 'run') {
       const input = msg.input;
+      const runDims = msg.dims || dims;
       let data;
       let ms = 0;
       try {
         const t0 = performance.now();
-        const result = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(input), dims) });
+        const result = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(input, 0, runDims[0] * runDims[1] * runDims[2] * runDims[3]), runDims) });
         ms = performance.now() - t0;
         data = result[outputName].data;
       } catch (err) {
@@ -110,14 +111,18 @@ export class WorkerSession {
   private spare?: Float32Array<ArrayBuffer>;
   private readonly waiting: Waiter[] = [];
   private dead?: Error;
-  private outputLength = 0;
+  private inputLength = 0;
 
   private constructor(
     private readonly worker: Worker,
     readonly info: SessionInfo,
   ) {}
 
-  static async create(model: string, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
+  /** `model`: a file path, or the model's bytes. */
+  static async create(
+    model: string | Uint8Array,
+    options: InferenceSession.SessionOptions,
+  ): Promise<WorkerSession> {
     const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath } });
     let session: WorkerSession | undefined;
@@ -144,12 +149,15 @@ export class WorkerSession {
     return session;
   }
 
-  /** Sets the input and output the runs use and allocates the two input buffers; call once before run(). */
-  async configure(inputName: string, dims: readonly number[], outputName: string, outputLength: number) {
+  /**
+   * Sets the input and output the runs use and allocates the two input buffers for the largest input
+   * (`dims`, also the default shape of a run); call once before run().
+   */
+  async configure(inputName: string, dims: readonly number[], outputName: string) {
     const size = dims.reduce((a, b) => a * b, 1);
     this.input = new Float32Array(size);
     this.spare = new Float32Array(size);
-    this.outputLength = outputLength;
+    this.inputLength = size;
     await this.request({ type: 'io', inputName, dims, outputName });
   }
 
@@ -160,21 +168,22 @@ export class WorkerSession {
 
   /**
    * Queues a run on the current `input` (which then goes away to the worker; `input` becomes the other
-   * buffer, or empty while both are away) and resolves with the model output of this run.
+   * buffer, or empty while both are away) and resolves with the model output of this run. `dims`: this
+   * run's input shape when smaller than the configured one (the input then uses the buffer's first
+   * values; a model with symbolic image dimensions).
    */
-  async run(): Promise<Float32Array> {
+  async run(dims?: readonly number[]): Promise<Float32Array> {
     if (this.dead) throw this.dead;
     if (this.input.length === 0) throw new Error('inference: both input buffers are in flight');
+    if (dims && dims.reduce((a, b) => a * b, 1) > this.inputLength) {
+      throw new Error(`inference: input [${dims.join(', ')}] exceeds the configured input size`);
+    }
     const buffer = this.input.buffer as ArrayBuffer;
     this.input = this.spare ?? new Float32Array(0);
     this.spare = undefined;
-    const reply = await this.request({ type: 'run', input: buffer }, [buffer]);
+    const reply = await this.request({ type: 'run', input: buffer, dims }, [buffer]);
     if (reply.type !== 'done') throw new Error(`inference worker: unexpected reply ${reply.type}`);
-    const output = new Float32Array(reply.output);
-    if (output.length !== this.outputLength) {
-      throw new Error(`model output has ${output.length} values, expected ${this.outputLength}`);
-    }
-    return output;
+    return new Float32Array(reply.output);
   }
 
   async release(): Promise<void> {

@@ -41,11 +41,18 @@ export class VisionService implements Service {
         model: this.cfg.model,
         family: this.cfg.family,
         input: `${this.detector.inputWidth}x${this.detector.inputHeight}`,
+        fitInput: this.detector.fit.enabled,
         providers: this.cfg.executionProviders,
         intraOpThreads: this.cfg.intraOpThreads,
       },
       'detector ready',
     );
+    if (this.detector.fit.unavailable) {
+      this.log.warn(
+        { model: this.cfg.model, reason: this.detector.fit.unavailable },
+        'detector: model needs its exported input size; every camera is letterboxed to it (fitInput off)',
+      );
+    }
   }
 
   /** Starts detection on a camera's frames; returns its pipeline (stats, analytics stage). */
