@@ -64,8 +64,8 @@ describe('withDynamicImageSize', () => {
   });
 
   it('makes the image height and width and the output rows symbolic', () => {
-    const inShape = (dynamic.inputMetadata[0] as { shape: (number | string)[] }).shape;
-    const outShape = (dynamic.outputMetadata[0] as { shape: (number | string)[] }).shape;
+    const inShape = (dynamic.inputMetadata[0] as { shape: readonly (number | string)[] }).shape;
+    const outShape = (dynamic.outputMetadata[0] as { shape: readonly (number | string)[] }).shape;
     expect(inShape).toEqual([1, 3, 'height', 'width']);
     expect(outShape[0]).toBe(1);
     expect(typeof outShape[1]).toBe('string');
