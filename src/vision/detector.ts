@@ -161,7 +161,12 @@ export class Detector {
     try {
       const info = dynamic ? exportedShapes(session.info, dynamic) : session.info;
       const io = readModelIo(info, cfg.family, labels.length, cfg.model);
-      await session.configure(io.inputName, [1, 3, io.inputHeight, io.inputWidth], io.outputName);
+      await session.configure(
+        io.inputName,
+        [1, 3, io.inputHeight, io.inputWidth],
+        io.outputName,
+        io.outputLength,
+      );
       if (dynamic) {
         const problem = await probeFittedInput(session, io, cfg.family === 'yolox' ? 5 : 4, labels.length);
         if (problem === undefined) {
@@ -171,7 +176,12 @@ export class Detector {
           await session.release();
           session = await open();
           readModelIo(session.info, cfg.family, labels.length, cfg.model);
-          await session.configure(io.inputName, [1, 3, io.inputHeight, io.inputWidth], io.outputName);
+          await session.configure(
+            io.inputName,
+            [1, 3, io.inputHeight, io.inputWidth],
+            io.outputName,
+            io.outputLength,
+          );
         }
       }
       return new Detector(
@@ -211,6 +221,7 @@ export class Detector {
     const out = await this.session.run(full ? undefined : dims);
     const expected = full ? this.io.outputLength : headRows(this.inputWidth, h) * this.valuesPerRow;
     if (out.length !== expected) {
+      this.session.recycle(out);
       throw new Error(`model output has ${out.length} values, expected ${expected}`);
     }
     return out;
@@ -236,7 +247,7 @@ export class Detector {
    * pixels tall gets (default: the export height): the ceiling for benchmarks.
    */
   async inferOnly(contentHeight = this.inputHeight): Promise<void> {
-    await this.runAt(this.inputHeightFor(contentHeight));
+    this.session.recycle(await this.runAt(this.inputHeightFor(contentHeight)));
   }
 
   /**
@@ -266,7 +277,11 @@ export class Detector {
         const h = this.inputHeightFor(geometry.contentHeight);
         bgrToChw(data, this.session.input, this.inputWidth * h, yolov8, yolov8 ? 1 / 255 : 1);
         const out = await this.runAt(h);
-        return this.postprocess(out, geometry, ignore);
+        try {
+          return this.postprocess(out, geometry, ignore);
+        } finally {
+          this.session.recycle(out);
+        }
       }
       this.tiledActive = true;
       // One inference per tile (the model takes one fixed-size image); each tile is a contiguous slice.
@@ -290,10 +305,13 @@ export class Detector {
             throw err;
           });
           this.collectTile(out, geometry, tiles[t - 1]!, t - 1);
+          this.session.recycle(out);
         }
         queued = run;
       }
-      this.collectTile(await queued!, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
+      const last = await queued!;
+      this.collectTile(last, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
+      this.session.recycle(last);
       return this.finishTiles(ignore);
     } finally {
       if (tiles) this.tiledActive = false;
@@ -488,6 +506,7 @@ async function probeFittedInput(
   session.input.fill(0);
   try {
     const out = await session.run([1, 3, h, io.inputWidth]);
+    session.recycle(out);
     const expected = headRows(io.inputWidth, h) * (boxValues + classes);
     if (out.length !== expected)
       return `at ${io.inputWidth}x${h} it gave ${out.length} values, not ${expected}`;

@@ -13,8 +13,10 @@ export interface SessionInfo {
 /*
  * The worker is plain JavaScript run from a string (eval), so it works the same under tsx, vitest and the
  * compiled dist/ without a loader. It owns the ONNX Runtime session. The input buffer travels to the worker
- * and back by transfer (no copy; ONNX Runtime does not accept SharedArrayBuffer tensors), and the output
- * buffer ONNX Runtime allocates is transferred to the main thread, so a run copies nothing.
+ * and back by transfer (no copy; ONNX Runtime does not accept SharedArrayBuffer tensors). ONNX Runtime
+ * allocates a fresh output buffer per run; the worker copies it into one of a few output buffers that
+ * travel back and forth with the runs, so the main thread (with the bigger heap) never sees a new
+ * megabyte-sized allocation per frame — those made it run a full garbage collection every ~20 frames.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -46,6 +48,7 @@ async function handle(msg) {
       parentPort.postMessage({ type: 'ready' });
     } else if (msg.type === 'run') {
       const input = msg.input;
+      let output = msg.output;
       const runDims = msg.dims || dims;
       let data;
       let ms = 0;
@@ -56,11 +59,12 @@ async function handle(msg) {
         data = result[outputName].data;
       } catch (err) {
         // Hand the input buffer back even on failure, so the next frame has one.
-        parentPort.postMessage({ type: 'failed', message: err && err.message ? err.message : String(err), input }, [input]);
+        parentPort.postMessage({ type: 'failed', message: err && err.message ? err.message : String(err), input, output }, [input, output]);
         return;
       }
-      const output = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
-      parentPort.postMessage({ type: 'done', ms, input, output }, [input, output]);
+      if (data.byteLength <= output.byteLength) new Float32Array(output, 0, data.length).set(data);
+      else output = data.slice().buffer;
+      parentPort.postMessage({ type: 'done', ms, input, output, length: data.length }, [input, output]);
     } else if (msg.type === 'close') {
       if (session) await session.release();
       parentPort.postMessage({ type: 'closed' });
@@ -74,8 +78,8 @@ async function handle(msg) {
 type Reply =
   | { type: 'loaded'; info: SessionInfo }
   | { type: 'ready' }
-  | { type: 'done'; ms: number; input: ArrayBuffer; output: ArrayBuffer }
-  | { type: 'failed'; message: string; input: ArrayBuffer }
+  | { type: 'done'; ms: number; input: ArrayBuffer; output: ArrayBuffer; length: number }
+  | { type: 'failed'; message: string; input: ArrayBuffer; output: ArrayBuffer }
   | { type: 'closed' }
   | { type: 'error'; message: string };
 
@@ -112,6 +116,9 @@ export class WorkerSession {
   private readonly waiting: Waiter[] = [];
   private dead?: Error;
   private inputLength = 0;
+  private outputBytes = 0;
+  /** Output buffers back from the worker and recycled by the caller, for the next runs. */
+  private readonly freeOutputs: ArrayBuffer[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -151,13 +158,15 @@ export class WorkerSession {
 
   /**
    * Sets the input and output the runs use and allocates the two input buffers for the largest input
-   * (`dims`, also the default shape of a run); call once before run().
+   * (`dims`, also the default shape of a run) and the output buffers for up to `outputLength` values;
+   * call once before run().
    */
-  async configure(inputName: string, dims: readonly number[], outputName: string) {
+  async configure(inputName: string, dims: readonly number[], outputName: string, outputLength: number) {
     const size = dims.reduce((a, b) => a * b, 1);
     this.input = new Float32Array(size);
     this.spare = new Float32Array(size);
     this.inputLength = size;
+    this.outputBytes = outputLength * 4;
     await this.request({ type: 'io', inputName, dims, outputName });
   }
 
@@ -170,7 +179,7 @@ export class WorkerSession {
    * Queues a run on the current `input` (which then goes away to the worker; `input` becomes the other
    * buffer, or empty while both are away) and resolves with the model output of this run. `dims`: this
    * run's input shape when smaller than the configured one (the input then uses the buffer's first
-   * values; a model with symbolic image dimensions).
+   * values; a model with symbolic image dimensions). Hand the output to recycle() once it is read.
    */
   async run(dims?: readonly number[]): Promise<Float32Array> {
     if (this.dead) throw this.dead;
@@ -181,9 +190,21 @@ export class WorkerSession {
     const buffer = this.input.buffer as ArrayBuffer;
     this.input = this.spare ?? new Float32Array(0);
     this.spare = undefined;
-    const reply = await this.request({ type: 'run', input: buffer, dims }, [buffer]);
+    const output = this.freeOutputs.pop() ?? new ArrayBuffer(this.outputBytes);
+    const reply = await this.request({ type: 'run', input: buffer, output, dims }, [buffer, output]);
     if (reply.type !== 'done') throw new Error(`inference worker: unexpected reply ${reply.type}`);
-    return new Float32Array(reply.output);
+    return new Float32Array(reply.output, 0, reply.length);
+  }
+
+  /** Output buffers ready for the next runs (recycled ones; a run takes one or allocates). */
+  get spareOutputs(): number {
+    return this.freeOutputs.length;
+  }
+
+  /** Gives a run's output buffer back for later runs; the array must not be used afterwards. */
+  recycle(output: Float32Array): void {
+    const buffer = output.buffer as ArrayBuffer;
+    if (buffer.byteLength === this.outputBytes && this.freeOutputs.length < 4) this.freeOutputs.push(buffer);
   }
 
   async release(): Promise<void> {
@@ -216,6 +237,8 @@ export class WorkerSession {
   private onReply(msg: Reply): void {
     const w = this.waiting.shift();
     if (msg.type === 'done' || msg.type === 'failed') this.giveBack(msg.input);
+    if (msg.type === 'failed' && msg.output.byteLength === this.outputBytes)
+      this.freeOutputs.push(msg.output);
     if (msg.type === 'done') {
       this.stats.runs++;
       this.stats.totalMs += msg.ms;
