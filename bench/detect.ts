@@ -1,8 +1,10 @@
 /**
- * `npm run bench:detect`: our `analyze` vs the OpenCV-Python baseline (bench/baselines/opencv_counter.py:
- * cv2.VideoCapture + cv2.dnn + the same model + a simple IoU tracker), one after the other on each clip,
- * every frame; plus the inference-only ceiling (the model alone on a fixed input, same session settings)
- * and our fps with the motion gate on at detect 10 fps. Writes bench/results/detect.md and .json.
+ * `npm run bench:detect`: our `analyze` (decode → detect → track → count at a line at y = 0.5) vs the
+ * OpenCV-Python baseline (bench/baselines/opencv_counter.py: cv2.VideoCapture + cv2.dnn + the same model
+ * + a simple IoU tracker counting at the same line), one after the other on each clip, every frame; plus
+ * the inference-only ceiling (the model alone on a fixed input of the size our frames get, same session
+ * settings), ours with the model's square export size (`fitInput: false`), and ours with the motion gate
+ * on at detect 10 fps. Writes bench/results/detect.md and .json.
  *
  *   npm run bench:detect -- [--clips nl_motorway_overpass,jakarta_dense_traffic_motorcycles] [--threads N]
  *   npm run bench:detect -- --tiling-only     (only the cost of detection tiles on the Jakarta clip)
@@ -16,6 +18,8 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { trafficAnalytics } from '../src/analytics/stage.js';
+import { letterboxGeometry } from '../src/camera/letterbox.js';
 import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
 import { type AnalyzeReport, analyzeFile } from '../src/vision/analyze.js';
 import { Detector } from '../src/vision/detector.js';
@@ -37,17 +41,19 @@ const { values } = parseArgs({
 /** The Jakarta accuracy configuration's tiles (test/accuracy/jakarta.test.ts). */
 const JAKARTA_TILES = '[[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]]';
 
-function config(clip: string, motion: boolean, fps: number, tiles?: string): ResolvedConfig {
+function config(clip: string, motion: boolean, fps: number, tiles?: string, fitInput = true): ResolvedConfig {
   const threads = values.threads ? `\n  intraOpThreads: ${Number(values.threads)}` : '';
   return parseConfigText(
     [
       'node: { id: bench, site: bench }',
       `models: { dir: ${JSON.stringify(join(ROOT, 'models'))} }`,
-      `detector:\n  family: yolox${threads}`,
+      `detector:\n  family: yolox\n  fitInput: ${fitInput}${threads}`,
       'cameras:',
       '  - id: clip',
       `    url: ${JSON.stringify(pathToFileURL(clip).href)}`,
       `    detect: { fps: ${fps}, motion: { enabled: ${motion} }${tiles ? `, tiles: ${tiles}` : ''} }`,
+      // The baseline's counting line (opencv_counter.py --line-y 0.5).
+      '    lines: [{ id: mid, points: [[0, 0.5], [1, 0.5]], directions: [down, up] }]',
     ].join('\n'),
     join(ROOT, 'bench/detect.yaml'),
     { cwd: ROOT, env: {} },
@@ -68,23 +74,37 @@ function cpuSince(start: { self: number; children: number }): number {
   return now.self - start.self + now.children - start.children;
 }
 
+/** Height of the clip's picture in a letterboxed detector frame (what sets a fitted input's height). */
+function contentHeight(clip: string, det: Detector): number {
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', clip],
+    { encoding: 'utf8' },
+  );
+  const [w, h] = out.trim().split(',').map(Number);
+  return letterboxGeometry(w!, h!, det.inputWidth, det.inputHeight).contentHeight;
+}
+
 async function ceiling(
   cfg: ResolvedConfig,
+  clip: string,
   runs: number,
-): Promise<{ meanMs: number; fps: number; cpuMsPerRun: number }> {
+): Promise<{ meanMs: number; fps: number; cpuMsPerRun: number; input: string }> {
   const det = await Detector.create(cfg.detector);
   try {
-    for (let i = 0; i < 10; i++) await det.inferOnly(); // warm-up
+    const picture = contentHeight(clip, det);
+    for (let i = 0; i < 10; i++) await det.inferOnly(picture); // warm-up
     det.stats.runs = 0;
     det.stats.totalMs = 0;
     const t0 = performance.now();
     const c0 = cpuMs();
-    for (let i = 0; i < runs; i++) await det.inferOnly();
+    for (let i = 0; i < runs; i++) await det.inferOnly(picture);
     const wall = performance.now() - t0;
     return {
       meanMs: round(det.meanMs, 2),
       fps: round((1000 * runs) / wall, 1),
       cpuMsPerRun: round(cpuSince(c0) / runs, 2),
+      input: `${det.inputWidth}x${det.inputHeightFor(picture)}`,
     };
   } finally {
     await det.close();
@@ -117,8 +137,10 @@ interface ClipResult {
   clip: string;
   load: { before: number; after: number };
   ours: AnalyzeReport & { cpuMsPerFrame: number };
+  /** Ours with the model's square export size (fitInput: false). */
+  square: AnalyzeReport & { cpuMsPerFrame: number };
   baseline: BaselineReport;
-  ceiling: { meanMs: number; fps: number; cpuMsPerRun: number; before: number; after: number };
+  ceiling: { meanMs: number; fps: number; cpuMsPerRun: number; before: number; after: number; input: string };
   gated10: AnalyzeReport & { realtimeFactor: number };
   speedup: number;
   ofCeiling: number;
@@ -198,29 +220,38 @@ async function main() {
     process.stderr.write(`${clip}: ceiling… `);
     // Ceiling measured right before and right after ours, averaged: the shared machine's load drifts.
     const runs = Number(values['ceiling-runs']);
-    const ceilBefore = await ceiling(everyFrame, runs);
+    const ceilBefore = await ceiling(everyFrame, clip, runs);
     process.stderr.write(`${ceilBefore.fps} fps; ours… `);
     const c0 = cpuMs();
-    const ours = await analyzeFile(everyFrame, clip, { everyFrame: true });
+    const ours = await analyzeFile(everyFrame, clip, { everyFrame: true, analytics: trafficAnalytics() });
     const oursCpu = cpuSince(c0);
     process.stderr.write(`${ours.fps} fps; ceiling… `);
-    const ceilAfter = await ceiling(everyFrame, runs);
+    const ceilAfter = await ceiling(everyFrame, clip, runs);
     const ceil = {
       meanMs: round((ceilBefore.meanMs + ceilAfter.meanMs) / 2),
       fps: round((ceilBefore.fps + ceilAfter.fps) / 2, 1),
       cpuMsPerRun: round((ceilBefore.cpuMsPerRun + ceilAfter.cpuMsPerRun) / 2),
       before: ceilBefore.fps,
       after: ceilAfter.fps,
+      input: ceilBefore.input,
     };
     process.stderr.write(`${ceilAfter.fps} fps; baseline… `);
     const base = baseline(clip, everyFrame);
-    process.stderr.write(`${base.fps} fps; gated 10 fps… `);
-    const gated = await analyzeFile(config(clip, true, 10), clip);
+    process.stderr.write(`${base.fps} fps; square input… `);
+    const c1 = cpuMs();
+    const square = await analyzeFile(config(clip, false, 30, undefined, false), clip, {
+      everyFrame: true,
+      analytics: trafficAnalytics(),
+    });
+    const squareCpu = cpuSince(c1);
+    process.stderr.write(`${square.fps} fps; gated 10 fps… `);
+    const gated = await analyzeFile(config(clip, true, 10), clip, { analytics: trafficAnalytics() });
     process.stderr.write(`${gated.fps} fps\n`);
     results.push({
       clip: clip.split('/').pop()!,
       load: { before, after: load() },
       ours: { ...ours, cpuMsPerFrame: round(oursCpu / ours.frames, 2) },
+      square: { ...square, cpuMsPerFrame: round(squareCpu / square.frames, 2) },
       baseline: base,
       ceiling: ceil,
       gated10: { ...gated, realtimeFactor: round(gated.seconds / gated.wallSeconds, 1) },
@@ -246,32 +277,53 @@ async function main() {
   process.stdout.write(md);
 }
 
+/** "11 car" style summary of one direction's non-zero class counts. */
+function countText(byClass: Record<string, number> | undefined): string {
+  const parts = Object.entries(byClass ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${c}`);
+  return parts.join(', ') || '0';
+}
+
 function markdown(meta: Record<string, unknown>, results: ClipResult[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.clip} | ${r.ours.frames} | ${r.ours.fps} | ${r.baseline.fps} | **${r.speedup}x** | ${r.ceiling.fps} (${r.ceiling.before} / ${r.ceiling.after}) | **${Math.round(r.ofCeiling * 100)} %** | ${r.ours.inference.meanMs} / ${r.ceiling.meanMs} / ${r.baseline.detectMeanMs} | ${r.gated10.fps} fps, ${r.gated10.realtimeFactor}x realtime, ${r.gated10.inference.runs}/${r.gated10.frames} inferred | ${r.load.before} → ${r.load.after} |`,
+      `| ${r.clip} | ${r.ours.frames} | ${r.ours.fps} | ${r.baseline.fps} | **${r.speedup}x** | ${r.ceiling.fps} (${r.ceiling.before} / ${r.ceiling.after}) at ${r.ceiling.input} | **${Math.round(r.ofCeiling * 100)} %** | ${r.ours.inference.meanMs} / ${r.ceiling.meanMs} / ${r.baseline.detectMeanMs} | ${r.square.fps} (${round(r.square.fps / r.baseline.fps, 2)}x) | ${r.gated10.fps} fps, ${r.gated10.realtimeFactor}x realtime, ${r.gated10.inference.runs}/${r.gated10.frames} inferred | ${r.load.before} → ${r.load.after} |`,
   );
   return [
     '# bench:detect — analyze vs OpenCV-Python baseline',
     '',
     `${meta.date}, ${meta.cpus}, Node ${meta.node}, intraOpThreads ${meta.intraOpThreads}. Every frame of each clip; model`,
-    'loading excluded on both sides. Ceiling: the model alone on a fixed input with the same session settings,',
-    'measured right before and after ours and averaged.',
-    'Goal: ≥ 4x the baseline and ≥ 80 % of the ceiling on the NL clip. The machine is shared with other',
-    'sessions: the 1-minute load average before → after each clip is in the last column.',
+    'loading excluded on both sides. Both sides decode, detect, track and count at a line at y = 0.5.',
+    'Ours feeds the model a fitted input (the picture rounded up to a multiple of 32 rows: 416x256 for these',
+    '16:9 clips); the "square" column is ours with the model\'s 416x416 export size, as the baseline uses.',
+    'Ceiling: the model alone on a fixed input of the size our frames get, same session settings, measured',
+    'right before and after ours and averaged.',
+    'Goal: ≥ 4x the baseline and ≥ 80 % of the ceiling on the NL clip. The 1-minute load average before →',
+    'after each clip is in the last column (other sessions may share the machine).',
     '',
-    '| clip | frames | ours fps | baseline fps | ratio | ceiling fps (before / after) | of ceiling | inference ms (ours / ceiling / baseline dnn+pre+post) | motion gate on, detect 10 fps | load |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| clip | frames | ours fps | baseline fps | ratio | ceiling fps (before / after) | of ceiling | inference ms (ours / ceiling / baseline dnn+pre+post) | ours, square input, fps | motion gate on, detect 10 fps | load |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     'CPU time per frame (all threads; ours includes the ffmpeg decoder), less sensitive to the shared load:',
     '',
-    '| clip | ours CPU ms/frame | baseline CPU ms/frame | baseline / ours | inference-only CPU ms/run | inference share of ours |',
-    '|---|---|---|---|---|---|',
+    '| clip | ours CPU ms/frame | ours square CPU ms/frame | baseline CPU ms/frame | baseline / ours | inference-only CPU ms/run | inference share of ours |',
+    '|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.clip} | ${r.ours.cpuMsPerFrame} | ${r.baseline.cpuMsPerFrame} | **${r.cpuRatio}x** | ${r.ceiling.cpuMsPerRun} | ${Math.round((100 * r.ceiling.cpuMsPerRun) / r.ours.cpuMsPerFrame)} % |`,
+        `| ${r.clip} | ${r.ours.cpuMsPerFrame} | ${r.square.cpuMsPerFrame} | ${r.baseline.cpuMsPerFrame} | **${r.cpuRatio}x** | ${r.ceiling.cpuMsPerRun} | ${Math.round((100 * r.ceiling.cpuMsPerRun) / r.ours.cpuMsPerFrame)} % |`,
     ),
+    '',
+    'Counts at the line (down / up), ours vs the baseline:',
+    '',
+    '| clip | ours down | ours up | baseline down | baseline up |',
+    '|---|---|---|---|---|',
+    ...results.map((r) => {
+      const ours = r.ours.counts.mid as Record<string, Record<string, number>> | undefined;
+      const base = (r.baseline.counts as { main?: Record<string, Record<string, number>> }).main;
+      return `| ${r.clip} | ${countText(ours?.down)} | ${countText(ours?.up)} | ${countText(base?.down)} | ${countText(base?.up)} |`;
+    }),
     '',
   ].join('\n');
 }
