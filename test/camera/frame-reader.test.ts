@@ -66,6 +66,20 @@ describe('FrameReader on a file clip', () => {
     expect(reader.pool.skipped).toBe(0);
   });
 
+  it('runs the decoder and the scale/pad filters on the given thread count', () => {
+    const args = new FrameReader({
+      cameraId: 'c',
+      url: CLIP,
+      width: 416,
+      height: 416,
+      decoderThreads: 1,
+    }).args();
+    const before = args.slice(0, args.indexOf('-i'));
+    expect(before.join(' ')).toContain('-threads 1 -filter_threads 1');
+    const auto = new FrameReader({ cameraId: 'c', url: CLIP, width: 416, height: 416 }).args();
+    expect(auto).not.toContain('-filter_threads');
+  });
+
   it('reduces to the detect fps with ptsMs = index / fps, losslessly even with a slow consumer', async () => {
     const reader = new FrameReader({
       cameraId: 'c',
