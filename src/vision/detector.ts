@@ -81,7 +81,7 @@ export class Detector {
   private readonly order: Int32Array;
   private readonly suppressed: Uint8Array;
   private readonly thresholds: Float32Array;
-  /** Per input height / 32 (fitted inputs): YOLOX grid and the run's input dims, built on first use. */
+  /** Per fitted input height / 32: YOLOX grid and the run's input dims, built on first use. */
   private readonly grids: (YoloxGrid | undefined)[] = [];
   private readonly dims: (readonly number[] | undefined)[] = [];
   private readonly valuesPerRow: number;
@@ -211,14 +211,17 @@ export class Detector {
 
   /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
   private async runAt(h: number): Promise<Float32Array> {
-    const slot = h / MAX_STRIDE;
-    let dims = this.dims[slot];
-    if (!dims) {
-      dims = [1, 3, h, this.inputWidth];
-      this.dims[slot] = dims;
-    }
     const full = h === this.inputHeight;
-    const out = await this.session.run(full ? undefined : dims);
+    let dims: readonly number[] | undefined;
+    if (!full) {
+      // Fitted heights are multiples of 32: one dims array per height, reused.
+      dims = this.dims[h / MAX_STRIDE];
+      if (!dims) {
+        dims = [1, 3, h, this.inputWidth];
+        this.dims[h / MAX_STRIDE] = dims;
+      }
+    }
+    const out = await this.session.run(dims);
     const expected = full ? this.io.outputLength : headRows(this.inputWidth, h) * this.valuesPerRow;
     if (out.length !== expected) {
       this.session.recycle(out);
@@ -227,9 +230,9 @@ export class Detector {
     return out;
   }
 
-  /** YOLOX grid for input height `h`, built once per height. */
+  /** YOLOX grid for input height `h`, built once per height (slot 0: the export height). */
   private gridFor(h: number): YoloxGrid {
-    const slot = h / MAX_STRIDE;
+    const slot = h === this.inputHeight ? 0 : h / MAX_STRIDE;
     let grid = this.grids[slot];
     if (!grid) {
       grid = yoloxGrid(this.inputWidth, h, STRIDES);
@@ -348,7 +351,7 @@ export class Detector {
   private decode(out: Float32Array): void {
     const rows = out.length / this.valuesPerRow;
     if (this.cfg.family === 'yolox') {
-      const h = this.heightForRows(rows);
+      const h = rows === this.io.rows ? this.inputHeight : this.heightForRows(rows);
       decodeYolox(out, this.gridFor(h), this.classMap, this.thresholds, this.candidates);
     } else {
       decodeYolov8(out, rows, this.classMap, this.thresholds, this.candidates);
