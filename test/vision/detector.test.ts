@@ -2,18 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrafficClass } from '../../src/config/schema.js';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
+import { iou as boxIou } from '../../src/vision/nms.js';
 import { decodeFrames, letterbox } from '../helpers/frames.js';
 import { NL_CLIP, testConfig } from '../helpers/vision.js';
 
 const VEHICLES: TrafficClass[] = ['car', 'truck', 'bus'];
 
-function iou(a: Detection, b: [number, number, number, number]): number {
-  const iw = Math.min(a.x2, b[2]) - Math.max(a.x1, b[0]);
-  const ih = Math.min(a.y2, b[3]) - Math.max(a.y1, b[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-}
+/** IoU of a detection and a box [x1, y1, x2, y2] in camera fractions. */
+const iou = (a: Detection, b: [number, number, number, number]) =>
+  boxIou(a.x1, a.y1, a.x2, a.y2, b[0], b[1], b[2], b[3]);
 
 interface Expected {
   what: string;

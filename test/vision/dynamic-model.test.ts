@@ -5,20 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { withDynamicImageSize } from '../../src/vision/dynamic-model.js';
+import { iou as boxIou } from '../../src/vision/nms.js';
 import { bgrToChw } from '../../src/vision/preprocess.js';
 import { decodeFrames } from '../helpers/frames.js';
 import { tempDir } from '../helpers/process.js';
 import { NL_CLIP, testConfig } from '../helpers/vision.js';
 
-const MODEL = testConfig().detector.model;
+/** IoU of two detections (boxes in camera fractions). */
+const iou = (a: Detection, b: Detection) => boxIou(a.x1, a.y1, a.x2, a.y2, b.x1, b.y1, b.x2, b.y2);
 
-function iou(a: Detection, b: Detection): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
+const MODEL = testConfig().detector.model;
 
 /**
  * yolox_nano with its three head Reshapes changed from [1, 85, -1] to the row counts of a 416x416 input:

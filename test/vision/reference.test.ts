@@ -4,22 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
+import { iou as boxIou } from '../../src/vision/nms.js';
 import { decodeFrames } from '../helpers/frames.js';
 import { MEDIA, REPO, testConfig } from '../helpers/vision.js';
+
+/** IoU of two detections (boxes in camera fractions). */
+const iou = (a: Detection, b: Detection) => boxIou(a.x1, a.y1, a.x2, a.y2, b.x1, b.y1, b.x2, b.y2);
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(REPO, 'bench/baselines/yolox_cv2.py');
 const SCORE = 0.3;
 /** Boxes this close to the threshold may fall either side of it from tiny input differences. */
 const MARGIN = 0.05;
-
-function iou(a: Detection, b: Detection): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
 
 function reference(clip: string, first: number, count: number): Detection[][] {
   if (!existsSync(PYTHON))
