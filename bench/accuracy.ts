@@ -12,6 +12,7 @@ import { contactSheet, renderEvidenceJpeg } from '../src/analytics/evidence.js';
 import {
   JAKARTA_DETECT,
   JAKARTA_LINE,
+  JAKARTA_ROAD,
   JUNCTION_ZONES,
   NL_LINE,
   RESIDENTIAL_KERBS,
@@ -61,12 +62,7 @@ ${JAKARTA_LINE}
   - id: y080
     points: [[0.3, 0.8], [0.9, 0.8]]
     directions: [down, up]
-zones:
-  - id: carriageway
-    kind: carriageway
-    polygon: [[0.33, 0.45], [0.62, 0.45], [0.85, 1], [0.28, 1]]
-    capacity: 25
-    congestion: { hold: 3s }`,
+${JAKARTA_ROAD}`,
     truth: {
       line: 'low',
       counts: { down: jkTruth.lines.y090.counts.down, up: jkTruth.lines.y090.counts.up },
