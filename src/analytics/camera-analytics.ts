@@ -11,6 +11,7 @@ import { FrameStats } from './frame-stats.js';
 import { insidePolygon } from './geometry.js';
 import { Homography } from './homography.js';
 import { LineCounter } from './line-counter.js';
+import { inClearView } from './pedestrian-view.js';
 import { DEFAULT_TAMPER, TamperDetector, type TamperOptions } from './tamper.js';
 import { isVehicle, TrackInfo } from './track-info.js';
 import { ZoneRuntime } from './zone-runtime.js';
@@ -118,6 +119,7 @@ export class CameraAnalytics {
     for (const t of this.tracker.removed) this.dropTrack(t);
     if (result.inferred) {
       for (const t of tracks) if (t.matched) this.observeTrack(t);
+      for (const t of tracks) if (t.matched) this.watchPedestrian(t);
     }
     this.updateZones();
     this.checkIncidents();
@@ -195,6 +197,22 @@ export class CameraAnalytics {
       this.checkWrongWay(t, info, z);
     }
   }
+
+  /** Follows how long a matched "person" track has been in clear view (see inClearView). */
+  private watchPedestrian(t: Track): void {
+    const info = this.infos.get(t.id);
+    if (!info) return;
+    if (info.classOf(t) !== 'person' || !inClearView(t, this.tracker.tracks, this.isVehicleTrack)) {
+      info.clearSincePts = Number.NaN;
+    } else if (Number.isNaN(info.clearSincePts)) {
+      info.clearSincePts = this.pts;
+    }
+  }
+
+  private readonly isVehicleTrack = (t: Track): boolean => {
+    const info = this.infos.get(t.id);
+    return isVehicle(info ? info.classOf(t) : t.cls);
+  };
 
   private leaveZone(t: Track, info: TrackInfo, z: number): void {
     info.inZone[z] = 0;
@@ -341,9 +359,16 @@ export class CameraAnalytics {
             );
           }
         }
-        if (info.classOf(t) === 'person' && kind === 'carriageway' && !onSidewalk && t.hits >= 3) {
-          const key =
-            pts - info.enterPts[z]! >= this.opts.pedestrianAfterMs ? `ped:${zone.id}:${t.id}` : undefined;
+        if (
+          info.classOf(t) === 'person' &&
+          kind === 'carriageway' &&
+          !onSidewalk &&
+          t.hits >= 3 &&
+          t.matched
+        ) {
+          // In the zone, and seen whole and clear of vehicles, for pedestrianAfterMs.
+          const since = Math.max(info.enterPts[z]!, info.clearSincePts);
+          const key = pts - since >= this.opts.pedestrianAfterMs ? `ped:${zone.id}:${t.id}` : undefined;
           if (key && !this.open.has(key)) {
             this.startIncident(
               key,
@@ -365,6 +390,8 @@ export class CameraAnalytics {
       const info = this.infos.get(tid);
       const z = this.zones.findIndex((zz) => zz.id === inc.zoneId);
       let over = !info || z < 0 || !info.inZone[z];
+      // A "pedestrian" whose two-wheeler has since been seen: a rider.
+      if (!over && inc.type === 'pedestrian_in_carriageway') over = info!.trackCls !== 'person';
       if (!over && inc.type === 'stopped_vehicle')
         over = info!.stillMs(pts) < this.zones[z]!.cfg.stoppedAfter;
       if (over) this.endIncident(key);

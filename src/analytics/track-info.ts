@@ -26,6 +26,8 @@ export const RIDER_NORM_SPEED = 1.8;
 /** Per-track derived state the analytics share: anchors, motion, stillness, speed, zone membership. */
 export class TrackInfo {
   id = 0;
+  /** The tracker's class as of the latest update (a rider's is its two-wheeler for good). */
+  trackCls: TrafficClass = 'car';
   /** Box centre and bottom centre, fractions (filtered box). */
   cx = 0;
   cy = 0;
@@ -42,6 +44,8 @@ export class TrackInfo {
   restX = 0;
   restY = 0;
   restSincePts = 0;
+  /** Stream time since which a "person" track has been seen in clear view without a break; NaN when not. */
+  clearSincePts = Number.NaN;
   /** Smoothed ground speed, km/h; NaN without calibration or before the first estimate. */
   speedKmh = Number.NaN;
   speedSum = 0;
@@ -71,6 +75,7 @@ export class TrackInfo {
       this.wrongWay.fill(0);
     }
     this.speedKmh = Number.NaN;
+    this.clearSincePts = Number.NaN;
     this.avgNormSpeed = 0;
     this.updates = 0;
     this.speedSum = 0;
@@ -78,6 +83,7 @@ export class TrackInfo {
     this.speedMax = 0;
     this.groundHead = 0;
     this.groundLen = 0;
+    this.trackCls = t.cls;
     this.place(t);
     this.restX = this.cx;
     this.restY = this.cy;
@@ -116,6 +122,7 @@ export class TrackInfo {
       this.restSincePts = pts;
     }
     if (homography) this.measureSpeed(t, pts, homography, scratch);
+    this.trackCls = t.cls;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Detection, DetectionResult } from '../vision/detection.js';
 import { bufferedIou, greedyAssign } from './association.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
-import { classGroup, Track } from './track.js';
+import { classGroup, Track, VEHICLE_GROUP } from './track.js';
 
 export interface TrackerOptions {
   /** Detections at or above this score are "high" (first association stage, may start tracks). */
@@ -207,12 +207,15 @@ export class ByteTracker {
       const tx2 = t.bx2;
       const ty2 = t.by2;
       const group = classGroup(t.cls);
+      const rider = t.rider;
       // A coasting track's position gets less certain the longer it is lost: search wider.
       const buf = buffer > 0 && t.state === 'lost' ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
       for (let c = 0; c < cols; c++) {
         const d = dets[this.colsIdx[c]!]!;
         let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
-        if (classGroup(this.detCls[this.colsIdx[c]!]!) !== group) s *= o.crossClassFactor;
+        const dg = classGroup(this.detCls[this.colsIdx[c]!]!);
+        // A rider is seen as a person or as its two-wheeler: either continues the track.
+        if (rider ? dg === VEHICLE_GROUP : dg !== group) s *= o.crossClassFactor;
         sim[r * cols + c] = s;
       }
     }

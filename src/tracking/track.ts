@@ -7,6 +7,19 @@ export type TrackState = 'tentative' | 'tracked' | 'lost';
 export const TRAIL_LENGTH = 32;
 
 const N_CLASSES = TRAFFIC_CLASSES.length;
+const PERSON = TRAFFIC_CLASSES.indexOf('person');
+const MOTORCYCLE = TRAFFIC_CLASSES.indexOf('motorcycle');
+const BICYCLE = TRAFFIC_CLASSES.indexOf('bicycle');
+
+/**
+ * Score-weighted two-wheeler votes (about two confident detections, or several weak ones) that make a
+ * "person" track a rider: a pedestrian is never seen as a motorcycle or bicycle, while a rider far away or
+ * with the bike hidden behind a car is often seen as a person only, for seconds, before the bike shows.
+ */
+export const RIDER_EVIDENCE = 0.8;
+
+/** classGroup() of cars, trucks and buses. */
+export const VEHICLE_GROUP = 0;
 
 /** Class groups: association across groups is penalised (a person is not a car's next position). */
 export function classGroup(cls: TrafficClass): number {
@@ -14,7 +27,7 @@ export function classGroup(cls: TrafficClass): number {
     case 'car':
     case 'truck':
     case 'bus':
-      return 0;
+      return VEHICLE_GROUP;
     case 'motorcycle':
     case 'bicycle':
       return 1;
@@ -40,6 +53,8 @@ export class Track {
   cls: TrafficClass = 'car';
   score = 0;
   state: TrackState = 'tentative';
+  /** Mostly seen as a person, but with enough two-wheeler detections to be a rider (`cls` is the bike). */
+  rider = false;
   /** Detections matched so far. */
   hits = 0;
   /** True when a detection was matched in the latest inferred frame. */
@@ -89,6 +104,11 @@ export class Track {
     this.votes[ci] = this.votes[ci]! + score;
     let best = 0;
     for (let i = 1; i < N_CLASSES; i++) if (this.votes[i]! > this.votes[best]!) best = i;
+    // Votes only grow, so once a rider, the track stays one (the rider's person detections keep outvoting
+    // the bike while it is hidden again).
+    const bike = this.votes[MOTORCYCLE]! >= this.votes[BICYCLE]! ? MOTORCYCLE : BICYCLE;
+    this.rider = this.votes[bike]! >= RIDER_EVIDENCE && this.votes[PERSON]! >= RIDER_EVIDENCE;
+    if (best === PERSON && this.rider) best = bike;
     this.cls = TRAFFIC_CLASSES[best]!;
     this.trail[this.trailHead * 2] = (x1 + x2) / 2;
     this.trail[this.trailHead * 2 + 1] = (y1 + y2) / 2;

@@ -168,6 +168,84 @@ describe('ByteTracker', () => {
     expect(tracker.tracks.map((t) => t.cls)).toEqual(['motorcycle']);
   });
 
+  it('makes a "person" track a rider once its motorcycle is seen, and keeps it one after the bike hides again', () => {
+    // A far rider comes out as a person for 2 s, its bike shows for 0.5 s, then hides behind a car again.
+    const { idsOf, classOf, tracker } = run(
+      [
+        {
+          name: 'r',
+          cls: 'person',
+          x: 0.5,
+          y: 0.3,
+          w: 0.02,
+          h: 0.05,
+          vx: 0,
+          vy: 0.05,
+          override: (t) => (t >= 2 && t < 2.5 ? { cls: 'motorcycle', score: 0.5 } : undefined),
+        },
+      ],
+      10,
+      4,
+    );
+    const ids = [...idsOf.get('r')!];
+    expect(ids).toHaveLength(1);
+    expect(classOf.get(ids[0]!)).toBe('motorcycle');
+    expect(tracker.tracks[0]!.rider).toBe(true);
+  });
+
+  it('does not make a rider of a pedestrian seen once as a weak motorcycle', () => {
+    const { idsOf, classOf } = run(
+      [
+        {
+          name: 'p',
+          cls: 'person',
+          x: 0.5,
+          y: 0.3,
+          w: 0.02,
+          h: 0.05,
+          vx: 0,
+          vy: 0.05,
+          override: (t) => (t > 1 && t < 1.15 ? { cls: 'motorcycle', score: 0.5 } : undefined),
+        },
+      ],
+      10,
+      3,
+    );
+    const ids = [...idsOf.get('p')!];
+    expect(ids).toHaveLength(1);
+    expect(classOf.get(ids[0]!)).toBe('person');
+  });
+
+  it('continues a rider track on the rider alone when the motorcycle goes out of sight', () => {
+    // Rider and bike boxed together (first seen as a person, then as a motorcycle); from 3 s a car in front
+    // hides the bike and only the rider's smaller, higher "person" box is left.
+    const path = (t: number): [number, number] => [0.5, 0.3 + 0.05 * t];
+    const { idsOf, classOf } = run(
+      [
+        {
+          name: 'whole',
+          cls: 'motorcycle',
+          x: 0,
+          y: 0,
+          w: 0.035,
+          h: 0.11,
+          vx: 0,
+          vy: 0,
+          path: (t) => [path(t)[0], path(t)[1] + 0.04],
+          to: 2.95,
+          override: (t) => (t < 0.5 ? { cls: 'person' } : undefined),
+        },
+        { name: 'rider', cls: 'person', x: 0, y: 0, w: 0.02, h: 0.05, vx: 0, vy: 0, path, from: 3 },
+      ],
+      10,
+      5,
+    );
+    const whole = [...idsOf.get('whole')!];
+    expect(whole).toHaveLength(1);
+    expect([...idsOf.get('rider')!]).toEqual(whole);
+    expect(classOf.get(whole[0]!)).toBe('motorcycle');
+  });
+
   it('allocates no tracks for low-score noise', () => {
     const tracker = new ByteTracker();
     const { results } = simulate(
