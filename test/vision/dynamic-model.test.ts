@@ -1,7 +1,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/camera/frame.js';
+import { readClipFrames } from '../../src/camera/frame-reader.js';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { withDynamicImageSize } from '../../src/vision/dynamic-model.js';
@@ -113,6 +116,52 @@ describe('Detector with a fitted input', () => {
         const best = Math.max(...b.filter((e) => e.cls === d.cls).map((e) => iou(d, e)));
         expect(best, `${d.cls} at ${d.x1.toFixed(3)},${d.y1.toFixed(3)}`).toBeGreaterThanOrEqual(0.9);
       }
+    } finally {
+      await fitted.close();
+      await square.close();
+    }
+  });
+
+  it('gives each tile of a tiled frame its own fitted height', async () => {
+    // Two wide tiles (1280x360 each → 416x117 → 128 rows) and one tall one (640x720 → 416 rows).
+    const tiles = [
+      [0, 0, 1, 0.5],
+      [0, 0.5, 1, 1],
+      [0.5, 0, 1, 1],
+    ] as const;
+    let frame: Frame | undefined;
+    for await (const f of readClipFrames({
+      cameraId: 'tiles',
+      url: pathToFileURL(NL_CLIP).href,
+      width: 416,
+      height: 416,
+      tiles,
+    })) {
+      if (f.seq === 250) {
+        frame = { ...f, data: Buffer.from(f.data) };
+        break;
+      }
+    }
+    const g = frame!.geometry;
+    const cfg = { ...testConfig().detector, scoreThreshold: 0.3 };
+    const fitted = await Detector.create(cfg);
+    const square = await Detector.create({ ...cfg, fitInput: false });
+    try {
+      expect(g.tiles!.map((t) => fitted.inputHeightFor(t.contentHeight))).toEqual([128, 128, 416]);
+      const before = fitted.stats.runs;
+      const a = await fitted.detect(frame!.data, g);
+      expect(fitted.stats.runs - before).toBe(3);
+      const b = await square.detect(frame!.data, g);
+      expect(a.length).toBeGreaterThanOrEqual(4);
+      let matched = 0;
+      for (const d of a) {
+        if (b.some((e) => e.cls === d.cls && iou(d, e) >= 0.9)) matched++;
+      }
+      expect(
+        Math.abs(a.length - b.length),
+        `${a.length} boxes fitted, ${b.length} square`,
+      ).toBeLessThanOrEqual(1);
+      expect(matched / a.length, `${matched} of ${a.length} boxes`).toBeGreaterThanOrEqual(0.9);
     } finally {
       await fitted.close();
       await square.close();
