@@ -131,9 +131,11 @@ export class Detector {
     const labels = loadLabels(cfg.labels);
     const classMap = buildClassMap(labels, cfg.labels);
     const providers = checkExecutionProviders(cfg.executionProviders);
+    /** A session on the model (or its size-agnostic copy), its input/output checked and buffers set up. */
     const open = async (dynamic?: DynamicModel) => {
+      let session: WorkerSession;
       try {
-        return await WorkerSession.create(dynamic?.bytes ?? cfg.model, {
+        session = await WorkerSession.create(dynamic?.bytes ?? cfg.model, {
           executionProviders: providers,
           intraOpNumThreads: cfg.intraOpThreads,
           interOpNumThreads: 1,
@@ -146,6 +148,20 @@ export class Detector {
         const e = explainProviderFailure(err, cfg.executionProviders);
         throw new Error(`detector model ${cfg.model}: ${e.message}`);
       }
+      try {
+        const info = dynamic ? exportedShapes(session.info, dynamic) : session.info;
+        const io = readModelIo(info, cfg.family, labels.length, cfg.model);
+        await session.configure(
+          io.inputName,
+          [1, 3, io.inputHeight, io.inputWidth],
+          io.outputName,
+          io.outputLength,
+        );
+        return { session, io };
+      } catch (err) {
+        await session.release();
+        throw err;
+      }
     };
     const fit: InputFit = { enabled: false };
     let dynamic: DynamicModel | undefined;
@@ -157,33 +173,18 @@ export class Detector {
         fit.unavailable = `cannot rewrite the model's input size (${(err as Error).message})`;
       }
     }
-    let session = await open(dynamic);
-    try {
-      const info = dynamic ? exportedShapes(session.info, dynamic) : session.info;
-      const io = readModelIo(info, cfg.family, labels.length, cfg.model);
-      await session.configure(
-        io.inputName,
-        [1, 3, io.inputHeight, io.inputWidth],
-        io.outputName,
-        io.outputLength,
-      );
-      if (dynamic) {
-        const problem = await probeFittedInput(session, io, cfg.family === 'yolox' ? 5 : 4, labels.length);
-        if (problem === undefined) {
-          fit.enabled = true;
-        } else {
-          fit.unavailable = problem;
-          await session.release();
-          session = await open();
-          readModelIo(session.info, cfg.family, labels.length, cfg.model);
-          await session.configure(
-            io.inputName,
-            [1, 3, io.inputHeight, io.inputWidth],
-            io.outputName,
-            io.outputLength,
-          );
-        }
+    let { session, io } = await open(dynamic);
+    if (dynamic) {
+      const problem = await probeFittedInput(session, io, cfg.family === 'yolox' ? 5 : 4, labels.length);
+      if (problem === undefined) {
+        fit.enabled = true;
+      } else {
+        fit.unavailable = problem;
+        await session.release();
+        ({ session, io } = await open());
       }
+    }
+    try {
       return new Detector(
         session,
         io,
