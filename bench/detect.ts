@@ -23,6 +23,7 @@ import { letterboxGeometry } from '../src/camera/letterbox.js';
 import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
 import { type AnalyzeReport, analyzeFile } from '../src/vision/analyze.js';
 import { Detector } from '../src/vision/detector.js';
+import { probeSize } from '../test/helpers/frames.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -76,13 +77,8 @@ function cpuSince(start: { self: number; children: number }): number {
 
 /** Height of the clip's picture in a letterboxed detector frame (what sets a fitted input's height). */
 function contentHeight(clip: string, det: Detector): number {
-  const out = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', clip],
-    { encoding: 'utf8' },
-  );
-  const [w, h] = out.trim().split(',').map(Number);
-  return letterboxGeometry(w!, h!, det.inputWidth, det.inputHeight).contentHeight;
+  const [w, h] = probeSize(clip);
+  return letterboxGeometry(w, h, det.inputWidth, det.inputHeight).contentHeight;
 }
 
 async function ceiling(
