@@ -203,7 +203,10 @@ export class WorkerSession {
 
   /** Gives a run's output buffer back for later runs; the array must not be used afterwards. */
   recycle(output: Float32Array): void {
-    const buffer = output.buffer as ArrayBuffer;
+    this.keepOutput(output.buffer as ArrayBuffer);
+  }
+
+  private keepOutput(buffer: ArrayBuffer): void {
     if (buffer.byteLength === this.outputBytes && this.freeOutputs.length < 4) this.freeOutputs.push(buffer);
   }
 
@@ -237,8 +240,7 @@ export class WorkerSession {
   private onReply(msg: Reply): void {
     const w = this.waiting.shift();
     if (msg.type === 'done' || msg.type === 'failed') this.giveBack(msg.input);
-    if (msg.type === 'failed' && msg.output.byteLength === this.outputBytes)
-      this.freeOutputs.push(msg.output);
+    if (msg.type === 'failed') this.keepOutput(msg.output);
     if (msg.type === 'done') {
       this.stats.runs++;
       this.stats.totalMs += msg.ms;
