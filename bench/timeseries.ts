@@ -14,6 +14,7 @@ import { Store } from '../src/store/store.js';
 import type { Point } from '../src/timeseries/point.js';
 import { TimeSeriesService } from '../src/timeseries/service.js';
 import { type InfluxDb, startInfluxDb } from '../test/helpers/influxdb.js';
+import { procStat } from '../test/helpers/proc.js';
 import { removeDir, tempDir } from '../test/helpers/process.js';
 
 const LIVE = Number(process.env.BENCH_LIVE_POINTS ?? 500_000);
@@ -24,8 +25,7 @@ const GOAL = 50_000;
 
 /** CPU seconds (user+system) of a process from /proc, for influxd. */
 function procCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const f = procStat(pid);
   return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
 }
 
