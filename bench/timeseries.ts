@@ -14,7 +14,8 @@ import { Store } from '../src/store/store.js';
 import type { Point } from '../src/timeseries/point.js';
 import { TimeSeriesService } from '../src/timeseries/service.js';
 import { type InfluxDb, startInfluxDb } from '../test/helpers/influxdb.js';
-import { removeDir, tempDir } from '../test/helpers/process.js';
+import { procStat } from '../test/helpers/proc.js';
+import { removeDir, tempDir, waitUntil } from '../test/helpers/process.js';
 
 const LIVE = Number(process.env.BENCH_LIVE_POINTS ?? 500_000);
 const BACKLOG = Number(process.env.BENCH_BACKLOG_POINTS ?? 1_000_000);
@@ -24,8 +25,7 @@ const GOAL = 50_000;
 
 /** CPU seconds (user+system) of a process from /proc, for influxd. */
 function procCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const f = procStat(pid);
   return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
 }
 
@@ -120,14 +120,6 @@ function config(url: string, db: string, replayRate: number): InfluxConfig {
   } as InfluxConfig;
 }
 
-async function waitFor(probe: () => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function count(influx: InfluxDb, db: string): Promise<number> {
   const rows = await influx.rows('SELECT count(speed_avg) FROM traffic_count', db);
   return (rows[0]?.count as number) ?? 0;
@@ -159,7 +151,10 @@ async function live(influx: InfluxDb, dir: string) {
     await new Promise((r) => setImmediate(r));
   }
   await ts.flush();
-  await waitFor(() => ts.spool.depth === 0, 120_000, 'live drain');
+  await waitUntil('bench: live drain', async () => ts.spool.depth === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 5,
+  });
   const m = meter.done();
   const stored = await count(influx, 'live');
   await ts.stop();
@@ -207,7 +202,10 @@ async function replay(influx: InfluxDb, dir: string, replayRate: number, label: 
 
   await influx.restart();
   const meter = new Meter(influx.server.pid);
-  await waitFor(() => ts.spool.depth === 0, 600_000, 'replay drain');
+  await waitUntil('bench: replay drain', async () => ts.spool.depth === 0, {
+    timeoutMs: 600_000,
+    intervalMs: 5,
+  });
   const m = meter.done();
   const stored = await count(influx, db);
   await ts.stop();

@@ -89,18 +89,15 @@ export class Spool {
     this.appendTx = db.transaction(
       (lines: readonly string[], n: number, p: number, at: number, sizes: number[]) => {
         let added = 0;
+        let id = 0;
         const insert = this.insert;
-        for (let i = 0; i < n - 1; i++) {
+        for (let i = 0; i < n; i++) {
           const line = lines[i]!;
-          insert.run(at, p, line);
+          id = Number(insert.run(at, p, line).lastInsertRowid);
           const size = Buffer.byteLength(line) + ROW_OVERHEAD_BYTES;
           sizes[i] = size;
           added += size;
         }
-        const last = lines[n - 1]!;
-        const id = Number(insert.run(at, p, last).lastInsertRowid);
-        sizes[n - 1] = Buffer.byteLength(last) + ROW_OVERHEAD_BYTES;
-        added += sizes[n - 1]!;
         return { id, added };
       },
     );

@@ -1,15 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/**
+ * The fields of /proc/PID/stat after "(comm)" (which may contain spaces): [0] state, [1] ppid,
+ * [11] utime, [12] stime (clock ticks). Throws when the process is gone.
+ */
+export function procStat(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** PIDs whose parent is `ppid` (from /proc; Linux only). */
 export function childPids(ppid: number): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Field 4 (ppid) comes after "(comm)", which may contain spaces.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[1]) === ppid) out.push(Number(name));
+      if (Number(procStat(name)[1]) === ppid) out.push(Number(name));
     } catch {
       // The process went away while we looked.
     }
@@ -20,8 +26,7 @@ export function childPids(ppid: number): number[] {
 /** True while a process exists and is not a zombie. */
 export function pidAlive(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return procStat(pid)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -141,11 +141,11 @@ export function removeDir(dir: string): void {
 
 /**
  * A server that tests can stop, crash and bring back on the same port and data dir (outage tests).
- * `launch` starts one instance and resolves once it is ready.
+ * `launch` starts one instance and resolves once it is ready; `dir` is removed by `stop`.
  */
 export interface RestartableServer {
   readonly server: ServerProcess;
-  /** SIGTERM (then SIGKILL) and remove the temp dir. */
+  /** SIGTERM (then SIGKILL) and remove the temp dir, if it has one. */
   stop(): Promise<void>;
   /** Stops the server but keeps port and data dir, so `restart` brings it back with its data. */
   pause(): Promise<void>;
@@ -156,7 +156,7 @@ export interface RestartableServer {
 
 export async function restartable(
   launch: () => Promise<ServerProcess>,
-  dir: string,
+  dir?: string,
 ): Promise<RestartableServer> {
   let server = await launch();
   return {
@@ -171,7 +171,7 @@ export async function restartable(
     kill: () => server.kill(),
     async stop() {
       await server.stop();
-      removeDir(dir);
+      if (dir) removeDir(dir);
     },
   };
 }

@@ -51,7 +51,7 @@ describe('RTSP camera helper', () => {
   });
 
   it('a killed server takes its feeders with it and restarts at the same URL', async () => {
-    const pid = cam.pid;
+    const { pid } = cam.server;
     const reading = readFrames(cam.url, 10_000).catch(() => -1);
     await waitUntil('a feeder for the session', async () => childPids(pid).length > 0, { timeoutMs: 10_000 });
     const feeders = childPids(pid);
@@ -61,7 +61,7 @@ describe('RTSP camera helper', () => {
     await reading;
     expect(await rtspOptions(cam.port, cam.mount, 300)).toBeUndefined();
     await cam.restart();
-    expect(cam.pid).not.toBe(pid);
+    expect(cam.server.pid).not.toBe(pid);
     expect(await readFrames(cam.url, 5)).toBe(5);
   });
 });

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, requireBinary, type ServerProcess, startProcess, waitUntil } from './process.js';
+import {
+  freePort,
+  type RestartableServer,
+  requireBinary,
+  restartable,
+  startProcess,
+  waitUntil,
+} from './process.js';
 
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -33,7 +40,11 @@ export interface RtspCameraOptions {
   port?: number;
 }
 
-export interface RtspCamera {
+/**
+ * A looping RTSP camera. `stop` and `kill` (a camera losing power) take its per-session ffmpeg feeders
+ * with it; `restart` brings it back at the same URL.
+ */
+export interface RtspCamera extends RestartableServer {
   /** URL with credentials when the server has them. */
   url: string;
   /** URL without credentials. */
@@ -42,14 +53,6 @@ export interface RtspCamera {
   mount: string;
   /** The prepared clip the server loops (H.264, no B-frames, 1 s GOP). */
   clip: string;
-  readonly server: ServerProcess;
-  readonly pid: number;
-  /** SIGTERM the server (its per-session ffmpeg feeders die with it). */
-  stop(): Promise<void>;
-  /** SIGKILL the server, like a camera losing power. The port stays reserved for restart(). */
-  kill(): Promise<void>;
-  /** Start the server again at the same URL. */
-  restart(): Promise<void>;
 }
 
 let gstChecked = false;
@@ -183,28 +186,15 @@ export async function startRtspCamera(options: RtspCameraOptions = {}): Promise<
     );
     return s;
   };
-  let server = await launch();
   const auth =
     options.user !== undefined
       ? `${encodeURIComponent(options.user)}:${encodeURIComponent(options.password ?? '')}@`
       : '';
-  return {
+  return Object.assign(await restartable(launch), {
     url: `rtsp://${auth}127.0.0.1:${port}${mount}`,
     bareUrl: `rtsp://127.0.0.1:${port}${mount}`,
     port,
     mount,
     clip,
-    get server() {
-      return server;
-    },
-    get pid() {
-      return server.pid;
-    },
-    stop: () => server.stop(),
-    kill: () => server.kill(),
-    async restart() {
-      await server.stop();
-      server = await launch();
-    },
-  };
+  } satisfies Omit<RtspCamera, keyof RestartableServer>);
 }

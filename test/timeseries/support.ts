@@ -3,6 +3,7 @@ import type { InfluxConfig } from '../../src/config/schema.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { Store } from '../../src/store/store.js';
 import { TimeSeriesService, type TimeSeriesServiceOptions } from '../../src/timeseries/service.js';
+import { waitUntil } from '../helpers/process.js';
 
 export function influxConfig(overrides: Partial<InfluxConfig> = {}): InfluxConfig {
   return {
@@ -43,12 +44,7 @@ export function makeService(
   return { service, store };
 }
 
-/** Waits (bounded) until `probe` is true, polling every 50 ms. */
-export async function eventually(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+/** `waitUntil` for in-process state: waits (bounded) until `probe` is true, polling every 50 ms. */
+export function eventually(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  return waitUntil(what, async () => probe(), { timeoutMs });
 }
