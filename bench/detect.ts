@@ -13,7 +13,7 @@
  * average is recorded with every run, and numbers are noisy when it is high.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
 import { type AnalyzeReport, analyzeFile } from '../src/vision/analyze.js';
 import { Detector } from '../src/vision/detector.js';
 import { probeSize } from '../test/helpers/frames.js';
+import { procStat } from '../test/helpers/proc.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -64,9 +65,8 @@ function config(clip: string, motion: boolean, fps: number, tiles?: string, fitI
 /** CPU time of this process (all threads) and of its exited children (ffmpeg), ms. */
 function cpuMs(): { self: number; children: number } {
   const u = process.cpuUsage();
-  // /proc/self/stat fields after "(comm) ": state is [0]; cutime, cstime are [13], [14], in clock ticks (100/s).
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // /proc/self/stat fields after "(comm) ": cutime, cstime are [13], [14], in clock ticks (100/s).
+  const f = procStat('self');
   return { self: (u.user + u.system) / 1000, children: (Number(f[13]) + Number(f[14])) * 10 };
 }
 
