@@ -3,12 +3,12 @@ import { type CameraConfig, TRAFFIC_CLASSES, type TrafficClass } from '../config
 import { ByteTracker, type TrackerOptions } from '../tracking/byte-tracker.js';
 import type { Track } from '../tracking/track.js';
 import type { DetectionResult } from '../vision/detection.js';
+import { pointInPolygon } from '../vision/polygon.js';
 import { instantLevel } from './congestion.js';
 import type { AnalyticsEvent, CongestionLevel, Incident, IncidentType, Severity } from './events.js';
 import { CONGESTION_LEVELS } from './events.js';
 import { captureEvidence, type EvidenceSnapshot } from './evidence-snapshot.js';
 import { FrameStats } from './frame-stats.js';
-import { insidePolygon } from './geometry.js';
 import { Homography } from './homography.js';
 import { LineCounter } from './line-counter.js';
 import { inClearView } from './pedestrian-view.js';
@@ -177,7 +177,7 @@ export class CameraAnalytics {
     for (let z = 0; z < this.zones.length; z++) {
       const zone = this.zones[z]!;
       // Boxes touching the bottom edge end exactly at 1, on a polygon edge drawn along the frame border.
-      const inside = insidePolygon(zone.poly, info.bx, Math.min(info.by, 0.999));
+      const inside = pointInPolygon(info.bx, Math.min(info.by, 0.999), zone.cfg.polygon);
       if (inside && !info.inZone[z]) {
         info.inZone[z] = 1;
         info.enterPts[z] = this.pts;
