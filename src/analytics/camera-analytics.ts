@@ -181,7 +181,6 @@ export class CameraAnalytics {
       if (inside && !info.inZone[z]) {
         info.inZone[z] = 1;
         info.enterPts[z] = this.pts;
-        info.enterWall[z] = this.time;
         this.events.push({
           type: 'zone_enter',
           cameraId: this.camera.id,
