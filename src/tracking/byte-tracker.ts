@@ -174,13 +174,6 @@ export class ByteTracker {
     return this.tracks;
   }
 
-  /** Drops every track (e.g. after the camera reconnects to a different view). */
-  reset(): void {
-    for (const t of this.tracks) this.pool.push(t);
-    this.tracks.length = 0;
-    this.lastPts = undefined;
-  }
-
   private associate(
     dets: readonly Detection[],
     trackOk: (t: Track) => boolean,
