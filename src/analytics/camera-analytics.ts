@@ -309,15 +309,17 @@ export class CameraAnalytics {
     const dir = zone.cfg.direction;
     if (!dir || !info.inZone[z] || !isVehicle(info.classOf(t))) return;
     if (info.normSpeed < this.opts.movingNormSpeed) return;
-    const key = `wrong:${zone.id}:${t.id}`;
-    if (this.open.has(key)) return;
     const dn = Math.hypot(dir[0], dir[1]);
     const vn = Math.hypot(info.vx, info.vy);
     if (dn === 0 || vn === 0) return;
     const cos = (info.vx * dir[0] + info.vy * dir[1]) / (dn * vn);
     if (cos < -0.5) info.wrongWay[z] = info.wrongWay[z]! + 1;
     else if (cos > 0) info.wrongWay[z] = 0;
-    if (info.wrongWay[z]! >= zone.cfg.wrongWayFrames) {
+    if (info.wrongWay[z]! < zone.cfg.wrongWayFrames) return;
+    // The key is built only now: this runs per vehicle and zone on every frame. The count may run on while
+    // the incident is open; only reaching wrongWayFrames matters, and leaving the zone resets it.
+    const key = `wrong:${zone.id}:${t.id}`;
+    if (!this.open.has(key)) {
       this.startIncident(
         key,
         'wrong_way',
