@@ -87,9 +87,7 @@ export class CameraAnalytics {
     this.tracker = new ByteTracker(this.opts.tracker);
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
     this.zones = camera.zones.map((z) => new ZoneRuntime(z));
-    this.parkingZones = camera.zones.flatMap((z, i) =>
-      z.kind === 'parking' || z.kind === 'sidewalk' ? [i] : [],
-    );
+    this.parkingZones = this.zones.flatMap((z, i) => (z.parking ? [i] : []));
     this.sidewalkZones = camera.zones.flatMap((z, i) => (z.kind === 'sidewalk' ? [i] : []));
     this.homography = camera.calibration
       ? Homography.fromPoints(camera.calibration.image, camera.calibration.world)
@@ -251,7 +249,6 @@ export class CameraAnalytics {
   private updateZones(): void {
     for (let z = 0; z < this.zones.length; z++) {
       const zone = this.zones[z]!;
-      const parkingZone = zone.cfg.kind === 'parking' || zone.cfg.kind === 'sidewalk';
       zone.now.fill(0);
       let vehicles = 0;
       let speedSum = 0;
@@ -265,7 +262,7 @@ export class CameraAnalytics {
         const ci = TRAFFIC_CLASSES.indexOf(cls);
         zone.now[ci] = zone.now[ci]! + 1;
         // Parked vehicles are not traffic: they count in occupancy, not in flow, speed or queues.
-        if (!isVehicle(cls) || (!parkingZone && inAnyZone(info.inZone, this.parkingZones))) continue;
+        if (!isVehicle(cls) || (!zone.parking && inAnyZone(info.inZone, this.parkingZones))) continue;
         vehicles++;
         normSum += info.normSpeed;
         if (!Number.isNaN(info.speedKmh)) {
@@ -413,7 +410,7 @@ export class CameraAnalytics {
 
   private checkQueue(z: number): void {
     const zone = this.zones[z]!;
-    if (zone.cfg.kind === 'parking' || zone.cfg.kind === 'sidewalk') return;
+    if (zone.parking) return;
     if (!zone.sampleQueue(this.pts)) return;
     const key = `queue:${zone.id}`;
     const now = zone.queueAt(0)!;
