@@ -3,12 +3,12 @@ import { type CameraConfig, TRAFFIC_CLASSES, type TrafficClass } from '../config
 import { ByteTracker, type TrackerOptions } from '../tracking/byte-tracker.js';
 import type { Track } from '../tracking/track.js';
 import type { DetectionResult } from '../vision/detection.js';
+import { pointInPolygon } from '../vision/polygon.js';
 import { instantLevel } from './congestion.js';
 import type { AnalyticsEvent, CongestionLevel, Incident, IncidentType, Severity } from './events.js';
 import { CONGESTION_LEVELS } from './events.js';
 import { captureEvidence, type EvidenceSnapshot } from './evidence-snapshot.js';
 import { FrameStats } from './frame-stats.js';
-import { insidePolygon } from './geometry.js';
 import { Homography } from './homography.js';
 import { LineCounter } from './line-counter.js';
 import { inClearView } from './pedestrian-view.js';
@@ -87,9 +87,7 @@ export class CameraAnalytics {
     this.tracker = new ByteTracker(this.opts.tracker);
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
     this.zones = camera.zones.map((z) => new ZoneRuntime(z));
-    this.parkingZones = camera.zones.flatMap((z, i) =>
-      z.kind === 'parking' || z.kind === 'sidewalk' ? [i] : [],
-    );
+    this.parkingZones = this.zones.flatMap((z, i) => (z.parking ? [i] : []));
     this.sidewalkZones = camera.zones.flatMap((z, i) => (z.kind === 'sidewalk' ? [i] : []));
     this.homography = camera.calibration
       ? Homography.fromPoints(camera.calibration.image, camera.calibration.world)
@@ -177,11 +175,10 @@ export class CameraAnalytics {
     for (let z = 0; z < this.zones.length; z++) {
       const zone = this.zones[z]!;
       // Boxes touching the bottom edge end exactly at 1, on a polygon edge drawn along the frame border.
-      const inside = insidePolygon(zone.poly, info.bx, Math.min(info.by, 0.999));
+      const inside = pointInPolygon(info.bx, Math.min(info.by, 0.999), zone.cfg.polygon);
       if (inside && !info.inZone[z]) {
         info.inZone[z] = 1;
         info.enterPts[z] = this.pts;
-        info.enterWall[z] = this.time;
         this.events.push({
           type: 'zone_enter',
           cameraId: this.camera.id,
@@ -252,7 +249,6 @@ export class CameraAnalytics {
   private updateZones(): void {
     for (let z = 0; z < this.zones.length; z++) {
       const zone = this.zones[z]!;
-      const parkingZone = zone.cfg.kind === 'parking' || zone.cfg.kind === 'sidewalk';
       zone.now.fill(0);
       let vehicles = 0;
       let speedSum = 0;
@@ -266,7 +262,7 @@ export class CameraAnalytics {
         const ci = TRAFFIC_CLASSES.indexOf(cls);
         zone.now[ci] = zone.now[ci]! + 1;
         // Parked vehicles are not traffic: they count in occupancy, not in flow, speed or queues.
-        if (!isVehicle(cls) || (!parkingZone && inAnyZone(info.inZone, this.parkingZones))) continue;
+        if (!isVehicle(cls) || (!zone.parking && inAnyZone(info.inZone, this.parkingZones))) continue;
         vehicles++;
         normSum += info.normSpeed;
         if (!Number.isNaN(info.speedKmh)) {
@@ -310,15 +306,17 @@ export class CameraAnalytics {
     const dir = zone.cfg.direction;
     if (!dir || !info.inZone[z] || !isVehicle(info.classOf(t))) return;
     if (info.normSpeed < this.opts.movingNormSpeed) return;
-    const key = `wrong:${zone.id}:${t.id}`;
-    if (this.open.has(key)) return;
     const dn = Math.hypot(dir[0], dir[1]);
     const vn = Math.hypot(info.vx, info.vy);
     if (dn === 0 || vn === 0) return;
     const cos = (info.vx * dir[0] + info.vy * dir[1]) / (dn * vn);
     if (cos < -0.5) info.wrongWay[z] = info.wrongWay[z]! + 1;
     else if (cos > 0) info.wrongWay[z] = 0;
-    if (info.wrongWay[z]! >= zone.cfg.wrongWayFrames) {
+    if (info.wrongWay[z]! < zone.cfg.wrongWayFrames) return;
+    // The key is built only now: this runs per vehicle and zone on every frame. The count may run on while
+    // the incident is open; only reaching wrongWayFrames matters, and leaving the zone resets it.
+    const key = `wrong:${zone.id}:${t.id}`;
+    if (!this.open.has(key)) {
       this.startIncident(
         key,
         'wrong_way',
@@ -412,7 +410,7 @@ export class CameraAnalytics {
 
   private checkQueue(z: number): void {
     const zone = this.zones[z]!;
-    if (zone.cfg.kind === 'parking' || zone.cfg.kind === 'sidewalk') return;
+    if (zone.parking) return;
     if (!zone.sampleQueue(this.pts)) return;
     const key = `queue:${zone.id}`;
     const now = zone.queueAt(0)!;

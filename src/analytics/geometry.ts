@@ -27,27 +27,3 @@ export function segmentsCross(
   if ((s3 > 0 && s4 > 0) || (s3 < 0 && s4 < 0)) return false;
   return true;
 }
-
-/** Polygon as a flat array [x0, y0, x1, y1, ...] for allocation-free tests. */
-export function flatPolygon(points: readonly (readonly [number, number])[]): Float64Array {
-  const out = new Float64Array(points.length * 2);
-  points.forEach(([x, y], i) => {
-    out[2 * i] = x;
-    out[2 * i + 1] = y;
-  });
-  return out;
-}
-
-/** Even-odd point-in-polygon test. */
-export function insidePolygon(poly: Float64Array, x: number, y: number): boolean {
-  const n = poly.length / 2;
-  let inside = false;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = poly[2 * i]!;
-    const yi = poly[2 * i + 1]!;
-    const xj = poly[2 * j]!;
-    const yj = poly[2 * j + 1]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}

@@ -25,7 +25,6 @@ export const RIDER_NORM_SPEED = 1.8;
 
 /** Per-track derived state the analytics share: anchors, motion, stillness, speed, zone membership. */
 export class TrackInfo {
-  id = 0;
   /** The tracker's class as of the latest update (a rider's is its two-wheeler for good). */
   trackCls: TrafficClass = 'car';
   /** Box centre and bottom centre, fractions (filtered box). */
@@ -59,16 +58,13 @@ export class TrackInfo {
   inZone: Uint8Array = new Uint8Array(0);
   /** Per zone index: stream time the track entered, ms. */
   enterPts: Float64Array = new Float64Array(0);
-  enterWall: Float64Array = new Float64Array(0);
   /** Consecutive matched updates heading against the zone direction, per zone index. */
   wrongWay: Uint16Array = new Uint16Array(0);
 
   reset(t: Track, zones: number, pts: number): void {
-    this.id = t.id;
     if (this.inZone.length !== zones) {
       this.inZone = new Uint8Array(zones);
       this.enterPts = new Float64Array(zones);
-      this.enterWall = new Float64Array(zones);
       this.wrongWay = new Uint16Array(zones);
     } else {
       this.inZone.fill(0);

@@ -1,6 +1,5 @@
 import { TRAFFIC_CLASSES, type ZoneConfig } from '../config/schema.js';
 import { CongestionState, DEFAULT_CONGESTION } from './congestion.js';
-import { flatPolygon } from './geometry.js';
 
 const N = TRAFFIC_CLASSES.length;
 /** Queue history: one sample per second. */
@@ -9,7 +8,8 @@ export const QUEUE_SAMPLES = 30;
 /** Live state of one zone: who is in it, interval occupancy statistics, congestion and queue history. */
 export class ZoneRuntime {
   readonly id: string;
-  readonly poly: Float64Array;
+  /** A parking or sidewalk zone: vehicles in it are parked, not traffic. */
+  readonly parking: boolean;
   readonly thresholds: NonNullable<ZoneConfig['congestion']>;
   readonly congestion: CongestionState;
   /** Objects in the zone now, per class index. */
@@ -34,7 +34,7 @@ export class ZoneRuntime {
 
   constructor(readonly cfg: ZoneConfig) {
     this.id = cfg.id;
-    this.poly = flatPolygon(cfg.polygon);
+    this.parking = cfg.kind === 'parking' || cfg.kind === 'sidewalk';
     this.thresholds = cfg.congestion ?? DEFAULT_CONGESTION;
     this.congestion = new CongestionState(this.thresholds.hold);
   }

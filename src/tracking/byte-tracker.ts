@@ -131,12 +131,12 @@ export class ByteTracker {
     }
 
     // Stage 1: confirmed (tracked + lost) tracks vs high-score detections, buffered IoU.
-    this.associate(dets, isConfirmed, this.isHigh, o.buffer, o.matchFirst, pts);
+    this.associate(dets, isConfirmed, this.isHigh, o.buffer, o.matchFirst);
     // Stage 2: still-unmatched tracks vs low-score detections. ByteTrack takes only tracked ones here;
     // lost ones too keeps a car whose score dipped for a few frames (shadow, occlusion) on its track.
-    this.associate(dets, isUnmatched, this.isLow, o.buffer, o.matchSecond, pts);
+    this.associate(dets, isUnmatched, this.isLow, o.buffer, o.matchSecond);
     // Stage 3: tentative tracks vs remaining high-score detections.
-    this.associate(dets, isTentative, this.isHigh, o.bufferTentative, o.matchTentative, pts);
+    this.associate(dets, isTentative, this.isHigh, o.bufferTentative, o.matchTentative);
 
     // Bookkeeping: confirm, lose, remove.
     let w = 0;
@@ -167,18 +167,11 @@ export class ByteTracker {
       const d = dets[j]!;
       if (d.score < o.newTrackScore) continue;
       const t = this.pool.pop() ?? new Track();
-      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, pts);
+      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
       if (prev === undefined && o.minHits <= 1) t.state = 'tracked';
       this.tracks.push(t);
     }
     return this.tracks;
-  }
-
-  /** Drops every track (e.g. after the camera reconnects to a different view). */
-  reset(): void {
-    for (const t of this.tracks) this.pool.push(t);
-    this.tracks.length = 0;
-    this.lastPts = undefined;
   }
 
   private associate(
@@ -187,7 +180,6 @@ export class ByteTracker {
     detOk: (d: Detection) => boolean,
     buffer: number,
     threshold: number,
-    pts: number,
   ): void {
     let rows = 0;
     for (let i = 0; i < this.tracks.length; i++) {
@@ -231,7 +223,6 @@ export class ByteTracker {
       t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
       t.hits++;
       t.matched = true;
-      t.lastMatchPtsMs = pts;
     }
   }
 

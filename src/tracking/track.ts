@@ -59,8 +59,6 @@ export class Track {
   hits = 0;
   /** True when a detection was matched in the latest inferred frame. */
   matched = false;
-  firstPtsMs = 0;
-  lastMatchPtsMs = 0;
   /** Observed (not motion-gated) time since the last match, ms. */
   lostMs = 0;
   /** Last matched detection box (raw, not filtered), fractions. */
@@ -69,16 +67,7 @@ export class Track {
   x2 = 0;
   y2 = 0;
 
-  start(
-    id: number,
-    cls: TrafficClass,
-    score: number,
-    x1: number,
-    y1: number,
-    x2: number,
-    y2: number,
-    pts: number,
-  ) {
+  start(id: number, cls: TrafficClass, score: number, x1: number, y1: number, x2: number, y2: number) {
     this.id = id;
     this.votes.fill(0);
     this.trailLen = 0;
@@ -86,8 +75,6 @@ export class Track {
     this.hits = 1;
     this.matched = true;
     this.state = 'tentative';
-    this.firstPtsMs = pts;
-    this.lastMatchPtsMs = pts;
     this.lostMs = 0;
     this.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
     this.observe(cls, score, x1, y1, x2, y2);

@@ -118,8 +118,8 @@ export async function analyzeFile(
           failure = err;
           void reader.stop();
         }
-        // Two frames in flight: the next frame is preprocessed and queued while the current one is inferred.
       },
+      // Two frames in flight: the next frame is preprocessed and queued while the current one is inferred.
       { maxInFlight: 2 },
     );
     scheduler.add(camera.id, reader.pool, pipeline);

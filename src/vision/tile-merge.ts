@@ -46,15 +46,16 @@ export function mergeAcrossTiles(
     const a = order[i]!;
     if (suppressed[a]) continue;
     order[kept++] = a;
+    const ga = group ? group[cls[a]!]! : 0;
     for (let j = i + 1; j < n; j++) {
       const b = order[j]!;
       if (suppressed[b] || tile[b] === tile[a]) continue;
       const sameClass = cls[b] === cls[a];
-      const ga = group ? group[cls[a]!]! : 0;
       const gb = group ? group[cls[b]!]! : 0;
-      // Vehicles of different groups (a head-on motorcycle labelled "car" in one tile) only when near-identical.
-      const otherVehicle = !sameClass && ga !== 0 && gb !== 0 && ga !== gb;
-      if (!sameClass && !(ga !== 0 && ga === gb) && !otherVehicle) continue;
+      // Two classes are one object only when both are in a group (0: never merged) ...
+      if (!sameClass && (ga === 0 || gb === 0)) continue;
+      // ... and vehicles of different groups (a head-on motorcycle labelled "car" in one tile) only when near-identical.
+      const otherVehicle = !sameClass && ga !== gb;
       const iw = Math.min(x2[a]!, x2[b]!) - Math.max(x1[a]!, x1[b]!);
       if (iw <= 0) continue;
       const ih = Math.min(y2[a]!, y2[b]!) - Math.max(y1[a]!, y1[b]!);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AnalyticsEventWithEvidence, CameraAnalytics } from '../../src/analytics/camera-analytics.js';
-import type { Incident } from '../../src/analytics/events.js';
 import type { ZoneConfig } from '../../src/config/schema.js';
-import { type SimObject, simulate } from '../support/synthetic.js';
+import { runScene } from '../support/analytics-scene.js';
+import type { SimObject } from '../support/synthetic.js';
 
 const ROAD: ZoneConfig = {
   id: 'road',
@@ -18,20 +17,9 @@ const ROAD: ZoneConfig = {
 };
 
 function pedestrianIncidents(objects: SimObject[], seconds: number) {
-  const a = new CameraAnalytics({
-    id: 'cam',
-    lines: [],
-    zones: [ROAD],
-    calibration: undefined,
-    countInterval: 60_000,
-  });
-  const events: AnalyticsEventWithEvidence[] = [];
-  for (const r of simulate(objects, 10, seconds).results) events.push(...a.process(r));
-  events.push(...a.flush(true));
-  const ped: Incident[] = events.flatMap((e) =>
-    e.type === 'incident_start' && e.incident.type === 'pedestrian_in_carriageway' ? [e.incident] : [],
+  return runScene({ zones: [ROAD] }, objects, 10, seconds).started.filter(
+    (i) => i.type === 'pedestrian_in_carriageway',
   );
-  return ped;
 }
 
 /** A car crawling down the road in a jam, and whatever follows it. */

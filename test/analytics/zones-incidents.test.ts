@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type AnalyticsEventWithEvidence, CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import { CongestionState, DEFAULT_CONGESTION, instantLevel } from '../../src/analytics/congestion.js';
-import type { Incident } from '../../src/analytics/events.js';
 import { Homography } from '../../src/analytics/homography.js';
-import type { CameraConfig, ZoneConfig } from '../../src/config/schema.js';
-import { type SimObject, simulate } from '../support/synthetic.js';
-
-type Cam = Pick<CameraConfig, 'id' | 'lines' | 'zones' | 'calibration' | 'countInterval'>;
+import type { ZoneConfig } from '../../src/config/schema.js';
+import { runScene } from '../support/analytics-scene.js';
+import type { SimObject } from '../support/synthetic.js';
 
 function zone(
   id: string,
@@ -15,22 +12,6 @@ function zone(
   extra: Partial<ZoneConfig> = {},
 ): ZoneConfig {
   return { id, kind, polygon, stoppedAfter: 5000, wrongWayFrames: 5, ...extra };
-}
-
-function runScene(cam: Partial<Cam>, objects: SimObject[], fps: number, seconds: number) {
-  const a = new CameraAnalytics({
-    id: 'cam',
-    lines: [],
-    zones: [],
-    calibration: undefined,
-    countInterval: 60_000,
-    ...cam,
-  });
-  const events: AnalyticsEventWithEvidence[] = [];
-  for (const r of simulate(objects, fps, seconds).results) events.push(...a.process(r));
-  events.push(...a.flush(true));
-  const started: Incident[] = events.flatMap((e) => (e.type === 'incident_start' ? [e.incident] : []));
-  return { a, events, started };
 }
 
 const ROAD: [number, number][] = [

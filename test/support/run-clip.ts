@@ -5,11 +5,8 @@ import type {
   CameraAnalyticsOptions,
 } from '../../src/analytics/camera-analytics.js';
 import { TrafficAnalyticsStage } from '../../src/analytics/stage.js';
-import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import type { CameraConfig } from '../../src/config/schema.js';
-import type { AnalyticsStage } from '../../src/vision/analytics-stage.js';
-import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { CameraPipeline } from '../../src/vision/pipeline.js';
 import { MEDIA, testConfig } from '../helpers/vision.js';
@@ -53,8 +50,6 @@ export async function runClip(
     /** Stop after this much of the clip (seconds of stream time). */
     untilSeconds?: number;
     analytics?: Partial<CameraAnalyticsOptions>;
-    /** Called after each result went through the analytics (debugging). */
-    onResult?: (r: DetectionResult, stage: TrafficAnalyticsStage, frame: Frame | undefined) => void;
   } = {},
 ): Promise<ClipRun> {
   const url = pathToFileURL(isAbsolute(clip) ? clip : join(MEDIA, clip)).href;
@@ -71,18 +66,7 @@ export async function runClip(
     ...opts.analytics,
     evidenceDir: opts.evidenceDir,
   });
-  let current: Frame | undefined;
-  // The pipeline hands the stage the geometry; the frame goes along for tamper checks and evidence.
-  const withFrame: AnalyticsStage = {
-    push: (r, g, frame) => {
-      stage.push(r, g, frame ?? current);
-      opts.onResult?.(r, stage, current);
-    },
-    activeTracks: () => stage.activeTracks(),
-    counts: () => stage.counts(),
-    incidents: () => stage.incidents(),
-  };
-  const pipeline = new CameraPipeline(camera, detector, withFrame, { everyFrame: opts.everyFrame });
+  const pipeline = new CameraPipeline(camera, detector, stage, { everyFrame: opts.everyFrame });
   const reader = new FrameReader({
     cameraId: camera.id,
     url,
@@ -119,11 +103,9 @@ export async function runClip(
         break;
       }
       frames++;
-      current = f;
       try {
         await pipeline.process(f);
       } finally {
-        current = undefined;
         reader.pool.release(f);
       }
     }
