@@ -1,9 +1,10 @@
 import type { TrafficClass } from '../config/schema.js';
+import { VEHICLE_GROUP } from '../vision/class-map.js';
 import type { Detection, DetectionResult } from '../vision/detection.js';
 import { bufferedIou, greedyAssign } from './association.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
-import { classGroup, Track, VEHICLE_GROUP } from './track.js';
+import { classGroup, Track } from './track.js';
 
 export interface TrackerOptions {
   /** Detections at or above this score are "high" (first association stage, may start tracks). */

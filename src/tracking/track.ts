@@ -1,4 +1,5 @@
 import { TRAFFIC_CLASSES, type TrafficClass } from '../config/schema.js';
+import { CLASS_GROUP, CLS } from '../vision/class-map.js';
 import { KalmanBox } from './kalman-box.js';
 
 export type TrackState = 'tentative' | 'tracked' | 'lost';
@@ -18,22 +19,9 @@ const BICYCLE = TRAFFIC_CLASSES.indexOf('bicycle');
  */
 export const RIDER_EVIDENCE = 0.8;
 
-/** classGroup() of cars, trucks and buses. */
-export const VEHICLE_GROUP = 0;
-
 /** Class groups: association across groups is penalised (a person is not a car's next position). */
 export function classGroup(cls: TrafficClass): number {
-  switch (cls) {
-    case 'car':
-    case 'truck':
-    case 'bus':
-      return VEHICLE_GROUP;
-    case 'motorcycle':
-    case 'bicycle':
-      return 1;
-    default:
-      return 2;
-  }
+  return CLASS_GROUP[CLS[cls]]!;
 }
 
 /**

@@ -4,9 +4,9 @@ import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../config/schema.js';
 import { Candidates } from './candidates.js';
-import { buildClassMap, CLS } from './class-map.js';
+import { buildClassMap, CLASS_GROUP } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';
-import { decodeYolox, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
+import { decodeYolox, headRows, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
 import type { Detection } from './detection.js';
 import { type DynamicModel, withDynamicImageSize } from './dynamic-model.js';
 import { type SessionInfo, WorkerSession } from './inference-worker.js';
@@ -19,28 +19,13 @@ import { checkExecutionProviders, explainProviderFailure } from './providers.js'
 import { mergeRiders } from './riders.js';
 import { mergeAcrossTiles, TILE_EDGE_PX, type TileTags } from './tile-merge.js';
 
-/** Vehicle classes that one box can be confused between; 0 = never merged across classes. */
-const CLASS_GROUP = new Uint8Array(TRAFFIC_CLASSES.length);
-CLASS_GROUP[CLS.car] = 1;
-CLASS_GROUP[CLS.truck] = 1;
-CLASS_GROUP[CLS.bus] = 1;
-CLASS_GROUP[CLS.motorcycle] = 2;
-CLASS_GROUP[CLS.bicycle] = 2;
 /** Boxes of confusable classes overlapping this much are one object. */
 const CROSS_CLASS_IOU = 0.7;
 
 export type Polygon = readonly (readonly [number, number])[];
 
-/** YOLOX and YOLOv8 heads see the image at strides 8, 16 and 32: input sides are multiples of 32. */
-const STRIDES = [8, 16, 32] as const;
+/** Fitted input sides are multiples of the heads' largest stride. */
 const MAX_STRIDE = 32;
-
-/** Output rows (grid cells / anchors) of a stride-8/16/32 head at an input size. */
-function headRows(width: number, height: number): number {
-  let rows = 0;
-  for (const s of STRIDES) rows += Math.floor(width / s) * Math.floor(height / s);
-  return rows;
-}
 
 export interface DetectorOptions {
   /** Fold riders into their motorcycle/bicycle (default true). */
@@ -236,7 +221,7 @@ export class Detector {
     const slot = h === this.inputHeight ? 0 : h / MAX_STRIDE;
     let grid = this.grids[slot];
     if (!grid) {
-      grid = yoloxGrid(this.inputWidth, h, STRIDES);
+      grid = yoloxGrid(this.inputWidth, h);
       this.grids[slot] = grid;
     }
     return grid;
