@@ -9,9 +9,18 @@ export interface YoloxGrid {
   stride: Float32Array;
 }
 
-export function yoloxGrid(inputWidth: number, inputHeight: number, strides: readonly number[] = [8, 16, 32]) {
+/** Detection heads of YOLOX and YOLOv8 see the image at these strides. */
+const HEAD_STRIDES: readonly number[] = [8, 16, 32];
+
+/** Output rows (grid cells / anchors) of a head with `strides` at an input size. */
+export function headRows(inputWidth: number, inputHeight: number, strides = HEAD_STRIDES): number {
   let rows = 0;
   for (const s of strides) rows += Math.floor(inputWidth / s) * Math.floor(inputHeight / s);
+  return rows;
+}
+
+export function yoloxGrid(inputWidth: number, inputHeight: number, strides = HEAD_STRIDES) {
+  const rows = headRows(inputWidth, inputHeight, strides);
   const grid: YoloxGrid = {
     rows,
     col: new Float32Array(rows),
