@@ -42,6 +42,15 @@ export interface CameraOptions {
   healthIntervalMs?: number;
 }
 
+/** States a failure leads to: logged once per repeated failure, summarised on recovery. */
+const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
+  'stalled',
+  'backoff',
+  'unauthorized',
+  'not_found',
+  'bad_config',
+]);
+
 export interface CameraHealth {
   id: string;
   state: CameraState;
@@ -302,8 +311,7 @@ export class Camera extends EventEmitter<CameraEvents> {
   private logTransition(t: CameraTransition): void {
     const log = this.opts.log;
     if (!log) return;
-    const failing =
-      t.to === 'backoff' || terminalStateFor(t.reason as never) !== undefined || t.to === 'stalled';
+    const failing = FAILING_STATES.has(t.to);
     if (t.to === 'connecting' && this.repeatedFailures > 0) return; // part of a retry loop already reported
     if (failing) {
       const key = `${t.to}:${t.reason}`;
