@@ -3,7 +3,7 @@ import { FrameReader } from './frame-reader.js';
 
 export type ProbeResult =
   | { ok: true; info: StreamInfo; firstFrameMs: number }
-  | { ok: false; reason: FailureReason | 'timeout' | 'no_video'; detail?: string };
+  | { ok: false; reason: FailureReason | 'no_video'; detail?: string };
 
 /** Connects once, waits for the first decoded frame, and says what the stream is or why it failed. */
 export async function probeCamera(
