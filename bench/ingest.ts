@@ -7,7 +7,7 @@
  * from /proc; the RTSP server and its feeders are excluded), and skipped % = frames that did not arrive
  * or were dropped, out of 5 fps x streaming time. The ramp stops at the first N with skipped >= 1 %.
  *
- * Options: --sizes 1080p,720p  --max 16  --steps 1,2,4,6,8,10,12  --seconds 10  --threads 1
+ * Options: --sizes 1080p,720p  --steps 1,2,4,6,8,10,12,14,16  --seconds 10  --warmup 4  --threads 1  --fps 5
  * Writes bench/results/ingest.md and ingest.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

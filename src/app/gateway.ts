@@ -9,6 +9,7 @@ import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Store } from '../store/store.js';
 import { cameraHealth } from '../timeseries/measurements.js';
 import { TimeSeriesService } from '../timeseries/service.js';
+import type { AnalyticsFactory } from '../vision/analytics-stage.js';
 import { VisionService } from '../vision/vision-service.js';
 import { type Service, ServiceGroup } from './service.js';
 import { liveTrafficAnalytics } from './traffic-pipeline.js';
@@ -60,27 +61,34 @@ export class Gateway {
       );
       await this.run(this.broker);
     }
+    const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
+    // The detector starts before the cameras are built: they letterbox frames to its input size. Its
+    // analytics need the cameras; they are made once the cameras exist (attach() below).
+    let analytics: AnalyticsFactory | undefined;
+    if (detecting.length > 0) {
+      this.vision = new VisionService(
+        cfg.detector,
+        log.child({ module: 'vision' }),
+        (camera) => analytics!(camera),
+        this.metrics,
+      );
+      await this.run(this.vision);
+    }
     // Built before the API (its routes must exist before listen), started after it: sources start last
     // and stop first.
+    const detector = this.vision?.detector;
     const cameras = new CameraManager({
       cameras: cfg.cameras,
       dataDir: cfg.dataDir,
+      inputWidth: detector?.inputWidth,
+      inputHeight: detector?.inputHeight,
       log,
       metrics: this.metrics,
       liveHost: cfg.api.host,
       liveToken: cfg.api.token,
     });
     this.cameras = cameras;
-    const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
-    if (detecting.length > 0) {
-      this.vision = new VisionService(
-        cfg.detector,
-        log.child({ module: 'vision' }),
-        liveTrafficAnalytics({ cameras, timeseries: this.timeseries, dataDir: cfg.dataDir, log }),
-        this.metrics,
-      );
-      await this.run(this.vision);
-    }
+    analytics = liveTrafficAnalytics({ cameras, timeseries: this.timeseries, dataDir: cfg.dataDir, log });
     if (cfg.api.enabled) {
       this.api = new ApiServer(
         { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },

@@ -6,7 +6,6 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Service } from '../app/service.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import type { Detection } from '../vision/detection.js';
 import { Camera, type CameraHealth, type CameraOptions } from './camera.js';
 import { CAMERA_STATES, type CameraTransition } from './camera-state.js';
 import { type Clip, ClipRecorder } from './clip-recorder.js';
@@ -110,9 +109,8 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
     return out;
   }
 
-  async snapshot(id: string, detections?: readonly Detection[]): Promise<Snapshot | undefined> {
-    const cam = this.requireCamera(id);
-    return takeSnapshot(cam, { detections });
+  async snapshot(id: string): Promise<Snapshot | undefined> {
+    return takeSnapshot(this.requireCamera(id));
   }
 
   /** An event clip around `atMs` with the camera's configured before/after; resolves once written. */

@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/redact.js';
 import { Backoff } from './backoff.js';
 import { type CameraState, type CameraTransition, terminalStateFor } from './camera-state.js';
-import type { StreamInfo } from './ffmpeg-log.js';
+import { lastErrorLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameMailbox } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
@@ -41,6 +41,15 @@ export interface CameraOptions {
   /** How often health rates are computed (default 1 s). */
   healthIntervalMs?: number;
 }
+
+/** States a failure leads to: logged once per repeated failure, summarised on recovery. */
+const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
+  'stalled',
+  'backoff',
+  'unauthorized',
+  'not_found',
+  'bad_config',
+]);
 
 export interface CameraHealth {
   id: string;
@@ -239,7 +248,7 @@ export class Camera extends EventEmitter<CameraEvents> {
         return;
       }
     }
-    const detail = lastError(exit.stderrTail);
+    const detail = lastErrorLine(exit.stderrTail);
     const terminal = terminalStateFor(exit.reason);
     if (terminal) {
       this.scheduleRetry(terminal, exit.reason!, detail, this.jittered(this.opts.slowRetryMs ?? 300_000));
@@ -302,8 +311,7 @@ export class Camera extends EventEmitter<CameraEvents> {
   private logTransition(t: CameraTransition): void {
     const log = this.opts.log;
     if (!log) return;
-    const failing =
-      t.to === 'backoff' || terminalStateFor(t.reason as never) !== undefined || t.to === 'stalled';
+    const failing = FAILING_STATES.has(t.to);
     if (t.to === 'connecting' && this.repeatedFailures > 0) return; // part of a retry loop already reported
     if (failing) {
       const key = `${t.to}:${t.reason}`;
@@ -371,14 +379,4 @@ export class Camera extends EventEmitter<CameraEvents> {
     };
     return h;
   }
-}
-
-/** The most telling ffmpeg error line (for logs and health). */
-function lastError(tail: readonly string[]): string | undefined {
-  for (let i = tail.length - 1; i >= 0; i--) {
-    const l = tail[i]!;
-    if (/error|failed|refused|unauthorized|not found|timed out|invalid|no such/i.test(l))
-      return l.slice(0, 300);
-  }
-  return tail.at(-1)?.slice(0, 300);
 }

@@ -46,7 +46,6 @@ export interface Clip {
 export class ClipRecorder {
   private sweepTimer?: NodeJS.Timeout;
   bytes = 0;
-  deleted = 0;
 
   constructor(readonly opts: ClipRecorderOptions) {
     mkdirSync(opts.dir, { recursive: true });
@@ -113,7 +112,6 @@ export class ClipRecorder {
     for (let i = 0; i < segs.length - 1 && total > this.opts.maxBytes; i++) {
       rmSync(segs[i]!.file, { force: true });
       total -= segs[i]!.bytes;
-      this.deleted++;
     }
     this.bytes = total;
   }

@@ -64,3 +64,13 @@ export function classifyFailure(stderrTail: readonly string[]): FailureReason {
   for (const [re, reason] of RULES) if (re.test(text)) return reason;
   return 'unknown';
 }
+
+/** The most telling line of a failed run's stderr tail (for logs, health and `probe`), at most 300 chars. */
+export function lastErrorLine(stderrTail: readonly string[]): string | undefined {
+  for (let i = stderrTail.length - 1; i >= 0; i--) {
+    const l = stderrTail[i]!;
+    if (/error|failed|refused|unauthorized|not found|timed out|invalid|no such/i.test(l))
+      return l.slice(0, 300);
+  }
+  return stderrTail.at(-1)?.slice(0, 300);
+}

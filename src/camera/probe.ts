@@ -1,9 +1,9 @@
-import type { FailureReason, StreamInfo } from './ffmpeg-log.js';
+import { type FailureReason, lastErrorLine, type StreamInfo } from './ffmpeg-log.js';
 import { FrameReader } from './frame-reader.js';
 
 export type ProbeResult =
   | { ok: true; info: StreamInfo; firstFrameMs: number }
-  | { ok: false; reason: FailureReason | 'timeout' | 'no_video'; detail?: string };
+  | { ok: false; reason: FailureReason | 'no_video'; detail?: string };
 
 /** Connects once, waits for the first decoded frame, and says what the stream is or why it failed. */
 export async function probeCamera(
@@ -32,9 +32,7 @@ export async function probeCamera(
     });
     reader.on('exit', (e) => {
       clearTimeout(timer);
-      const detail = e.stderrTail
-        .filter((l) => /error|fail|refused|not found|unauthorized|invalid/i.test(l))
-        .at(-1);
+      const detail = lastErrorLine(e.stderrTail);
       resolve({ ok: false, reason: e.reason ?? (e.framesOut === 0 ? 'no_video' : 'unknown'), detail });
     });
     reader.start();

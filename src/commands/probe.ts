@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { FailureReason } from '../camera/ffmpeg-log.js';
 import { probeCamera } from '../camera/probe.js';
 import { redactUrl } from '../log/redact.js';
 
@@ -27,7 +28,7 @@ export async function probeCommand(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const why: Record<string, string> = {
+  const why: Record<FailureReason | 'no_video', string> = {
     unauthorized: 'unauthorized (wrong user or password)',
     not_found: 'not found (wrong path or file)',
     unreachable: 'unreachable (nothing answers at that host/port)',
@@ -39,6 +40,6 @@ export async function probeCommand(args: string[]): Promise<number> {
     unknown: 'failed',
   };
   const detail = r.detail ? `\n  ffmpeg: ${redactUrl(r.detail)}` : '';
-  process.stdout.write(`FAIL ${shown}: ${why[r.reason] ?? r.reason}${detail}\n`);
+  process.stdout.write(`FAIL ${shown}: ${why[r.reason]}${detail}\n`);
   return 1;
 }
