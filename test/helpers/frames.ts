@@ -3,11 +3,7 @@ import type { FrameGeometry } from '../../src/camera/frame.js';
 import { letterboxFilters, letterboxGeometry } from '../../src/camera/letterbox.js';
 import { requireBinary } from './process.js';
 
-/** Letterbox geometry of a camera image into a detector input (the camera module's own computation). */
-export function letterbox(srcWidth: number, srcHeight: number, width: number, height: number): FrameGeometry {
-  return letterboxGeometry(srcWidth, srcHeight, width, height);
-}
-
+/** Width and height of a clip's first video stream (ffprobe). */
 export function probeSize(file: string): [number, number] {
   requireBinary('ffprobe', 'ffmpeg');
   const out = execFileSync(
@@ -33,7 +29,7 @@ export interface DecodedFrames {
 export function decodeFrames(file: string, first: number, count: number, size = 416): DecodedFrames {
   requireBinary('ffmpeg', 'ffmpeg');
   const [sw, sh] = probeSize(file);
-  const geometry = letterbox(sw, sh, size, size);
+  const geometry = letterboxGeometry(sw, sh, size, size);
   const vf = [`select=gte(n\\,${first})`, ...letterboxFilters(size, size)].join(',');
   const bytes = size * size * 3;
   const raw = execFileSync(

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { letterboxGeometry } from '../../src/camera/letterbox.js';
 import type { TrafficClass } from '../../src/config/schema.js';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { iou as boxIou } from '../../src/vision/nms.js';
-import { decodeFrames, letterbox } from '../helpers/frames.js';
+import { decodeFrames } from '../helpers/frames.js';
 import { NL_CLIP, testConfig } from '../helpers/vision.js';
 
 const VEHICLES: TrafficClass[] = ['car', 'truck', 'bus'];
@@ -93,7 +94,7 @@ describe('Detector on real frames (yolox_nano)', () => {
 
   it('rejects a frame that is not the model input size', async () => {
     await expect(
-      detector.detect(new Uint8Array(320 * 320 * 3), letterbox(1280, 720, 320, 320)),
+      detector.detect(new Uint8Array(320 * 320 * 3), letterboxGeometry(1280, 720, 320, 320)),
     ).rejects.toThrow(/frame is 320x320 but the model .* takes 416x416/);
   });
 });

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { letterboxGeometry } from '../../src/camera/letterbox.js';
 import { MotionGate, type MotionSettings } from '../../src/vision/motion.js';
 import { forEachClipFrame } from '../helpers/clip-frames.js';
-import { letterbox } from '../helpers/frames.js';
 import { MEDIA } from '../helpers/vision.js';
 
 const SETTINGS: MotionSettings = { enabled: true, threshold: 0.002, pixelDelta: 18, forceEvery: 5000 };
 
 describe('MotionGate on synthetic frames', () => {
-  const g = letterbox(640, 360, 416, 416);
+  const g = letterboxGeometry(640, 360, 416, 416);
   const frame = (fill: number) => new Uint8Array(416 * 416 * 3).fill(fill);
   const withSquare = (fill: number, x: number, y: number, size: number, value: number) => {
     const f = frame(fill);
