@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Camera } from '../src/camera/camera.js';
+import { procStat } from '../test/helpers/proc.js';
 import { MEDIA_DIR, type RtspCamera, type RtspSize, startRtspCamera } from '../test/helpers/rtsp-camera.js';
 
 const { values } = parseArgs({
@@ -37,8 +38,7 @@ const CLK_TCK = 100;
 
 function procCpuSeconds(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const f = procStat(pid);
     return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
   } catch {
     return 0;
