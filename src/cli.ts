@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { analyzeCommand } from './commands/analyze.js';
 import { checkConfigCommand } from './commands/check-config.js';
-import { loadOrReport } from './commands/load-config.js';
 import { probeCommand } from './commands/probe.js';
 import { runCommand } from './commands/run.js';
-import { spoolCommand } from './timeseries/spool-command.js';
+import { spoolCommand } from './commands/spool.js';
 
 const USAGE = `usage: ioc-edge <command> [options]
 
@@ -29,7 +28,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   run: runCommand,
   'check-config': checkConfigCommand,
-  spool: (args) => spoolCommand(args, loadOrReport),
+  spool: spoolCommand,
   probe: probeCommand,
   analyze: analyzeCommand,
 };

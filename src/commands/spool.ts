@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ResolvedConfig } from '../config/load.js';
 import { Store } from '../store/store.js';
-import { Spool } from './spool.js';
+import { Spool } from '../timeseries/spool.js';
+import { loadOrReport } from './load-config.js';
 
 /**
  * `ioc-edge spool`: what is waiting in the time-series spool and the newest dead letters, as JSON, for a
  * technician on the box. Reads the same SQLite file the running gateway writes (WAL allows both).
  */
-export async function spoolCommand(
-  args: string[],
-  load: (file: string) => ResolvedConfig | undefined,
-): Promise<number> {
+export async function spoolCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -19,7 +16,7 @@ export async function spoolCommand(
       'dead-letters': { type: 'string', default: '10' },
     },
   });
-  const cfg = load(values.config ?? 'config/default.yaml');
+  const cfg = loadOrReport(values.config ?? 'config/default.yaml');
   if (!cfg) return 1;
   const limit = Number(values['dead-letters']);
   if (!Number.isInteger(limit) || limit < 0) {
