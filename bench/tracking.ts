@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CameraAnalytics } from '../src/analytics/camera-analytics.js';
-import type { TrafficClass } from '../src/config/schema.js';
+import type { TrafficClass } from '../src/domain/traffic.js';
 import { ByteTracker } from '../src/tracking/byte-tracker.js';
 import type { Detection, DetectionResult } from '../src/vision/detection.js';
 

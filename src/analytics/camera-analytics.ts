@@ -1,5 +1,6 @@
 import type { Frame } from '../camera/frame.js';
-import { type CameraConfig, TRAFFIC_CLASSES, type TrafficClass } from '../config/schema.js';
+import type { CameraConfig } from '../config/schema.js';
+import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 import { ByteTracker, type TrackerOptions } from '../tracking/byte-tracker.js';
 import type { Track } from '../tracking/track.js';
 import type { DetectionResult } from '../vision/detection.js';

@@ -1,4 +1,4 @@
-import type { TrafficClass } from '../config/schema.js';
+import type { TrafficClass } from '../domain/traffic.js';
 
 export const CONGESTION_LEVELS = ['free', 'moderate', 'heavy', 'jammed'] as const;
 export type CongestionLevel = (typeof CONGESTION_LEVELS)[number];

@@ -1,4 +1,5 @@
-import { type LineConfig, TRAFFIC_CLASSES, type TrafficClass } from '../config/schema.js';
+import type { LineConfig } from '../config/schema.js';
+import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 

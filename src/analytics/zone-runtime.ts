@@ -1,4 +1,5 @@
-import { TRAFFIC_CLASSES, type ZoneConfig } from '../config/schema.js';
+import type { ZoneConfig } from '../config/schema.js';
+import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 import { CongestionState, DEFAULT_CONGESTION } from './congestion.js';
 
 const N = TRAFFIC_CLASSES.length;

@@ -3,6 +3,7 @@ import { ApiServer } from '../api/server.js';
 import { CameraManager } from '../camera/camera-manager.js';
 import { registerCameraRoutes } from '../camera/camera-routes.js';
 import type { ResolvedConfig } from '../config/load.js';
+import { type Service, ServiceGroup } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
@@ -11,7 +12,6 @@ import { cameraHealth } from '../timeseries/measurements.js';
 import { TimeSeriesService } from '../timeseries/service.js';
 import type { AnalyticsFactory } from '../vision/analytics-stage.js';
 import { VisionService } from '../vision/vision-service.js';
-import { type Service, ServiceGroup } from './service.js';
 import { liveTrafficAnalytics } from './traffic-pipeline.js';
 
 /** The composition root: builds every part from the config and runs them as one process. */

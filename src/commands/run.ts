@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Gateway } from '../app/gateway.js';
 import { scrubberForConfig } from '../app/secrets.js';
-import { onCrash, onShutdownSignal } from '../app/shutdown.js';
+import { onCrash, onShutdownSignal } from '../lifecycle/shutdown.js';
 import { createLogger } from '../log/logger.js';
 import { loadOrReport } from './load-config.js';
 

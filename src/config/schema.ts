@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRAFFIC_CLASSES, ZONE_KINDS } from '../domain/traffic.js';
 import {
   byteSize,
   cameraUrl,
@@ -13,9 +14,7 @@ import {
   slug,
 } from './primitives.js';
 
-export const TRAFFIC_CLASSES = ['car', 'truck', 'bus', 'motorcycle', 'bicycle', 'person'] as const;
-export const trafficClass = z.enum(TRAFFIC_CLASSES);
-export type TrafficClass = z.infer<typeof trafficClass>;
+const trafficClass = z.enum(TRAFFIC_CLASSES);
 
 const location = z.strictObject({
   lat: z.number().min(-90).max(90),
@@ -39,8 +38,6 @@ const lineSchema = z.strictObject({
   /** Count only these classes (all traffic classes when absent). */
   classes: z.array(trafficClass).min(1).optional(),
 });
-
-export const ZONE_KINDS = ['carriageway', 'no_stopping', 'parking', 'sidewalk', 'generic'] as const;
 
 const congestionThresholds = z.strictObject({
   /** Occupancy (vehicles in zone / capacity) at which each level starts. */

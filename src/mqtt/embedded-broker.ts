@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
-import type { Service } from '../app/service.js';
+import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 
 /** An MQTT broker inside the gateway, for boxes whose sensors publish to the box itself. */

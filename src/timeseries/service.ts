@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { Service } from '../app/service.js';
 import type { InfluxConfig } from '../config/schema.js';
+import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { Store } from '../store/store.js';
 import { Drainer } from './drainer.js';

@@ -1,4 +1,4 @@
-import type { TrafficClass } from '../config/schema.js';
+import type { TrafficClass } from '../domain/traffic.js';
 import { VEHICLE_GROUP } from '../vision/class-map.js';
 import type { Detection, DetectionResult } from '../vision/detection.js';
 import { bufferedIou, greedyAssign } from './association.js';

@@ -1,4 +1,4 @@
-import type { TrafficClass } from '../config/schema.js';
+import type { TrafficClass } from '../domain/traffic.js';
 import type { Detection } from '../vision/detection.js';
 
 /**

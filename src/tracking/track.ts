@@ -1,4 +1,4 @@
-import { TRAFFIC_CLASSES, type TrafficClass } from '../config/schema.js';
+import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 import { CLASS_GROUP, CLS } from '../vision/class-map.js';
 import { KalmanBox } from './kalman-box.js';
 

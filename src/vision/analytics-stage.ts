@@ -1,5 +1,6 @@
 import type { Frame, FrameGeometry } from '../camera/frame.js';
-import type { CameraConfig, TrafficClass } from '../config/schema.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { TrafficClass } from '../domain/traffic.js';
 import type { DetectionResult } from './detection.js';
 
 /** counts[lineId][direction][class] = vehicles that crossed. */

@@ -1,4 +1,4 @@
-import { TRAFFIC_CLASSES, type TrafficClass } from '../config/schema.js';
+import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 
 /** Model class names that become each traffic class (COCO names; a few common aliases of other label sets). */
 const NAMES: Record<TrafficClass, readonly string[]> = {

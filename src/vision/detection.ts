@@ -1,4 +1,4 @@
-import type { TrafficClass } from '../config/schema.js';
+import type { TrafficClass } from '../domain/traffic.js';
 
 /** One detected object, in fractions of the camera image (0..1, origin top-left). */
 export interface Detection {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
-import { TRAFFIC_CLASSES } from '../config/schema.js';
+import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 import { Candidates } from './candidates.js';
 import { buildClassMap, CLASS_GROUP } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';

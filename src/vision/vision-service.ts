@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { Service } from '../app/service.js';
 import type { FrameMailbox } from '../camera/frame.js';
 import type { CameraConfig, DetectorConfig } from '../config/schema.js';
+import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { type AnalyticsFactory, detectionOnly } from './analytics-stage.js';
 import { Detector } from './detector.js';

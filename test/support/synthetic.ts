@@ -1,4 +1,4 @@
-import type { TrafficClass } from '../../src/config/schema.js';
+import type { TrafficClass } from '../../src/domain/traffic.js';
 import type { Detection, DetectionResult } from '../../src/vision/detection.js';
 
 /** A synthetic object moving at constant velocity (fractions per second). */

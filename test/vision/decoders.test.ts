@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRAFFIC_CLASSES } from '../../src/config/schema.js';
+import { TRAFFIC_CLASSES } from '../../src/domain/traffic.js';
 import { Candidates } from '../../src/vision/candidates.js';
 import { buildClassMap, CLS, NOT_TRAFFIC } from '../../src/vision/class-map.js';
 import { decodeYolov8 } from '../../src/vision/decode-yolov8.js';

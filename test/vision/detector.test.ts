@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterboxGeometry } from '../../src/camera/letterbox.js';
-import type { TrafficClass } from '../../src/config/schema.js';
+import type { TrafficClass } from '../../src/domain/traffic.js';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { iou as boxIou } from '../../src/vision/nms.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRAFFIC_CLASSES, type TrafficClass } from '../../src/config/schema.js';
+import { TRAFFIC_CLASSES, type TrafficClass } from '../../src/domain/traffic.js';
 import { Candidates } from '../../src/vision/candidates.js';
 import { CLS } from '../../src/vision/class-map.js';
 import { iou, nms, suppressAcrossClasses } from '../../src/vision/nms.js';

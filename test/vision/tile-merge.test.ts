@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tiledGeometry } from '../../src/camera/letterbox.js';
-import { TRAFFIC_CLASSES, type TrafficClass } from '../../src/config/schema.js';
+import { TRAFFIC_CLASSES, type TrafficClass } from '../../src/domain/traffic.js';
 import { Candidates } from '../../src/vision/candidates.js';
 import { CLS } from '../../src/vision/class-map.js';
 import { Detector } from '../../src/vision/detector.js';
