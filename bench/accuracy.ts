@@ -17,9 +17,9 @@ import {
   NL_LINE,
   RESIDENTIAL_KERBS,
   RESIDENTIAL_STREET,
-} from '../test/fixtures/clip-cameras.js';
-import { MEDIA, REPO } from '../test/helpers/vision.js';
+} from '../test/support/clip-cameras.js';
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
+import { MEDIA, REPO } from '../test/support/vision.js';
 
 const OUT = join(REPO, 'bench', 'results');
 
@@ -36,7 +36,7 @@ interface Case {
 const nlTruth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))[
   'nl_motorway_overpass.mp4'
 ];
-const jkTruth = JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'jakarta-ground-truth.json'), 'utf8'));
+const jkTruth = JSON.parse(readFileSync(join(REPO, 'test', 'accuracy', 'jakarta-ground-truth.json'), 'utf8'));
 
 const CASES: Case[] = [
   {
@@ -56,7 +56,7 @@ const CASES: Case[] = [
     name: 'Jakarta dense traffic, line y = 0.9',
     clip: 'jakarta_dense_traffic_motorcycles.mp4',
     purpose:
-      'line count vs hand count (test/fixtures/jakarta-ground-truth.*), target within 10 % per class; two detection tiles over the road `[[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]]` (2 inferences per frame)',
+      'line count vs hand count (test/accuracy/jakarta-ground-truth.*), target within 10 % per class; two detection tiles over the road `[[0.25, 0.3, 0.65, 1], [0.5, 0.3, 0.9, 1]]` (2 inferences per frame)',
     camera: `${JAKARTA_DETECT}
 ${JAKARTA_LINE}
   - id: y080

@@ -23,8 +23,8 @@ import { letterboxGeometry } from '../src/camera/letterbox.js';
 import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
 import { type AnalyzeReport, analyzeFile } from '../src/vision/analyze.js';
 import { Detector } from '../src/vision/detector.js';
-import { probeSize } from '../test/helpers/frames.js';
-import { procStat } from '../test/helpers/proc.js';
+import { probeSize } from '../test/support/clip-frames.js';
+import { procStat } from '../test/support/process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PYTHON = '/usr/bin/python3';

@@ -15,8 +15,8 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Camera } from '../src/camera/camera.js';
-import { procStat } from '../test/helpers/proc.js';
-import { MEDIA_DIR, type RtspCamera, type RtspSize, startRtspCamera } from '../test/helpers/rtsp-camera.js';
+import { procStat } from '../test/support/process.js';
+import { MEDIA_DIR, type RtspCamera, type RtspSize, startRtspCamera } from '../test/support/rtsp-camera.js';
 
 const { values } = parseArgs({
   options: {

@@ -13,9 +13,8 @@ import { createLogger } from '../src/log/logger.js';
 import { Store } from '../src/store/store.js';
 import type { Point } from '../src/timeseries/point.js';
 import { TimeSeriesService } from '../src/timeseries/service.js';
-import { type InfluxDb, startInfluxDb } from '../test/helpers/influxdb.js';
-import { procStat } from '../test/helpers/proc.js';
-import { removeDir, tempDir, waitUntil } from '../test/helpers/process.js';
+import { type InfluxDb, startInfluxDb } from '../test/support/influxdb.js';
+import { procStat, removeDir, tempDir, waitUntil } from '../test/support/process.js';
 
 const LIVE = Number(process.env.BENCH_LIVE_POINTS ?? 500_000);
 const BACKLOG = Number(process.env.BENCH_BACKLOG_POINTS ?? 1_000_000);

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
 import type { LineCounts } from '../../src/vision/analytics-stage.js';
-import { JAKARTA_DETECT, JAKARTA_LINE, JAKARTA_ROAD } from '../fixtures/clip-cameras.js';
+import { JAKARTA_DETECT, JAKARTA_LINE, JAKARTA_ROAD } from '../support/clip-cameras.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
 
-const truth = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../fixtures/jakarta-ground-truth.json'), 'utf8'),
-).lines.y090;
+const truth = JSON.parse(readFileSync(join(import.meta.dirname, 'jakarta-ground-truth.json'), 'utf8')).lines
+  .y090;
 
 /** Within 10 % of the hand count (at least ±1). */
 function near(actual: number, expected: number): boolean {

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { trafficAnalytics } from '../../src/analytics/stage.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { analyzeFile } from '../../src/vision/analyze.js';
-import { NL_LINE } from '../fixtures/clip-cameras.js';
-import { MEDIA, REPO } from '../helpers/vision.js';
+import { NL_LINE } from '../support/clip-cameras.js';
 import { runClip } from '../support/run-clip.js';
+import { MEDIA, REPO } from '../support/vision.js';
 
 const truth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))['nl_motorway_overpass.mp4'];
 

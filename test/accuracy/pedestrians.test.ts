@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
-import { JUNCTION_ZONES } from '../fixtures/clip-cameras.js';
+import { JUNCTION_ZONES } from '../support/clip-cameras.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
 
 describe('accuracy: junction CCTV with a pedestrian, a parked car and a waiting cyclist', () => {

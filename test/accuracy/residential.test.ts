@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RESIDENTIAL_KERBS, RESIDENTIAL_STREET } from '../fixtures/clip-cameras.js';
+import { RESIDENTIAL_KERBS, RESIDENTIAL_STREET } from '../support/clip-cameras.js';
 import { runClip } from '../support/run-clip.js';
 
 describe('accuracy: residential street with cars parked on both sides (75 s)', () => {

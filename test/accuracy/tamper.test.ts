@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requireBinary } from '../helpers/process.js';
-import { MEDIA } from '../helpers/vision.js';
+import { requireBinary } from '../support/process.js';
 import { runClip } from '../support/run-clip.js';
+import { MEDIA } from '../support/vision.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ioc-tamper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import { segmentsCross, sideOf } from '../../src/analytics/geometry.js';
 import { LineCounter } from '../../src/analytics/line-counter.js';
 import type { CameraConfig, LineConfig } from '../../src/config/schema.js';
-import { type SimObject, simulate } from '../support/synthetic.js';
+import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
 const LINE: LineConfig = {
   id: 'l',

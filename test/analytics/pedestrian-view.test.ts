@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ZoneConfig } from '../../src/config/schema.js';
 import { runScene } from '../support/analytics-scene.js';
-import type { SimObject } from '../support/synthetic.js';
+import type { SimObject } from '../support/synthetic-traffic.js';
 
 const ROAD: ZoneConfig = {
   id: 'road',

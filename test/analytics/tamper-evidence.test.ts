@@ -6,7 +6,7 @@ import { FrameStats } from '../../src/analytics/frame-stats.js';
 import { TamperDetector } from '../../src/analytics/tamper.js';
 import type { Frame } from '../../src/camera/frame.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
-import { greyFrame, scene } from '../support/frames.js';
+import { greyFrame, scene } from '../support/synthetic-frames.js';
 
 /** Runs the tamper check over 10 fps frames: `frameAt(t)` gives the picture at t seconds. */
 function runTamper(seconds: number, frameAt: (t: number) => Frame) {

@@ -3,7 +3,7 @@ import { CongestionState, DEFAULT_CONGESTION, instantLevel } from '../../src/ana
 import { Homography } from '../../src/analytics/homography.js';
 import type { ZoneConfig } from '../../src/config/schema.js';
 import { runScene } from '../support/analytics-scene.js';
-import type { SimObject } from '../support/synthetic.js';
+import type { SimObject } from '../support/synthetic-traffic.js';
 
 function zone(
   id: string,

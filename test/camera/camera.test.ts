@@ -2,9 +2,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Camera, type CameraHealth, type CameraOptions } from '../../src/camera/camera.js';
 import type { CameraState, CameraTransition } from '../../src/camera/camera-state.js';
-import { openFdCount, pidAlive } from '../helpers/proc.js';
-import { freePort } from '../helpers/process.js';
-import { type RtspCamera, startRtspCamera } from '../helpers/rtsp-camera.js';
+import { freePort, openFdCount, pidAlive } from '../support/process.js';
+import { type RtspCamera, startRtspCamera } from '../support/rtsp-camera.js';
 
 const FAST: Partial<CameraOptions> = {
   width: 160,

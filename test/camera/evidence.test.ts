@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Camera } from '../../src/camera/camera.js';
 import { ClipRecorder } from '../../src/camera/clip-recorder.js';
 import { takeSnapshot } from '../../src/camera/snapshot.js';
-import { removeDir, tempDir, waitUntil } from '../helpers/process.js';
-import { type RtspCamera, startRtspCamera } from '../helpers/rtsp-camera.js';
+import { removeDir, tempDir, waitUntil } from '../support/process.js';
+import { type RtspCamera, startRtspCamera } from '../support/rtsp-camera.js';
 
 const run = promisify(execFile);
 

@@ -3,8 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader, readClipFrames } from '../../src/camera/frame-reader.js';
-import { requireBinary } from '../helpers/process.js';
-import { startRtspCamera } from '../helpers/rtsp-camera.js';
+import { requireBinary } from '../support/process.js';
+import { startRtspCamera } from '../support/rtsp-camera.js';
 
 requireBinary('ffmpeg', 'ffmpeg');
 const CLIP = pathToFileURL(resolve('media/nl_motorway_overpass.mp4')).href; // 1280x720, 335 frames, 11.2 s

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Camera } from '../../src/camera/camera.js';
-import { waitUntil } from '../helpers/process.js';
+import { waitUntil } from '../support/process.js';
 
 const CLIP = pathToFileURL(resolve('media/uk_motorway_heavy_rain.mp4')).href; // 640x360, 25 fps
 

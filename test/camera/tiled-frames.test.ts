@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame, FrameGeometry, FrameTile } from '../../src/camera/frame.js';
 import { readClipFrames } from '../../src/camera/frame-reader.js';
-import { requireBinary } from '../helpers/process.js';
+import { requireBinary } from '../support/process.js';
 
 requireBinary('ffmpeg', 'ffmpeg');
 const CLIP = pathToFileURL(resolve('media/nl_motorway_overpass.mp4')).href; // 1280x720

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { removeDir, tempDir } from '../helpers/process.js';
+import { removeDir, tempDir } from '../support/process.js';
 
 const dir = tempDir('store');
 afterAll(() => removeDir(dir));

@@ -1,7 +1,7 @@
 import { type AnalyticsEventWithEvidence, CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import type { Incident } from '../../src/analytics/events.js';
 import type { CameraConfig } from '../../src/config/schema.js';
-import { type SimObject, simulate } from './synthetic.js';
+import { type SimObject, simulate } from './synthetic-traffic.js';
 
 type Cam = Pick<CameraConfig, 'id' | 'lines' | 'zones' | 'calibration' | 'countInterval'>;
 

@@ -9,7 +9,7 @@ import { FrameReader } from '../../src/camera/frame-reader.js';
 import type { CameraConfig } from '../../src/config/schema.js';
 import { Detector } from '../../src/vision/detector.js';
 import { CameraPipeline } from '../../src/vision/pipeline.js';
-import { MEDIA, testConfig } from '../helpers/vision.js';
+import { MEDIA, testConfig } from './vision.js';
 
 export interface ClipRun {
   stage: TrafficAnalyticsStage;

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InfluxDb, startInfluxDb } from '../helpers/influxdb.js';
-import { removeDir, type ServerProcess, startProcess, tempDir } from '../helpers/process.js';
-import { eventually, influxConfig, makeService } from './support.js';
+import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
+import { removeDir, type ServerProcess, startProcess, tempDir } from '../support/process.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -146,7 +146,7 @@ describe('time series durability against a real InfluxDB 1.6', () => {
       const p = startProcess('timeseries-writer', process.execPath, [
         '--import',
         'tsx',
-        'test/fixtures/timeseries-writer.ts',
+        'test/support/timeseries-writer.ts',
         dir,
         influx.url,
         'crash',

@@ -6,8 +6,8 @@ import {
   type HttpWriterOptions,
   parseRetryAfter,
 } from '../../src/timeseries/http-writer.js';
-import { removeDir, tempDir } from '../helpers/process.js';
-import { eventually, influxConfig, makeService } from './support.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
 interface Seen {
   at: number;

@@ -11,9 +11,9 @@ import {
 } from '../../src/timeseries/measurements.js';
 import { NodeHealthReporter } from '../../src/timeseries/node-health.js';
 import type { TimeSeriesService } from '../../src/timeseries/service.js';
-import { type InfluxDb, startInfluxDb } from '../helpers/influxdb.js';
-import { removeDir, tempDir } from '../helpers/process.js';
-import { eventually, influxConfig, makeService } from './support.js';
+import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
 describe('time series → InfluxDB 1.6 (/write)', () => {
   let influx: InfluxDb;

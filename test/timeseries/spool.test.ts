@@ -4,8 +4,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { removeDir, tempDir } from '../helpers/process.js';
-import { influxConfig, makeService } from './support.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { influxConfig, makeService } from '../support/timeseries.js';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, tempDir } from '../helpers/process.js';
-import { startVictoriaMetrics, type VictoriaMetrics } from '../helpers/victoria-metrics.js';
-import { eventually, influxConfig, makeService } from './support.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
+import { startVictoriaMetrics, type VictoriaMetrics } from '../support/victoria-metrics.js';
 
 describe('time series → v2 write API (/api/v2/write), proven against VictoriaMetrics', () => {
   let vm: VictoriaMetrics;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteTracker } from '../../src/tracking/byte-tracker.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
-import { type SimObject, simulate } from '../support/synthetic.js';
+import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
 /** Runs the tracker over a scene; returns, per object name, the set of confirmed track ids that covered it. */
 function run(objects: SimObject[], fps: number, seconds: number, tracker = new ByteTracker()) {

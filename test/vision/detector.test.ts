@@ -4,8 +4,8 @@ import type { TrafficClass } from '../../src/domain/traffic.js';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { iou as boxIou } from '../../src/vision/nms.js';
-import { decodeFrames } from '../helpers/frames.js';
-import { NL_CLIP, testConfig } from '../helpers/vision.js';
+import { decodeFrames } from '../support/clip-frames.js';
+import { NL_CLIP, testConfig } from '../support/vision.js';
 
 const VEHICLES: TrafficClass[] = ['car', 'truck', 'bus'];
 

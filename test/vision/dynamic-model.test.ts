@@ -10,9 +10,9 @@ import { Detector } from '../../src/vision/detector.js';
 import { withDynamicImageSize } from '../../src/vision/dynamic-model.js';
 import { iou as boxIou } from '../../src/vision/nms.js';
 import { bgrToChw } from '../../src/vision/preprocess.js';
-import { decodeFrames } from '../helpers/frames.js';
-import { tempDir } from '../helpers/process.js';
-import { NL_CLIP, testConfig } from '../helpers/vision.js';
+import { decodeFrames } from '../support/clip-frames.js';
+import { tempDir } from '../support/process.js';
+import { NL_CLIP, testConfig } from '../support/vision.js';
 
 /** IoU of two detections (boxes in camera fractions). */
 const iou = (a: Detection, b: Detection) => boxIou(a.x1, a.y1, a.x2, a.y2, b.x1, b.y1, b.x2, b.y2);

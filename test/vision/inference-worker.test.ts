@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerSession } from '../../src/vision/inference-worker.js';
-import { testConfig } from '../helpers/vision.js';
+import { testConfig } from '../support/vision.js';
 
 const ROWS = 3549;
 const VALUES = ROWS * 85;

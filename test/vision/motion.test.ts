@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { letterboxGeometry } from '../../src/camera/letterbox.js';
 import { MotionGate, type MotionSettings } from '../../src/vision/motion.js';
-import { forEachClipFrame } from '../helpers/clip-frames.js';
-import { MEDIA } from '../helpers/vision.js';
+import { forEachClipFrame } from '../support/clip-frames.js';
+import { MEDIA } from '../support/vision.js';
 
 const SETTINGS: MotionSettings = { enabled: true, threshold: 0.002, pixelDelta: 18, forceEvery: 5000 };
 

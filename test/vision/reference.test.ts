@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { iou as boxIou } from '../../src/vision/nms.js';
-import { decodeFrames } from '../helpers/frames.js';
-import { MEDIA, REPO, testConfig } from '../helpers/vision.js';
+import { decodeFrames } from '../support/clip-frames.js';
+import { MEDIA, REPO, testConfig } from '../support/vision.js';
 
 /** IoU of two detections (boxes in camera fractions). */
 const iou = (a: Detection, b: Detection) => boxIou(a.x1, a.y1, a.x2, a.y2, b.x1, b.y1, b.x2, b.y2);

@@ -5,7 +5,7 @@ import { Candidates } from '../../src/vision/candidates.js';
 import { CLS } from '../../src/vision/class-map.js';
 import { Detector } from '../../src/vision/detector.js';
 import { mergeAcrossTiles } from '../../src/vision/tile-merge.js';
-import { testConfig } from '../helpers/vision.js';
+import { testConfig } from '../support/vision.js';
 
 type Box = [TrafficClass, number, number, number, number, number, tile: number, cut: number];
 

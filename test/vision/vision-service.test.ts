@@ -6,8 +6,8 @@ import { createLogger } from '../../src/log/logger.js';
 import type { AnalyticsStage } from '../../src/vision/analytics-stage.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { VisionService } from '../../src/vision/vision-service.js';
-import { decodeFrames } from '../helpers/frames.js';
-import { NL_CLIP, testConfig } from '../helpers/vision.js';
+import { decodeFrames } from '../support/clip-frames.js';
+import { NL_CLIP, testConfig } from '../support/vision.js';
 
 describe('VisionService', () => {
   it('detects on attached cameras, reports health and metrics, stops cleanly', async () => {

@@ -3,8 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/process.js';
-import { NL_CLIP, REPO, testConfig } from '../helpers/vision.js';
+import { tempDir } from '../support/process.js';
+import { NL_CLIP, REPO, testConfig } from '../support/vision.js';
 
 const run = promisify(execFile);
 const TSX = join(REPO, 'node_modules/.bin/tsx');

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { newBatch, Spool } from '../../src/timeseries/spool.js';
-import { runCli } from '../helpers/cli.js';
-import { removeDir, tempDir } from '../helpers/process.js';
+import { runCli } from '../support/cli.js';
+import { removeDir, tempDir } from '../support/process.js';
 
 const dir = tempDir('ts-cli');
 afterAll(() => removeDir(dir));

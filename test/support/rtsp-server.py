@@ -2,7 +2,7 @@
 A looping RTSP camera for tests and benchmarks (GStreamer RTSP server).
 
 Each RTSP session gets its own feeder: `ffmpeg -re -stream_loop -1 -i CLIP -c copy -f mpegts pipe:1`
-(the clip is prepared by test/helpers/rtsp-camera.ts: H.264, no B-frames, short GOP), re-payloaded as
+(the clip is prepared by test/support/rtsp-camera.ts: H.264, no B-frames, short GOP), re-payloaded as
 RTP H.264 without re-encoding. Feeders die with their session, and with this process (PR_SET_PDEATHSIG),
 so a killed server leaves no orphan ffmpeg.
 

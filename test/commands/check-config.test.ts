@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { removeDir, tempDir } from '../helpers/process.js';
+import { runCli } from '../support/cli.js';
+import { removeDir, tempDir } from '../support/process.js';
 
 const dir = tempDir('check-config');
 afterAll(() => removeDir(dir));

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, pidAlive, processName } from './proc.js';
-import { waitUntil } from './process.js';
+import { childPids, pidAlive, processName, waitUntil } from './process.js';
 import { type RtspCamera, rtspOptions, startRtspCamera } from './rtsp-camera.js';
 
 const run = promisify(execFile);

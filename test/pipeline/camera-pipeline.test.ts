@@ -4,8 +4,8 @@ import type { AnalyticsStage } from '../../src/vision/analytics-stage.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { CameraPipeline } from '../../src/vision/pipeline.js';
-import { decodeFrames } from '../helpers/frames.js';
-import { NL_CLIP, testConfig } from '../helpers/vision.js';
+import { decodeFrames } from '../support/clip-frames.js';
+import { NL_CLIP, testConfig } from '../support/vision.js';
 
 /** Records what reaches the analytics stage, in arrival order. */
 function recorder(): AnalyticsStage & { seen: DetectionResult[] } {

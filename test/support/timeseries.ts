@@ -3,7 +3,7 @@ import type { InfluxConfig } from '../../src/config/schema.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { Store } from '../../src/store/store.js';
 import { TimeSeriesService, type TimeSeriesServiceOptions } from '../../src/timeseries/service.js';
-import { waitUntil } from '../helpers/process.js';
+import { waitUntil } from './process.js';
 
 export function influxConfig(overrides: Partial<InfluxConfig> = {}): InfluxConfig {
   return {

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
-import { type InfluxDb, startInfluxDb } from '../helpers/influxdb.js';
-import { freePort, removeDir, tempDir, waitUntil } from '../helpers/process.js';
+import { startCli } from '../support/cli.js';
+import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
+import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
 
 describe('gateway with time series', () => {
   let influx: InfluxDb;

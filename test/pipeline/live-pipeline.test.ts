@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, startCli } from '../helpers/cli.js';
-import { freePort, removeDir, tempDir, waitUntil } from '../helpers/process.js';
+import { ROOT, startCli } from '../support/cli.js';
+import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
 
 const dir = tempDir('live');
 afterAll(() => removeDir(dir));

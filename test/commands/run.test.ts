@@ -2,8 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
-import { freePort, removeDir, tempDir, waitUntil } from '../helpers/process.js';
+import { startCli } from '../support/cli.js';
+import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
 
 const dir = tempDir('run');
 afterAll(() => removeDir(dir));
