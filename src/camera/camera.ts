@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { Backoff, jitter } from '../lifecycle/backoff.js';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/redact.js';
-import { Backoff } from './backoff.js';
 import { type CameraState, type CameraTransition, terminalStateFor } from './camera-state.js';
 import { lastErrorLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameMailbox } from './frame.js';
@@ -43,6 +43,9 @@ export interface CameraOptions {
 }
 
 /** States a failure leads to: logged once per repeated failure, summarised on recovery. */
+/** Retry delays vary ±20 %: cameras that failed together do not retry together. */
+const RETRY_JITTER = [0.8, 1.2] as const;
+
 const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
   'stalled',
   'backoff',
@@ -126,7 +129,11 @@ export class Camera extends EventEmitter<CameraEvents> {
   constructor(readonly opts: CameraOptions) {
     super();
     this.pool = new FramePool(opts.id, opts.width, opts.height * Math.max(1, opts.tiles?.length ?? 1));
-    this.backoff = new Backoff(opts.backoffInitialMs ?? 1000, opts.backoffMaxMs ?? 60_000);
+    this.backoff = new Backoff({
+      initialMs: opts.backoffInitialMs ?? 1000,
+      maxMs: opts.backoffMaxMs ?? 60_000,
+      jitter: RETRY_JITTER,
+    });
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 10_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? Math.max(this.stallTimeoutMs, 15_000);
     this.lastHealth = this.computeHealth();
@@ -251,7 +258,12 @@ export class Camera extends EventEmitter<CameraEvents> {
     const detail = lastErrorLine(exit.stderrTail);
     const terminal = terminalStateFor(exit.reason);
     if (terminal) {
-      this.scheduleRetry(terminal, exit.reason!, detail, this.jittered(this.opts.slowRetryMs ?? 300_000));
+      this.scheduleRetry(
+        terminal,
+        exit.reason!,
+        detail,
+        Math.round(jitter(this.opts.slowRetryMs ?? 300_000, RETRY_JITTER)),
+      );
       return;
     }
     if (this.state === 'streaming') this.transition('stalled', 'stream lost', { detail });
@@ -284,10 +296,6 @@ export class Camera extends EventEmitter<CameraEvents> {
     this.retryDueMs = Date.now() + delayMs;
     this.transition(state, reason, { detail, retryInMs: delayMs });
     this.retryTimer = setTimeout(() => this.connect(), delayMs);
-  }
-
-  private jittered(ms: number): number {
-    return Math.round(ms * (0.8 + 0.4 * Math.random()));
   }
 
   private transition(

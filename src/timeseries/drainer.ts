@@ -1,4 +1,4 @@
-import { Backoff } from './backoff.js';
+import { Backoff } from '../lifecycle/backoff.js';
 import type { HttpWriter } from './http-writer.js';
 import { LiveBuffer } from './live-buffer.js';
 import type { Precision } from './point.js';
@@ -67,7 +67,11 @@ export class Drainer {
     private readonly opts: DrainerOptions,
     private readonly hooks: DrainerHooks = {},
   ) {
-    this.backoff = new Backoff(opts.backoffBaseMs ?? 500, opts.backoffMaxMs ?? 30_000);
+    this.backoff = new Backoff({
+      initialMs: opts.backoffBaseMs ?? 500,
+      maxMs: opts.backoffMaxMs ?? 30_000,
+      jitter: [0.5, 1],
+    });
     // Everything already in the spool at start is backlog.
     this.liveCursor = spool.maxId;
     this.liveFrom = spool.maxId + 1;
