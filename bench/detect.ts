@@ -18,10 +18,10 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { trafficAnalytics } from '../src/analytics/stage.js';
 import { letterboxGeometry } from '../src/camera/letterbox.js';
 import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
-import { type AnalyzeReport, analyzeFile } from '../src/vision/analyze.js';
+import { type AnalyzeReport, analyzeFile } from '../src/pipeline/analyze.js';
+import { detectionOnly } from '../src/pipeline/camera-pipeline.js';
 import { Detector } from '../src/vision/detector.js';
 import { probeSize } from '../test/support/clip-frames.js';
 import { procStat } from '../test/support/process.js';
@@ -156,11 +156,17 @@ interface TilingResult {
 async function tilingCost(clip: string): Promise<TilingResult> {
   const before = load();
   process.stderr.write(`${clip}: tiling, 1 tile… `);
-  const oneTile = await analyzeFile(config(clip, false, 30), clip, { everyFrame: true });
+  const oneTile = await analyzeFile(config(clip, false, 30), clip, {
+    everyFrame: true,
+    stage: detectionOnly,
+  });
   process.stderr.write(`${oneTile.fps} fps; 2 tiles… `);
-  const tiled = await analyzeFile(config(clip, false, 30, JAKARTA_TILES), clip, { everyFrame: true });
+  const tiled = await analyzeFile(config(clip, false, 30, JAKARTA_TILES), clip, {
+    everyFrame: true,
+    stage: detectionOnly,
+  });
   process.stderr.write(`${tiled.fps} fps; 2 tiles gated 10 fps… `);
-  const gated = await analyzeFile(config(clip, true, 10, JAKARTA_TILES), clip);
+  const gated = await analyzeFile(config(clip, true, 10, JAKARTA_TILES), clip, { stage: detectionOnly });
   process.stderr.write(`${gated.fps} fps\n`);
   return {
     clip: clip.split('/').pop()!,
@@ -219,7 +225,7 @@ async function main() {
     const ceilBefore = await ceiling(everyFrame, clip, runs);
     process.stderr.write(`${ceilBefore.fps} fps; ours… `);
     const c0 = cpuMs();
-    const ours = await analyzeFile(everyFrame, clip, { everyFrame: true, analytics: trafficAnalytics() });
+    const ours = await analyzeFile(everyFrame, clip, { everyFrame: true });
     const oursCpu = cpuSince(c0);
     process.stderr.write(`${ours.fps} fps; ceiling… `);
     const ceilAfter = await ceiling(everyFrame, clip, runs);
@@ -237,11 +243,10 @@ async function main() {
     const c1 = cpuMs();
     const square = await analyzeFile(config(clip, false, 30, undefined, false), clip, {
       everyFrame: true,
-      analytics: trafficAnalytics(),
     });
     const squareCpu = cpuSince(c1);
     process.stderr.write(`${square.fps} fps; gated 10 fps… `);
-    const gated = await analyzeFile(config(clip, true, 10), clip, { analytics: trafficAnalytics() });
+    const gated = await analyzeFile(config(clip, true, 10), clip);
     process.stderr.write(`${gated.fps} fps\n`);
     results.push({
       clip: clip.split('/').pop()!,

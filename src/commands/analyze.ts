@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { trafficAnalytics } from '../analytics/stage.js';
-import { type AnalyzeReport, analyzeFile, probeDuration } from '../vision/analyze.js';
+import { type AnalyzeReport, analyzeFile, probeDuration } from '../pipeline/analyze.js';
 import { loadOrReport } from './load-config.js';
 
 export async function analyzeCommand(args: string[]): Promise<number> {
@@ -27,8 +26,6 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   const report = await analyzeFile(cfg, file, {
     cameraId: values.camera,
     everyFrame: values['every-frame'],
-    // Tracking, lines, zones, incidents (issue 5).
-    analytics: trafficAnalytics(),
     onProgress: bar?.update,
   });
   bar?.done();

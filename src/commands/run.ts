@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { Gateway } from '../app/gateway.js';
-import { scrubberForConfig } from '../app/secrets.js';
+import { scrubberForConfig } from '../config/secrets.js';
 import { onCrash, onShutdownSignal } from '../lifecycle/shutdown.js';
 import { createLogger } from '../log/logger.js';
+import { Gateway } from '../pipeline/gateway.js';
 import { loadOrReport } from './load-config.js';
 
 export async function runCommand(args: string[]): Promise<number> {

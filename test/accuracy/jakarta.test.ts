@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
-import type { LineCounts } from '../../src/vision/analytics-stage.js';
+import type { LineCounts } from '../../src/pipeline/traffic-stage.js';
 import { JAKARTA_DETECT, JAKARTA_LINE, JAKARTA_ROAD } from '../support/clip-cameras.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trafficAnalytics } from '../../src/analytics/stage.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { analyzeFile } from '../../src/vision/analyze.js';
+import { analyzeFile } from '../../src/pipeline/analyze.js';
 import { NL_LINE } from '../support/clip-cameras.js';
 import { runClip } from '../support/run-clip.js';
 import { MEDIA, REPO } from '../support/vision.js';
@@ -36,9 +35,7 @@ describe('accuracy: NL motorway overpass, line at y = 0.5', () => {
 describe('accuracy: `ioc-edge analyze` with the demo config (config/default.yaml, line y = 0.5, 5 fps)', () => {
   it('reports exactly 11 cars down and nothing else', async () => {
     const cfg = loadConfigFile(join(REPO, 'config', 'default.yaml'), { env: {} });
-    const report = await analyzeFile(cfg, join(MEDIA, 'nl_motorway_overpass.mp4'), {
-      analytics: trafficAnalytics(),
-    });
+    const report = await analyzeFile(cfg, join(MEDIA, 'nl_motorway_overpass.mp4'), {});
     const main = report.counts.main!;
     expect(main.down).toEqual({ car: 11, truck: 0, bus: 0, motorcycle: 0, bicycle: 0, person: 0 });
     expect(main.up).toEqual({ car: 0, truck: 0, bus: 0, motorcycle: 0, bicycle: 0, person: 0 });

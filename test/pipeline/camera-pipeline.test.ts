@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
-import type { AnalyticsStage } from '../../src/vision/analytics-stage.js';
+import { type AnalyticsStage, CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
-import { CameraPipeline } from '../../src/vision/pipeline.js';
 import { decodeFrames } from '../support/clip-frames.js';
 import { NL_CLIP, testConfig } from '../support/vision.js';
 
@@ -16,8 +15,6 @@ function recorder(): AnalyticsStage & { seen: DetectionResult[] } {
       seen.push(r);
     },
     activeTracks: () => 0,
-    counts: () => ({}),
-    incidents: () => [],
   };
 }
 

@@ -4,15 +4,15 @@ import type {
   AnalyticsEventWithEvidence,
   CameraAnalyticsOptions,
 } from '../../src/analytics/camera-analytics.js';
-import { TrafficAnalyticsStage } from '../../src/analytics/stage.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import type { CameraConfig } from '../../src/config/schema.js';
+import { CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
+import { TrafficStage } from '../../src/pipeline/traffic-stage.js';
 import { Detector } from '../../src/vision/detector.js';
-import { CameraPipeline } from '../../src/vision/pipeline.js';
 import { MEDIA, testConfig } from './vision.js';
 
 export interface ClipRun {
-  stage: TrafficAnalyticsStage;
+  stage: TrafficStage;
   events: AnalyticsEventWithEvidence[];
   frames: number;
   inferred: number;
@@ -62,7 +62,7 @@ export async function runClip(
   const camera: CameraConfig = cfg.cameras[0]!;
   const detector = await sharedDetector(opts.scoreThreshold);
   const events: AnalyticsEventWithEvidence[] = [];
-  const stage = new TrafficAnalyticsStage(camera, (e) => events.push(e), {
+  const stage = new TrafficStage(camera, (e) => events.push(e), {
     ...opts.analytics,
     evidenceDir: opts.evidenceDir,
   });

@@ -5,23 +5,24 @@ import { pathToFileURL } from 'node:url';
 import { FrameReader } from '../camera/frame-reader.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type CameraConfig, cameraSchema } from '../config/schema.js';
-import {
-  type AnalyticsFactory,
-  detectionOnly,
-  type IncidentSummary,
-  type LineCounts,
-} from './analytics-stage.js';
-import { Detector } from './detector.js';
-import { CameraPipeline } from './pipeline.js';
+import { Detector } from '../vision/detector.js';
+import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
+import type { PipelineEvent } from './events.js';
 import { DetectionScheduler } from './scheduler.js';
+import { type IncidentSummary, type LineCounts, TrafficStage } from './traffic-stage.js';
 
 export interface AnalyzeOptions {
   /** Camera whose detect/lines/zones settings apply; default: the config's only camera. */
   cameraId?: string;
   /** Every decoded frame (benchmarks) instead of the camera's detect fps. */
   everyFrame?: boolean;
-  /** The stage after detection (tracking, lines, zones, incidents). */
-  analytics?: AnalyticsFactory;
+  /**
+   * The stage after detection: by default tracking, lines, zones and incidents (a TrafficStage whose
+   * events go to `onEvent`); benchmarks of the detector alone pass `detectionOnly`.
+   */
+  stage?: AnalyticsStage;
+  /** Every analytics event of the clip, as the live pipeline would publish it. */
+  onEvent?: (event: PipelineEvent) => void;
   /** Called at most every `progressEveryMs` with the clip position (seconds) and frames so far. */
   onProgress?: (seconds: number, frames: number) => void;
   progressEveryMs?: number;
@@ -78,9 +79,9 @@ export function probeDuration(file: string): number | undefined {
 }
 
 /**
- * Runs the vision path on a video file as fast as possible: ffmpeg decode + letterbox (at the camera's
- * detect fps, or every frame) → motion gate → detector → analytics stage, losslessly (the decoder waits
- * for the detector; no frame is dropped).
+ * The offline pipeline: the live pipeline's stages on a video file, as fast as possible: ffmpeg decode +
+ * letterbox (at the camera's detect fps, or every frame) → motion gate → detector → tracking and
+ * analytics, losslessly (the decoder waits for the detector; no frame is dropped).
  */
 export async function analyzeFile(
   cfg: ResolvedConfig,
@@ -92,7 +93,8 @@ export async function analyzeFile(
   const camera = cameraForFile(cfg, path, options.cameraId);
   const detector = await Detector.create(cfg.detector);
   try {
-    const analytics = (options.analytics ?? detectionOnly)(camera);
+    const traffic = options.stage ? undefined : new TrafficStage(camera, options.onEvent ?? (() => {}));
+    const analytics = options.stage ?? traffic!;
     // ffmpeg's fps filter does the detect-fps reduction (cheaper than converting frames we would skip),
     // so the pipeline itself keeps every frame it gets.
     const pipeline = new CameraPipeline(camera, detector, analytics, { everyFrame: true });
@@ -147,7 +149,7 @@ export async function analyzeFile(
         `decoding ${file} failed (${exit.reason ?? `exit code ${exit.code}`}): ${exit.stderrTail.slice(-3).join(' | ')}`,
       );
     }
-    analytics.finish?.();
+    traffic?.finish();
     const frames = pipeline.stats.frames;
     const fps = reader.opts.fps ?? reader.info?.fps ?? 25;
     const seconds = frames > 0 ? pipeline.stats.lastPtsMs / 1000 + 1 / fps : 0;
@@ -159,8 +161,8 @@ export async function analyzeFile(
       fps: round(frames / wallSeconds, 1),
       inference: { runs: detector.stats.runs, meanMs: round(detector.meanMs, 2) },
       motionSkipped: pipeline.stats.skippedMotion,
-      counts: analytics.counts(),
-      incidents: analytics.incidents(),
+      counts: traffic?.counts() ?? {},
+      incidents: traffic?.incidents() ?? [],
     };
   } finally {
     await detector.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventToPoints } from '../../src/analytics/points.js';
+import { eventToPoints } from '../../src/pipeline/timeseries-sink.js';
 
 describe('eventToPoints', () => {
   it('turns count intervals into integer traffic_count points tagged by camera, line, direction, class', () => {

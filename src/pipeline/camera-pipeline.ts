@@ -1,13 +1,31 @@
-import type { Frame } from '../camera/frame.js';
+import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
-import type { AnalyticsStage } from './analytics-stage.js';
-import type { DetectionResult } from './detection.js';
-import type { Detector, Polygon } from './detector.js';
-import { MotionGate } from './motion.js';
+import type { DetectionResult } from '../vision/detection.js';
+import type { Detector, Polygon } from '../vision/detector.js';
+import { MotionGate } from '../vision/motion.js';
+
+/**
+ * What comes after detection for one camera (tracking, lines, zones, incidents: the TrafficStage). It gets
+ * every DetectionResult in frame order, motion-gated ones too (`inferred: false`).
+ */
+export interface AnalyticsStage {
+  /**
+   * One result per frame, in order. `frame` is the decoded frame the result came from (for evidence
+   * snapshots); it is valid only during the call: copy what you need, never keep `frame.data`.
+   */
+  push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void;
+  /** Live tracks: while there are any, the motion gate does not skip inference. */
+  activeTracks(): number;
+}
+
+/** Detection only: no tracks, no counts, no incidents (benchmarks of the detector alone). */
+export const detectionOnly: AnalyticsStage = { push: () => {}, activeTracks: () => 0 };
 
 export interface PipelineOptions {
-  /** Process every frame, ignoring the camera's detect fps (benchmarks). */
+  /** Process every frame, ignoring the camera's detect fps (benchmarks; analyze, whose decoder reduces the rate). */
   everyFrame?: boolean;
+  /** Called for every frame that was inferred (the camera's detect-fps health). */
+  onInferred?: () => void;
 }
 
 export interface PipelineStats {
@@ -39,6 +57,7 @@ export class CameraPipeline {
   /** Settles once the latest started frame has reached the analytics stage (or failed). */
   private tail: Promise<unknown> = Promise.resolve();
   private active = 0;
+  private readonly onInferred: (() => void) | undefined;
 
   constructor(
     readonly camera: CameraConfig,
@@ -48,6 +67,7 @@ export class CameraPipeline {
   ) {
     this.intervalMs = options.everyFrame ? 0 : 1000 / camera.detect.fps;
     this.ignore = camera.detect.ignore as readonly Polygon[];
+    this.onInferred = options.onInferred;
   }
 
   /** Processes one frame; returns its result, or undefined when the detect-fps throttle dropped it. */
@@ -87,8 +107,12 @@ export class CameraPipeline {
         inferred: infer,
         detections,
       };
-      if (infer) this.stats.inferred++;
-      else this.stats.skippedMotion++;
+      if (infer) {
+        this.stats.inferred++;
+        this.onInferred?.();
+      } else {
+        this.stats.skippedMotion++;
+      }
       this.analytics.push(result, frame.geometry, frame);
       return result;
     } finally {

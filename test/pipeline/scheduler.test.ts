@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FramePool } from '../../src/camera/frame-pool.js';
-import { DetectionScheduler, type FrameProcessor } from '../../src/vision/scheduler.js';
+import { DetectionScheduler, type FrameProcessor } from '../../src/pipeline/scheduler.js';
 
 /** A processor whose every frame stays in flight until the test lets it finish. */
 class GatedProcessor implements FrameProcessor {

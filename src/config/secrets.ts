@@ -1,5 +1,5 @@
-import type { ResolvedConfig } from '../config/load.js';
 import { SecretScrubber } from '../log/redact.js';
+import type { ResolvedConfig } from './load.js';
 
 /** Every secret the config holds, registered so no log line or API answer can show it. */
 export function scrubberForConfig(cfg: ResolvedConfig): SecretScrubber {

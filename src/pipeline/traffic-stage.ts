@@ -1,16 +1,29 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Frame, FrameGeometry } from '../camera/frame.js';
-import type { CameraConfig } from '../config/schema.js';
-import type { AnalyticsStage, IncidentSummary, LineCounts } from '../vision/analytics-stage.js';
-import type { DetectionResult } from '../vision/detection.js';
 import {
   type AnalyticsEventWithEvidence,
   CameraAnalytics,
   type CameraAnalyticsOptions,
-} from './camera-analytics.js';
-import { renderEvidenceJpeg } from './evidence.js';
-import type { EvidenceSnapshot } from './evidence-snapshot.js';
+} from '../analytics/camera-analytics.js';
+import { renderEvidenceJpeg } from '../analytics/evidence.js';
+import type { EvidenceSnapshot } from '../analytics/evidence-snapshot.js';
+import type { Frame, FrameGeometry } from '../camera/frame.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { TrafficClass } from '../domain/traffic.js';
+import type { DetectionResult } from '../vision/detection.js';
+import type { AnalyticsStage } from './camera-pipeline.js';
+
+/** counts[lineId][direction][class] = vehicles that crossed. */
+export type LineCounts = Record<string, Record<string, Partial<Record<TrafficClass, number>>>>;
+
+export interface IncidentSummary {
+  type: string;
+  class: TrafficClass;
+  startSeconds: number;
+  /** undefined while the incident is still open. */
+  endSeconds?: number;
+  zone: string;
+}
 
 export interface StageOptions extends Partial<CameraAnalyticsOptions> {
   /** Write each incident's evidence JPEG under <dir>/<camera>/<incident id>.jpg (off the hot path). */
@@ -22,11 +35,11 @@ export interface StageOptions extends Partial<CameraAnalyticsOptions> {
 export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
 
 /**
- * The vision pipeline's analytics stage for one camera: tracking, lines, zones, speed, congestion and
- * incidents. Events go to `listener` synchronously (incident starts carry the evidence snapshot when the
- * frame was passed to push()).
+ * One camera's stage after detection: tracking, lines, zones, speed, congestion and incidents
+ * (CameraAnalytics), plus the evidence pictures of incidents, written off the hot path. Events go to
+ * `listener` synchronously (incident starts carry the evidence snapshot when the frame was passed to push()).
  */
-export class TrafficAnalyticsStage implements AnalyticsStage {
+export class TrafficStage implements AnalyticsStage {
   readonly analytics: CameraAnalytics;
   private readonly pending = new Set<Promise<void>>();
 
@@ -101,13 +114,4 @@ export class TrafficAnalyticsStage implements AnalyticsStage {
       zone: i.zoneId ?? '',
     }));
   }
-}
-
-/** Factory in the shape the vision pipeline takes. */
-export function trafficAnalytics(
-  listener?: (camera: CameraConfig) => AnalyticsListener,
-  opts: StageOptions = {},
-) {
-  return (camera: CameraConfig): TrafficAnalyticsStage =>
-    new TrafficAnalyticsStage(camera, listener?.(camera), opts);
 }

@@ -1,0 +1,148 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ApiServer } from '../api/server.js';
+import { CameraManager } from '../camera/camera-manager.js';
+import { registerCameraRoutes } from '../camera/camera-routes.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { type Service, ServiceGroup } from '../lifecycle/service.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretScrubber } from '../log/redact.js';
+import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { Store } from '../store/store.js';
+import { TimeSeriesService } from '../timeseries/service.js';
+import { DetectorService } from '../vision/detector-service.js';
+import { cameraHealthPoints } from './camera-health-points.js';
+import { EventBus } from './event-bus.js';
+import type { PipelineEvent } from './events.js';
+import { logIncidents } from './incident-log.js';
+import { writeEventsToTimeSeries } from './timeseries-sink.js';
+import { TrafficPipeline } from './traffic-pipeline.js';
+
+/**
+ * The one composition of the live gateway: builds every part from the config, in the order the data
+ * flows, and runs them as services. Sinks start first and stop last (they flush what the sources and
+ * processors gave them); sources start last and stop first. Parts meet only here: producers publish
+ * typed events on the bus, sinks subscribe to the types they take.
+ */
+export class Gateway {
+  readonly metrics = new Registry();
+  readonly bus: EventBus<PipelineEvent>;
+  private readonly services: ServiceGroup;
+  store?: Store;
+  api?: ApiServer;
+  broker?: EmbeddedBroker;
+  /** The time-series sink every module writes points to (`timeseries.write(point)`). */
+  timeseries?: TimeSeriesService;
+  cameras?: CameraManager;
+  detector?: DetectorService;
+  traffic?: TrafficPipeline;
+
+  constructor(
+    readonly cfg: ResolvedConfig,
+    readonly log: Logger,
+    readonly scrubber: SecretScrubber,
+  ) {
+    this.services = new ServiceGroup((name, err) => log.error({ err, service: name }, 'stop failed'));
+    this.bus = new EventBus((err, type) => log.error({ err, event: type }, 'event handler failed'));
+    this.metrics.setDefaultLabels({ node: cfg.node.id, site: cfg.node.site });
+    collectDefaultMetrics({ register: this.metrics });
+  }
+
+  async start(): Promise<void> {
+    const { cfg, log, bus } = this;
+    log.info({ node: cfg.node.id, site: cfg.node.site, config: cfg.source }, 'starting');
+
+    // Sinks.
+    const store = new Store(cfg.store.path);
+    this.store = store;
+    await this.run({ name: 'store', start: async () => {}, stop: async () => store.close() });
+    const timeseries = new TimeSeriesService({
+      influx: cfg.influx,
+      store,
+      defaultTags: { node: cfg.node.id, site: cfg.node.site },
+      log: log.child({ module: 'timeseries' }),
+      metrics: this.metrics,
+    });
+    this.timeseries = timeseries;
+    await this.run(timeseries);
+    writeEventsToTimeSeries(bus, timeseries);
+
+    if (cfg.mqtt.broker.embedded) {
+      this.broker = new EmbeddedBroker(
+        cfg.mqtt.broker.host,
+        cfg.mqtt.broker.port,
+        log.child({ module: 'broker' }),
+      );
+      await this.run(this.broker);
+    }
+
+    // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
+    const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
+    if (detecting.length > 0) {
+      this.detector = new DetectorService(cfg.detector, log.child({ module: 'vision' }), this.metrics);
+      await this.run(this.detector);
+    }
+    const detector = this.detector?.detector;
+
+    // Sources: built now (the pipeline and the API take them), started last.
+    const cameras = new CameraManager({
+      cameras: cfg.cameras,
+      dataDir: cfg.dataDir,
+      inputWidth: detector?.inputWidth,
+      inputHeight: detector?.inputHeight,
+      log,
+      metrics: this.metrics,
+      liveHost: cfg.api.host,
+      liveToken: cfg.api.token,
+    });
+    this.cameras = cameras;
+    cameras.on('state', (transition) => bus.publish({ type: 'camera_state', transition }));
+    logIncidents(bus, cameras, cfg.cameras, log);
+    if (detector) {
+      this.traffic = new TrafficPipeline({
+        cameras: detecting,
+        sources: cameras,
+        detector,
+        emit: bus.emit,
+        dataDir: cfg.dataDir,
+        log: log.child({ module: 'vision' }),
+        metrics: this.metrics,
+      });
+      await this.run(this.traffic);
+    }
+
+    if (cfg.api.enabled) await this.startApi(cameras, timeseries);
+
+    for (const cam of cfg.cameras)
+      log.info({ camera: cam.id, url: cam.url, enabled: cam.enabled }, 'camera configured');
+    await this.run(cameras);
+    await this.run(cameraHealthPoints(cameras, timeseries));
+    log.info({ cameras: cfg.cameras.length }, 'running');
+  }
+
+  private async startApi(cameras: CameraManager, timeseries: TimeSeriesService): Promise<void> {
+    const { cfg } = this;
+    const api = new ApiServer(
+      { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },
+      this.metrics,
+      this.scrubber,
+      this.log,
+    );
+    this.api = api;
+    api.addHealth('timeseries', () => ({ ...timeseries.health() }));
+    api.addHealth('cameras', () => cameras.health());
+    const { detector, traffic } = this;
+    if (detector) api.addHealth('vision', () => ({ ...detector.health(), cameras: traffic?.health() ?? {} }));
+    registerCameraRoutes(api.app, cameras, cfg.api.token);
+    await this.run(api);
+    this.log.info({ url: api.url }, 'API listening');
+  }
+
+  private async run(service: Service): Promise<void> {
+    await this.services.start(service);
+  }
+
+  /** Stops sources first, then processors, then flushes sinks and closes the store. */
+  async stop(): Promise<void> {
+    await this.services.stopAll();
+  }
+}

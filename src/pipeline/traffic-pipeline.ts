@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { Gauge, type Registry } from 'prom-client';
+import type { FrameMailbox } from '../camera/frame.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { Service } from '../lifecycle/service.js';
+import type { Logger } from '../log/logger.js';
+import type { Detector } from '../vision/detector.js';
+import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
+import { DetectionScheduler } from './scheduler.js';
+import { TrafficStage } from './traffic-stage.js';
+
+/** Errors of one camera are logged at most this often (a broken stream must not flood the log). */
+const ERROR_LOG_EVERY_MS = 10_000;
+
+/** Where a camera's frames come from, and where its detect-fps health goes (a Camera). */
+export interface FrameSource {
+  readonly mailbox: FrameMailbox;
+  recordDetect(): void;
+}
+
+/** The stage after detection for one camera; `finish` closes its open intervals at stop. */
+export type CameraStage = AnalyticsStage & { finish?(): void };
+
+export interface TrafficPipelineOptions {
+  /** Cameras to run detection and analytics on (enabled, detect.enabled). */
+  cameras: readonly CameraConfig[];
+  /** Each camera's frames (its latest-frame mailbox) by camera id: the CameraManager. */
+  sources: { get(cameraId: string): FrameSource | undefined };
+  detector: Detector;
+  /** Every analytics event goes here (the event bus). */
+  emit: ConstructorParameters<typeof TrafficStage>[1];
+  /** Incident evidence pictures go to <dataDir>/evidence/<camera>/. */
+  dataDir: string;
+  log: Logger;
+  metrics?: Registry;
+  /** The stage after detection; default: tracking and analytics (a TrafficStage publishing to `emit`). */
+  stageFor?: (camera: CameraConfig) => CameraStage;
+}
+
+/**
+ * The live traffic path of every camera: its frames → detect-fps throttle → motion gate → the shared
+ * detector (one round-robin scheduler, two frames in flight) → tracking and analytics → events. Frame pools
+ * live as long as their camera (across reconnects), so each camera is attached once, at start.
+ */
+export class TrafficPipeline implements Service {
+  readonly name = 'traffic-pipeline';
+  private readonly scheduler: DetectionScheduler;
+  private readonly pipelines = new Map<string, CameraPipeline>();
+  private readonly stages = new Map<string, CameraStage>();
+  private readonly lastErrorLog = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(private readonly opts: TrafficPipelineOptions) {
+    // Two frames in flight (of one camera or two): the next is preprocessed and queued while one is inferred.
+    this.scheduler = new DetectionScheduler((id, err) => this.onError(id, err), { maxInFlight: 2 });
+    if (opts.metrics) this.registerMetrics(opts.metrics);
+  }
+
+  async start(): Promise<void> {
+    const { opts } = this;
+    for (const camera of opts.cameras) {
+      const source = opts.sources.get(camera.id);
+      if (!source) continue;
+      const stage = opts.stageFor?.(camera) ?? this.trafficStage(camera);
+      const pipeline = new CameraPipeline(camera, opts.detector, stage, {
+        onInferred: () => source.recordDetect(),
+      });
+      this.stages.set(camera.id, stage);
+      this.pipelines.set(camera.id, pipeline);
+      this.scheduler.add(camera.id, source.mailbox, pipeline);
+    }
+  }
+
+  private trafficStage(camera: CameraConfig): TrafficStage {
+    const { opts } = this;
+    return new TrafficStage(camera, opts.emit, {
+      evidenceDir: join(opts.dataDir, 'evidence'),
+      onEvidenceError: (err, incidentId) =>
+        opts.log.warn({ err, incidentId }, 'evidence picture not written'),
+    });
+  }
+
+  /** Per camera: frames processed, inferred, skipped by the motion gate or the detect fps, and errors. */
+  health(): Record<string, unknown> {
+    return Object.fromEntries(
+      [...this.pipelines].map(([id, p]) => [
+        id,
+        { ...p.stats, errors: this.scheduler.stats(id)?.errors ?? 0 },
+      ]),
+    );
+  }
+
+  /** Stops taking frames, then closes the open count intervals so their counts reach the sinks. */
+  async stop(): Promise<void> {
+    await this.scheduler.stop();
+    for (const [id, stage] of this.stages) {
+      try {
+        stage.finish?.();
+      } catch (err) {
+        this.opts.log.error({ err, camera: id }, 'analytics flush failed');
+      }
+    }
+    this.stages.clear();
+    this.pipelines.clear();
+  }
+
+  private onError(cameraId: string, err: unknown): void {
+    const now = Date.now();
+    const last = this.lastErrorLog.get(cameraId);
+    if (last && now - last.at < ERROR_LOG_EVERY_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.opts.log.error({ err, camera: cameraId, suppressed: last?.suppressed ?? 0 }, 'detection failed');
+    this.lastErrorLog.set(cameraId, { at: now, suppressed: 0 });
+  }
+
+  private registerMetrics(registry: Registry): void {
+    const pipelines = this.pipelines;
+    new Gauge({
+      name: 'ioc_vision_frames',
+      help: 'Frames per camera by outcome: inferred, motion_skipped (gate), rate_skipped (detect fps)',
+      labelNames: ['camera', 'outcome'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [id, p] of pipelines) {
+          this.set({ camera: id, outcome: 'inferred' }, p.stats.inferred);
+          this.set({ camera: id, outcome: 'motion_skipped' }, p.stats.skippedMotion);
+          this.set({ camera: id, outcome: 'rate_skipped' }, p.stats.skippedRate);
+        }
+      },
+    });
+  }
+}

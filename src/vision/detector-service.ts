@@ -1,0 +1,90 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { DetectorConfig } from '../config/schema.js';
+import type { Service } from '../lifecycle/service.js';
+import type { Logger } from '../log/logger.js';
+import { Detector } from './detector.js';
+
+/**
+ * The one detector every camera shares (one ONNX session in a worker thread): loaded at start, released
+ * at stop, its inference figures in metrics and health.
+ */
+export class DetectorService implements Service {
+  readonly name = 'detector';
+  private loaded?: Detector;
+
+  constructor(
+    private readonly cfg: DetectorConfig,
+    private readonly log: Logger,
+    registry?: Registry,
+  ) {
+    if (registry) this.registerMetrics(registry);
+  }
+
+  /** The loaded detector; throws before start() (the wiring builds its users after starting this). */
+  get detector(): Detector {
+    if (!this.loaded) throw new Error('detector not started');
+    return this.loaded;
+  }
+
+  async start(): Promise<void> {
+    const d = await Detector.create(this.cfg);
+    this.loaded = d;
+    this.log.info(
+      {
+        model: this.cfg.model,
+        family: this.cfg.family,
+        input: `${d.inputWidth}x${d.inputHeight}`,
+        fitInput: d.fit.enabled,
+        providers: this.cfg.executionProviders,
+        intraOpThreads: this.cfg.intraOpThreads,
+      },
+      'detector ready',
+    );
+    if (d.fit.unavailable) {
+      this.log.warn(
+        { model: this.cfg.model, reason: d.fit.unavailable },
+        'detector: model needs its exported input size; every camera is letterboxed to it (fitInput off)',
+      );
+    }
+  }
+
+  health(): { ready: boolean; inference?: { runs: number; meanMs: number; lastMs: number } } {
+    const d = this.loaded;
+    if (!d) return { ready: false };
+    return {
+      ready: true,
+      inference: { runs: d.stats.runs, meanMs: round(d.meanMs), lastMs: round(d.stats.lastMs) },
+    };
+  }
+
+  async stop(): Promise<void> {
+    const d = this.loaded;
+    this.loaded = undefined;
+    await d?.close();
+  }
+
+  /** Gauges read the counters at scrape time: nothing is done per frame for metrics. */
+  private registerMetrics(registry: Registry): void {
+    const self = this;
+    new Gauge({
+      name: 'ioc_vision_inference_runs',
+      help: 'Detector inferences since start',
+      registers: [registry],
+      collect() {
+        this.set(self.loaded?.stats.runs ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'ioc_vision_inference_ms',
+      help: 'Mean detector inference time since start, ms',
+      registers: [registry],
+      collect() {
+        this.set(self.loaded?.meanMs ?? 0);
+      },
+    });
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
