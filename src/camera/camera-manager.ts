@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { CameraConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { Camera, type CameraHealth, type CameraOptions } from './camera.js';
-import { CAMERA_STATES, type CameraTransition } from './camera-state.js';
+import { registerCameraMetrics } from './camera-metrics.js';
+import type { CameraTransition } from './camera-state.js';
 import { type Clip, ClipRecorder } from './clip-recorder.js';
 import { LiveRelay } from './live-relay.js';
 import { type Snapshot, takeSnapshot } from './snapshot.js';
@@ -79,7 +80,7 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
       cam.on('state', (t) => this.emit('state', t));
       this.cameras.set(cfg.id, cam);
     }
-    if (opts.metrics) this.registerMetrics(opts.metrics);
+    if (opts.metrics) registerCameraMetrics(opts.metrics, () => this.cameras.values());
   }
 
   get(id: string): Camera | undefined {
@@ -163,77 +164,6 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
     const cam = this.cameras.get(id);
     if (!cam) throw new Error(`no camera "${id}"`);
     return cam;
-  }
-
-  private registerMetrics(registry: Registry): void {
-    const cams = () => [...this.cameras.values()];
-    new Gauge({
-      name: 'ioc_camera_state',
-      help: 'Camera state (1 for the current state)',
-      labelNames: ['camera', 'state'],
-      registers: [registry],
-      collect() {
-        for (const c of cams())
-          for (const s of CAMERA_STATES) this.set({ camera: c.id, state: s }, c.state === s ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'ioc_camera_fps',
-      help: 'Frames per second: frame (out of ffmpeg), processed, skipped, detect, input (announced)',
-      labelNames: ['camera', 'kind'],
-      registers: [registry],
-      collect() {
-        for (const c of cams()) {
-          const h = c.health();
-          this.set({ camera: c.id, kind: 'frame' }, h.frameFps);
-          this.set({ camera: c.id, kind: 'processed' }, h.processedFps);
-          this.set({ camera: c.id, kind: 'skipped' }, h.skippedFps);
-          this.set({ camera: c.id, kind: 'detect' }, h.detectFps);
-          this.set({ camera: c.id, kind: 'input' }, h.inputFps ?? 0);
-        }
-      },
-    });
-    new Gauge({
-      name: 'ioc_camera_last_frame_age_seconds',
-      help: 'Seconds since the last frame',
-      labelNames: ['camera'],
-      registers: [registry],
-      collect() {
-        for (const c of cams()) {
-          const age = c.health().lastFrameAgeMs;
-          if (age !== undefined) this.set({ camera: c.id }, age / 1000);
-        }
-      },
-    });
-    const totals = (name: string, help: string, get: (h: CameraHealth) => number) => {
-      const last = new Map<string, number>();
-      new Counter({
-        name,
-        help,
-        labelNames: ['camera'],
-        registers: [registry],
-        collect() {
-          for (const c of cams()) {
-            const v = get(c.health());
-            const d = v - (last.get(c.id) ?? 0);
-            if (d > 0) this.inc({ camera: c.id }, d);
-            last.set(c.id, v);
-          }
-        },
-      });
-    };
-    totals('ioc_camera_frames_total', 'Frames out of ffmpeg', (h) => h.framesTotal);
-    totals(
-      'ioc_camera_skipped_frames_total',
-      'Frames dropped because the detector was behind',
-      (h) => h.skippedTotal,
-    );
-    totals('ioc_camera_reconnects_total', 'Times the camera came back after a failure', (h) => h.reconnects);
-    totals(
-      'ioc_camera_ffmpeg_restarts_total',
-      'ffmpeg processes started after the first',
-      (h) => h.ffmpegRestarts,
-    );
   }
 }
 
