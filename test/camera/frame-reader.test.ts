@@ -3,14 +3,21 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader, readClipFrames } from '../../src/camera/frame-reader.js';
-import { requireBinary } from '../support/process.js';
+import { requireBinary, waitUntil } from '../support/process.js';
 import { startRtspCamera } from '../support/rtsp-camera.js';
 
 requireBinary('ffmpeg', 'ffmpeg');
 const CLIP = pathToFileURL(resolve('media/nl_motorway_overpass.mp4')).href; // 1280x720, 335 frames, 11.2 s
 
+/**
+ * Takes every frame the reader publishes, `delayMs` later when given (a slow consumer). `frames.scheduled`
+ * counts the takes still waiting: the reader may exit before a slow consumer has taken its last frame.
+ */
 function collect(reader: FrameReader, onEach?: (f: Frame) => void, delayMs = 0) {
-  const frames: Array<{ seq: number; ptsMs: number; len: number }> = [];
+  const frames: Array<{ seq: number; ptsMs: number; len: number }> & { scheduled: number } = Object.assign(
+    [],
+    { scheduled: 0 },
+  );
   const handle = () => {
     const f = reader.pool.take();
     if (!f) return;
@@ -19,8 +26,12 @@ function collect(reader: FrameReader, onEach?: (f: Frame) => void, delayMs = 0) 
     reader.pool.release(f);
   };
   reader.pool.onFrame(() => {
-    if (delayMs > 0) setTimeout(handle, delayMs);
-    else handle();
+    if (delayMs <= 0) return handle();
+    frames.scheduled++;
+    setTimeout(() => {
+      frames.scheduled--;
+      handle();
+    }, delayMs);
   });
   return frames;
 }
@@ -93,6 +104,9 @@ describe('FrameReader on a file clip', () => {
     const frames = collect(reader, undefined, 5);
     reader.start();
     const exit = await reader.exited;
+    await waitUntil('the slow consumer took the last frame', async () => frames.scheduled === 0, {
+      timeoutMs: 5000,
+    });
     expect(exit.ended).toBe(true);
     expect(frames.length).toBe(56);
     expect(reader.pool.skipped).toBe(0);
