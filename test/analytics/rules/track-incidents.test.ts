@@ -30,6 +30,7 @@ describe('TrackIncidents', () => {
     s.step([], 100);
     open.sweep(s.ctx, (zone) => zone === 0);
     expect(ended(s.ctx.events)).toEqual([a, c]);
+    expect([...s.incidents.open.values()]).toEqual([b]);
     expect([open.has(0, 1), open.has(1, 1), open.has(0, 2)]).toEqual([false, true, false]);
   });
 
