@@ -95,6 +95,7 @@ export class CameraAnalytics {
     this.crossings = new LineCrossings(camera);
     this.lines = this.crossings.lines;
     this.intervals = new CountIntervals(this.lines, this.zones, camera.countInterval ?? 60_000);
+    // Zone membership (transits) comes before what reads it; ZoneCounts before congestion and queues.
     this.rules = [
       this.crossings,
       this.transits,
