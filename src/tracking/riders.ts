@@ -1,10 +1,13 @@
 import type { TrafficClass } from '../domain/traffic.js';
 import type { Detection } from '../vision/detection.js';
+import { riderOverlap } from '../vision/riders.js';
 
 /**
- * Marks person detections that are riders of a detected motorcycle or bicycle: the person's box sits
- * over the two-wheeler (horizontally centred on it, its lower half overlapping it). A rider is part of
- * the vehicle, never a pedestrian. `cls` holds the (corrected) class of each detection. Writes 1 into `rider[i]` for such detections, 0 otherwise.
+ * Marks person detections that ride a detected motorcycle or bicycle (riderOverlap, the detector's rider
+ * rule). The detector has folded most riders into their bikes already; left over are mainly riders of a
+ * "car" that the tracker's class correction calls a motorcycle. A rider is part of the vehicle, never a
+ * pedestrian. `cls` holds the (corrected) class of each detection. Writes 1 into
+ * `rider[i]` for such detections, 0 otherwise.
  */
 export function markRiders(
   dets: readonly Detection[],
@@ -14,24 +17,12 @@ export function markRiders(
   const n = dets.length;
   rider.fill(0, 0, n);
   for (let i = 0; i < n; i++) {
-    const p = dets[i]!;
     if (cls[i] !== 'person') continue;
-    const pcx = (p.x1 + p.x2) / 2;
-    const ph = p.y2 - p.y1;
-    const pArea = (p.x2 - p.x1) * ph;
-    if (pArea <= 0) continue;
+    const p = dets[i]!;
     for (let j = 0; j < n; j++) {
-      const b = dets[j]!;
       if (cls[j] !== 'motorcycle' && cls[j] !== 'bicycle') continue;
-      const bw = b.x2 - b.x1;
-      // Person centred over the bike (within its width, with some slack for leaning riders).
-      if (pcx < b.x1 - 0.15 * bw || pcx > b.x2 + 0.15 * bw) continue;
-      // Feet/hips at or inside the bike box, head above or inside it.
-      if (p.y2 < b.y1 + 0.1 * (b.y2 - b.y1) || p.y1 > b.y2 - 0.1 * (b.y2 - b.y1)) continue;
-      const iw = Math.min(p.x2, b.x2) - Math.max(p.x1, b.x1);
-      const ih = Math.min(p.y2, b.y2) - Math.max(p.y1, b.y1);
-      if (iw <= 0 || ih <= 0) continue;
-      if ((iw * ih) / pArea >= 0.2) {
+      const b = dets[j]!;
+      if (riderOverlap(p.x1, p.y1, p.x2, p.y2, b.x1, b.y1, b.x2, b.y2) > 0) {
         rider[i] = 1;
         break;
       }

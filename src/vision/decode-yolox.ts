@@ -12,6 +12,9 @@ export interface YoloxGrid {
 /** Detection heads of YOLOX and YOLOv8 see the image at these strides. */
 const HEAD_STRIDES: readonly number[] = [8, 16, 32];
 
+/** Fitted input sides are multiples of the heads' largest stride. */
+export const MAX_STRIDE = 32;
+
 /** Output rows (grid cells / anchors) of a head with `strides` at an input size. */
 export function headRows(inputWidth: number, inputHeight: number, strides = HEAD_STRIDES): number {
   let rows = 0;

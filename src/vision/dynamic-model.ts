@@ -6,7 +6,7 @@
  *
  * Fully convolutional detectors (YOLOX, YOLOv8) compute nothing from the export size, so the same weights
  * run on a 416x256 letterbox of a 16:9 camera instead of 416x416: ~40 % less work, same boxes. Whether a
- * given graph really is size-agnostic is checked by running it (see Detector), not assumed here.
+ * given graph really is size-agnostic is checked by running it (see model-loader.ts), not assumed here.
  *
  * Only the few protobuf fields on the path ModelProto.graph → GraphProto.input/output → ValueInfoProto.type
  * → TypeProto.tensor_type → shape → dim are decoded; every other field is copied as raw bytes.

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 
@@ -10,78 +9,27 @@ export interface SessionInfo {
   outputMetadata: readonly InferenceSession.ValueMetadata[];
 }
 
-/*
- * The worker is plain JavaScript run from a string (eval), so it works the same under tsx, vitest and the
- * compiled dist/ without a loader. It owns the ONNX Runtime session. The input buffer travels to the worker
- * and back by transfer (no copy; ONNX Runtime does not accept SharedArrayBuffer tensors). ONNX Runtime
- * allocates a fresh output buffer per run; the worker copies it into one of a few output buffers that
- * travel back and forth with the runs, so the main thread (with the bigger heap) never sees a new
- * megabyte-sized allocation per frame — those made it run a full garbage collection every ~20 frames.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const ort = require(workerData.ortPath);
-let session, inputName, dims, outputName;
-// Runs are queued by the main thread (double buffering): handle messages strictly one after another.
-const queue = [];
-let draining = false;
-parentPort.on('message', (msg) => {
-  queue.push(msg);
-  if (!draining) void drain();
-});
-async function drain() {
-  draining = true;
-  while (queue.length > 0) await handle(queue.shift());
-  draining = false;
-}
-async function handle(msg) {
-  try {
-    if (msg.type === 'load') {
-      session = await ort.InferenceSession.create(msg.model, msg.options);
-      parentPort.postMessage({ type: 'loaded', info: {
-        inputNames: session.inputNames, outputNames: session.outputNames,
-        inputMetadata: session.inputMetadata, outputMetadata: session.outputMetadata } });
-    } else if (msg.type === 'io') {
-      inputName = msg.inputName;
-      dims = msg.dims;
-      outputName = msg.outputName;
-      parentPort.postMessage({ type: 'ready' });
-    } else if (msg.type === 'run') {
-      const input = msg.input;
-      let output = msg.output;
-      const runDims = msg.dims || dims;
-      let data;
-      let ms = 0;
-      try {
-        const t0 = performance.now();
-        const result = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(input, 0, runDims[0] * runDims[1] * runDims[2] * runDims[3]), runDims) });
-        ms = performance.now() - t0;
-        data = result[outputName].data;
-      } catch (err) {
-        // Hand the input buffer back even on failure, so the next frame has one.
-        parentPort.postMessage({ type: 'failed', message: err && err.message ? err.message : String(err), input, output }, [input, output]);
-        return;
-      }
-      if (data.byteLength <= output.byteLength) new Float32Array(output, 0, data.length).set(data);
-      else output = data.slice().buffer;
-      parentPort.postMessage({ type: 'done', ms, input, output, length: data.length }, [input, output]);
-    } else if (msg.type === 'close') {
-      if (session) await session.release();
-      parentPort.postMessage({ type: 'closed' });
-    }
-  } catch (err) {
-    parentPort.postMessage({ type: 'error', message: err && err.message ? err.message : String(err) });
-  }
-}
-`;
+/** Messages to the inference thread (inference-thread.js). */
+export type WorkerRequest =
+  | { type: 'load'; model: string | Uint8Array; options: InferenceSession.SessionOptions }
+  | { type: 'io'; inputName: string; dims: readonly number[]; outputName: string }
+  | { type: 'run'; input: ArrayBuffer; output: ArrayBuffer; dims?: readonly number[] }
+  | { type: 'close' };
 
-type Reply =
+/** Its replies, one per request, in request order. */
+export type WorkerReply =
   | { type: 'loaded'; info: SessionInfo }
   | { type: 'ready' }
   | { type: 'done'; ms: number; input: ArrayBuffer; output: ArrayBuffer; length: number }
   | { type: 'failed'; message: string; input: ArrayBuffer; output: ArrayBuffer }
   | { type: 'closed' }
   | { type: 'error'; message: string };
+
+/**
+ * The worker thread's code: a plain ESM .js file beside this module (copied to dist/ by tsc), as a worker
+ * thread started on a .ts file would get no TypeScript loader under vitest.
+ */
+const THREAD = new URL('./inference-thread.js', import.meta.url);
 
 /** Run counters, updated as each reply arrives. */
 export interface RunStats {
@@ -91,7 +39,7 @@ export interface RunStats {
 }
 
 interface Waiter {
-  resolve: (r: Reply) => void;
+  resolve: (r: WorkerReply) => void;
   reject: (e: Error) => void;
 }
 
@@ -130,11 +78,10 @@ export class WorkerSession {
     model: string | Uint8Array,
     options: InferenceSession.SessionOptions,
   ): Promise<WorkerSession> {
-    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath } });
+    const worker = new Worker(THREAD);
     let session: WorkerSession | undefined;
     const bootstrap = new Promise<SessionInfo>((resolve, reject) => {
-      const onMessage = (msg: Reply) => {
+      const onMessage = (msg: WorkerReply) => {
         worker.off('message', onMessage);
         if (msg.type === 'loaded') resolve(msg.info);
         else reject(new Error(msg.type === 'error' ? msg.message : `unexpected ${msg.type}`));
@@ -142,7 +89,7 @@ export class WorkerSession {
       worker.on('message', onMessage);
       worker.once('error', reject);
     });
-    worker.postMessage({ type: 'load', model, options });
+    worker.postMessage({ type: 'load', model, options } satisfies WorkerRequest);
     try {
       const info = await bootstrap;
       session = new WorkerSession(worker, info);
@@ -150,7 +97,7 @@ export class WorkerSession {
       await worker.terminate();
       throw err;
     }
-    worker.on('message', (msg: Reply) => session!.onReply(msg));
+    worker.on('message', (msg: WorkerReply) => session!.onReply(msg));
     worker.on('error', (err) => session!.fail(err));
     worker.on('exit', (code) => session!.fail(new Error(`inference worker exited (code ${code})`)));
     return session;
@@ -222,9 +169,9 @@ export class WorkerSession {
     await this.worker.terminate();
   }
 
-  private request(msg: object, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  private request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     if (this.dead) return Promise.reject(this.dead);
-    return new Promise<Reply>((resolve, reject) => {
+    return new Promise<WorkerReply>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.worker.postMessage(msg, transfer);
     });
@@ -237,7 +184,7 @@ export class WorkerSession {
     else this.spare = back;
   }
 
-  private onReply(msg: Reply): void {
+  private onReply(msg: WorkerReply): void {
     const w = this.waiting.shift();
     if (msg.type === 'done' || msg.type === 'failed') this.giveBack(msg.input);
     if (msg.type === 'failed') this.keepOutput(msg.output);

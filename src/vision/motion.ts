@@ -1,7 +1,6 @@
 import type { FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
-import type { Polygon } from './detector.js';
-import { inAnyPolygon } from './polygon.js';
+import { inAnyPolygon, type Polygon } from './polygon.js';
 
 export type MotionSettings = CameraConfig['detect']['motion'];
 

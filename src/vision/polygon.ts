@@ -1,8 +1,11 @@
+/** A polygon as [x, y] points (camera fractions for ignore areas and zones). */
+export type Polygon = readonly (readonly [number, number])[];
+
 /**
  * Even-odd point-in-polygon test; polygon points are [x, y] pairs in the same units as the point. Reads the
  * pairs by index: destructuring them costs about ten times as much per call in Node 20.
  */
-export function pointInPolygon(x: number, y: number, poly: readonly (readonly [number, number])[]): boolean {
+export function pointInPolygon(x: number, y: number, poly: Polygon): boolean {
   let inside = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
     const pi = poly[i]!;
@@ -17,11 +20,7 @@ export function pointInPolygon(x: number, y: number, poly: readonly (readonly [n
 }
 
 /** True when the point lies in any of `polys` (a plain loop: called per detection, no closure per call). */
-export function inAnyPolygon(
-  x: number,
-  y: number,
-  polys: readonly (readonly (readonly [number, number])[])[],
-): boolean {
+export function inAnyPolygon(x: number, y: number, polys: readonly Polygon[]): boolean {
   for (let i = 0; i < polys.length; i++) if (pointInPolygon(x, y, polys[i]!)) return true;
   return false;
 }

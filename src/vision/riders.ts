@@ -5,15 +5,46 @@ const PERSON = CLS.person;
 const MOTORCYCLE = CLS.motorcycle;
 const BICYCLE = CLS.bicycle;
 
+/** A rider's box overlaps their two-wheeler's by at least this share of the smaller of the two boxes. */
+const MIN_OVERLAP = 0.35;
+/** A rider's feet are at most this share of the two-wheeler's height below its wheels. */
+const FEET_BELOW_WHEELS = 0.15;
+
 /**
- * Folds riders into their two-wheeler: a person box whose overlap with a motorcycle or bicycle box covers at
- * least `minOverlap` of the smaller of the two, with the person's centre within the wheels' horizontal span
- * and their feet not below the wheels (a pedestrian in front of a bike, nearer the camera, stands lower),
- * is the rider. A seated rider's box typically overlaps the bike by 40-50 % of its own area; the two-wheeler grows to the union of both boxes and the person is dropped. Several riders
- * (common on motorcycles) all fold into the same vehicle. Works on kept indices `keep[0..k)` in place and
- * returns the new count, preserving order.
+ * Whether the person in box p rides the motorcycle or bicycle in box b (any units, y down): their boxes
+ * overlap by at least MIN_OVERLAP of the smaller box, the person's centre is within the wheels' horizontal
+ * span, and their feet are not below the wheels (a pedestrian in front of a bike, nearer the camera,
+ * stands lower). A seated rider's box typically overlaps the bike by 40-50 % of its own area. Returns that
+ * overlap share for a rider (to pick the best of several bikes), 0 otherwise. The one rider rule: the
+ * detector folds riders into their bike with it, the tracker marks the riders left over with it.
  */
-export function mergeRiders(c: Candidates, keep: Int32Array, k: number, minOverlap = 0.35): number {
+export function riderOverlap(
+  px1: number,
+  py1: number,
+  px2: number,
+  py2: number,
+  bx1: number,
+  by1: number,
+  bx2: number,
+  by2: number,
+): number {
+  const pcx = (px1 + px2) * 0.5;
+  if (pcx < bx1 || pcx > bx2) return 0;
+  if (py2 > by2 + FEET_BELOW_WHEELS * (by2 - by1)) return 0;
+  const iw = Math.min(px2, bx2) - Math.max(px1, bx1);
+  const ih = Math.min(py2, by2) - Math.max(py1, by1);
+  if (iw <= 0 || ih <= 0) return 0;
+  const overlap = (iw * ih) / Math.min((px2 - px1) * (py2 - py1), (bx2 - bx1) * (by2 - by1));
+  return overlap >= MIN_OVERLAP ? overlap : 0;
+}
+
+/**
+ * Folds riders (riderOverlap) into their two-wheeler: the two-wheeler grows to the union of both boxes and
+ * the person is dropped. A person over several bikes rides the one it overlaps most. Several riders (common
+ * on motorcycles) all fold into the same vehicle. Works on kept indices `keep[0..k)` in place and returns
+ * the new count, preserving order.
+ */
+export function mergeRiders(c: Candidates, keep: Int32Array, k: number): number {
   const { x1, y1, x2, y2, cls } = c;
   let hasPerson = false;
   let hasBike = false;
@@ -35,21 +66,13 @@ export function mergeRiders(c: Candidates, keep: Int32Array, k: number, minOverl
     const py1 = y1[p]!;
     const px2 = x2[p]!;
     const py2 = y2[p]!;
-    const pcx = (px1 + px2) * 0.5;
-    const pArea = (px2 - px1) * (py2 - py1);
     let bestBike = -1;
-    let bestOverlap = minOverlap;
+    let bestOverlap = 0;
     for (let j = 0; j < k; j++) {
       const b = keep[j]!;
       if (cls[b] !== MOTORCYCLE && cls[b] !== BICYCLE) continue;
-      if (pcx < x1[b]! || pcx > x2[b]!) continue;
-      if (py2 > y2[b]! + 0.15 * (y2[b]! - y1[b]!)) continue;
-      const iw = Math.min(px2, x2[b]!) - Math.max(px1, x1[b]!);
-      const ih = Math.min(py2, y2[b]!) - Math.max(py1, y1[b]!);
-      if (iw <= 0 || ih <= 0) continue;
-      const bArea = (x2[b]! - x1[b]!) * (y2[b]! - y1[b]!);
-      const overlap = (iw * ih) / Math.min(pArea, bArea);
-      if (overlap >= bestOverlap) {
+      const overlap = riderOverlap(px1, py1, px2, py2, x1[b]!, y1[b]!, x2[b]!, y2[b]!);
+      if (overlap > 0 && overlap >= bestOverlap) {
         bestOverlap = overlap;
         bestBike = b;
       }

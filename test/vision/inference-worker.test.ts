@@ -50,4 +50,21 @@ describe('WorkerSession', () => {
   it('rejects a run shape larger than the configured input', async () => {
     await expect(session.run([1, 3, 832, 416])).rejects.toThrow(/exceeds the configured input size/);
   });
+
+  it('hands the input and output buffers back when a run fails, and the next run works', async () => {
+    const spare = session.spareOutputs;
+    // The test model takes 416x416 only: ONNX Runtime rejects this shape in the worker.
+    await expect(session.run([1, 3, 96, 416])).rejects.toThrow(/dimension/i);
+    expect(session.spareOutputs, 'the failed run gave its output buffer back').toBe(Math.max(spare, 1));
+    // Both input buffers are back: two runs can be in flight again.
+    session.input.fill(114);
+    const a = session.run();
+    expect(session.input.length).toBe(3 * 416 * 416);
+    session.input.fill(114);
+    const b = session.run();
+    for (const out of await Promise.all([a, b])) {
+      expect(out.length).toBe(VALUES);
+      session.recycle(out);
+    }
+  });
 });

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tiledGeometry } from '../../src/camera/letterbox.js';
+import { describe, expect, it } from 'vitest';
 import { TRAFFIC_CLASSES, type TrafficClass } from '../../src/domain/traffic.js';
 import { Candidates } from '../../src/vision/candidates.js';
 import { CLS } from '../../src/vision/class-map.js';
-import { Detector } from '../../src/vision/detector.js';
 import { mergeAcrossTiles } from '../../src/vision/tile-merge.js';
-import { testConfig } from '../support/vision.js';
 
 type Box = [TrafficClass, number, number, number, number, number, tile: number, cut: number];
 
@@ -102,60 +99,5 @@ describe('merge across tiles', () => {
         group,
       ),
     ).toHaveLength(2);
-  });
-});
-
-describe('detector on tiled frames (crafted YOLOX outputs)', () => {
-  let detector: Detector;
-  beforeAll(async () => {
-    detector = await Detector.create({ ...testConfig().detector, scoreThreshold: 0.3 });
-  }, 60_000);
-  afterAll(() => detector?.close());
-
-  const NC = 80;
-  const GW = 52; // stride-8 grid at 416
-  /** A YOLOX output with one stride-8 box of `cls` centred at tile pixel (cx, cy), size w x h. */
-  function output(boxes: [cocoClass: number, cx: number, cy: number, w: number, h: number][]) {
-    const rows = 52 * 52 + 26 * 26 + 13 * 13;
-    const out = new Float32Array(rows * (5 + NC));
-    for (const [cls, cx, cy, w, h] of boxes) {
-      const col = Math.floor(cx / 8);
-      const row = Math.floor(cy / 8);
-      const o = (row * GW + col) * (5 + NC);
-      out[o] = cx / 8 - col;
-      out[o + 1] = cy / 8 - row;
-      out[o + 2] = Math.log(w / 8);
-      out[o + 3] = Math.log(h / 8);
-      out[o + 4] = 0.9;
-      out[o + 5 + cls] = 0.9;
-    }
-    return out;
-  }
-
-  it('maps each tile back to camera fractions and merges a car cut by tile 0 with its whole box in tile 1', () => {
-    // Two side-by-side tiles over a 1024x576 camera: [0, 0.3, 0.6, 1] and [0.4, 0.3, 1, 1].
-    const g = tiledGeometry(1024, 576, 416, 416, [
-      [0, 0.3, 0.6, 1],
-      [0.4, 0.3, 1, 1],
-    ]);
-    const [t0, t1] = g.tiles!;
-    // A car at camera x 560..640, y 400..460: whole in tile 1, cut by tile 0's right edge (x 614).
-    const toTile = (t: typeof t0, x: number, y: number) => [
-      (x - t!.cropX) * t!.scale,
-      (y - t!.cropY) * t!.scale,
-    ];
-    const [a1, b1] = toTile(t1, 600, 430);
-    const [a0, b0] = toTile(t0, 587, 430); // the visible part 560..614 of tile 0
-    detector.beginTiles(2);
-    detector.collectTile(output([[2, a0!, b0!, (614 - 560) * t0!.scale, 60 * t0!.scale]]), g, t0!, 0);
-    detector.collectTile(output([[2, a1!, b1!, 80 * t1!.scale, 60 * t1!.scale]]), g, t1!, 1);
-    const dets = detector.finishTiles();
-    expect(dets).toHaveLength(1);
-    const d = dets[0]!;
-    expect(d.cls).toBe('car');
-    expect(d.x1 * 1024).toBeCloseTo(560, 0);
-    expect(d.x2 * 1024).toBeCloseTo(640, 0);
-    expect(d.y1 * 576).toBeCloseTo(400, 0);
-    expect(d.y2 * 576).toBeCloseTo(460, 0);
   });
 });

@@ -1,0 +1,225 @@
+import type { FrameGeometry, FrameTile } from '../camera/frame.js';
+import type { DetectorConfig } from '../config/schema.js';
+import { TRAFFIC_CLASSES } from '../domain/traffic.js';
+import { Candidates } from './candidates.js';
+import { CLASS_GROUP } from './class-map.js';
+import { decodeYolov8 } from './decode-yolov8.js';
+import { decodeYolox, headRows, MAX_STRIDE, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
+import type { Detection } from './detection.js';
+import { nms, suppressAcrossClasses } from './nms.js';
+import { inAnyPolygon, type Polygon } from './polygon.js';
+import { mergeRiders } from './riders.js';
+import { mergeAcrossTiles, TILE_EDGE_PX, type TileTags } from './tile-merge.js';
+
+/** Boxes of confusable classes overlapping this much are one object. */
+const CROSS_CLASS_IOU = 0.7;
+
+export type PostProcessConfig = Pick<
+  DetectorConfig,
+  'family' | 'scoreThreshold' | 'classThresholds' | 'nmsIou' | 'minBoxArea' | 'maxBoxArea'
+>;
+
+/** The model's export input size and its output rows at that size. */
+export interface ModelShape {
+  inputWidth: number;
+  inputHeight: number;
+  /** YOLOX: grid rows; YOLOv8: anchors. */
+  rows: number;
+}
+
+/**
+ * Model output → detections in fractions of the camera image: decode → NMS → cross-class duplicates →
+ * riders → area and ignore filters. Pure (no ONNX Runtime); all per-frame buffers are allocated here once
+ * (the cross-tile ones grow with the tile count). One frame at a time: a tiled frame's tiles go through
+ * beginTiles, collectTile per tile, finishTiles.
+ */
+export class PostProcessor {
+  private readonly candidates: Candidates;
+  private readonly order: Int32Array;
+  private readonly suppressed: Uint8Array;
+  private readonly thresholds: Float32Array;
+  private readonly valuesPerRow: number;
+  /** YOLOX grid per input height / 32, built on first use (slot 0: the export height). */
+  private readonly grids: (YoloxGrid | undefined)[] = [];
+  /** Tiled frames: kept boxes of all tiles in camera fractions, grown when a frame has more tiles. */
+  private merged = new Candidates(0);
+  private mergedTags: TileTags = { tile: new Uint8Array(0), cut: new Uint8Array(0) };
+  private mergedOrder = new Int32Array(0);
+  private mergedSuppressed = new Uint8Array(0);
+
+  /**
+   * `classMap`: for each model class, its TRAFFIC_CLASSES index or NOT_TRAFFIC (buildClassMap).
+   * `mergeRiders`: fold riders into their motorcycle/bicycle.
+   */
+  constructor(
+    private readonly cfg: PostProcessConfig,
+    private readonly classMap: Uint8Array,
+    private readonly shape: ModelShape,
+    private readonly mergeRiders = true,
+  ) {
+    this.valuesPerRow = (cfg.family === 'yolox' ? 5 : 4) + classMap.length;
+    this.candidates = new Candidates(shape.rows);
+    this.order = new Int32Array(shape.rows);
+    this.suppressed = new Uint8Array(shape.rows);
+    this.thresholds = new Float32Array(TRAFFIC_CLASSES.length);
+    TRAFFIC_CLASSES.forEach((c, i) => {
+      this.thresholds[i] = cfg.classThresholds[c] ?? cfg.scoreThreshold;
+    });
+  }
+
+  /** Output values of one run at input height `h` (the export height, or a fitted one). */
+  outputLength(h: number): number {
+    const rows = h === this.shape.inputHeight ? this.shape.rows : headRows(this.shape.inputWidth, h);
+    return rows * this.valuesPerRow;
+  }
+
+  /** One untiled frame's output (of any fitted height) → detections. */
+  detections(out: Float32Array, geometry: FrameGeometry, ignore: readonly Polygon[] = []): Detection[] {
+    const c = this.candidates;
+    this.decode(out);
+    let k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
+    k = suppressAcrossClasses(c, this.order, k, CLASS_GROUP, CROSS_CLASS_IOU);
+    if (this.mergeRiders) k = mergeRiders(c, this.order, k);
+    const sx = 1 / (geometry.scale * geometry.srcWidth);
+    const sy = 1 / (geometry.scale * geometry.srcHeight);
+    return this.toDetections(c, this.order, k, sx, sy, ignore);
+  }
+
+  /** Sizes the cross-tile buffers for `tiles` tiles (allocates only when the tile count grows) and clears them. */
+  beginTiles(tiles: number): void {
+    const capacity = this.shape.rows * tiles;
+    if (this.merged.capacity < capacity) {
+      this.merged = new Candidates(capacity);
+      this.mergedTags = { tile: new Uint8Array(capacity), cut: new Uint8Array(capacity) };
+      this.mergedOrder = new Int32Array(capacity);
+      this.mergedSuppressed = new Uint8Array(capacity);
+    }
+    this.merged.clear();
+  }
+
+  /**
+   * Decode → NMS of one tile's output; the kept boxes go to the cross-tile set in camera fractions, tagged
+   * with the tile and whether they touch an inner tile edge.
+   */
+  collectTile(out: Float32Array, geometry: FrameGeometry, tile: FrameTile, index: number): void {
+    const c = this.candidates;
+    this.decode(out);
+    const k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
+    const m = this.merged;
+    const { tile: tileOf, cut } = this.mergedTags;
+    const inv = 1 / tile.scale;
+    const sx = 1 / geometry.srcWidth;
+    const sy = 1 / geometry.srcHeight;
+    const cw = tile.contentWidth;
+    const ch = tile.contentHeight;
+    // Edges within a few camera pixels of the image border (crops are cut to even pixels) are the border.
+    const innerL = tile.cropX > 2;
+    const innerT = tile.cropY > 2;
+    const innerR = tile.cropX + tile.cropWidth < geometry.srcWidth - 2;
+    const innerB = tile.cropY + tile.cropHeight < geometry.srcHeight - 2;
+    for (let i = 0; i < k; i++) {
+      const j = this.order[i]!;
+      const px1 = Math.max(0, c.x1[j]!);
+      const py1 = Math.max(0, c.y1[j]!);
+      const px2 = Math.min(cw, c.x2[j]!);
+      const py2 = Math.min(ch, c.y2[j]!);
+      if (px2 <= px1 || py2 <= py1) continue;
+      const at = m.count;
+      m.push(
+        c.cls[j]!,
+        c.score[j]!,
+        (tile.cropX + px1 * inv) * sx,
+        (tile.cropY + py1 * inv) * sy,
+        (tile.cropX + px2 * inv) * sx,
+        (tile.cropY + py2 * inv) * sy,
+      );
+      if (m.count === at) break;
+      tileOf[at] = index;
+      cut[at] =
+        (innerL && px1 <= TILE_EDGE_PX) ||
+        (innerT && py1 <= TILE_EDGE_PX) ||
+        (innerR && px2 >= cw - TILE_EDGE_PX) ||
+        (innerB && py2 >= ch - TILE_EDGE_PX)
+          ? 1
+          : 0;
+    }
+  }
+
+  /** Cross-tile merge → cross-class duplicates → riders → area and ignore filters, for the collected tiles. */
+  finishTiles(ignore: readonly Polygon[] = []): Detection[] {
+    const m = this.merged;
+    const order = this.mergedOrder;
+    let k = mergeAcrossTiles(m, this.mergedTags, this.cfg.nmsIou, order, this.mergedSuppressed, CLASS_GROUP);
+    // Keep best-score-first order for the cross-class and rider steps, as on a single tile.
+    order.subarray(0, k).sort((a, b) => m.score[b]! - m.score[a]!);
+    k = suppressAcrossClasses(m, order, k, CLASS_GROUP, CROSS_CLASS_IOU);
+    if (this.mergeRiders) k = mergeRiders(m, order, k);
+    return this.toDetections(m, order, k, 1, 1, ignore);
+  }
+
+  /** Model output (of any fitted height: rows follow from its length) → candidates in input pixels. */
+  private decode(out: Float32Array): void {
+    const rows = out.length / this.valuesPerRow;
+    if (this.cfg.family === 'yolox') {
+      decodeYolox(out, this.gridFor(rows), this.classMap, this.thresholds, this.candidates);
+    } else {
+      decodeYolov8(out, rows, this.classMap, this.thresholds, this.candidates);
+    }
+  }
+
+  /** YOLOX grid for an output of `rows` rows, built once per input height. */
+  private gridFor(rows: number): YoloxGrid {
+    const full = rows === this.shape.rows;
+    const h = full ? this.shape.inputHeight : this.heightForRows(rows);
+    const slot = full ? 0 : h / MAX_STRIDE;
+    let grid = this.grids[slot];
+    if (!grid) {
+      grid = yoloxGrid(this.shape.inputWidth, h);
+      this.grids[slot] = grid;
+    }
+    return grid;
+  }
+
+  /** The input height whose head has `rows` rows (the model width is fixed). */
+  private heightForRows(rows: number): number {
+    // rows = (W/8)(H/8) + (W/16)(H/16) + (W/32)(H/32) = 21 * W * H / 1024 for multiples of 32.
+    const w = this.shape.inputWidth;
+    const h = Math.round((rows * 1024) / (21 * w));
+    if (h % MAX_STRIDE !== 0 || headRows(w, h) !== rows) {
+      throw new Error(`model output has ${rows} rows, no input height of width ${w} gives that`);
+    }
+    return h;
+  }
+
+  private toDetections(
+    c: Candidates,
+    order: Int32Array,
+    k: number,
+    sx: number,
+    sy: number,
+    ignore: readonly Polygon[],
+  ): Detection[] {
+    const { minBoxArea, maxBoxArea } = this.cfg;
+    const detections: Detection[] = [];
+    for (let i = 0; i < k; i++) {
+      const j = order[i]!;
+      const x1 = clamp01(c.x1[j]! * sx);
+      const y1 = clamp01(c.y1[j]! * sy);
+      const x2 = clamp01(c.x2[j]! * sx);
+      const y2 = clamp01(c.y2[j]! * sy);
+      const area = (x2 - x1) * (y2 - y1);
+      if (area <= 0 || area < minBoxArea || area > maxBoxArea) continue;
+      if (ignore.length > 0) {
+        const cx = (x1 + x2) * 0.5;
+        const cy = (y1 + y2) * 0.5;
+        if (inAnyPolygon(cx, cy, ignore)) continue;
+      }
+      detections.push({ cls: TRAFFIC_CLASSES[c.cls[j]!]!, score: c.score[j]!, x1, y1, x2, y2 });
+    }
+    return detections;
+  }
+}
+
+function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
