@@ -55,6 +55,12 @@ if ! node -e '
     if (!path || pkg.link || (pkg.optional && !installed[path])) continue;
     if (installed[path]?.version !== pkg.version) process.exit(1);
   }' 2>/dev/null; then
+  if [ -L node_modules ]; then
+    # npm ci would empty the folder the link points to (another checkout's install), then fail.
+    echo "bootstrap: node_modules links to $(readlink -f node_modules), which does not hold the versions of" >&2
+    echo "bootstrap: package-lock.json: run npm ci there, or replace the link with an install of its own (rm node_modules)" >&2
+    exit 1
+  fi
   npm ci --no-audit --no-fund
 fi
 
@@ -68,7 +74,7 @@ check_sha256() {
   got=$(sha256sum "$file" | cut -d' ' -f1)
   if [ "$got" != "$want" ]; then
     echo "bootstrap: $file is not the committed file ($(wc -c <"$file") bytes, sha256 $got, expected $want)." >&2
-    echo "bootstrap: a Git LFS pointer or an interrupted clone? Fetch it again: git checkout -- $file" >&2
+    echo "bootstrap: a Git LFS pointer (git lfs pull) or an interrupted clone (git checkout -- $file)?" >&2
     exit 1
   fi
 }

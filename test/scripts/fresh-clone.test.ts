@@ -4,6 +4,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  readdirSync,
   realpathSync,
   symlinkSync,
   writeFileSync,
@@ -26,8 +27,8 @@ import {
 
 /**
  * What a user who clones the repository gets: the tracked files (working-tree content, so uncommitted edits
- * count) in a folder with no ../shared beside it, node_modules as `npm ci` would leave it (linked from this
- * checkout), then the README's commands: `./scripts/bootstrap.sh`, `npx ioc-edge ...`, `npm start`.
+ * count) in a folder with no ../shared beside it, node_modules as `npm ci` would leave it (this checkout's
+ * packages), then the README's commands: `./scripts/bootstrap.sh`, `npx ioc-edge ...`, `npm start`.
  */
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const root = tempDir('fresh-clone');
@@ -58,7 +59,15 @@ function copyCheckout(): void {
     copyFileSync(from, join(clone, file)); // keeps the mode (scripts stay executable)
   }
   mkdirSync(noShared, { recursive: true });
-  symlinkSync(realpathSync(join(REPO, 'node_modules')), join(clone, 'node_modules'));
+  // node_modules as `npm ci` leaves it: a folder of links to this checkout's packages (never one link to the
+  // whole folder: an `npm ci` there would empty this checkout's node_modules through it).
+  const installed = realpathSync(join(REPO, 'node_modules'));
+  const modules = join(clone, 'node_modules');
+  mkdirSync(modules);
+  for (const name of readdirSync(installed)) {
+    if (name === '.package-lock.json') copyFileSync(join(installed, name), join(modules, name));
+    else symlinkSync(join(installed, name), join(modules, name));
+  }
 }
 
 function run(command: string, args: string[], timeoutMs = 60_000) {
@@ -91,10 +100,7 @@ describe('a fresh clone with no ../shared', () => {
       'npm start works without them; only the clip tests and benchmarks need media/',
     );
     expect(existsSync(join(clone, 'media'))).toBe(false);
-    expect(
-      lstatSync(join(clone, 'node_modules')).isSymbolicLink(),
-      'bootstrap reinstalled node_modules',
-    ).toBe(true);
+    expect(lstatSync(join(clone, 'node_modules', 'tsx')).isSymbolicLink(), 'bootstrap ran npm ci').toBe(true);
 
     const check = await run('npx', ['ioc-edge', 'check-config', 'config/default.yaml']);
     expect(check.stdout).toBe(`OK ${join(clone, 'config', 'default.yaml')}: node demo-01, 1 camera(s)\n`);
@@ -135,13 +141,15 @@ describe('a fresh clone with no ../shared', () => {
       ]);
       expect(code, gw.output()).toBe(0);
       expect(Date.now() - stopped).toBeLessThan(10_000);
+      await waitUntil('no process of the demo left', async () => tree.every((pid) => !pidAlive(pid)), {
+        timeoutMs: 5000,
+      });
     } finally {
+      // Whatever is left (an orphaned gateway, its ffmpeg) is killed, so a failure leaves nothing running.
+      const left = [...new Set([...tree, ...descendants(gw.pid)])].filter(pidAlive);
       await gw.stop();
-      for (const pid of descendants(gw.pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of left) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
     }
-    await waitUntil('no process of the demo left', async () => tree.every((pid) => !pidAlive(pid)), {
-      timeoutMs: 5000,
-    });
 
     const out = gw.output();
     expect(out).toContain('"msg":"stopped"');
