@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { newBatch, Spool } from '../../src/timeseries/spool.js';
 import {
@@ -42,6 +42,7 @@ const env: NodeJS.ProcessEnv = {
   npm_config_offline: 'true',
   npm_config_update_notifier: 'false',
 };
+beforeAll(copyCheckout);
 afterAll(() => removeDir(root));
 
 function copyCheckout(): void {
@@ -91,8 +92,6 @@ interface Health {
 
 describe('a fresh clone with no ../shared', () => {
   it('bootstraps, checks the config with npx ioc-edge, and runs the demo with npm start', async () => {
-    copyCheckout();
-
     const boot = await run('./scripts/bootstrap.sh', []);
     expect(boot.stderr + boot.stdout).toContain('bootstrap: ok');
     expect(boot.code).toBe(0);
@@ -174,10 +173,15 @@ describe('a fresh clone with no ../shared', () => {
 
   it('bootstrap refuses a model that is not the committed file (a Git LFS pointer)', async () => {
     const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:e8af07\nsize 3678356\n';
-    writeFileSync(join(clone, 'models', 'yolox_nano.onnx'), pointer);
-    const boot = await run('./scripts/bootstrap.sh', []);
-    expect(boot.code).toBe(1);
-    expect(boot.stderr).toContain('models/yolox_nano.onnx is not the committed file');
-    expect(boot.stderr).toContain('Git LFS pointer');
+    const model = join(clone, 'models', 'yolox_nano.onnx');
+    writeFileSync(model, pointer);
+    try {
+      const boot = await run('./scripts/bootstrap.sh', []);
+      expect(boot.code).toBe(1);
+      expect(boot.stderr).toContain('models/yolox_nano.onnx is not the committed file');
+      expect(boot.stderr).toContain('Git LFS pointer');
+    } finally {
+      copyFileSync(join(REPO, 'models', 'yolox_nano.onnx'), model);
+    }
   });
 });
