@@ -1,5 +1,6 @@
-# ioc-edge gateway image. Models are not baked in: mount them at /opt/ioc-edge/models
-# (or set IOC_EDGE_MODELS), and the config at /etc/ioc-edge/config.yaml.
+# ioc-edge gateway image. The committed detector (models/: YOLOX-nano, Apache-2.0, see NOTICE) is baked in;
+# mount other models over /opt/ioc-edge/models (or set IOC_EDGE_MODELS), and the config at
+# /etc/ioc-edge/config.yaml.
 FROM node:20-bookworm-slim AS build
 WORKDIR /opt/ioc-edge
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -18,9 +19,9 @@ RUN apt-get update \
 WORKDIR /opt/ioc-edge
 COPY --from=build /opt/ioc-edge/node_modules ./node_modules
 COPY --from=build /opt/ioc-edge/dist ./dist
-COPY package.json README.md ./
+COPY package.json README.md NOTICE ./
 COPY config ./config
-COPY models/README.md ./models/README.md
+COPY models ./models
 ENV NODE_ENV=production IOC_EDGE_MODELS=/opt/ioc-edge/models IOC_EDGE_DATA=/var/lib/ioc-edge
 USER ioc-edge
 VOLUME ["/var/lib/ioc-edge"]

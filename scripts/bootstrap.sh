@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what ioc-edge needs on a Debian 12 machine, then the npm dependencies, then links the shared
-# model and clips in from ../shared when present. Idempotent: quick when everything is there.
+# Installs what ioc-edge needs on a Debian 12 machine, then the npm dependencies, then checks the committed
+# model (models/yolox_nano.onnx) and links the shared test clips from ../shared/media when present (the demo
+# does not need them: its clip is committed in demo/). Idempotent: quick when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -38,21 +39,55 @@ fi
 # The Debian influxdb and victoria-metrics packages may start system services; the gateway and the tests
 # start their own instances on free ports, so the system ones are not needed.
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+  echo "bootstrap: Node.js 20.19 or newer (with npm) is needed, found: $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
+fi
+
+# npm ci only when node_modules does not hold exactly the locked versions (a stale mtime is no reason to
+# reinstall, and node_modules may be a link to another checkout's install of the same lock).
+# shellcheck disable=SC2016
+if ! node -e '
+  const fs = require("node:fs");
+  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages;
+  const installed = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages;
+  for (const [path, pkg] of Object.entries(lock)) {
+    if (!path || pkg.link || (pkg.optional && !installed[path])) continue;
+    if (installed[path]?.version !== pkg.version) process.exit(1);
+  }' 2>/dev/null; then
+  if [ -L node_modules ]; then
+    # npm ci would empty the folder the link points to (another checkout's install), then fail.
+    echo "bootstrap: node_modules links to $(readlink -f node_modules), which does not hold the versions of" >&2
+    echo "bootstrap: package-lock.json: run npm ci there, or replace the link with an install of its own (rm node_modules)" >&2
+    exit 1
+  fi
   npm ci --no-audit --no-fund
 fi
 
-# Shared model and clips: linked, never committed.
+# The committed binary assets: a Git LFS pointer or a truncated checkout must fail here, not at start.
+check_sha256() {
+  local file=$1 want=$2 got
+  if [ ! -f "$file" ]; then
+    echo "bootstrap: $file is missing from the checkout (it is committed in git): git checkout -- $file" >&2
+    exit 1
+  fi
+  got=$(sha256sum "$file" | cut -d' ' -f1)
+  if [ "$got" != "$want" ]; then
+    echo "bootstrap: $file is not the committed file ($(wc -c <"$file") bytes, sha256 $got, expected $want)." >&2
+    echo "bootstrap: a Git LFS pointer (git lfs pull) or an interrupted clone (git checkout -- $file)?" >&2
+    exit 1
+  fi
+}
+check_sha256 models/yolox_nano.onnx e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd
+check_sha256 demo/residential_street_parked_cars.mp4 625552e2e8949072e434be9a56879e64e1d805b22bd65318978efc39c504ef19
+
+# The other real traffic clips (no licence to redistribute) stay out of git: the clip tests and benchmarks
+# find them in media/, linked from the shared folder.
 shared="${IOC_EDGE_SHARED:-$root/../shared}"
-if [ -d "$shared/models" ]; then
-  for f in "$shared"/models/*.onnx "$shared"/models/*.json; do
-    [ -e "$f" ] || continue
-    ln -sfn "$f" "models/$(basename "$f")"
-  done
+if [ ! -e media ] && [ -d "$shared/media" ]; then
+  ln -sfn "$(cd "$shared/media" && pwd)" media
 fi
-if [ -d "$shared/media" ] && [ ! -e media ]; then
-  ln -sfn "$shared/media" media
+if [ ! -e media ]; then
+  echo "bootstrap: no shared clips ($shared/media): npm start works without them; only the clip tests and benchmarks need media/"
 fi
-[ -e models/yolox_nano.onnx ] || echo "bootstrap: models/yolox_nano.onnx is missing; see models/README.md" >&2
-[ -e media ] || echo "bootstrap: media/ is missing (no ../shared/media); the demo camera and clip tests need it" >&2
 echo "bootstrap: ok"

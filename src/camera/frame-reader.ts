@@ -173,7 +173,9 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     if (this.isFile) {
       source = fileURLToPath(o.url);
       if (o.realtime !== false) input.push('-re');
-      if (o.loop !== false) input.push('-stream_loop', '-1');
+      // A clip cut from a stream may start with frames before its first key frame; looping seeks back to
+      // 0, which fails ("Seek to start failed") unless any frame may be the target.
+      if (o.loop !== false) input.push('-stream_loop', '-1', '-seek2any', '1');
     } else if (o.url.startsWith('rtsp')) {
       input.push('-rtsp_transport', o.transport ?? 'tcp');
       input.push('-timeout', String(Math.round((o.ioTimeoutMs ?? 5000) * 1000)));

@@ -23,6 +23,25 @@ export const polygon = z.array(point, { error: 'expected a list of points' }).mi
   error: (iss) => `expected at least 3 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
 });
 
+const portError = {
+  error: (iss: { input?: unknown }) => `expected a port number 0-65535, got ${JSON.stringify(iss.input)}`,
+};
+
+/**
+ * A TCP port, written as a number or as a string of digits, so `port: ${API_PORT:-8080}` works
+ * (environment substitution always yields a string).
+ */
+export const port = z
+  .union(
+    [
+      z.number().int(portError).min(0, portError).max(65535, portError),
+      z.string().regex(/^[0-9]{1,5}$/, portError),
+    ],
+    portError,
+  )
+  .transform(Number)
+  .pipe(z.number().max(65535, portError));
+
 const SIZE_UNITS: Record<string, number> = {
   b: 1,
   kb: 1e3,

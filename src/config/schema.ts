@@ -11,6 +11,7 @@ import {
   mqttUrl,
   point,
   polygon,
+  port,
   slug,
 } from './primitives.js';
 
@@ -207,7 +208,7 @@ const mqttBrokerSchema = z.strictObject({
   /** Run an MQTT broker inside the gateway for sensors and local uplink (no Mosquitto needed). */
   embedded: z.boolean().default(true),
   host: z.string().default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(1883),
+  port: port.prefault(1883),
 });
 
 const spoolSchema = z.strictObject({
@@ -262,7 +263,7 @@ const uplinkSchema = z.strictObject({
 const apiSchema = z.strictObject({
   enabled: z.boolean().default(true),
   host: z.string().default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(8080),
+  port: port.prefault(8080),
   /** Bearer token required for changes and live view when set. */
   token: z.string().min(1).optional(),
 });

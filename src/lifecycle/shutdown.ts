@@ -1,17 +1,24 @@
 import type { Logger } from '../log/logger.js';
 
 /**
+ * A wrapper that forwards signals (`npm start`) delivers the terminal's Ctrl-C a second time within
+ * milliseconds of the terminal itself: that is the same request, not an impatient second one.
+ */
+const SAME_REQUEST_MS = 1000;
+
+/**
  * SIGINT/SIGTERM stop the gateway gracefully; a second signal or the deadline forces the exit so a
  * stuck part can never keep a box from restarting.
  */
 export function onShutdownSignal(log: Logger, stop: () => Promise<void>, deadlineMs = 10_000): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (performance.now() - stoppingSince < SAME_REQUEST_MS) return;
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       log.error({ deadlineMs }, 'shutdown took too long: exiting');

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.js';
-import { analyzeFile } from '../../src/pipeline/analyze.js';
 import { NL_LINE } from '../support/clip-cameras.js';
 import { runClip } from '../support/run-clip.js';
-import { MEDIA, REPO } from '../support/vision.js';
+import { MEDIA } from '../support/vision.js';
 
 const truth = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))['nl_motorway_overpass.mp4'];
 
@@ -30,14 +28,4 @@ describe('accuracy: NL motorway overpass, line at y = 0.5', () => {
     // The whole clip (11.2 s) is analysed well above real time.
     expect(run.frames).toBe(335);
   });
-});
-
-describe('accuracy: `ioc-edge analyze` with the demo config (config/default.yaml, line y = 0.5, 5 fps)', () => {
-  it('reports exactly 11 cars down and nothing else', async () => {
-    const cfg = loadConfigFile(join(REPO, 'config', 'default.yaml'), { env: {} });
-    const report = await analyzeFile(cfg, join(MEDIA, 'nl_motorway_overpass.mp4'), {});
-    const main = report.counts.main!;
-    expect(main.down).toEqual({ car: 11, truck: 0, bus: 0, motorcycle: 0, bicycle: 0, person: 0 });
-    expect(main.up).toEqual({ car: 0, truck: 0, bus: 0, motorcycle: 0, bicycle: 0, person: 0 });
-  }, 120_000);
 });

@@ -114,6 +114,34 @@ describe('FrameReader on a file clip', () => {
     expect(frames.at(-1)!.ptsMs).toBe(11000);
   });
 
+  it('loops a clip that starts before its first key frame (the committed demo clip)', async () => {
+    // demo/residential_street_parked_cars.mp4: 754 frames, the first 18 before the first key frame.
+    const reader = new FrameReader({
+      cameraId: 'c',
+      url: pathToFileURL(resolve('demo/residential_street_parked_cars.mp4')).href,
+      width: 416,
+      height: 416,
+      realtime: false,
+      loop: true,
+    });
+    const frames = collect(reader);
+    let exit: unknown;
+    reader.exited.then((e) => {
+      exit = e;
+    });
+    reader.start();
+    await waitUntil(
+      'a second pass of the clip',
+      async () => frames.length > 754 + 100 || exit !== undefined,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(exit, 'ffmpeg exited at the end of the first pass').toBeUndefined();
+    await reader.stop();
+    expect(frames.length).toBeGreaterThan(854);
+  });
+
   it('a slow consumer of a realtime source gets counted skips and bounded buffers', async () => {
     const reader = new FrameReader({
       cameraId: 'c',

@@ -114,6 +114,16 @@ const cases: [string, string, string][] = [
     CAM('    stallTimeout: soon\n'),
     'cameras[0].stallTimeout: expected a duration such as 10, "500ms", "10s" or "5m", got "soon"',
   ],
+  [
+    'port out of range',
+    `${NODE}api: { port: 70000 }\n`,
+    'api.port: expected a port number 0-65535, got 70000',
+  ],
+  [
+    'port not a number',
+    `${NODE}mqtt: { broker: { port: "18 83" } }\n`,
+    'mqtt.broker.port: expected a port number 0-65535, got "18 83"',
+  ],
   ['YAML syntax', `${NODE}cameras: [\n`, 'YAML line 3 column 1'],
   ['not a mapping', '- just\n- a list\n', 'expected a mapping of settings at the top of the file'],
 ];
@@ -178,6 +188,14 @@ describe('config: valid files', () => {
     );
     expect(cfg.cameras[0]!.url).toBe('rtsp://u:p: [x]@10.0.0.9/s');
     expect(cfg.cameras[0]!.name).toBe('price ${5}');
+  });
+
+  it('takes ports from ${VAR:-default} (a string of digits)', () => {
+    const yaml = `${NODE}api:\n  port: \${API_PORT:-8080}\nmqtt:\n  broker:\n    port: \${MQTT_PORT:-1883}\n`;
+    const defaults = parseConfigText(yaml, '/x.yaml', { env: {} });
+    expect([defaults.api.port, defaults.mqtt.broker.port]).toEqual([8080, 1883]);
+    const set = parseConfigText(yaml, '/x.yaml', { env: { API_PORT: '18080', MQTT_PORT: '0' } });
+    expect([set.api.port, set.mqtt.broker.port]).toEqual([18080, 0]);
   });
 
   it('takes the models folder from IOC_EDGE_MODELS', () => {

@@ -10,10 +10,10 @@ export const NL_CLIP = join(MEDIA, 'nl_motorway_overpass.mp4');
 export function testConfig(extra = ''): ResolvedConfig {
   const model = join(REPO, 'models', 'yolox_nano.onnx');
   if (!existsSync(model)) {
-    throw new Error(`${model} is missing: run scripts/bootstrap.sh (links ../shared/models)`);
+    throw new Error(`${model} is missing: it is committed in git (git checkout -- models/yolox_nano.onnx)`);
   }
   if (!existsSync(NL_CLIP))
-    throw new Error(`${NL_CLIP} is missing: run scripts/bootstrap.sh (links ../shared/media)`);
+    throw new Error(`${NL_CLIP} is missing: run scripts/bootstrap.sh (links ../shared/media as media/)`);
   return parseConfigText(`node: { id: test, site: test }\n${extra}`, join(REPO, 'test-config.yaml'), {
     cwd: REPO,
     env: {},
