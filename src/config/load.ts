@@ -84,6 +84,10 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
   resolved.detector.model = resolveIn(modelsDir, cfg.detector.model);
   resolved.detector.labels = resolveIn(modelsDir, cfg.detector.labels);
   if (cfg.influx.spool.path) resolved.influx.spool.path = resolve(dataDir, cfg.influx.spool.path);
+  const tls = resolved.uplink.mqtt?.tls;
+  if (tls) for (const k of ['ca', 'cert', 'key'] as const) if (tls[k]) tls[k] = resolve(cwd, tls[k]);
+  const hook = resolved.uplink.webhook;
+  if (hook?.ca) hook.ca = resolve(cwd, hook.ca);
   return resolved;
 }
 
