@@ -106,7 +106,7 @@ export class CommandDispatcher {
   handled = 0;
 
   constructor(
-    private readonly gateway: GatewayControl,
+    private readonly gateway: GatewayControl | undefined,
     private readonly alerts: AlertControl,
     private readonly scrubber: SecretScrubber,
     private readonly log: Logger,
@@ -176,16 +176,18 @@ export class CommandDispatcher {
   }
 
   private async run(command: CommandName, req: unknown): Promise<Record<string, unknown>> {
+    if (command === 'ack') {
+      const r = req as z.output<(typeof REQUESTS)['ack']>;
+      const msg = this.alerts.acknowledge(r.alertId, r.by, r.note);
+      if (!msg) throw new CommandError(`no open alert ${r.alertId}`);
+      return { alertId: msg.id, seq: msg.seq, acknowledged: msg.acknowledged };
+    }
+    const gateway = this.gateway;
+    if (!gateway) throw new CommandError(`${command} is not available on this gateway`);
     switch (command) {
-      case 'ack': {
-        const r = req as z.output<(typeof REQUESTS)['ack']>;
-        const msg = this.alerts.acknowledge(r.alertId, r.by, r.note);
-        if (!msg) throw new CommandError(`no open alert ${r.alertId}`);
-        return { alertId: msg.id, seq: msg.seq, acknowledged: msg.acknowledged };
-      }
       case 'snapshot': {
         const r = req as z.output<(typeof REQUESTS)['snapshot']>;
-        const snap = await withTimeout(this.gateway.snapshot(r.camera), DEFAULT_TIMEOUT_MS, 'snapshot');
+        const snap = await withTimeout(gateway.snapshot(r.camera), DEFAULT_TIMEOUT_MS, 'snapshot');
         if (!snap) throw new CommandError(`camera ${r.camera} has no picture yet`);
         return {
           camera: r.camera,
@@ -199,14 +201,14 @@ export class CommandDispatcher {
       case 'restart-camera': {
         const r = req as z.output<(typeof REQUESTS)['restart-camera']>;
         const out = await withTimeout(
-          this.gateway.restartCamera(r.camera, r.waitMs),
+          gateway.restartCamera(r.camera, r.waitMs),
           r.waitMs + 5000,
           'restart',
         );
         return { camera: r.camera, state: out.state };
       }
       case 'get-config': {
-        const { file, text, config } = this.gateway.config();
+        const { file, text, config } = gateway.config();
         return {
           file,
           text: this.scrubber.scrub(text),
@@ -217,12 +219,15 @@ export class CommandDispatcher {
         };
       }
       case 'push-config':
-        return this.pushConfig(req as z.output<(typeof REQUESTS)['push-config']>);
+        return this.pushConfig(gateway, req as z.output<(typeof REQUESTS)['push-config']>);
     }
   }
 
-  private async pushConfig(r: z.output<(typeof REQUESTS)['push-config']>): Promise<Record<string, unknown>> {
-    const current = this.gateway.config();
+  private async pushConfig(
+    gateway: GatewayControl,
+    r: z.output<(typeof REQUESTS)['push-config']>,
+  ): Promise<Record<string, unknown>> {
+    const current = gateway.config();
     const text = r.yaml ?? stringify(r.config);
     let next: ResolvedConfig;
     try {
@@ -239,7 +244,7 @@ export class CommandDispatcher {
         },
       ]);
     }
-    const out = await this.gateway.applyConfig({ text, config: next }, { timeoutMs: r.timeoutMs });
+    const out = await gateway.applyConfig({ text, config: next }, { timeoutMs: r.timeoutMs });
     if (!out.applied) {
       throw new CommandError(
         out.rolledBack ? 'config not healthy; previous config restored' : 'config not applied',

@@ -17,7 +17,8 @@ export interface UplinkServiceOptions {
   dataDir: string;
   outbox: Outbox;
   alerts: AlertControl & { health(): { open: number } };
-  control: GatewayControl;
+  /** What commands may do to the gateway; without it only `ack` is available. */
+  control?: GatewayControl;
   health: HealthSources;
   scrubber: SecretScrubber;
   log: Logger;
