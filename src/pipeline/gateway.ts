@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { AlertsService } from '../alerts/service.js';
 import { ApiServer } from '../api/server.js';
 import { CameraManager } from '../camera/camera-manager.js';
 import { registerCameraRoutes } from '../camera/camera-routes.js';
@@ -9,10 +10,13 @@ import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Store } from '../store/store.js';
 import { TimeSeriesService } from '../timeseries/service.js';
+import { UplinkService, uplinkTopics } from '../uplink/service.js';
 import { DetectorService } from '../vision/detector-service.js';
+import { feedAlertsAndUplink } from './alerts-sink.js';
 import { cameraHealthPoints } from './camera-health-points.js';
 import { EventBus } from './event-bus.js';
 import type { PipelineEvent } from './events.js';
+import { gatewayControl } from './gateway-control.js';
 import { logIncidents } from './incident-log.js';
 import { writeEventsToTimeSeries } from './timeseries-sink.js';
 import { TrafficPipeline } from './traffic-pipeline.js';
@@ -35,6 +39,8 @@ export class Gateway {
   cameras?: CameraManager;
   detector?: DetectorService;
   traffic?: TrafficPipeline;
+  alerts?: AlertsService;
+  uplink?: UplinkService;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -75,6 +81,33 @@ export class Gateway {
       await this.run(this.broker);
     }
 
+    // Alerts and the uplink to the IOC (issue 12): sinks, before the processors and sources that
+    // feed them; after the embedded broker (the demo config's uplink points at it).
+    const topics = uplinkTopics(cfg.node, cfg.uplink);
+    const { node, cameras: cams, uplink, dataDir } = cfg;
+    const alerts = new AlertsService({
+      ...{ node, cameras: cams, alerts: cfg.alerts, uplink, dataDir, store },
+      log: log.child({ module: 'alerts' }),
+      evidenceTopic: (id) => topics.evidence(id),
+      spool: () => {
+        const h = timeseries.health();
+        return { bytes: h.spool.bytes, maxBytes: h.spool.maxBytes, dropped: h.totals.dropped };
+      },
+    });
+    this.alerts = alerts;
+    await this.run(alerts);
+    this.uplink = new UplinkService({
+      ...{ node, uplink, dataDir },
+      outbox: alerts.outbox,
+      alerts: alerts.manager,
+      control: gatewayControl(cfg, () => this.cameras),
+      health: { cameras: () => this.cameras?.health() ?? {}, timeseries: () => timeseries.health() },
+      scrubber: this.scrubber,
+      log: log.child({ module: 'uplink' }),
+    });
+    await this.run(this.uplink);
+    feedAlertsAndUplink(bus, alerts, this.uplink);
+
     // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
     const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
     if (detecting.length > 0) {
@@ -103,6 +136,8 @@ export class Gateway {
         sources: cameras,
         detector,
         emit: bus.emit,
+        onEvidence: (incident, jpeg, path) =>
+          bus.publish({ type: 'incident_evidence', incident, jpeg, path }),
         dataDir: cfg.dataDir,
         log: log.child({ module: 'vision' }),
         metrics: this.metrics,
@@ -130,6 +165,9 @@ export class Gateway {
     this.api = api;
     api.addHealth('timeseries', () => ({ ...timeseries.health() }));
     api.addHealth('cameras', () => cameras.health());
+    const { alerts, uplink } = this;
+    if (alerts) api.addHealth('alerts', () => ({ ...alerts.health() }));
+    if (uplink) api.addHealth('uplink', () => uplink.health());
     const { detector, traffic } = this;
     if (detector) api.addHealth('vision', () => ({ ...detector.health(), cameras: traffic?.health() ?? {} }));
     registerCameraRoutes(api.app, cameras, cfg.api.token);

@@ -200,11 +200,7 @@ export class CommandDispatcher {
       }
       case 'restart-camera': {
         const r = req as z.output<(typeof REQUESTS)['restart-camera']>;
-        const out = await withTimeout(
-          gateway.restartCamera(r.camera, r.waitMs),
-          r.waitMs + 5000,
-          'restart',
-        );
+        const out = await withTimeout(gateway.restartCamera(r.camera, r.waitMs), r.waitMs + 5000, 'restart');
         return { camera: r.camera, state: out.state };
       }
       case 'get-config': {

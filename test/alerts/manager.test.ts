@@ -103,7 +103,9 @@ describe('AlertManager', () => {
         en: 'Vehicle stopped in a traffic lane — camera km12',
       },
       count: 1,
-      evidence: { snapshot: { topic: `ioc/binh-duong/edge-01/evidence/${first!.id}`, contentType: 'image/jpeg' } },
+      evidence: {
+        snapshot: { topic: `ioc/binh-duong/edge-01/evidence/${first!.id}`, contentType: 'image/jpeg' },
+      },
     });
     expect(first!.id).toMatch(UUID_V7);
     expect(update).toMatchObject({ id: first!.id, state: 'update', seq: 2, count: 3, severity: 'critical' });
@@ -188,7 +190,12 @@ describe('AlertManager', () => {
     manager.signal(stopped('raise', 'i1'));
     const id = messages(outbox)[0]!.id;
     const ack = manager.acknowledge(id, 'operator-7', 'patrol sent');
-    expect(ack).toMatchObject({ id, state: 'update', seq: 2, acknowledged: { by: 'operator-7', note: 'patrol sent' } });
+    expect(ack).toMatchObject({
+      id,
+      state: 'update',
+      seq: 2,
+      acknowledged: { by: 'operator-7', note: 'patrol sent' },
+    });
     expect(manager.acknowledge('0190c1f2-0000-7000-8000-000000000000')).toBeUndefined();
   });
 

@@ -24,7 +24,10 @@ describe('alert outbox', () => {
     const path = join(dir, 'a.db');
     let store = new Store(path);
     let box = new Outbox(store, SINKS, 10_000_000);
-    box.append([alert('a1', 'high'), { kind: 'evidence', alertId: 'a1', payload: Buffer.from([0xff, 0xd8]) }], true);
+    box.append(
+      [alert('a1', 'high'), { kind: 'evidence', alertId: 'a1', payload: Buffer.from([0xff, 0xd8]) }],
+      true,
+    );
     box.append([{ kind: 'telemetry', payload: Buffer.from('{"t":1}') }], false);
     box.append([alert('a2', 'low')], true);
     expect(box.depth).toBe(7);
@@ -48,7 +51,13 @@ describe('alert outbox', () => {
     box.deadLetter('webhook', hook[0]!, 422, 'unknown camera');
     expect(box.depth).toBe(3);
     expect(box.stats()).toMatchObject({ messages: 3, bySink: { mqtt: 1, webhook: 2 }, deadLettered: 1 });
-    expect(box.deadLetters()[0]).toMatchObject({ sink: 'webhook', kind: 'alert', alertId: 'a1', status: 422, answer: 'unknown camera' });
+    expect(box.deadLetters()[0]).toMatchObject({
+      sink: 'webhook',
+      kind: 'alert',
+      alertId: 'a1',
+      status: 422,
+      answer: 'unknown camera',
+    });
     store.close();
   });
 
@@ -59,14 +68,25 @@ describe('alert outbox', () => {
     const box = new Outbox(store, mqttOnly, 20_000, (what, n) => drops.push(`${what}:${n}`));
     box.append([{ kind: 'telemetry', payload: Buffer.alloc(3000) }], false);
     box.append([alert('info-1', 'info', 2000), alert('info-1', 'info', 2000)], true);
-    box.append([alert('crit-1', 'critical', 1000), { kind: 'evidence', alertId: 'crit-1', payload: Buffer.alloc(6000) }], true);
+    box.append(
+      [
+        alert('crit-1', 'critical', 1000),
+        { kind: 'evidence', alertId: 'crit-1', payload: Buffer.alloc(6000) },
+      ],
+      true,
+    );
     box.append([alert('info-2', 'info', 2000)], true);
     expect(box.sizeBytes).toBeLessThan(20_000);
     expect(drops).toEqual([]);
     // This one tips it over: telemetry goes, then the oldest info alert (both its messages).
     box.append([alert('high-1', 'high', 7000)], true);
     expect(drops).toEqual(['telemetry:1', 'infoAlerts:1']);
-    expect(box.next('mqtt', 0, 0, 100).map((r) => r.alertId)).toEqual(['crit-1', 'crit-1', 'info-2', 'high-1']);
+    expect(box.next('mqtt', 0, 0, 100).map((r) => r.alertId)).toEqual([
+      'crit-1',
+      'crit-1',
+      'info-2',
+      'high-1',
+    ]);
     // Then info-2, then the evidence; the critical and high alert messages stay even over the bound.
     box.append([alert('high-2', 'high', 9000)], true);
     box.append([alert('high-3', 'high', 9000)], true);

@@ -36,8 +36,16 @@ describe('alert sources', () => {
       ref: 'cam1-7',
       evidenceExpected: true,
     });
-    const end = incidentSignal({ ...i, endMs: T0 + 9000, clip: { startMs: T0 - 5000, endMs: T0 + 5000 } }, 'clear');
-    expect(end).toMatchObject({ state: 'clear', timeMs: T0 + 9000, ref: 'cam1-7', clip: { startMs: T0 - 5000 } });
+    const end = incidentSignal(
+      { ...i, endMs: T0 + 9000, clip: { startMs: T0 - 5000, endMs: T0 + 5000 } },
+      'clear',
+    );
+    expect(end).toMatchObject({
+      state: 'clear',
+      timeMs: T0 + 9000,
+      ref: 'cam1-7',
+      clip: { startMs: T0 - 5000 },
+    });
   });
 
   it('congestion: heavy and jammed raise (jammed higher), free and moderate clear', () => {
@@ -48,8 +56,13 @@ describe('alert sources', () => {
       level: 'heavy',
       detail: 'moderate → heavy, occupancy 71 %',
     });
-    expect(congestionSignal({ ...e, level: 'jammed', previous: 'heavy' })).toMatchObject({ state: 'raise', severity: 'high' });
-    expect(congestionSignal({ ...e, level: 'moderate', previous: 'heavy', alert: false }).state).toBe('clear');
+    expect(congestionSignal({ ...e, level: 'jammed', previous: 'heavy' })).toMatchObject({
+      state: 'raise',
+      severity: 'high',
+    });
+    expect(congestionSignal({ ...e, level: 'moderate', previous: 'heavy', alert: false }).state).toBe(
+      'clear',
+    );
   });
 
   it('sensor rules: warning maps to medium; metric and reading carried', () => {
@@ -97,7 +110,13 @@ describe('alert sources', () => {
     t('connecting', 2001);
     t('unauthorized', 2002, 'unauthorized');
     await waitUntil('camera_down', async () => got.length === 1);
-    expect(got[0]).toMatchObject({ state: 'raise', type: 'camera_down', timeMs: 2000, level: 'unauthorized', severity: 'medium' });
+    expect(got[0]).toMatchObject({
+      state: 'raise',
+      type: 'camera_down',
+      timeMs: 2000,
+      level: 'unauthorized',
+      severity: 'medium',
+    });
     t('streaming', 5000, 'first frame');
     expect(got[1]).toMatchObject({ state: 'clear', type: 'camera_down', timeMs: 5000 });
     watch.stop();
@@ -112,7 +131,12 @@ describe('alert sources', () => {
     w.sample({ disk: disk(0.9e9), spool: spool(100, 0) });
     w.sample({ disk: disk(1.1e9), spool: spool(990, 40) }); // between the thresholds: still low
     w.sample({ disk: disk(1.3e9), spool: spool(800, 40) });
-    expect(got.map((s) => `${s.type} ${s.state}`)).toEqual(['disk_low raise', 'spool_full raise', 'disk_low clear', 'spool_full clear']);
+    expect(got.map((s) => `${s.type} ${s.state}`)).toEqual([
+      'disk_low raise',
+      'spool_full raise',
+      'disk_low clear',
+      'spool_full clear',
+    ]);
     expect(got[0]).toMatchObject({ source: { kind: 'node', id: 'edge-01' }, severity: 'high' });
     expect(got[0]!.detail).toBe('0.90 GB free of 64.00 GB on /var/lib/ioc-edge (minimum 1.00 GB)');
   });

@@ -77,7 +77,11 @@ export class IocClient {
   readonly invalid: string[] = [];
   private constructor(readonly client: MqttClient) {}
 
-  static async connect(ioc: IocBroker, clientId = 'ioc-test', user: keyof typeof USERS = 'ioc'): Promise<IocClient> {
+  static async connect(
+    ioc: IocBroker,
+    clientId = 'ioc-test',
+    user: keyof typeof USERS = 'ioc',
+  ): Promise<IocClient> {
     const client = await mqtt.connectAsync(ioc.broker.url, {
       clientId,
       clean: false,
@@ -120,4 +124,3 @@ export class IocClient {
     return this.client.endAsync(true);
   }
 }
-

@@ -77,16 +77,24 @@ export function makeCerts(dir: string, clientCn = 'edge-01', prefix = 'test'): T
     dir,
   );
   const certs = { ca, caKey } as TestCerts;
-  [certs.serverCert, certs.serverKey] = issue(dir, `${prefix}-server`, 'localhost', [
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    'basicConstraints=CA:FALSE',
-    'keyUsage=digitalSignature',
-    'extendedKeyUsage=serverAuth',
-  ], certs);
-  [certs.clientCert, certs.clientKey] = issue(dir, `${prefix}-client`, clientCn, [
-    'basicConstraints=CA:FALSE',
-    'keyUsage=digitalSignature',
-    'extendedKeyUsage=clientAuth',
-  ], certs);
+  [certs.serverCert, certs.serverKey] = issue(
+    dir,
+    `${prefix}-server`,
+    'localhost',
+    [
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      'basicConstraints=CA:FALSE',
+      'keyUsage=digitalSignature',
+      'extendedKeyUsage=serverAuth',
+    ],
+    certs,
+  );
+  [certs.clientCert, certs.clientKey] = issue(
+    dir,
+    `${prefix}-client`,
+    clientCn,
+    ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=clientAuth'],
+    certs,
+  );
   return certs;
 }

@@ -9,7 +9,9 @@ addFormats.default(ajv);
 const cache = new Map<string, ValidateFunction>();
 
 /** The validator of docs/schemas/<name>.v1.json (the files the IOC is given). */
-export function schema(name: 'alert' | 'telemetry' | 'health' | 'status' | 'reply' | 'command'): ValidateFunction {
+export function schema(
+  name: 'alert' | 'telemetry' | 'health' | 'status' | 'reply' | 'command',
+): ValidateFunction {
   let v = cache.get(name);
   if (!v) {
     const json = JSON.parse(readFileSync(`${ROOT}/docs/schemas/${name}.v1.json`, 'utf8')) as object;
@@ -23,7 +25,9 @@ export function schema(name: 'alert' | 'telemetry' | 'health' | 'status' | 'repl
 export function assertValid(name: Parameters<typeof schema>[0], value: unknown): void {
   const v = schema(name);
   if (!v(value)) {
-    throw new Error(`${name} payload does not match docs/schemas/${name}.v1.json: ${ajv.errorsText(v.errors)}\n${JSON.stringify(value).slice(0, 2000)}`);
+    throw new Error(
+      `${name} payload does not match docs/schemas/${name}.v1.json: ${ajv.errorsText(v.errors)}\n${JSON.stringify(value).slice(0, 2000)}`,
+    );
   }
 }
 
@@ -47,7 +51,8 @@ export function validateUplinkMessage(prefix: string, topic: string, payload: Bu
   else if (sub === 'telemetry') assertValid('telemetry', json);
   else if (sub === 'health') assertValid('health', json);
   else if (/^cmd\/[^/]+\/reply$/.test(sub)) assertValid('reply', json);
-  else if (/^cmd\/[^/]+$/.test(sub)) return json; // requests: the IOC's own messages
+  else if (/^cmd\/[^/]+$/.test(sub))
+    return json; // requests: the IOC's own messages
   else throw new Error(`${topic}: a topic the gateway does not publish`);
   return json;
 }

@@ -11,7 +11,15 @@ import type { SensorRuleEvent } from '../../src/sensors/events.js';
 import { Store } from '../../src/store/store.js';
 import { UplinkService } from '../../src/uplink/service.js';
 import { JUNCTION_ZONES } from '../support/clip-cameras.js';
-import { IocClient, type IocBroker, NODE, PREFIX, startIocBroker, uplinkYaml, USERS } from '../support/ioc.js';
+import {
+  type IocBroker,
+  IocClient,
+  NODE,
+  PREFIX,
+  startIocBroker,
+  USERS,
+  uplinkYaml,
+} from '../support/ioc.js';
 import { removeDir, tempDir, waitUntil } from '../support/process.js';
 import { runClip } from '../support/run-clip.js';
 
@@ -94,10 +102,14 @@ describe('alerts reach the IOC broker (real Mosquitto, mTLS) across an outage', 
       await waitUntil('uplink down', async () => !uplink.link!.connected);
 
       // The junction clip through the real vision path: a pedestrian crosses the zebra in the first 10 s.
-      const run = await runClip('intersection_cctv_pedestrians.mp4', `detect: { fps: 10 }\n${JUNCTION_ZONES}`, {
-        evidenceDir: join(dir, 'evidence'),
-        untilSeconds: 12,
-      });
+      const run = await runClip(
+        'intersection_cctv_pedestrians.mp4',
+        `detect: { fps: 10 }\n${JUNCTION_ZONES}`,
+        {
+          evidenceDir: join(dir, 'evidence'),
+          untilSeconds: 12,
+        },
+      );
       await run.stage.evidenceWritten();
       const incidents: Incident[] = [];
       for (const e of run.events) {
@@ -105,7 +117,8 @@ describe('alerts reach the IOC broker (real Mosquitto, mTLS) across an outage', 
           incidents.push(e.incident);
           // The incident is renamed to this camera as the gateway would have it (the helper calls it "clip").
           alerts.incidentStart({ ...e.incident, cameraId: 'junction' }, e.evidence !== undefined);
-          if (e.incident.evidencePath) alerts.incidentEvidence(e.incident.id, readFileSync(e.incident.evidencePath));
+          if (e.incident.evidencePath)
+            alerts.incidentEvidence(e.incident.id, readFileSync(e.incident.evidencePath));
         } else if (e.type === 'incident_end') {
           alerts.incidentEnd({ ...e.incident, cameraId: 'junction' });
         }
@@ -126,9 +139,17 @@ describe('alerts reach the IOC broker (real Mosquitto, mTLS) across an outage', 
         detail: 'level_cm 41 cm ≥ 30 for 60 s',
       };
       alerts.sensorRule(rule);
-      alerts.sensorRule({ ...rule, state: 'clear', value: 22, timeMs: Date.now() + 1, detail: 'level_cm 22 cm < 27' });
+      alerts.sensorRule({
+        ...rule,
+        state: 'clear',
+        value: 22,
+        timeMs: Date.now() + 1,
+        detail: 'level_cm 22 cm < 27',
+      });
       // Every alert ends (cooldown 1 s) while the IOC is still away: new, updates and end wait in the outbox.
-      await waitUntil('all alerts ended', async () => alerts.manager.health().open === 0, { timeoutMs: 10_000 });
+      await waitUntil('all alerts ended', async () => alerts.manager.health().open === 0, {
+        timeoutMs: 10_000,
+      });
       const { raised, updates, ended, evidence } = alerts.manager.totals;
       expect(raised).toBeGreaterThanOrEqual(2);
       expect(ended).toBe(raised);
@@ -167,13 +188,20 @@ describe('alerts reach the IOC broker (real Mosquitto, mTLS) across an outage', 
           expect(msgs[0]!.evidence?.snapshot?.topic).toBe(`${PREFIX}/evidence/${id}`);
           const order = iocClient.received.map((r) => r.topic);
           expect(order.indexOf(`${PREFIX}/evidence/${id}`)).toBeGreaterThan(
-            iocClient.received.findIndex((r) => r.topic === `${PREFIX}/alerts` && (r.value as AlertMessage).id === id),
+            iocClient.received.findIndex(
+              (r) => r.topic === `${PREFIX}/alerts` && (r.value as AlertMessage).id === id,
+            ),
           );
         }
       }
       const sensor = [...got.values()].find((m) => m[0]!.source.kind === 'sensor')!;
       expect(sensor.map((m) => m.state)).toEqual(['new', 'end']);
-      expect(sensor[0]).toMatchObject({ type: 'sensor_threshold', severity: 'critical', metric: 'level_cm', value: 41 });
+      expect(sensor[0]).toMatchObject({
+        type: 'sensor_threshold',
+        severity: 'critical',
+        metric: 'level_cm',
+        value: 41,
+      });
       expect(iocClient.status()).toBe('online');
     } finally {
       await uplink.stop();
