@@ -5,10 +5,10 @@ import type { ApplyOutcome, GatewayControl } from '../uplink/commands.js';
 
 /**
  * What remote commands may do to the running gateway: camera snapshots and restarts, its config (the
- * dispatcher masks secrets). `cameras` is read when a command runs (the cameras are built after the uplink).
+ * dispatcher masks secrets). Both are read when a command runs (the cameras are built after the uplink).
  */
 export function gatewayControl(
-  cfg: ResolvedConfig,
+  config: () => ResolvedConfig,
   cameras: () => CameraManager | undefined,
 ): GatewayControl {
   const camerasOrThrow = () => {
@@ -22,7 +22,10 @@ export function gatewayControl(
       return s && { jpeg: s.jpeg, width: s.width, height: s.height, wallMs: s.wallMs };
     },
     restartCamera: (id, waitMs) => camerasOrThrow().restart(id, waitMs),
-    config: () => ({ file: cfg.source, text: readFileSync(cfg.source, 'utf8'), config: cfg }),
+    config: () => {
+      const cfg = config();
+      return { file: cfg.source, text: readFileSync(cfg.source, 'utf8'), config: cfg };
+    },
     // TODO(lead): apply atomically with rollback in the composition (src/pipeline/config-apply.ts).
     async applyConfig(): Promise<ApplyOutcome> {
       return { applied: false, problems: ['applying a pushed config is not wired into this gateway yet'] };

@@ -100,7 +100,10 @@ export class Gateway {
       ...{ node, uplink, dataDir },
       outbox: alerts.outbox,
       alerts: alerts.manager,
-      control: gatewayControl(cfg, () => this.cameras),
+      control: gatewayControl(
+        () => cfg,
+        () => this.cameras,
+      ),
       health: { cameras: () => this.cameras?.health() ?? {}, timeseries: () => timeseries.health() },
       scrubber: this.scrubber,
       log: log.child({ module: 'uplink' }),

@@ -9,7 +9,9 @@ import { parseConfigText } from '../../src/config/load.js';
 import { SecretScrubber } from '../../src/log/redact.js';
 import type { SensorRuleEvent } from '../../src/sensors/events.js';
 import { Store } from '../../src/store/store.js';
+import { MqttLink } from '../../src/uplink/mqtt-link.js';
 import { UplinkService } from '../../src/uplink/service.js';
+import { Topics } from '../../src/uplink/topics.js';
 import { JUNCTION_ZONES } from '../support/clip-cameras.js';
 import {
   type IocBroker,
@@ -210,4 +212,48 @@ describe('alerts reach the IOC broker (real Mosquitto, mTLS) across an outage', 
       await iocClient.end();
     }
   }, 180_000);
+
+  it('pins the CA (a broker certificate from another CA is refused) and needs its client certificate (mTLS)', async () => {
+    const mqttCfg = (tls: { ca: string; cert?: string; key?: string }) =>
+      parseConfigText(
+        [
+          `node: { id: ${NODE.id}, site: ${NODE.site} }`,
+          'uplink:',
+          '  mqtt:',
+          `    url: ${ioc.broker.url}`,
+          `    tls: ${JSON.stringify(tls)}`,
+          '    username: edge-01',
+          `    password: ${USERS['edge-01']}`,
+        ].join('\n'),
+        join(dir, 'pin.yaml'),
+      ).uplink.mqtt!;
+    const { certs } = ioc;
+    const cases = [
+      {
+        tls: { ca: ioc.otherCa, cert: certs.clientCert, key: certs.clientKey },
+        error: /SELF_SIGNED_CERT_IN_CHAIN/,
+      },
+      { tls: { ca: certs.ca }, error: /CERTIFICATE_REQUIRED/ },
+    ];
+    for (const c of cases) {
+      const link = new MqttLink({
+        cfg: mqttCfg(c.tls),
+        topics: new Topics(PREFIX),
+        clientId: 'pin-test',
+        log,
+        backoffInitialMs: 100,
+        backoffMaxMs: 200,
+      });
+      let ups = 0;
+      link.on('up', () => ups++);
+      link.start();
+      try {
+        await waitUntil('a refused attempt', async () => link.lastError !== undefined);
+        expect(link.lastError).toMatch(c.error);
+        expect(ups).toBe(0);
+      } finally {
+        await link.stop();
+      }
+    }
+  });
 });
