@@ -268,7 +268,7 @@ describe('remote commands from the IOC (real Mosquitto, mTLS, ACL)', () => {
       (r) => r.topic === `${PREFIX}/cmd/snapshot/reply` && (r.value as CommandReply).id === null,
     );
     expect(bad?.value).toMatchObject({ ok: false, command: 'snapshot' });
-    expect((bad?.value as CommandReply).error).toMatch(/^request is not JSON: /);
+    expect((bad!.value as CommandReply).error).toMatch(/^request is not JSON: /);
   });
 
   it('takes commands only from the authenticated IOC: a client without write access is refused by the broker', async () => {
