@@ -266,7 +266,11 @@ const uplinkMqttSchema = z.strictObject({
   topicPrefix: topicPrefix.default('ioc/{site}/{node}'),
   /** Alerts, evidence and telemetry are deleted from the outbox on PUBACK (1) or PUBCOMP (2). */
   qos: z
-    .union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2: alerts need an acknowledgement' })
+    .number()
+    .int()
+    .min(1, { error: 'expected 1 or 2: alerts need an acknowledgement' })
+    .max(2, { error: 'expected 1 or 2: alerts need an acknowledgement' })
+    .transform((q) => q as 1 | 2)
     .default(1),
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
   keepalive: durationMs.prefault('30s'),
