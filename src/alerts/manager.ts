@@ -102,24 +102,26 @@ export class AlertManager implements Service {
     this.timers.clear();
   }
 
-  signal(s: AlertSignal): void {
-    if (this.stopped) return;
+  /** Takes a raise or clear; returns the id of the alert it went to (undefined: nothing open to clear). */
+  signal(s: AlertSignal): string | undefined {
+    if (this.stopped) return undefined;
     this.totals.signals++;
     const key = alertKey(s);
     const a = this.open.get(key);
     if (s.state === 'raise') {
-      if (!a) this.raiseNew(key, s);
-      else this.raiseAgain(a, s);
-      return;
+      if (!a) return this.raiseNew(key, s);
+      this.raiseAgain(a, s);
+      return a.id;
     }
-    if (!a) return;
+    if (!a) return undefined;
     if (s.ref !== undefined) a.refs = a.refs.filter((r) => r !== s.ref);
     else a.refs = [];
     if (s.clip) a.clip = s.clip;
-    if (a.refs.length > 0 || a.clearedMs !== undefined) return;
+    if (a.refs.length > 0 || a.clearedMs !== undefined) return a.id;
     a.clearedMs = s.timeMs;
     a.updatedMs = Math.max(a.updatedMs, s.timeMs);
     this.scheduleEnd(a);
+    return a.id;
   }
 
   /** The evidence picture of an occurrence (by its ref): published after the alert's message. */
@@ -159,7 +161,7 @@ export class AlertManager implements Service {
     return { open: this.open.size, totals: { ...this.totals } };
   }
 
-  private raiseNew(key: string, s: AlertSignal): void {
+  private raiseNew(key: string, s: AlertSignal): string {
     const now = Date.now();
     const a: OpenAlert = {
       id: uuidv7(now),
@@ -175,6 +177,7 @@ export class AlertManager implements Service {
     };
     this.track(a);
     this.send(a, 'new');
+    return a.id;
   }
 
   private raiseAgain(a: OpenAlert, s: AlertSignal): void {
