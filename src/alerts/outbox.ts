@@ -60,6 +60,8 @@ export class Outbox {
   private readonly oldest;
   private readonly countBySink;
   private readonly ackTx;
+  private readonly upsertOpen;
+  private readonly deleteOpen;
   private rows = 0;
   private bytes = 0;
   private deadLettered = 0;
@@ -117,6 +119,10 @@ export class Outbox {
     );
     this.oldest = db.prepare('SELECT min(created_ms) FROM alert_outbox').pluck(true);
     this.countBySink = db.prepare('SELECT sink, count(*) AS n FROM alert_outbox GROUP BY sink');
+    this.upsertOpen = db.prepare(
+      'INSERT INTO alert_open (key, alert) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET alert = excluded.alert',
+    );
+    this.deleteOpen = db.prepare('DELETE FROM alert_open WHERE key = ?');
     this.ackTx = db.transaction((seqs: readonly number[]) => {
       let freed = 0;
       let n = 0;
@@ -261,13 +267,8 @@ export class Outbox {
 
   /** Open alerts' state (JSON by key), kept in the same transactions as their messages. */
   saveOpen(key: string, alert: string | undefined): void {
-    if (alert === undefined) this.store.db.prepare('DELETE FROM alert_open WHERE key = ?').run(key);
-    else
-      this.store.db
-        .prepare(
-          'INSERT INTO alert_open (key, alert) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET alert = excluded.alert',
-        )
-        .run(key, alert);
+    if (alert === undefined) this.deleteOpen.run(key);
+    else this.upsertOpen.run(key, alert);
   }
 
   loadOpen(): { key: string; alert: string }[] {

@@ -10,6 +10,7 @@ import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Store } from '../store/store.js';
 import { TimeSeriesService } from '../timeseries/service.js';
+import { registerUplinkMetrics } from '../uplink/metrics.js';
 import { UplinkService, uplinkTopics } from '../uplink/service.js';
 import { DetectorService } from '../vision/detector-service.js';
 import { feedAlertsAndUplink } from './alerts-sink.js';
@@ -110,6 +111,11 @@ export class Gateway {
     });
     await this.run(this.uplink);
     feedAlertsAndUplink(bus, alerts, this.uplink);
+    registerUplinkMetrics(this.metrics, {
+      manager: alerts.manager,
+      outbox: alerts.outbox,
+      uplink: this.uplink,
+    });
 
     // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
     const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);

@@ -117,6 +117,11 @@ describe('gateway → IOC uplink (ioc-edge run, real Mosquitto with mTLS)', () =
         title: { vi: 'Ổ đĩa sắp đầy — trạm biên QL13 km 12' },
       });
 
+      const metrics = await (await fetch(`${apiUrl(gw)}/metrics`)).text();
+      expect(metrics).toMatch(/ioc_uplink_connected\{[^}]*\} 1/);
+      expect(metrics).toMatch(/ioc_alerts_open\{[^}]*\} 2/);
+      expect(metrics).toMatch(/ioc_alert_messages_total\{[^}]*state="update"[^}]*\} [1-9]/);
+
       // Health every heartbeat, retained, with the camera's state and the outbox.
       const lastHealth = () =>
         iocClient.received.filter((r) => r.topic === `${PREFIX}/health`).at(-1)?.value as
