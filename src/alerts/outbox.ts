@@ -149,6 +149,28 @@ export class Outbox {
     }
   }
 
+  /**
+   * Deletes the rows of destinations that are no longer configured (they would wait forever); returns how
+   * many per destination.
+   */
+  dropUnconfigured(): Record<string, number> {
+    const names = this.sinks.map((s) => s.name);
+    const db = this.store.db;
+    const gone = db
+      .prepare(
+        `SELECT sink, count(*) AS n, coalesce(sum(length(payload)), 0) AS b FROM alert_outbox WHERE sink NOT IN (${names.map(() => '?').join(', ') || "''"}) GROUP BY sink`,
+      )
+      .all(...names) as { sink: string; n: number; b: number }[];
+    const out: Record<string, number> = {};
+    for (const g of gone) {
+      db.prepare('DELETE FROM alert_outbox WHERE sink = ?').run(g.sink);
+      this.rows -= g.n;
+      this.bytes -= g.b + g.n * ROW_OVERHEAD_BYTES;
+      out[g.sink] = g.n;
+    }
+    return out;
+  }
+
   /** Calls `fn(sink)` after rows for that sink were added. */
   onAppend(fn: (sink: string) => void): void {
     this.listeners.push(fn);

@@ -74,6 +74,12 @@ export class AlertsService implements Service {
   }
 
   async start(): Promise<void> {
+    for (const [sink, n] of Object.entries(this.outbox.dropUnconfigured())) {
+      this.opts.log.warn(
+        { sink, messages: n },
+        'alert outbox: dropped the messages of a destination no longer configured',
+      );
+    }
     await this.manager.start();
     this.checkNode();
     this.timer = setInterval(() => this.checkNode(), this.opts.nodeCheckMs ?? 10_000);

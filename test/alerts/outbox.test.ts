@@ -59,6 +59,14 @@ describe('alert outbox', () => {
       answer: 'unknown camera',
     });
     store.close();
+
+    // The webhook is no longer configured: its rows would wait forever.
+    store = new Store(path);
+    box = new Outbox(store, [SINKS[0]!], 10_000_000);
+    expect(box.dropUnconfigured()).toEqual({ webhook: 2 });
+    expect(box.depth).toBe(1);
+    expect(box.stats().bySink).toEqual({ mqtt: 1 });
+    store.close();
   });
 
   it('past maxBytes drops telemetry first, then whole info alerts, then evidence; never other alerts', () => {
