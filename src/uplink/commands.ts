@@ -41,6 +41,8 @@ export interface AlertControl {
 export interface CommandReply {
   schema: 'ioc-edge/reply/1';
   id: string | null;
+  /** The same as `id`, for clients that name it so. */
+  requestId: string | null;
   command: string;
   ok: boolean;
   at: string;
@@ -125,12 +127,13 @@ export class CommandDispatcher {
       } catch (err) {
         throw new CommandError(`request is not JSON: ${(err as Error).message}`);
       }
+      raw = withKeyAliases(raw);
       if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') {
         id = (raw as { id: string }).id;
       }
       const cached = id !== null ? this.recent.get(`${command}\u0000${id}`) : undefined;
       if (cached) return cached;
-      const schema = REQUESTS[command as CommandName];
+      const schema = Object.hasOwn(REQUESTS, command) ? REQUESTS[command as CommandName] : undefined;
       if (!schema)
         throw new CommandError(`unknown command "${name}"; known: ${Object.keys(REQUESTS).join(', ')}`);
       const parsed = schema.safeParse(raw);
@@ -145,11 +148,20 @@ export class CommandDispatcher {
         throw new CommandError(`request expired at ${req.expiresAt}`);
       }
       const result = await this.run(command as CommandName, parsed.data);
-      reply = { schema: 'ioc-edge/reply/1', id, command, ok: true, at: new Date().toISOString(), result };
+      reply = {
+        schema: 'ioc-edge/reply/1',
+        id,
+        requestId: id,
+        command,
+        ok: true,
+        at: new Date().toISOString(),
+        result,
+      };
     } catch (err) {
       reply = {
         schema: 'ioc-edge/reply/1',
         id,
+        requestId: id,
         command,
         ok: false,
         at: new Date().toISOString(),
@@ -249,6 +261,19 @@ export class CommandDispatcher {
     }
     return { applied: true };
   }
+}
+
+/** Other names IOC clients use for request fields: `requestId` for `id`, `cameraId` for `camera`. */
+const KEY_ALIASES: Record<string, string> = { requestId: 'id', cameraId: 'camera' };
+
+function withKeyAliases(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const name = Object.hasOwn(KEY_ALIASES, k) ? KEY_ALIASES[k]! : k;
+    if (!(name in out) || name === k) out[name] = v;
+  }
+  return out;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

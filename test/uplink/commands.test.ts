@@ -165,6 +165,22 @@ describe('remote commands from the IOC (real Mosquitto, mTLS, ACL)', () => {
       ok: false,
       error: 'no camera "nope"',
     });
+    // Other spellings IOC clients use: snake_case names, requestId, cameraId.
+    await iocClient.client.publishAsync(`${PREFIX}/cmd/request_snapshot`, '{}', { qos: 1 });
+    await iocClient.client.publishAsync(
+      `${PREFIX}/cmd/get_config`,
+      JSON.stringify({ requestId: 'rq-77', cameraId: 'x' }),
+      { qos: 1 },
+    );
+    const replyOn = (topic: string) =>
+      iocClient.received.find((r) => r.topic === `${PREFIX}/cmd/${topic}/reply`);
+    await waitUntil('both replies', async () => !!replyOn('get_config') && !!replyOn('request_snapshot'));
+    const alias = replyOn('get_config')!.value;
+    expect(alias).toMatchObject({ id: 'rq-77', requestId: 'rq-77', command: 'get-config', ok: false });
+    expect((alias as CommandReply).problems).toEqual([{ path: '', message: 'Unrecognized key: "camera"' }]);
+    expect((replyOn('request_snapshot')!.value as CommandReply).error).toBe(
+      'unknown command "request_snapshot"; known: ack, snapshot, restart-camera, get-config, push-config',
+    );
   });
 
   it('restart-camera: the stream starts again and the reply says streaming', async () => {
