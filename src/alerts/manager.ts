@@ -2,9 +2,8 @@ import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { type AlertMessage, type AlertSignal, type AlertState, alertKey } from './alert.js';
 import { uuidv7 } from './ids.js';
+import { type AlertRecord, alertMessage } from './message.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
-import type { AlertSeverity } from './severity.js';
-import { alertTitle } from './titles.js';
 
 /** Occurrence refs remembered for late evidence pictures. */
 const MAX_REFS = 10_000;
@@ -21,24 +20,6 @@ export interface AlertManagerOptions {
   /** Where evidence pictures are published (`<prefix>/evidence/<id>`), named in the alert message. */
   evidenceTopic?: (alertId: string) => string;
   log: Logger;
-}
-
-/** An alert as the manager keeps it (and persists it while open, so a restart continues it). */
-interface OpenAlert {
-  id: string;
-  key: string;
-  seq: number;
-  signal: AlertSignal;
-  startedMs: number;
-  updatedMs: number;
-  /** When the last occurrence cleared; the alert ends `cooldown` later unless raised again. */
-  clearedMs?: number;
-  count: number;
-  /** Occurrences open now (producer refs). */
-  refs: string[];
-  snapshot: boolean;
-  clip?: { startMs: number; endMs: number };
-  acknowledged?: { atMs: number; by?: string; note?: string };
 }
 
 interface Timers {
@@ -60,9 +41,9 @@ export interface AlertManagerHealth {
  */
 export class AlertManager implements Service {
   readonly name = 'alerts';
-  private readonly open = new Map<string, OpenAlert>();
-  private readonly byId = new Map<string, OpenAlert>();
-  private readonly byRef = new Map<string, OpenAlert>();
+  private readonly open = new Map<string, AlertRecord>();
+  private readonly byId = new Map<string, AlertRecord>();
+  private readonly byRef = new Map<string, AlertRecord>();
   private readonly timers = new Map<string, Timers>();
   private stopped = false;
   readonly totals = { raised: 0, updates: 0, ended: 0, evidence: 0, signals: 0 };
@@ -71,12 +52,12 @@ export class AlertManager implements Service {
 
   /** Continues the alerts open when the gateway last stopped: each ends after the cooldown unless raised again. */
   async start(): Promise<void> {
-    for (const { key, alert } of this.opts.outbox.loadOpen()) {
-      let a: OpenAlert;
+    for (const { key, alert } of this.opts.outbox.open.load()) {
+      let a: AlertRecord;
       try {
-        a = JSON.parse(alert) as OpenAlert;
+        a = JSON.parse(alert) as AlertRecord;
       } catch {
-        this.opts.outbox.saveOpen(key, undefined);
+        this.opts.outbox.open.save(key, undefined);
         continue;
       }
       a.refs = [];
@@ -154,7 +135,7 @@ export class AlertManager implements Service {
 
   /** The alerts open now, as their latest message would show them. */
   list(): AlertMessage[] {
-    return [...this.open.values()].map((a) => this.build(a, 'update', a.seq));
+    return [...this.open.values()].map((a) => alertMessage(a, 'update', this.opts));
   }
 
   health(): AlertManagerHealth {
@@ -163,7 +144,7 @@ export class AlertManager implements Service {
 
   private raiseNew(key: string, s: AlertSignal): string {
     const now = Date.now();
-    const a: OpenAlert = {
+    const a: AlertRecord = {
       id: uuidv7(now),
       key,
       seq: 0,
@@ -180,7 +161,7 @@ export class AlertManager implements Service {
     return a.id;
   }
 
-  private raiseAgain(a: OpenAlert, s: AlertSignal): void {
+  private raiseAgain(a: AlertRecord, s: AlertSignal): void {
     a.count++;
     a.signal = s;
     a.updatedMs = Math.max(a.updatedMs, s.timeMs);
@@ -209,7 +190,7 @@ export class AlertManager implements Service {
     t.update.unref();
   }
 
-  private scheduleEnd(a: OpenAlert): void {
+  private scheduleEnd(a: AlertRecord): void {
     const t = this.timersOf(a.key);
     clearTimeout(t.end);
     const wait = Math.max(0, a.clearedMs! + this.opts.cooldownMs - Date.now());
@@ -217,7 +198,7 @@ export class AlertManager implements Service {
     t.end.unref();
   }
 
-  private end(a: OpenAlert): void {
+  private end(a: AlertRecord): void {
     if (this.open.get(a.key) !== a || a.clearedMs === undefined) return;
     const t = this.timers.get(a.key);
     clearTimeout(t?.update);
@@ -229,9 +210,9 @@ export class AlertManager implements Service {
     this.send(a, 'end');
   }
 
-  private send(a: OpenAlert, state: AlertState): AlertMessage {
+  private send(a: AlertRecord, state: AlertState): AlertMessage {
     a.seq++;
-    const msg = this.build(a, state, a.seq);
+    const msg = alertMessage(a, state, this.opts);
     const entry: OutboxEntry = {
       kind: 'alert',
       alertId: a.id,
@@ -239,7 +220,7 @@ export class AlertManager implements Service {
       payload: Buffer.from(JSON.stringify(msg)),
     };
     this.opts.outbox.append([entry], true, () =>
-      this.opts.outbox.saveOpen(a.key, state === 'end' ? undefined : JSON.stringify(a)),
+      this.opts.outbox.open.save(a.key, state === 'end' ? undefined : JSON.stringify(a)),
     );
     if (state !== 'end') this.timersOf(a.key).lastMessageMs = Date.now();
     if (state === 'new') this.totals.raised++;
@@ -255,9 +236,9 @@ export class AlertManager implements Service {
   }
 
   /** The message entry for the outbox (state already decided; seq advanced). */
-  private message(a: OpenAlert, state: AlertState): OutboxEntry {
+  private message(a: AlertRecord, state: AlertState): OutboxEntry {
     a.seq++;
-    const msg = this.build(a, state, a.seq);
+    const msg = alertMessage(a, state, this.opts);
     this.totals.updates++;
     return {
       kind: 'alert',
@@ -267,66 +248,11 @@ export class AlertManager implements Service {
     };
   }
 
-  private persist(a: OpenAlert): void {
-    if (this.open.get(a.key) === a) this.opts.outbox.saveOpen(a.key, JSON.stringify(a));
+  private persist(a: AlertRecord): void {
+    if (this.open.get(a.key) === a) this.opts.outbox.open.save(a.key, JSON.stringify(a));
   }
 
-  private build(a: OpenAlert, state: AlertState, seq: number): AlertMessage {
-    const { node, cameraNames, evidenceTopic } = this.opts;
-    const s = a.signal;
-    const label =
-      s.source.kind === 'camera'
-        ? (cameraNames?.[s.source.id] ?? s.source.id)
-        : s.source.kind === 'node'
-          ? (node.name ?? node.id)
-          : s.source.id;
-    const name = s.source.kind === 'camera' ? cameraNames?.[s.source.id] : undefined;
-    const msg: AlertMessage = {
-      schema: 'ioc-edge/alert/1',
-      id: a.id,
-      seq,
-      state,
-      node: node.id,
-      site: node.site,
-      source: name ? { ...s.source, name } : { ...s.source },
-      type: s.type,
-      severity: s.severity as AlertSeverity,
-      startedAt: iso(a.startedMs),
-      updatedAt: iso(a.updatedMs),
-      title: alertTitle(s, label),
-      count: a.count,
-    };
-    if (s.cls !== undefined) msg.class = s.cls;
-    if (s.metric !== undefined) msg.metric = s.metric;
-    if (s.zone !== undefined) msg.zone = s.zone;
-    if (s.level !== undefined) msg.level = s.level;
-    if (s.value !== undefined) msg.value = s.value;
-    if (s.threshold !== undefined) msg.threshold = s.threshold;
-    if (s.unit !== undefined) msg.unit = s.unit;
-    if (node.location) msg.location = { lat: node.location.lat, lon: node.location.lon };
-    if (state === 'end') msg.endedAt = iso(a.clearedMs ?? a.updatedMs);
-    if (s.detail !== undefined) msg.detail = s.detail;
-    if (a.acknowledged) {
-      msg.acknowledged = { at: iso(a.acknowledged.atMs) };
-      if (a.acknowledged.by !== undefined) msg.acknowledged.by = a.acknowledged.by;
-      if (a.acknowledged.note !== undefined) msg.acknowledged.note = a.acknowledged.note;
-    }
-    if ((a.snapshot && evidenceTopic) || (a.clip && s.source.kind === 'camera')) {
-      msg.evidence = {};
-      if (a.snapshot && evidenceTopic)
-        msg.evidence.snapshot = { topic: evidenceTopic(a.id), contentType: 'image/jpeg' };
-      if (a.clip && s.source.kind === 'camera') {
-        msg.evidence.clip = {
-          camera: s.source.id,
-          startedAt: iso(a.clip.startMs),
-          endedAt: iso(a.clip.endMs),
-        };
-      }
-    }
-    return msg;
-  }
-
-  private track(a: OpenAlert): void {
+  private track(a: AlertRecord): void {
     this.open.set(a.key, a);
     this.byId.set(a.id, a);
     for (const r of a.refs) this.remember(r, a);
@@ -334,7 +260,7 @@ export class AlertManager implements Service {
   }
 
   /** Refs stay known after their occurrence cleared (its picture may still come), up to a bound. */
-  private remember(ref: string, a: OpenAlert): void {
+  private remember(ref: string, a: AlertRecord): void {
     this.byRef.set(ref, a);
     if (this.byRef.size > MAX_REFS) this.byRef.delete(this.byRef.keys().next().value!);
   }
@@ -347,8 +273,4 @@ export class AlertManager implements Service {
     }
     return t;
   }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

@@ -1,5 +1,7 @@
 import type { Store } from '../store/store.js';
+import { OpenAlertStore } from './open-alerts.js';
 import type { AlertSeverity } from './severity.js';
+import { migrateAlertTables } from './tables.js';
 
 /** What a row carries: an alert message (JSON), its evidence JPEG, or a telemetry summary (JSON). */
 export type OutboxKind = 'alert' | 'evidence' | 'telemetry';
@@ -60,8 +62,8 @@ export class Outbox {
   private readonly oldest;
   private readonly countBySink;
   private readonly ackTx;
-  private readonly upsertOpen;
-  private readonly deleteOpen;
+  /** Open alerts' state, written in the same transactions as their messages. */
+  readonly open: OpenAlertStore;
   private rows = 0;
   private bytes = 0;
   private deadLettered = 0;
@@ -74,32 +76,7 @@ export class Outbox {
     readonly maxBytes: number,
     private readonly onDrop: (what: keyof Outbox['dropped'], n: number) => void = () => {},
   ) {
-    store.migrate('alerts', [
-      `CREATE TABLE alert_outbox (
-         seq INTEGER PRIMARY KEY AUTOINCREMENT,
-         sink TEXT NOT NULL,
-         prio INTEGER NOT NULL,
-         kind TEXT NOT NULL,
-         alert_id TEXT,
-         severity TEXT,
-         created_ms INTEGER NOT NULL,
-         payload BLOB NOT NULL
-       ) STRICT;
-       CREATE INDEX alert_outbox_next ON alert_outbox (sink, prio, seq);
-       CREATE INDEX alert_outbox_alert ON alert_outbox (alert_id);
-       CREATE TABLE alert_dead_letters (
-         id INTEGER PRIMARY KEY AUTOINCREMENT,
-         at_ms INTEGER NOT NULL,
-         sink TEXT NOT NULL,
-         kind TEXT NOT NULL,
-         alert_id TEXT,
-         status INTEGER,
-         answer TEXT NOT NULL,
-         payload BLOB NOT NULL
-       ) STRICT;
-       CREATE TABLE alert_open (key TEXT PRIMARY KEY, alert TEXT NOT NULL) STRICT;
-       CREATE TABLE alert_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;`,
-    ]);
+    migrateAlertTables(store);
     const db = store.db;
     this.insert = db.prepare(
       'INSERT INTO alert_outbox (sink, prio, kind, alert_id, severity, created_ms, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -119,10 +96,7 @@ export class Outbox {
     );
     this.oldest = db.prepare('SELECT min(created_ms) FROM alert_outbox').pluck(true);
     this.countBySink = db.prepare('SELECT sink, count(*) AS n FROM alert_outbox GROUP BY sink');
-    this.upsertOpen = db.prepare(
-      'INSERT INTO alert_open (key, alert) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET alert = excluded.alert',
-    );
-    this.deleteOpen = db.prepare('DELETE FROM alert_open WHERE key = ?');
+    this.open = new OpenAlertStore(store);
     this.ackTx = db.transaction((seqs: readonly number[]) => {
       let freed = 0;
       let n = 0;
@@ -285,19 +259,6 @@ export class Outbox {
       dropped: { ...this.dropped },
       deadLettered: this.deadLettered,
     };
-  }
-
-  /** Open alerts' state (JSON by key), kept in the same transactions as their messages. */
-  saveOpen(key: string, alert: string | undefined): void {
-    if (alert === undefined) this.deleteOpen.run(key);
-    else this.upsertOpen.run(key, alert);
-  }
-
-  loadOpen(): { key: string; alert: string }[] {
-    return this.store.db.prepare('SELECT key, alert FROM alert_open').all() as {
-      key: string;
-      alert: string;
-    }[];
   }
 
   /** Drops rows, least valuable first, until the outbox is back under maxBytes. */
