@@ -196,6 +196,13 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
 
   private onError(err: Error & { code?: number | string }): void {
     this.lastError = err.code !== undefined ? `${err.message} (${err.code})` : err.message;
+    const client = this.client;
+    // A broker that speaks only MQTT 3.1.1 (the embedded one of the demo): the next attempts use it.
+    if (client && client.options.protocolVersion === 5 && (err.code === 1 || err.code === 0x84)) {
+      client.options.protocolVersion = 4;
+      client.options.properties = undefined;
+      this.opts.log.info({ broker: redactUrl(this.opts.cfg.url) }, 'uplink broker does not speak MQTT 5; using 3.1.1');
+    }
   }
 }
 
