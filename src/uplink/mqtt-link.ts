@@ -201,7 +201,10 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     if (client && client.options.protocolVersion === 5 && (err.code === 1 || err.code === 0x84)) {
       client.options.protocolVersion = 4;
       client.options.properties = undefined;
-      this.opts.log.info({ broker: redactUrl(this.opts.cfg.url) }, 'uplink broker does not speak MQTT 5; using 3.1.1');
+      this.opts.log.info(
+        { broker: redactUrl(this.opts.cfg.url) },
+        'uplink broker does not speak MQTT 5; using 3.1.1',
+      );
     }
   }
 }
