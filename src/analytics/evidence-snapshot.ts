@@ -1,4 +1,5 @@
 import type { Frame } from '../camera/frame.js';
+import type { TrafficClass } from '../domain/traffic.js';
 import type { Track } from '../tracking/track.js';
 import type { Incident } from './events.js';
 
@@ -7,6 +8,7 @@ export interface EvidenceBox {
   y1: number;
   x2: number;
   y2: number;
+  cls: TrafficClass;
   label: string;
   /** Part of the incident (drawn in red with its trail). */
   involved: boolean;
@@ -58,6 +60,7 @@ export function captureEvidence(
       y1: t.by1,
       x2: t.bx2,
       y2: t.by2,
+      cls: t.cls,
       label: `${t.cls} #${t.id}`,
       involved: inv,
       trail: inv ? t.trailPoints() : [],

@@ -1,59 +1,35 @@
 import sharp from 'sharp';
+import { annotate, type Overlay } from '../annotate/annotator.js';
 import type { EvidenceSnapshot } from './evidence-snapshot.js';
 
 /** Evidence pictures are scaled to this width so labels stay readable. */
 const OUT_WIDTH = 960;
 
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
-  );
-}
-
-/** SVG overlay: zone outline, boxes (incident objects in red with their trail) and a caption. */
-export function evidenceSvg(s: EvidenceSnapshot, width: number, height: number): string {
-  const px = (x: number) => (x * width).toFixed(1);
-  const py = (y: number) => (y * height).toFixed(1);
-  const parts: string[] = [];
-  if (s.zone) {
-    const pts = s.zone.map(([x, y]) => `${px(x)},${py(y)}`).join(' ');
-    parts.push(`<polygon points="${pts}" fill="rgba(255,200,0,0.15)" stroke="#ffc800" stroke-width="3"/>`);
-  }
-  for (const b of s.boxes) {
-    const color = b.involved ? '#ff2020' : '#30e030';
-    const sw = b.involved ? 4 : 2;
-    parts.push(
-      `<rect x="${px(b.x1)}" y="${py(b.y1)}" width="${px(b.x2 - b.x1)}" height="${py(b.y2 - b.y1)}" fill="none" stroke="${color}" stroke-width="${sw}"/>`,
-    );
-    parts.push(
-      `<text x="${px(b.x1)}" y="${(b.y1 * height - 4).toFixed(1)}" font-family="sans-serif" font-size="16" fill="${color}" stroke="black" stroke-width="0.6">${esc(b.label)}</text>`,
-    );
-    if (b.trail.length > 1) {
-      const pts = b.trail.map(([x, y]) => `${px(x)},${py(y)}`).join(' ');
-      parts.push(
-        `<polyline points="${pts}" fill="none" stroke="#ff2020" stroke-width="3" stroke-dasharray="6,4"/>`,
-      );
-    }
-  }
+/** The evidence overlay: zone outline, boxes (the incident's objects in red with their trail) and a caption. */
+export function evidenceOverlay(s: EvidenceSnapshot): Overlay {
   const inc = s.incident;
-  const caption = `${inc.type} | ${inc.cameraId}${inc.zoneId ? ` / ${inc.zoneId}` : ''} | ${new Date(inc.startMs).toISOString()} | ${inc.detail}`;
-  parts.push(`<rect x="0" y="0" width="${width}" height="28" fill="rgba(0,0,0,0.6)"/>`);
-  parts.push(
-    `<text x="8" y="20" font-family="sans-serif" font-size="16" fill="white">${esc(caption)}</text>`,
-  );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
+  return {
+    polygons: s.zone ? [{ points: s.zone }] : [],
+    boxes: s.boxes.map((b) => ({
+      x1: b.x1,
+      y1: b.y1,
+      x2: b.x2,
+      y2: b.y2,
+      cls: b.cls,
+      label: b.label,
+      alert: b.involved,
+      trail: b.trail,
+    })),
+    caption: `${inc.type} | ${inc.cameraId}${inc.zoneId ? ` / ${inc.zoneId}` : ''} | ${new Date(inc.startMs).toISOString()} | ${inc.detail}`,
+  };
 }
 
 /** Renders an evidence snapshot to a JPEG: the frame with zone outline, boxes, trail and caption. */
-export async function renderEvidenceJpeg(s: EvidenceSnapshot, quality = 85): Promise<Buffer> {
-  const width = OUT_WIDTH;
-  const height = Math.round((s.height * OUT_WIDTH) / s.width);
-  const svg = Buffer.from(evidenceSvg(s, width, height));
-  return sharp(s.rgb, { raw: { width: s.width, height: s.height, channels: 3 } })
-    .resize(width, height)
-    .composite([{ input: svg, top: 0, left: 0 }])
-    .jpeg({ quality })
-    .toBuffer();
+export function renderEvidenceJpeg(s: EvidenceSnapshot, quality = 85): Promise<Buffer> {
+  return annotate({ rgb: s.rgb, width: s.width, height: s.height }, evidenceOverlay(s), {
+    width: OUT_WIDTH,
+    quality,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { annotate, type Overlay } from '../annotate/annotator.js';
 import type { Detection } from '../vision/detection.js';
 import type { Frame, FrameGeometry } from './frame.js';
 
@@ -30,53 +31,27 @@ export function frameToJpeg(frame: Pick<Frame, 'data' | 'geometry'>, quality = 8
     .toBuffer();
 }
 
-const COLOURS: Record<string, string> = {
-  car: '#00e5ff',
-  truck: '#ff9100',
-  bus: '#ffea00',
-  motorcycle: '#ff1744',
-  bicycle: '#76ff03',
-  person: '#d500f9',
-};
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** An SVG of boxes and labels for an image of `width` x `height` (detections are image fractions). */
-export function boxesSvg(width: number, height: number, detections: readonly Detection[]): string {
-  const stroke = Math.max(2, Math.round(width / 400));
-  const font = Math.max(12, Math.round(width / 70));
-  const parts = detections.map((d) => {
-    const x = Math.round(d.x1 * width);
-    const y = Math.round(d.y1 * height);
-    const w = Math.max(1, Math.round((d.x2 - d.x1) * width));
-    const h = Math.max(1, Math.round((d.y2 - d.y1) * height));
-    const colour = COLOURS[d.cls] ?? '#ffffff';
-    const label = escapeXml(`${d.cls} ${Math.round(d.score * 100)}%`);
-    const ty = y > font + 4 ? y - 4 : y + h + font;
-    return (
-      `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>` +
-      `<text x="${x}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" ` +
-      `stroke="#000" stroke-width="0.6">${label}</text>`
-    );
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
+/** Boxes with class and score labels, in the class colours. */
+export function detectionsOverlay(detections: readonly Detection[]): Overlay {
+  return {
+    boxes: detections.map((d) => ({
+      x1: d.x1,
+      y1: d.y1,
+      x2: d.x2,
+      y2: d.y2,
+      cls: d.cls,
+      label: `${d.cls} ${Math.round(d.score * 100)}%`,
+    })),
+  };
 }
 
 /** Draws detection boxes and labels onto a JPEG (or any image sharp reads); returns a JPEG. */
-export async function drawDetections(
+export function drawDetections(
   image: Buffer,
   detections: readonly Detection[],
   quality = 85,
 ): Promise<Buffer> {
-  const meta = await sharp(image).metadata();
-  if (!meta.width || !meta.height) throw new Error('drawDetections: image without a size');
-  const svg = Buffer.from(boxesSvg(meta.width, meta.height, detections));
-  return sharp(image)
-    .composite([{ input: svg, top: 0, left: 0 }])
-    .jpeg({ quality })
-    .toBuffer();
+  return annotate(image, detectionsOverlay(detections), { quality });
 }
 
 export interface SnapshotSource {

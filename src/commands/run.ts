@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { scrubberForConfig } from '../config/secrets.js';
+import { registerConfigSecrets, scrubberForConfig } from '../config/secrets.js';
 import { onCrash, onShutdownSignal } from '../lifecycle/shutdown.js';
 import { createLogger } from '../log/logger.js';
 import { Gateway } from '../pipeline/gateway.js';
+import { GatewayRunner } from '../pipeline/runner.js';
 import { loadOrReport } from './load-config.js';
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -12,14 +13,19 @@ export async function runCommand(args: string[]): Promise<number> {
   const scrubber = scrubberForConfig(cfg);
   const level = process.env.IOC_EDGE_LOG_LEVEL || cfg.log.level;
   const log = createLogger({ level, pretty: cfg.log.pretty, scrubber });
-  const gateway = new Gateway(cfg, log, scrubber);
-  onShutdownSignal(log, () => gateway.stop());
-  onCrash(log, () => gateway.stop());
+  const runner = new GatewayRunner(cfg, {
+    log,
+    build: (c, control) => new Gateway(c, log, scrubber, control),
+    // A config applied later may bring new secrets: the one scrubber learns them before anything logs.
+    onConfig: (c) => registerConfigSecrets(scrubber, c),
+  });
+  onShutdownSignal(log, () => runner.stop());
+  onCrash(log, () => runner.stop());
   try {
-    await gateway.start();
+    await runner.start();
   } catch (err) {
     log.fatal({ err }, 'start failed');
-    await gateway.stop();
+    await runner.stop();
     return 1;
   }
   return new Promise<number>(() => {

@@ -1,9 +1,8 @@
 import { SecretScrubber } from '../log/redact.js';
 import type { ResolvedConfig } from './load.js';
 
-/** Every secret the config holds, registered so no log line or API answer can show it. */
-export function scrubberForConfig(cfg: ResolvedConfig): SecretScrubber {
-  const s = new SecretScrubber();
+/** Registers every secret the config holds, so no log line or API answer can show it. */
+export function registerConfigSecrets(s: SecretScrubber, cfg: ResolvedConfig): SecretScrubber {
   for (const cam of cfg.cameras) {
     try {
       const u = new URL(cam.url);
@@ -15,4 +14,9 @@ export function scrubberForConfig(cfg: ResolvedConfig): SecretScrubber {
   s.add(cfg.influx.password, cfg.influx.token, cfg.sensors.password, cfg.api.token);
   s.add(cfg.uplink.mqtt?.password, cfg.uplink.webhook?.token, cfg.uplink.webhook?.secret);
   return s;
+}
+
+/** A scrubber that knows every secret of the config. */
+export function scrubberForConfig(cfg: ResolvedConfig): SecretScrubber {
+  return registerConfigSecrets(new SecretScrubber(), cfg);
 }

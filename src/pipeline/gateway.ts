@@ -15,10 +15,12 @@ import { UplinkService, uplinkTopics } from '../uplink/service.js';
 import { DetectorService } from '../vision/detector-service.js';
 import { feedAlertsAndUplink } from './alerts-sink.js';
 import { cameraHealthPoints } from './camera-health-points.js';
+import type { Readiness } from './config-apply.js';
 import { EventBus } from './event-bus.js';
 import type { PipelineEvent } from './events.js';
 import { gatewayControl } from './gateway-control.js';
 import { logIncidents } from './incident-log.js';
+import type { GatewayControl, RunnableGateway } from './runner.js';
 import { writeEventsToTimeSeries } from './timeseries-sink.js';
 import { TrafficPipeline } from './traffic-pipeline.js';
 
@@ -28,7 +30,7 @@ import { TrafficPipeline } from './traffic-pipeline.js';
  * processors gave them); sources start last and stop first. Parts meet only here: producers publish
  * typed events on the bus, sinks subscribe to the types they take.
  */
-export class Gateway {
+export class Gateway implements RunnableGateway {
   readonly metrics = new Registry();
   readonly bus: EventBus<PipelineEvent>;
   private readonly services: ServiceGroup;
@@ -47,6 +49,8 @@ export class Gateway {
     readonly cfg: ResolvedConfig,
     readonly log: Logger,
     readonly scrubber: SecretScrubber,
+    /** The box as a whole (config apply); absent when the gateway runs on its own (tests). */
+    readonly control?: GatewayControl,
   ) {
     this.services = new ServiceGroup((name, err) => log.error({ err, service: name }, 'stop failed'));
     this.bus = new EventBus((err, type) => log.error({ err, event: type }, 'event handler failed'));
@@ -186,6 +190,13 @@ export class Gateway {
 
   private async run(service: Service): Promise<void> {
     await this.services.start(service);
+  }
+
+  /** What a freshly applied config is checked against: camera states and the time-series sink's. */
+  readiness(): Readiness {
+    const cameras: Record<string, string> = {};
+    for (const [id, cam] of this.cameras?.cameras ?? []) cameras[id] = cam.state;
+    return { cameras, timeseries: this.timeseries?.health().state };
   }
 
   /** Stops sources first, then processors, then flushes sinks and closes the store. */

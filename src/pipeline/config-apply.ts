@@ -1,0 +1,58 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ResolvedConfig } from '../config/load.js';
+import type { CameraConfig } from '../config/schema.js';
+
+/** What a running gateway reports when asked whether a freshly applied config works. */
+export interface Readiness {
+  /** Camera id → its state now (`streaming` is healthy). */
+  cameras: Record<string, string>;
+  /** Time-series sink state (`retrying` means the server does not take writes). */
+  timeseries?: string;
+}
+
+/** The checks a config must pass after it is applied, derived from the old and the new config. */
+export interface Expectations {
+  /** Cameras that must reach `streaming`. */
+  cameras: string[];
+  /** The time-series server must take writes (its settings changed and it has a server). */
+  timeseries: boolean;
+}
+
+/**
+ * Which parts a new config must bring up healthy. A camera whose settings did not change and that was not
+ * streaming under the old config either (unplugged, say) is not held against the new config; every other
+ * enabled camera must stream.
+ */
+export function expectationsFor(
+  previous: ResolvedConfig,
+  next: ResolvedConfig,
+  before: Readiness | undefined,
+): Expectations {
+  const old = new Map(previous.cameras.map((c) => [c.id, c]));
+  const cameras: string[] = [];
+  for (const cam of next.cameras) {
+    if (!cam.enabled) continue;
+    const was = old.get(cam.id);
+    const unchanged = was !== undefined && sameCamera(was, cam);
+    if (unchanged && before?.cameras[cam.id] !== 'streaming') continue;
+    cameras.push(cam.id);
+  }
+  const influxChanged = !isDeepStrictEqual(previous.influx, next.influx);
+  return { cameras, timeseries: influxChanged && next.influx.url !== undefined };
+}
+
+/** What still fails the expectations, one line each (empty when healthy). */
+export function unmet(expect: Expectations, now: Readiness): string[] {
+  const out: string[] = [];
+  for (const id of expect.cameras) {
+    const state = now.cameras[id];
+    if (state !== 'streaming') out.push(`camera ${id} is ${state ?? 'missing'}, not streaming`);
+  }
+  if (expect.timeseries && now.timeseries === 'retrying')
+    out.push('the time-series server does not take writes');
+  return out;
+}
+
+function sameCamera(a: CameraConfig, b: CameraConfig): boolean {
+  return a.url === b.url && a.transport === b.transport && a.hwaccel === b.hwaccel;
+}
