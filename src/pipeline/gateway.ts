@@ -14,11 +14,11 @@ import { registerUplinkMetrics } from '../uplink/metrics.js';
 import { UplinkService, uplinkTopics } from '../uplink/service.js';
 import { DetectorService } from '../vision/detector-service.js';
 import { feedAlertsAndUplink } from './alerts-sink.js';
+import { cameraControl } from './camera-control.js';
 import { cameraHealthPoints } from './camera-health-points.js';
 import type { Readiness } from './config-apply.js';
 import { EventBus } from './event-bus.js';
 import type { PipelineEvent } from './events.js';
-import { gatewayControl } from './gateway-control.js';
 import { logIncidents } from './incident-log.js';
 import type { GatewayControl, RunnableGateway } from './runner.js';
 import { writeEventsToTimeSeries } from './timeseries-sink.js';
@@ -105,10 +105,7 @@ export class Gateway implements RunnableGateway {
       ...{ node, uplink, dataDir },
       outbox: alerts.outbox,
       alerts: alerts.manager,
-      control: gatewayControl(
-        () => cfg,
-        () => this.cameras,
-      ),
+      commands: { cameras: cameraControl(() => this.cameras), config: () => cfg, box: this.control },
       health: { cameras: () => this.cameras?.health() ?? {}, timeseries: () => timeseries.health() },
       scrubber: this.scrubber,
       log: log.child({ module: 'uplink' }),

@@ -1,55 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import type { AlertMessage } from '../alerts/alert.js';
 import { ConfigError } from '../config/errors.js';
-import { parseConfigText, type ResolvedConfig } from '../config/load.js';
+import { parseConfigText } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
 import { maskConfig } from './config-mask.js';
-
-/** What remote commands may do to the gateway; the composition root implements it. */
-export interface GatewayControl {
-  snapshot(
-    cameraId: string,
-  ): Promise<{ jpeg: Buffer; width: number; height: number; wallMs: number } | undefined>;
-  /** Restarts the camera's stream; resolves with its state once streaming or after `waitMs`. */
-  restartCamera(cameraId: string, waitMs: number): Promise<{ state: string }>;
-  /** The config the gateway runs: its file, the file's text and the validated result. */
-  config(): { file: string; text: string; config: ResolvedConfig };
-  /**
-   * Applies a validated config atomically; when cameras or sinks are not healthy within `timeoutMs` the
-   * previous config is restored. Resolves with what happened (never throws for a config that failed).
-   */
-  applyConfig(
-    next: { text: string; config: ResolvedConfig },
-    opts: { timeoutMs: number },
-  ): Promise<ApplyOutcome>;
-}
-
-export interface ApplyOutcome {
-  applied: boolean;
-  rolledBack?: boolean;
-  /** Why it did not work (cameras not streaming, sink failing...), one line each. */
-  problems?: string[];
-}
-
-export interface AlertControl {
-  acknowledge(id: string, by?: string, note?: string): AlertMessage | undefined;
-}
-
-/** The reply to a command (docs/uplink.md, schema reply.v1.json). */
-export interface CommandReply {
-  schema: 'ioc-edge/reply/1';
-  id: string | null;
-  /** The same as `id`, for clients that name it so. */
-  requestId: string | null;
-  command: string;
-  ok: boolean;
-  at: string;
-  result?: Record<string, unknown>;
-  error?: string;
-  problems?: { path: string; message: string }[];
-}
+import type { CommandReply, CommandTargets, ConfigApplyOutcome, ReplyAddress } from './control.js';
 
 class CommandError extends Error {
   constructor(
@@ -86,7 +43,6 @@ const REQUESTS = {
       ...base,
       yaml: z.string().min(1).max(1_000_000).optional(),
       config: z.record(z.string(), z.unknown()).optional(),
-      timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
     })
     .refine((r) => (r.yaml === undefined) !== (r.config === undefined), {
       message: 'give either yaml or config',
@@ -98,26 +54,36 @@ const ALIASES: Record<string, CommandName> = { acknowledge: 'ack', 'ack-alert': 
 const RECENT = 256;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Marks a push whose reply comes later, from the gateway running when the apply is decided. */
+const DEFERRED = Symbol('deferred');
+
+/** The `origin` of an apply started by a push: where its reply goes, readable by the next gateway's uplink. */
+const ORIGIN = 'uplink-command:';
+
 /**
  * Remote commands from the IOC on <prefix>/cmd/<name>: validated, run, answered on <prefix>/cmd/<name>/reply
  * (or the MQTT 5 response topic, with the correlation data) carrying the request id, and logged with their
  * outcome. A request id seen recently gets the same reply again without running twice (QoS 1 redelivery).
+ * A valid pushed config restarts the gateway: its reply is built from the apply's outcome (replyToApply)
+ * by the uplink of the gateway that runs then.
  */
 export class CommandDispatcher {
   private readonly recent = new Map<string, CommandReply>();
   handled = 0;
 
   constructor(
-    private readonly gateway: GatewayControl | undefined,
-    private readonly alerts: AlertControl,
+    private readonly targets: CommandTargets,
     private readonly scrubber: SecretScrubber,
     private readonly log: Logger,
   ) {}
 
-  /** Runs the command in `payload`; resolves with the reply (also for malformed requests). */
-  async handle(name: string, payload: Buffer, correlation?: string): Promise<CommandReply> {
+  /**
+   * Runs the command in `payload`; resolves with the reply (also for malformed requests), or undefined for
+   * a config push being applied (its reply comes through replyToApply).
+   */
+  async handle(name: string, payload: Buffer, to: ReplyAddress): Promise<CommandReply | undefined> {
     const started = Date.now();
-    let id: string | null = correlation ?? null;
+    let id: string | null = to.correlation?.toString('utf8') ?? null;
     const command = ALIASES[name] ?? (name.replaceAll('_', '-') as CommandName);
     let reply: CommandReply;
     try {
@@ -147,59 +113,91 @@ export class CommandDispatcher {
       if (req.expiresAt && Date.parse(req.expiresAt) < Date.now()) {
         throw new CommandError(`request expired at ${req.expiresAt}`);
       }
-      const result = await this.run(command as CommandName, parsed.data);
-      reply = {
-        schema: 'ioc-edge/reply/1',
-        id,
-        requestId: id,
-        command,
-        ok: true,
-        at: new Date().toISOString(),
-        result,
-      };
+      const result = await this.run(command as CommandName, parsed.data, { command, id, to });
+      if (result === DEFERRED) {
+        this.log.info(
+          { command, request: id },
+          `command ${command}: applying; the reply follows the outcome`,
+        );
+        return undefined;
+      }
+      reply = ok(command, id, result);
     } catch (err) {
-      reply = {
-        schema: 'ioc-edge/reply/1',
-        id,
-        requestId: id,
-        command,
-        ok: false,
-        at: new Date().toISOString(),
-        error: (err as Error).message,
-      };
-      if (err instanceof CommandError && err.problems) reply.problems = err.problems;
+      reply = failed(command, id, err);
     }
     this.handled++;
     if (id !== null) {
       this.recent.set(`${command}\u0000${id}`, reply);
       if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value!);
     }
-    const entry = {
-      command,
-      request: id,
-      ok: reply.ok,
-      ms: Date.now() - started,
-      error: reply.error,
-      problems: reply.problems?.length,
-    };
-    if (reply.ok) this.log.info(entry, `command ${command} done`);
-    else this.log.warn(entry, `command ${command} failed`);
+    this.logOutcome(reply, Date.now() - started);
     return reply;
   }
 
-  private async run(command: CommandName, req: unknown): Promise<Record<string, unknown>> {
-    if (command === 'ack') {
-      const r = req as z.output<(typeof REQUESTS)['ack']>;
-      const msg = this.alerts.acknowledge(r.alertId, r.by, r.note);
-      if (!msg) throw new CommandError(`no open alert ${r.alertId}`);
-      return { alertId: msg.id, seq: msg.seq, acknowledged: msg.acknowledged };
+  /** The reply to a config push, from the outcome of its apply; undefined for applies not started here. */
+  replyToApply(
+    outcome: ConfigApplyOutcome,
+    origin: string,
+  ): { reply: CommandReply; to: ReplyAddress } | undefined {
+    if (!origin.startsWith(ORIGIN)) return undefined;
+    let o: { command: string; id: string | null; topic: string; correlation?: string };
+    try {
+      o = JSON.parse(origin.slice(ORIGIN.length));
+    } catch {
+      return undefined;
     }
-    const gateway = this.gateway;
-    if (!gateway) throw new CommandError(`${command} is not available on this gateway`);
+    const to: ReplyAddress = { topic: o.topic };
+    if (o.correlation !== undefined) to.correlation = Buffer.from(o.correlation, 'base64');
+    let reply: CommandReply;
+    if (outcome.status === 'applied') reply = ok(o.command, o.id, { applied: true, apply: outcome.id });
+    else if (outcome.status === 'invalid') {
+      reply = failed(o.command, o.id, new CommandError('invalid config', outcome.problems));
+    } else {
+      reply = failed(
+        o.command,
+        o.id,
+        new CommandError(
+          'config not healthy; previous config restored',
+          outcome.failures.map((message) => ({ path: '', message })),
+        ),
+      );
+    }
+    this.handled++;
+    this.logOutcome(reply, undefined);
+    return { reply, to };
+  }
+
+  private logOutcome(reply: CommandReply, ms: number | undefined): void {
+    const entry = {
+      command: reply.command,
+      request: reply.id,
+      ok: reply.ok,
+      ms,
+      error: reply.error,
+      problems: reply.problems?.length,
+    };
+    if (reply.ok) this.log.info(entry, `command ${reply.command} done`);
+    else this.log.warn(entry, `command ${reply.command} failed`);
+  }
+
+  private async run(
+    command: CommandName,
+    req: unknown,
+    request: { command: string; id: string | null; to: ReplyAddress },
+  ): Promise<Record<string, unknown> | typeof DEFERRED> {
+    const { alerts, cameras, config } = this.targets;
+    const unavailable = () => new CommandError(`${command} is not available on this gateway`);
     switch (command) {
+      case 'ack': {
+        const r = req as z.output<(typeof REQUESTS)['ack']>;
+        const msg = alerts.acknowledge(r.alertId, r.by, r.note);
+        if (!msg) throw new CommandError(`no open alert ${r.alertId}`);
+        return { alertId: msg.id, seq: msg.seq, acknowledged: msg.acknowledged };
+      }
       case 'snapshot': {
+        if (!cameras) throw unavailable();
         const r = req as z.output<(typeof REQUESTS)['snapshot']>;
-        const snap = await withTimeout(gateway.snapshot(r.camera), DEFAULT_TIMEOUT_MS, 'snapshot');
+        const snap = await withTimeout(cameras.snapshot(r.camera), DEFAULT_TIMEOUT_MS, 'snapshot');
         if (!snap) throw new CommandError(`camera ${r.camera} has no picture yet`);
         return {
           camera: r.camera,
@@ -211,56 +209,92 @@ export class CommandDispatcher {
         };
       }
       case 'restart-camera': {
+        if (!cameras) throw unavailable();
         const r = req as z.output<(typeof REQUESTS)['restart-camera']>;
-        const out = await withTimeout(gateway.restartCamera(r.camera, r.waitMs), r.waitMs + 5000, 'restart');
+        const out = await withTimeout(cameras.restartCamera(r.camera, r.waitMs), r.waitMs + 5000, 'restart');
         return { camera: r.camera, state: out.state };
       }
       case 'get-config': {
-        const { file, text, config } = gateway.config();
-        return {
-          file,
-          text: this.scrubber.scrub(text),
-          config: JSON.parse(this.scrubber.scrub(JSON.stringify(maskConfig(config)))) as Record<
-            string,
-            unknown
-          >,
-        };
+        if (!config) throw unavailable();
+        const cfg = config();
+        let text: string | undefined;
+        try {
+          text = this.scrubber.scrub(readFileSync(cfg.source, 'utf8'));
+        } catch {
+          text = undefined; // a config given in memory only
+        }
+        const masked = JSON.parse(this.scrubber.scrub(JSON.stringify(maskConfig(cfg))));
+        return { file: cfg.source, text, config: masked as Record<string, unknown> };
       }
       case 'push-config':
-        return this.pushConfig(gateway, req as z.output<(typeof REQUESTS)['push-config']>);
+        return this.pushConfig(req as z.output<(typeof REQUESTS)['push-config']>, request);
     }
   }
 
-  private async pushConfig(
-    gateway: GatewayControl,
+  /**
+   * Checks the config with the same schema the box loads it with (every problem answered at once), then
+   * hands it to the box to apply; the gateway restarts on it, so the reply comes with the outcome.
+   */
+  private pushConfig(
     r: z.output<(typeof REQUESTS)['push-config']>,
-  ): Promise<Record<string, unknown>> {
-    const current = gateway.config();
+    request: { command: string; id: string | null; to: ReplyAddress },
+  ): typeof DEFERRED {
+    const { box, config } = this.targets;
+    if (!box || !config) throw new CommandError('push-config is not available on this gateway');
+    const current = config();
     const text = r.yaml ?? stringify(r.config);
-    let next: ResolvedConfig;
     try {
-      next = parseConfigText(text, current.file);
+      const next = parseConfigText(text, current.source);
+      if (next.node.id !== current.node.id || next.node.site !== current.node.site) {
+        throw new CommandError('invalid config', [
+          {
+            path: 'node',
+            message: 'node.id and node.site cannot change remotely (they name this box at the IOC)',
+          },
+        ]);
+      }
     } catch (err) {
       if (err instanceof ConfigError) throw new CommandError('invalid config', err.problems);
       throw err;
     }
-    if (next.node.id !== current.config.node.id || next.node.site !== current.config.node.site) {
-      throw new CommandError('invalid config', [
-        {
-          path: 'node',
-          message: 'node.id and node.site cannot change remotely (they name this box at the IOC)',
-        },
-      ]);
-    }
-    const out = await gateway.applyConfig({ text, config: next }, { timeoutMs: r.timeoutMs });
-    if (!out.applied) {
-      throw new CommandError(
-        out.rolledBack ? 'config not healthy; previous config restored' : 'config not applied',
-        (out.problems ?? []).map((message) => ({ path: '', message })),
-      );
-    }
-    return { applied: true };
+    const origin = {
+      command: request.command,
+      id: request.id,
+      topic: request.to.topic,
+      correlation: request.to.correlation?.toString('base64'),
+    };
+    // Not awaited: the apply stops this gateway (this uplink too) and announces its outcome to the next.
+    void box.apply(text, `${ORIGIN}${JSON.stringify(origin)}`).catch((err: unknown) => {
+      this.log.error({ err }, 'config apply failed');
+    });
+    return DEFERRED;
   }
+}
+
+function ok(command: string, id: string | null, result: Record<string, unknown>): CommandReply {
+  return {
+    schema: 'ioc-edge/reply/1',
+    id,
+    requestId: id,
+    command,
+    ok: true,
+    at: new Date().toISOString(),
+    result,
+  };
+}
+
+function failed(command: string, id: string | null, err: unknown): CommandReply {
+  const reply: CommandReply = {
+    schema: 'ioc-edge/reply/1',
+    id,
+    requestId: id,
+    command,
+    ok: false,
+    at: new Date().toISOString(),
+    error: (err as Error).message,
+  };
+  if (err instanceof CommandError && err.problems) reply.problems = err.problems;
+  return reply;
 }
 
 /** Other names IOC clients use for request fields: `requestId` for `id`, `cameraId` for `camera`. */

@@ -3,7 +3,8 @@ import type { UplinkConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
-import { type AlertControl, CommandDispatcher, type GatewayControl } from './commands.js';
+import { CommandDispatcher } from './commands.js';
+import type { CommandReply, CommandTargets, ReplyAddress } from './control.js';
 import { HealthReport, type HealthSources } from './health.js';
 import { MqttLink } from './mqtt-link.js';
 import { MqttOutboxPublisher } from './mqtt-publisher.js';
@@ -16,9 +17,9 @@ export interface UplinkServiceOptions {
   uplink: UplinkConfig;
   dataDir: string;
   outbox: Outbox;
-  alerts: AlertControl & { health(): { open: number } };
-  /** What commands may do to the gateway; without it only `ack` is available. */
-  control?: GatewayControl;
+  alerts: CommandTargets['alerts'] & { health(): { open: number } };
+  /** What commands act on besides the alerts (cameras, the config, the box); absent parts: not available. */
+  commands?: Omit<CommandTargets, 'alerts'>;
   health: HealthSources;
   scrubber: SecretScrubber;
   log: Logger;
@@ -52,14 +53,16 @@ export class UplinkService implements Service {
   readonly commands: CommandDispatcher;
   private readonly report: HealthReport;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Replies decided while the link was down (a config push's outcome), sent on connect. */
+  private readonly pendingReplies: [CommandReply, ReplyAddress][] = [];
+  private offApplied: (() => void) | undefined;
 
   constructor(private readonly opts: UplinkServiceOptions) {
     const { node, uplink, outbox, log } = opts;
     this.topics = uplinkTopics(node, uplink);
     this.telemetry = new TelemetryAggregator(node);
     this.commands = new CommandDispatcher(
-      opts.control,
-      opts.alerts,
+      { ...opts.commands, alerts: opts.alerts },
       opts.scrubber,
       log.child({ part: 'commands' }),
     );
@@ -106,25 +109,27 @@ export class UplinkService implements Service {
       link.on('up', () => {
         if (commands) link.subscribe(this.topics.commands, 1);
         this.publishHealth();
+        for (const [reply, to] of this.pendingReplies.splice(0)) this.sendReply(reply, to);
       });
       link.on('message', (topic, payload, packet) => {
         const name = commands ? this.topics.commandOf(topic) : undefined;
         if (name === undefined) return;
         const props = packet.properties;
-        const replyTopic = props?.responseTopic ?? this.topics.reply(name);
-        const correlation = props?.correlationData;
-        void this.commands.handle(name, payload, correlation?.toString('utf8')).then((reply) => {
-          const sent = link.publish(
-            replyTopic,
-            JSON.stringify(reply),
-            { qos: 1, properties: correlation ? { correlationData: correlation } : undefined },
-            (err) => {
-              if (err) log.warn({ command: name, err: err.message }, 'command reply not delivered');
-            },
-          );
-          if (!sent) log.warn({ command: name }, 'command reply not sent: the uplink is down');
+        const to: ReplyAddress = { topic: props?.responseTopic ?? this.topics.reply(name) };
+        if (props?.correlationData) to.correlation = props.correlationData;
+        void this.commands.handle(name, payload, to).then((reply) => {
+          if (reply) this.sendReply(reply, to);
         });
       });
+      // The outcome of a config push reaches the uplink of the gateway running then (often not this one's
+      // predecessor that took the command): it answers once connected.
+      const box = this.opts.commands?.box;
+      if (commands && box) {
+        this.offApplied = box.onApplied((outcome, origin) => {
+          const r = this.commands.replyToApply(outcome, origin);
+          if (r) this.sendReply(r.reply, r.to);
+        });
+      }
       link.start();
       this.every(uplink.heartbeat, () => this.publishHealth());
       this.every(uplink.telemetry.interval, () => this.flushTelemetry());
@@ -133,6 +138,7 @@ export class UplinkService implements Service {
   }
 
   async stop(): Promise<void> {
+    this.offApplied?.();
     for (const t of this.timers) clearInterval(t);
     if (this.link) this.flushTelemetry();
     this.publisher?.stop();
@@ -152,6 +158,18 @@ export class UplinkService implements Service {
     if (!this.link?.connected) return;
     const msg = this.report.build();
     this.link.publish(this.topics.health, JSON.stringify(msg), { qos: 1, retain: true }, () => {});
+  }
+
+  private sendReply(reply: CommandReply, to: ReplyAddress): void {
+    const link = this.link;
+    const { log } = this.opts;
+    const props = to.correlation ? { correlationData: to.correlation } : undefined;
+    const sent = link?.publish(to.topic, JSON.stringify(reply), { qos: 1, properties: props }, (err) => {
+      if (err) log.warn({ command: reply.command, err: err.message }, 'command reply not delivered');
+    });
+    if (sent) return;
+    if (this.pendingReplies.length >= 100) this.pendingReplies.shift();
+    this.pendingReplies.push([reply, to]);
   }
 
   private flushTelemetry(): void {

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
@@ -9,9 +9,9 @@ import { AlertsService } from '../../src/alerts/service.js';
 import { CameraManager } from '../../src/camera/camera-manager.js';
 import { parseConfigText, type ResolvedConfig } from '../../src/config/load.js';
 import { scrubberForConfig } from '../../src/config/secrets.js';
-import { gatewayControl } from '../../src/pipeline/gateway-control.js';
+import { cameraControl } from '../../src/pipeline/camera-control.js';
 import { Store } from '../../src/store/store.js';
-import type { ApplyOutcome, CommandReply, GatewayControl } from '../../src/uplink/commands.js';
+import type { CommandReply } from '../../src/uplink/control.js';
 import { UplinkService } from '../../src/uplink/service.js';
 import { type IocBroker, IocClient, PREFIX, startIocBroker, USERS, uplinkYaml } from '../support/ioc.js';
 import { removeDir, tempDir, waitUntil } from '../support/process.js';
@@ -35,43 +35,6 @@ const configText = (camera: string, name = 'Ngã tư') =>
 
 let ioc: IocBroker;
 
-/**
- * The test's stand-in for the composition's config apply (the lead's src/pipeline): writes the file
- * atomically, swaps the real cameras, waits for them to stream, restores the previous config when they do not.
- */
-function cameraApply(file: string, state: { cfg: ResolvedConfig; cameras: CameraManager }) {
-  const run = async (cfg: ResolvedConfig, text: string) => {
-    writeFileSync(`${file}.tmp`, text);
-    renameSync(`${file}.tmp`, file);
-    await state.cameras.stop();
-    state.cameras = new CameraManager({ cameras: cfg.cameras, dataDir: cfg.dataDir, log });
-    await state.cameras.start();
-    state.cfg = cfg;
-  };
-  const streaming = (timeoutMs: number) =>
-    waitUntil(
-      'streaming',
-      async () => [...state.cameras.cameras.values()].every((c) => c.state === 'streaming'),
-      {
-        timeoutMs,
-      },
-    ).then(
-      () => [],
-      () => [...state.cameras.cameras.values()].map((c) => `camera ${c.id} is ${c.state}, not streaming`),
-    );
-  return async (
-    next: { text: string; config: ResolvedConfig },
-    { timeoutMs }: { timeoutMs: number },
-  ): Promise<ApplyOutcome> => {
-    const before = { text: readFileSync(file, 'utf8'), cfg: state.cfg };
-    await run(next.config, next.text);
-    const problems = await streaming(timeoutMs);
-    if (problems.length === 0) return { applied: true };
-    await run(before.cfg, before.text);
-    return { applied: false, rolledBack: true, problems };
-  };
-}
-
 describe('remote commands from the IOC (real Mosquitto, mTLS, ACL)', () => {
   const file = join(dir, 'gw.yaml');
   let iocClient: IocClient;
@@ -90,18 +53,11 @@ describe('remote commands from the IOC (real Mosquitto, mTLS, ACL)', () => {
     await state.cameras.start();
     store = new Store(cfg.store.path);
     alerts = new AlertsService({ ...cfg, store, log });
-    const control: GatewayControl = {
-      ...gatewayControl(
-        () => state.cfg,
-        () => state.cameras,
-      ),
-      applyConfig: cameraApply(file, state),
-    };
     uplink = new UplinkService({
       ...cfg,
       outbox: alerts.outbox,
       alerts: alerts.manager,
-      control,
+      commands: { cameras: cameraControl(() => state.cameras), config: () => state.cfg },
       health: {},
       scrubber: scrubberForConfig(cfg),
       log,
@@ -218,47 +174,6 @@ describe('remote commands from the IOC (real Mosquitto, mTLS, ACL)', () => {
     });
   });
 
-  it('push-config: an invalid config is refused with every problem and its path', async () => {
-    const bad = configText('http://10.0.0.5/video').replace(
-      'detect: { enabled: false }',
-      'detect: { fps: "fast" }',
-    );
-    const r = await command('push-config', { yaml: bad });
-    expect(r).toMatchObject({ ok: false, error: 'invalid config' });
-    expect(r.problems).toEqual(
-      expect.arrayContaining([
-        {
-          path: 'cameras[0].url',
-          message: 'unsupported URL scheme "http", expected one of rtsp, rtsps, file',
-        },
-        { path: 'cameras[0].detect.fps', message: 'expected a number, got the string "fast"' },
-      ]),
-    );
-    expect(readFileSync(file, 'utf8')).toBe(configText(CLIP));
-  });
-
-  it('push-config: a valid config is applied', async () => {
-    const r = await command('push-config', { yaml: configText(CLIP, 'Ngã tư Phú Hòa'), timeoutMs: 30_000 });
-    expect(r).toMatchObject({ ok: true, result: { applied: true } });
-    expect(readFileSync(file, 'utf8')).toContain('Ngã tư Phú Hòa');
-    expect((await command('get-config', {})).result).toMatchObject({
-      config: { cameras: [{ name: 'Ngã tư Phú Hòa' }] },
-    });
-  });
-
-  it('push-config: one that breaks the cameras is rolled back and the failure reported', async () => {
-    const r = await command('push-config', {
-      yaml: configText('file:///nonexistent/cam.mp4'),
-      timeoutMs: 3000,
-    });
-    expect(r).toMatchObject({ ok: false, error: 'config not healthy; previous config restored' });
-    expect(r.problems?.[0]?.message).toMatch(
-      /^camera junction is (not_found|bad_config|backoff|connecting), not streaming$/,
-    );
-    expect(readFileSync(file, 'utf8')).toContain('Ngã tư Phú Hòa');
-    await waitUntil('streaming again', async () => state.cameras.get('junction')?.state === 'streaming');
-  });
-
   it('answers on the MQTT 5 response topic with the correlation data; malformed requests get an error', async () => {
     const replyTopic = `${PREFIX}/cmd/get-config/reply/ioc-console-7`;
     const got = new Promise<[Buffer, Buffer | undefined]>((resolve) =>
@@ -285,6 +200,11 @@ describe('remote commands from the IOC (real Mosquitto, mTLS, ACL)', () => {
     );
     expect(bad?.value).toMatchObject({ ok: false, command: 'snapshot' });
     expect((bad!.value as CommandReply).error).toMatch(/^request is not JSON: /);
+  });
+
+  it('push-config needs the box (the runner): without it the reply says so', async () => {
+    const r = await command('push-config', { yaml: readFileSync(file, 'utf8') });
+    expect(r).toMatchObject({ ok: false, error: 'push-config is not available on this gateway' });
   });
 
   it('takes commands only from the authenticated IOC: a client without write access is refused by the broker', async () => {
