@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import { parseConfigText } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
+import { ALIASES, type CommandName, REQUESTS, withKeyAliases } from './command-requests.js';
 import { maskConfig } from './config-mask.js';
 import type { CommandReply, CommandTargets, ConfigApplyOutcome, ReplyAddress } from './control.js';
 
@@ -17,40 +18,6 @@ class CommandError extends Error {
   }
 }
 
-const base = {
-  id: z.string().min(1).max(128).optional(),
-  /** Requests older than this are refused (a command queued while the box was offline may be stale). */
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-};
-const camera = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected a camera id');
-
-const REQUESTS = {
-  ack: z.strictObject({
-    ...base,
-    alertId: z.string().min(1),
-    by: z.string().max(200).optional(),
-    note: z.string().max(2000).optional(),
-  }),
-  snapshot: z.strictObject({ ...base, camera }),
-  'restart-camera': z.strictObject({
-    ...base,
-    camera,
-    waitMs: z.number().int().min(0).max(120_000).default(15_000),
-  }),
-  'get-config': z.strictObject({ ...base }),
-  'push-config': z
-    .strictObject({
-      ...base,
-      yaml: z.string().min(1).max(1_000_000).optional(),
-      config: z.record(z.string(), z.unknown()).optional(),
-    })
-    .refine((r) => (r.yaml === undefined) !== (r.config === undefined), {
-      message: 'give either yaml or config',
-    }),
-} as const;
-type CommandName = keyof typeof REQUESTS;
-
-const ALIASES: Record<string, CommandName> = { acknowledge: 'ack', 'ack-alert': 'ack' };
 const RECENT = 256;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -295,19 +262,6 @@ function failed(command: string, id: string | null, err: unknown): CommandReply 
   };
   if (err instanceof CommandError && err.problems) reply.problems = err.problems;
   return reply;
-}
-
-/** Other names IOC clients use for request fields: `requestId` for `id`, `cameraId` for `camera`. */
-const KEY_ALIASES: Record<string, string> = { requestId: 'id', cameraId: 'camera' };
-
-function withKeyAliases(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const name = Object.hasOwn(KEY_ALIASES, k) ? KEY_ALIASES[k]! : k;
-    if (!(name in out) || name === k) out[name] = v;
-  }
-  return out;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
