@@ -310,8 +310,8 @@ load average before ${(live.loadBefore as number[]).map((x) => x.toFixed(2)).joi
 Real Mosquitto 2 on loopback as the IOC broker: TLS with a pinned CA and client certificates (mTLS), passwords, an
 ACL and persistence; the IOC subscribed to \`${PREFIX}/#\` with \`mosquitto_sub\` (QoS 1, its own session).
 Every alert is one \`new\` message (≈1 KB of JSON) and its evidence picture (a ${live.meanJpegBytes}-byte JPEG, 960 px
-wide, from frames of \`intersection_cctv_pedestrians.mp4\`), each written to the outbox with synchronous=FULL before
-it is published, and deleted on PUBACK.
+wide, from frames of \`intersection_cctv_pedestrians.mp4\`), each written to the outbox before it is published (the
+alert message with synchronous=FULL, the picture with NORMAL) and deleted on PUBACK.
 
 ## Live: ${live.alerts} alerts at ${live.ratePerSecond}/s
 
@@ -327,8 +327,8 @@ core, broker ${live.brokerCpuPercent} %, gateway peak RSS ${live.gatewayPeakRssM
 
 The backlog of a 10-minute outage at 50 alerts/s (${outage.alerts} alerts, ${outage.messages} messages,
 ${outage.outboxMB} MB accounted, ${outage.storeFileMB} MB of SQLite file) was raised while the broker was stopped, as fast
-as the disk took it rather than over 10 minutes: ${outage.raise.alertsPerSecond} alerts/s (two FULL commits per alert: the
-alert, then its picture) in ${outage.raise.seconds} s.
+as the disk took it rather than over 10 minutes: ${outage.raise.alertsPerSecond} alerts/s (two commits per alert: the
+alert with FULL, then its picture) in ${outage.raise.seconds} s.
 
 | | alerts/s (with pictures) | MB/s | gateway CPU | broker CPU | gateway peak RSS | goal |
 |---|---:|---:|---:|---:|---:|---:|

@@ -116,7 +116,10 @@ export class AlertManager implements Service {
     // An alert that did not expect a picture learns its topic first, so the IOC knows what follows.
     if (announce) entries.push(this.message(a, 'update'));
     entries.push({ kind: 'evidence', alertId: a.id, severity: a.signal.severity, payload: jpeg });
-    this.opts.outbox.append(entries, true, () => this.persist(a));
+    // A picture alone is committed without forcing it to disk (it survives a crash; a power cut may lose
+    // the last instant of them): the next alert message's FULL commit flushes it, and the alert itself,
+    // which counts, already is on disk. An announcing update is an alert message: FULL.
+    this.opts.outbox.append(entries, announce, () => this.persist(a));
     if (announce) this.timersOf(a.key).lastMessageMs = Date.now();
     return true;
   }
