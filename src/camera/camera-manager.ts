@@ -8,7 +8,7 @@ import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { Camera, type CameraHealth, type CameraOptions } from './camera.js';
 import { registerCameraMetrics } from './camera-metrics.js';
-import type { CameraTransition } from './camera-state.js';
+import type { CameraState, CameraTransition } from './camera-state.js';
 import { type Clip, ClipRecorder } from './clip-recorder.js';
 import { LiveRelay } from './live-relay.js';
 import { type Snapshot, takeSnapshot } from './snapshot.js';
@@ -112,6 +112,27 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
 
   async snapshot(id: string): Promise<Snapshot | undefined> {
     return takeSnapshot(this.requireCamera(id));
+  }
+
+  /** Restarts the camera's stream; resolves with its state once streaming again or after `waitMs`. */
+  async restart(id: string, waitMs: number): Promise<{ state: CameraState }> {
+    const cam = this.requireCamera(id);
+    await cam.restart();
+    if (cam.state !== 'streaming' && waitMs > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          cam.off('state', onState);
+          resolve();
+        };
+        const onState = (t: CameraTransition) => {
+          if (t.to === 'streaming') done();
+        };
+        const timer = setTimeout(done, waitMs);
+        cam.on('state', onState);
+      });
+    }
+    return { state: cam.state };
   }
 
   /** An event clip around `atMs` with the camera's configured before/after; resolves once written. */

@@ -168,6 +168,22 @@ export class Camera extends EventEmitter<CameraEvents> {
     await reader?.stop();
   }
 
+  /**
+   * Drops the stream and connects again now, backoff reset (a remote restart). The old ffmpeg is gone
+   * before the new one starts. No effect on a camera that is not started.
+   */
+  async restart(): Promise<void> {
+    if (this.state === 'idle' || this.state === 'stopped') return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const reader = this.reader;
+    this.reader = undefined;
+    this.backoff.reset();
+    await reader?.stop(1000);
+    // stop() may have run meanwhile.
+    if ((this.state as CameraState) !== 'stopped' && this.reader === undefined) this.connect();
+  }
+
   /** The latest detector frame; valid only synchronously (copy what you need). */
   latestFrame(): Frame | undefined {
     return this.pool.latest();

@@ -36,7 +36,8 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): Resolve
 
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): ResolvedConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const refs = protectReferences(text);
+  const doc = parseDocument(refs.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
@@ -51,7 +52,7 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
       { path: '', message: 'expected a mapping of settings at the top of the file' },
     ]);
   }
-  const raw = doc.toJS() as unknown;
+  const raw = refs.restore(doc.toJS()) as unknown;
 
   const env: Record<string, string | undefined> = {
     CONFIG_DIR: dirname(file),
@@ -84,7 +85,37 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
   resolved.detector.model = resolveIn(modelsDir, cfg.detector.model);
   resolved.detector.labels = resolveIn(modelsDir, cfg.detector.labels);
   if (cfg.influx.spool.path) resolved.influx.spool.path = resolve(dataDir, cfg.influx.spool.path);
+  const tls = resolved.uplink.mqtt?.tls;
+  if (tls) for (const k of ['ca', 'cert', 'key'] as const) if (tls[k]) tls[k] = resolve(cwd, tls[k]);
+  const hook = resolved.uplink.webhook;
+  if (hook?.ca) hook.ca = resolve(cwd, hook.ca);
   return resolved;
+}
+
+const REFERENCE = /(?<!\$)\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}\n]*)?\}/g;
+
+/**
+ * `${VAR}` references swapped for plain-word placeholders before the YAML is parsed, and put back in the
+ * parsed values: `{ secret: ${WEBHOOK_SECRET} }` is valid in a flow mapping although `{` and `}` end plain
+ * scalars there. Substitution itself still happens after parsing (substituteEnv).
+ */
+function protectReferences(text: string): { text: string; restore: (tree: unknown) => unknown } {
+  const found: string[] = [];
+  let tag = 'iocenvref';
+  while (text.includes(tag)) tag += 'x';
+  const protectedText = text.replace(REFERENCE, (ref) => `${tag}${found.push(ref) - 1}${tag}`);
+  if (found.length === 0) return { text, restore: (tree) => tree };
+  const back = new RegExp(`${tag}(\\d+)${tag}`, 'g');
+  const restoreString = (v: string) => v.replace(back, (_, i: string) => found[Number(i)]!);
+  const restore = (tree: unknown): unknown => {
+    if (typeof tree === 'string') return restoreString(tree);
+    if (Array.isArray(tree)) return tree.map(restore);
+    if (tree && typeof tree === 'object') {
+      return Object.fromEntries(Object.entries(tree).map(([k, v]) => [restoreString(k), restore(v)]));
+    }
+    return tree;
+  };
+  return { text: protectedText, restore };
 }
 
 function resolveIn(dir: string, p: string): string {

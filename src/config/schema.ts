@@ -238,26 +238,82 @@ const influxSchema = z.strictObject({
   spool: spoolSchema.prefault({}),
 });
 
+/** Files for a TLS connection (PEM), resolved against the working directory. */
+const tlsFilesSchema = z.strictObject({
+  /** CA certificate(s) the server must chain to; replaces the system CAs (pinning). */
+  ca: z.string().min(1).optional(),
+  /** Client certificate and its key, for mutual TLS. */
+  cert: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  /** Name the server certificate must carry when it differs from the URL host. */
+  servername: z.string().min(1).optional(),
+});
+
+const topicPrefix = z
+  .string()
+  .min(1)
+  .refine((v) => !/[+#]/.test(v) && !v.startsWith('/') && !v.endsWith('/') && !v.includes('//'), {
+    message: 'a topic prefix has no wildcards (+ #), no leading or trailing "/" and no empty level',
+  });
+
 const uplinkMqttSchema = z.strictObject({
   url: mqttUrl,
+  tls: tlsFilesSchema.optional(),
   username: z.string().optional(),
   password: z.string().optional(),
+  /** Stable per box (the broker keeps its session); default ioc-edge-<site>-<node>. */
   clientId: z.string().min(1).optional(),
-  /** Topics are <topicPrefix>/alerts, /events, /heartbeat, /commands. {site} and {node} are filled in. */
-  topicPrefix: z.string().min(1).default('ioc/{site}/{node}'),
-  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  /** Topics are <topicPrefix>/alerts, /telemetry, /status, /health, /evidence/<id>, /cmd/<name>. {site} and {node} are filled in. */
+  topicPrefix: topicPrefix.default('ioc/{site}/{node}'),
+  /** Alerts, evidence and telemetry are deleted from the outbox on PUBACK (1) or PUBCOMP (2). */
+  qos: z
+    .number()
+    .int()
+    .min(1, { error: 'expected 1 or 2: alerts need an acknowledgement' })
+    .max(2, { error: 'expected 1 or 2: alerts need an acknowledgement' })
+    .transform((q) => q as 1 | 2)
+    .default(1),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+  keepalive: durationMs.prefault('30s'),
+  /** How long the broker keeps the session (and queued commands) while the box is away (MQTT 5). */
+  sessionExpiry: durationMs.prefault('7d'),
+  /** Messages published and not yet acknowledged at most. */
+  inflight: z.number().int().min(1).max(10_000).default(200),
+  /** Take remote commands on <prefix>/cmd/<name> (only over an authenticated TLS connection). */
+  commands: z.boolean().default(true),
 });
 
 const uplinkWebhookSchema = z.strictObject({
   url: httpUrl,
+  /** HMAC-SHA256 key: every POST carries X-IOC-Signature over timestamp + body. */
+  secret: z.string().min(1).optional(),
+  /** Sent as `Authorization: Bearer <token>` when set. */
   token: z.string().min(1).optional(),
+  /** CA certificate(s) the receiver must chain to (PEM file); system CAs when absent. */
+  ca: z.string().min(1).optional(),
   timeout: durationMs.prefault('10s'),
 });
 
 const uplinkSchema = z.strictObject({
   mqtt: uplinkMqttSchema.optional(),
   webhook: uplinkWebhookSchema.optional(),
+  /** How often <prefix>/health is published. */
   heartbeat: durationMs.prefault('30s'),
+  /** Interval counts, congestion and sensor summaries are published on <prefix>/telemetry this often. */
+  telemetry: z.strictObject({ interval: durationMs.prefault('60s') }).prefault({}),
+});
+
+const alertsSchema = z.strictObject({
+  /** A cleared alert ends only after this long without a new raise (a raise within it continues the alert). */
+  cooldown: durationMs.prefault('60s'),
+  /** Updates of one alert are coalesced: at most one update message per interval. */
+  updateInterval: durationMs.prefault('5s'),
+  /** A camera not streaming for this long raises camera_down. */
+  cameraDownAfter: durationMs.prefault('60s'),
+  /** The filesystem of dataDir with less free space than this raises disk_low. */
+  diskMinFree: byteSize.prefault('1GB'),
+  /** Alert outbox bound: past it telemetry, then info alerts, then evidence pictures are dropped. */
+  outbox: z.strictObject({ maxBytes: byteSize.prefault('512MB') }).prefault({}),
 });
 
 const apiSchema = z.strictObject({
@@ -287,6 +343,7 @@ const configShape = z.strictObject({
   sensors: sensorsSchema.prefault({}),
   influx: influxSchema.prefault({}),
   uplink: uplinkSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
   api: apiSchema.prefault({}),
 });
 
@@ -345,6 +402,28 @@ function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ct
     'sensor',
     ctx,
   );
+  const up = cfg.uplink?.mqtt;
+  if (up?.tls) {
+    if (up.tls.cert && !up.tls.key)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uplink', 'mqtt', 'tls', 'key'],
+        message: 'required with tls.cert',
+      });
+    if (up.tls.key && !up.tls.cert)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uplink', 'mqtt', 'tls', 'cert'],
+        message: 'required with tls.key',
+      });
+    if (typeof up.url === 'string' && !/^(mqtts|wss):/.test(up.url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uplink', 'mqtt', 'tls'],
+        message: 'TLS settings need an mqtts:// or wss:// url',
+      });
+    }
+  }
   const influx = cfg.influx;
   if (influx?.url && influx.api === 'v1' && !influx.database) {
     ctx.addIssue({ code: 'custom', path: ['influx', 'database'], message: 'required when influx.api is v1' });
@@ -392,5 +471,6 @@ export type ZoneConfig = CameraConfig['zones'][number];
 export type DetectorConfig = Config['detector'];
 export type InfluxConfig = Config['influx'];
 export type UplinkConfig = Config['uplink'];
+export type AlertsConfig = Config['alerts'];
 export type SensorsConfig = Config['sensors'];
 export type ApiConfig = Config['api'];

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { AlertsService } from '../alerts/service.js';
 import { ApiServer } from '../api/server.js';
 import { CameraManager } from '../camera/camera-manager.js';
 import { registerCameraRoutes } from '../camera/camera-routes.js';
@@ -9,7 +10,11 @@ import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Store } from '../store/store.js';
 import { TimeSeriesService } from '../timeseries/service.js';
+import { registerUplinkMetrics } from '../uplink/metrics.js';
+import { UplinkService, uplinkTopics } from '../uplink/service.js';
 import { DetectorService } from '../vision/detector-service.js';
+import { feedAlertsAndUplink } from './alerts-sink.js';
+import { cameraControl } from './camera-control.js';
 import { cameraHealthPoints } from './camera-health-points.js';
 import type { Readiness } from './config-apply.js';
 import { EventBus } from './event-bus.js';
@@ -37,6 +42,8 @@ export class Gateway implements RunnableGateway {
   cameras?: CameraManager;
   detector?: DetectorService;
   traffic?: TrafficPipeline;
+  alerts?: AlertsService;
+  uplink?: UplinkService;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -79,6 +86,38 @@ export class Gateway implements RunnableGateway {
       await this.run(this.broker);
     }
 
+    // Alerts and the uplink to the IOC (issue 12): sinks, before the processors and sources that
+    // feed them; after the embedded broker (the demo config's uplink points at it).
+    const topics = uplinkTopics(cfg.node, cfg.uplink);
+    const { node, cameras: cams, uplink, dataDir } = cfg;
+    const alerts = new AlertsService({
+      ...{ node, cameras: cams, alerts: cfg.alerts, uplink, dataDir, store },
+      log: log.child({ module: 'alerts' }),
+      evidenceTopic: (id) => topics.evidence(id),
+      spool: () => {
+        const h = timeseries.health();
+        return { bytes: h.spool.bytes, maxBytes: h.spool.maxBytes, dropped: h.totals.dropped };
+      },
+    });
+    this.alerts = alerts;
+    await this.run(alerts);
+    this.uplink = new UplinkService({
+      ...{ node, uplink, dataDir },
+      outbox: alerts.outbox,
+      alerts: alerts.manager,
+      commands: { cameras: cameraControl(() => this.cameras), config: () => cfg, box: this.control },
+      health: { cameras: () => this.cameras?.health() ?? {}, timeseries: () => timeseries.health() },
+      scrubber: this.scrubber,
+      log: log.child({ module: 'uplink' }),
+    });
+    await this.run(this.uplink);
+    feedAlertsAndUplink(bus, alerts, this.uplink);
+    registerUplinkMetrics(this.metrics, {
+      manager: alerts.manager,
+      outbox: alerts.outbox,
+      uplink: this.uplink,
+    });
+
     // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
     const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
     if (detecting.length > 0) {
@@ -107,6 +146,8 @@ export class Gateway implements RunnableGateway {
         sources: cameras,
         detector,
         emit: bus.emit,
+        onEvidence: (incident, jpeg, path) =>
+          bus.publish({ type: 'incident_evidence', incident, jpeg, path }),
         dataDir: cfg.dataDir,
         log: log.child({ module: 'vision' }),
         metrics: this.metrics,
@@ -134,6 +175,9 @@ export class Gateway implements RunnableGateway {
     this.api = api;
     api.addHealth('timeseries', () => ({ ...timeseries.health() }));
     api.addHealth('cameras', () => cameras.health());
+    const { alerts, uplink } = this;
+    if (alerts) api.addHealth('alerts', () => ({ ...alerts.health() }));
+    if (uplink) api.addHealth('uplink', () => uplink.health());
     const { detector, traffic } = this;
     if (detector) api.addHealth('vision', () => ({ ...detector.health(), cameras: traffic?.health() ?? {} }));
     registerCameraRoutes(api.app, cameras, cfg.api.token);

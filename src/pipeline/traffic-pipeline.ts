@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.js';
 import type { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
 import { DetectionScheduler } from './scheduler.js';
-import { TrafficStage } from './traffic-stage.js';
+import { type StageOptions, TrafficStage } from './traffic-stage.js';
 
 /** Errors of one camera are logged at most this often (a broken stream must not flood the log). */
 const ERROR_LOG_EVERY_MS = 10_000;
@@ -31,6 +31,8 @@ export interface TrafficPipelineOptions {
   emit: ConstructorParameters<typeof TrafficStage>[1];
   /** Incident evidence pictures go to <dataDir>/evidence/<camera>/. */
   dataDir: string;
+  /** Each evidence picture once written (the bus's `incident_evidence`). */
+  onEvidence?: StageOptions['onEvidence'];
   log: Logger;
   metrics?: Registry;
   /** The stage after detection; default: tracking and analytics (a TrafficStage publishing to `emit`). */
@@ -76,6 +78,7 @@ export class TrafficPipeline implements Service {
       evidenceDir: join(opts.dataDir, 'evidence'),
       onEvidenceError: (err, incidentId) =>
         opts.log.warn({ err, incidentId }, 'evidence picture not written'),
+      onEvidence: opts.onEvidence,
     });
   }
 

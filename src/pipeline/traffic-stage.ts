@@ -5,6 +5,7 @@ import {
   CameraAnalytics,
   type CameraAnalyticsOptions,
 } from '../analytics/camera-analytics.js';
+import type { Incident } from '../analytics/events.js';
 import { renderEvidenceJpeg } from '../analytics/evidence.js';
 import type { EvidenceSnapshot } from '../analytics/evidence-snapshot.js';
 import type { Frame, FrameGeometry } from '../camera/frame.js';
@@ -30,6 +31,8 @@ export interface StageOptions extends Partial<CameraAnalyticsOptions> {
   evidenceDir?: string;
   /** Called when an evidence picture could not be written (the incident stands without it). */
   onEvidenceError?: (err: unknown, incidentId: string) => void;
+  /** Called with each evidence picture once written (the alerts send it to the IOC). */
+  onEvidence?: (incident: Incident, jpeg: Buffer, path: string) => void;
 }
 
 export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
@@ -72,7 +75,9 @@ export class TrafficStage implements AnalyticsStage {
     incident.evidencePath = path;
     const job = (async () => {
       await mkdir(dir, { recursive: true });
-      await writeFile(path, await renderEvidenceJpeg(snapshot));
+      const jpeg = await renderEvidenceJpeg(snapshot);
+      await writeFile(path, jpeg);
+      this.opts.onEvidence?.(incident, jpeg, path);
     })()
       .catch((err) => {
         incident.evidencePath = undefined;

@@ -8,7 +8,7 @@ export type Db = Database.Database;
  * The gateway's one local database: the time-series spool and the alert outbox live here.
  * WAL with synchronous=NORMAL: a committed transaction survives a process crash; after a power cut the
  * last few hundred milliseconds of commits may roll back, but the file is never corrupted. Modules that
- * cannot accept that (the alert outbox) open a transaction with `strict` to force FULL for it.
+ * cannot accept that (the alert outbox) commit through `strict()`, which forces FULL for that transaction.
  */
 export class Store {
   readonly db: Db;
@@ -48,6 +48,19 @@ export class Store {
         .run(module, steps.length);
     });
     apply();
+  }
+
+  /**
+   * Runs `fn` in one transaction committed with synchronous=FULL: when this returns, the commit is on disk
+   * and survives a power cut (the alert outbox). Other writers keep NORMAL.
+   */
+  strict<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** Bytes used by the database file and its WAL. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseConfigText } from '../../src/config/load.js';
+import { scrubberForConfig } from '../../src/config/secrets.js';
 
 const NODE = 'node: { id: edge-01, site: binh-duong }\n';
 const CAM = (extra: string) =>
@@ -124,6 +125,46 @@ const cases: [string, string, string][] = [
     `${NODE}mqtt: { broker: { port: "18 83" } }\n`,
     'mqtt.broker.port: expected a port number 0-65535, got "18 83"',
   ],
+  [
+    'uplink client certificate without its key',
+    `${NODE}uplink:\n  mqtt: { url: "mqtts://ioc.example:8883", tls: { ca: ca.pem, cert: node.pem } }\n`,
+    'uplink.mqtt.tls.key: required with tls.cert',
+  ],
+  [
+    'uplink TLS files on a plain mqtt:// url',
+    `${NODE}uplink:\n  mqtt: { url: "mqtt://ioc.example:1883", tls: { ca: ca.pem } }\n`,
+    'uplink.mqtt.tls: TLS settings need an mqtts:// or wss:// url',
+  ],
+  [
+    'uplink QoS 0 (alerts need an acknowledgement)',
+    `${NODE}uplink:\n  mqtt: { url: "mqtts://ioc.example:8883", qos: 0 }\n`,
+    'uplink.mqtt.qos: expected 1 or 2: alerts need an acknowledgement',
+  ],
+  [
+    'uplink topic prefix with a wildcard',
+    `${NODE}uplink:\n  mqtt: { url: "mqtts://ioc.example:8883", topicPrefix: "ioc/#" }\n`,
+    'uplink.mqtt.topicPrefix: a topic prefix has no wildcards (+ #), no leading or trailing "/" and no empty level',
+  ],
+  [
+    'webhook secret misspelt',
+    `${NODE}uplink:\n  webhook: { url: "https://dispatch.example/alerts", secrt: x }\n`,
+    'uplink.webhook.secrt: unknown key (did you mean "secret"?)',
+  ],
+  [
+    'webhook url not http',
+    `${NODE}uplink:\n  webhook: { url: "mqtt://dispatch.example/alerts" }\n`,
+    'uplink.webhook.url: unsupported URL scheme "mqtt", expected one of http, https',
+  ],
+  [
+    'alert cooldown not a duration',
+    `${NODE}alerts: { cooldown: forever }\n`,
+    'alerts.cooldown: expected a duration such as 10, "500ms", "10s" or "5m", got "forever"',
+  ],
+  [
+    'alert outbox bound not a size',
+    `${NODE}alerts: { outbox: { maxBytes: lots } }\n`,
+    'alerts.outbox.maxBytes: expected a positive size such as 2GB or 512MiB, got "lots"',
+  ],
   ['YAML syntax', `${NODE}cameras: [\n`, 'YAML line 3 column 1'],
   ['not a mapping', '- just\n- a list\n', 'expected a mapping of settings at the top of the file'],
 ];
@@ -196,6 +237,41 @@ describe('config: valid files', () => {
     expect([defaults.api.port, defaults.mqtt.broker.port]).toEqual([8080, 1883]);
     const set = parseConfigText(yaml, '/x.yaml', { env: { API_PORT: '18080', MQTT_PORT: '0' } });
     expect([set.api.port, set.mqtt.broker.port]).toEqual([18080, 0]);
+  ],
+  [
+  it("reads the issue's uplink shape: TLS files resolved, ${VAR} secrets, defaults filled", () => {
+    const cfg = parseConfigText(
+      `${NODE}uplink:
+  mqtt:
+    url: mqtts://ioc.example:8883
+    tls: { ca: /etc/ioc-edge/ca.pem, cert: node.pem, key: node.key }
+    username: edge-01
+    password: \${IOC_PASS}
+    topicPrefix: ioc/{site}/{node}
+  webhook: { url: https://dispatch.example/alerts, secret: \${WEBHOOK_SECRET} }
+  heartbeat: 30s
+`,
+      '/etc/ioc-edge/x.yaml',
+      { env: { IOC_PASS: 'ioc-pw-1', WEBHOOK_SECRET: 'whsec-2' }, cwd: '/etc/ioc-edge' },
+    );
+    // The uplink's secrets never reach a log line or an API answer.
+    expect(scrubberForConfig(cfg).scrub('password ioc-pw-1, secret whsec-2')).toBe(
+      'password ***, secret ***',
+    );
+    expect(cfg.uplink.mqtt).toMatchObject({
+      tls: { ca: '/etc/ioc-edge/ca.pem', cert: '/etc/ioc-edge/node.pem', key: '/etc/ioc-edge/node.key' },
+      password: 'ioc-pw-1',
+      qos: 1,
+      protocolVersion: 5,
+      commands: true,
+    });
+    expect(cfg.uplink.webhook).toMatchObject({ secret: 'whsec-2', timeout: 10_000 });
+    expect(cfg.uplink.heartbeat).toBe(30_000);
+    expect(cfg.alerts).toMatchObject({
+      cooldown: 60_000,
+      cameraDownAfter: 60_000,
+      outbox: { maxBytes: 512_000_000 },
+    });
   });
 
   it('takes the models folder from IOC_EDGE_MODELS', () => {

@@ -23,6 +23,12 @@ export interface MosquittoOptions {
   /** username → password; anonymous access is refused when given. */
   users?: Record<string, string>;
   port?: number;
+  /** A TLS listener (mqtts://) with these files; `requireCertificate`: clients must present one (mTLS). */
+  tls?: { ca: string; cert: string; key: string; requireCertificate?: boolean };
+  /** Mosquitto ACL file text (`user <name>` / `topic read|write|readwrite <pattern>` lines). */
+  acl?: string;
+  /** Keep sessions, queued messages and retained messages across pause/restart (saved at SIGTERM). */
+  persistence?: boolean;
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -35,10 +41,22 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const lines = [
     `user ${userInfo().username}`,
     `listener ${port} 127.0.0.1`,
-    'persistence false',
+    ...(options.persistence
+      ? ['persistence true', `persistence_location ${dir}/`, 'max_queued_messages 100000']
+      : ['persistence false']),
     'log_dest stderr',
     'log_type error',
   ];
+  if (options.tls) {
+    const t = options.tls;
+    lines.push(`cafile ${t.ca}`, `certfile ${t.cert}`, `keyfile ${t.key}`);
+    if (t.requireCertificate) lines.push('require_certificate true');
+  }
+  if (options.acl !== undefined) {
+    const aclFile = join(dir, 'acl');
+    writeFileSync(aclFile, options.acl);
+    lines.push(`acl_file ${aclFile}`);
+  }
   if (options.users) {
     const pwFile = join(dir, 'passwd');
     writeFileSync(
@@ -61,7 +79,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     return s;
   }
   const handle: Mosquitto = Object.assign(await restartable(launch, dir), {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     dir,
   } satisfies Omit<Mosquitto, keyof RestartableServer>);
