@@ -237,8 +237,8 @@ describe('config: valid files', () => {
     expect([defaults.api.port, defaults.mqtt.broker.port]).toEqual([8080, 1883]);
     const set = parseConfigText(yaml, '/x.yaml', { env: { API_PORT: '18080', MQTT_PORT: '0' } });
     expect([set.api.port, set.mqtt.broker.port]).toEqual([18080, 0]);
-  ],
-  [
+  });
+
   it("reads the issue's uplink shape: TLS files resolved, ${VAR} secrets, defaults filled", () => {
     const cfg = parseConfigText(
       `${NODE}uplink:
