@@ -52,9 +52,14 @@ function problemFromAjv(where: string, v: AjvError): RequestProblem {
   return { path: formatPath([where, ...segments]), message };
 }
 
-/** The answer to a config change: 200 applied, 422 refused (problems with paths), 409 rolled back. */
-export function sendOutcome(reply: FastifyReply, outcome: ApplyOutcome, body: Record<string, unknown> = {}) {
-  if (outcome.status === 'applied') return reply.code(200).send({ ...body, ...outcome });
+/** The answer to a config change: 200 (or `appliedStatus`) applied, 422 refused (problems with paths), 409 rolled back. */
+export function sendOutcome(
+  reply: FastifyReply,
+  outcome: ApplyOutcome,
+  body: Record<string, unknown> = {},
+  appliedStatus = 200,
+) {
+  if (outcome.status === 'applied') return reply.code(appliedStatus).send({ ...body, ...outcome });
   if (outcome.status === 'invalid')
     return reply.code(422).send({ error: 'config refused', ...outcome, problems: outcome.problems });
   return reply.code(409).send({

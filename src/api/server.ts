@@ -59,6 +59,8 @@ export class ApiServer implements Service {
   readonly app: FastifyInstance;
   /** Where it actually listens: 127.0.0.1 when no token is set, whatever api.host says. */
   readonly host: string;
+  /** Every route registered (method, URL), for the tests that check each is guarded. */
+  readonly routes: { method: string; url: string; public: boolean }[] = [];
   private readonly startedAt = Date.now();
   private readonly log: Logger;
 
@@ -77,6 +79,9 @@ export class ApiServer implements Service {
       // Requests are logged at info by Fastify; keep the API's own log to warnings and errors.
       loggerInstance: log.child({}, { level: 'warn' }) as unknown as FastifyBaseLogger,
       bodyLimit: 1024 * 1024,
+      // Fastify sets these on the server it gets from serverFactory (its defaults would undo ours).
+      requestTimeout: t.requestMs,
+      keepAliveTimeout: t.keepAliveMs,
       serverFactory: (handler) => {
         const server: Server = createServer(
           {
@@ -102,6 +107,12 @@ export class ApiServer implements Service {
       },
     });
     const app = this.app;
+    app.addHook('onRoute', (r) => {
+      const methods = Array.isArray(r.method) ? r.method : [r.method];
+      const isPublic = (r.config as { public?: boolean } | undefined)?.public === true;
+      for (const m of methods)
+        if (m !== 'HEAD') this.routes.push({ method: m, url: r.url, public: isPublic });
+    });
     // A cross-site form can post text/plain without a CORS preflight: only JSON (and YAML for the config).
     app.removeContentTypeParser('text/plain');
     installErrorShape(app, log);

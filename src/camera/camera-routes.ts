@@ -75,23 +75,26 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
     });
   });
 
-  /** Probes a camera body's URL (with `${VAR}` taken from the environment); undefined when it streams. */
-  const probeFails = async (cam: CameraBody, reply: FastifyReply) => {
+  /** Probes a camera body's URL (`${VAR}` taken from the environment); true when it failed (answered). */
+  const probeFails = async (cam: CameraBody, reply: FastifyReply): Promise<boolean> => {
     const problems: EnvProblem[] = [];
     const url = substituteEnv(cam.url, process.env, problems, ['body', 'url']) as string;
     if (problems.length > 0) {
-      return reply.code(422).send({
+      void reply.code(422).send({
         error: 'camera refused',
         problems: problems.map((p) => ({ path: formatPath(p.path), message: p.message })),
       });
+      return true;
     }
     const r = await probe(url, cam.transport ?? 'tcp');
-    if (r.ok) return undefined;
-    return reply.code(422).send({
+    if (r.ok) return false;
+    // (A reply is thenable: never return it from here, or awaiting this would wait for the send.)
+    void reply.code(422).send({
       error: `camera probe failed: ${describeFailure(r.reason, 10)}`,
       reason: r.reason,
       detail: r.detail ? redactUrl(r.detail) : undefined,
     });
+    return true;
   };
 
   app.post<{ Body: CameraBody }>('/api/cameras', { schema: { body } }, async (req, reply) => {
@@ -100,8 +103,7 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
       return reply.code(409).send({ error: `camera "${cam.id}" already exists` });
     if (cam.enabled !== false && (await probeFails(cam, reply))) return reply;
     const outcome = await opts.config.edit([{ path: ['cameras'], op: 'append', value: cam }], 'api');
-    if (outcome.status === 'applied') reply.code(201);
-    return sendOutcome(reply, outcome, { camera: cam.id });
+    return sendOutcome(reply, outcome, { camera: cam.id }, 201);
   });
 
   app.put<{ Params: IdParams; Body: CameraBody }>(

@@ -46,6 +46,11 @@ export class ApiHost {
     return this.server?.url;
   }
 
+  /** The server answering now (undefined while it restarts or when api.enabled is false). */
+  get current(): ApiServer | undefined {
+    return this.server;
+  }
+
   async start(): Promise<void> {
     await this.listen(this.opts.runner.config);
     this.unsubscribe = this.opts.runner.onApplied((outcome) => {
