@@ -1,6 +1,6 @@
 import { getJson, type LineCounts } from '../api.js';
 import { clear, h, svg } from '../dom.js';
-import { classLabel, t } from '../i18n.js';
+import { classLabel, currentLang, t } from '../i18n.js';
 import { errorBox, every } from './util.js';
 
 const DIR_COLOURS = ['#1e88e5', '#fb8c00'];
@@ -49,7 +49,7 @@ function lineCard(l: LineCounts): HTMLElement {
   );
 }
 
-function chart(l: LineCounts): SVGElement {
+function chart(l: LineCounts): HTMLElement {
   const items = l.intervals.slice(-60);
   const W = 600;
   const H = 160;
@@ -74,19 +74,18 @@ function chart(l: LineCounts): SVGElement {
       );
     });
   });
-  const axis = svg('text', { x: 2, y: 12, 'font-size': 12, fill: 'currentColor' });
-  axis.textContent = `${max}`;
-  return svg(
+  const bars_ = svg(
     'svg',
     { class: 'bars', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img' },
-    axis,
     ...bars,
   );
+  return h('div', null, h('span', { class: 'muted small' }, `max ${max}`), bars_);
 }
 
 function lastTable(l: LineCounts, last: LineCounts['intervals'][number]): HTMLElement {
-  const from = new Date(last.startMs).toLocaleTimeString();
-  const to = new Date(last.endMs).toLocaleTimeString();
+  const locale = currentLang() === 'vi' ? 'vi-VN' : 'en-GB';
+  const from = new Date(last.startMs).toLocaleTimeString(locale);
+  const to = new Date(last.endMs).toLocaleTimeString(locale);
   return h(
     'table',
     { class: 'small' },

@@ -44,6 +44,10 @@ export function livePage(root: HTMLElement, [cameraId = '']: string[]): () => vo
           state.className = 'msg good';
         },
         onSourceCompleted: () => ended(),
+        // Decoded frames, for whoever checks that the picture moves (the console test).
+        onVideoDecode: () => {
+          canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
+        },
       });
     } catch (err) {
       clear(
