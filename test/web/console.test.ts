@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -152,7 +153,7 @@ describe('technician console in Chromium', () => {
   });
 
   it('sensors and alerts say honestly that this box has no such module; Vietnamese labels; a phone-sized screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } } as never);
+    const page = await browser.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${gw.base}/#/sensors`);
     await page.locator('#not-configured').waitFor({ timeout: 10_000 });
