@@ -15,6 +15,8 @@ declare -A need=(
   [influxd]="influxdb"
   [victoria-metrics]="victoria-metrics"
   [gst-launch-1.0]="gstreamer1.0-tools"
+  [chromium]="chromium"
+  [systemd-analyze]="systemd"
 )
 missing=()
 for bin in "${!need[@]}"; do
@@ -28,6 +30,7 @@ gst-inspect-1.0 rtph264pay >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-goo
 gst-inspect-1.0 h264parse >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-bad)
 gst-inspect-1.0 tsdemux >/dev/null 2>&1 || missing+=(gstreamer1.0-plugins-bad)
 
+# The console's browser test drives Debian's Chromium (playwright-core, no browser download).
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" gstreamer1.0-plugins-base | sort -u)
   echo "bootstrap: installing ${pkgs[*]}"

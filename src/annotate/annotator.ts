@@ -36,6 +36,11 @@ export interface LineMark {
   b: Point;
   label?: string;
   colour?: string;
+  /**
+   * Names of the two sides, each drawn with an arrow on the side a crossing that way ends up: `[right of
+   * a→b, left of a→b]` (y down), as the line counter names its directions.
+   */
+  sides?: readonly [string, string];
 }
 
 export interface Overlay {
@@ -63,6 +68,14 @@ const FONT = 'font-family="sans-serif"';
 
 export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const ARROWS = ['→', '↘', '↓', '↙', '←', '↖', '↑', '↗'];
+
+/** The arrow glyph nearest to a direction (y down). */
+export function arrow(dx: number, dy: number): string {
+  const octant = Math.round(Math.atan2(dy, dx) / (Math.PI / 4));
+  return ARROWS[(octant + 8) % 8]!;
 }
 
 /** Colour of a box of class `cls`. */
@@ -96,10 +109,25 @@ export function overlaySvg(o: Overlay, width: number, height: number): string {
     // A dark edge keeps the line visible on bright and dark road alike.
     parts.push(`<line ${ends} stroke="#000" stroke-opacity="0.6" stroke-width="${mid + 2}"/>`);
     parts.push(`<line ${ends} stroke="${c}" stroke-width="${mid}"/>`);
-    if (l.label) {
-      const mx = ((l.a[0] + l.b[0]) / 2) * width;
-      const my = ((l.a[1] + l.b[1]) / 2) * height;
-      parts.push(label(mx + 4, my - 4, c, l.label));
+    const mx = ((l.a[0] + l.b[0]) / 2) * width;
+    const my = ((l.a[1] + l.b[1]) / 2) * height;
+    if (l.label) parts.push(label(mx + 4, my - 4, c, l.label));
+    if (l.sides) {
+      const dx = (l.b[0] - l.a[0]) * width;
+      const dy = (l.b[1] - l.a[1]) * height;
+      const len = Math.hypot(dx, dy) || 1;
+      // Right-hand normal of a→b with y pointing down.
+      const nx = -dy / len;
+      const ny = dx / len;
+      const off = font * 1.6;
+      for (const [k, name] of [
+        [1, l.sides[0]],
+        [-1, l.sides[1]],
+      ] as const) {
+        const x = mx + k * nx * off - font;
+        const y = my + k * ny * off + font / 2;
+        parts.push(label(x, y, c, `${arrow(k * nx, k * ny)} ${name}`));
+      }
     }
   }
   for (const b of o.boxes ?? []) {

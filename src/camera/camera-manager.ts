@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { CameraConfig } from '../config/schema.js';
@@ -24,11 +23,10 @@ export interface CameraManagerOptions {
   metrics?: Registry;
   /** Overrides for every camera (tests use short timings). */
   cameraDefaults?: Partial<CameraOptions>;
-  /** Live view WebSocket host:port is chosen from the OS; this host goes into the returned URL. */
-  liveHost?: string;
+  /** Live relays stop this long after their last viewer left (default 10 s). */
   liveIdleStopMs?: number;
-  /** Live view WebSocket viewers need this token (the API token). */
-  liveToken?: string;
+  /** Live relays give up when no video came within this (default 10 s). */
+  liveStartTimeoutMs?: number;
 }
 
 export interface CameraManagerEvents {
@@ -103,7 +101,7 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
     for (const [id, cam] of this.cameras) {
       out[id] = {
         ...cam.health(),
-        liveViewers: this.relays.get(id)?.viewers,
+        liveViewers: this.relays.get(id)?.viewers.size,
         clipBytes: this.clipRecorders.get(id)?.bytes,
       };
     }
@@ -146,35 +144,41 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
     return clips.clip(atMs, cfg.clips.before, cfg.clips.after, file);
   }
 
-  /** Starts (or reuses) the camera's live relay; returns its WebSocket URL. */
-  async liveView(id: string): Promise<{ url: string; port: number }> {
+  /** The camera's settings (enabled cameras only). */
+  config(id: string): CameraConfig | undefined {
+    return this.configs.get(id);
+  }
+
+  /**
+   * Starts (or reuses) the camera's live relay and resolves once video flows; rejects with a
+   * LiveViewError saying why (unreachable, unauthorized, timeout...) when the camera gives none.
+   */
+  async liveView(id: string): Promise<LiveRelay> {
     const cam = this.requireCamera(id);
     const cfg = this.configs.get(id)!;
-    if (!cfg.url.startsWith('rtsp')) throw new Error(`camera ${id}: live view needs an rtsp:// camera`);
     let relay = this.relays.get(id);
     if (!relay) {
-      const port = await freeTcpPort();
       const info = cam.streamInfo;
       const width = 640;
       const height = info ? Math.round((width * info.height) / info.width / 2) * 2 : 360;
       relay = new LiveRelay({
         cameraId: id,
         url: cfg.url,
-        wsPort: port,
+        transport: cfg.transport,
+        loop: cfg.loop,
         width,
         height,
         idleStopMs: this.opts.liveIdleStopMs,
-        token: this.opts.liveToken,
-        allowRemote: !/^(127\.|localhost$|::1$)/.test(this.opts.liveHost ?? '127.0.0.1'),
+        startTimeoutMs: this.opts.liveStartTimeoutMs,
         log: this.opts.log.child({ module: 'live' }),
-        onStopped: () => this.relays.delete(id),
+        onStopped: () => {
+          if (this.relays.get(id) === relay) this.relays.delete(id);
+        },
       });
       this.relays.set(id, relay);
-      relay.start();
     }
-    const port = relay.opts.wsPort;
-    const query = this.opts.liveToken ? `?token=${encodeURIComponent(this.opts.liveToken)}` : '';
-    return { url: `ws://${this.opts.liveHost ?? '127.0.0.1'}:${port}/${query}`, port };
+    await relay.start();
+    return relay;
   }
 
   relay(id: string): LiveRelay | undefined {
@@ -186,16 +190,4 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
     if (!cam) throw new Error(`no camera "${id}"`);
     return cam;
   }
-}
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }

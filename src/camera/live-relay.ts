@@ -1,111 +1,194 @@
-import { createRequire } from 'node:module';
-import type VideoStream from 'node-rtsp-stream';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { WebSocket } from 'ws';
 import type { Logger } from '../log/logger.js';
-
-const require = createRequire(import.meta.url);
+import { classifyFailure, type FailureReason, lastErrorLine } from './ffmpeg-log.js';
 
 export interface LiveRelayOptions {
   cameraId: string;
+  /** rtsp://, rtsps:// or file:// */
   url: string;
-  wsPort: number;
+  transport?: 'tcp' | 'udp';
+  /** file:// only: start again at the end (default true). */
+  loop?: boolean;
   width: number;
   height: number;
-  /** Stop this long after the last viewer left (or when nobody connects after start). Default 10 s. */
-  idleStopMs?: number;
+  /** MPEG-1 allows only 24, 25, 30, 50, 60 (and NTSC variants). Default 25. */
   fps?: number;
   bitrateKbps?: number;
-  /** Viewers must add `?token=<token>` to the WebSocket URL. */
-  token?: string;
-  /** Accept viewers from other hosts (default: loopback only, like the API's default host). */
-  allowRemote?: boolean;
+  /** RTSP socket I/O timeout: ffmpeg gives up after this long without data. Default 5 s. */
+  ioTimeoutMs?: number;
+  /** start() fails when no video came out within this. Default 10 s. */
+  startTimeoutMs?: number;
+  /** Stop this long after the last viewer left (or when nobody connects after start). Default 10 s. */
+  idleStopMs?: number;
   log?: Logger;
   onStopped?: () => void;
+  ffmpegPath?: string;
 }
 
+/** Why a live view could not start: what the camera answered, as `probe` says it. */
+export class LiveViewError extends Error {
+  constructor(
+    readonly reason: FailureReason | 'ended',
+    readonly detail: string | undefined,
+  ) {
+    super(`live view failed: ${reason}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+const TS_PACKET = 188;
+/** A viewer this far behind (a phone on a weak link) is dropped rather than buffered without end. */
+const MAX_VIEWER_BACKLOG = 4 * 1024 * 1024;
+
 /**
- * Live view for technicians: node-rtsp-stream relays the camera as MPEG1 in MPEG-TS over a WebSocket
- * (JSMpeg plays it in the browser). Started on demand; stops itself when the last viewer has left.
- * Its ffmpeg is a second connection to the camera, independent of the detector's.
+ * Live view for technicians: a second ffmpeg on the camera (independent of the detector's) encodes MPEG-1
+ * in MPEG-TS, and each chunk goes to every WebSocket viewer (JSMpeg plays it in the browser). The viewers
+ * come through the API's own server and port. Started on demand; stops when the last viewer has left.
+ * ffmpeg's output never reaches the gateway's stdout: its stderr is kept for the failure reason.
  */
 export class LiveRelay {
-  private stream?: VideoStream;
+  readonly viewers = new Set<WebSocket>();
+  private child?: ChildProcess;
   private idleTimer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
-  viewers = 0;
+  private starting?: Promise<void>;
+  private readonly stderrTail: string[] = [];
+  private partial: Buffer | undefined;
+  bytesOut = 0;
 
   constructor(readonly opts: LiveRelayOptions) {}
 
   get running(): boolean {
-    return this.stream !== undefined;
+    return this.child !== undefined && !this.stopping;
   }
 
   get pid(): number | undefined {
-    return this.stream?.stream.pid;
+    return this.child?.pid;
   }
 
-  start(): void {
-    if (this.stream) return;
+  /** The ffmpeg arguments: the camera's own transport and an I/O timeout, MPEG-TS on stdout. */
+  args(): string[] {
     const o = this.opts;
-    const Stream = require('node-rtsp-stream') as typeof VideoStream;
-    const stream = new Stream({
-      name: o.cameraId,
-      streamUrl: o.url,
-      wsPort: o.wsPort,
-      width: o.width,
-      height: o.height,
-      ffmpegOptions: {
-        '-loglevel': 'error',
-        '-an': '',
-        '-s': `${o.width}x${o.height}`,
-        '-r': o.fps ?? 25, // MPEG-1 allows only 24, 25, 30, 50, 60 (and NTSC variants)
-        '-b:v': `${o.bitrateKbps ?? 1000}k`,
-        '-bf': 0,
-      },
+    const input = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
+    let source = o.url;
+    if (o.url.startsWith('file:')) {
+      source = fileURLToPath(o.url);
+      input.push('-re');
+      if (o.loop !== false) input.push('-stream_loop', '-1');
+    } else if (o.url.startsWith('rtsp')) {
+      input.push('-rtsp_transport', o.transport ?? 'tcp');
+      input.push('-timeout', String(Math.round((o.ioTimeoutMs ?? 5000) * 1000)));
+    }
+    const fps = o.fps ?? 25;
+    return [
+      ...input,
+      '-i',
+      source,
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      `scale=${o.width}:${o.height}`,
+      '-c:v',
+      'mpeg1video',
+      '-r',
+      String(fps),
+      '-g',
+      String(fps),
+      '-bf',
+      '0',
+      '-b:v',
+      `${o.bitrateKbps ?? 1000}k`,
+      '-f',
+      'mpegts',
+      'pipe:1',
+    ];
+  }
+
+  /**
+   * Starts ffmpeg (once) and resolves when the first video has come out of it; rejects with a
+   * LiveViewError saying why when ffmpeg ends first or nothing comes within the start timeout.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.spawn();
+    return this.starting;
+  }
+
+  private spawn(): Promise<void> {
+    const o = this.opts;
+    const child = spawn(o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', this.args(), {
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.stream = stream;
-    // The library echoes ffmpeg's stderr to ours and logs every viewer: keep our logs ours.
-    stream.mpeg1Muxer.removeAllListeners('ffmpegStderr');
-    stream.mpeg1Muxer.on('ffmpegStderr', (d: Buffer) =>
-      o.log?.debug({ camera: o.cameraId, ffmpeg: d.toString().slice(0, 300) }, 'live relay ffmpeg'),
-    );
-    stream.wsServer.on('error', (err) => {
-      o.log?.warn({ camera: o.cameraId, err }, 'live relay: websocket server failed');
-      void this.stop();
+    this.child = child;
+    child.stderr!.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n')) if (line.trim()) this.stderrTail.push(line.trim());
+      if (this.stderrTail.length > 20) this.stderrTail.splice(0, this.stderrTail.length - 20);
     });
-    // The library's WebSocket server listens on every interface and has no auth of its own; ws reads
-    // verifyClient at each upgrade, so the token and the loopback rule apply from the first viewer on.
-    (stream.wsServer as unknown as { options: Record<string, unknown> }).options.verifyClient = (info: {
-      req: { url?: string; socket: { remoteAddress?: string } };
-    }) => {
-      const remote = info.req.socket.remoteAddress ?? '';
-      if (!o.allowRemote && !/^(127\.|::1$|::ffff:127\.)/.test(remote)) return false;
-      if (!o.token) return true;
-      return new URL(info.req.url ?? '/', 'http://relay').searchParams.get('token') === o.token;
-    };
-    stream.wsServer.broadcast = (data: unknown, opts?: unknown) => {
-      for (const c of stream.wsServer.clients) if (c.readyState === 1) c.send(data, opts);
-    };
-    stream.onSocketConnect = (socket) => {
-      const header = Buffer.alloc(8);
-      header.write('jsmp');
-      header.writeUInt16BE(o.width, 4);
-      header.writeUInt16BE(o.height, 6);
-      socket.send(header, { binary: true });
-      this.viewers = stream.wsServer.clients.size;
-      clearTimeout(this.idleTimer);
-      socket.on('close', () => {
-        this.viewers = stream.wsServer.clients.size;
-        if (this.viewers === 0) this.armIdleStop();
-      });
-    };
-    stream.stream.once('exit', () => {
-      if (this.stream === stream && !this.stopping) {
-        o.log?.warn({ camera: o.cameraId }, 'live relay: ffmpeg exited');
+    return new Promise<void>((resolve, reject) => {
+      let started = false;
+      const timer = setTimeout(() => {
+        reject(new LiveViewError('timeout', `no video within ${(o.startTimeoutMs ?? 10_000) / 1000} s`));
         void this.stop();
-      }
+      }, o.startTimeoutMs ?? 10_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (!started) {
+          started = true;
+          clearTimeout(timer);
+          this.armIdleStop();
+          o.log?.info({ camera: o.cameraId, pid: child.pid }, 'live relay started');
+          resolve();
+        }
+        this.broadcast(chunk);
+      });
+      child.once('error', (err) => this.stderrTail.push(`spawn ffmpeg: ${err.message}`));
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        const detail = lastErrorLine(this.stderrTail);
+        if (!started) {
+          const reason = this.stderrTail.length > 0 ? classifyFailure(this.stderrTail) : 'ended';
+          reject(new LiveViewError(reason, detail));
+        } else if (!this.stopping) {
+          o.log?.warn({ camera: o.cameraId, code, signal, ffmpeg: detail }, 'live relay: ffmpeg exited');
+        }
+        this.child = undefined;
+        void this.stop();
+      });
     });
-    this.armIdleStop();
-    o.log?.info({ camera: o.cameraId, wsPort: o.wsPort }, 'live relay started');
+  }
+
+  /** Adds a viewer (an open WebSocket); it gets the stream from the next chunk on. */
+  attach(socket: WebSocket): void {
+    this.viewers.add(socket);
+    clearTimeout(this.idleTimer);
+    const gone = () => {
+      this.viewers.delete(socket);
+      if (this.viewers.size === 0) this.armIdleStop();
+    };
+    socket.once('close', gone);
+    socket.once('error', gone);
+    // Viewers only watch: anything they send is ignored.
+    socket.on('message', () => {});
+  }
+
+  /** Sends whole TS packets (a joining viewer starts on a packet boundary); keeps the remainder. */
+  private broadcast(chunk: Buffer): void {
+    let data = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
+    const whole = data.length - (data.length % TS_PACKET);
+    this.partial = whole < data.length ? Buffer.from(data.subarray(whole)) : undefined;
+    if (whole === 0) return;
+    data = data.subarray(0, whole);
+    this.bytesOut += whole;
+    for (const v of this.viewers) {
+      if (v.readyState !== 1) continue;
+      if (v.bufferedAmount > MAX_VIEWER_BACKLOG) {
+        v.terminate();
+        continue;
+      }
+      v.send(data, { binary: true });
+    }
   }
 
   private armIdleStop(): void {
@@ -114,27 +197,22 @@ export class LiveRelay {
     this.idleTimer.unref();
   }
 
-  /** Stops ffmpeg (SIGTERM, then SIGKILL) and closes the WebSocket server. */
+  /** Stops ffmpeg (SIGTERM, then SIGKILL) and closes every viewer. */
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
-    const stream = this.stream;
-    if (!stream) return Promise.resolve();
     clearTimeout(this.idleTimer);
+    const child = this.child;
     this.stopping = (async () => {
-      const child = stream.stream;
-      const gone = new Promise<void>((r) => {
-        if (child.exitCode !== null || child.signalCode !== null) r();
-        else child.once('exit', () => r());
-      });
-      for (const c of stream.wsServer.clients) (c as unknown as { terminate(): void }).terminate();
-      stream.wsServer.close();
-      child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
-      await gone;
-      clearTimeout(kill);
-      this.stream = undefined;
-      this.viewers = 0;
-      this.stopping = undefined;
+      for (const v of this.viewers) v.close(1001, 'live view stopped');
+      this.viewers.clear();
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise<void>((r) => child.once('close', () => r()));
+        child.kill('SIGTERM');
+        const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
+        await gone;
+        clearTimeout(kill);
+      }
+      this.child = undefined;
       this.opts.log?.info({ camera: this.opts.cameraId }, 'live relay stopped');
       this.opts.onStopped?.();
     })();

@@ -40,3 +40,20 @@ export async function probeCamera(
   await reader.stop(1000);
   return result;
 }
+
+/** What a failure reason means, in the words `probe`, the API and the console use. */
+export function describeFailure(reason: FailureReason | 'no_video' | 'ended', timeoutS?: number): string {
+  const why: Record<FailureReason | 'no_video' | 'ended', string> = {
+    unauthorized: 'unauthorized (wrong user or password)',
+    not_found: 'not found (wrong path or file)',
+    unreachable: 'unreachable (nothing answers at that host/port)',
+    timeout: timeoutS ? `timeout (no frame within ${timeoutS} s)` : 'timeout (no frame in time)',
+    unsupported_codec: 'unsupported codec',
+    bad_stream: 'bad stream (data could not be decoded)',
+    bad_config: 'bad URL or options',
+    no_video: 'no video stream',
+    ended: 'the stream ended',
+    unknown: 'failed',
+  };
+  return why[reason];
+}

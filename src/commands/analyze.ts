@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
 import { type AnalyzeReport, analyzeFile, probeDuration } from '../pipeline/analyze.js';
 import { loadOrReport } from './load-config.js';
 
@@ -33,18 +34,24 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** A progress bar on stderr (terminals only) for long clips; stdout keeps the report alone. */
 function progressBar(duration: number | undefined) {
-  const width = 30;
-  return {
-    update: (seconds: number, frames: number) => {
-      const frac = duration ? Math.min(1, seconds / duration) : 0;
-      const filled = Math.round(frac * width);
-      const bar = duration
-        ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(frac * 100)}% `
-        : '';
-      process.stderr.write(`\r${bar}${seconds.toFixed(1)} s, ${frames} frames`);
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      format: duration
+        ? ' {bar} {percentage}% | {value}/{total} s of video | {frames} frames | eta {eta_formatted}'
+        : ' {value} s of video | {frames} frames',
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
     },
-    done: () => process.stderr.write('\n'),
+    Presets.shades_classic,
+  );
+  bar.start(duration ? Math.round(duration) : 0, 0, { frames: 0 });
+  return {
+    update: (seconds: number, frames: number) => bar.update(Math.round(seconds * 10) / 10, { frames }),
+    done: () => bar.stop(),
   };
 }
 

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { FailureReason } from '../camera/ffmpeg-log.js';
-import { probeCamera } from '../camera/probe.js';
+import { describeFailure, probeCamera } from '../camera/probe.js';
 import { redactUrl } from '../log/redact.js';
 
 export async function probeCommand(args: string[]): Promise<number> {
@@ -28,18 +27,7 @@ export async function probeCommand(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const why: Record<FailureReason | 'no_video', string> = {
-    unauthorized: 'unauthorized (wrong user or password)',
-    not_found: 'not found (wrong path or file)',
-    unreachable: 'unreachable (nothing answers at that host/port)',
-    timeout: `timeout (no frame within ${timeoutS} s)`,
-    unsupported_codec: 'unsupported codec',
-    bad_stream: 'bad stream (data could not be decoded)',
-    bad_config: 'bad URL or options',
-    no_video: 'no video stream',
-    unknown: 'failed',
-  };
   const detail = r.detail ? `\n  ffmpeg: ${redactUrl(r.detail)}` : '';
-  process.stdout.write(`FAIL ${shown}: ${why[r.reason]}${detail}\n`);
+  process.stdout.write(`FAIL ${shown}: ${describeFailure(r.reason, timeoutS)}${detail}\n`);
   return 1;
 }

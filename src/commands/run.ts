@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { registerConfigSecrets, scrubberForConfig } from '../config/secrets.js';
 import { onCrash, onShutdownSignal } from '../lifecycle/shutdown.js';
 import { createLogger } from '../log/logger.js';
-import { Gateway } from '../pipeline/gateway.js';
-import { GatewayRunner } from '../pipeline/runner.js';
+import { Box } from '../pipeline/box.js';
 import { loadOrReport } from './load-config.js';
+import { startRunSummary } from './run-summary.js';
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } } });
@@ -13,21 +13,28 @@ export async function runCommand(args: string[]): Promise<number> {
   const scrubber = scrubberForConfig(cfg);
   const level = process.env.IOC_EDGE_LOG_LEVEL || cfg.log.level;
   const log = createLogger({ level, pretty: cfg.log.pretty, scrubber });
-  const runner = new GatewayRunner(cfg, {
+  const box = new Box(cfg, {
     log,
-    build: (c, control) => new Gateway(c, log, scrubber, control),
+    scrubber,
     // A config applied later may bring new secrets: the one scrubber learns them before anything logs.
     onConfig: (c) => registerConfigSecrets(scrubber, c),
   });
-  onShutdownSignal(log, () => runner.stop());
-  onCrash(log, () => runner.stop());
+  let summary: { stop(): void } | undefined;
+  const stop = async () => {
+    summary?.stop();
+    await box.stop();
+  };
+  onShutdownSignal(log, stop);
+  onCrash(log, stop);
   try {
-    await runner.start();
+    await box.start();
   } catch (err) {
     log.fatal({ err }, 'start failed');
-    await runner.stop();
+    await box.stop();
     return 1;
   }
+  // On a terminal, a compact picture of what the box sees, beside the log lines.
+  if (process.stdout.isTTY) summary = startRunSummary(box, process.stdout);
   return new Promise<number>(() => {
     // Runs until a signal; the shutdown handler exits the process.
   });

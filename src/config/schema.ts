@@ -29,7 +29,7 @@ const nodeSchema = z.strictObject({
   location: location.optional(),
 });
 
-const lineSchema = z.strictObject({
+export const lineSchema = z.strictObject({
   id: slug,
   points: lineSegment,
   /** [name when crossing to the right of a->b, name when crossing to the left]. */
@@ -61,7 +61,7 @@ const congestionThresholds = z.strictObject({
   hold: durationMs.prefault(30),
 });
 
-const zoneSchema = z.strictObject({
+export const zoneSchema = z.strictObject({
   id: slug,
   polygon,
   kind: z.enum(ZONE_KINDS).default('generic'),
@@ -320,8 +320,16 @@ const apiSchema = z.strictObject({
   enabled: z.boolean().default(true),
   host: z.string().default('127.0.0.1'),
   port: port.prefault(8080),
-  /** Bearer token required for changes and live view when set. */
+  /**
+   * Bearer token for every route but /healthz (also taken from $IOC_EDGE_API_TOKEN). Without one the API
+   * listens on 127.0.0.1 only, whatever `host` says.
+   */
   token: z.string().min(1).optional(),
+  /**
+   * Host names the API answers to besides IP addresses, localhost and the machine's own name (requests
+   * naming another host are refused: DNS rebinding).
+   */
+  hostnames: z.array(z.string().regex(/^[a-z0-9.-]+$/i, { error: 'expected a host name' })).default([]),
 });
 
 const logSchema = z.strictObject({

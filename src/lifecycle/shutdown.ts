@@ -1,24 +1,28 @@
 import type { Logger } from '../log/logger.js';
 
 /**
- * A wrapper that forwards signals (`npm start`) delivers the terminal's Ctrl-C a second time within
- * milliseconds of the terminal itself: that is the same request, not an impatient second one.
+ * A terminal's Ctrl-C reaches every process of the foreground group, and npm (and tsx's CLI) relay it to
+ * their child as well: one keypress arrives as two or three SIGINTs within milliseconds. Repeats within
+ * this window are the same request, not an order to give up the graceful stop.
  */
-const SAME_REQUEST_MS = 1000;
+const SAME_SIGNAL_WINDOW_MS = 1000;
 
 /**
- * SIGINT/SIGTERM stop the gateway gracefully; a second signal or the deadline forces the exit so a
- * stuck part can never keep a box from restarting.
+ * SIGINT/SIGTERM stop the gateway gracefully; another signal later than the relay window, or the
+ * deadline, forces the exit so a stuck part can never keep a box from restarting.
  */
 export function onShutdownSignal(log: Logger, stop: () => Promise<void>, deadlineMs = 10_000): void {
   let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
     if (stoppingSince !== undefined) {
-      if (performance.now() - stoppingSince < SAME_REQUEST_MS) return;
+      if (Date.now() - stoppingSince < SAME_SIGNAL_WINDOW_MS) {
+        log.debug({ signal }, 'repeated signal (relayed): already stopping');
+        return;
+      }
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stoppingSince = performance.now();
+    stoppingSince = Date.now();
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       log.error({ deadlineMs }, 'shutdown took too long: exiting');

@@ -1,8 +1,8 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AlertsService } from '../alerts/service.js';
-import { ApiServer } from '../api/server.js';
+import type { ComponentHealth } from '../api/health.js';
 import { CameraManager } from '../camera/camera-manager.js';
-import { registerCameraRoutes } from '../camera/camera-routes.js';
+import type { SnapshotOverlay } from '../camera/snapshot-overlay.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type Service, ServiceGroup } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
@@ -35,7 +35,6 @@ export class Gateway implements RunnableGateway {
   readonly bus: EventBus<PipelineEvent>;
   private readonly services: ServiceGroup;
   store?: Store;
-  api?: ApiServer;
   broker?: EmbeddedBroker;
   /** The time-series sink every module writes points to (`timeseries.write(point)`). */
   timeseries?: TimeSeriesService;
@@ -44,6 +43,8 @@ export class Gateway implements RunnableGateway {
   traffic?: TrafficPipeline;
   alerts?: AlertsService;
   uplink?: UplinkService;
+  /** True from the end of start() to the start of stop(). */
+  running = false;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -134,8 +135,6 @@ export class Gateway implements RunnableGateway {
       inputHeight: detector?.inputHeight,
       log,
       metrics: this.metrics,
-      liveHost: cfg.api.host,
-      liveToken: cfg.api.token,
     });
     this.cameras = cameras;
     cameras.on('state', (transition) => bus.publish({ type: 'camera_state', transition }));
@@ -155,34 +154,12 @@ export class Gateway implements RunnableGateway {
       await this.run(this.traffic);
     }
 
-    if (cfg.api.enabled) await this.startApi(cameras, timeseries);
-
     for (const cam of cfg.cameras)
       log.info({ camera: cam.id, url: cam.url, enabled: cam.enabled }, 'camera configured');
     await this.run(cameras);
     await this.run(cameraHealthPoints(cameras, timeseries));
+    this.running = true;
     log.info({ cameras: cfg.cameras.length }, 'running');
-  }
-
-  private async startApi(cameras: CameraManager, timeseries: TimeSeriesService): Promise<void> {
-    const { cfg } = this;
-    const api = new ApiServer(
-      { host: cfg.api.host, port: cfg.api.port, nodeId: cfg.node.id, site: cfg.node.site },
-      this.metrics,
-      this.scrubber,
-      this.log,
-    );
-    this.api = api;
-    api.addHealth('timeseries', () => ({ ...timeseries.health() }));
-    api.addHealth('cameras', () => cameras.health());
-    const { alerts, uplink } = this;
-    if (alerts) api.addHealth('alerts', () => ({ ...alerts.health() }));
-    if (uplink) api.addHealth('uplink', () => uplink.health());
-    const { detector, traffic } = this;
-    if (detector) api.addHealth('vision', () => ({ ...detector.health(), cameras: traffic?.health() ?? {} }));
-    registerCameraRoutes(api.app, cameras, cfg.api.token);
-    await this.run(api);
-    this.log.info({ url: api.url }, 'API listening');
   }
 
   private async run(service: Service): Promise<void> {
@@ -198,6 +175,63 @@ export class Gateway implements RunnableGateway {
 
   /** Stops sources first, then processors, then flushes sinks and closes the store. */
   async stop(): Promise<void> {
+    this.running = false;
     await this.services.stopAll();
+  }
+
+  /** Whether the pipelines still make progress (the systemd watchdog is fed only while they do). */
+  alive(): boolean {
+    return this.running && (this.traffic?.alive() ?? true);
+  }
+
+  /** Each part's health for the API: cameras, vision, time series. */
+  health(): Record<string, ComponentHealth> {
+    const out: Record<string, ComponentHealth> = {};
+    const { cameras, timeseries, detector, traffic } = this;
+    if (cameras) {
+      const detail = cameras.health();
+      const states = Object.values(detail).map((h) => h.state);
+      const streaming = states.filter((s) => s === 'streaming').length;
+      const status =
+        states.length === 0 || streaming === states.length
+          ? 'ok'
+          : states.every((s) => s === 'connecting' || s === 'idle')
+            ? 'starting'
+            : streaming > 0
+              ? 'degraded'
+              : 'down';
+      out.cameras = { status, detail };
+    }
+    const { alerts, uplink } = this;
+    if (alerts) {
+      const detail = alerts.health();
+      out.alerts = { status: 'ok', detail: { ...detail } };
+    }
+    if (uplink) {
+      const detail = uplink.health();
+      // Without an IOC broker configured nothing is expected to be connected.
+      const connected = !this.cfg.uplink.mqtt?.url || detail.connectedSince !== null;
+      out.uplink = { status: connected ? 'ok' : 'degraded', detail: { ...detail } };
+    }
+    if (timeseries) {
+      const detail = timeseries.health();
+      const status = detail.state === 'retrying' ? 'degraded' : detail.state === 'stopped' ? 'down' : 'ok';
+      out.timeseries = { status, detail };
+    }
+    if (detector) {
+      const stuck = traffic && !traffic.alive();
+      out.vision = {
+        status: stuck ? 'down' : 'ok',
+        detail: { ...detector.health(), cameras: traffic?.health() ?? {} },
+      };
+    }
+    return out;
+  }
+
+  /** What a camera's snapshot shows over the picture: its live boxes, its lines and zones. */
+  overlay(cameraId: string): SnapshotOverlay | undefined {
+    const cam = this.cfg.cameras.find((c) => c.id === cameraId);
+    if (!cam) return undefined;
+    return { boxes: this.traffic?.boxes(cameraId) ?? [], lines: cam.lines, zones: cam.zones };
   }
 }

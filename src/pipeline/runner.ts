@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../config/errors.js';
+import type { ApplyOutcome } from '../config/apply-outcome.js';
+import { ConfigError } from '../config/errors.js';
 import { parseConfigText, type ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { expectationsFor, type Readiness, unmet } from './config-apply.js';
@@ -13,10 +14,7 @@ export interface RunnableGateway {
   readiness(): Readiness;
 }
 
-export type ApplyOutcome =
-  | { id: string; status: 'applied' }
-  | { id: string; status: 'invalid'; problems: ConfigProblem[] }
-  | { id: string; status: 'rolled_back'; failures: string[] };
+export type { ApplyOutcome };
 
 /** What the parts of a gateway may ask of the box as a whole (remote commands, the local API). */
 export interface GatewayControl {
@@ -35,9 +33,9 @@ export interface GatewayControl {
   onApplied(listener: (outcome: ApplyOutcome, origin: string) => void): () => void;
 }
 
-export interface RunnerOptions {
+export interface RunnerOptions<G extends RunnableGateway = RunnableGateway> {
   log: Logger;
-  build: (cfg: ResolvedConfig, control: GatewayControl) => RunnableGateway;
+  build: (cfg: ResolvedConfig, control: GatewayControl) => G;
   /** How long a new config's parts have to come up healthy (default 30 s). */
   readyTimeoutMs?: number;
   /** Called with each config that starts running (new secrets for the log scrubber). */
@@ -51,19 +49,26 @@ export interface RunnerOptions {
  * one kept as `<file>.previous`) or go back to the previous config. The config file on disk changes only
  * once a new config has proven itself, so a crash in between restarts on the old one.
  */
-export class GatewayRunner implements GatewayControl {
-  private gateway?: RunnableGateway;
+export class GatewayRunner<G extends RunnableGateway = RunnableGateway> implements GatewayControl {
+  private gateway?: G;
+  /** True while a new config is being tried (the gateway is restarting). */
+  applying = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(outcome: ApplyOutcome, origin: string) => void>();
   private stopped = false;
 
   constructor(
     private cfg: ResolvedConfig,
-    private readonly opts: RunnerOptions,
+    private readonly opts: RunnerOptions<G>,
   ) {}
 
   get config(): ResolvedConfig {
     return this.cfg;
+  }
+
+  /** The gateway of the config running now (during an apply: the one being tried or restored). */
+  get current(): G | undefined {
+    return this.gateway;
   }
 
   async start(): Promise<void> {
@@ -106,6 +111,23 @@ export class GatewayRunner implements GatewayControl {
     const previous = this.cfg;
     const expect = expectationsFor(previous, next, this.gateway?.readiness());
     log.info({ origin, apply: id }, 'applying a new config: restarting the gateway on it');
+    this.applying = true;
+    try {
+      return await this.replace(id, origin, previous, next, text, expect);
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  private async replace(
+    id: string,
+    origin: string,
+    previous: ResolvedConfig,
+    next: ResolvedConfig,
+    text: string,
+    expect: ReturnType<typeof expectationsFor>,
+  ): Promise<ApplyOutcome> {
+    const { log } = this.opts;
     await this.gateway?.stop();
     const failures = await this.tryStart(next, expect);
     if (failures.length === 0) {

@@ -44,6 +44,8 @@ export class DetectionScheduler {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private readonly maxInFlight: number;
+  /** When a frame last finished, or work started after idling (epoch ms). */
+  private lastProgressMs = Date.now();
 
   constructor(
     private readonly onError: (cameraId: string, err: unknown) => void = () => {},
@@ -79,6 +81,11 @@ export class DetectionScheduler {
     return this.cameras.get(id)?.stats;
   }
 
+  /** How long frames have been in flight without any finishing (0 when idle): a wedged detector grows it. */
+  stuckMs(now = Date.now()): number {
+    return this.inFlight > 0 ? now - this.lastProgressMs : 0;
+  }
+
   /** Resolves once no frame is in flight and no camera waits for its turn. */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
@@ -107,6 +114,7 @@ export class DetectionScheduler {
       entry.queued = false;
       const frame = entry.mailbox.take();
       if (!frame) continue;
+      if (this.inFlight === 0) this.lastProgressMs = Date.now();
       this.inFlight++;
       void this.serve(entry, frame);
     }
@@ -122,6 +130,7 @@ export class DetectionScheduler {
       this.onError(entry.id, err);
     } finally {
       entry.mailbox.release(frame);
+      this.lastProgressMs = Date.now();
       this.inFlight--;
       this.pump();
     }

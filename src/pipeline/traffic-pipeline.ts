@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
+import type { Incident } from '../analytics/events.js';
 import type { FrameMailbox } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
+import type { Detection } from '../vision/detection.js';
 import type { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
 import { DetectionScheduler } from './scheduler.js';
@@ -80,6 +82,31 @@ export class TrafficPipeline implements Service {
         opts.log.warn({ err, incidentId }, 'evidence picture not written'),
       onEvidence: opts.onEvidence,
     });
+  }
+
+  /** False when frames have been in flight for `stuckAfterMs` with none finishing (the detector hangs). */
+  alive(stuckAfterMs = 60_000): boolean {
+    return this.scheduler.stuckMs() < stuckAfterMs;
+  }
+
+  /** The camera's confirmed live tracks as boxes (filtered positions), for snapshot overlays. */
+  boxes(cameraId: string): Detection[] {
+    const stage = this.stages.get(cameraId);
+    if (!(stage instanceof TrafficStage)) return [];
+    const out: Detection[] = [];
+    for (const t of stage.analytics.tracks) {
+      if (!t.confirmed || t.lostMs > 0) continue;
+      out.push({ cls: t.cls, score: t.score, x1: t.bx1, y1: t.by1, x2: t.bx2, y2: t.by2 });
+    }
+    return out;
+  }
+
+  /** Incidents open now on every camera. */
+  openIncidents(): Incident[] {
+    const out: Incident[] = [];
+    for (const stage of this.stages.values())
+      if (stage instanceof TrafficStage) out.push(...stage.analytics.open.values());
+    return out;
   }
 
   /** Per camera: frames processed, inferred, skipped by the motion gate or the detect fps, and errors. */

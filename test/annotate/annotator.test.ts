@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALERT_COLOUR,
   annotate,
+  arrow,
   CLASS_COLOURS,
   classColour,
   escapeXml,
@@ -66,6 +67,27 @@ describe('annotator', () => {
     const svg = overlaySvg({ caption: 'cam <1> & "2"', boxes: [] }, 100, 50);
     expect(svg).toContain('cam &#60;1&#62; &#38; &#34;2&#34;');
     expect(svg).not.toContain('<1>');
+  });
+
+  it('names each side of a line where a crossing that way ends up (right of a→b first, y down)', () => {
+    const svg = overlaySvg(
+      { lines: [{ a: [0, 0.5], b: [1, 0.5], label: 'main', sides: ['down', 'up'] }] },
+      400,
+      200,
+    );
+    expect(svg).toContain('↓ down');
+    expect(svg).toContain('↑ up');
+    // a→b runs left to right: its right-hand side is below the line (larger y).
+    const texts = new Map(
+      [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => [
+        m[2],
+        Number(m[1]),
+      ]),
+    );
+    expect(texts.get('↓ down')).toBeGreaterThan(100);
+    expect(texts.get('↑ up')).toBeLessThan(100);
+    expect(arrow(1, 0)).toBe('→');
+    expect(arrow(-1, -1)).toBe('↖');
   });
 
   it('gives each traffic class its own colour, none of them the alert red', () => {

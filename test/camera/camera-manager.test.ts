@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { CameraManager } from '../../src/camera/camera-manager.js';
+import { LiveRelay, LiveViewError } from '../../src/camera/live-relay.js';
 import { type CameraConfig, configSchema } from '../../src/config/schema.js';
-import { pidAlive, removeDir, tempDir, waitUntil } from '../support/process.js';
+import { freePort, pidAlive, removeDir, tempDir, waitUntil } from '../support/process.js';
 import { type RtspCamera, startRtspCamera } from '../support/rtsp-camera.js';
 
 function cameraConfig(url: string): CameraConfig {
@@ -28,7 +28,6 @@ describe('CameraManager', () => {
       metrics,
       cameraDefaults: { connectTimeoutMs: 10_000, stillsFps: 1 },
       liveIdleStopMs: 500,
-      liveToken: 'live-token-1',
     });
     await manager.start();
     await waitUntil('camera streaming', async () => manager.get('cam1')!.state === 'streaming', {
@@ -51,38 +50,36 @@ describe('CameraManager', () => {
     expect(JSON.stringify(h)).not.toContain('hunter22');
   });
 
-  it('live view: one relay per camera, MPEG1 over WebSocket, stopped after the last viewer leaves', async () => {
+  it('live view: one relay per camera with its transport and an I/O timeout, stopped when nobody watches', async () => {
     const a = await manager.liveView('cam1');
     const b = await manager.liveView('cam1');
-    expect(b.port).toBe(a.port);
-    const relay = manager.relay('cam1')!;
-    const pid = relay.pid!;
+    expect(b).toBe(a);
+    const pid = a.pid!;
     expect(pidAlive(pid)).toBe(true);
-    expect(a.url).toMatch(/\?token=live-token-1$/);
-    const refused = new WebSocket(a.url.replace(/\?.*$/, ''));
-    await new Promise<void>((resolve) => {
-      refused.on('error', () => resolve());
-      refused.on('unexpected-response', () => resolve());
-    });
-    const ws = new WebSocket(a.url);
-    const got: Buffer[] = [];
-    let bytes = 0;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('no video over the websocket')), 15_000);
-      ws.on('message', (d: Buffer) => {
-        if (got.length === 0) got.push(Buffer.from(d));
-        bytes += d.length;
-        if (bytes > 20_000) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      ws.on('error', reject);
-    });
-    expect(got[0]!.subarray(0, 4).toString()).toBe('jsmp');
-    expect(relay.viewers).toBe(1);
-    ws.close();
+    const args = a.args();
+    expect(args.join(' ')).toMatch(/-rtsp_transport tcp -timeout 5000000 -i rtsp:/);
+    expect(args.at(-1)).toBe('pipe:1');
+    await waitUntil('video out of the relay', async () => a.bytesOut > 20_000, { timeoutMs: 10_000 });
+    expect(a.bytesOut % 188).toBe(0);
+    // No viewer came: it stops after the idle time.
     await waitUntil('relay stopped', async () => manager.relay('cam1') === undefined, { timeoutMs: 10_000 });
     await waitUntil('relay ffmpeg gone', async () => !pidAlive(pid), { timeoutMs: 5000 });
+  });
+
+  it('live view of a camera that does not answer fails at once with the reason', async () => {
+    const relay = new LiveRelay({
+      cameraId: 'gone',
+      url: `rtsp://127.0.0.1:${await freePort()}/x`,
+      transport: 'udp',
+      width: 320,
+      height: 180,
+    });
+    expect(relay.args().join(' ')).toMatch(/-rtsp_transport udp -timeout/);
+    const started = Date.now();
+    const err = await relay.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LiveViewError);
+    expect((err as LiveViewError).reason).toBe('unreachable');
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(relay.running).toBe(false);
   });
 });
