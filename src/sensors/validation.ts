@@ -39,7 +39,17 @@ export function jsonDepth(buf: Buffer, max: number): number {
 export function payloadText(payload: Buffer, max = 1024): { text: string; encoding: 'utf8' | 'base64' } {
   const part = payload.length > max ? payload.subarray(0, max) : payload;
   const text = part.toString('utf8');
-  // U+FFFD: invalid UTF-8; control characters other than tab/newline: binary.
-  if (!/[\uFFFD\u0000-\u0008\u000E-\u001F]/.test(text)) return { text, encoding: 'utf8' };
-  return { text: part.toString('base64'), encoding: 'base64' };
+  return isBinary(part, text)
+    ? { text: part.toString('base64'), encoding: 'base64' }
+    : { text, encoding: 'utf8' };
+}
+
+/** Invalid UTF-8 (decoded as U+FFFD) or control bytes other than tab, CR and LF. */
+function isBinary(bytes: Buffer, text: string): boolean {
+  if (text.includes('\uFFFD')) return true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return true;
+  }
+  return false;
 }

@@ -87,7 +87,8 @@ export class Spool {
     this.insertDead = db.prepare('INSERT INTO ts_dead_letter (at, line, error) VALUES (?, ?, ?)');
     this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
     this.appendTx = db.transaction(
-      (lines: readonly string[], n: number, p: number, at: number, sizes: number[]) => {
+      (lines: readonly string[], n: number, p: number, at: number, sizes: number[], during?: () => void) => {
+        during?.();
         let added = 0;
         let id = 0;
         const insert = this.insert;
@@ -138,6 +139,7 @@ export class Spool {
    * Appends the first `n` lines in one transaction (durable when this returns), then drops the oldest
    * rows if the spool is over its bound. Returns the id of the last row; the rows' ids are the `n`
    * consecutive ids ending there (one writer, AUTOINCREMENT). `sizes[i]` receives row i's accounted bytes.
+   * `during` runs inside the same transaction (other tables that must commit atomically with the rows).
    */
   append(
     lines: readonly string[],
@@ -145,9 +147,11 @@ export class Spool {
     precision: Precision,
     at: number,
     sizes: number[] = [],
+    during?: () => void,
   ): number {
+    if (n === 0 && !during) return this.lastId;
+    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at, sizes, during);
     if (n === 0) return this.lastId;
-    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at, sizes);
     this.lastId = id;
     this.points += n;
     this.bytes += added;
