@@ -7,6 +7,7 @@ import { type Service, ServiceGroup } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { SensorService } from '../sensors/service.js';
 import { Store } from '../store/store.js';
 import { cameraHealth } from '../timeseries/measurements.js';
 import { TimeSeriesService } from '../timeseries/service.js';
@@ -25,6 +26,7 @@ export class Gateway {
   timeseries?: TimeSeriesService;
   cameras?: CameraManager;
   vision?: VisionService;
+  sensors?: SensorService;
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -54,12 +56,24 @@ export class Gateway {
     await this.run(this.timeseries);
 
     if (cfg.mqtt.broker.embedded) {
-      this.broker = new EmbeddedBroker(
-        cfg.mqtt.broker.host,
-        cfg.mqtt.broker.port,
-        log.child({ module: 'broker' }),
-      );
+      this.broker = new EmbeddedBroker(cfg.mqtt.broker, cfg.sensors, log.child({ module: 'broker' }));
       await this.run(this.broker);
+    }
+    // Sensors (issue 11): to be moved into src/pipeline/ by the lead.
+    if (cfg.sensors.devices.length > 0 || cfg.sensors.subscribe.length > 0) {
+      const local = this.broker?.serves(cfg.sensors.broker) ? this.broker : undefined;
+      this.sensors = new SensorService({
+        sensors: cfg.sensors,
+        node: cfg.node,
+        sink: this.timeseries.sink,
+        spoolStore: this.timeseries.spool.store,
+        publish: () => {},
+        log: log.child({ module: 'sensors' }),
+        metrics: this.metrics,
+        credentials: local?.gatewayCredentials,
+        protocolVersion: local ? 4 : undefined,
+      });
+      await this.run(this.sensors);
     }
     const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
     // The detector starts before the cameras are built: they letterbox frames to its input size. Its
@@ -101,6 +115,9 @@ export class Gateway {
       this.api.addHealth('timeseries', () => ({ ...ts.health() }));
       this.api.addHealth('cameras', () => cameras.health());
       if (vision) this.api.addHealth('vision', () => vision.health());
+      const { sensors, broker } = this;
+      if (sensors) this.api.addHealth('sensors', () => ({ ...sensors.health() }));
+      if (broker) this.api.addHealth('broker', () => broker.health());
       registerCameraRoutes(this.api.app, cameras, cfg.api.token);
       await this.run(this.api);
       log.info({ url: this.api.url }, 'API listening');
