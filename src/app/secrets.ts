@@ -14,5 +14,6 @@ export function scrubberForConfig(cfg: ResolvedConfig): SecretScrubber {
   }
   s.add(cfg.influx.password, cfg.influx.token, cfg.sensors.password, cfg.api.token);
   s.add(cfg.uplink.mqtt?.password, cfg.uplink.webhook?.token);
+  s.add(...cfg.mqtt.broker.users.map((u) => u.password));
   return s;
 }

@@ -6,6 +6,10 @@ const MIGRATIONS = [
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      at INTEGER NOT NULL,
      entries BLOB NOT NULL
+   ) STRICT;
+   CREATE TABLE sensor_arrival_marks (
+     device TEXT PRIMARY KEY,
+     last INTEGER NOT NULL
    ) STRICT;`,
 ];
 
@@ -20,17 +24,33 @@ const KEEP_COMMITS = 64;
  * A message is known by its packet id and a hash of topic and payload (the broker resends a message
  * with its packet id). Each commit adds one row holding that commit's (key, time) pairs as a
  * Float64Array; the newest 64 commits are kept. Loaded at start; only redeliveries (DUP flag) look it up.
+ *
+ * It also keeps each device's last arrival time given: arrival times are made strictly increasing per
+ * device, so a burst of more than one reading per millisecond runs ahead of the clock for a while, and
+ * after a restart the device's times must continue from there, not from the clock (which would write
+ * over the points of the burst).
  */
 export class ArrivalLedger implements CommitParticipant {
   private keys: number[] = [];
   private readonly insert;
   private readonly trim;
   private readonly known = new Map<number, number>();
+  private readonly upsertMark;
+  private readonly marks = new Map<string, number>();
+  private dirtyMarks = new Map<string, number>();
 
   constructor(store: Store) {
     store.migrate('sensors_arrivals', MIGRATIONS);
     this.insert = store.db.prepare('INSERT INTO sensor_arrivals (at, entries) VALUES (?, ?)');
     this.trim = store.db.prepare('DELETE FROM sensor_arrivals WHERE id <= ?');
+    this.upsertMark = store.db.prepare(
+      'INSERT INTO sensor_arrival_marks (device, last) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET last = max(last, excluded.last)',
+    );
+    for (const row of store.db.prepare('SELECT device, last FROM sensor_arrival_marks').all() as {
+      device: string;
+      last: number;
+    }[])
+      this.marks.set(row.device, row.last);
     for (const row of store.db.prepare('SELECT entries FROM sensor_arrivals ORDER BY id').all() as {
       entries: Buffer;
     }[]) {
@@ -49,8 +69,14 @@ export class ArrivalLedger implements CommitParticipant {
     return this.known.get(key);
   }
 
-  record(key: number, timeMs: number): void {
+  /** The last arrival time given to a device before this start (0 if none). */
+  lastArrival(device: string): number {
+    return this.marks.get(device) ?? 0;
+  }
+
+  record(key: number, timeMs: number, device: string): void {
     this.keys.push(key, timeMs);
+    if (timeMs > (this.dirtyMarks.get(device) ?? 0)) this.dirtyMarks.set(device, timeMs);
   }
 
   hasPending(): boolean {
@@ -58,6 +84,7 @@ export class ArrivalLedger implements CommitParticipant {
   }
 
   inTransaction(): void {
+    for (const [device, last] of this.dirtyMarks) this.upsertMark.run(device, last);
     const id = Number(
       this.insert.run(Date.now(), Buffer.from(new Float64Array(this.keys).buffer)).lastInsertRowid,
     );
@@ -65,7 +92,10 @@ export class ArrivalLedger implements CommitParticipant {
   }
 
   committed(): void {
-    if (this.keys.length > 0) this.keys = [];
+    if (this.keys.length > 0) {
+      this.keys = [];
+      this.dirtyMarks.clear();
+    }
   }
 }
 

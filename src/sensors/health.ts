@@ -23,6 +23,7 @@ export interface SensorHealth {
   readings: number;
   points: number;
   dropped: number;
+  redelivered: number;
   rejected: { total: number; notKept: number } & Partial<Record<RejectReason, number>>;
   lastRejected?: { at: string; topic: string; reason: string; detail: string };
   ruleEvents: { raise: number; clear: number };
@@ -91,6 +92,7 @@ export class SensorStats {
       readings: ing.readings,
       points: ing.points,
       dropped: ing.dropped,
+      redelivered: ing.redelivered,
       rejected,
       lastRejected: lr
         ? { at: new Date(lr.at).toISOString(), topic: lr.topic, reason: lr.reason, detail: lr.detail }

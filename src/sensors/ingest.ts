@@ -36,6 +36,8 @@ export class SensorIngest {
   readings = 0;
   points = 0;
   dropped = 0;
+  /** Redelivered messages (DUP) found in the arrival ledger: stored before, given their first time. */
+  redelivered = 0;
   readonly rejectedBy = new Array<number>(REJECT_REASONS.length).fill(0);
   lastReject: RejectedMessage | undefined;
 
@@ -46,8 +48,10 @@ export class SensorIngest {
     private readonly limits: IngestLimits,
     private readonly outputs: IngestOutputs,
   ) {
-    for (const d of registry.devices)
+    for (const d of registry.devices) {
       this.prefixes.set(d, sink.seriesKey('sensor', { device: d.id, type: d.type, site: d.site }));
+      d.lastArrivalMs = ledger.lastArrival(d.id);
+    }
   }
 
   get rejected(): number {
@@ -189,11 +193,16 @@ export class SensorIngest {
     const key = messageKey(topic, payload, messageId);
     if (dup) {
       const before = this.ledger.lookup(key);
-      if (before !== undefined) return before;
+      if (before !== undefined) {
+        this.redelivered++;
+        // Recorded again: if this run dies before acknowledging it too, the next one still knows it.
+        this.ledger.record(key, before, device.id);
+        return before;
+      }
     }
     const t = nowMs > device.lastArrivalMs ? nowMs : device.lastArrivalMs + 1;
     device.lastArrivalMs = t;
-    this.ledger.record(key, t);
+    this.ledger.record(key, t, device.id);
     return t;
   }
 

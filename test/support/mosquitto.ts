@@ -23,6 +23,8 @@ export interface MosquittoOptions {
   /** username → password; anonymous access is refused when given. */
   users?: Record<string, string>;
   port?: number;
+  /** Further mosquitto.conf lines (e.g. queue limits for persistent sessions). */
+  extra?: string[];
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -53,6 +55,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   } else {
     lines.push('allow_anonymous true');
   }
+  lines.push(...(options.extra ?? []));
   writeFileSync(conf, `${lines.join('\n')}\n`);
 
   async function launch() {
