@@ -100,9 +100,9 @@ export class SensorClient {
     client.on('error', (err) => this.problem(err.message));
   }
 
-  /** Publishes a gateway message (dead letters), QoS 0: best effort, the durable copy is in the store. */
+  /** Publishes a gateway message (dead letters) at QoS 1 while connected; the durable copy is in the store. */
   publish(topic: string, payload: string): void {
-    if (this.client?.connected) this.client.publish(topic, payload, { qos: 0 });
+    if (this.client?.connected) this.client.publish(topic, payload, { qos: 1 });
   }
 
   /** Stops taking messages and disconnects; the session and its subscriptions stay on the broker. */
