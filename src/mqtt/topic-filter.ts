@@ -15,3 +15,28 @@ export function topicMatches(filter: string, topic: string): boolean {
   }
   return f.length === t.length;
 }
+
+/** Whether filter `a` matches every topic filter `b` matches (so subscribing to both would deliver twice). */
+export function covers(a: string, b: string): boolean {
+  const fa = a.split('/');
+  const fb = b.split('/');
+  for (let i = 0; i < fa.length; i++) {
+    const la = fa[i];
+    if (la === '#') return true;
+    if (i >= fb.length) return false;
+    const lb = fb[i];
+    if (lb === '#') return false;
+    if (la === '+') continue;
+    if (la !== lb) return false;
+  }
+  return fa.length === fb.length;
+}
+
+/**
+ * The filters without those another one covers: a broker delivers a message once per matching
+ * subscription, so overlapping filters (`sensors/#` and `sensors/aq-01/state`) would deliver twice.
+ */
+export function minimalFilters(filters: readonly string[]): string[] {
+  const unique = [...new Set(filters)];
+  return unique.filter((f, i) => !unique.some((g, j) => j !== i && covers(g, f) && (!covers(f, g) || j < i)));
+}

@@ -1,4 +1,5 @@
 import type { SensorDeviceConfig, SensorsConfig } from '../config/schema.js';
+import { minimalFilters } from '../mqtt/topic-filter.js';
 import type { Decoder } from './decoders/decoded.js';
 import { createDecoder } from './decoders/index.js';
 import type { PayloadLimits } from './validation.js';
@@ -65,7 +66,7 @@ export class DeviceRegistry {
   private readonly exact = new Map<string, Device>();
   private readonly patterns: Pattern[] = [];
   private readonly cache = new Map<string, Device>();
-  /** Topic filters to subscribe to: every device topic (once) and `sensors.subscribe`. */
+  /** Topic filters to subscribe to: the device topics and `sensors.subscribe`, none covered by another. */
   readonly subscriptions: string[];
 
   constructor(cfg: Pick<SensorsConfig, 'devices' | 'subscribe' | 'maxPayload' | 'maxJsonDepth'>) {
@@ -88,7 +89,7 @@ export class DeviceRegistry {
       p.byKey.set(d.cfg.key ?? d.id, d);
     }
     for (const s of cfg.subscribe) subs.add(s);
-    this.subscriptions = [...subs];
+    this.subscriptions = minimalFilters([...subs]);
   }
 
   get(id: string): Device | undefined {
