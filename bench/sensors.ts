@@ -6,7 +6,8 @@
  * Node-RED is installed on first run into bench/.peers/node-red (gitignored), never into the project.
  * Each message is one reading of a device (3 metrics, one point). Results: bench/results/sensors.{md,json}.
  *
- * env: BENCH_SENSOR_MESSAGES (per run, default 400000), BENCH_SKIP_NODE_RED=1
+ * env: BENCH_SENSOR_MESSAGES (per run, default 100000), BENCH_PUBLISHERS (default 1,3),
+ * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { startSensorBus } from '../test/support/sensor-bus.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PEERS = join(ROOT, 'bench', '.peers', 'node-red');
-const MESSAGES = Number(process.env.BENCH_SENSOR_MESSAGES ?? 400_000);
+const MESSAGES = Number(process.env.BENCH_SENSOR_MESSAGES ?? 100_000);
 const GOAL = 50_000;
 const WINDOW = 2000;
 
@@ -41,6 +42,8 @@ interface Run {
   lost: number;
   seconds: number;
   readingsPerSecond: number;
+  /** ioc-edge only: readings committed to the spool (and so acknowledged) per second. */
+  intakePerSecond?: number;
   publishPerSecond: number;
   cpuPercent: number;
   peakRssMB: number;
@@ -91,7 +94,7 @@ async function startOurs(
       'log: { level: info }',
       `dataDir: ${dir}/data-${pubs}`,
       'mqtt: { broker: { embedded: false } }',
-      'api: { enabled: false }',
+      'api: { port: 0 }',
       `influx: { url: "${influx.url}", database: ${db}, replayRate: 1000000 }`,
       'sensors:',
       `  broker: ${bus.url}`,
@@ -123,9 +126,9 @@ async function startNodeRed(
   const uiPort = await freePort();
   const influxPort = new URL(influx.url).port;
   const flows = [
-    { id: 'tab', type: 'tab', label: 'bench' },
+    { id: 'f0a1b2c3d4e5f601', type: 'tab', label: 'bench' },
     {
-      id: 'broker',
+      id: 'b0a1b2c3d4e5f602',
       type: 'mqtt-broker',
       broker: '127.0.0.1',
       port: String(bus.port),
@@ -138,7 +141,7 @@ async function startNodeRed(
       autoUnsubscribe: false,
     },
     {
-      id: 'influx',
+      id: 'c0a1b2c3d4e5f603',
       type: 'influxdb',
       hostname: '127.0.0.1',
       port: influxPort,
@@ -149,33 +152,33 @@ async function startNodeRed(
       influxdbVersion: '1.x',
     },
     {
-      id: 'in',
+      id: 'd0a1b2c3d4e5f604',
       type: 'mqtt in',
-      z: 'tab',
+      z: 'f0a1b2c3d4e5f601',
       topic: 'bench/nodered/+/state',
       qos: '1',
       datatype: 'utf8',
-      broker: 'broker',
+      broker: 'b0a1b2c3d4e5f602',
       nl: false,
       rap: true,
       rh: 0,
       inputs: 0,
-      wires: [['json']],
+      wires: [['e0a1b2c3d4e5f605']],
     },
     {
-      id: 'json',
+      id: 'e0a1b2c3d4e5f605',
       type: 'json',
-      z: 'tab',
+      z: 'f0a1b2c3d4e5f601',
       property: 'payload',
       action: 'obj',
       pretty: false,
-      wires: [['out']],
+      wires: [['a0a1b2c3d4e5f606']],
     },
     {
-      id: 'out',
+      id: 'a0a1b2c3d4e5f606',
       type: 'influxdb batch',
-      z: 'tab',
-      influxdb: 'influx',
+      z: 'f0a1b2c3d4e5f601',
+      influxdb: 'c0a1b2c3d4e5f603',
       precision: 'ms',
       retentionPolicy: '',
       name: '',
@@ -184,7 +187,7 @@ async function startNodeRed(
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
   writeFileSync(
     join(userDir, 'settings.js'),
-    `module.exports = { flowFile: 'flows.json', uiHost: '127.0.0.1', uiPort: ${uiPort}, httpAdminRoot: false, httpNodeRoot: false, credentialSecret: false, logging: { console: { level: 'warn' } } };\n`,
+    `module.exports = { flowFile: 'flows.json', uiHost: '127.0.0.1', uiPort: ${uiPort}, httpAdminRoot: false, httpNodeRoot: false, credentialSecret: false, logging: { console: { level: 'info' } } };\n`,
   );
   const nr = startProcess('node-red', process.execPath, [
     red,
@@ -234,6 +237,16 @@ async function runOne(
       peak = Math.max(peak, rss(proc.pid));
     } catch {}
   }, 200);
+  const api = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"API listening"/.exec(proc.output())?.[1];
+  let intakeDone: number | undefined;
+  const intakePoll = api
+    ? setInterval(async () => {
+        const h = (await (await fetch(`${api}/api/health`)).json().catch(() => ({}))) as {
+          sensors?: { points: number };
+        };
+        if (intakeDone === undefined && (h.sensors?.points ?? 0) >= total) intakeDone = performance.now();
+      }, 50)
+    : undefined;
   const t0 = performance.now();
   const topicRoot = system === 'ioc-edge' ? 'ours' : 'nodered';
   const format = system === 'ioc-edge' ? 'ours' : 'nodered';
@@ -268,12 +281,15 @@ async function runOne(
       lastGrowth = performance.now();
       tDone = lastGrowth;
     }
-    if (stored >= total || performance.now() - lastGrowth > 10_000 || performance.now() - t0 > 600_000) break;
+    if (stored >= total || performance.now() - lastGrowth > 30_000 || performance.now() - t0 > 600_000) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const seconds = (tDone - t0) / 1000;
   const cpu = cpuSeconds(proc.pid) - cpu0;
   clearInterval(sampler);
+  clearInterval(intakePoll);
+  if (stored < total)
+    console.log(`${system}: ${stored} of ${total} in InfluxDB; its log ends:\n${proc.output().slice(-2000)}`);
   await proc.stop(10_000);
   return {
     system,
@@ -284,6 +300,7 @@ async function runOne(
     lost: total - stored,
     seconds: round(seconds, 2),
     readingsPerSecond: Math.round(stored / seconds),
+    intakePerSecond: intakeDone ? Math.round(total / ((intakeDone - t0) / 1000)) : undefined,
     publishPerSecond: Math.round(published / ((tPub - t0) / 1000)),
     cpuPercent: round((cpu / seconds) * 100, 1),
     peakRssMB: round(peak / 1048576, 1),
@@ -296,9 +313,12 @@ async function main() {
   const [bus, influx] = await Promise.all([startSensorBus(), startInfluxDb()]);
   const runs: Run[] = [];
   try {
-    for (const pubs of [1, 3]) {
-      runs.push(await runOne('ioc-edge', pubs, bus, influx, dir));
-      console.log(runs.at(-1));
+    const counts = (process.env.BENCH_PUBLISHERS ?? '1,3').split(',').map(Number);
+    for (const pubs of counts) {
+      if (process.env.BENCH_ONLY !== 'Node-RED') {
+        runs.push(await runOne('ioc-edge', pubs, bus, influx, dir));
+        console.log(runs.at(-1));
+      }
       if (!process.env.BENCH_SKIP_NODE_RED) {
         runs.push(await runOne('Node-RED', pubs, bus, influx, dir));
         console.log(runs.at(-1));
@@ -354,13 +374,14 @@ function writeResults(runs: Run[], load0: number[], load1: number[]) {
     'point). `readings/s` = readings counted in InfluxDB / time from the first publish until the last one',
     'was in the database. ioc-edge acknowledges each message only once it is committed to its SQLite spool;',
     'Node-RED (mqtt in → json → influxdb batch, clean session off) acknowledges on receipt. CPU and peak RSS',
-    'are of the subscriber process (gateway or Node-RED) only.',
+    'are of the subscriber process (gateway or Node-RED) only. `acked after persist/s`: readings committed',
+    'to the spool (each PUBACK leaves only then) per second, from /api/health.',
     '',
-    '| system | publishers | readings | in InfluxDB | lost | readings/s | publish/s | CPU | peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| system | publishers | readings | in InfluxDB | lost | readings/s into InfluxDB | acked after persist/s | publish/s | CPU | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map(
       (r) =>
-        `| ${r.system} | ${r.publishers} | ${r.messages} | ${r.stored} | ${r.lost} | ${r.readingsPerSecond} | ${r.publishPerSecond} | ${r.cpuPercent}% | ${r.peakRssMB} MB |`,
+        `| ${r.system} | ${r.publishers} | ${r.messages} | ${r.stored} | ${r.lost} | ${r.readingsPerSecond} | ${r.intakePerSecond ?? '–'} | ${r.publishPerSecond} | ${r.cpuPercent}% | ${r.peakRssMB} MB |`,
     ),
     '',
     `ioc-edge / Node-RED: ${json.ratio['1'] ?? '–'}× with one publisher, ${json.ratio['3'] ?? '–'}× with three. Goal: ≥ ${GOAL} readings/s and ≥ 5×.`,

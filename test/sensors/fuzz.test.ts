@@ -178,10 +178,7 @@ describe('fuzz: bad payloads interleaved with valid readings', () => {
       expect(totalBad).toBeGreaterThanOrEqual(10_000);
       expect(sensors.ingest.messages).toBe(18_000);
       expect(sensors.ingest.rejected).toBe(totalBad);
-      const got = Object.fromEntries(
-        sensors.ingest.rejectedBy.map((n, i) => [i, n]).filter(([, n]) => n! > 0),
-      );
-      expect(Object.values(got).reduce((a, b) => a! + b!, 0)).toBe(totalBad);
+      expect(sensors.ingest.rejectedBy.reduce((a, b) => a + b, 0)).toBe(totalBad);
       expect(sensors.health().rejected).toMatchObject(Object.fromEntries(expected));
       expect(sensors.connected).toBe(true);
 
