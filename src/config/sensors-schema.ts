@@ -170,6 +170,14 @@ export const sensorsSchema = z.strictObject({
       rejectUnauthorized: z.boolean().default(true),
     })
     .optional(),
+  /**
+   * When a reading is acknowledged to the broker: once committed to the spool (survives a crash of the
+   * process), or once the spool's WAL is also synced to the disk (survives a power cut; acks wait up to
+   * syncInterval, and intake is bounded to ~4,000 readings per sync).
+   */
+  ackAfter: z.enum(['commit', 'sync']).default('commit'),
+  /** How often the spool's WAL is synced to the disk (a checkpoint) while readings arrive. */
+  syncInterval: durationMs.prefault('200ms'),
   /** Extra subscriptions besides the devices' topics (e.g. to dead-letter unknown devices). */
   subscribe: z.array(z.string().min(1)).default([]),
   maxPayload: byteSize.prefault(65_536),

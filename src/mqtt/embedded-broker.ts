@@ -44,6 +44,11 @@ export class EmbeddedBroker implements Service {
     return this.access.gateway;
   }
 
+  /** The aedes instance while running (its events: 'publish', 'ack', 'client', ...). */
+  get aedes(): Aedes | undefined {
+    return this.broker;
+  }
+
   get address(): { host: string; port: number } {
     const a = this.server?.address();
     return { host: this.cfg.host, port: typeof a === 'object' && a ? a.port : this.cfg.port };

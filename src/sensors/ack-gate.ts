@@ -20,18 +20,24 @@ import type { CommitParticipant, SpoolSink } from '../timeseries/spool-sink.js';
 export class AckGate implements CommitParticipant {
   private corked: Duplex[] = [];
 
-  constructor(private readonly sink: SpoolSink) {
+  /**
+   * `afterSync`: release at `synced()` (the WAL fsynced) instead of at each commit: power-cut safe.
+   */
+  constructor(
+    private readonly sink: SpoolSink,
+    private readonly afterSync = false,
+  ) {
     sink.addParticipant(this);
   }
 
   /** Call before acknowledging a message whose data was just written to the sink (or its participants). */
   hold(stream: Duplex | undefined): void {
-    if (!stream || stream.destroyed || !this.sink.hasUncommitted()) return;
+    if (!stream || stream.destroyed || (!this.afterSync && !this.sink.hasUncommitted())) return;
     for (let i = 0; i < this.corked.length; i++) if (this.corked[i] === stream) return;
     stream.cork();
     this.corked.push(stream);
     // A participant's rows (a dead letter) without any point still need a commit to release the ack.
-    this.sink.requestCommit();
+    if (!this.afterSync) this.sink.requestCommit();
   }
 
   /** Streams corked now (0 or 1 in steady state). */
@@ -46,6 +52,15 @@ export class AckGate implements CommitParticipant {
   inTransaction(): void {}
 
   committed(): void {
+    if (!this.afterSync) this.release();
+  }
+
+  /** The spool's WAL was synced after a commit of everything pending: release every held ack. */
+  synced(): void {
+    this.release();
+  }
+
+  private release(): void {
     if (this.corked.length === 0) return;
     const streams = this.corked;
     this.corked = [];

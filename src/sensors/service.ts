@@ -53,6 +53,11 @@ export class SensorService implements Service {
   private readonly rules = new Map<Device, DeviceRules>();
   private readonly deadLetterTopic: string;
   private timer: NodeJS.Timeout | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private syncedAt = 0;
+  /** WAL syncs (checkpoints) done, and the last one's duration in ms. */
+  syncs = 0;
+  lastSyncMs = 0;
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   ruleEvents = { raise: 0, clear: 0 };
@@ -66,7 +71,7 @@ export class SensorService implements Service {
     opts.sink.addParticipant(this.rejectedStore);
     opts.sink.addParticipant(this.ledger);
     // Last: it releases acknowledgements once the others' rows are committed too.
-    this.gate = new AckGate(opts.sink);
+    this.gate = new AckGate(opts.sink, sensors.ackAfter === 'sync');
     this.deadLetterTopic = sensors.deadLetterTopic
       .replaceAll('{node}', node.id)
       .replaceAll('{site}', node.site);
@@ -124,6 +129,8 @@ export class SensorService implements Service {
     this.client.start();
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
+    this.syncTimer = setInterval(() => this.sync(), this.opts.sensors.syncInterval);
+    this.syncTimer.unref();
     const every = this.opts.healthIntervalMs ?? 60_000;
     if (every > 0) {
       this.healthTimer = setInterval(() => this.writeHealth(), every);
@@ -142,11 +149,13 @@ export class SensorService implements Service {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.syncTimer);
     clearInterval(this.healthTimer);
     await this.client.stop(() => {
       // Commit what was taken in so its acknowledgements leave before DISCONNECT.
       try {
         this.opts.sink.commit();
+        this.sync();
       } catch (err) {
         this.log.error({ err }, 'sensors: final commit failed; the broker will deliver those readings again');
       }
@@ -155,6 +164,29 @@ export class SensorService implements Service {
 
   health(): SensorHealth {
     return this.stats.health(this.client, this.rules, this.ruleEvents, this.rejectedStore.skipped);
+  }
+
+  /**
+   * Syncs the spool's WAL to the disk (a PASSIVE checkpoint fsyncs the WAL, then copies it into the
+   * database) when readings were committed since the last sync: with synchronous=NORMAL a commit is
+   * not on the disk until then, so this bounds what a power cut can take back to `syncInterval`. With
+   * ackAfter: sync, the held acknowledgements are released only here.
+   */
+  private sync(): void {
+    const sink = this.opts.sink;
+    if (sink.isClosed) return;
+    if (sink.committed === this.syncedAt && !sink.hasUncommitted() && this.gate.holding === 0) return;
+    const t0 = performance.now();
+    try {
+      sink.commit();
+      this.opts.spoolStore.db.pragma('wal_checkpoint(PASSIVE)');
+      this.syncedAt = sink.committed;
+      this.syncs++;
+      this.lastSyncMs = performance.now() - t0;
+      this.gate.synced();
+    } catch (err) {
+      this.log.error({ err }, 'sensors: spool sync failed; acknowledgements held');
+    }
   }
 
   private tick(): void {
