@@ -46,7 +46,7 @@ export function checkSensors(cfg: SensorsView, ctx: z.RefinementCtx): void {
       if (problem) ctx.addIssue({ code: 'custom', path: at('topic'), message: problem });
       const levels = d.topic.split('/');
       const plus = levels.flatMap((l, j) => (l === '+' ? [j] : []));
-      if (levels.includes('#'))
+      if (!problem && levels.includes('#'))
         ctx.addIssue({
           code: 'custom',
           path: at('topic'),

@@ -47,31 +47,44 @@ const timeZone = z.string().refine(
   },
 );
 
-const decoderVariants = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('json'), fields: fieldMap.optional(), time: timeSpec.optional() }),
-  z.strictObject({
-    type: z.literal('number'),
-    metric: metricName.default('value'),
-    scale: z.number().default(1),
-    offset: z.number().default(0),
-  }),
-  z.strictObject({ type: z.literal('kv'), fields: fieldMap.optional(), time: timeSpec.optional() }),
-  z.strictObject({
-    type: z.literal('influx'),
-    /** Timestamp precision of the lines (InfluxDB's default is ns). */
-    precision: z.enum(['ns', 'us', 'ms', 's']).default('ns'),
-  }),
-  z.strictObject({ type: z.literal('chirpstack'), fields: fieldMap.optional(), time: timeSpec.optional() }),
-  z.strictObject({ type: z.literal('ttn'), fields: fieldMap.optional(), time: timeSpec.optional() }),
-  z.strictObject({
-    type: z.literal('tasmota'),
-    fields: fieldMap.optional(),
-    time: timeSpec.optional(),
-    /** Tasmota's `Time` is the device's local wall clock without offset. */
-    timeZone: timeZone.default('UTC'),
-  }),
-  z.strictObject({ type: z.literal('zigbee2mqtt'), fields: fieldMap.optional(), time: timeSpec.optional() }),
-]);
+const decoderVariants = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('json'), fields: fieldMap.optional(), time: timeSpec.optional() }),
+    z.strictObject({
+      type: z.literal('number'),
+      metric: metricName.default('value'),
+      scale: z.number().default(1),
+      offset: z.number().default(0),
+    }),
+    z.strictObject({ type: z.literal('kv'), fields: fieldMap.optional(), time: timeSpec.optional() }),
+    z.strictObject({
+      type: z.literal('influx'),
+      /** Timestamp precision of the lines (InfluxDB's default is ns). */
+      precision: z.enum(['ns', 'us', 'ms', 's']).default('ns'),
+    }),
+    z.strictObject({ type: z.literal('chirpstack'), fields: fieldMap.optional(), time: timeSpec.optional() }),
+    z.strictObject({ type: z.literal('ttn'), fields: fieldMap.optional(), time: timeSpec.optional() }),
+    z.strictObject({
+      type: z.literal('tasmota'),
+      fields: fieldMap.optional(),
+      time: timeSpec.optional(),
+      /** Tasmota's `Time` is the device's local wall clock without offset. */
+      timeZone: timeZone.default('UTC'),
+    }),
+    z.strictObject({
+      type: z.literal('zigbee2mqtt'),
+      fields: fieldMap.optional(),
+      time: timeSpec.optional(),
+    }),
+  ],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `expected one of json, number, kv, influx, chirpstack, ttn, tasmota, zigbee2mqtt, got ${JSON.stringify((iss.input as { type?: unknown })?.type)}`
+        : undefined,
+  },
+);
 
 export const DECODER_TYPES = [
   'json',
