@@ -30,7 +30,7 @@ describe('ioc-edge run', () => {
         'cameras:',
         '  - id: cam1',
         `    url: rtsp://admin:\${CAM1_PASS}@127.0.0.1:${camPort}/stream2`,
-        `mqtt: { broker: { embedded: true, port: ${brokerPort}, users: [{ username: ops, password: \${OPS_PASS}, role: gateway }] } }`,
+        `mqtt: { broker: { embedded: true, port: ${brokerPort}, users: [{ username: ops, password: "\${OPS_PASS}", role: gateway }] } }`,
         'api: { port: 0 }',
         '',
       ].join('\n'),

@@ -23,7 +23,7 @@ export class QosPublisher {
     private readonly url: string,
     private readonly clientId: string,
     private readonly window = 500,
-    private readonly auth: { username?: string; password?: string } = {},
+    private readonly opts: { username?: string; password?: string; protocolVersion?: 4 | 5 } = {},
   ) {}
 
   async connect(): Promise<void> {
@@ -31,7 +31,7 @@ export class QosPublisher {
       clientId: this.clientId,
       protocolVersion: 5,
       reconnectPeriod: 200,
-      ...this.auth,
+      ...this.opts,
     });
   }
 
