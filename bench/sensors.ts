@@ -7,28 +7,18 @@
  * Each message is one reading of a device (3 metrics, one point). Results: bench/results/sensors.{md,json}.
  *
  * env: BENCH_SENSOR_MESSAGES (per run, default 100000), BENCH_PUBLISHERS (default 1,3),
- * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED
+ * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED, BENCH_REPORT_ONLY=1 (re-render the last results)
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startCli } from '../test/support/cli.js';
 import { type InfluxDb, startInfluxDb } from '../test/support/influxdb.js';
 import type { Mosquitto } from '../test/support/mosquitto.js';
-import {
-  freePort,
-  procStat,
-  removeDir,
-  type ServerProcess,
-  startProcess,
-  tempDir,
-  waitUntil,
-} from '../test/support/process.js';
+import { procStat, removeDir, startProcess, tempDir } from '../test/support/process.js';
 import { startSensorBus } from '../test/support/sensor-bus.js';
+import { PEERS, startNodeRed, startOurs } from './sensors-subscribers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const PEERS = join(ROOT, 'bench', '.peers', 'node-red');
 const MESSAGES = Number(process.env.BENCH_SENSOR_MESSAGES ?? 100_000);
 const GOAL = 50_000;
 const WINDOW = 2000;
@@ -47,6 +37,9 @@ interface Run {
   publishPerSecond: number;
   cpuPercent: number;
   peakRssMB: number;
+  /** CPU of Mosquitto and influxd over the same time (they share the 2 cores). */
+  brokerCpuPercent: number;
+  influxdCpuPercent: number;
   note?: string;
 }
 
@@ -59,155 +52,6 @@ const rss = (pid: number) => {
   return m ? Number(m[1]) * 1024 : 0;
 };
 const round = (v: number, d = 0) => Math.round(v * 10 ** d) / 10 ** d;
-
-function installNodeRed(): string {
-  const red = join(PEERS, 'node_modules', 'node-red', 'red.js');
-  if (!existsSync(red) || !existsSync(join(PEERS, 'node_modules', 'node-red-contrib-influxdb'))) {
-    mkdirSync(PEERS, { recursive: true });
-    console.log('installing node-red@4.1 and node-red-contrib-influxdb into bench/.peers/node-red ...');
-    execFileSync(
-      'npm',
-      ['install', '--prefix', PEERS, '--no-audit', '--no-fund', 'node-red@4.1', 'node-red-contrib-influxdb'],
-      { stdio: 'inherit' },
-    );
-  }
-  return red;
-}
-
-async function startOurs(
-  dir: string,
-  bus: Mosquitto,
-  influx: InfluxDb,
-  db: string,
-  pubs: number,
-): Promise<ServerProcess> {
-  const config = join(dir, `gw-${pubs}.yaml`);
-  const devices = Array.from(
-    { length: pubs },
-    (_, k) =>
-      `    - { id: pub-${k + 1}, type: air_quality, topic: bench/ours/+/state, decoder: { type: json, fields: { pm25: pm2_5, pm10: pm10, temperature: env.temp }, time: ts } }`,
-  );
-  writeFileSync(
-    config,
-    [
-      'node: { id: bench, site: bench }',
-      'log: { level: info }',
-      `dataDir: ${dir}/data-${pubs}`,
-      'mqtt: { broker: { embedded: false } }',
-      'api: { port: 0 }',
-      `influx: { url: "${influx.url}", database: ${db}, replayRate: 1000000 }`,
-      'sensors:',
-      `  broker: ${bus.url}`,
-      `  clientId: bench-gateway-${pubs}`,
-      '  devices:',
-      ...devices,
-      '',
-    ].join('\n'),
-  );
-  const gw = startCli(['run', '--config', config]);
-  await waitUntil('gateway subscribed', async () => gw.output().includes('sensor bus connected'), {
-    server: gw,
-    timeoutMs: 60_000,
-  });
-  await new Promise((r) => setTimeout(r, 500)); // the SUBACK
-  return gw;
-}
-
-async function startNodeRed(
-  dir: string,
-  bus: Mosquitto,
-  influx: InfluxDb,
-  db: string,
-  pubs: number,
-): Promise<ServerProcess> {
-  const red = installNodeRed();
-  const userDir = join(dir, `node-red-${pubs}`);
-  mkdirSync(userDir, { recursive: true });
-  const uiPort = await freePort();
-  const influxPort = new URL(influx.url).port;
-  const flows = [
-    { id: 'f0a1b2c3d4e5f601', type: 'tab', label: 'bench' },
-    {
-      id: 'b0a1b2c3d4e5f602',
-      type: 'mqtt-broker',
-      broker: '127.0.0.1',
-      port: String(bus.port),
-      clientid: `bench-node-red-${pubs}`,
-      autoConnect: true,
-      usetls: false,
-      protocolVersion: '4',
-      keepalive: '60',
-      cleansession: false,
-      autoUnsubscribe: false,
-    },
-    {
-      id: 'c0a1b2c3d4e5f603',
-      type: 'influxdb',
-      hostname: '127.0.0.1',
-      port: influxPort,
-      protocol: 'http',
-      database: db,
-      name: '',
-      usetls: false,
-      influxdbVersion: '1.x',
-    },
-    {
-      id: 'd0a1b2c3d4e5f604',
-      type: 'mqtt in',
-      z: 'f0a1b2c3d4e5f601',
-      topic: 'bench/nodered/+/state',
-      qos: '1',
-      datatype: 'utf8',
-      broker: 'b0a1b2c3d4e5f602',
-      nl: false,
-      rap: true,
-      rh: 0,
-      inputs: 0,
-      wires: [['e0a1b2c3d4e5f605']],
-    },
-    {
-      id: 'e0a1b2c3d4e5f605',
-      type: 'json',
-      z: 'f0a1b2c3d4e5f601',
-      property: 'payload',
-      action: 'obj',
-      pretty: false,
-      wires: [['a0a1b2c3d4e5f606']],
-    },
-    {
-      id: 'a0a1b2c3d4e5f606',
-      type: 'influxdb batch',
-      z: 'f0a1b2c3d4e5f601',
-      influxdb: 'c0a1b2c3d4e5f603',
-      precision: 'ms',
-      retentionPolicy: '',
-      name: '',
-    },
-  ];
-  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
-  writeFileSync(
-    join(userDir, 'settings.js'),
-    `module.exports = { flowFile: 'flows.json', uiHost: '127.0.0.1', uiPort: ${uiPort}, httpAdminRoot: false, httpNodeRoot: false, credentialSecret: false, logging: { console: { level: 'info' } } };\n`,
-  );
-  const nr = startProcess('node-red', process.execPath, [
-    red,
-    '-u',
-    userDir,
-    '-s',
-    join(userDir, 'settings.js'),
-  ]);
-  // Node-RED logs nothing at warn when it connects: wait for its subscription on the broker instead.
-  await waitUntil(
-    'node-red subscribed',
-    async () => {
-      const out = execFileSync('ss', ['-tn', `( dport = :${bus.port} )`], { encoding: 'utf8' });
-      return out.split('\n').length > 2 && nr.child.exitCode === null;
-    },
-    { server: nr, timeoutMs: 60_000 },
-  );
-  await new Promise((r) => setTimeout(r, 3000));
-  return nr;
-}
 
 async function countIn(influx: InfluxDb, db: string): Promise<number> {
   const rows = await influx.rows('SELECT count(pm25) FROM sensor', db);
@@ -231,6 +75,8 @@ async function runOne(
   const total = per * pubs;
   const base = Date.now() - 3_600_000;
   const cpu0 = cpuSeconds(proc.pid);
+  const brokerCpu0 = cpuSeconds(bus.server.pid);
+  const influxCpu0 = cpuSeconds(influx.server.pid);
   let peak = rss(proc.pid);
   const sampler = setInterval(() => {
     try {
@@ -286,6 +132,8 @@ async function runOne(
   }
   const seconds = (tDone - t0) / 1000;
   const cpu = cpuSeconds(proc.pid) - cpu0;
+  const brokerCpu = cpuSeconds(bus.server.pid) - brokerCpu0;
+  const influxCpu = cpuSeconds(influx.server.pid) - influxCpu0;
   clearInterval(sampler);
   clearInterval(intakePoll);
   if (stored < total)
@@ -304,10 +152,18 @@ async function runOne(
     publishPerSecond: Math.round(published / ((tPub - t0) / 1000)),
     cpuPercent: round((cpu / seconds) * 100, 1),
     peakRssMB: round(peak / 1048576, 1),
+    brokerCpuPercent: round((brokerCpu / seconds) * 100, 1),
+    influxdCpuPercent: round((influxCpu / seconds) * 100, 1),
   };
 }
 
 async function main() {
+  if (process.env.BENCH_REPORT_ONLY) {
+    // Re-render the report from the last results (e.g. after a change of the table).
+    const last = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'sensors.json'), 'utf8'));
+    writeResults(last.runs, last.loadBefore, last.loadAfter, last.date);
+    return;
+  }
   const dir = tempDir('bench-sensors');
   const load0 = loadavg();
   const [bus, influx] = await Promise.all([startSensorBus(), startInfluxDb()]);
@@ -333,7 +189,7 @@ async function main() {
   writeResults(runs, load0, load1);
 }
 
-function writeResults(runs: Run[], load0: number[], load1: number[]) {
+function writeResults(runs: Run[], load0: number[], load1: number[], date = new Date().toISOString()) {
   const nrVersion = (() => {
     try {
       return JSON.parse(readFileSync(join(PEERS, 'node_modules', 'node-red', 'package.json'), 'utf8'))
@@ -350,7 +206,7 @@ function writeResults(runs: Run[], load0: number[], load1: number[]) {
       : undefined;
   };
   const json = {
-    date: new Date().toISOString(),
+    date,
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
     node: process.version,
@@ -378,11 +234,11 @@ function writeResults(runs: Run[], load0: number[], load1: number[]) {
     'are of the subscriber process (gateway or Node-RED) only. `acked after persist/s`: readings committed',
     'to the spool (each PUBACK leaves only then) per second, from /api/health.',
     '',
-    '| system | publishers | readings | in InfluxDB | lost | readings/s into InfluxDB | acked after persist/s | publish/s | CPU | peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| system | publishers | readings | in InfluxDB | lost | readings/s into InfluxDB | acked after persist/s | publish/s | CPU | µs CPU/reading | peak RSS | Mosquitto CPU | influxd CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map(
       (r) =>
-        `| ${r.system} | ${r.publishers} | ${r.messages} | ${r.stored} | ${r.lost} | ${r.readingsPerSecond} | ${r.intakePerSecond ?? '–'} | ${r.publishPerSecond} | ${r.cpuPercent}% | ${r.peakRssMB} MB |`,
+        `| ${r.system} | ${r.publishers} | ${r.messages} | ${r.stored} | ${r.lost} | ${r.readingsPerSecond} | ${r.intakePerSecond ?? '–'} | ${r.publishPerSecond} | ${r.cpuPercent}% | ${r.stored ? round((r.cpuPercent * r.seconds * 1e4) / r.stored, 1) : '–'} | ${r.peakRssMB} MB | ${r.brokerCpuPercent ?? '–'}% | ${r.influxdCpuPercent ?? '–'}% |`,
     ),
     '',
     `ioc-edge / Node-RED: ${json.ratio['1'] ?? '–'}× with one publisher, ${json.ratio['3'] ?? '–'}× with three. Goal: ≥ ${GOAL} readings/s and ≥ 5×.`,
