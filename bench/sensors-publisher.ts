@@ -6,11 +6,13 @@
  * - ours:    {"pm2_5":..,"pm10":..,"env":{"temp":..},"ts":<ms>}   (the gateway's json decoder maps it)
  * - nodered: [{"measurement":"sensor","tags":{"device":..},"fields":{..},"timestamp":<ms>}]
  *            (what node-red-contrib-influxdb's batch node takes after a json node)
- * Timestamps are base + i ms: every message is its own point. Prints {"acked":n,"ms":t} when done.
+ * Timestamps are base + i ms: every message is its own point. Starts sending at the wall-clock time
+ * `startAt` (ms). Prints {"acked":n,"ms":t} when done.
  */
 import { connect } from 'node:net';
 
-const [url = '', topic = '', device = '', countArg, windowArg, format, baseArg] = process.argv.slice(2);
+const [url = '', topic = '', device = '', countArg, windowArg, format, baseArg, startAtArg] =
+  process.argv.slice(2);
 const count = Number(countArg);
 const window = Number(windowArg);
 const base = Number(baseArg);
@@ -68,7 +70,16 @@ socket.write(connectPacket(`bench-pub-${device}-${format}`));
 let next = 0;
 let acked = 0;
 let connacked = false;
-const t0 = performance.now();
+// Every publisher starts at the same wall-clock moment, after its process start-up and CONNACK.
+let started = false;
+setTimeout(
+  () => {
+    started = true;
+    if (connacked) pump();
+  },
+  Math.max(0, Number(startAtArg ?? 0) - Date.now()),
+);
+const t0 = Math.max(performance.now(), performance.now() + Number(startAtArg ?? 0) - Date.now());
 const done = new Promise<void>((resolve, reject) => {
   let buf: Buffer = Buffer.alloc(0);
   socket.on('error', reject);
@@ -103,7 +114,7 @@ const done = new Promise<void>((resolve, reject) => {
       resolve();
       return;
     }
-    if (connacked) pump();
+    if (connacked && started) pump();
   });
 });
 

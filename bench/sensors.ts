@@ -6,7 +6,7 @@
  * Node-RED is installed on first run into bench/.peers/node-red (gitignored), never into the project.
  * Each message is one reading of a device (3 metrics, one point). Results: bench/results/sensors.{md,json}.
  *
- * env: BENCH_SENSOR_MESSAGES (per run, default 100000), BENCH_PUBLISHERS (default 1,3),
+ * env: BENCH_SENSOR_MESSAGES (per run, default 200000), BENCH_PUBLISHERS (default 1,3),
  * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED, BENCH_REPORT_ONLY=1 (re-render the last results)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { startSensorBus } from '../test/support/sensor-bus.js';
 import { PEERS, startNodeRed, startOurs } from './sensors-subscribers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MESSAGES = Number(process.env.BENCH_SENSOR_MESSAGES ?? 100_000);
+const MESSAGES = Number(process.env.BENCH_SENSOR_MESSAGES ?? 200_000);
 const GOAL = 50_000;
 const WINDOW = 2000;
 
@@ -74,9 +74,6 @@ async function runOne(
   const per = Math.floor(MESSAGES / pubs);
   const total = per * pubs;
   const base = Date.now() - 3_600_000;
-  const cpu0 = cpuSeconds(proc.pid);
-  const brokerCpu0 = cpuSeconds(bus.server.pid);
-  const influxCpu0 = cpuSeconds(influx.server.pid);
   let peak = rss(proc.pid);
   const sampler = setInterval(() => {
     try {
@@ -93,7 +90,9 @@ async function runOne(
         if (intakeDone === undefined && (h.sensors?.points ?? 0) >= total) intakeDone = performance.now();
       }, 50)
     : undefined;
-  const t0 = performance.now();
+  // Publishers start their processes and connect first; all send from startAt on, the clock starts then.
+  const startAt = Date.now() + 4000;
+  const t0 = performance.now() + 4000;
   const topicRoot = system === 'ioc-edge' ? 'ours' : 'nodered';
   const format = system === 'ioc-edge' ? 'ours' : 'nodered';
   const publishers = Array.from({ length: pubs }, (_, k) =>
@@ -108,8 +107,13 @@ async function runOne(
       String(WINDOW),
       format,
       String(base),
+      String(startAt),
     ]),
   );
+  await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
+  const cpu0 = cpuSeconds(proc.pid);
+  const brokerCpu0 = cpuSeconds(bus.server.pid);
+  const influxCpu0 = cpuSeconds(influx.server.pid);
   await Promise.all(publishers.map((p) => p.exited));
   const published = publishers.reduce(
     (n, p) => n + (JSON.parse(p.output().trim().split('\n').at(-1) ?? '{}').acked ?? 0),
@@ -226,13 +230,17 @@ function writeResults(runs: Run[], load0: number[], load1: number[], date = new 
     `${json.date} · ${json.cpus} CPUs (${json.cpu}) · Node ${json.node} · Node-RED ${nrVersion} ·`,
     `load average before ${l(load0)}, after ${l(load1)} (the machine is shared: numbers are noisy).`,
     '',
-    'Publishers (QoS 1, MQTT 3.1.1 written straight on the socket, 2,000 in flight each, separate processes) → Mosquitto 2 →',
-    'subscriber → InfluxDB 1.6, all on this machine. One message = one reading of a device (3 metrics, one',
-    'point). `readings/s` = readings counted in InfluxDB / time from the first publish until the last one',
-    'was in the database. ioc-edge acknowledges each message only once it is committed to its SQLite spool;',
-    'Node-RED (mqtt in → json → influxdb batch, clean session off) acknowledges on receipt. CPU and peak RSS',
-    'are of the subscriber process (gateway or Node-RED) only. `acked after persist/s`: readings committed',
-    'to the spool (each PUBACK leaves only then) per second, from /api/health.',
+    'Publishers (QoS 1, MQTT 3.1.1 written straight on the socket, 2,000 in flight each, separate processes,',
+    'all starting at one moment after connecting) → Mosquitto 2 → subscriber → InfluxDB 1.6, all on this',
+    '2-core machine. One message = one reading of a device (3 metrics, one point). `readings/s into',
+    'InfluxDB` = readings counted in InfluxDB / time from the first publish until the last one was in the',
+    'database. `acked after persist/s` (ioc-edge): readings committed to the SQLite spool per second (each',
+    'PUBACK leaves only then), from /api/health. The gateway runs `ioc-edge run` with influx.batchSize 20000',
+    'and flushInterval 200ms (one request in flight). Node-RED (mqtt in → json → influxdb batch, clean',
+    'session off) acknowledges on receipt and writes one request per message. `lost`: not in InfluxDB when',
+    'its count had stopped growing for 60 s. CPU, µs CPU per reading (all of the gateway: MQTT, decode,',
+    'spool, checkpoints, HTTP to InfluxDB) and peak RSS are of the subscriber process; Mosquitto and',
+    'influxd CPU over the same time.',
     '',
     '| system | publishers | readings | in InfluxDB | lost | readings/s into InfluxDB | acked after persist/s | publish/s | CPU | µs CPU/reading | peak RSS | Mosquitto CPU | influxd CPU |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
