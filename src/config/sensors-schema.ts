@@ -77,11 +77,16 @@ const decoderVariants = z.discriminatedUnion(
       fields: fieldMap.optional(),
       time: timeSpec.optional(),
     }),
+    z.strictObject({
+      type: z.literal('sparkplug'),
+      /** metric → Sparkplug metric name (level_m: Inputs/Level); every metric by its name when absent. */
+      fields: z.record(metricName, z.string().min(1)).optional(),
+    }),
   ],
   {
     error: (iss) =>
       iss.code === 'invalid_union'
-        ? `expected one of json, number, kv, influx, chirpstack, ttn, tasmota, zigbee2mqtt, got ${JSON.stringify((iss.input as { type?: unknown })?.type)}`
+        ? `expected one of json, number, kv, influx, chirpstack, ttn, tasmota, zigbee2mqtt, sparkplug, got ${JSON.stringify((iss.input as { type?: unknown })?.type)}`
         : undefined,
   },
 );
@@ -95,6 +100,7 @@ export const DECODER_TYPES = [
   'ttn',
   'tasmota',
   'zigbee2mqtt',
+  'sparkplug',
 ] as const;
 
 /** `decoder: number` is short for `decoder: { type: number }`. */

@@ -136,8 +136,8 @@ const cases: [string, string, string][] = [
   ],
   [
     'unknown decoder',
-    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: s/a, decoder: sparkplug }\n`,
-    'sensors.devices[0].decoder.type: expected one of json, number, kv, influx, chirpstack, ttn, tasmota, zigbee2mqtt, got "sparkplug"',
+    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: s/a, decoder: modbus }\n`,
+    'sensors.devices[0].decoder.type: expected one of json, number, kv, influx, chirpstack, ttn, tasmota, zigbee2mqtt, sparkplug, got "modbus"',
   ],
   [
     'unknown time zone',

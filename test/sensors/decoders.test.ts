@@ -1,3 +1,4 @@
+import sparkplug from 'sparkplug-payload';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { Decoded } from '../../src/sensors/decoders/decoded.js';
@@ -5,13 +6,16 @@ import { createDecoder } from '../../src/sensors/decoders/index.js';
 
 const limits = { maxPayload: 65_536, maxJsonDepth: 32 };
 
-/** The decoder a config entry builds, run on one payload: readings as [metric, value, timeMs|NaN]. */
-function decode(decoder: unknown, payload: string | Buffer) {
+function build(decoder: unknown) {
   const cfg = configSchema.parse({
     node: { id: 'n1', site: 's1' },
     sensors: { devices: [{ id: 'd1', type: 't', topic: 'x/d1', decoder }] },
   });
-  const d = createDecoder(cfg.sensors.devices[0]!.decoder, limits);
+  return createDecoder(cfg.sensors.devices[0]!.decoder, limits);
+}
+
+/** The decoder a config entry builds, run on one payload: readings as [metric, value, timeMs|NaN]. */
+function decode(decoder: unknown, payload: string | Buffer, d = build(decoder)) {
   const out = new Decoded();
   const ok = d.decode(typeof payload === 'string' ? Buffer.from(payload) : payload, out);
   const readings = Array.from({ length: out.n }, (_, i) => [out.metrics[i], out.values[i], out.times[i]]);
@@ -240,5 +244,50 @@ describe('LoRaWAN network servers, Tasmota and Zigbee2MQTT', () => {
     ]);
     expect(r.readings[0]![2]).toBe(Date.UTC(2024, 4, 1, 7, 3, 10));
     expect(Number.isNaN(decode('zigbee2mqtt', '{"temperature":20}').readings[0]![2])).toBe(true);
+  });
+});
+
+describe('Sparkplug B', () => {
+  const sp = sparkplug.get('spBv1.0')!;
+  const T = 1714550000123;
+
+  it('DBIRTH names the aliases that DDATA then uses; Int64 and booleans become numbers', () => {
+    const d = build({
+      type: 'sparkplug',
+      fields: { level_m: 'Inputs/Level', pump: 'Outputs/Pump', count: 'Counter' },
+    });
+    const birth = sp.encodePayload({
+      timestamp: T,
+      seq: 0,
+      metrics: [
+        { name: 'Inputs/Level', alias: 1, type: 'Double', value: 1.23 },
+        { name: 'Outputs/Pump', alias: 2, type: 'Boolean', value: true },
+        { name: 'Counter', alias: 3, type: 'Int64', value: 42 },
+        { name: 'Label', alias: 4, type: 'String', value: 'north' },
+      ],
+    });
+    expect(decode(null, Buffer.from(birth), d).readings).toEqual([
+      ['level_m', 1.23, T],
+      ['pump', 1, T],
+      ['count', 42, T],
+    ]);
+    const data = sp.encodePayload({
+      timestamp: T + 1000,
+      seq: 1,
+      metrics: [
+        { alias: 1, type: 'Double', value: 1.31, timestamp: T + 900 },
+        { alias: 2, type: 'Boolean', value: false },
+      ],
+    });
+    expect(decode(null, Buffer.from(data), d).readings).toEqual([
+      ['level_m', 1.31, T + 900],
+      ['pump', 0, T + 1000],
+    ]);
+  });
+
+  it('refuses what is not a Sparkplug payload, and DATA whose aliases no BIRTH named', () => {
+    expect(decode('sparkplug', '{"json":true}')).toMatchObject({ ok: false, reason: 'invalid_payload' });
+    const data = sp.encodePayload({ timestamp: T, metrics: [{ alias: 9, type: 'Double', value: 1 }] });
+    expect(decode('sparkplug', Buffer.from(data))).toMatchObject({ ok: false, reason: 'no_metrics' });
   });
 });

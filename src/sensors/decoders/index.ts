@@ -6,6 +6,7 @@ import { InfluxDecoder } from './influx.js';
 import { JsonDecoder } from './json.js';
 import { KvDecoder } from './kv.js';
 import { NumberDecoder } from './number.js';
+import { SparkplugDecoder } from './sparkplug.js';
 import { tasmotaDecoder } from './tasmota.js';
 import { ttnDecoder } from './ttn.js';
 import { zigbee2mqttDecoder } from './zigbee2mqtt.js';
@@ -29,5 +30,7 @@ export function createDecoder(cfg: SensorDeviceConfig['decoder'], limits: Payloa
       return tasmotaDecoder(cfg, limits);
     case 'zigbee2mqtt':
       return zigbee2mqttDecoder(cfg, limits);
+    case 'sparkplug':
+      return new SparkplugDecoder(cfg.fields);
   }
 }
