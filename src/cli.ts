@@ -3,6 +3,7 @@ import { analyzeCommand } from './commands/analyze.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { probeCommand } from './commands/probe.js';
 import { runCommand } from './commands/run.js';
+import { sensorsCommand } from './commands/sensors.js';
 import { spoolCommand } from './commands/spool.js';
 
 const USAGE = `usage: ioc-edge <command> [options]
@@ -11,6 +12,7 @@ commands:
   run --config FILE           run the gateway
   check-config FILE           validate a config file; prints OK or every problem (exit 0/1)
   spool [--dead-letters N]    time-series spool depth, size, oldest age and the newest dead letters (JSON)
+  sensors [--rejected] [-n N] configured sensor devices; with --rejected the newest rejected messages (JSON)
   probe URL [--timeout S] [--udp]
                               connect to a camera once: codec, resolution, fps, time to first
                               frame, or why not (exit 0/1)
@@ -29,6 +31,7 @@ const commands: Record<string, Command> = {
   run: runCommand,
   'check-config': checkConfigCommand,
   spool: spoolCommand,
+  sensors: sensorsCommand,
   probe: probeCommand,
   analyze: analyzeCommand,
 };

@@ -14,6 +14,8 @@ import {
   port,
   slug,
 } from './primitives.js';
+import { checkSensors } from './sensors-refine.js';
+import { mqttBrokerSchema, sensorsSchema } from './sensors-schema.js';
 
 const trafficClass = z.enum(TRAFFIC_CLASSES);
 
@@ -185,30 +187,6 @@ const detectorSchema = z.strictObject({
   /** Boxes smaller or larger than these fractions of the frame area are dropped. */
   minBoxArea: fraction.default(0),
   maxBoxArea: fraction.default(0.5),
-});
-
-const sensorDeviceSchema = z.strictObject({
-  id: slug,
-  type: slug,
-  topic: z.string().min(1),
-  format: z.enum(['json', 'number']).default('json'),
-  /** Only these JSON fields become metrics (all numeric fields when absent). */
-  fields: z.array(z.string().min(1)).min(1).optional(),
-});
-
-const sensorsSchema = z.strictObject({
-  /** The local sensor bus; the embedded broker when it points at it. */
-  broker: mqttUrl.default('mqtt://127.0.0.1:1883'),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  devices: z.array(sensorDeviceSchema).default([]),
-});
-
-const mqttBrokerSchema = z.strictObject({
-  /** Run an MQTT broker inside the gateway for sensors and local uplink (no Mosquitto needed). */
-  embedded: z.boolean().default(true),
-  host: z.string().default('127.0.0.1'),
-  port: port.prefault(1883),
 });
 
 const spoolSchema = z.strictObject({
@@ -432,6 +410,7 @@ function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ct
       });
     }
   }
+  checkSensors(cfg, ctx);
   const influx = cfg.influx;
   if (influx?.url && influx.api === 'v1' && !influx.database) {
     ctx.addIssue({ code: 'custom', path: ['influx', 'database'], message: 'required when influx.api is v1' });
@@ -481,4 +460,6 @@ export type InfluxConfig = Config['influx'];
 export type UplinkConfig = Config['uplink'];
 export type AlertsConfig = Config['alerts'];
 export type SensorsConfig = Config['sensors'];
+export type SensorDeviceConfig = SensorsConfig['devices'][number];
+export type MqttBrokerConfig = Config['mqtt']['broker'];
 export type ApiConfig = Config['api'];

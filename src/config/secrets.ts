@@ -12,6 +12,7 @@ export function registerConfigSecrets(s: SecretScrubber, cfg: ResolvedConfig): S
     }
   }
   s.add(cfg.influx.password, cfg.influx.token, cfg.sensors.password, cfg.api.token);
+  s.add(...cfg.mqtt.broker.users.map((u) => u.password));
   s.add(cfg.uplink.mqtt?.password, cfg.uplink.webhook?.token, cfg.uplink.webhook?.secret);
   return s;
 }

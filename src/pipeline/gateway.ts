@@ -4,10 +4,12 @@ import type { ComponentHealth } from '../api/health.js';
 import { CameraManager } from '../camera/camera-manager.js';
 import type { SnapshotOverlay } from '../camera/snapshot-overlay.js';
 import type { ResolvedConfig } from '../config/load.js';
+import type { CameraConfig } from '../config/schema.js';
 import { type Service, ServiceGroup } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
 import { EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { SensorService } from '../sensors/service.js';
 import { Store } from '../store/store.js';
 import { TimeSeriesService } from '../timeseries/service.js';
 import { registerUplinkMetrics } from '../uplink/metrics.js';
@@ -20,6 +22,7 @@ import type { Readiness } from './config-apply.js';
 import { EventBus } from './event-bus.js';
 import type { PipelineEvent } from './events.js';
 import { logIncidents } from './incident-log.js';
+import { partHealth } from './part-health.js';
 import type { GatewayControl, RunnableGateway } from './runner.js';
 import { writeEventsToTimeSeries } from './timeseries-sink.js';
 import { TrafficPipeline } from './traffic-pipeline.js';
@@ -43,6 +46,7 @@ export class Gateway implements RunnableGateway {
   traffic?: TrafficPipeline;
   alerts?: AlertsService;
   uplink?: UplinkService;
+  sensors?: SensorService;
   /** True from the end of start() to the start of stop(). */
   running = false;
 
@@ -60,10 +64,30 @@ export class Gateway implements RunnableGateway {
   }
 
   async start(): Promise<void> {
-    const { cfg, log, bus } = this;
+    const { cfg, log } = this;
     log.info({ node: cfg.node.id, site: cfg.node.site, config: cfg.source }, 'starting');
+    const timeseries = await this.startStoreAndTimeSeries();
+    if (cfg.mqtt.broker.embedded) {
+      this.broker = new EmbeddedBroker(cfg.mqtt.broker, cfg.sensors, log.child({ module: 'broker' }));
+      await this.run(this.broker);
+    }
+    await this.startAlertsAndUplink(timeseries);
+    // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
+    const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
+    if (detecting.length > 0) {
+      this.detector = new DetectorService(cfg.detector, log.child({ module: 'vision' }), this.metrics);
+      await this.run(this.detector);
+    }
+    // Sources last: they stop first.
+    await this.startSensors(timeseries);
+    await this.startCameras(detecting, timeseries);
+    this.running = true;
+    log.info({ cameras: cfg.cameras.length, sensors: cfg.sensors.devices.length }, 'running');
+  }
 
-    // Sinks.
+  /** The store and the durable time-series sink every part writes points to. */
+  private async startStoreAndTimeSeries(): Promise<TimeSeriesService> {
+    const { cfg, log } = this;
     const store = new Store(cfg.store.path);
     this.store = store;
     await this.run({ name: 'store', start: async () => {}, stop: async () => store.close() });
@@ -76,23 +100,18 @@ export class Gateway implements RunnableGateway {
     });
     this.timeseries = timeseries;
     await this.run(timeseries);
-    writeEventsToTimeSeries(bus, timeseries);
+    writeEventsToTimeSeries(this.bus, timeseries);
+    return timeseries;
+  }
 
-    if (cfg.mqtt.broker.embedded) {
-      this.broker = new EmbeddedBroker(
-        cfg.mqtt.broker.host,
-        cfg.mqtt.broker.port,
-        log.child({ module: 'broker' }),
-      );
-      await this.run(this.broker);
-    }
-
-    // Alerts and the uplink to the IOC (issue 12): sinks, before the processors and sources that
-    // feed them; after the embedded broker (the demo config's uplink points at it).
+  /** Alerts and the uplink to the IOC: sinks, started before the processors and sources that feed them. */
+  private async startAlertsAndUplink(timeseries: TimeSeriesService): Promise<void> {
+    const { cfg, log, bus } = this;
+    const store = this.store!;
     const topics = uplinkTopics(cfg.node, cfg.uplink);
-    const { node, cameras: cams, uplink, dataDir } = cfg;
+    const { node, cameras: cams, dataDir } = cfg;
     const alerts = new AlertsService({
-      ...{ node, cameras: cams, alerts: cfg.alerts, uplink, dataDir, store },
+      ...{ node, cameras: cams, alerts: cfg.alerts, uplink: cfg.uplink, dataDir, store },
       log: log.child({ module: 'alerts' }),
       evidenceTopic: (id) => topics.evidence(id),
       spool: () => {
@@ -102,12 +121,25 @@ export class Gateway implements RunnableGateway {
     });
     this.alerts = alerts;
     await this.run(alerts);
+    // On the embedded broker (the demo) the uplink logs in as the gateway's own user.
+    const local = cfg.uplink.mqtt && this.broker?.serves(cfg.uplink.mqtt.url) ? this.broker : undefined;
+    const uplink =
+      local && !cfg.uplink.mqtt!.username
+        ? { ...cfg.uplink, mqtt: { ...cfg.uplink.mqtt!, ...local.gatewayCredentials } }
+        : cfg.uplink;
     this.uplink = new UplinkService({
       ...{ node, uplink, dataDir },
       outbox: alerts.outbox,
       alerts: alerts.manager,
       commands: { cameras: cameraControl(() => this.cameras), config: () => cfg, box: this.control },
-      health: { cameras: () => this.cameras?.health() ?? {}, timeseries: () => timeseries.health() },
+      health: {
+        cameras: () => this.cameras?.health() ?? {},
+        timeseries: () => timeseries.health(),
+        sensors: () => {
+          const devices = this.sensors?.health().devices ?? {};
+          return Object.fromEntries(Object.entries(devices).map(([id, d]) => [id, { ...d }]));
+        },
+      },
       scrubber: this.scrubber,
       log: log.child({ module: 'uplink' }),
     });
@@ -118,16 +150,33 @@ export class Gateway implements RunnableGateway {
       outbox: alerts.outbox,
       uplink: this.uplink,
     });
+  }
 
-    // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
-    const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
-    if (detecting.length > 0) {
-      this.detector = new DetectorService(cfg.detector, log.child({ module: 'vision' }), this.metrics);
-      await this.run(this.detector);
-    }
+  /** Sensors over MQTT: each valid reading into the spool before its PUBACK; rule events onto the bus. */
+  private async startSensors(timeseries: TimeSeriesService): Promise<void> {
+    const { cfg } = this;
+    if (cfg.sensors.devices.length === 0 && cfg.sensors.subscribe.length === 0) return;
+    const local = this.broker?.serves(cfg.sensors.broker) ? this.broker : undefined;
+    this.sensors = new SensorService({
+      sensors: cfg.sensors,
+      node: cfg.node,
+      sink: timeseries.sink,
+      spoolStore: timeseries.spool.store,
+      publish: this.bus.emit,
+      // Readings as events only for the uplink's telemetry summaries (the time series takes them directly).
+      readingEvents: cfg.uplink.mqtt !== undefined,
+      log: this.log.child({ module: 'sensors' }),
+      metrics: this.metrics,
+      credentials: local?.gatewayCredentials,
+      protocolVersion: local ? 4 : undefined,
+    });
+    await this.run(this.sensors);
+  }
+
+  /** The cameras, and the traffic pipeline on those that detect; their health points. */
+  private async startCameras(detecting: CameraConfig[], timeseries: TimeSeriesService): Promise<void> {
+    const { cfg, log, bus } = this;
     const detector = this.detector?.detector;
-
-    // Sources: built now (the pipeline and the API take them), started last.
     const cameras = new CameraManager({
       cameras: cfg.cameras,
       dataDir: cfg.dataDir,
@@ -153,13 +202,10 @@ export class Gateway implements RunnableGateway {
       });
       await this.run(this.traffic);
     }
-
     for (const cam of cfg.cameras)
       log.info({ camera: cam.id, url: cam.url, enabled: cam.enabled }, 'camera configured');
     await this.run(cameras);
     await this.run(cameraHealthPoints(cameras, timeseries));
-    this.running = true;
-    log.info({ cameras: cfg.cameras.length }, 'running');
   }
 
   private async run(service: Service): Promise<void> {
@@ -184,48 +230,9 @@ export class Gateway implements RunnableGateway {
     return this.running && (this.traffic?.alive() ?? true);
   }
 
-  /** Each part's health for the API: cameras, vision, time series. */
+  /** Each part's health for the API and the watchdog. */
   health(): Record<string, ComponentHealth> {
-    const out: Record<string, ComponentHealth> = {};
-    const { cameras, timeseries, detector, traffic } = this;
-    if (cameras) {
-      const detail = cameras.health();
-      const states = Object.values(detail).map((h) => h.state);
-      const streaming = states.filter((s) => s === 'streaming').length;
-      const status =
-        states.length === 0 || streaming === states.length
-          ? 'ok'
-          : states.every((s) => s === 'connecting' || s === 'idle')
-            ? 'starting'
-            : streaming > 0
-              ? 'degraded'
-              : 'down';
-      out.cameras = { status, detail };
-    }
-    const { alerts, uplink } = this;
-    if (alerts) {
-      const detail = alerts.health();
-      out.alerts = { status: 'ok', detail: { ...detail } };
-    }
-    if (uplink) {
-      const detail = uplink.health();
-      // Without an IOC broker configured nothing is expected to be connected.
-      const connected = !this.cfg.uplink.mqtt?.url || detail.connectedSince !== null;
-      out.uplink = { status: connected ? 'ok' : 'degraded', detail: { ...detail } };
-    }
-    if (timeseries) {
-      const detail = timeseries.health();
-      const status = detail.state === 'retrying' ? 'degraded' : detail.state === 'stopped' ? 'down' : 'ok';
-      out.timeseries = { status, detail };
-    }
-    if (detector) {
-      const stuck = traffic && !traffic.alive();
-      out.vision = {
-        status: stuck ? 'down' : 'ok',
-        detail: { ...detector.health(), cameras: traffic?.health() ?? {} },
-      };
-    }
-    return out;
+    return partHealth({ ...this, uplinkConfigured: this.cfg.uplink.mqtt !== undefined });
   }
 
   /** What a camera's snapshot shows over the picture: its live boxes, its lines and zones. */

@@ -3,7 +3,10 @@
  * point each); rule decisions go to the alerts (which turn them into delivered alerts).
  */
 
-/** One validated value of one metric of one device. */
+/**
+ * One validated value of one metric of one device. The sensor path hands on one reused object: a handler
+ * copies what it keeps.
+ */
 export interface SensorReading {
   type: 'reading';
   /** Device id from the registry (config `sensors.devices[].id`). */

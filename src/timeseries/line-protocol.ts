@@ -107,14 +107,14 @@ function isSorted(keys: string[]): boolean {
 }
 
 /**
- * One line of InfluxDB line protocol: measurement, tags sorted by key (the order InfluxDB indexes
- * fastest), fields, and the timestamp at the wire precision. `nowMs` is used when the point has no time.
- * Throws PointError for a point that cannot be written.
+ * The series key of a point, `measurement,tag=value,...` with its tags and the defaults merged in key
+ * order: what `encodeLine` writes before the fields. Producers that write many points of one series
+ * compute it once (see `SpoolSink.writeLine`). Throws PointError like `encodeLine`.
  */
-export function encodeLine(point: Point, nowMs: number, opts: EncodeOptions): string {
+export function encodeSeries(point: Pick<Point, 'measurement' | 'tags'>, opts: EncodeOptions): string {
   const m = point.measurement;
   if (typeof m !== 'string' || m === '') throw new PointError('point without a measurement name');
-  let line = escapeMeasurement(m, point);
+  let line = escapeMeasurement(m, point as Point);
 
   const tags = point.tags;
   const defaults = opts.defaultTags ?? NO_TAGS;
@@ -125,7 +125,7 @@ export function encodeLine(point: Point, nowMs: number, opts: EncodeOptions): st
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = tags![k];
-    const ek = escapeKey(k, 'tag key', point);
+    const ek = escapeKey(k, 'tag key', point as Point);
     while (d < defaults.length && defaults[d]![0] < ek) {
       line += `,${defaults[d]![0]}=${defaults[d]![1]}`;
       d++;
@@ -136,9 +136,21 @@ export function encodeLine(point: Point, nowMs: number, opts: EncodeOptions): st
       continue;
     }
     if (typeof v !== 'string') throw new PointError(`${m}: tag ${k} is a ${typeof v}, not a string`);
-    line += `,${ek}=${escapeKey(v, `tag ${k}`, point)}`;
+    line += `,${ek}=${escapeKey(v, `tag ${k}`, point as Point)}`;
   }
   for (; d < defaults.length; d++) line += `,${defaults[d]![0]}=${defaults[d]![1]}`;
+
+  return line;
+}
+
+/**
+ * One line of InfluxDB line protocol: measurement, tags sorted by key (the order InfluxDB indexes
+ * fastest), fields, and the timestamp at the wire precision. `nowMs` is used when the point has no time.
+ * Throws PointError for a point that cannot be written.
+ */
+export function encodeLine(point: Point, nowMs: number, opts: EncodeOptions): string {
+  let line = encodeSeries(point, opts);
+  const m = point.measurement;
 
   let sep = ' ';
   const fields = point.fields;

@@ -100,18 +100,38 @@ export function congestion(e: {
 }
 
 /**
- * One sensor reading: tags device, type (and site/node from the defaults), one field per metric.
- * Metrics are floats; pass a bigint for a counter that must stay an integer.
+ * One sensor reading: tags device, type, site (the device's, else the node's) and node, one field per
+ * metric. Metrics are floats; pass a bigint for a counter that must stay an integer. The sensor path
+ * (src/sensors/ingest.ts) writes this same shape as pre-encoded lines (`SpoolSink.writeLine`).
  */
 export function sensorReading(
-  device: { id: string; type: string },
+  device: { id: string; type: string; site?: string },
   metrics: Readonly<Record<string, number | bigint | boolean | string>>,
   timeMs: number,
 ): Point {
   return {
     measurement: 'sensor',
-    tags: { device: device.id, type: device.type },
+    tags: { device: device.id, type: device.type, site: device.site },
     fields: metrics,
+    time: timeMs,
+  };
+}
+
+/** A sensor's health (every minute): last seen, reading rate, totals. */
+export function sensorHealth(
+  d: { id: string; type: string; site?: string; lastSeenMs: number; readings: number; rejected: number },
+  readingsPerMinute: number,
+  timeMs: number,
+): Point {
+  return {
+    measurement: 'sensor_health',
+    tags: { device: d.id, type: d.type, site: d.site },
+    fields: {
+      last_seen_age_s: d.lastSeenMs ? (timeMs - d.lastSeenMs) / 1000 : undefined,
+      readings_per_min: readingsPerMinute,
+      readings: BigInt(d.readings),
+      rejected: BigInt(d.rejected),
+    },
     time: timeMs,
   };
 }

@@ -1,4 +1,4 @@
-import { type EncodeOptions, encodeLine, PointError } from './line-protocol.js';
+import { type EncodeOptions, encodeLine, encodeSeries, PointError } from './line-protocol.js';
 import type { Point, Precision, TimeSeriesSink } from './point.js';
 import type { Spool } from './spool.js';
 
@@ -27,6 +27,19 @@ export interface SpoolSinkOptions extends EncodeOptions {
 const MAX_UNCOMMITTED = 200_000;
 
 /**
+ * Something that commits with the spool: `inTransaction` writes its own pending rows inside the spool's
+ * transaction (atomic with the points); `committed` runs synchronously right after every commit, before
+ * anything else can run, so whatever it releases (e.g. MQTT acknowledgements) covers exactly what was
+ * written before. A failed commit rolls back both; `inTransaction` runs again at the retry.
+ */
+export interface CommitParticipant {
+  /** True when it has rows to write even if no point is pending. */
+  hasPending(): boolean;
+  inTransaction(): void;
+  committed(): void;
+}
+
+/**
  * The `TimeSeriesSink` every module writes to. `write()` encodes the point (the only per-point work:
  * one string) into an in-memory batch; the batch is committed to the spool in one SQLite transaction
  * within `commitIntervalMs` (10 ms) or as soon as it holds `commitMaxPoints`. A point is acknowledged
@@ -43,6 +56,7 @@ export class SpoolSink implements TimeSeriesSink {
   private readonly intervalMs: number;
   private readonly maxPoints: number;
   private closed = false;
+  private readonly participants: CommitParticipant[] = [];
   /** Points accepted by write() / committed to the spool / rejected as invalid, since start. */
   accepted = 0;
   committed = 0;
@@ -71,6 +85,20 @@ export class SpoolSink implements TimeSeriesSink {
       this.opts.onInvalid?.(e, point);
       return false;
     }
+    return this.push(line);
+  }
+
+  /**
+   * Appends a line the caller encoded itself (a series key from `seriesKey()`, fields, a timestamp at
+   * `precision`): the hot path of producers that write many points of few series. Same batching and
+   * guarantees as `write()`; the caller is responsible for the line's syntax.
+   */
+  writeLine(line: string): boolean {
+    if (this.closed) return false;
+    return this.push(line);
+  }
+
+  private push(line: string): boolean {
     // Only reachable while commits fail (disk gone): keep memory bounded rather than grow without end.
     if (this.n >= MAX_UNCOMMITTED) {
       this.overflow++;
@@ -81,6 +109,40 @@ export class SpoolSink implements TimeSeriesSink {
     if (this.n >= this.maxPoints) this.onTimer();
     else if (!this.timer) this.timer = setTimeout(this.onTimer, this.intervalMs);
     return true;
+  }
+
+  /** `measurement,tags...` with the sink's default tags merged in, for `writeLine`. Throws PointError. */
+  seriesKey(measurement: string, tags: Readonly<Record<string, string | undefined>>): string {
+    return encodeSeries({ measurement, tags }, this.opts);
+  }
+
+  get precision(): Precision {
+    return this.opts.precision;
+  }
+
+  /** Points accepted but not yet committed. */
+  get pending(): number {
+    return this.n;
+  }
+
+  /** True while points or participants' rows wait for a commit. */
+  hasUncommitted(): boolean {
+    if (this.n > 0) return true;
+    for (let i = 0; i < this.participants.length; i++) if (this.participants[i]!.hasPending()) return true;
+    return false;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  addParticipant(p: CommitParticipant): void {
+    this.participants.push(p);
+  }
+
+  /** Schedules a commit within the commit interval even if no point is pending (a participant has rows). */
+  requestCommit(): void {
+    if (!this.timer && !this.closed) this.timer = setTimeout(this.onTimer, this.intervalMs);
   }
 
   flush(): Promise<void> {
@@ -107,21 +169,37 @@ export class SpoolSink implements TimeSeriesSink {
       this.timer = undefined;
     }
     const n = this.n;
-    if (n > 0) {
-      const lastId = this.spool.append(this.lines, n, this.opts.precision, Date.now(), this.sizes);
+    const extra = this.participants.length > 0 && this.participants.some((p) => p.hasPending());
+    if (n > 0 || extra) {
+      const lastId = this.spool.append(
+        this.lines,
+        n,
+        this.opts.precision,
+        Date.now(),
+        this.sizes,
+        extra ? this.runParticipants : undefined,
+      );
       this.n = 0;
       this.committed += n;
-      this.opts.onCommit?.(lastId, n, this.lines, this.sizes, this.opts.precision);
+      if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.sizes, this.opts.precision);
       // Drop references so a burst does not keep its strings alive; the array itself is reused.
       if (this.lines.length > this.maxPoints * 2) this.lines = [];
       else this.lines.fill('', 0, n);
     }
+    for (let i = 0; i < this.participants.length; i++) this.participants[i]!.committed();
     const waiters = this.waiters;
     if (waiters.length > 0) {
       this.waiters = [];
       for (const w of waiters) w();
     }
   }
+
+  private readonly runParticipants = (): void => {
+    for (let i = 0; i < this.participants.length; i++) {
+      const p = this.participants[i]!;
+      if (p.hasPending()) p.inTransaction();
+    }
+  };
 
   /** Commits what is pending and refuses further writes. */
   close(): void {

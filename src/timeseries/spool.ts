@@ -31,6 +31,9 @@ export interface SpoolStats {
 
 const DEAD_LETTER_KEEP = 10_000;
 
+/** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (~2× faster appends). */
+const ROWS_PER_INSERT = 64;
+
 /**
  * The time-series spool: line-protocol rows in the gateway's SQLite store, appended in transactions,
  * read in id order, deleted once the server acknowledged them. Bounded: past `maxBytes` of row data
@@ -38,6 +41,8 @@ const DEAD_LETTER_KEEP = 10_000;
  */
 export class Spool {
   private readonly insert;
+  private readonly insertMany;
+  private readonly manyArgs: (string | number)[] = new Array(ROWS_PER_INSERT * 3);
   private readonly selectRange;
   private readonly deleteRange;
   private readonly oldest;
@@ -74,6 +79,9 @@ export class Spool {
     ]);
     const db = store.db;
     this.insert = db.prepare('INSERT INTO ts_spool (at, p, line) VALUES (?, ?, ?)');
+    this.insertMany = db.prepare(
+      `INSERT INTO ts_spool (at, p, line) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`,
+    );
     this.selectRange = db
       .prepare(
         'SELECT id, p, line, octet_length(line) FROM ts_spool WHERE id > ? AND id < ? ORDER BY id LIMIT ?',
@@ -87,17 +95,28 @@ export class Spool {
     this.insertDead = db.prepare('INSERT INTO ts_dead_letter (at, line, error) VALUES (?, ?, ?)');
     this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
     this.appendTx = db.transaction(
-      (lines: readonly string[], n: number, p: number, at: number, sizes: number[]) => {
+      (lines: readonly string[], n: number, p: number, at: number, sizes: number[], during?: () => void) => {
+        during?.();
         let added = 0;
         let id = 0;
-        const insert = this.insert;
-        for (let i = 0; i < n; i++) {
-          const line = lines[i]!;
-          id = Number(insert.run(at, p, line).lastInsertRowid);
-          const size = Buffer.byteLength(line) + ROW_OVERHEAD_BYTES;
-          sizes[i] = size;
+        let i = 0;
+        // Rows of one multi-row INSERT get consecutive ids in VALUES order (one writer, AUTOINCREMENT).
+        const args = this.manyArgs;
+        for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
+          for (let r = 0; r < ROWS_PER_INSERT; r++) {
+            args[r * 3] = at;
+            args[r * 3 + 1] = p;
+            args[r * 3 + 2] = lines[i + r]!;
+          }
+          id = Number(this.insertMany.run(args).lastInsertRowid);
+        }
+        for (; i < n; i++) id = Number(this.insert.run(at, p, lines[i]!).lastInsertRowid);
+        for (let j = 0; j < n; j++) {
+          const size = Buffer.byteLength(lines[j]!) + ROW_OVERHEAD_BYTES;
+          sizes[j] = size;
           added += size;
         }
+        if (n > 0) args.fill(0);
         return { id, added };
       },
     );
@@ -138,6 +157,7 @@ export class Spool {
    * Appends the first `n` lines in one transaction (durable when this returns), then drops the oldest
    * rows if the spool is over its bound. Returns the id of the last row; the rows' ids are the `n`
    * consecutive ids ending there (one writer, AUTOINCREMENT). `sizes[i]` receives row i's accounted bytes.
+   * `during` runs inside the same transaction (other tables that must commit atomically with the rows).
    */
   append(
     lines: readonly string[],
@@ -145,9 +165,11 @@ export class Spool {
     precision: Precision,
     at: number,
     sizes: number[] = [],
+    during?: () => void,
   ): number {
+    if (n === 0 && !during) return this.lastId;
+    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at, sizes, during);
     if (n === 0) return this.lastId;
-    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at, sizes);
     this.lastId = id;
     this.points += n;
     this.bytes += added;

@@ -32,12 +32,12 @@ describe('ioc-edge run', () => {
         'cameras:',
         '  - id: cam1',
         `    url: rtsp://admin:\${CAM1_PASS}@127.0.0.1:${camPort}/stream2`,
-        `mqtt: { broker: { embedded: true, port: ${brokerPort} } }`,
+        `mqtt: { broker: { embedded: true, port: ${brokerPort}, users: [{ username: ops, password: "\${OPS_PASS}", role: gateway }] } }`,
         'api: { port: 0 }',
         '',
       ].join('\n'),
     );
-    const gw = startCli(['run', '--config', config], { CAM1_PASS: secret });
+    const gw = startCli(['run', '--config', config], { CAM1_PASS: secret, OPS_PASS: 'ops-secret' });
     try {
       await waitUntil('gateway running', async () => gw.output().includes('"msg":"running"'), {
         server: gw,
@@ -52,8 +52,11 @@ describe('ioc-edge run', () => {
       const metrics = await (await fetch(`${api}/metrics`)).text();
       expect(metrics).toContain('process_resident_memory_bytes');
 
-      // The embedded broker carries messages.
-      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`);
+      // The embedded broker carries messages (for a gateway-role user: anonymous clients may not subscribe).
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, {
+        username: 'ops',
+        password: 'ops-secret',
+      });
       const got = new Promise<string>((resolve) => client.on('message', (_t, p) => resolve(p.toString())));
       await client.subscribeAsync('sensors/#');
       await client.publishAsync('sensors/aq1', '{"pm25": 12}');

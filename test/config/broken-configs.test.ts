@@ -165,6 +165,47 @@ const cases: [string, string, string][] = [
     `${NODE}alerts: { outbox: { maxBytes: lots } }\n`,
     'alerts.outbox.maxBytes: expected a positive size such as 2GB or 512MiB, got "lots"',
   ],
+  [
+    'sensor rule on a metric the decoder does not give',
+    `${NODE}sensors:\n  devices:\n    - { id: aq, type: air, topic: s/aq, decoder: { type: json, fields: { pm25: pm2_5 } }, rules: [{ metric: pm10, raise: 50 }] }\n`,
+    'sensors.devices[0].rules[0].metric: the device has no metric "pm10" (its decoder gives pm25)',
+  ],
+  [
+    'offline rule without an interval',
+    `${NODE}sensors:\n  devices:\n    - { id: aq, type: air, topic: s/aq, rules: [{ offline: 3 }] }\n`,
+    'sensors.devices[0].rules[0].offline: the offline rule needs the device interval (e.g. interval: 60s)',
+  ],
+  [
+    'two sensors on one topic and key',
+    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: s/+/state, key: k1 }\n    - { id: b, type: air, topic: s/+/state, key: k1 }\n`,
+    'sensors.devices[1].topic: devices 0 and 1 would both receive the messages of "s/+/state" with key "k1"',
+  ],
+  [
+    'sensor topic with a misplaced wildcard',
+    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: "s/a/#/x" }\n`,
+    'sensors.devices[0].topic: "#" must be a whole level and the last one',
+  ],
+  [
+    'unknown decoder',
+    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: s/a, decoder: modbus }\n`,
+    'sensors.devices[0].decoder.type: expected one of json, number, kv, influx, chirpstack, ttn, tasmota, zigbee2mqtt, sparkplug, got "modbus"',
+  ],
+  [
+    'unknown time zone',
+    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: tele/a/SENSOR, decoder: { type: tasmota, timeZone: Mars/Olympus } }\n`,
+    'sensors.devices[0].decoder.timeZone: unknown time zone "Mars/Olympus"',
+  ],
+  [
+    'metric range upside down',
+    `${NODE}sensors:\n  devices:\n    - { id: a, type: air, topic: s/a, metrics: { pm25: { min: 10, max: 0 } } }\n`,
+    'sensors.devices[0].metrics.pm25: min 10 must be below max 0',
+  ],
+  [
+    'broker user for an unknown device',
+    `${NODE}mqtt: { broker: { users: [{ username: u, password: p, devices: [ghost] }] } }\n`,
+    'mqtt.broker.users[0].devices[0]: no sensor device "ghost" in sensors.devices',
+  ],
+  ['bad ackAfter', `${NODE}sensors: { ackAfter: never }\n`, 'sensors.ackAfter: expected one of'],
   ['YAML syntax', `${NODE}cameras: [\n`, 'YAML line 3 column 1'],
   ['not a mapping', '- just\n- a list\n', 'expected a mapping of settings at the top of the file'],
 ];

@@ -29,6 +29,8 @@ export interface MosquittoOptions {
   acl?: string;
   /** Keep sessions, queued messages and retained messages across pause/restart (saved at SIGTERM). */
   persistence?: boolean;
+  /** Further mosquitto.conf lines (e.g. queue limits for persistent sessions). */
+  extra?: string[];
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -71,6 +73,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   } else {
     lines.push('allow_anonymous true');
   }
+  lines.push(...(options.extra ?? []));
   writeFileSync(conf, `${lines.join('\n')}\n`);
 
   async function launch() {

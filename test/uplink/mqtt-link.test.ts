@@ -11,10 +11,15 @@ const log = pino({ level: 'silent' });
 
 describe('MQTT link', () => {
   it('falls back to MQTT 3.1.1 when the broker refuses MQTT 5 (the embedded broker), and says online', async () => {
-    const broker = new EmbeddedBroker('127.0.0.1', 0, log);
+    const box = parseConfigText(
+      'node: { id: demo-01, site: demo }\nmqtt: { broker: { port: 0 } }\n',
+      '/x.yaml',
+    );
+    const broker = new EmbeddedBroker(box.mqtt.broker, box.sensors, log);
     await broker.start();
     const url = `mqtt://127.0.0.1:${broker.address.port}`;
-    const watcher = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    const login = broker.gatewayCredentials;
+    const watcher = await mqtt.connectAsync(url, { reconnectPeriod: 0, protocolVersion: 4, ...login });
     const statuses: string[] = [];
     watcher.on('message', (_t, p) => statuses.push(p.toString()));
     await watcher.subscribeAsync('ioc/demo/demo-01/status', { qos: 1 });
@@ -24,7 +29,7 @@ describe('MQTT link', () => {
     );
     expect(cfg.uplink.mqtt!.protocolVersion).toBe(5);
     const link = new MqttLink({
-      cfg: cfg.uplink.mqtt!,
+      cfg: { ...cfg.uplink.mqtt!, ...login },
       topics: new Topics('ioc/demo/demo-01'),
       clientId: 'ioc-edge-demo-demo-01',
       log,

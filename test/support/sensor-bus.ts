@@ -1,0 +1,81 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { type Mosquitto, startMosquitto } from './mosquitto.js';
+
+/**
+ * Mosquitto as a sensor bus for a persistent-session subscriber: its default keeps 1,000 queued
+ * messages per offline session and drops the rest, which would lose readings while the gateway
+ * restarts; these tests and the bench raise that bound (docs/sensors.md says the same for deployments).
+ */
+export function startSensorBus(): Promise<Mosquitto> {
+  return startMosquitto({ extra: ['max_queued_messages 10000000', 'max_inflight_messages 0'] });
+}
+
+/**
+ * A QoS 1 publisher keeping up to `window` messages in flight: `acked` counts the PUBACKs from the
+ * broker (the broker holds the message from then on).
+ */
+export class QosPublisher {
+  client!: MqttClient;
+  acked = 0;
+  sent = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly clientId: string,
+    private readonly window = 500,
+    private readonly opts: { username?: string; password?: string; protocolVersion?: 4 | 5 } = {},
+  ) {}
+
+  async connect(): Promise<void> {
+    this.client = await mqtt.connectAsync(this.url, {
+      clientId: this.clientId,
+      protocolVersion: 5,
+      reconnectPeriod: 200,
+      ...this.opts,
+    });
+  }
+
+  /**
+   * Publishes messages [from, to) made by `make`, at most `ratePerSec` a second when given; resolves when
+   * the broker acknowledged all of them.
+   */
+  run(
+    from: number,
+    to: number,
+    make: (i: number) => [string, string | Buffer],
+    ratePerSec = 0,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let next = from;
+      let done = 0;
+      const total = to - from;
+      if (total <= 0) return resolve();
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const pump = () => {
+        const allowed = ratePerSec > 0 ? from + ((Date.now() - started) / 1000) * ratePerSec : to;
+        if (ratePerSec > 0 && next < to && !timer && next >= allowed)
+          timer = setTimeout(() => {
+            timer = undefined;
+            pump();
+          }, 5);
+        while (next < to && next < allowed && next - from - done < this.window) {
+          const [topic, payload] = make(next++);
+          this.sent++;
+          this.client.publish(topic, payload, { qos: 1 }, (err) => {
+            if (err) return reject(err);
+            this.acked++;
+            done++;
+            if (done === total) resolve();
+            else pump();
+          });
+        }
+      };
+      pump();
+    });
+  }
+
+  end(): Promise<void> {
+    return this.client.endAsync();
+  }
+}
