@@ -31,8 +31,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function describe(value: unknown): string {
+/** Keys whose values are never shown, not even when they have the wrong type. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'token', 'secret']);
+
+function isSecretPath(path: readonly PropertyKey[]): boolean {
+  const last = path.at(-1);
+  return typeof last === 'string' && SECRET_KEYS.has(last);
+}
+
+function describe(value: unknown, secret = false): string {
   if (value === undefined) return 'nothing';
+  if (secret) {
+    const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    return `${what} (a secret: its value is not shown)`;
+  }
+  if (value === null) return 'null';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string')
@@ -74,14 +87,19 @@ function problemsFromIssue(
       return [
         {
           path: formatPath(path),
-          message: `expected ${expectedName(issue.expected)}, got ${describe(input)}`,
+          message: `expected ${expectedName(issue.expected)}, got ${describe(input, isSecretPath(path))}`,
         },
       ];
     }
     case 'invalid_value': {
       const input = (issue as { input?: unknown }).input;
       const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      return [{ path: formatPath(path), message: `expected one of ${options}, got ${describe(input)}` }];
+      return [
+        {
+          path: formatPath(path),
+          message: `expected one of ${options}, got ${describe(input, isSecretPath(path))}`,
+        },
+      ];
     }
     case 'invalid_union': {
       // Report the branch that got furthest rather than a wall of alternatives.

@@ -113,7 +113,7 @@ const cases: [string, string, string][] = [
   [
     'bad duration',
     CAM('    stallTimeout: soon\n'),
-    'cameras[0].stallTimeout: expected a duration such as 10, "500ms", "10s" or "5m", got "soon"',
+    'cameras[0].stallTimeout: expected a duration such as 10, "500ms", "10s" or "5m" (from 1s to 10m), got "soon"',
   ],
   [
     'port out of range',
@@ -158,7 +158,7 @@ const cases: [string, string, string][] = [
   [
     'alert cooldown not a duration',
     `${NODE}alerts: { cooldown: forever }\n`,
-    'alerts.cooldown: expected a duration such as 10, "500ms", "10s" or "5m", got "forever"',
+    'alerts.cooldown: expected a duration such as 10, "500ms", "10s" or "5m" (from 0 to 1d), got "forever"',
   ],
   [
     'alert outbox bound not a size',

@@ -50,7 +50,7 @@ describe('gateway → IOC uplink (ioc-edge run, real Mosquitto with mTLS)', () =
         uplinkYaml(ioc, ['    keepalive: 5s']),
         '  heartbeat: 1s',
         // No disk here has 1000 TB free: disk_low is raised at start.
-        'alerts: { cameraDownAfter: 300ms, cooldown: 60s, diskMinFree: 1000TB }',
+        'alerts: { cameraDownAfter: 1s, cooldown: 60s, diskMinFree: 1000TB }',
         '',
       ].join('\n'),
     );
