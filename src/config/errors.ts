@@ -109,9 +109,41 @@ function problemsFromIssue(
         return best.flatMap((sub) => problemsFromIssue(sub, path, knownKeys));
       return [{ path: formatPath(path), message: issue.message }];
     }
+    case 'too_big':
+    case 'too_small': {
+      // zod's own wording ("Too big: expected array to have <=8 items") said plainly; custom messages stay.
+      if (!/^Too (big|small)/.test(issue.message))
+        return [{ path: formatPath(path), message: issue.message }];
+      return [{ path: formatPath(path), message: boundMessage(issue, isSecretPath(path)) }];
+    }
     default:
       return [{ path: formatPath(path), message: issue.message }];
   }
+}
+
+function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, secret: boolean): string {
+  const big = issue.code === 'too_big';
+  const bound = Number(
+    big ? (issue as z.core.$ZodIssueTooBig).maximum : (issue as z.core.$ZodIssueTooSmall).minimum,
+  );
+  const input = (issue as { input?: unknown }).input;
+  const words = big
+    ? issue.inclusive
+      ? 'at most'
+      : 'less than'
+    : issue.inclusive
+      ? 'at least'
+      : 'more than';
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    const n = Array.isArray(input) ? input.length : undefined;
+    return `expected ${words} ${bound} item${bound === 1 ? '' : 's'}${n === undefined ? '' : `, got ${n}`}`;
+  }
+  if (issue.origin === 'string') {
+    const n = typeof input === 'string' ? input.length : undefined;
+    return `expected ${words} ${bound} character${bound === 1 ? '' : 's'}${n === undefined ? '' : `, got ${n}`}`;
+  }
+  const got = input === undefined || secret ? '' : `, got ${String(input)}`;
+  return `expected a value ${words} ${bound}${got}`;
 }
 
 function depth(issues: z.core.$ZodIssue[]): number {

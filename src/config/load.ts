@@ -76,7 +76,14 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
       { path: '', message: 'expected a mapping of settings at the top of the file' },
     ]);
   }
-  const raw = refs.restore(doc.toJS()) as unknown;
+  let tree: unknown;
+  try {
+    tree = doc.toJS();
+  } catch (err) {
+    // Aliases are resolved here: an undefined one, or an alias bomb past the library's alias count.
+    throw new ConfigError(file, [{ path: '', message: `YAML: ${(err as Error).message}` }]);
+  }
+  const raw = refs.restore(tree);
 
   const env: Record<string, string | undefined> = {
     CONFIG_DIR: dirname(file),

@@ -77,10 +77,10 @@ export function parseSize(value: string | number): number | undefined {
 /** A size in bytes, written as a number or a string such as "2GB" or "512MiB". */
 export const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const bytes = parseSize(v);
-  if (bytes === undefined || bytes <= 0) {
+  if (bytes === undefined || bytes <= 0 || !Number.isSafeInteger(bytes)) {
     ctx.addIssue({
       code: 'custom',
-      message: `expected a positive size such as 2GB or 512MiB, got ${JSON.stringify(v)}`,
+      message: `expected a positive size such as 2GB or 512MiB (at most 8 PiB), got ${JSON.stringify(v)}`,
     });
     return z.NEVER;
   }

@@ -108,7 +108,7 @@ const cases: [string, string, string][] = [
   [
     'bad size',
     `${NODE}influx: { spool: { maxBytes: 2 parsecs } }\n`,
-    'influx.spool.maxBytes: expected a positive size such as 2GB or 512MiB, got "2 parsecs"',
+    'influx.spool.maxBytes: expected a positive size such as 2GB or 512MiB (at most 8 PiB), got "2 parsecs"',
   ],
   [
     'bad duration',
@@ -163,7 +163,7 @@ const cases: [string, string, string][] = [
   [
     'alert outbox bound not a size',
     `${NODE}alerts: { outbox: { maxBytes: lots } }\n`,
-    'alerts.outbox.maxBytes: expected a positive size such as 2GB or 512MiB, got "lots"',
+    'alerts.outbox.maxBytes: expected a positive size such as 2GB or 512MiB (at most 8 PiB), got "lots"',
   ],
   [
     'sensor rule on a metric the decoder does not give',
