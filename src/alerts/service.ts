@@ -25,6 +25,8 @@ export interface AlertsServiceOptions {
   evidenceTopic?: (alertId: string) => string;
   /** The time-series spool's fill, for the spool_full alert. */
   spool?: () => NodeConditions['spool'];
+  /** Frees room when the outbox finds the disk full (the spool drops its oldest points); true if it did. */
+  makeRoom?: () => boolean;
   /** How often the box's own conditions are checked (default 10 s). */
   nodeCheckMs?: number;
 }
@@ -59,6 +61,11 @@ export class AlertsService implements Service {
     this.outbox = new Outbox(opts.store, outboxSinks(opts.uplink), opts.alerts.outbox.maxBytes, (what, n) =>
       log.warn({ what, n }, 'alert outbox full: dropped the least valuable messages'),
     );
+    this.outbox.makeRoom = opts.makeRoom;
+    this.outbox.onHeld = (n, err) => {
+      if (err) log.error({ err, held: n }, 'disk full: alert messages held in memory until there is room');
+      else if (n === 0) log.info('disk has room again: the held alert messages are written');
+    };
     this.manager = new AlertManager({
       node: opts.node,
       cameraNames: Object.fromEntries(opts.cameras.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
@@ -90,6 +97,8 @@ export class AlertsService implements Service {
     clearInterval(this.timer);
     this.cameraWatch.stop();
     await this.manager.stop();
+    const lost = this.outbox.flushHeld();
+    if (lost > 0) this.opts.log.error({ messages: lost }, 'disk full at stop: alert messages not written');
   }
 
   incidentStart(i: Incident, evidenceExpected: boolean): void {

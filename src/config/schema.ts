@@ -203,6 +203,11 @@ const spoolSchema = z.strictObject({
   /** SQLite file holding the spool; the gateway's store (store.path) when absent. */
   path: z.string().min(1).optional(),
   maxBytes: byteSize.prefault(2_000_000_000),
+  /**
+   * Free space the spool leaves on its disk: past it the oldest points are dropped (counted, and a
+   * spool_full alert), so the alert outbox in the same store and the rest of the box keep room.
+   */
+  keepFree: byteSize.prefault('256MB'),
 });
 
 const influxSchema = z.strictObject({

@@ -84,6 +84,15 @@ export function logLines(logFile: string): Record<string, unknown>[] {
   return out;
 }
 
+/** The last lines of a gateway log, for failure messages. */
+export function logTail(logFile: string, chars = 6000): string {
+  try {
+    return readFileSync(logFile, 'utf8').slice(-chars);
+  } catch {
+    return '(no log)';
+  }
+}
+
 /** Waits until the gateway's API answers /api/health (the gateway started), or fails with its log tail. */
 export async function waitForApi(
   gw: GatewayProcess,
