@@ -201,7 +201,7 @@ export const sensorsSchema = z.strictObject({
    */
   ackAfter: z.enum(['commit', 'sync']).default('commit'),
   /** How often the spool's WAL is synced to the disk (a checkpoint) while readings arrive. */
-  syncInterval: duration({ min: 10, max: 10 * S }).prefault('200ms'),
+  syncInterval: duration({ min: 10, max: 60 * S }).prefault('200ms'),
   /** Extra subscriptions besides the devices' topics (e.g. to dead-letter unknown devices). */
   subscribe: boundedList(z.string().min(1), 64, 'subscriptions').default([]),
   maxPayload: byteSize.prefault(65_536),
