@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiHealth,
   type GatewayProcess,
   logLines,
   startGatewayProcess,
@@ -91,9 +92,7 @@ async function heapUsed(): Promise<number> {
   return Number(/^nodejs_heap_size_used_bytes\{[^}]*\} (\d+(?:\.\d+)?)/m.exec(text)?.[1]);
 }
 
-async function health(): Promise<Record<string, any>> {
-  return (await (await fetch(`${api}/api/health`)).json()) as Record<string, any>;
-}
+const health = () => apiHealth(api);
 
 /** A raw HTTP request (fetch refuses huge headers and bad bytes before they leave). */
 function raw(
@@ -137,7 +136,7 @@ function oversized(
     let got = '';
     const done = () => {
       clearTimeout(timer);
-      const m = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^]*)$/.exec(got);
+      const m = /^HTTP\/1\.1 (\d{3})[\s\S]*?\r\n\r\n([\s\S]*)$/.exec(got);
       if (m) resolve({ status: Number(m[1]), body: m[2]! });
       else reject(new Error(`no HTTP answer: ${JSON.stringify(got.slice(0, 200))}`));
     };

@@ -5,6 +5,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertMessage } from '../../src/alerts/alert.js';
 import {
+  apiHealth,
   type GatewayProcess,
   logLines,
   logTail,
@@ -39,9 +40,7 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-async function health(): Promise<Record<string, any>> {
-  return (await (await fetch(`${api}/api/health`)).json()) as Record<string, any>;
-}
+const health = () => apiHealth(api);
 
 describe.skipIf(small.why !== undefined)('disk full: the data dir on a 24 MB filesystem', () => {
   beforeAll(async () => {

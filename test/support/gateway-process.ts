@@ -1,7 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { AlertsHealth } from '../../src/alerts/service.js';
+import type { CameraHealth } from '../../src/camera/camera.js';
+import type { SensorHealth } from '../../src/sensors/health.js';
+import type { TimeSeriesHealth } from '../../src/timeseries/service.js';
 import { pidAlive, waitUntil } from './process.js';
+
+/** What GET /api/health answers (the parts a test reads). */
+export interface ApiHealth {
+  status: string;
+  components: Record<string, string>;
+  cameras: Record<string, CameraHealth>;
+  sensors: SensorHealth;
+  timeseries: TimeSeriesHealth;
+  alerts: AlertsHealth;
+}
+
+export async function apiHealth(apiBase: string): Promise<ApiHealth> {
+  return (await (await fetch(`${apiBase}/api/health`)).json()) as ApiHealth;
+}
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
