@@ -13,7 +13,7 @@ import {
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
 import type { Mosquitto } from '../support/mosquitto.js';
 import { type GarbageRtspServer, resolutionChangeClip, startGarbageRtsp } from '../support/odd-streams.js';
-import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
+import { freePort, removeDir, startTogether, tempDir, waitUntil } from '../support/process.js';
 import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
 import { generateFuzz } from '../support/sensor-fuzz.js';
 
@@ -33,13 +33,13 @@ let api: string;
 
 beforeAll(async () => {
   let clip: string;
-  [bus, influx, noise, liar, clip] = await Promise.all([
+  [bus, influx, noise, liar, clip] = await startTogether([
     startSensorBus(),
     startInfluxDb(),
     startGarbageRtsp('noise'),
     startGarbageRtsp('lies'),
     resolutionChangeClip(),
-  ]);
+  ] as const);
   await influx.createDatabase('ioc');
   const port = await freePort();
   api = `http://127.0.0.1:${port}`;

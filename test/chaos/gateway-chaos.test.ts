@@ -12,7 +12,7 @@ import {
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
 import { type IocBroker, IocClient, startIocBroker, USERS, uplinkYaml } from '../support/ioc.js';
 import type { Mosquitto } from '../support/mosquitto.js';
-import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
+import { freePort, removeDir, startTogether, tempDir, waitUntil } from '../support/process.js';
 import { type RtspCamera, startRtspCamera } from '../support/rtsp-camera.js';
 import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
 
@@ -40,13 +40,16 @@ let ioc: IocBroker;
 let cams: RtspCamera[] = [];
 
 beforeAll(async () => {
-  [bus, influx, ioc, ...cams] = await Promise.all([
+  let cam0: RtspCamera;
+  let cam1: RtspCamera;
+  [bus, influx, ioc, cam0, cam1] = await startTogether([
     startSensorBus(),
     startInfluxDb(),
     startIocBroker(dir),
     startRtspCamera(),
     startRtspCamera(),
-  ]);
+  ] as const);
+  cams = [cam0, cam1];
   await influx.createDatabase('ioc');
 }, 120_000);
 
@@ -259,7 +262,11 @@ describe('chaos: the whole gateway under crashes and outages', () => {
         );
         expect(edge).toMatchObject({ min: 0, max: N / 2 - 1 });
         // The rules fired as planned: one threshold alert per spike at least, camera_down on RTSP kills.
-        expect(byType.sensor_threshold ?? 0).toBeGreaterThanOrEqual(N / 2 / SPIKE_EVERY);
+        // Raises, not alerts: two spikes replayed in one burst after a restart make one alert raised twice.
+        const raises = new Map<string, number>();
+        for (const a of iocClient.alerts())
+          if (a.type === 'sensor_threshold') raises.set(a.id, Math.max(raises.get(a.id) ?? 0, a.count));
+        expect([...raises.values()].reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(N / 2 / SPIKE_EVERY);
         expect(byType.camera_down ?? 0).toBeGreaterThanOrEqual(3 * CYCLES);
         expect(iocClient.invalid).toEqual([]);
 
