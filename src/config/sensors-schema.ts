@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SENSOR_SEVERITIES } from '../sensors/events.js';
+import { SENSOR_SEVERITIES } from '../domain/sensors.js';
 import { byteSize, durationMs, mqttUrl, port, slug } from './primitives.js';
 
 /** A metric name: it becomes a line-protocol field key and a Prometheus label value. */
