@@ -11,6 +11,7 @@ import { diskUsage, type NodeConditions, NodeWatch } from './from-node.js';
 import { sensorSignal } from './from-sensors.js';
 import { AlertManager, type AlertManagerHealth } from './manager.js';
 import { Outbox, type OutboxSink, type OutboxStats } from './outbox.js';
+import { RecentAlerts } from './recent-alerts.js';
 
 export interface AlertsServiceOptions {
   node: { id: string; site: string; name?: string; location?: { lat: number; lon: number } };
@@ -52,6 +53,7 @@ export class AlertsService implements Service {
   readonly name = 'alerts';
   readonly outbox: Outbox;
   readonly manager: AlertManager;
+  readonly recent = new RecentAlerts();
   private readonly cameraWatch: CameraDownWatch;
   private readonly nodeWatch: NodeWatch;
   private timer: NodeJS.Timeout | undefined;
@@ -73,6 +75,7 @@ export class AlertsService implements Service {
       cooldownMs: opts.alerts.cooldown,
       updateIntervalMs: opts.alerts.updateInterval,
       evidenceTopic: opts.evidenceTopic,
+      recent: this.recent,
       log,
     });
     const signal = this.manager.signal.bind(this.manager);

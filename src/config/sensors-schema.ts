@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SENSOR_SEVERITIES } from '../sensors/events.js';
+import { SENSOR_SEVERITIES } from '../domain/sensors.js';
 import { boundedList, byteSize, duration, mqttUrl, port, slug } from './primitives.js';
 
 const [S, D] = [1000, 86_400_000];
