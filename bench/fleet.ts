@@ -15,8 +15,15 @@ import { join } from 'node:path';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { procStat, removeDir, tempDir, waitUntil } from '../test/support/process.js';
 import { analyze, type ProcSample } from './fleet/analyze.js';
-import type { FleetRates } from './fleet/instance.js';
-import type { FromConsumer, FromWorker, ToConsumer, ToWorker, WorkerSpec } from './fleet/protocol.js';
+import type { FleetRates, InstanceReport } from './fleet/instance.js';
+import type {
+  ConsumerSummary,
+  FromConsumer,
+  FromWorker,
+  ToConsumer,
+  ToWorker,
+  WorkerSpec,
+} from './fleet/protocol.js';
 import { fleetMarkdown } from './fleet/report.js';
 
 const env = (name: string, def: number) => Number(process.env[name] ?? def);
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
     });
     children.push(consumer);
     await nextMessage(consumer, 'ready');
-    let consumerProgress = { messages: 0, alertNews: 0 };
+    let consumerProgress = { messages: 0, alertMessages: 0 };
     consumer.on('message', (m: FromConsumer) => {
       if (m.type === 'progress') consumerProgress = m;
     });
@@ -165,27 +172,21 @@ async function main(): Promise<void> {
       async () => sumStatus('idle') === N && sumStatus('connected') === N,
       { timeoutMs: DRAIN_S * 1000, intervalMs: 500 },
     );
-    // Delivered to the consumer: the count stops moving.
-    let before = -1;
-    while (consumerProgress.messages !== before) {
-      before = consumerProgress.messages;
-      await sleep(2000);
-    }
-
     const reports = await Promise.all(
       workers.map(async (w) => {
-        const r = nextMessage<{ instances: import('./fleet/instance.js').InstanceReport[] }>(
-          w.child,
-          'report',
-        );
+        const r = nextMessage<{ instances: InstanceReport[] }>(w.child, 'report');
         w.child.send({ cmd: 'report' } satisfies ToWorker);
         return (await r).instances;
       }),
     );
-    const summaryP = nextMessage<{ summary: import('./fleet/protocol.js').ConsumerSummary }>(
-      consumer,
-      'summary',
-    );
+    // Every outbox is empty, so every alert message was acknowledged by the broker: wait (bounded) until
+    // the consumer has had as many; a shortfall is reported as missing by the analysis.
+    const made = reports.flat().reduce((a, i) => a + i.totals.raised + i.totals.updates + i.totals.ended, 0);
+    await waitUntil('alert messages at the consumer', async () => consumerProgress.alertMessages >= made, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    }).catch((err: Error) => console.error(err.message));
+    const summaryP = nextMessage<{ summary: ConsumerSummary }>(consumer, 'summary');
     consumer.send({ cmd: 'summary' } satisfies ToConsumer);
     const { summary } = await summaryP;
 

@@ -17,7 +17,7 @@ const s: ConsumerSummary = {
 };
 const sysNow: Record<string, number> = {};
 let messages = 0;
-let alertNews = 0;
+let alertMessages = 0;
 
 const client = mqtt.connect(url, {
   clientId: 'ioc-fleet-consumer',
@@ -68,7 +68,7 @@ client.on('message', (topic, payload, packet) => {
         startedAt: string;
         updatedAt: string;
       };
-      if (a.state === 'new') alertNews++;
+      alertMessages++;
       s.alerts.push({
         id: a.id,
         seq: a.seq,
@@ -97,7 +97,7 @@ function push(m: Record<string, number[]>, node: string, t: number): void {
 }
 
 const sampler = setInterval(() => s.sys.push([Date.now(), { ...sysNow }]), 5000);
-const progress = setInterval(() => send({ type: 'progress', messages, alertNews }), 1000);
+const progress = setInterval(() => send({ type: 'progress', messages, alertMessages }), 1000);
 
 process.on('message', (m: ToConsumer) => {
   if (m.cmd === 'summary') {

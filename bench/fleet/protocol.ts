@@ -49,5 +49,5 @@ export interface ConsumerSummary {
 export type ToConsumer = { cmd: 'summary' } | { cmd: 'stop' };
 export type FromConsumer =
   | { type: 'ready' }
-  | { type: 'progress'; messages: number; alertNews: number }
+  | { type: 'progress'; messages: number; alertMessages: number }
   | { type: 'summary'; summary: ConsumerSummary };

@@ -49,7 +49,7 @@ broker stopped at +${c.outageAtSeconds} s for ${c.outageSeconds} s.
 |---|---|
 | messages/s at the consumer (whole run) | ${t.consumerMsgsPerS} |
 | messages/s at the consumer (outside the outage) | ${t.consumerSteadyMsgsPerS} |
-| peak messages/s (catch-up after the outage) | ${t.consumerPeakMsgsPerS} |
+| busiest second (messages) | ${t.consumerPeakMsgsPerS} |
 | bytes/s at the consumer | ${t.consumerBytesPerS} |
 | broker $SYS PUBLISH in / out per s (see note) | ${t.sysPublishInPerS} / ${t.sysPublishOutPerS} |
 | broker $SYS bytes in / out per s | ${t.sysBytesInPerS} / ${t.sysBytesOutPerS} |

@@ -27,7 +27,13 @@ process.on('message', (m: ToWorker) => {
 
 async function handle(m: ToWorker): Promise<void> {
   if (m.cmd === 'start') {
-    for (const inst of instances) await inst.start();
+    // Boxes of a province are not powered on in the same second: starts are spread over one heartbeat
+    // period, so heartbeats and telemetry (timed from each box's start) do not all coincide.
+    const gap = spec.rates.heartbeatMs / instances.length;
+    for (const inst of instances) {
+      await inst.start();
+      await new Promise((r) => setTimeout(r, gap));
+    }
     send({ type: 'started' });
     status = setInterval(() => {
       let connected = 0;
