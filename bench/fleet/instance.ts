@@ -58,6 +58,7 @@ export class FleetInstance {
   private readings = 0;
   private seq = 0;
   private quiet = false;
+  private nextAlert: NodeJS.Timeout | undefined;
 
   constructor(
     id: string,
@@ -132,6 +133,10 @@ export class FleetInstance {
   /** Stops raising alerts; open ones clear and end after the cooldown. */
   quiesce(): void {
     this.quiet = true;
+    if (this.nextAlert) {
+      clearTimeout(this.nextAlert);
+      this.pending.delete(this.nextAlert);
+    }
   }
 
   get idle(): boolean {
@@ -205,7 +210,7 @@ export class FleetInstance {
   /** Exponential gaps; each raise is an incident (70 %), a congestion (15 %) or a sensor threshold (15 %). */
   private scheduleAlert(): void {
     const wait = -Math.log(1 - Math.random()) * this.rates.alertEveryMs;
-    this.later(wait, () => {
+    this.nextAlert = this.later(wait, () => {
       if (this.quiet) return;
       const r = Math.random();
       if (r < 0.7) this.incident();
@@ -278,12 +283,13 @@ export class FleetInstance {
     if (id !== undefined && !this.raised.includes(id)) this.raised.push(id);
   }
 
-  private later(ms: number, fn: () => void): void {
+  private later(ms: number, fn: () => void): NodeJS.Timeout {
     const t = setTimeout(() => {
       this.pending.delete(t);
       fn();
     }, ms);
     this.pending.add(t);
+    return t;
   }
 
   private every(ms: number, fn: () => void): void {
