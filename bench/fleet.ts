@@ -5,7 +5,7 @@
  * subscribed to `ioc/+/+/#`. Mid-run the broker is stopped for FLEET_OUTAGE_S (20) seconds and restarted.
  * Measures broker messages/s in and out, alert delivery latency (raised → at the consumer), heartbeat
  * completeness, CPU and RSS per instance, and that every alert arrives by id after the outage.
- * Rates are production defaults sped up 6× (bench/fleet/README in bench/README.md says why).
+ * Rates are the production defaults sped up 6× (bench/README.md, "Fleet", says which and why).
  * Results: bench/results/fleet.md and .json.
  */
 import { type ChildProcess, fork } from 'node:child_process';

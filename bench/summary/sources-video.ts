@@ -1,0 +1,200 @@
+// Headline figures of the video path: detect, accuracy, tracking, ingest, memory, capacity.
+import { at, goalRow, list, missing, num, pct, type Row } from './rows.js';
+
+export function detect(r: unknown): Row[] {
+  const rows: Row[] = [];
+  for (const c of list(r, 'results')) {
+    const clip = String(at(c, 'clip') ?? '?').replace(/\.mp4$/, '');
+    const base = num(c, 'baseline', 'fps');
+    rows.push(
+      goalRow(
+        'Detect',
+        `${clip}: analyze fps vs OpenCV baseline`,
+        num(c, 'speedup'),
+        { atLeast: 4 },
+        '×',
+        base !== undefined ? `OpenCV ${base} fps (ours ${num(c, 'ours', 'fps')} fps)` : undefined,
+      ),
+      {
+        area: 'Detect',
+        figure: `${clip}: inference ms/frame`,
+        value: `${num(c, 'ours', 'inference', 'meanMs') ?? '?'} ms`,
+        goal: '—',
+        verdict: 'info',
+      },
+    );
+    if (clip.startsWith('nl_'))
+      rows.push(
+        goalRow(
+          'Detect',
+          `${clip}: share of the model-only ceiling`,
+          pct(num(c, 'ofCeiling')),
+          { atLeast: 80 },
+          '%',
+        ),
+      );
+  }
+  return rows.length > 0 ? rows : [missing('Detect', 'analyze fps vs OpenCV baseline', '≥ 4×')];
+}
+
+/** Counted vs truth per class: within 10 % (at least ±1), as test/accuracy checks. */
+export function accuracy(r: unknown): Row[] {
+  const cases = Array.isArray(r) ? r : list(r, 'cases');
+  const rows: Row[] = [];
+  for (const c of cases) {
+    const truth = at(c, 'truth', 'counts') as Record<string, Record<string, number>> | undefined;
+    const line = at(c, 'truth', 'line');
+    if (!truth || typeof line !== 'string') continue;
+    let worst = 0;
+    let ok = true;
+    for (const [dir, classes] of Object.entries(truth)) {
+      for (const [cls, want] of Object.entries(classes)) {
+        const got = num(c, 'counts', line, dir, cls) ?? 0;
+        const err = Math.abs(got - want);
+        worst = Math.max(worst, want > 0 ? err / want : err > 0 ? 1 : 0);
+        if (err > Math.max(1, 0.1 * want)) ok = false;
+      }
+    }
+    rows.push({
+      area: 'Accuracy',
+      figure: `${at(c, 'name')}: counts vs truth, worst class`,
+      value: `${Math.round(worst * 100)} % off`,
+      goal: 'each class within 10 % (±1)',
+      verdict: ok ? 'pass' : 'miss',
+    });
+  }
+  const ratio = num(r, 'throughput', 'ratio');
+  if (ratio !== undefined) {
+    const base = list(r, 'throughput', 'baseline')
+      .map(Number)
+      .sort((a, b) => a - b);
+    rows.push(
+      goalRow(
+        'Accuracy',
+        'analyze --every-frame, default settings, vs OpenCV (NL)',
+        ratio,
+        { atLeast: 4 },
+        '×',
+        base.length ? `OpenCV ${base[Math.floor(base.length / 2)]} fps` : undefined,
+      ),
+    );
+  }
+  return rows.length > 0 ? rows : [missing('Accuracy', 'counts vs truth per clip', 'each class within 10 %')];
+}
+
+export function tracking(r: unknown): Row[] {
+  const rows = (Array.isArray(r) ? r : []).filter((x) => at(x, 'stage') === 'tracker + analytics');
+  const top = rows.sort((a, b) => (num(b, 'objects') ?? 0) - (num(a, 'objects') ?? 0))[0];
+  return [
+    goalRow(
+      'Tracking',
+      `tracker + analytics µs/frame at ${num(top, 'objects') ?? '?'} objects`,
+      num(top, 'usPerFrame'),
+      { below: 1000 },
+      'µs',
+    ),
+  ];
+}
+
+export function ingest(r: unknown): Row[] {
+  return [
+    goalRow(
+      'Ingest',
+      'cameras at 1080p25, < 1 % skipped (ingest only)',
+      num(r, 'summary', '1080p', 'maxCameras'),
+      { atLeast: 12 },
+    ),
+  ];
+}
+
+/** The newest run of each mode (memory and capacity files keep labelled runs side by side). */
+export function newestByMode(runs: unknown[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const run of runs) {
+    const mode = String(at(run, 'mode') ?? 'main');
+    const before = out.get(mode);
+    if (!before || String(at(run, 'date')) > String(at(before, 'date'))) out.set(mode, run);
+  }
+  return out;
+}
+
+export function memory(r: unknown): Row[] {
+  const runs = newestByMode(list(r, 'runs'));
+  if (runs.size === 0)
+    return [
+      missing('Memory', 'gateway PSS, 0 cameras', '≤ 150 MB'),
+      missing('Memory', 'PSS per added camera', '≤ 40 MB'),
+    ];
+  const rows: Row[] = [];
+  for (const [mode, run] of runs) {
+    const base = list(run, 'steps').find((s) => num(s, 'cameras') === 0);
+    const label = mode === 'sub' ? 'substream cameras' : 'main-stream cameras';
+    rows.push(
+      goalRow(
+        'Memory',
+        `gateway PSS, 0 cameras (${label})`,
+        num(base, 'gatewayPssMb'),
+        { atMost: 150 },
+        'MB',
+      ),
+      goalRow(
+        'Memory',
+        `PSS per added camera incl. ffmpeg (${label})`,
+        num(run, 'perAdditionalCameraMb'),
+        { atMost: 40 },
+        'MB',
+      ),
+    );
+  }
+  return rows;
+}
+
+export function capacity(r: unknown): Row[] {
+  const runs = list(r, 'runs');
+  const newest = runs.reduce<unknown>(
+    (a, b) => (!a || String(at(b, 'date')) > String(at(a, 'date')) ? b : a),
+    undefined,
+  );
+  const summary = list(newest, 'summary');
+  const of = (mode: string) => summary.find((s) => at(s, 'mode') === mode);
+  const rows: Row[] = [];
+  for (const [mode, goal, label] of [
+    ['sub', 16, 'cameras with detect substreams, < 1 % skipped'],
+    ['main', 8, 'main-stream-only 1080p25 cameras, < 1 % skipped'],
+  ] as const) {
+    const s = of(mode);
+    const row = goalRow('Capacity', label, num(s, 'maxCameras'), { atLeast: goal });
+    if (at(s, 'rampEnd') === true) row.value = `≥ ${row.value} (ramp ended)`;
+    rows.push(row);
+    if (s)
+      rows.push(
+        goalRow(
+          'Capacity',
+          `ingest overhead beyond decode (${mode})`,
+          num(s, 'overheadPct'),
+          { atMost: 20 },
+          '%',
+        ),
+      );
+  }
+  const analyze = list(r, 'analyze', 'rows');
+  const clips = [...new Set(analyze.map((x) => String(at(x, 'clip'))))];
+  for (const clip of clips) {
+    const rs = analyze.filter((x) => at(x, 'clip') === clip);
+    const one = rs.find((x) => num(x, 'sessions') === 1);
+    const many = rs.filter((x) => (num(x, 'sessions') ?? 1) > 1).at(-1);
+    const f1 = num(one, 'fps', 'median');
+    const fn = num(many, 'fps', 'median');
+    const row = goalRow(
+      'Capacity',
+      `${clip}: analyze on every core vs one`,
+      f1 && fn ? Math.round((fn / f1) * 100) / 100 : undefined,
+      { atLeast: 1.7 },
+      '×',
+    );
+    if (at(many, 'sameCounts') === false) row.verdict = 'miss';
+    rows.push(row);
+  }
+  if (analyze.length === 0) rows.push(missing('Capacity', 'analyze on every core vs one', '≥ 1.7×'));
+  return rows;
+}
