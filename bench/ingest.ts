@@ -76,7 +76,6 @@ async function runStep(server: RtspCamera, size: string, n: number): Promise<Ste
       width: 416,
       height: 416,
       detectFps: DETECT_FPS,
-      stillsFps: 0,
       decoderThreads: THREADS,
       connectTimeoutMs: 30_000,
       stallTimeoutMs: 15_000,

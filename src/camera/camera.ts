@@ -8,6 +8,7 @@ import type { Frame, FrameMailbox } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
 import type { TileRect } from './letterbox.js';
+import { grabStill } from './still.js';
 
 export interface CameraOptions {
   id: string;
@@ -30,11 +31,11 @@ export interface CameraOptions {
   /** Reconnect backoff: initial and maximum delay (default 1 s → 60 s). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
-  /** Retry delay in unauthorized / not_found / bad_config (default 5 min, jittered). */
+  /** Retry delay in the slow-retry states (unauthorized, not_found, bad_media, no_video, bad_config; default 5 min, jittered). */
   slowRetryMs?: number;
   decoderThreads?: number;
-  /** Full-resolution JPEG stills for evidence snapshots at this rate (0: off). Default 1. */
-  stillsFps?: number;
+  /** Where full-resolution stills are grabbed from on demand (the record input); default: `url`. */
+  stillInput?: { url: string; transport?: 'tcp' | 'udp' };
   /** Extra outputs of the camera's ffmpeg (the clip recorder's segment muxer). */
   extraOutputs?: () => FrameReaderOptions['extraOutputs'];
   log?: Logger;
@@ -51,6 +52,8 @@ const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
   'backoff',
   'unauthorized',
   'not_found',
+  'bad_media',
+  'no_video',
   'bad_config',
 ]);
 
@@ -81,11 +84,15 @@ export interface CameraHealth {
   pid?: number;
 }
 
+/** A full-resolution JPEG and when it was grabbed. */
+export interface Still {
+  jpeg: Buffer;
+  wallMs: number;
+}
+
 export interface CameraEvents {
   state: [CameraTransition];
   health: [CameraHealth];
-  /** A new full-resolution JPEG still. */
-  still: [Buffer];
   /** A non-looping clip played to its end. */
   end: [];
 }
@@ -101,7 +108,8 @@ export class Camera extends EventEmitter<CameraEvents> {
   stateReason?: string;
   reader?: FrameReader;
   streamInfo?: StreamInfo;
-  latestStill?: { jpeg: Buffer; wallMs: number };
+  private lastStill?: Still;
+  private grabbing?: Promise<Still>;
   reconnects = 0;
   ffmpegRestarts = 0;
   private starts = 0;
@@ -189,6 +197,37 @@ export class Camera extends EventEmitter<CameraEvents> {
     return this.pool.latest();
   }
 
+  /**
+   * A full-resolution JPEG of the camera now, grabbed on demand from the still input (the main stream),
+   * at most `maxAgeMs` old; concurrent callers share one grab. A clip source is grabbed where it plays now.
+   */
+  still(maxAgeMs = 2000): Promise<Still> {
+    const last = this.lastStill;
+    if (last && Date.now() - last.wallMs <= maxAgeMs) return Promise.resolve(last);
+    if (this.grabbing) return this.grabbing;
+    const input = this.opts.stillInput ?? { url: this.opts.url, transport: this.opts.transport };
+    const isFile = input.url.startsWith('file:');
+    const duration = this.reader?.durationS;
+    const at = this.pool.latest()?.ptsMs ?? 0;
+    const wallMs = Date.now();
+    this.grabbing = grabStill({
+      input: {
+        ...input,
+        realtime: false,
+        loop: false,
+        seekSeconds: isFile && duration ? (at / 1000) % duration : undefined,
+      },
+    })
+      .then((jpeg) => {
+        this.lastStill = { jpeg, wallMs };
+        return this.lastStill;
+      })
+      .finally(() => {
+        this.grabbing = undefined;
+      });
+    return this.grabbing;
+  }
+
   /** The detector reports each inference here, for the detect fps in health. */
   recordDetect(): void {
     this.detects++;
@@ -220,7 +259,6 @@ export class Camera extends EventEmitter<CameraEvents> {
       hwaccel: o.hwaccel,
       decoderThreads: o.decoderThreads,
       ioTimeoutMs: Math.max(1000, this.stallTimeoutMs),
-      stills: (o.stillsFps ?? 1) > 0 ? { fps: o.stillsFps ?? 1 } : undefined,
       extraOutputs: o.extraOutputs?.(),
       ptsOffsetMs,
       pool: this.pool,
@@ -237,10 +275,6 @@ export class Camera extends EventEmitter<CameraEvents> {
     const offFrame = this.pool.onFrame(onFrame);
     reader.on('info', (info) => {
       this.streamInfo = info;
-    });
-    reader.on('still', (jpeg) => {
-      this.latestStill = { jpeg, wallMs: Date.now() };
-      this.emit('still', jpeg);
     });
     reader.on('exit', (exit) => {
       offFrame();

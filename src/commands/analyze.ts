@@ -31,8 +31,21 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   });
   bar?.done();
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(file, report));
+  if (report.partial) {
+    // Counts of part of a recording must not pass for the whole: say so where a script and a person see it.
+    const p = report.partial;
+    const of = p.expectedSeconds !== undefined ? ` of ${p.expectedSeconds} s` : '';
+    process.stderr.write(
+      `analyze: WARNING: ${file} is damaged or cut short (ffmpeg: ${p.reason}); the report covers only ` +
+        `${p.decodedSeconds} s${of} that could be decoded. Exit code ${PARTIAL_EXIT_CODE}.\n`,
+    );
+    return PARTIAL_EXIT_CODE;
+  }
   return 0;
 }
+
+/** `analyze` of a damaged or truncated file: the report is printed, flagged `partial`, and the exit code is 3. */
+export const PARTIAL_EXIT_CODE = 3;
 
 /** A progress bar on stderr (terminals only) for long clips; stdout keeps the report alone. */
 function progressBar(duration: number | undefined) {
@@ -69,5 +82,7 @@ function formatReport(file: string, r: AnalyzeReport): string {
   for (const i of r.incidents) {
     lines.push(`incident ${i.type} ${i.class} in ${i.zone}: ${i.startSeconds}-${i.endSeconds ?? 'open'} s`);
   }
+  if (r.partial)
+    lines.push(`PARTIAL: only ${r.partial.decodedSeconds} s could be decoded (${r.partial.reason})`);
   return `${lines.join('\n')}\n`;
 }

@@ -42,6 +42,17 @@ export interface AnalyzeReport {
   motionSkipped: number;
   counts: LineCounts;
   incidents: IncidentSummary[];
+  /**
+   * Present when ffmpeg reported damaged input (a file cut short or corrupt data): the counts cover only
+   * what could be decoded. `ioc-edge analyze` then warns on stderr and exits with code 3.
+   */
+  partial?: {
+    /** ffmpeg's first complaint, e.g. "stream 0, offset 0x125b64: partial file". */
+    reason: string;
+    decodedSeconds: number;
+    /** The duration the file's header announces, when it has one. */
+    expectedSeconds?: number;
+  };
 }
 
 /** The camera settings to analyse a file with: the named camera, the config's only camera, or defaults. */
@@ -154,6 +165,13 @@ export async function analyzeFile(
     const fps = reader.opts.fps ?? reader.info?.fps ?? 25;
     const seconds = frames > 0 ? pipeline.stats.lastPtsMs / 1000 + 1 / fps : 0;
     options.onProgress?.(seconds, frames);
+    const partial = exit.damage
+      ? {
+          reason: exit.damage,
+          decodedSeconds: round(seconds, 3),
+          expectedSeconds: reader.durationS !== undefined ? round(reader.durationS, 3) : undefined,
+        }
+      : undefined;
     return {
       frames,
       seconds: round(seconds, 3),
@@ -163,6 +181,7 @@ export async function analyzeFile(
       motionSkipped: pipeline.stats.skippedMotion,
       counts: traffic?.counts() ?? {},
       incidents: traffic?.incidents() ?? [],
+      ...(partial ? { partial } : {}),
     };
   } finally {
     await detector.close();
