@@ -25,7 +25,7 @@ import {
   startGateway,
   waitAllStreaming,
 } from '../test/support/gateway-process.js';
-import { childrenNamed, median, memoryOf } from '../test/support/proc-memory.js';
+import { childrenNamed, median, memoryOf } from '../test/support/proc-stats.js';
 import { freePort, removeDir, tempDir } from '../test/support/process.js';
 import { MEDIA_DIR, type RtspCamera, startRtspCamera } from '../test/support/rtsp-camera.js';
 

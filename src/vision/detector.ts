@@ -34,8 +34,8 @@ export class Detector {
   readonly stats: RunStats;
   readonly inputWidth: number;
   readonly inputHeight: number;
-  /** Input shape of a run per fitted input height / 32, built on first use. */
-  private readonly dims: (readonly number[] | undefined)[] = [];
+  /** Input and output shapes of a run per input height / 32, built on first use. */
+  private readonly dims: ({ input?: readonly number[]; output: readonly number[] } | undefined)[] = [];
   /** detect() calls started and not finished. */
   private pending = 0;
   /** A tiled frame is in flight. */
@@ -159,16 +159,16 @@ export class Detector {
 
   /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
   private async runAt(h: number): Promise<Float32Array> {
-    let dims: readonly number[] | undefined;
-    if (h !== this.inputHeight) {
-      // Fitted heights are multiples of 32: one dims array per height, reused.
-      dims = this.dims[h / MAX_STRIDE];
-      if (!dims) {
-        dims = [1, 3, h, this.inputWidth];
-        this.dims[h / MAX_STRIDE] = dims;
-      }
+    // Heights are multiples of 32: one pair of shapes per height, reused (no input shape: the configured one).
+    let dims = this.dims[h / MAX_STRIDE];
+    if (!dims) {
+      dims = {
+        input: h !== this.inputHeight ? [1, 3, h, this.inputWidth] : undefined,
+        output: this.post.outputDims(h),
+      };
+      this.dims[h / MAX_STRIDE] = dims;
     }
-    const out = await this.session.run(dims);
+    const out = await this.session.run(dims.input, dims.output);
     const expected = this.post.outputLength(h);
     if (out.length !== expected) {
       this.session.recycle(out);

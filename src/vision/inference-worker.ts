@@ -13,7 +13,14 @@ export interface SessionInfo {
 export type WorkerRequest =
   | { type: 'load'; model: string | Uint8Array; options: InferenceSession.SessionOptions }
   | { type: 'io'; inputName: string; dims: readonly number[]; outputName: string }
-  | { type: 'run'; input: ArrayBuffer; output: ArrayBuffer; dims?: readonly number[] }
+  | {
+      type: 'run';
+      input: ArrayBuffer;
+      output: ArrayBuffer;
+      dims?: readonly number[];
+      /** The output's shape when known: ONNX Runtime then writes straight into `output`. */
+      outputDims?: readonly number[];
+    }
   | { type: 'close' };
 
 /** Its replies, one per request, in request order. */
@@ -78,7 +85,12 @@ export class WorkerSession {
     model: string | Uint8Array,
     options: InferenceSession.SessionOptions,
   ): Promise<WorkerSession> {
-    const worker = new Worker(THREAD);
+    const worker = new Worker(
+      THREAD,
+      process.env.W_YOUNG
+        ? { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.W_YOUNG) } }
+        : {},
+    );
     let session: WorkerSession | undefined;
     const bootstrap = new Promise<SessionInfo>((resolve, reject) => {
       const onMessage = (msg: WorkerReply) => {
@@ -126,9 +138,11 @@ export class WorkerSession {
    * Queues a run on the current `input` (which then goes away to the worker; `input` becomes the other
    * buffer, or empty while both are away) and resolves with the model output of this run. `dims`: this
    * run's input shape when smaller than the configured one (the input then uses the buffer's first
-   * values; a model with symbolic image dimensions). Hand the output to recycle() once it is read.
+   * values; a model with symbolic image dimensions). `outputDims`: the output's shape, when the caller
+   * knows it: the model then writes into a recycled output buffer instead of a fresh one per run. Hand the
+   * output to recycle() once it is read.
    */
-  async run(dims?: readonly number[]): Promise<Float32Array> {
+  async run(dims?: readonly number[], outputDims?: readonly number[]): Promise<Float32Array> {
     if (this.dead) throw this.dead;
     if (this.input.length === 0) throw new Error('inference: both input buffers are in flight');
     if (dims && dims.reduce((a, b) => a * b, 1) > this.inputLength) {
@@ -138,7 +152,10 @@ export class WorkerSession {
     this.input = this.spare ?? new Float32Array(0);
     this.spare = undefined;
     const output = this.freeOutputs.pop() ?? new ArrayBuffer(this.outputBytes);
-    const reply = await this.request({ type: 'run', input: buffer, output, dims }, [buffer, output]);
+    const reply = await this.request({ type: 'run', input: buffer, output, dims, outputDims }, [
+      buffer,
+      output,
+    ]);
     if (reply.type !== 'done') throw new Error(`inference worker: unexpected reply ${reply.type}`);
     return new Float32Array(reply.output, 0, reply.length);
   }

@@ -73,6 +73,12 @@ export class PostProcessor {
     return rows * this.valuesPerRow;
   }
 
+  /** The output tensor's shape at input height `h`: YOLOX [1, rows, values], YOLOv8 [1, values, anchors]. */
+  outputDims(h: number): number[] {
+    const rows = this.outputLength(h) / this.valuesPerRow;
+    return this.cfg.family === 'yolox' ? [1, rows, this.valuesPerRow] : [1, this.valuesPerRow, rows];
+  }
+
   /** One untiled frame's output (of any fitted height) → detections. */
   detections(out: Float32Array, geometry: FrameGeometry, ignore: readonly Polygon[] = []): Detection[] {
     const c = this.candidates;

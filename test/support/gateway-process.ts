@@ -89,7 +89,14 @@ export function buildGateway(): void {
 export async function startGateway(
   configText: string,
   dir: string,
-  options: { built?: boolean; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: {
+    built?: boolean;
+    /** Another checkout's build to run (its dist/cli.js), e.g. an earlier version for a before/after. */
+    root?: string;
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+    timeoutMs?: number;
+  } = {},
 ): Promise<GatewayProcess> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'gateway.yaml');
@@ -99,8 +106,8 @@ export async function startGateway(
     ? startProcess(
         'ioc-edge',
         process.execPath,
-        [...(options.nodeArgs ?? []), join(ROOT, 'dist', 'cli.js'), 'run', '--config', file],
-        { cwd: ROOT, env: { ...process.env, ...env } },
+        [...(options.nodeArgs ?? []), join(options.root ?? ROOT, 'dist', 'cli.js'), 'run', '--config', file],
+        { cwd: options.root ?? ROOT, env: { ...process.env, ...env } },
       )
     : startCli(['run', '--config', file], env);
   try {

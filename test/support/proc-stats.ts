@@ -49,6 +49,21 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** Busy and total CPU seconds of the whole machine so far (/proc/stat), for the background load. */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const idle = line[3]! + (line[4] ?? 0);
+  const total = line.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
+/** CPU seconds of a process and all its descendants (e.g. the RTSP test server and its feeders). */
+export function treeCpuSeconds(pid: number): number {
+  let sum = cpuSecondsOf(pid);
+  for (const child of childPids(pid)) sum += treeCpuSeconds(child);
+  return sum;
+}
+
 /** Children of `ppid` running `name` (e.g. the gateway's ffmpeg processes). */
 export function childrenNamed(ppid: number, name: string): number[] {
   return childPids(ppid).filter((pid) => processName(pid) === name);
