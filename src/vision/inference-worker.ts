@@ -85,12 +85,7 @@ export class WorkerSession {
     model: string | Uint8Array,
     options: InferenceSession.SessionOptions,
   ): Promise<WorkerSession> {
-    const worker = new Worker(
-      THREAD,
-      process.env.W_YOUNG
-        ? { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.W_YOUNG) } }
-        : {},
-    );
+    const worker = new Worker(THREAD);
     let session: WorkerSession | undefined;
     const bootstrap = new Promise<SessionInfo>((resolve, reject) => {
       const onMessage = (msg: WorkerReply) => {
