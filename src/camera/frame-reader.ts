@@ -77,6 +77,8 @@ export interface FrameReaderOptions {
   ptsOffsetMs?: number;
   /** Frame pool to publish into (kept across restarts by a camera); created when absent. */
   pool?: FramePool;
+  /** Buffers of the pool created when `pool` is absent (default 4). */
+  poolSize?: number;
   ffmpegPath?: string;
 }
 
@@ -153,7 +155,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     }
     this.isFile = opts.url.startsWith('file:');
     const frameHeight = opts.height * Math.max(1, opts.tiles?.length ?? 1);
-    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, frameHeight);
+    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, frameHeight, opts.poolSize);
     if (this.pool.width !== opts.width || this.pool.height !== frameHeight) {
       throw new Error(`camera ${opts.cameraId}: frame pool size differs from the reader's output size`);
     }

@@ -12,12 +12,20 @@ export async function analyzeCommand(args: string[]): Promise<number> {
       camera: { type: 'string' },
       json: { type: 'boolean', default: false },
       'every-frame': { type: 'boolean', default: false },
+      sessions: { type: 'string' },
     },
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) {
     process.stderr.write(
-      'analyze: name one video file: ioc-edge analyze VIDEO [--config F] [--camera ID] [--json] [--every-frame]\n',
+      'analyze: name one video file: ioc-edge analyze VIDEO [--config F] [--camera ID] [--json] [--every-frame] [--sessions N]\n',
+    );
+    return 2;
+  }
+  const sessions = values.sessions === undefined ? undefined : Number(values.sessions);
+  if (sessions !== undefined && !(Number.isInteger(sessions) && sessions >= 1 && sessions <= 64)) {
+    process.stderr.write(
+      `analyze: --sessions must be a whole number from 1 to 64, got "${values.sessions}"\n`,
     );
     return 2;
   }
@@ -27,6 +35,7 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   const report = await analyzeFile(cfg, file, {
     cameraId: values.camera,
     everyFrame: values['every-frame'],
+    sessions,
     onProgress: bar?.update,
   });
   bar?.done();

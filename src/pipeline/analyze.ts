@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FrameReader } from '../camera/frame-reader.js';
@@ -23,6 +24,11 @@ export interface AnalyzeOptions {
   stage?: AnalyticsStage;
   /** Every analytics event of the clip, as the live pipeline would publish it. */
   onEvent?: (event: PipelineEvent) => void;
+  /**
+   * Inference sessions, each in its own thread (default: one per core). Frames are inferred in parallel
+   * and put back in order before tracking, so the counts are those of one session.
+   */
+  sessions?: number;
   /** Called at most every `progressEveryMs` with the clip position (seconds) and frames so far. */
   onProgress?: (seconds: number, frames: number) => void;
   progressEveryMs?: number;
@@ -102,13 +108,22 @@ export async function analyzeFile(
   const path = resolve(file);
   if (!existsSync(path)) throw new Error(`${file}: no such file`);
   const camera = cameraForFile(cfg, path, options.cameraId);
-  const detector = await Detector.create(cfg.detector);
+  // An idle box gives analyze every core: one inference session per core (the decoder and the pipeline
+  // share them), unless the config asks for more threads per inference.
+  const sessions = Math.max(
+    1,
+    options.sessions ?? Math.floor(availableParallelism() / cfg.detector.intraOpThreads),
+  );
+  const detector = await Detector.create(cfg.detector, { sessions });
   try {
     const traffic = options.stage ? undefined : new TrafficStage(camera, options.onEvent ?? (() => {}));
     const analytics = options.stage ?? traffic!;
     // ffmpeg's fps filter does the detect-fps reduction (cheaper than converting frames we would skip),
     // so the pipeline itself keeps every frame it gets.
-    const pipeline = new CameraPipeline(camera, detector, analytics, { everyFrame: true });
+    // Two frames in flight per session: the next one is preprocessed and queued while one is inferred.
+    const maxInFlight = 2 * sessions;
+    // The motion gate sees the tracks as after the frame before last, whatever the sessions: same counts.
+    const pipeline = new CameraPipeline(camera, detector, analytics, { everyFrame: true, gateLag: 2 });
     const reader = new FrameReader({
       cameraId: camera.id,
       url: pathToFileURL(path).href,
@@ -122,6 +137,8 @@ export async function analyzeFile(
       // One decoder thread: ffmpeg's frame threads cost ~15 % more CPU per frame, and the decoder (~4 ms a
       // frame) already runs in parallel with inference (~10 ms), so it never holds the pipeline back.
       decoderThreads: 1,
+      // Each frame in flight holds a buffer, plus the one ffmpeg writes and the one waiting.
+      poolSize: maxInFlight + 2,
     });
     let failure: unknown;
     const scheduler = new DetectionScheduler(
@@ -132,8 +149,7 @@ export async function analyzeFile(
           void reader.stop();
         }
       },
-      // Two frames in flight: the next frame is preprocessed and queued while the current one is inferred.
-      { maxInFlight: 2 },
+      { maxInFlight },
     );
     scheduler.add(camera.id, reader.pool, pipeline);
 

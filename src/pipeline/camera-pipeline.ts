@@ -26,6 +26,13 @@ export interface PipelineOptions {
   everyFrame?: boolean;
   /** Called for every frame that was inferred (the camera's detect-fps health). */
   onInferred?: () => void;
+  /**
+   * The motion gate of frame k counts the live tracks as they were after frame k - gateLag reached the
+   * analytics stage (default 1). Set it to the frames in flight: the decision is then the same whatever
+   * the timing (with more frames in flight, a still frame waits for that result). `analyze` uses 2 with
+   * one inference session or several, so their counts are the same.
+   */
+  gateLag?: number;
 }
 
 export interface PipelineStats {
@@ -43,10 +50,11 @@ const ignoreError = () => {};
 
 /**
  * One camera's path from frame to analytics: detect-fps throttle → motion gate → detector → analytics stage.
- * A caller may start the next frame before the previous one's result is back (the scheduler does, to keep
- * the detector busy): results still reach the analytics stage strictly in frame order. The motion gate of
- * a frame started that way sees the live-track count before the previous frame's result (one frame lag:
- * at worst one frame is inferred, or skipped, that would not have been).
+ * A caller may start the next frames before the previous ones' results are back (the scheduler does, to keep
+ * the detectors busy): results still reach the analytics stage strictly in frame order, whatever order the
+ * detector answers in. The motion gate runs in frame order too; when motion alone would skip a frame, it
+ * asks whether tracks were alive after frame k - gateLag (waiting for that result if need be), so its
+ * decisions do not depend on timing.
  */
 export class CameraPipeline {
   readonly stats: PipelineStats = { frames: 0, inferred: 0, skippedMotion: 0, skippedRate: 0, lastPtsMs: 0 };
@@ -58,6 +66,13 @@ export class CameraPipeline {
   private tail: Promise<unknown> = Promise.resolve();
   private active = 0;
   private readonly onInferred: (() => void) | undefined;
+  private readonly gateLag: number;
+  /** Gate decisions, one after another in frame order. */
+  private gateChain: Promise<unknown> = Promise.resolve();
+  /** Frames past the throttle so far (their index is what gateLag counts in). */
+  private passed = 0;
+  /** Live-track counts after frame i reached the analytics stage, kept until frame i + gateLag asks. */
+  private readonly tracksAfter = new Map<number, { count: Promise<number>; set: (n: number) => void }>();
 
   constructor(
     readonly camera: CameraConfig,
@@ -68,6 +83,7 @@ export class CameraPipeline {
     this.intervalMs = options.everyFrame ? 0 : 1000 / camera.detect.fps;
     this.ignore = camera.detect.ignore as readonly Polygon[];
     this.onInferred = options.onInferred;
+    this.gateLag = Math.max(1, options.gateLag ?? 1);
   }
 
   /** Processes one frame; returns its result, or undefined when the detect-fps throttle dropped it. */
@@ -80,23 +96,57 @@ export class CameraPipeline {
     }
     // Half a frame interval of slack so 29.97 fps input at 10 fps detect does not alias down to 7.5 fps.
     this.nextDueMs = Math.max(this.nextDueMs + this.intervalMs, frame.ptsMs + this.intervalMs * 0.5);
-    if (!this.gate || this.gateGeometryChanged(frame)) {
-      this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
-    }
-    const infer = this.gate.shouldInfer(frame.data, frame.ptsMs, this.analytics.activeTracks() > 0);
+    const index = this.passed++;
+    this.tracksSlot(index);
     const before = this.active > 0 ? this.tail : undefined;
     this.active++;
-    const task = this.finish(frame, infer, before);
+    const task = this.finish(frame, index, before);
     this.tail = task.then(ignoreError, ignoreError);
     return task;
   }
 
+  /** The slot frame `i`'s live-track count goes into (created by whichever side comes first). */
+  private tracksSlot(i: number): { count: Promise<number>; set: (n: number) => void } {
+    let slot = this.tracksAfter.get(i);
+    if (!slot) {
+      let set!: (n: number) => void;
+      const count = new Promise<number>((r) => {
+        set = r;
+      });
+      slot = { count, set };
+      this.tracksAfter.set(i, slot);
+    }
+    return slot;
+  }
+
+  /** The motion gate's decision for frame `index`, made after the previous frame's (frame order). */
+  private gateDecision(frame: Frame, index: number): Promise<boolean> {
+    const decision = this.gateChain.then(async () => {
+      if (!this.gate || this.gateGeometryChanged(frame)) {
+        this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
+      }
+      const gate = this.gate;
+      const change = gate.measureFrame(frame.data);
+      let tracks = false;
+      const asked = index - this.gateLag;
+      if (asked >= 0 && gate.needsTracks(change, frame.ptsMs)) {
+        tracks = (await this.tracksSlot(asked).count) > 0;
+      }
+      this.tracksAfter.delete(asked);
+      return gate.decide(change, frame.ptsMs, tracks);
+    });
+    this.gateChain = decision.then(ignoreError, ignoreError);
+    return decision;
+  }
+
   private async finish(
     frame: Frame,
-    infer: boolean,
+    index: number,
     before: Promise<unknown> | undefined,
   ): Promise<DetectionResult> {
+    let pushed = false;
     try {
+      const infer = await this.gateDecision(frame, index);
       const detections = infer ? await this.detector.detect(frame.data, frame.geometry, this.ignore) : [];
       if (before) await before;
       const result: DetectionResult = {
@@ -114,8 +164,13 @@ export class CameraPipeline {
         this.stats.skippedMotion++;
       }
       this.analytics.push(result, frame.geometry, frame);
+      pushed = true;
       return result;
     } finally {
+      // A failed frame still answers the gate of a later frame (with the tracks as they are).
+      if (!pushed && before) await before.catch(ignoreError);
+      // (Gone when frame index + gateLag did not need it and has decided already.)
+      this.tracksAfter.get(index)?.set(this.analytics.activeTracks());
       this.active--;
     }
   }

@@ -15,23 +15,28 @@ export type { Polygon } from './polygon.js';
 export interface DetectorOptions {
   /** Fold riders into their motorcycle/bicycle (default true). */
   mergeRiders?: boolean;
+  /**
+   * Inference sessions, each in its own worker thread (default 1). More let untiled frames be inferred in
+   * parallel, one per core (`analyze` of a recording on an idle box); a live box keeps one and leaves the
+   * other cores to the decoders.
+   */
+  sessions?: number;
 }
 
 /**
  * Frames in, detections out: preprocesses a frame (or each of its tiles) into the model's input, runs it
  * in the inference worker (model-loader.ts) and hands the output to the post-processor (postprocess.ts).
  *
- * Pipelined: up to two single-tile detect() calls may be in flight; the second one's frame is
- * preprocessed into the spare input buffer and queued while the first is inferred, so the model never
- * waits for the main thread. Results resolve in call order: the worker answers runs in order, and the
- * post-processor, whose buffers all calls share, runs for one call at a time between awaits. A tiled frame
- * waits until nothing else is in flight (its tiles share the post-processor's cross-tile buffers) and
- * double-buffers its own tiles; a frame after a tiled one waits for it. Callers past these limits simply
- * wait their turn.
+ * Pipelined: up to two single-tile detect() calls per session may be in flight; the second one's frame is
+ * preprocessed into the session's spare input buffer and queued while the first is inferred, so the model
+ * never waits for the main thread. With one session, results resolve in call order (the worker answers
+ * runs in order); with several, a frame goes to the least busy session and results may resolve out of call
+ * order (the CameraPipeline puts them back in frame order). The post-processor, whose buffers all calls
+ * share, runs for one call at a time between awaits. A tiled frame waits until nothing else is in flight
+ * (its tiles share the post-processor's cross-tile buffers) and double-buffers its own tiles on the first
+ * session; a frame after a tiled one waits for it. Callers past these limits simply wait their turn.
  */
 export class Detector {
-  /** Inference timings, for metrics and benchmarks. */
-  readonly stats: RunStats;
   readonly inputWidth: number;
   readonly inputHeight: number;
   /** Input and output shapes of a run per input height / 32, built on first use. */
@@ -43,14 +48,13 @@ export class Detector {
   private idleWaiters: (() => void)[] = [];
 
   private constructor(
-    private readonly session: WorkerSession,
+    private readonly sessions: readonly WorkerSession[],
     private readonly post: PostProcessor,
     readonly labels: readonly string[],
     readonly fit: InputFit,
     private readonly cfg: DetectorConfig,
     size: { inputWidth: number; inputHeight: number },
   ) {
-    this.stats = session.stats;
     this.inputWidth = size.inputWidth;
     this.inputHeight = size.inputHeight;
   }
@@ -58,9 +62,33 @@ export class Detector {
   static async create(cfg: DetectorConfig, options: DetectorOptions = {}): Promise<Detector> {
     const labels = loadLabels(cfg.labels);
     const classMap = buildClassMap(labels, cfg.labels);
-    const { session, io, fit } = await loadModel(cfg, labels.length);
-    const post = new PostProcessor(cfg, classMap, io, options.mergeRiders ?? true);
-    return new Detector(session, post, labels, fit, cfg, io);
+    const loaded = await loadModel(cfg, labels.length);
+    const sessions = [loaded.session];
+    try {
+      for (let i = 1; i < Math.max(1, options.sessions ?? 1); i++) sessions.push(await loaded.another());
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw err;
+    }
+    const post = new PostProcessor(cfg, classMap, loaded.io, options.mergeRiders ?? true);
+    return new Detector(sessions, post, labels, loaded.fit, cfg, loaded.io);
+  }
+
+  /** Inference timings over all sessions, for metrics and benchmarks. */
+  get stats(): RunStats {
+    if (this.sessions.length === 1) return this.sessions[0]!.stats;
+    const sum: RunStats = { runs: 0, totalMs: 0, lastMs: 0 };
+    for (const s of this.sessions) {
+      sum.runs += s.stats.runs;
+      sum.totalMs += s.stats.totalMs;
+      sum.lastMs = Math.max(sum.lastMs, s.stats.lastMs);
+    }
+    return sum;
+  }
+
+  /** Inference sessions (worker threads). */
+  get sessionCount(): number {
+    return this.sessions.length;
   }
 
   /**
@@ -74,7 +102,8 @@ export class Detector {
   }
 
   get meanMs(): number {
-    return this.stats.runs === 0 ? 0 : this.stats.totalMs / this.stats.runs;
+    const stats = this.stats;
+    return stats.runs === 0 ? 0 : stats.totalMs / stats.runs;
   }
 
   /**
@@ -82,7 +111,8 @@ export class Detector {
    * pixels tall gets (default: the export height): the ceiling for benchmarks.
    */
   async inferOnly(contentHeight = this.inputHeight): Promise<void> {
-    this.session.recycle(await this.runAt(this.inputHeightFor(contentHeight)));
+    const session = this.sessions[0]!;
+    session.recycle(await this.runAt(session, this.inputHeightFor(contentHeight)));
   }
 
   /**
@@ -103,18 +133,23 @@ export class Detector {
     const tiles = geometry.tiles;
     // The frame's pixels are read synchronously below (before the first await that follows the wait),
     // but a caller waiting here must keep its frame until the returned promise settles anyway.
-    while (tiles ? this.pending > 0 : this.tiledActive || !this.session.canRun) await this.whenIdle();
+    let session: WorkerSession | undefined;
+    for (;;) {
+      session = tiles ? (this.pending === 0 ? this.sessions[0] : undefined) : this.freeSession();
+      if (session) break;
+      await this.whenIdle();
+    }
     this.pending++;
     try {
       if (!tiles) {
         // The picture is at the top of the frame: a fitted input is the frame's first h rows.
         const h = this.inputHeightFor(geometry.contentHeight);
-        this.preprocess(data, this.inputWidth * h);
-        const out = await this.runAt(h);
+        this.preprocess(session, data, this.inputWidth * h);
+        const out = await this.runAt(session, h);
         try {
           return this.post.detections(out, geometry, ignore);
         } finally {
-          this.session.recycle(out);
+          session.recycle(out);
         }
       }
       this.tiledActive = true;
@@ -125,21 +160,21 @@ export class Detector {
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
         const pixels = this.inputWidth * this.inputHeightFor(tile.contentHeight);
-        this.preprocess(data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3), pixels);
-        const run = this.runAt(pixels / this.inputWidth);
+        this.preprocess(session, data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3), pixels);
+        const run = this.runAt(session, pixels / this.inputWidth);
         if (queued) {
           const out = await queued.catch((err: unknown) => {
             run.catch(() => {}); // settled by the worker; its own error is the same failure path
             throw err;
           });
           this.post.collectTile(out, geometry, tiles[t - 1]!, t - 1);
-          this.session.recycle(out);
+          session.recycle(out);
         }
         queued = run;
       }
       const last = await queued!;
       this.post.collectTile(last, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
-      this.session.recycle(last);
+      session.recycle(last);
       return this.post.finishTiles(ignore);
     } finally {
       if (tiles) this.tiledActive = false;
@@ -148,17 +183,25 @@ export class Detector {
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await Promise.all(this.sessions.map((s) => s.release()));
   }
 
-  /** BGR24 pixels → the free input buffer, in the channel order and scale of the model family. */
-  private preprocess(pixels: Uint8Array, count: number): void {
+  /** The session for the next untiled frame: the one with the fewest runs queued that has a free input. */
+  private freeSession(): WorkerSession | undefined {
+    if (this.tiledActive) return undefined;
+    let best: WorkerSession | undefined;
+    for (const s of this.sessions) if (s.canRun && (!best || s.inFlight < best.inFlight)) best = s;
+    return best;
+  }
+
+  /** BGR24 pixels → the session's free input buffer, in the channel order and scale of the model family. */
+  private preprocess(session: WorkerSession, pixels: Uint8Array, count: number): void {
     const yolov8 = this.cfg.family === 'yolov8';
-    bgrToChw(pixels, this.session.input, count, yolov8, yolov8 ? 1 / 255 : 1);
+    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1);
   }
 
   /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
-  private async runAt(h: number): Promise<Float32Array> {
+  private async runAt(session: WorkerSession, h: number): Promise<Float32Array> {
     // Heights are multiples of 32: one pair of shapes per height, reused (no input shape: the configured one).
     let dims = this.dims[h / MAX_STRIDE];
     if (!dims) {
@@ -168,10 +211,10 @@ export class Detector {
       };
       this.dims[h / MAX_STRIDE] = dims;
     }
-    const out = await this.session.run(dims.input, dims.output);
+    const out = await session.run(dims.input, dims.output);
     const expected = this.post.outputLength(h);
     if (out.length !== expected) {
-      this.session.recycle(out);
+      session.recycle(out);
       throw new Error(`model output has ${out.length} values, expected ${expected}`);
     }
     return out;

@@ -124,6 +124,11 @@ export class WorkerSession {
     await this.request({ type: 'io', inputName, dims, outputName });
   }
 
+  /** Runs queued in the worker and not answered yet. */
+  get inFlight(): number {
+    return this.waiting.length;
+  }
+
   /** True when an input buffer is free for the next run, or when run() would fail at once (worker gone). */
   get canRun(): boolean {
     return this.input.length > 0 || this.dead !== undefined;
