@@ -305,7 +305,9 @@ export class Camera extends EventEmitter<CameraEvents> {
         return;
       }
     }
-    const detail = lastErrorLine(exit.stderrTail);
+    // A live stream that ends without an error (the input list on stdin then simply ends) is a dropped camera.
+    const closed = exit.code === 0 && exit.reason === 'unknown';
+    const detail = closed ? 'the camera closed the stream' : lastErrorLine(exit.stderrTail);
     const terminal = terminalStateFor(exit.reason);
     if (terminal) {
       this.scheduleRetry(
@@ -317,7 +319,12 @@ export class Camera extends EventEmitter<CameraEvents> {
       return;
     }
     if (this.state === 'streaming') this.transition('stalled', 'stream lost', { detail });
-    this.scheduleRetry('backoff', exit.reason ?? 'exited', detail, this.backoff.next());
+    this.scheduleRetry(
+      'backoff',
+      closed ? 'stream ended' : (exit.reason ?? 'exited'),
+      detail,
+      this.backoff.next(),
+    );
   }
 
   private checkStall(): void {
