@@ -369,13 +369,16 @@ async function main() {
   };
   const dir = resolve('bench/results');
   const file = join(dir, 'capacity.json');
-  const earlier: CapacityResult[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')).runs ?? [])
-    : [];
+  // (bench:analyze-cores keeps its section in the same files.)
+  const json = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const earlier: CapacityResult[] = json.runs ?? [];
   const runs = [...earlier.filter((r) => r.label !== out.label), out];
-  writeFileSync(file, `${JSON.stringify({ runs }, null, 2)}\n`);
-  const md = render(runs);
-  writeFileSync(join(dir, 'capacity.md'), md);
+  writeFileSync(file, `${JSON.stringify({ ...json, runs }, null, 2)}\n`);
+  const mdFile = join(dir, 'capacity.md');
+  const old = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
+  const footage = old.indexOf('## Recorded footage');
+  const md = render(runs) + (footage >= 0 ? `\n${old.slice(footage)}` : '');
+  writeFileSync(mdFile, md);
   console.log(md);
 }
 

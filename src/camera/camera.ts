@@ -256,6 +256,7 @@ export class Camera extends EventEmitter<CameraEvents> {
       realtime: o.realtime,
       // A camera is live: the detector must never hold ffmpeg back.
       lossless: false,
+      lowPriority: true,
       hwaccel: o.hwaccel,
       decoderThreads: o.decoderThreads,
       ioTimeoutMs: Math.max(1000, this.stallTimeoutMs),

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export interface InputSpec {
@@ -73,4 +74,23 @@ export function feedInput(stdin: NodeJS.WritableStream | null | undefined, input
   // ffmpeg may exit before it reads (a bad option): its exit says why, not EPIPE.
   stdin.on('error', () => {});
   stdin.end(input.stdin ?? '');
+}
+
+/**
+ * Niceness of the cameras' ffmpeg processes. Decoders need little CPU each and steadily, the one inference
+ * thread needs a whole core in bursts: on a box with many cameras, equal priority let a dozen decoders and
+ * their RTSP reads preempt inference, which then fell behind and dropped frames although the cores were not
+ * full. Lower-priority decoders still get every cycle the gateway does not use (the scheduler shares by
+ * weight, it does not leave cores idle).
+ */
+export const FFMPEG_NICE = 10;
+
+/** Lowers a spawned ffmpeg's priority (FFMPEG_NICE); a failure (a process already gone) is harmless. */
+export function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, FFMPEG_NICE);
+  } catch {
+    // gone already, or not permitted: it runs at normal priority
+  }
 }

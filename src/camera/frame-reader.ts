@@ -37,7 +37,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import ffmpeg from 'fluent-ffmpeg';
-import { type FfmpegInput, feedInput, ffmpegInput } from './ffmpeg-input.js';
+import { type FfmpegInput, feedInput, ffmpegInput, lowerPriority } from './ffmpeg-input.js';
 import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
@@ -79,6 +79,8 @@ export interface FrameReaderOptions {
   pool?: FramePool;
   /** Buffers of the pool created when `pool` is absent (default 4). */
   poolSize?: number;
+  /** Run ffmpeg below the gateway's priority (live cameras: see FFMPEG_NICE). Default false. */
+  lowPriority?: boolean;
   ffmpegPath?: string;
 }
 
@@ -227,6 +229,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
       stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     this.child = child;
+    if (this.opts.lowPriority) lowerPriority(child.pid);
     feedInput(child.stdin, input);
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr!.setEncoding('utf8');

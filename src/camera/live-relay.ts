@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/logger.js';
-import { type FfmpegInput, feedInput, ffmpegInput } from './ffmpeg-input.js';
+import { type FfmpegInput, feedInput, ffmpegInput, lowerPriority } from './ffmpeg-input.js';
 import { classifyFailure, type FailureReason, lastErrorLine } from './ffmpeg-log.js';
 
 export interface LiveRelayOptions {
@@ -125,6 +125,7 @@ export class LiveRelay {
     const child = spawn(o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', this.args(), {
       stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    lowerPriority(child.pid);
     feedInput(child.stdin, input);
     this.child = child;
     child.stderr!.on('data', (d: Buffer) => {

@@ -3,7 +3,7 @@ import { Backoff, jitter } from '../lifecycle/backoff.js';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/redact.js';
 import { terminalStateFor } from './camera-state.js';
-import { feedInput, ffmpegInput } from './ffmpeg-input.js';
+import { feedInput, ffmpegInput, lowerPriority } from './ffmpeg-input.js';
 import { classifyFailure, lastErrorLine } from './ffmpeg-log.js';
 
 export interface RecordStreamOptions {
@@ -111,6 +111,7 @@ export class RecordStream {
     const child = spawn(o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', this.args(), {
       stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    lowerPriority(child.pid);
     feedInput(child.stdin, input);
     this.child = child;
     if (this.starts++ > 0) this.status.restarts++;

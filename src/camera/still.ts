@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { redactUrl } from '../log/redact.js';
-import { feedInput, ffmpegInput, type InputSpec } from './ffmpeg-input.js';
+import { feedInput, ffmpegInput, type InputSpec, lowerPriority } from './ffmpeg-input.js';
 import { classifyFailure, lastErrorLine } from './ffmpeg-log.js';
 
 export interface StillOptions {
@@ -47,6 +47,7 @@ export function grabStill(o: StillOptions): Promise<Buffer> {
   const child = spawn(o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', args, {
     stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  lowerPriority(child.pid);
   feedInput(child.stdin, input);
   const chunks: Buffer[] = [];
   const stderr: string[] = [];
