@@ -14,7 +14,7 @@ import { Store } from '../store/store.js';
 import { TimeSeriesService } from '../timeseries/service.js';
 import { registerUplinkMetrics } from '../uplink/metrics.js';
 import { UplinkService, uplinkTopics } from '../uplink/service.js';
-import { DetectorService } from '../vision/detector-service.js';
+import { DetectorService, inferenceSessionsFor } from '../vision/detector-service.js';
 import { feedAlertsAndUplink } from './alerts-sink.js';
 import { cameraControl } from './camera-control.js';
 import { cameraHealthPoints } from './camera-health-points.js';
@@ -75,7 +75,12 @@ export class Gateway implements RunnableGateway {
     // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
     const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
     if (detecting.length > 0) {
-      this.detector = new DetectorService(cfg.detector, log.child({ module: 'vision' }), this.metrics);
+      this.detector = new DetectorService(
+        cfg.detector,
+        log.child({ module: 'vision' }),
+        this.metrics,
+        inferenceSessionsFor(detecting, cfg.detector),
+      );
       await this.run(this.detector);
     }
     // Sources last: they stop first.

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import { inferenceSessionsFor } from '../../src/vision/detector-service.js';
+
+function cameras(n: number, detect: Record<string, unknown> = {}) {
+  return configSchema.parse({
+    node: { id: 'n', site: 's' },
+    cameras: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, url: 'rtsp://10.0.0.1/x', detect })),
+  }).cameras;
+}
+
+describe('inferenceSessionsFor', () => {
+  it('one session per 40 inferences a second the cameras may ask for, at most one per core', () => {
+    expect(inferenceSessionsFor([], { intraOpThreads: 1 }, 2)).toBe(1);
+    expect(inferenceSessionsFor(cameras(8), { intraOpThreads: 1 }, 2)).toBe(1); // 8 x 5 fps
+    expect(inferenceSessionsFor(cameras(9), { intraOpThreads: 1 }, 2)).toBe(2);
+    expect(inferenceSessionsFor(cameras(16), { intraOpThreads: 1 }, 2)).toBe(2);
+    expect(inferenceSessionsFor(cameras(40), { intraOpThreads: 1 }, 4)).toBe(4);
+    // Tiles are inferences too; threads per inference leave fewer sessions to the cores.
+    expect(
+      inferenceSessionsFor(
+        cameras(5, {
+          tiles: [
+            [0, 0, 1, 1],
+            [0.5, 0, 1, 1],
+          ],
+        }),
+        { intraOpThreads: 1 },
+        2,
+      ),
+    ).toBe(2);
+    expect(inferenceSessionsFor(cameras(16), { intraOpThreads: 2 }, 2)).toBe(1);
+  });
+});
