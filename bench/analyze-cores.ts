@@ -18,7 +18,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ROOT } from '../test/support/cli.js';
-import { buildGateway } from '../test/support/gateway-process.js';
+import { buildGateway } from '../test/support/gateway-run.js';
 import { median } from '../test/support/proc-stats.js';
 import { procStat, removeDir, tempDir } from '../test/support/process.js';
 import { MEDIA_DIR } from '../test/support/rtsp-camera.js';

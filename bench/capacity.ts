@@ -37,7 +37,7 @@ import {
   gatewayConfig,
   startGateway,
   waitAllStreaming,
-} from '../test/support/gateway-process.js';
+} from '../test/support/gateway-run.js';
 import { cpuSecondsOf, machineCpu, median, treeCpuSeconds } from '../test/support/proc-stats.js';
 import { childPids, freePort, procStat, removeDir, tempDir } from '../test/support/process.js';
 import { MEDIA_DIR, type RtspCamera, startRtspCamera } from '../test/support/rtsp-camera.js';

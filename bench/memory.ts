@@ -24,7 +24,7 @@ import {
   gatewayConfig,
   startGateway,
   waitAllStreaming,
-} from '../test/support/gateway-process.js';
+} from '../test/support/gateway-run.js';
 import { childrenNamed, median, memoryOf } from '../test/support/proc-stats.js';
 import { freePort, removeDir, tempDir } from '../test/support/process.js';
 import { MEDIA_DIR, type RtspCamera, startRtspCamera } from '../test/support/rtsp-camera.js';

@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCameraSoak } from '../test/support/camera-soak.js';
-import { buildGateway } from '../test/support/gateway-process.js';
+import { buildGateway } from '../test/support/gateway-run.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cameraList, gatewayConfig, startGateway } from './gateway-process.js';
+import { cameraList, gatewayConfig, startGateway } from './gateway-run.js';
 import { childrenNamed, fdCount, median, memoryOf, slope } from './proc-stats.js';
 import { freePort, removeDir, tempDir, waitUntil } from './process.js';
 import { type RtspCamera, startRtspCamera } from './rtsp-camera.js';
