@@ -177,7 +177,7 @@ export class CameraAnalytics {
 
   /** A track the tracker gave up: the rules that follow tracks close their books on it. */
   private dropTrack(t: Track): void {
-    this.crossings.trackEnded(t);
+    this.crossings.trackEnded(t, this.ctx);
     const info = this.infos.get(t.id);
     if (!info) return;
     this.transits.trackEnded(t, info, this.ctx);
