@@ -42,7 +42,14 @@ import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamI
 import type { Frame, FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { JpegSplitter } from './jpeg-splitter.js';
-import { type TileRect, tiledFilters, tiledGeometry } from './letterbox.js';
+import {
+  layoutFilters,
+  layoutGeometry,
+  layoutSize,
+  type TileRect,
+  type TileSpec,
+  uniformTiles,
+} from './letterbox.js';
 
 export type Hwaccel = 'none' | 'auto' | 'vaapi' | 'cuda' | 'qsv' | 'drm' | 'vdpau';
 
@@ -58,6 +65,11 @@ export interface FrameReaderOptions {
    * and the tiles are stacked vertically in one frame (height x N). Default: the whole image.
    */
   tiles?: readonly TileRect[];
+  /**
+   * The frame layout, each tile with its own size (automatic detection regions: see vision/detect-plan.ts).
+   * Overrides `width`, `height` and `tiles`.
+   */
+  layout?: readonly TileSpec[];
   /** Output frame rate (fps filter); undefined keeps every decoded frame. */
   fps?: number;
   transport?: 'tcp' | 'udp';
@@ -112,6 +124,8 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   readonly frameBytes: number;
   readonly isFile: boolean;
   readonly lossless: boolean;
+  /** The tiles each frame holds. */
+  readonly layout: readonly TileSpec[];
   info?: StreamInfo;
   geometry?: FrameGeometry;
   /** Frames completed by this process (published or skipped). */
@@ -134,21 +148,19 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
 
   constructor(readonly opts: FrameReaderOptions) {
     super();
-    if (
-      !Number.isInteger(opts.width) ||
-      !Number.isInteger(opts.height) ||
-      opts.width < 8 ||
-      opts.height < 8
-    ) {
-      throw new Error(`camera ${opts.cameraId}: bad detector input size ${opts.width}x${opts.height}`);
+    this.layout = opts.layout ?? uniformTiles(opts.width, opts.height, opts.tiles);
+    for (const t of this.layout) {
+      if (!Number.isInteger(t.width) || !Number.isInteger(t.height) || t.width < 8 || t.height < 8) {
+        throw new Error(`camera ${opts.cameraId}: bad detector input size ${t.width}x${t.height}`);
+      }
     }
     if (opts.fps !== undefined && !(opts.fps > 0)) {
       throw new Error(`camera ${opts.cameraId}: fps must be > 0, got ${opts.fps}`);
     }
     this.isFile = opts.url.startsWith('file:');
-    const frameHeight = opts.height * Math.max(1, opts.tiles?.length ?? 1);
-    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, frameHeight);
-    if (this.pool.width !== opts.width || this.pool.height !== frameHeight) {
+    const size = layoutSize(this.layout);
+    this.pool = opts.pool ?? new FramePool(opts.cameraId, size.width, size.height);
+    if (this.pool.width !== size.width || this.pool.height !== size.height) {
       throw new Error(`camera ${opts.cameraId}: frame pool size differs from the reader's output size`);
     }
     this.frameBytes = this.pool.frameBytes;
@@ -191,7 +203,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     cmd
       .output('pipe:1')
       .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
-      .videoFilters(tiledFilters(o.width, o.height, o.tiles, o.fps))
+      .videoFilters(layoutFilters(this.layout, o.fps))
       .outputOptions(o.fps === undefined ? ['-fps_mode', 'passthrough'] : [])
       .outputOptions(['-pix_fmt', 'bgr24'])
       .format('rawvideo');
@@ -308,13 +320,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
 
   private setInfo(info: StreamInfo): void {
     this.info = info;
-    this.geometry = tiledGeometry(
-      info.width,
-      info.height,
-      this.opts.width,
-      this.opts.height,
-      this.opts.tiles,
-    );
+    this.geometry = layoutGeometry(info.width, info.height, this.layout);
     this.emit('info', info);
     if (this.awaitingGeometry) {
       this.awaitingGeometry = false;

@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { buildClassMap } from './class-map.js';
 import { MAX_STRIDE } from './decode-yolox.js';
@@ -34,8 +34,10 @@ export class Detector {
   readonly stats: RunStats;
   readonly inputWidth: number;
   readonly inputHeight: number;
-  /** Input shape of a run per fitted input height / 32, built on first use. */
-  private readonly dims: (readonly number[] | undefined)[] = [];
+  /** Input shape of a run per input size, built on first use. */
+  private readonly dims = new Map<number, readonly number[]>();
+  /** The latest frame geometry checked against the model (frames of a camera share one). */
+  private checked: FrameGeometry | undefined;
   /** detect() calls started and not finished. */
   private pending = 0;
   /** A tiled frame is in flight. */
@@ -64,13 +66,14 @@ export class Detector {
   }
 
   /**
-   * Model input height for a picture `contentHeight` pixels tall (the rest of the frame is padding): the
-   * export height, or with a fitted input the picture rounded up to a multiple of 32.
+   * Model input height for a picture `contentHeight` pixels tall in a slot `maxHeight` rows high (default:
+   * the export height; the rest is padding): the slot, or with a fitted input the picture rounded up to a
+   * multiple of 32.
    */
-  inputHeightFor(contentHeight: number): number {
-    if (!this.fit.enabled) return this.inputHeight;
+  inputHeightFor(contentHeight: number, maxHeight = this.inputHeight): number {
+    if (!this.fit.enabled) return maxHeight;
     const h = Math.ceil(contentHeight / MAX_STRIDE) * MAX_STRIDE;
-    return h < MAX_STRIDE ? MAX_STRIDE : h > this.inputHeight ? this.inputHeight : h;
+    return h < MAX_STRIDE ? MAX_STRIDE : h > maxHeight ? maxHeight : h;
   }
 
   get meanMs(): number {
@@ -79,28 +82,26 @@ export class Detector {
 
   /**
    * Inference alone on whatever the input buffer holds, at the input height a picture `contentHeight`
-   * pixels tall gets (default: the export height): the ceiling for benchmarks.
+   * pixels tall gets (default: the export height), `width` wide: the ceiling for benchmarks.
    */
-  async inferOnly(contentHeight = this.inputHeight): Promise<void> {
-    this.session.recycle(await this.runAt(this.inputHeightFor(contentHeight)));
+  async inferOnly(contentHeight = this.inputHeight, width = this.inputWidth): Promise<void> {
+    const h = this.inputHeightFor(contentHeight, Math.max(this.inputHeight, contentHeight));
+    await this.reserve(width, h);
+    this.session.recycle(await this.runAt(width, h));
   }
 
   /**
-   * Detects traffic in one letterboxed BGR24 frame of the model's input size. Boxes come back in fractions
-   * of the camera image; those whose centre lies in an `ignore` polygon (same fractions) are dropped.
+   * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
+   * own size, fitted to its picture). Boxes come back in fractions of the camera image; those whose
+   * centre lies in an `ignore` polygon (same fractions) are dropped.
    */
   async detect(
     data: Uint8Array,
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
   ): Promise<Detection[]> {
-    const tileHeight = geometry.tiles ? geometry.tiles[0]!.tileHeight : geometry.height;
-    if (geometry.width !== this.inputWidth || tileHeight !== this.inputHeight) {
-      throw new Error(
-        `frame is ${geometry.width}x${tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
-      );
-    }
     const tiles = geometry.tiles;
+    if (geometry !== this.checked) await this.check(geometry);
     // The frame's pixels are read synchronously below (before the first await that follows the wait),
     // but a caller waiting here must keep its frame until the returned promise settles anyway.
     while (tiles ? this.pending > 0 : this.tiledActive || !this.session.canRun) await this.whenIdle();
@@ -108,38 +109,43 @@ export class Detector {
     try {
       if (!tiles) {
         // The picture is at the top of the frame: a fitted input is the frame's first h rows.
-        const h = this.inputHeightFor(geometry.contentHeight);
-        this.preprocess(data, this.inputWidth * h);
-        const out = await this.runAt(h);
+        const w = geometry.width;
+        const h = this.inputHeightFor(geometry.contentHeight, geometry.height);
+        this.preprocess(data, w * h, w, w * 3);
+        const out = await this.runAt(w, h);
         try {
-          return this.post.detections(out, geometry, ignore);
+          return this.post.detections(out, w, h, geometry, ignore);
         } finally {
           this.session.recycle(out);
         }
       }
       this.tiledActive = true;
-      // One inference per tile (the model takes one fixed-size image); each tile is a contiguous slice.
-      // Tile t+1 is preprocessed and queued while tile t is inferred.
-      this.post.beginTiles(tiles.length);
+      // One inference per inferred tile (each at its own size); each tile's rows are at the left of the
+      // frame's. Tile t+1 is preprocessed and queued while tile t is inferred.
+      let rows = 0;
+      for (const t of tiles) if (t.infer) rows += this.post.rowsAt(t.width, this.tileHeight(t));
+      this.post.beginTiles(rows);
+      const stride = geometry.width * 3;
       let queued: Promise<Float32Array> | undefined;
+      let prev = -1;
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
-        const pixels = this.inputWidth * this.inputHeightFor(tile.contentHeight);
-        this.preprocess(data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3), pixels);
-        const run = this.runAt(pixels / this.inputWidth);
+        if (!tile.infer) continue;
+        const w = tile.width;
+        const h = this.tileHeight(tile);
+        this.preprocess(data.subarray(tile.byteOffset), w * h, w, stride);
+        const run = this.runAt(w, h);
         if (queued) {
           const out = await queued.catch((err: unknown) => {
             run.catch(() => {}); // settled by the worker; its own error is the same failure path
             throw err;
           });
-          this.post.collectTile(out, geometry, tiles[t - 1]!, t - 1);
-          this.session.recycle(out);
+          this.collect(out, geometry, prev);
         }
         queued = run;
+        prev = t;
       }
-      const last = await queued!;
-      this.post.collectTile(last, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
-      this.session.recycle(last);
+      if (queued) this.collect(await queued, geometry, prev);
       return this.post.finishTiles(ignore);
     } finally {
       if (tiles) this.tiledActive = false;
@@ -147,29 +153,90 @@ export class Detector {
     }
   }
 
+  /** Fitted model input height of a tile. */
+  private tileHeight(tile: FrameTile): number {
+    return this.inputHeightFor(tile.contentHeight, tile.tileHeight);
+  }
+
+  private collect(out: Float32Array, geometry: FrameGeometry, t: number): void {
+    const tile = geometry.tiles![t]!;
+    try {
+      this.post.collectTile(out, tile.width, this.tileHeight(tile), geometry, tile, t);
+    } finally {
+      this.session.recycle(out);
+    }
+  }
+
+  /**
+   * Checks a new frame geometry against the model (a model that cannot take other input sizes needs
+   * its export size everywhere) and grows the inference buffers for its largest tile.
+   */
+  private async check(geometry: FrameGeometry): Promise<void> {
+    const tiles = geometry.tiles ?? [
+      {
+        width: geometry.width,
+        tileHeight: geometry.height,
+        contentHeight: geometry.contentHeight,
+        infer: true,
+      },
+    ];
+    let maxW = 0;
+    let maxH = 0;
+    for (const t of tiles) {
+      if (!t.infer) continue;
+      if (!this.fit.enabled && (t.width !== this.inputWidth || t.tileHeight !== this.inputHeight)) {
+        throw new Error(
+          `frame is ${t.width}x${t.tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}${this.fit.unavailable ? ` (other sizes: ${this.fit.unavailable})` : ''}`,
+        );
+      }
+      if (t.width % MAX_STRIDE !== 0 || t.tileHeight % MAX_STRIDE !== 0) {
+        throw new Error(`frame tile ${t.width}x${t.tileHeight} is not a multiple of ${MAX_STRIDE}`);
+      }
+      if (t.width * t.tileHeight > maxW * maxH) {
+        maxW = t.width;
+        maxH = t.tileHeight;
+      }
+    }
+    if (maxW > 0) await this.reserve(maxW, maxH);
+    this.checked = geometry;
+  }
+
+  /** Grows the session's buffers (once nothing is in flight) for runs of up to `w` x `h`. */
+  private async reserve(w: number, h: number): Promise<void> {
+    const input = 3 * w * h;
+    const output = this.post.outputLength(w, h);
+    if (input <= this.session.inputCapacity && output <= this.session.outputCapacity) return;
+    while (this.pending > 0) await this.whenIdle();
+    this.session.reserve(input, output);
+  }
+
   async close(): Promise<void> {
     await this.session.release();
   }
 
-  /** BGR24 pixels → the free input buffer, in the channel order and scale of the model family. */
-  private preprocess(pixels: Uint8Array, count: number): void {
+  /**
+   * BGR24 pixels (`count` of them, rows of `width` that are `stride` bytes apart) → the free input buffer,
+   * in the channel order and scale of the model family.
+   */
+  private preprocess(pixels: Uint8Array, count: number, width: number, stride: number): void {
     const yolov8 = this.cfg.family === 'yolov8';
-    bgrToChw(pixels, this.session.input, count, yolov8, yolov8 ? 1 / 255 : 1);
+    bgrToChw(pixels, this.session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride);
   }
 
-  /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
-  private async runAt(h: number): Promise<Float32Array> {
+  /** Runs one inference at input size `w` x `h` on the current input buffer; checks the output's size. */
+  private async runAt(w: number, h: number): Promise<Float32Array> {
     let dims: readonly number[] | undefined;
-    if (h !== this.inputHeight) {
-      // Fitted heights are multiples of 32: one dims array per height, reused.
-      dims = this.dims[h / MAX_STRIDE];
+    if (h !== this.inputHeight || w !== this.inputWidth) {
+      // Sizes are multiples of 32: one dims array per size, reused.
+      const key = w * 65536 + h;
+      dims = this.dims.get(key);
       if (!dims) {
-        dims = [1, 3, h, this.inputWidth];
-        this.dims[h / MAX_STRIDE] = dims;
+        dims = [1, 3, h, w];
+        this.dims.set(key, dims);
       }
     }
     const out = await this.session.run(dims);
-    const expected = this.post.outputLength(h);
+    const expected = this.post.outputLength(w, h);
     if (out.length !== expected) {
       this.session.recycle(out);
       throw new Error(`model output has ${out.length} values, expected ${expected}`);
