@@ -46,6 +46,8 @@ export interface FrameTile {
   contentHeight: number;
   /** False: in the frame for its pixels only (snapshots, evidence, tamper checks), never inferred. */
   infer: boolean;
+  /** An automatic detection region: inferred only while the camera's region gate wants it. */
+  gated: boolean;
 }
 
 /**

@@ -85,12 +85,14 @@ function cropFilter(rect: TileRect): string {
  * One detection tile of a frame layout: a crop of the camera image (the whole image for [0, 0, 1, 1]),
  * letterboxed into `width` x `height` (the model input it is inferred at; its fitted height may be less).
  * `infer` false: the tile is in the frame for its pixels (snapshots, evidence, tamper checks) only.
+ * `gated`: an automatic detection region, inferred only while the camera's region gate wants it.
  */
 export interface TileSpec {
   rect: TileRect;
   width: number;
   height: number;
   infer: boolean;
+  gated?: boolean;
 }
 
 /** Config tiles: each letterboxed into the same `width` x `height`, all inferred. */
@@ -149,6 +151,7 @@ export function layoutGeometry(
       contentWidth: g.contentWidth,
       contentHeight: g.contentHeight,
       infer: spec.infer,
+      gated: spec.gated === true,
     };
     row += spec.height;
     return tile;
@@ -222,6 +225,7 @@ export function sameLayout(a: readonly TileSpec[], b: readonly TileSpec[]): bool
         t.width === b[i]!.width &&
         t.height === b[i]!.height &&
         t.infer === b[i]!.infer &&
+        (t.gated === true) === (b[i]!.gated === true) &&
         t.rect.every((v, k) => v === b[i]!.rect[k]),
     )
   );

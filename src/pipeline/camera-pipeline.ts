@@ -3,6 +3,7 @@ import type { CameraConfig } from '../config/schema.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { Detector, Polygon } from '../vision/detector.js';
 import { MotionGate } from '../vision/motion.js';
+import { hasGatedTiles, RegionGate } from '../vision/region-gate.js';
 
 /**
  * What comes after detection for one camera (tracking, lines, zones, incidents: the TrafficStage). It gets
@@ -37,6 +38,9 @@ export interface PipelineStats {
   skippedRate: number;
   /** Position of the latest frame processed, ms. */
   lastPtsMs: number;
+  /** Inferred frames with and without the automatic detection regions (see RegionGate). */
+  regionsOn: number;
+  regionsOff: number;
 }
 
 const ignoreError = () => {};
@@ -49,8 +53,17 @@ const ignoreError = () => {};
  * at worst one frame is inferred, or skipped, that would not have been).
  */
 export class CameraPipeline {
-  readonly stats: PipelineStats = { frames: 0, inferred: 0, skippedMotion: 0, skippedRate: 0, lastPtsMs: 0 };
+  readonly stats: PipelineStats = {
+    frames: 0,
+    inferred: 0,
+    skippedMotion: 0,
+    skippedRate: 0,
+    lastPtsMs: 0,
+    regionsOn: 0,
+    regionsOff: 0,
+  };
   private gate?: MotionGate;
+  private regionGate?: RegionGate;
   private readonly intervalMs: number;
   private nextDueMs = Number.NEGATIVE_INFINITY;
   private readonly ignore: readonly Polygon[];
@@ -82,11 +95,18 @@ export class CameraPipeline {
     this.nextDueMs = Math.max(this.nextDueMs + this.intervalMs, frame.ptsMs + this.intervalMs * 0.5);
     if (!this.gate || this.gateGeometryChanged(frame)) {
       this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
+      this.regionGate = hasGatedTiles(frame.geometry) ? new RegionGate(frame.geometry) : undefined;
     }
     const infer = this.gate.shouldInfer(frame.data, frame.ptsMs, this.analytics.activeTracks() > 0);
+    let regions = true;
+    if (infer && this.regionGate) {
+      regions = this.regionGate.want(frame.ptsMs);
+      if (regions) this.stats.regionsOn++;
+      else this.stats.regionsOff++;
+    }
     const before = this.active > 0 ? this.tail : undefined;
     this.active++;
-    const task = this.finish(frame, infer, before);
+    const task = this.finish(frame, infer, regions, before);
     this.tail = task.then(ignoreError, ignoreError);
     return task;
   }
@@ -94,11 +114,15 @@ export class CameraPipeline {
   private async finish(
     frame: Frame,
     infer: boolean,
+    regions: boolean,
     before: Promise<unknown> | undefined,
   ): Promise<DetectionResult> {
     try {
-      const detections = infer ? await this.detector.detect(frame.data, frame.geometry, this.ignore) : [];
+      const detections = infer
+        ? await this.detector.detect(frame.data, frame.geometry, this.ignore, regions)
+        : [];
       if (before) await before;
+      if (infer) this.regionGate?.observe(detections, frame.ptsMs);
       const result: DetectionResult = {
         cameraId: frame.cameraId,
         seq: frame.seq,
@@ -124,7 +148,12 @@ export class CameraPipeline {
     const g = this.gate!.geometry;
     const f = frame.geometry;
     return (
-      g.srcWidth !== f.srcWidth || g.srcHeight !== f.srcHeight || g.width !== f.width || g.height !== f.height
+      g !== f &&
+      (g.srcWidth !== f.srcWidth ||
+        g.srcHeight !== f.srcHeight ||
+        g.width !== f.width ||
+        g.height !== f.height ||
+        (g.tiles?.length ?? 0) !== (f.tiles?.length ?? 0))
     );
   }
 }

@@ -92,13 +92,15 @@ export class Detector {
 
   /**
    * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
-   * own size, fitted to its picture). Boxes come back in fractions of the camera image; those whose
-   * centre lies in an `ignore` polygon (same fractions) are dropped.
+   * own size, fitted to its picture; gated tiles, the automatic regions, only with `regions`). Boxes come
+   * back in fractions of the camera image; those whose centre lies in an `ignore` polygon (same
+   * fractions) are dropped.
    */
   async detect(
     data: Uint8Array,
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
+    regions = true,
   ): Promise<Detection[]> {
     const tiles = geometry.tiles;
     if (geometry !== this.checked) await this.check(geometry);
@@ -123,14 +125,15 @@ export class Detector {
       // One inference per inferred tile (each at its own size); each tile's rows are at the left of the
       // frame's. Tile t+1 is preprocessed and queued while tile t is inferred.
       let rows = 0;
-      for (const t of tiles) if (t.infer) rows += this.post.rowsAt(t.width, this.tileHeight(t));
+      for (const t of tiles)
+        if (t.infer && (regions || !t.gated)) rows += this.post.rowsAt(t.width, this.tileHeight(t));
       this.post.beginTiles(rows);
       const stride = geometry.width * 3;
       let queued: Promise<Float32Array> | undefined;
       let prev = -1;
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
-        if (!tile.infer) continue;
+        if (!tile.infer || (tile.gated && !regions)) continue;
         const w = tile.width;
         const h = this.tileHeight(tile);
         this.preprocess(data.subarray(tile.byteOffset), w * h, w, stride);
