@@ -25,7 +25,7 @@ export interface AnalyzeOptions {
   /** Every analytics event of the clip, as the live pipeline would publish it. */
   onEvent?: (event: PipelineEvent) => void;
   /** Told where detection runs on this clip and why (automatic regions), before the first frame. */
-  onLayout?: (layout: DetectLayout) => void;
+  onLayout?: (layout: DetectLayout, camera: CameraConfig) => void;
   /** Called at most every `progressEveryMs` with the clip position (seconds) and frames so far. */
   onProgress?: (seconds: number, frames: number) => void;
   progressEveryMs?: number;
@@ -34,10 +34,15 @@ export interface AnalyzeOptions {
 /** The `ioc-edge analyze --json` object. */
 export interface AnalyzeReport {
   frames: number;
-  /** Where detection ran: the tiles (model input sizes) and the plan's reasons. */
+  /**
+   * Where detection ran: the tiles (model input sizes), the cost of a frame with the regions (x the whole
+   * picture), on how many inferred frames the regions ran, and the plan's reasons.
+   */
   detection: {
     tiles: { rect: number[]; input: string; inferred: boolean }[];
     cost: number;
+    regionsOn: number;
+    regionsOff: number;
     explain: string[];
   };
   /** Clip time covered, seconds. */
@@ -129,7 +134,7 @@ export async function analyzeFile(
   try {
     const [srcWidth, srcHeight] = probeVideoSize(path) ?? [0, 0];
     const layout = detectLayout(camera, detector, srcWidth, srcHeight);
-    options.onLayout?.(layout);
+    options.onLayout?.(layout, camera);
     const traffic = options.stage ? undefined : new TrafficStage(camera, options.onEvent ?? (() => {}));
     const analytics = options.stage ?? traffic!;
     // ffmpeg's fps filter does the detect-fps reduction (cheaper than converting frames we would skip),
@@ -193,7 +198,11 @@ export async function analyzeFile(
     options.onProgress?.(seconds, frames);
     return {
       frames,
-      detection: layoutSummary(layout, detector),
+      detection: {
+        ...layoutSummary(layout, detector),
+        regionsOn: pipeline.stats.regionsOn,
+        regionsOff: pipeline.stats.regionsOff,
+      },
       seconds: round(seconds, 3),
       wallSeconds: round(wallSeconds, 3),
       fps: round(frames / wallSeconds, 1),
