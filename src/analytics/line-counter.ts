@@ -27,6 +27,11 @@ const ON_LINE = Number.MIN_VALUE;
 const DECIDE_MOVE = 0.2;
 /** ... while its edge nearer the line came back at most this many box extents ... */
 const NEAR_EDGE_BACK = 0.1;
+/**
+ * A track crossing straight from its first box moved at most this many box extents per 100 ms: faster is a
+ * new track leaping to another vehicle, not a crossing.
+ */
+const BIRTH_LEAP = 0.6;
 /** ... and its box size changed by at most this factor ... */
 const SIZE_JUMP = 1.5;
 /** ... within this time after it was first seen (ms), or never. */
@@ -54,6 +59,13 @@ interface LineTrackState {
   pendingTime: number;
   pendingCls: TrafficClass;
   pendingLevel: number;
+  /** The box jumped in size as it crossed (a box change, not a move): not counted at the track's end. */
+  pendingJump: boolean;
+  /** Box extent across the line at the latest observation. */
+  extent: number;
+  /** Observations so far, and the time of the latest. */
+  n: number;
+  lastPts: number;
   /**
    * First observation past the line: side (0: none or decided), distance in box extents, the extent, the
    * box's span across the line (signed distances of its two edges), position and time.
@@ -167,6 +179,9 @@ export class LineCounter {
       s = this.fresh(trackId, x, y, side);
       // Distance from the line in box extents across it: how far past the line it was first seen.
       const extent = Math.abs(this.nx) * w + Math.abs(this.ny) * h;
+      s.extent = extent;
+      s.n = 1;
+      s.lastPts = ptsMs;
       if (extent > 0 && ptsMs - this.startPts >= WARM_UP_MS) {
         // Exactly on the line: past it on whichever side it moves to.
         s.firstSide = side === 0 ? ON_LINE : side;
@@ -197,6 +212,16 @@ export class LineCounter {
           s.pendingTime = timeMs;
           s.pendingCls = cls;
           s.pendingLevel = level;
+          const ext = Math.abs(this.nx) * w + Math.abs(this.ny) * h;
+          const r = s.extent > 0 ? ext / s.extent : 1;
+          s.pendingJump = r > SIZE_JUMP || r < 1 / SIZE_JUMP;
+          // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
+          // traffic) is no crossing.
+          if (s.n === 1) {
+            const moved = Math.abs((side - s.side) / this.len) / Math.max(ext, s.extent);
+            const dt = Math.max(1, ptsMs - s.lastPts) / 100;
+            if (s.pendingJump || moved / dt > BIRTH_LEAP) s.pending = 0;
+          }
         }
       }
       if (s.pending > 0) {
@@ -218,6 +243,9 @@ export class LineCounter {
     if (side !== 0) s.side = side;
     s.x = x;
     s.y = y;
+    s.extent = Math.abs(this.nx) * w + Math.abs(this.ny) * h;
+    s.n++;
+    s.lastPts = ptsMs;
     if (dir < 0 || s.superseded) return undefined;
     s.counted = true;
     const held = s.pending > 0;
@@ -329,6 +357,10 @@ export class LineCounter {
     s.pendingTime = from.pendingTime;
     s.pendingCls = from.pendingCls;
     s.pendingLevel = from.pendingLevel;
+    s.pendingJump = from.pendingJump;
+    s.extent = from.extent;
+    s.n = from.n;
+    s.lastPts = from.lastPts;
     s.inherited = true;
     this.state.set(trackId, s);
     return true;
@@ -356,7 +388,7 @@ export class LineCounter {
       return undefined;
     }
     let crossing: LineCrossing | undefined;
-    if (!s.counted && s.pending > 0 && s.pendingLevel > 1 && !s.duplicate) {
+    if (!s.counted && s.pending > 0 && s.pendingLevel > 1 && !s.duplicate && !s.pendingJump) {
       s.counted = true;
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);
       s.pending = 0;
@@ -371,6 +403,38 @@ export class LineCounter {
       this.pool.push(this.ended.shift()!);
     }
     return crossing;
+  }
+
+  /** Overlap of two boxes' extents along the line, over the narrower one (0..1). */
+  alongOverlap(
+    ax1: number,
+    ay1: number,
+    ax2: number,
+    ay2: number,
+    bx1: number,
+    by1: number,
+    bx2: number,
+    by2: number,
+  ): number {
+    // Along a->b: u = (ny, -nx) up to sign; a box projects onto [min, max] of u over its corners.
+    const ux = this.ny;
+    const uy = -this.nx;
+    const a0 = Math.min(ux * ax1, ux * ax2) + Math.min(uy * ay1, uy * ay2);
+    const a1 = Math.max(ux * ax1, ux * ax2) + Math.max(uy * ay1, uy * ay2);
+    const b0 = Math.min(ux * bx1, ux * bx2) + Math.min(uy * by1, uy * by2);
+    const b1 = Math.max(ux * bx1, ux * bx2) + Math.max(uy * by1, uy * by2);
+    const inter = Math.min(a1, b1) - Math.max(a0, b0);
+    const narrow = Math.min(a1 - a0, b1 - b0);
+    return inter > 0 && narrow > 0 ? inter / narrow : 0;
+  }
+
+  /** Takes back a crossing this line returned (the same vehicle was counted by another track). */
+  uncount(crossing: LineCrossing): void {
+    const dir = this.directions.indexOf(crossing.direction);
+    const k = dir * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(crossing.cls);
+    if (dir < 0 || this.totals[k]! <= 0) return;
+    this.totals[k] = this.totals[k]! - 1;
+    if (this.counts[k]! > 0) this.counts[k] = this.counts[k]! - 1;
   }
 
   /** Total crossings since start for a direction name and class. */
@@ -392,6 +456,10 @@ export class LineCounter {
     s.pendingTime = 0;
     s.pendingCls = 'car';
     s.pendingLevel = 0;
+    s.pendingJump = false;
+    s.extent = 0;
+    s.n = 0;
+    s.lastPts = 0;
     s.firstSide = 0;
     s.firstDist = 0;
     s.firstExtent = 0;

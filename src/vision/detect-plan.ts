@@ -6,7 +6,7 @@ const STRIDE = 32;
  * Half-height of the band around a counting line, as a fraction of the frame height measured across the
  * line: vehicles must be seen whole for a few detector frames on both sides of it.
  */
-export const BAND_HALF = 0.2;
+export const BAND_HALF = 0.15;
 /** The band also reaches this far past the line's ends (fraction of the frame width). */
 const BAND_ENDS = 0.02;
 /** Zones are detected with this margin around their bounding box (fraction of each side of the frame). */

@@ -55,6 +55,20 @@ function at(
   return c.observe(id, cls, level, x, y, 0.08, 0.06, ms, ms);
 }
 
+/** A track seen twice where it starts (its crossing is then not straight from its first box). */
+function arrive(
+  c: LineCounter,
+  id: number,
+  x: number,
+  y: number,
+  ms: number,
+  level = 2,
+  cls: TrafficClass = 'car',
+) {
+  at(c, id, x, y, ms - 100, level, cls);
+  return at(c, id, x, y, ms, level, cls);
+}
+
 /** A line that has been watching for a while (past the warm-up after the stream started). */
 function watching(line: LineConfig = LINE): LineCounter {
   const c = new LineCounter('cam', line);
@@ -65,7 +79,7 @@ function watching(line: LineConfig = LINE): LineCounter {
 describe('LineCounter', () => {
   it('counts a track once, when it holds the new side, and names the direction', () => {
     const c = new LineCounter('cam', LINE);
-    expect(at(c, 1, 0.5, 0.4, 2000)).toBeUndefined();
+    expect(arrive(c, 1, 0.5, 0.4, 2000)).toBeUndefined();
     // Across, but not yet held for HOLD_MS.
     expect(at(c, 1, 0.5, 0.55, 2100)).toBeUndefined();
     const e = at(c, 1, 0.5, 0.58, 2200);
@@ -80,7 +94,7 @@ describe('LineCounter', () => {
 
   it('does not count a box that jumps across the line and straight back', () => {
     const c = new LineCounter('cam', LINE);
-    at(c, 1, 0.5, 0.46, 2000);
+    arrive(c, 1, 0.5, 0.46, 2000);
     at(c, 1, 0.5, 0.52, 2100);
     at(c, 1, 0.5, 0.47, 2200);
     at(c, 1, 0.5, 0.45, 2300);
@@ -89,22 +103,35 @@ describe('LineCounter', () => {
 
   it('counts a crossing made just before the track ended, unless it was a second box on a vehicle', () => {
     const c = new LineCounter('cam', LINE);
-    at(c, 1, 0.5, 0.45, 2000);
+    arrive(c, 1, 0.5, 0.45, 2000);
     at(c, 1, 0.5, 0.55, 2100);
     expect(c.forget(1, 2200)).toMatchObject({ direction: 'down', trackId: 1, ptsMs: 2100 });
-    at(c, 2, 0.5, 0.45, 2000);
+    arrive(c, 2, 0.5, 0.45, 2000);
     c.noBirth(2);
     at(c, 2, 0.5, 0.55, 2100);
     expect(c.forget(2, 2200)).toBeUndefined();
     // Nor for a track too short-lived to trust (level 1).
-    at(c, 3, 0.5, 0.45, 2000, 1);
+    arrive(c, 3, 0.5, 0.45, 2000, 1);
     at(c, 3, 0.5, 0.55, 2100, 1);
     expect(c.forget(3, 2200)).toBeUndefined();
   });
 
+  it('does not count a new track leaping across the line from its first box (to another vehicle)', () => {
+    const c = new LineCounter('cam', LINE);
+    at(c, 1, 0.5, 0.45, 2000);
+    // 0.1 of the frame (1.7 box heights) in 100 ms: no vehicle, a track that jumped.
+    at(c, 1, 0.5, 0.55, 2100);
+    at(c, 1, 0.5, 0.6, 2200);
+    expect(c.total('down', 'car')).toBe(0);
+    // The same path at a plausible speed from its first box is counted.
+    at(c, 2, 0.3, 0.48, 2000);
+    at(c, 2, 0.3, 0.51, 2100);
+    expect(at(c, 2, 0.3, 0.54, 2200)?.direction).toBe('down');
+  });
+
   it('counts a crossing seen while the track was tentative once it is confirmed', () => {
     const c = new LineCounter('cam', LINE);
-    at(c, 1, 0.5, 0.45, 2000, 0);
+    arrive(c, 1, 0.5, 0.45, 2000, 0);
     expect(at(c, 1, 0.5, 0.55, 2100, 0)).toBeUndefined();
     expect(at(c, 1, 0.5, 0.6, 2200, 0)).toBeUndefined();
     expect(at(c, 1, 0.5, 0.65, 2300, 1)?.direction).toBe('down');
@@ -112,7 +139,7 @@ describe('LineCounter', () => {
 
   it('names crossing to the left of a->b directions[1]', () => {
     const c = new LineCounter('cam', LINE);
-    at(c, 1, 0.5, 0.6, 2000);
+    arrive(c, 1, 0.5, 0.6, 2000);
     at(c, 1, 0.5, 0.4, 2100);
     expect(at(c, 1, 0.5, 0.38, 2200)?.direction).toBe('up');
     // Reversed line a->b: the same movement is now to the right.
@@ -123,14 +150,14 @@ describe('LineCounter', () => {
         [0, 0.5],
       ],
     });
-    at(r, 1, 0.5, 0.6, 2000);
+    arrive(r, 1, 0.5, 0.6, 2000);
     at(r, 1, 0.5, 0.4, 2100);
     expect(at(r, 1, 0.5, 0.38, 2200)?.direction).toBe('down');
   });
 
   it('ignores classes the line does not count', () => {
     const c = new LineCounter('cam', { ...LINE, classes: ['car'] });
-    at(c, 1, 0.5, 0.4, 2000, 2, 'person');
+    arrive(c, 1, 0.5, 0.4, 2000, 2, 'person');
     at(c, 1, 0.5, 0.6, 2100, 2, 'person');
     expect(at(c, 1, 0.5, 0.62, 2200, 2, 'person')).toBeUndefined();
     expect(c.total('down', 'person')).toBe(0);
@@ -205,14 +232,14 @@ describe('LineCounter', () => {
   describe('fragments', () => {
     it('a fragment of a counted track is not counted again', () => {
       const c = new LineCounter('cam', LINE);
-      at(c, 1, 0.5, 0.4, 2000);
+      arrive(c, 1, 0.5, 0.4, 2000);
       at(c, 1, 0.5, 0.55, 2100);
       at(c, 1, 0.5, 0.58, 2200);
       expect(c.total('down', 'car')).toBe(1);
       c.forget(1, 2300);
       // A new track just past the line where track 1 went: it continues it.
       expect(c.inherit(2, 1)).toBe(true);
-      at(c, 2, 0.5, 0.6, 2400);
+      arrive(c, 2, 0.5, 0.6, 2400);
       at(c, 2, 0.5, 0.65, 2500);
       at(c, 2, 0.5, 0.7, 2600);
       expect(c.total('down', 'car')).toBe(1);
@@ -220,11 +247,11 @@ describe('LineCounter', () => {
 
     it('a fragment that goes on across the line where its track broke off is counted once', () => {
       const c = new LineCounter('cam', LINE);
-      at(c, 1, 0.5, 0.4, 2000);
+      arrive(c, 1, 0.5, 0.4, 2000);
       at(c, 1, 0.5, 0.45, 2100);
       // Lost before the line; a new track takes over past it.
       expect(c.inherit(2, 1)).toBe(true);
-      at(c, 2, 0.5, 0.56, 2300);
+      arrive(c, 2, 0.5, 0.56, 2300);
       at(c, 2, 0.5, 0.6, 2400);
       expect(c.total('down', 'car')).toBe(1);
       // The old track, should it come back, counts nothing more.
@@ -269,6 +296,16 @@ describe('line counting on tracks', () => {
     ]);
     expect(crossings).toHaveLength(1);
     expect(crossings[0]!.direction).toBe('down');
+  });
+
+  it('counts a seated "person" moving with traffic as a motorcycle (its bike unseen), a walker as a person', () => {
+    const { a } = countScene([
+      // 0.71 wide per tall in pixels: a rider; 0.44: someone walking.
+      { name: 'rider', cls: 'person', x: 0.3, y: 0.3, w: 0.02, h: 0.05, vx: 0, vy: 0.06 },
+      { name: 'walker', cls: 'person', x: 0.7, y: 0.3, w: 0.02, h: 0.08, vx: 0, vy: 0.06 },
+    ]);
+    expect(a.total('l', 'down', 'motorcycle')).toBe(1);
+    expect(a.total('l', 'down', 'person')).toBe(1);
   });
 
   it('uses the bottom-centre anchor when asked', () => {

@@ -45,12 +45,13 @@ describe('automatic detection regions (planDetection)', () => {
     const [x1, y1, x2, y2] = p.regions[0]!.rect;
     expect(x1).toBeLessThan(0.2);
     expect(x2).toBeGreaterThan(0.6);
-    expect(y1).toBeLessThan(0.3 - 0.1);
-    expect(y2).toBeGreaterThan(0.5 + 0.1);
+    expect(y1).toBeLessThan(0.3 - BAND_HALF * 0.9);
+    expect(y2).toBeGreaterThan(0.5 + BAND_HALF * 0.9);
     // A vertical line (traffic left to right) gets a band across x.
     const v = plan({ lines: [line('v', [0.5, 0.2], [0.5, 0.8])] }).regions[0]!.rect;
-    expect(v[0]).toBeLessThan(0.5 - 0.1);
-    expect(v[2]).toBeGreaterThan(0.5 + 0.1);
+    // BAND_HALF of the height across the line, in pixels: 0.15 * 720 / 1280 of the width each side.
+    expect(v[0]).toBeCloseTo(0.5 - (BAND_HALF * 720) / 1280, 3);
+    expect(v[2]).toBeCloseTo(0.5 + (BAND_HALF * 720) / 1280, 3);
   });
 
   it('merges overlapping regions and keeps distant ones apart, all at one scale', () => {

@@ -1,5 +1,6 @@
 import type { CameraConfig } from '../../config/schema.js';
 import { classGroup, type Track } from '../../tracking/track.js';
+import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
 
@@ -19,6 +20,27 @@ const STITCH_SIZE_RATIO = 2;
 const BIRTH_HITS = 3;
 /** A new track this much inside another live track of its class group is a second box on that vehicle. */
 const BIRTH_OVERLAP = 0.5;
+/**
+ * Two tracks crossing a line the same way within DUP_MS of each other, their boxes overlapping DUP_OVERLAP
+ * of the narrower along the line, are one vehicle with two boxes (a motorcycle and its lower half, a
+ * head-on motorcycle also called a car): counted once. (Two vehicles one behind the other cross it further
+ * apart in time.)
+ */
+const DUP_MS = 300;
+const DUP_OVERLAP = 0.6;
+const RECENT = 16;
+
+/** A crossing counted lately, with the box of its track then. */
+interface RecentCount {
+  line: number;
+  dir: string;
+  trackId: number;
+  pts: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
 
 /** Kinematics of a track at its end, for stitching a later fragment to it. */
 interface EndedTrack {
@@ -42,6 +64,7 @@ interface EndedTrack {
 export class LineCrossings implements FrameRule {
   readonly lines: LineCounter[];
   private readonly ended: EndedTrack[] = [];
+  private readonly recent: RecentCount[] = [];
 
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
@@ -60,13 +83,55 @@ export class LineCrossings implements FrameRule {
       const level = !t.confirmed ? 0 : t.hits >= BIRTH_HITS ? 2 : 1;
       const w = t.kf.w;
       const h = t.kf.h;
-      for (const line of this.lines) {
+      for (let l = 0; l < this.lines.length; l++) {
+        const line = this.lines[l]!;
         const y = line.anchor === 'bottom' ? info.by : info.cy;
         const ev = line.observe(t.id, cls, level, info.cx, y, w, h, ctx.time, ctx.pts);
         if (duplicate) line.noBirth(t.id);
-        if (ev) ctx.events.push(ev);
+        if (ev && !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev)) {
+          ctx.events.push(ev);
+        }
       }
     }
+  }
+
+  /**
+   * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
+   * than DUP_MS ago, on an overlapping box (then the count is taken back); else it is remembered.
+   */
+  private countedTwice(
+    l: number,
+    dir: string,
+    id: number,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    line: LineCounter,
+    ev: LineCrossing,
+  ): boolean {
+    const recent = this.recent;
+    const pts = ev.ptsMs;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i]!;
+      if (r.line !== l || r.dir !== dir || r.trackId === id || Math.abs(pts - r.pts) > DUP_MS) continue;
+      // Where each box lies along the line (what moving across it does not change).
+      if (line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP) {
+        line.uncount(ev);
+        return true;
+      }
+    }
+    const r: RecentCount = recent.length >= RECENT ? recent.shift()! : ({} as RecentCount);
+    r.line = l;
+    r.dir = dir;
+    r.trackId = id;
+    r.pts = pts;
+    r.x1 = x1;
+    r.y1 = y1;
+    r.x2 = x2;
+    r.y2 = y2;
+    recent.push(r);
+    return false;
   }
 
   /**
@@ -75,9 +140,13 @@ export class LineCrossings implements FrameRule {
    */
   trackEnded(t: Track, ctx: FrameContext): void {
     const pts = ctx.pts;
-    for (const line of this.lines) {
+    for (let l = 0; l < this.lines.length; l++) {
+      const line = this.lines[l]!;
       const ev = line.forget(t.id, pts);
-      if (ev) ctx.events.push(ev);
+      // Its box when last seen (the filtered one has coasted on since).
+      if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
+        ctx.events.push(ev);
+      }
     }
     if (this.lines.length === 0 || !t.confirmed) return;
     const e: EndedTrack = this.ended.length >= 32 ? this.ended.shift()! : ({} as EndedTrack);
