@@ -61,8 +61,10 @@ interface LineTrackState {
   pendingLevel: number;
   /** The box jumped in size as it crossed (a box change, not a move): not counted at the track's end. */
   pendingJump: boolean;
-  /** Box extent across the line at the latest observation. */
+  /** Box extent across the line, and box size, at the latest observation. */
   extent: number;
+  w: number;
+  h: number;
   /** Observations so far, and the time of the latest. */
   n: number;
   lastPts: number;
@@ -180,6 +182,8 @@ export class LineCounter {
       // Distance from the line in box extents across it: how far past the line it was first seen.
       const extent = Math.abs(this.nx) * w + Math.abs(this.ny) * h;
       s.extent = extent;
+      s.w = w;
+      s.h = h;
       s.n = 1;
       s.lastPts = ptsMs;
       if (extent > 0 && ptsMs - this.startPts >= WARM_UP_MS) {
@@ -213,8 +217,9 @@ export class LineCounter {
           s.pendingCls = cls;
           s.pendingLevel = level;
           const ext = Math.abs(this.nx) * w + Math.abs(this.ny) * h;
-          const r = s.extent > 0 ? ext / s.extent : 1;
-          s.pendingJump = r > SIZE_JUMP || r < 1 / SIZE_JUMP;
+          const rw = s.w > 0 ? w / s.w : 1;
+          const rh = s.h > 0 ? h / s.h : 1;
+          s.pendingJump = Math.max(rw, 1 / rw, rh, 1 / rh) > SIZE_JUMP;
           // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
           // traffic) is no crossing.
           if (s.n === 1) {
@@ -244,6 +249,8 @@ export class LineCounter {
     s.x = x;
     s.y = y;
     s.extent = Math.abs(this.nx) * w + Math.abs(this.ny) * h;
+    s.w = w;
+    s.h = h;
     s.n++;
     s.lastPts = ptsMs;
     if (dir < 0 || s.superseded) return undefined;
@@ -359,6 +366,8 @@ export class LineCounter {
     s.pendingLevel = from.pendingLevel;
     s.pendingJump = from.pendingJump;
     s.extent = from.extent;
+    s.w = from.w;
+    s.h = from.h;
     s.n = from.n;
     s.lastPts = from.lastPts;
     s.inherited = true;
@@ -458,6 +467,8 @@ export class LineCounter {
     s.pendingLevel = 0;
     s.pendingJump = false;
     s.extent = 0;
+    s.w = 0;
+    s.h = 0;
     s.n = 0;
     s.lastPts = 0;
     s.firstSide = 0;
