@@ -79,3 +79,60 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
     expect(obstacles(run).filter((i) => i.startPtsMs < fall.fallSeconds * 1000)).toEqual([]);
   });
 });
+
+/**
+ * The same scene with a car that drives in 1 s after the fall and stops on the junction (the emergency
+ * vehicle that comes to help; the junction clip has none of its own): it is raised as a stopped vehicle
+ * once it has stood `stoppedAfter` (10 s), not as an obstacle; the fallen cyclist still is one.
+ */
+describe('accuracy: a car stopping by the fallen cyclist', () => {
+  let dir: string;
+  let scene: { fallSeconds: number; carStopSeconds: number; carBox: [number, number, number, number] };
+  let run: ClipRun;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fallen-car-'));
+    const out = join(dir, 'fallen-car.mp4');
+    scene = JSON.parse(
+      execFileSync(
+        PYTHON,
+        [
+          join(import.meta.dirname, '../support/compose-fallen.py'),
+          join(MEDIA, CLIP),
+          out,
+          '--seconds',
+          '20',
+          '--stopping-car',
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
+    run = await runClip(out, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+  }, 240_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('raises stopped_vehicle for it about 10 s after it stops, and road_obstacle only for the cyclist', () => {
+    const stopped = run.events.flatMap((e) =>
+      e.type === 'incident_start' && e.incident.type === 'stopped_vehicle' ? [e.incident] : [],
+    );
+    // The junction clip itself raises no stopped_vehicle with these zones (the parked car is in the parking
+    // zone): one here is the pasted car's.
+    const car = stopped.find((i) => i.startPtsMs / 1000 >= scene.carStopSeconds + 9);
+    expect(car, stopped.map((i) => `${i.startPtsMs} ms ${i.zoneId}: ${i.detail}`).join('; ')).toBeDefined();
+    expect(car!.startPtsMs / 1000 - scene.carStopSeconds).toBeLessThanOrEqual(13);
+    // Only that car (one incident per zone it stands in: here the zebra and the junction).
+    expect(stopped.filter((i) => i.trackIds.join() !== car!.trackIds.join())).toEqual([]);
+    const obs = obstacles(run);
+    expect(obs.length, obs.map((i) => i.detail).join('; ')).toBeGreaterThanOrEqual(1);
+    expect(obs[0]!.startPtsMs / 1000 - scene.fallSeconds).toBeLessThanOrEqual(5);
+    for (const i of obs) {
+      const m = i.detail.match(/at \[([\d.]+), ([\d.]+), ([\d.]+), ([\d.]+)\]/);
+      if (!m) continue;
+      const [bx1, by1, bx2, by2] = scene.carBox;
+      const cx = (Number(m[1]) + Number(m[3])) / 2;
+      const cy = (Number(m[2]) + Number(m[4])) / 2;
+      expect(cx > bx1 && cx < bx2 && cy > by1 && cy < by2, `obstacle on the car: ${i.detail}`).toBe(false);
+    }
+  });
+});
