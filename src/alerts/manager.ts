@@ -4,6 +4,7 @@ import { type AlertMessage, type AlertSignal, type AlertState, alertKey } from '
 import { uuidv7 } from './ids.js';
 import { type AlertRecord, alertMessage } from './message.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
+import type { RecentAlerts } from './recent-alerts.js';
 
 /** Occurrence refs remembered for late evidence pictures. */
 const MAX_REFS = 10_000;
@@ -19,6 +20,8 @@ export interface AlertManagerOptions {
   updateIntervalMs: number;
   /** Where evidence pictures are published (`<prefix>/evidence/<id>`), named in the alert message. */
   evidenceTopic?: (alertId: string) => string;
+  /** Keeps the latest message and picture of recent alerts (the local console's list). */
+  recent?: RecentAlerts;
   log: Logger;
 }
 
@@ -116,6 +119,7 @@ export class AlertManager implements Service {
     // An alert that did not expect a picture learns its topic first, so the IOC knows what follows.
     if (announce) entries.push(this.message(a, 'update'));
     entries.push({ kind: 'evidence', alertId: a.id, severity: a.signal.severity, payload: jpeg });
+    this.opts.recent?.picture(a.id, jpeg);
     // A picture alone is committed without forcing it to disk (it survives a crash; a power cut may lose
     // the last instant of them): the next alert message's FULL commit flushes it, and the alert itself,
     // which counts, already is on disk. An announcing update is an alert message: FULL.
@@ -216,6 +220,7 @@ export class AlertManager implements Service {
   private send(a: AlertRecord, state: AlertState): AlertMessage {
     a.seq++;
     const msg = alertMessage(a, state, this.opts);
+    this.opts.recent?.message(msg);
     const entry: OutboxEntry = {
       kind: 'alert',
       alertId: a.id,
@@ -242,6 +247,7 @@ export class AlertManager implements Service {
   private message(a: AlertRecord, state: AlertState): OutboxEntry {
     a.seq++;
     const msg = alertMessage(a, state, this.opts);
+    this.opts.recent?.message(msg);
     this.totals.updates++;
     return {
       kind: 'alert',

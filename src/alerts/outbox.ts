@@ -41,6 +41,8 @@ export interface OutboxStats {
   /** Dropped to stay under maxBytes since the store was created: telemetry first, then info alerts, then evidence. */
   dropped: { telemetry: number; infoAlerts: number; evidence: number };
   deadLettered: number;
+  /** Messages held in memory because the disk is full (never dropped; written once there is room). */
+  held: number;
 }
 
 const PRIO: Record<OutboxKind, number> = { alert: 0, evidence: 0, telemetry: 1 };
@@ -69,6 +71,16 @@ export class Outbox {
   private deadLettered = 0;
   readonly dropped = { telemetry: 0, infoAlerts: 0, evidence: 0 };
   private readonly listeners: ((sink: string) => void)[] = [];
+  /**
+   * Called when a write finds the disk full: frees room (the time-series spool drops its oldest points)
+   * and says whether it could. Alert messages are never dropped for a full disk.
+   */
+  makeRoom?: () => boolean;
+  /** Told when writes are held in memory for a full disk (n held), and when they are written (0). */
+  onHeld?: (n: number, err?: unknown) => void;
+  /** Writes that met a full disk even after makeRoom, in order; retried every second. */
+  private held: { write: () => void; durable: boolean; touched: Set<string> }[] = [];
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly store: Store,
@@ -178,8 +190,67 @@ export class Outbox {
       }
       also?.();
     };
-    if (durable) this.store.strict(write);
-    else this.store.db.transaction(write)();
+    // Order is kept: while earlier writes wait for room, later ones wait behind them.
+    if (this.held.length > 0 || !this.tryCommit(write, durable)) {
+      this.held.push({ write, durable, touched });
+      this.heldTimer ??= setTimeout(() => this.retryHeld(), 1000);
+      return;
+    }
+    this.afterCommit(touched);
+  }
+
+  /** Messages waiting in memory for room on a full disk (written as soon as there is). */
+  get heldWrites(): number {
+    return this.held.length;
+  }
+
+  /** A last try to write what waits for room (at stop); what still finds no room is lost with the process. */
+  flushHeld(): number {
+    clearTimeout(this.heldTimer);
+    this.retryHeld();
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    return this.held.length;
+  }
+
+  /** Commits `write`; on a full disk asks for room once and tries again. False: still no room. */
+  private tryCommit(write: () => void, durable: boolean): boolean {
+    const rows = this.rows;
+    const bytes = this.bytes;
+    const commit = () => (durable ? this.store.strict(write) : this.store.db.transaction(write)());
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        commit();
+        return true;
+      } catch (err) {
+        // The transaction rolled back: so does the accounting.
+        this.rows = rows;
+        this.bytes = bytes;
+        const full = (err as { code?: string }).code === 'SQLITE_FULL';
+        if (!full) throw err;
+        if (attempt === 1 || !this.makeRoom?.()) {
+          this.onHeld?.(this.held.length + 1, err);
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  private retryHeld(): void {
+    this.heldTimer = undefined;
+    const had = this.held.length;
+    while (this.held.length > 0) {
+      const w = this.held[0]!;
+      if (!this.tryCommit(w.write, w.durable)) break;
+      this.held.shift();
+      this.afterCommit(w.touched);
+    }
+    if (this.held.length > 0) this.heldTimer = setTimeout(() => this.retryHeld(), 1000);
+    else if (had > 0) this.onHeld?.(0);
+  }
+
+  private afterCommit(touched: Set<string>): void {
     if (this.bytes > this.maxBytes) this.trim();
     for (const sink of touched) for (const fn of this.listeners) fn(sink);
   }
@@ -258,6 +329,7 @@ export class Outbox {
       bySink,
       dropped: { ...this.dropped },
       deadLettered: this.deadLettered,
+      held: this.held.length,
     };
   }
 

@@ -11,6 +11,7 @@ import { diskUsage, type NodeConditions, NodeWatch } from './from-node.js';
 import { sensorSignal } from './from-sensors.js';
 import { AlertManager, type AlertManagerHealth } from './manager.js';
 import { Outbox, type OutboxSink, type OutboxStats } from './outbox.js';
+import { RecentAlerts } from './recent-alerts.js';
 
 export interface AlertsServiceOptions {
   node: { id: string; site: string; name?: string; location?: { lat: number; lon: number } };
@@ -25,6 +26,8 @@ export interface AlertsServiceOptions {
   evidenceTopic?: (alertId: string) => string;
   /** The time-series spool's fill, for the spool_full alert. */
   spool?: () => NodeConditions['spool'];
+  /** Frees room when the outbox finds the disk full (the spool drops its oldest points); true if it did. */
+  makeRoom?: () => boolean;
   /** How often the box's own conditions are checked (default 10 s). */
   nodeCheckMs?: number;
 }
@@ -50,6 +53,7 @@ export class AlertsService implements Service {
   readonly name = 'alerts';
   readonly outbox: Outbox;
   readonly manager: AlertManager;
+  readonly recent = new RecentAlerts();
   private readonly cameraWatch: CameraDownWatch;
   private readonly nodeWatch: NodeWatch;
   private timer: NodeJS.Timeout | undefined;
@@ -59,6 +63,11 @@ export class AlertsService implements Service {
     this.outbox = new Outbox(opts.store, outboxSinks(opts.uplink), opts.alerts.outbox.maxBytes, (what, n) =>
       log.warn({ what, n }, 'alert outbox full: dropped the least valuable messages'),
     );
+    this.outbox.makeRoom = opts.makeRoom;
+    this.outbox.onHeld = (n, err) => {
+      if (err) log.error({ err, held: n }, 'disk full: alert messages held in memory until there is room');
+      else if (n === 0) log.info('disk has room again: the held alert messages are written');
+    };
     this.manager = new AlertManager({
       node: opts.node,
       cameraNames: Object.fromEntries(opts.cameras.flatMap((c) => (c.name ? [[c.id, c.name]] : []))),
@@ -66,6 +75,7 @@ export class AlertsService implements Service {
       cooldownMs: opts.alerts.cooldown,
       updateIntervalMs: opts.alerts.updateInterval,
       evidenceTopic: opts.evidenceTopic,
+      recent: this.recent,
       log,
     });
     const signal = this.manager.signal.bind(this.manager);
@@ -90,6 +100,8 @@ export class AlertsService implements Service {
     clearInterval(this.timer);
     this.cameraWatch.stop();
     await this.manager.stop();
+    const lost = this.outbox.flushHeld();
+    if (lost > 0) this.opts.log.error({ messages: lost }, 'disk full at stop: alert messages not written');
   }
 
   incidentStart(i: Incident, evidenceExpected: boolean): void {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { scrapedCounter } from '../metrics/scrape.js';
 import type { Camera, CameraHealth } from './camera.js';
 import { CAMERA_STATES } from './camera-state.js';
 
@@ -46,23 +47,10 @@ export function registerCameraMetrics(registry: Registry, cameras: () => Iterabl
       }
     },
   });
-  const totals = (name: string, help: string, get: (h: CameraHealth) => number) => {
-    const last = new Map<string, number>();
-    new Counter({
-      name,
-      help,
-      labelNames: ['camera'],
-      registers: [registry],
-      collect() {
-        for (const c of cams()) {
-          const v = get(c.health());
-          const d = v - (last.get(c.id) ?? 0);
-          if (d > 0) this.inc({ camera: c.id }, d);
-          last.set(c.id, v);
-        }
-      },
-    });
-  };
+  const totals = (name: string, help: string, get: (h: CameraHealth) => number) =>
+    scrapedCounter(registry, name, help, () => cams().map((c) => [{ camera: c.id }, get(c.health())]), [
+      'camera',
+    ]);
   totals('ioc_camera_frames_total', 'Frames out of ffmpeg', (h) => h.framesTotal);
   totals(
     'ioc_camera_skipped_frames_total',

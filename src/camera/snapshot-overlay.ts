@@ -1,6 +1,6 @@
 import { annotate, type Overlay } from '../annotate/annotator.js';
 import type { LineConfig, ZoneConfig } from '../config/schema.js';
-import type { Detection } from '../vision/detection.js';
+import type { Detection } from '../domain/traffic.js';
 import { detectionsOverlay } from './snapshot.js';
 
 /** What a snapshot shows over the picture: the latest boxes, the counting lines and the zones. */

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { annotate, type Overlay } from '../annotate/annotator.js';
-import type { Detection } from '../vision/detection.js';
+import type { Detection } from '../domain/traffic.js';
 import type { Frame, FrameGeometry } from './frame.js';
 
 export interface Snapshot {

@@ -31,8 +31,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function describe(value: unknown): string {
+/** Keys whose values are never shown, not even when they have the wrong type. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'token', 'secret']);
+
+function isSecretPath(path: readonly PropertyKey[]): boolean {
+  const last = path.at(-1);
+  return typeof last === 'string' && SECRET_KEYS.has(last);
+}
+
+function describe(value: unknown, secret = false): string {
   if (value === undefined) return 'nothing';
+  if (secret) {
+    const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    return `${what} (a secret: its value is not shown)`;
+  }
+  if (value === null) return 'null';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string')
@@ -74,14 +87,19 @@ function problemsFromIssue(
       return [
         {
           path: formatPath(path),
-          message: `expected ${expectedName(issue.expected)}, got ${describe(input)}`,
+          message: `expected ${expectedName(issue.expected)}, got ${describe(input, isSecretPath(path))}`,
         },
       ];
     }
     case 'invalid_value': {
       const input = (issue as { input?: unknown }).input;
       const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      return [{ path: formatPath(path), message: `expected one of ${options}, got ${describe(input)}` }];
+      return [
+        {
+          path: formatPath(path),
+          message: `expected one of ${options}, got ${describe(input, isSecretPath(path))}`,
+        },
+      ];
     }
     case 'invalid_union': {
       // Report the branch that got furthest rather than a wall of alternatives.
@@ -91,9 +109,41 @@ function problemsFromIssue(
         return best.flatMap((sub) => problemsFromIssue(sub, path, knownKeys));
       return [{ path: formatPath(path), message: issue.message }];
     }
+    case 'too_big':
+    case 'too_small': {
+      // zod's own wording ("Too big: expected array to have <=8 items") said plainly; custom messages stay.
+      if (!/^Too (big|small)/.test(issue.message))
+        return [{ path: formatPath(path), message: issue.message }];
+      return [{ path: formatPath(path), message: boundMessage(issue, isSecretPath(path)) }];
+    }
     default:
       return [{ path: formatPath(path), message: issue.message }];
   }
+}
+
+function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, secret: boolean): string {
+  const big = issue.code === 'too_big';
+  const bound = Number(
+    big ? (issue as z.core.$ZodIssueTooBig).maximum : (issue as z.core.$ZodIssueTooSmall).minimum,
+  );
+  const input = (issue as { input?: unknown }).input;
+  const words = big
+    ? issue.inclusive
+      ? 'at most'
+      : 'less than'
+    : issue.inclusive
+      ? 'at least'
+      : 'more than';
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    const n = Array.isArray(input) ? input.length : undefined;
+    return `expected ${words} ${bound} item${bound === 1 ? '' : 's'}${n === undefined ? '' : `, got ${n}`}`;
+  }
+  if (issue.origin === 'string') {
+    const n = typeof input === 'string' ? input.length : undefined;
+    return `expected ${words} ${bound} character${bound === 1 ? '' : 's'}${n === undefined ? '' : `, got ${n}`}`;
+  }
+  const got = input === undefined || secret ? '' : `, got ${String(input)}`;
+  return `expected a value ${words} ${bound}${got}`;
 }
 
 function depth(issues: z.core.$ZodIssue[]): number {

@@ -19,7 +19,17 @@ export const lineSegment = z.array(point, { error: 'expected a list of points' }
   error: (iss) => `expected 2 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
 });
 
-export const polygon = z.array(point, { error: 'expected a list of points' }).min(3, {
+/**
+ * A list of at most `max` items: every list of the config is bounded, so a runaway file is refused with
+ * one line instead of being built (thousands of cameras, each with its own processes).
+ */
+export function boundedList<T extends z.ZodType>(item: T, max: number, what: string) {
+  return z.array(item, { error: 'expected a list' }).max(max, {
+    error: (iss) => `at most ${max} ${what}, got ${Array.isArray(iss.input) ? iss.input.length : '?'}`,
+  });
+}
+
+export const polygon = boundedList(point, 64, 'points').min(3, {
   error: (iss) => `expected at least 3 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
 });
 
@@ -67,10 +77,10 @@ export function parseSize(value: string | number): number | undefined {
 /** A size in bytes, written as a number or a string such as "2GB" or "512MiB". */
 export const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const bytes = parseSize(v);
-  if (bytes === undefined || bytes <= 0) {
+  if (bytes === undefined || bytes <= 0 || !Number.isSafeInteger(bytes)) {
     ctx.addIssue({
       code: 'custom',
-      message: `expected a positive size such as 2GB or 512MiB, got ${JSON.stringify(v)}`,
+      message: `expected a positive size such as 2GB or 512MiB (at most 8 PiB), got ${JSON.stringify(v)}`,
     });
     return z.NEVER;
   }
@@ -79,26 +89,69 @@ export const byteSize = z.union([z.number(), z.string()]).transform((v, ctx) => 
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** The longest delay a Node.js timer takes; longer ones fire after 1 ms with a TimeoutOverflowWarning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Parses "500ms", "10s", "5m", "1h", "7d" or a plain number of seconds into milliseconds. */
 export function parseDurationMs(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  if (typeof value === 'number') {
+    const ms = value * 1000;
+    return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  }
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
   if (!m) return undefined;
-  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  const ms = Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** A duration written as seconds (number) or with a unit ("500ms", "10s", "5m"); parsed to milliseconds. */
-export const durationMs = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const ms = parseDurationMs(v);
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration such as 10, "500ms", "10s" or "5m", got ${JSON.stringify(v)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** "250ms", "10s", "5m", "2h", "7d": the largest unit that divides the value, for error messages. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0';
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+export interface DurationBounds {
+  /** Smallest value accepted, in ms (0 allowed only where "at once" means something). */
+  min: number;
+  /** Largest value accepted, in ms. */
+  max: number;
+  /** Only compared with, never the delay of a timer: may exceed MAX_TIMER_MS. */
+  notATimer?: boolean;
+}
+
+/**
+ * A duration written as seconds (number) or with a unit ("500ms", "10s", "5m"), parsed to milliseconds
+ * and kept within the key's bounds: a 0 or a 30d where the code arms a timer with it would make the
+ * gateway spin or fire at once (Node.js runs longer timers after 1 ms).
+ */
+export function duration(bounds: DurationBounds) {
+  const { min, max } = bounds;
+  if (!bounds.notATimer && max > MAX_TIMER_MS)
+    throw new Error(`duration bound ${max} ms is beyond the longest timer (${MAX_TIMER_MS} ms)`);
+  const range = `from ${formatDuration(min)} to ${formatDuration(max)}`;
+  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const ms = parseDurationMs(v);
+    if (ms === undefined && !(typeof v === 'number' && v >= 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as 10, "500ms", "10s" or "5m" (${range}), got ${JSON.stringify(v)}`,
+      });
+      return z.NEVER;
+    }
+    if (ms === undefined || ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration ${range}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
 
 function urlWithSchemes(schemes: string[]) {
   return z.string({ error: 'expected a URL string' }).superRefine((value, ctx) => {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { TRAFFIC_CLASSES, ZONE_KINDS } from '../domain/traffic.js';
 import {
+  boundedList,
   byteSize,
   cameraUrl,
-  durationMs,
+  duration,
   fraction,
   httpUrl,
   lineSegment,
@@ -16,6 +17,12 @@ import {
 } from './primitives.js';
 import { checkSensors } from './sensors-refine.js';
 import { mqttBrokerSchema, sensorsSchema } from './sensors-schema.js';
+
+/** Cameras one box runs at most (a 2-core box runs 4-16; larger boxes fewer than this). */
+export const MAX_CAMERAS = 64;
+
+/** Duration bounds are written in these units (ms). */
+const [S, M, H, D] = [1000, 60_000, 3_600_000, 86_400_000];
 
 const trafficClass = z.enum(TRAFFIC_CLASSES);
 
@@ -39,7 +46,7 @@ export const lineSchema = z.strictObject({
   /** Which point of a box has to cross: box centre or bottom centre (the wheels). */
   anchor: z.enum(['center', 'bottom']).default('center'),
   /** Count only these classes (all traffic classes when absent). */
-  classes: z.array(trafficClass).min(1).optional(),
+  classes: boundedList(trafficClass, TRAFFIC_CLASSES.length, 'classes').min(1).optional(),
 });
 
 const congestionThresholds = z.strictObject({
@@ -60,7 +67,7 @@ const congestionThresholds = z.strictObject({
     })
     .prefault({}),
   /** A level has to hold this long before it is reported (hysteresis). */
-  hold: durationMs.prefault(30),
+  hold: duration({ min: 0, max: H }).prefault(30),
 });
 
 export const zoneSchema = z.strictObject({
@@ -70,7 +77,7 @@ export const zoneSchema = z.strictObject({
   /** Allowed direction of travel as an image-space vector [dx, dy]; tracks heading against it are wrong-way. */
   direction: z.tuple([z.number().min(-1).max(1), z.number().min(-1).max(1)]).optional(),
   /** A vehicle standing still this long in a carriageway or no_stopping zone is a stopped-vehicle incident. */
-  stoppedAfter: durationMs.prefault(30),
+  stoppedAfter: duration({ min: S, max: H }).prefault(30),
   /** Consecutive detector frames heading against `direction` before a wrong-way incident. */
   wrongWayFrames: z.number().int().min(1).max(1000).default(5),
   /** Number of vehicles that fill the zone; used to turn counts into occupancy. */
@@ -94,7 +101,7 @@ const motionSchema = z.strictObject({
   /** Per-pixel grey-level difference that counts as change (0..255). */
   pixelDelta: z.number().int().min(1).max(255).default(18),
   /** Run detection at least this often even without motion, so stopped vehicles are still seen. */
-  forceEvery: durationMs.prefault(5),
+  forceEvery: duration({ min: 100, max: H }).prefault(5),
 });
 
 const tileRect = z
@@ -110,7 +117,7 @@ const detectSchema = z.strictObject({
   fps: z.number().positive().max(60).default(5),
   motion: motionSchema.prefault({}),
   /** Areas where detections are ignored (timestamps, trees, the sky). */
-  ignore: z.array(polygon).default([]),
+  ignore: boundedList(polygon, 32, 'ignore areas').default([]),
   /**
    * Expert override of the automatic detection regions: tiles [x1, y1, x2, y2] in fractions of the camera
    * image, each cropped, letterboxed to the model's export size and inferred separately (N tiles = N
@@ -129,9 +136,9 @@ const detectSchema = z.strictObject({
 
 const clipsSchema = z.strictObject({
   enabled: z.boolean().default(false),
-  segment: durationMs.prefault(2),
-  before: durationMs.prefault(5),
-  after: durationMs.prefault(5),
+  segment: duration({ min: S, max: 60 * S }).prefault(2),
+  before: duration({ min: 0, max: 5 * M }).prefault(5),
+  after: duration({ min: 0, max: 5 * M }).prefault(5),
   maxBytes: byteSize.prefault(1_000_000_000),
 });
 
@@ -149,14 +156,14 @@ export const cameraSchema = z.strictObject({
   realtime: z.boolean().default(true),
   hwaccel: z.enum(HWACCELS).default('none'),
   /** No frame for this long means the stream has stalled. */
-  stallTimeout: durationMs.prefault(10),
+  stallTimeout: duration({ min: S, max: 10 * M }).prefault(10),
   detect: detectSchema.prefault({}),
   clips: clipsSchema.prefault({}),
-  lines: z.array(lineSchema).default([]),
-  zones: z.array(zoneSchema).default([]),
+  lines: boundedList(lineSchema, 32, 'lines a camera').default([]),
+  zones: boundedList(zoneSchema, 32, 'zones a camera').default([]),
   calibration: calibrationSchema.optional(),
   /** Line counts and zone occupancy are aggregated over intervals of this length. */
-  countInterval: durationMs.prefault(60),
+  countInterval: duration({ min: S, max: D }).prefault(60),
 });
 
 const detectorSchema = z.strictObject({
@@ -165,8 +172,11 @@ const detectorSchema = z.strictObject({
   model: z.string().min(1).default('yolox_nano.onnx'),
   /** JSON array of class names in model order, relative to models.dir unless absolute. */
   labels: z.string().min(1).default('coco-labels.json'),
-  executionProviders: z
-    .array(z.enum(['cpu', 'cuda', 'openvino', 'tensorrt', 'dml', 'coreml']))
+  executionProviders: boundedList(
+    z.enum(['cpu', 'cuda', 'openvino', 'tensorrt', 'dml', 'coreml']),
+    6,
+    'providers',
+  )
     .min(1)
     .default(['cpu']),
   /**
@@ -196,6 +206,11 @@ const spoolSchema = z.strictObject({
   /** SQLite file holding the spool; the gateway's store (store.path) when absent. */
   path: z.string().min(1).optional(),
   maxBytes: byteSize.prefault(2_000_000_000),
+  /**
+   * Free space the spool leaves on its disk: past it the oldest points are dropped (counted, and a
+   * spool_full alert), so the alert outbox in the same store and the rest of the box keep room.
+   */
+  keepFree: byteSize.prefault('256MB'),
 });
 
 const influxSchema = z.strictObject({
@@ -212,8 +227,8 @@ const influxSchema = z.strictObject({
   precision: z.enum(['ns', 'us', 'ms', 's']).default('ms'),
   gzip: z.boolean().default(true),
   batchSize: z.number().int().min(1).max(100_000).default(5000),
-  flushInterval: durationMs.prefault('1s'),
-  timeout: durationMs.prefault('10s'),
+  flushInterval: duration({ min: 10, max: 10 * M }).prefault('1s'),
+  timeout: duration({ min: 100, max: 10 * M }).prefault('10s'),
   /** Points per second when catching up a backlog, so live data keeps flowing. */
   replayRate: z.number().int().positive().default(50_000),
   spool: spoolSchema.prefault({}),
@@ -255,9 +270,9 @@ const uplinkMqttSchema = z.strictObject({
     .transform((q) => q as 1 | 2)
     .default(1),
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
-  keepalive: durationMs.prefault('30s'),
+  keepalive: duration({ min: S, max: 65_535 * S }).prefault('30s'),
   /** How long the broker keeps the session (and queued commands) while the box is away (MQTT 5). */
-  sessionExpiry: durationMs.prefault('7d'),
+  sessionExpiry: duration({ min: 0, max: 365 * D, notATimer: true }).prefault('7d'),
   /** Messages published and not yet acknowledged at most. */
   inflight: z.number().int().min(1).max(10_000).default(200),
   /** Take remote commands on <prefix>/cmd/<name> (only over an authenticated TLS connection). */
@@ -272,25 +287,25 @@ const uplinkWebhookSchema = z.strictObject({
   token: z.string().min(1).optional(),
   /** CA certificate(s) the receiver must chain to (PEM file); system CAs when absent. */
   ca: z.string().min(1).optional(),
-  timeout: durationMs.prefault('10s'),
+  timeout: duration({ min: 100, max: 10 * M }).prefault('10s'),
 });
 
 const uplinkSchema = z.strictObject({
   mqtt: uplinkMqttSchema.optional(),
   webhook: uplinkWebhookSchema.optional(),
   /** How often <prefix>/health is published. */
-  heartbeat: durationMs.prefault('30s'),
+  heartbeat: duration({ min: S, max: D }).prefault('30s'),
   /** Interval counts, congestion and sensor summaries are published on <prefix>/telemetry this often. */
-  telemetry: z.strictObject({ interval: durationMs.prefault('60s') }).prefault({}),
+  telemetry: z.strictObject({ interval: duration({ min: S, max: D }).prefault('60s') }).prefault({}),
 });
 
 const alertsSchema = z.strictObject({
   /** A cleared alert ends only after this long without a new raise (a raise within it continues the alert). */
-  cooldown: durationMs.prefault('60s'),
+  cooldown: duration({ min: 0, max: D }).prefault('60s'),
   /** Updates of one alert are coalesced: at most one update message per interval. */
-  updateInterval: durationMs.prefault('5s'),
+  updateInterval: duration({ min: 0, max: H }).prefault('5s'),
   /** A camera not streaming for this long raises camera_down. */
-  cameraDownAfter: durationMs.prefault('60s'),
+  cameraDownAfter: duration({ min: S, max: D }).prefault('60s'),
   /** The filesystem of dataDir with less free space than this raises disk_low. */
   diskMinFree: byteSize.prefault('1GB'),
   /** Alert outbox bound: past it telemetry, then info alerts, then evidence pictures are dropped. */
@@ -310,7 +325,11 @@ const apiSchema = z.strictObject({
    * Host names the API answers to besides IP addresses, localhost and the machine's own name (requests
    * naming another host are refused: DNS rebinding).
    */
-  hostnames: z.array(z.string().regex(/^[a-z0-9.-]+$/i, { error: 'expected a host name' })).default([]),
+  hostnames: boundedList(
+    z.string().regex(/^[a-z0-9.-]+$/i, { error: 'expected a host name' }),
+    32,
+    'host names',
+  ).default([]),
 });
 
 const logSchema = z.strictObject({
@@ -327,7 +346,7 @@ const configShape = z.strictObject({
   store: z.strictObject({ path: z.string().min(1).optional() }).prefault({}),
   models: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
   detector: detectorSchema.prefault({}),
-  cameras: z.array(cameraSchema).default([]),
+  cameras: boundedList(cameraSchema, MAX_CAMERAS, 'cameras a box').default([]),
   mqtt: z.strictObject({ broker: mqttBrokerSchema.prefault({}) }).prefault({}),
   sensors: sensorsSchema.prefault({}),
   influx: influxSchema.prefault({}),
@@ -414,6 +433,7 @@ function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ct
     }
   }
   checkSensors(cfg, ctx);
+  checkListeners(cfg, ctx);
   const influx = cfg.influx;
   if (influx?.url && influx.api === 'v1' && !influx.database) {
     ctx.addIssue({ code: 'custom', path: ['influx', 'database'], message: 'required when influx.api is v1' });
@@ -425,6 +445,34 @@ function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ct
       }
     }
   }
+}
+
+/**
+ * The gateway's own listeners (the API and the embedded broker) each need their port: refused here, with
+ * both paths, rather than by EADDRINUSE at start. Port 0 (the kernel picks) never clashes.
+ */
+function checkListeners(cfg: DeepPartial<z.output<typeof configShape>>, ctx: z.RefinementCtx) {
+  const listeners: { path: string[]; host?: string; port?: number }[] = [];
+  if (cfg.api?.enabled !== false)
+    listeners.push({ path: ['api', 'port'], host: cfg.api?.host, port: cfg.api?.port });
+  if (cfg.mqtt?.broker?.embedded !== false)
+    listeners.push({
+      path: ['mqtt', 'broker', 'port'],
+      host: cfg.mqtt?.broker?.host,
+      port: cfg.mqtt?.broker?.port,
+    });
+  const wildcard = (h?: string) => h === undefined || h === '' || h === '0.0.0.0' || h === '::';
+  for (let i = 0; i < listeners.length; i++)
+    for (let j = 0; j < i; j++) {
+      const [a, b] = [listeners[j]!, listeners[i]!];
+      if (typeof a.port !== 'number' || a.port === 0 || a.port !== b.port) continue;
+      if (a.host !== b.host && !wildcard(a.host) && !wildcard(b.host)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: b.path,
+        message: `port ${b.port} is also ${a.path.join('.')}: two listeners cannot share a port`,
+      });
+    }
 }
 
 function uniqueIds(

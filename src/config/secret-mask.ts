@@ -1,6 +1,6 @@
 import { REDACTED, type SecretScrubber } from '../log/redact.js';
+import { SECRET_KEYS } from './errors.js';
 
-const SECRET_KEYS = new Set(['password', 'token', 'secret']);
 const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
 const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)([^\s/]*)(@.*)$/i;
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { SENSOR_SEVERITIES } from '../sensors/events.js';
-import { byteSize, durationMs, mqttUrl, port, slug } from './primitives.js';
+import { SENSOR_SEVERITIES } from '../domain/sensors.js';
+import { boundedList, byteSize, duration, mqttUrl, port, slug } from './primitives.js';
+
+const [S, D] = [1000, 86_400_000];
+
+/** Sensor devices one box serves at most. */
+export const MAX_SENSOR_DEVICES = 5000;
 
 /** A metric name: it becomes a line-protocol field key and a Prometheus label value. */
 const metricName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, {
@@ -117,7 +122,7 @@ const thresholdRule = z.strictObject({
   raise: z.number(),
   clear: z.number().optional(),
   /** The condition must hold this long before the alert is raised. */
-  for: durationMs.prefault(0),
+  for: duration({ min: 0, max: D }).prefault(0),
   severity,
 });
 
@@ -165,10 +170,10 @@ export const sensorDeviceSchema = z.strictObject({
   key: z.string().min(1).optional(),
   decoder: decoderSchema.prefault({ type: 'json' }),
   /** Expected time between readings; enables the offline rule (default k = sensors.offlineAfter). */
-  interval: durationMs.optional(),
+  interval: duration({ min: S, max: 30 * D, notATimer: true }).optional(),
   /** Unit and valid range per metric; a reading outside the range is rejected. */
   metrics: z.record(metricName, metricSpec).default({}),
-  rules: z.array(ruleSchema).default([]),
+  rules: boundedList(ruleSchema, 32, 'rules a device').default([]),
 });
 
 export const sensorsSchema = z.strictObject({
@@ -196,15 +201,15 @@ export const sensorsSchema = z.strictObject({
    */
   ackAfter: z.enum(['commit', 'sync']).default('commit'),
   /** How often the spool's WAL is synced to the disk (a checkpoint) while readings arrive. */
-  syncInterval: durationMs.prefault('200ms'),
+  syncInterval: duration({ min: 10, max: 60 * S }).prefault('200ms'),
   /** Extra subscriptions besides the devices' topics (e.g. to dead-letter unknown devices). */
-  subscribe: z.array(z.string().min(1)).default([]),
+  subscribe: boundedList(z.string().min(1), 64, 'subscriptions').default([]),
   maxPayload: byteSize.prefault(65_536),
   maxJsonDepth: z.number().int().min(1).max(1000).default(32),
   /** Readings further in the future than this are rejected (or clamped to now). */
-  maxFutureSkew: durationMs.prefault('5m'),
+  maxFutureSkew: duration({ min: 0, max: 365 * D, notATimer: true }).prefault('5m'),
   /** Readings older than this are rejected (or clamped): buffered LoRaWAN uplinks stay well inside. */
-  maxAge: durationMs.prefault('30d'),
+  maxAge: duration({ min: 60 * S, max: 3650 * D, notATimer: true }).prefault('30d'),
   skew: z.enum(['reject', 'clamp']).default('reject'),
   /** A message on a subscribed topic naming no configured device: dead-lettered, or dropped (counted). */
   unknownDevices: z.enum(['reject', 'drop']).default('reject'),
@@ -214,7 +219,7 @@ export const sensorsSchema = z.strictObject({
   keepRejected: z.number().int().min(0).max(1_000_000).default(1000),
   /** Default k of the offline rule: no reading for k × interval. */
   offlineAfter: z.number().positive().default(3),
-  devices: z.array(sensorDeviceSchema).default([]),
+  devices: boundedList(sensorDeviceSchema, MAX_SENSOR_DEVICES, 'sensor devices a box').default([]),
 });
 
 const brokerUser = z.strictObject({
@@ -223,7 +228,7 @@ const brokerUser = z.strictObject({
   /** gateway: any topic; sensor: publish under its devices' topics only, subscribe nowhere. */
   role: z.enum(['gateway', 'sensor']).default('sensor'),
   /** For role sensor: the devices (ids) it may publish for; all configured devices when absent. */
-  devices: z.array(slug).min(1).optional(),
+  devices: boundedList(slug, MAX_SENSOR_DEVICES, 'devices').min(1).optional(),
 });
 
 export const mqttBrokerSchema = z.strictObject({
@@ -232,7 +237,7 @@ export const mqttBrokerSchema = z.strictObject({
   /** 127.0.0.1 unless the sensors are on the network: then set users and anonymous: none. */
   host: z.string().default('127.0.0.1'),
   port: port.prefault(1883),
-  users: z.array(brokerUser).default([]),
+  users: boundedList(brokerUser, 1000, 'users').default([]),
   /** Clients without credentials: refused, from loopback only, or from anywhere; always sensor role. */
   anonymous: z.enum(['none', 'loopback', 'any']).default('loopback'),
   /** Larger packets close the connection before they are buffered. */

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { alertRoutes } from '../alerts/alert-routes.js';
 import { analyticsRoutes } from '../analytics/analytics-routes.js';
 import type { CountHistory } from '../analytics/count-history.js';
 import { ApiServer, type ApiTimeouts } from '../api/server.js';
@@ -8,6 +9,7 @@ import { fileConfigEditor } from '../config/config-document.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretScrubber } from '../log/redact.js';
+import { sensorRoutes } from '../sensors/sensor-routes.js';
 import { configRoutes } from './config-routes.js';
 import type { Gateway } from './gateway.js';
 import type { GatewayRunner } from './runner.js';
@@ -121,6 +123,8 @@ export class ApiHost {
         });
         void app.register(analyticsRoutes, { config, counts });
         void app.register(configRoutes, { config, scrubber });
+        void app.register(sensorRoutes, { sensors: () => gateway()?.sensors });
+        void app.register(alertRoutes, { alerts: () => gateway()?.alerts });
       },
     });
     await server.start();

@@ -23,16 +23,22 @@ const yamlText = new WeakMap<FastifyRequest, string>();
  */
 export const configRoutes: FastifyPluginAsync<ConfigRoutesOptions> = async (app, opts) => {
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (req, body, done) => {
-    const doc = parseDocument(body as string);
-    if (doc.errors.length > 0) {
-      const err = new Error(`the YAML does not parse: ${doc.errors[0]!.message}`) as Error & {
-        statusCode: number;
-      };
+    const refuse = (why: string) => {
+      const err = new Error(`the YAML does not parse: ${why}`) as Error & { statusCode: number };
       err.statusCode = 400;
-      return done(err, undefined);
+      done(err, undefined);
+    };
+    const doc = parseDocument(body as string);
+    if (doc.errors.length > 0) return refuse(doc.errors[0]!.message);
+    let tree: unknown;
+    try {
+      // Aliases resolve here: an undefined one, or an alias bomb past the library's alias count.
+      tree = doc.toJS();
+    } catch (err) {
+      return refuse((err as Error).message);
     }
     yamlText.set(req, body as string);
-    done(null, doc.toJS());
+    done(null, tree);
   });
 
   const written = () => parseDocument(opts.config.text()).toJS() as unknown;

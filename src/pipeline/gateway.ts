@@ -119,8 +119,10 @@ export class Gateway implements RunnableGateway {
       evidenceTopic: (id) => topics.evidence(id),
       spool: () => {
         const h = timeseries.health();
-        return { bytes: h.spool.bytes, maxBytes: h.spool.maxBytes, dropped: h.totals.dropped };
+        // While the disk bounds the spool, its fill is against that bound (the alert says so in MB).
+        return { bytes: h.spool.bytes, maxBytes: h.spool.bound, dropped: h.totals.dropped };
       },
+      makeRoom: () => timeseries.makeRoom(),
     });
     this.alerts = alerts;
     await this.run(alerts);

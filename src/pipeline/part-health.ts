@@ -41,7 +41,13 @@ export function partHealth(p: HealthParts): Record<string, ComponentHealth> {
   }
   if (p.timeseries) {
     const detail = p.timeseries.health();
-    const status = detail.state === 'retrying' ? 'degraded' : detail.state === 'stopped' ? 'down' : 'ok';
+    // Dropping the oldest points to keep the disk from filling is degraded service, not an outage.
+    const status =
+      detail.state === 'stopped'
+        ? 'down'
+        : detail.state === 'retrying' || detail.disk.limiting
+          ? 'degraded'
+          : 'ok';
     out.timeseries = { status, detail };
   }
   if (p.detector) {
@@ -56,7 +62,11 @@ export function partHealth(p: HealthParts): Record<string, ComponentHealth> {
     out.sensors = { status: detail.state === 'connected' ? 'ok' : 'degraded', detail };
   }
   if (p.broker) out.broker = { status: 'ok', detail: p.broker.health() };
-  if (p.alerts) out.alerts = { status: 'ok', detail: p.alerts.health() };
+  if (p.alerts) {
+    const detail = p.alerts.health();
+    // Messages held in memory (disk full) are not yet safe from a crash.
+    out.alerts = { status: detail.outbox.held > 0 ? 'degraded' : 'ok', detail };
+  }
   if (p.uplink) {
     const detail = p.uplink.health();
     const connected = !p.uplinkConfigured || detail.connectedSince !== null;

@@ -20,9 +20,9 @@ export interface SensorReading {
   timeMs: number;
 }
 
-/** Sensor alert severities (config `rules[].severity`). */
-export const SENSOR_SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type SensorSeverity = (typeof SENSOR_SEVERITIES)[number];
+import type { SensorSeverity } from '../domain/sensors.js';
+
+export type { SensorSeverity };
 
 /**
  * A sensor rule changed state: `raise` once when its condition starts (after hysteresis and `for`),

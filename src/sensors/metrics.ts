@@ -1,31 +1,12 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { type LabelledTotal, scrapedCounter } from '../metrics/scrape.js';
 import { REJECT_REASONS } from './decoders/decoded.js';
 import type { SensorService } from './service.js';
 
 /** Prometheus metrics of the sensor path, read from plain counters at scrape time (nothing per message). */
 export function registerSensorMetrics(registry: Registry, s: SensorService): void {
-  const counter = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    read: () => [Record<string, string>, number][],
-  ) => {
-    const reported = new Map<string, number>();
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        for (const [labels, v] of read()) {
-          const key = JSON.stringify(labels);
-          const before = reported.get(key) ?? 0;
-          if (v > before) this.inc(labels, v - before);
-          reported.set(key, v);
-        }
-      },
-    });
-  };
+  const counter = (name: string, help: string, labels: string[], read: () => LabelledTotal[]) =>
+    scrapedCounter(registry, name, help, read, labels);
   counter('ioc_sensor_messages_total', 'MQTT messages received on sensor topics', [], () => [
     [{}, s.ingest.messages],
   ]);

@@ -42,7 +42,7 @@ export class RejectedStore implements CommitParticipant {
   skipped = 0;
 
   constructor(
-    private readonly store: Store,
+    readonly store: Store,
     private readonly keep: number,
   ) {
     store.migrate('sensors_rejected', MIGRATIONS);

@@ -12,6 +12,7 @@ import type { SensorEvent, SensorReading, SensorRuleEvent } from './events.js';
 import { type SensorHealth, SensorStats } from './health.js';
 import { SensorIngest } from './ingest.js';
 import { registerSensorMetrics } from './metrics.js';
+import { RecentReadings } from './recent-readings.js';
 import { type Device, DeviceRegistry } from './registry.js';
 import { type RejectedMessage, RejectedStore } from './rejected-store.js';
 import { DeviceRules } from './rules/device-rules.js';
@@ -64,6 +65,8 @@ export class SensorService implements Service {
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   ruleEvents = { raise: 0, clear: 0 };
+  /** Last values and recent history per device, for the console. */
+  readonly recent = new RecentReadings<Device>();
   private readonly readingEvent: SensorReading = {
     type: 'reading',
     device: '',
@@ -97,6 +100,7 @@ export class SensorService implements Service {
       reading: (device, metric, value, timeMs) => {
         const rules = this.rules.get(device);
         if (rules) rules.update(metric, value, timeMs);
+        this.recent.record(device, metric, value, timeMs);
         if (!opts.readingEvents) return;
         // One reused event: handlers take what they need during the call (the bus is synchronous).
         const r = this.readingEvent;

@@ -74,6 +74,8 @@ export class Store {
     if (!this.db.open) return;
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A full disk refuses the checkpoint: the WAL stays beside the file and is applied at the next open.
     } finally {
       this.db.close();
     }

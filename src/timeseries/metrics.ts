@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { scrapedCounter, scrapedGauge } from '../metrics/scrape.js';
 import type { TimeSeriesService } from './service.js';
 
 /**
@@ -6,28 +7,9 @@ import type { TimeSeriesService } from './service.js';
  * the per-point path never touches prom-client.
  */
 export function registerTimeSeriesMetrics(registry: Registry, ts: TimeSeriesService): void {
-  const counter = (name: string, help: string, read: () => number) => {
-    let reported = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const v = read();
-        if (v > reported) this.inc(v - reported);
-        reported = v;
-      },
-    });
-  };
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read());
-      },
-    });
+  const counter = (name: string, help: string, read: () => number) =>
+    scrapedCounter(registry, name, help, read);
+  const gauge = (name: string, help: string, read: () => number) => scrapedGauge(registry, name, help, read);
   counter(
     'ioc_timeseries_points_accepted_total',
     'Points accepted by the time-series sink',

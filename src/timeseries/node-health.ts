@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { ProcessCpu } from '../metrics/process-cpu.js';
 import type { TimeSeriesSink } from './point.js';
 import type { Spool } from './spool.js';
 
@@ -8,8 +9,7 @@ import type { Spool } from './spool.js';
  */
 export class NodeHealthReporter {
   private timer: NodeJS.Timeout | undefined;
-  private lastCpu = process.cpuUsage();
-  private lastAt = performance.now();
+  private readonly cpu = new ProcessCpu();
   private readonly cores = Math.max(1, cpus().length);
 
   constructor(
@@ -30,12 +30,7 @@ export class NodeHealthReporter {
   }
 
   report(): void {
-    const cpu = process.cpuUsage();
-    const now = performance.now();
-    const usedUs = cpu.user - this.lastCpu.user + (cpu.system - this.lastCpu.system);
-    const elapsedUs = (now - this.lastAt) * 1000;
-    this.lastCpu = cpu;
-    this.lastAt = now;
+    const cpu_percent = this.cpu.percentSinceLast();
     const mem = process.memoryUsage();
     const oldest = this.spool.oldestAt();
     this.sink.write({
@@ -45,7 +40,7 @@ export class NodeHealthReporter {
         rss_bytes: BigInt(mem.rss),
         heap_used_bytes: BigInt(mem.heapUsed),
         // Percent of one core, like top: 200 means both cores of a 2-core box.
-        cpu_percent: elapsedUs > 0 ? Math.round((usedUs / elapsedUs) * 1000) / 10 : 0,
+        cpu_percent,
         load1: Math.round(loadavg()[0]! * 100) / 100,
         cores: BigInt(this.cores),
         spool_points: BigInt(this.spool.depth),

@@ -3,6 +3,7 @@ import type { InfluxConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { Store } from '../store/store.js';
+import { DiskGuard, type DiskGuardHealth, isFull } from './disk-guard.js';
 import { Drainer } from './drainer.js';
 import { createHttpWriter, type HttpWriter } from './http-writer.js';
 import { prepareDefaultTags } from './line-protocol.js';
@@ -26,13 +27,23 @@ export interface TimeSeriesServiceOptions {
   backoffMaxMs?: number;
   /** How often a node_health point is written (default 10 s; 0: never). */
   nodeHealthIntervalMs?: number;
+  /** How often the disk's free space is checked against influx.spool.keepFree (default 1 s). */
+  diskCheckMs?: number;
 }
 
 export interface TimeSeriesHealth {
   state: 'spool-only' | 'ok' | 'retrying' | 'stopped';
   server?: string;
   api?: string;
-  spool: { points: number; bytes: number; maxBytes: number; oldestAgeSeconds: number | null };
+  spool: {
+    points: number;
+    bytes: number;
+    maxBytes: number;
+    /** maxBytes, or less while the disk is almost full (then the oldest points are dropped). */
+    bound: number;
+    oldestAgeSeconds: number | null;
+  };
+  disk: DiskGuardHealth;
   backlog: boolean;
   rates: { acceptedPerSecond: number; sentPerSecond: number };
   totals: {
@@ -40,6 +51,7 @@ export interface TimeSeriesHealth {
     committed: number;
     sent: number;
     dropped: number;
+    droppedForDisk: number;
     deadLettered: number;
     invalid: number;
     overflow: number;
@@ -66,6 +78,9 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
   private invalidLoggedAt = 0;
   private readonly api: string;
   private readonly nodeHealth: NodeHealthReporter | undefined;
+  readonly diskGuard: DiskGuard;
+  private diskTimer: NodeJS.Timeout | undefined;
+  private readonly diskCheckMs: number;
 
   constructor(opts: TimeSeriesServiceOptions) {
     const { influx } = opts;
@@ -74,6 +89,8 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
     const path = influx.spool.path;
     this.ownStore = path && path !== opts.store.path ? new Store(path) : undefined;
     this.spool = new Spool(this.ownStore ?? opts.store, influx.spool.maxBytes);
+    this.diskGuard = new DiskGuard(this.spool, influx.spool.keepFree, opts.log);
+    this.diskCheckMs = opts.diskCheckMs ?? 1000;
     if (influx.url) {
       this.writer = createHttpWriter({
         url: influx.url,
@@ -133,7 +150,12 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
       onCommit: drainer
         ? (lastId, n, lines, sizes, p) => drainer.notify(lastId, n, lines, sizes, p)
         : undefined,
-      onCommitError: (err) => this.log.error({ err }, 'time series spool commit failed; retrying in 1 s'),
+      onCommitError: (err) => {
+        // A full disk: the oldest points make room for the batch (and the alert outbox beside them).
+        if (isFull(err) && this.diskGuard.makeRoom()) return true;
+        this.log.error({ err }, 'time series spool commit failed; retrying in 1 s');
+        return false;
+      },
       onInvalid: (err) => {
         const now = Date.now();
         if (now - this.invalidLoggedAt > 10_000) {
@@ -158,7 +180,15 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
     return this.sink.flush();
   }
 
+  /** Drops the oldest points when a write (the alert outbox's too) found the disk full. */
+  makeRoom(): boolean {
+    return this.diskGuard.makeRoom();
+  }
+
   async start(): Promise<void> {
+    this.diskGuard.check();
+    this.diskTimer = setInterval(() => this.diskGuard.check(), this.diskCheckMs);
+    this.diskTimer.unref();
     this.drainer?.start();
     this.sampleRates();
     this.rateTimer = setInterval(() => this.sampleRates(), 5000);
@@ -176,6 +206,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
 
   async stop(): Promise<void> {
     if (this.rateTimer) clearInterval(this.rateTimer);
+    clearInterval(this.diskTimer);
     this.nodeHealth?.stop();
     try {
       this.sink.close();
@@ -207,8 +238,10 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
         points: s.points,
         bytes: s.bytes,
         maxBytes: s.maxBytes,
+        bound: s.bound,
         oldestAgeSeconds: s.oldestAt === null ? null : Math.max(0, Math.round((now - s.oldestAt) / 1000)),
       },
+      disk: this.diskGuard.health(),
       backlog: d?.backlogPending ?? false,
       rates: {
         acceptedPerSecond: rate(this.sink.accepted, first?.accepted ?? 0),
@@ -219,6 +252,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
         committed: this.sink.committed,
         sent: d?.sent ?? 0,
         dropped: s.dropped,
+        droppedForDisk: s.droppedForDisk,
         deadLettered: s.deadLettered,
         invalid: this.sink.invalid,
         overflow: this.sink.overflow,

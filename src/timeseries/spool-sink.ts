@@ -18,8 +18,12 @@ export interface SpoolSinkOptions extends EncodeOptions {
     sizes: readonly number[],
     precision: Precision,
   ) => void;
-  /** Called when a commit fails (disk full, I/O error); the batch is kept and retried after 1 s. */
-  onCommitError?: (err: unknown) => void;
+  /**
+   * Called when a commit fails (disk full, I/O error); the batch is kept and retried after 1 s. Returns
+   * true when it made room (dropped old points); otherwise a batch grown past commitMaxPoints sheds its
+   * oldest points (counted in `overflow`) so that the retry is small enough to fit.
+   */
+  onCommitError?: (err: unknown) => boolean | undefined;
   /** Called for a point that cannot be encoded (rate-limit any logging there). */
   onInvalid?: (err: PointError, point: Point) => void;
 }
@@ -56,6 +60,8 @@ export class SpoolSink implements TimeSeriesSink {
   private readonly intervalMs: number;
   private readonly maxPoints: number;
   private closed = false;
+  /** A commit failed and waits for its retry: writes only add to the batch until then. */
+  private failing = false;
   private readonly participants: CommitParticipant[] = [];
   /** Points accepted by write() / committed to the spool / rejected as invalid, since start. */
   accepted = 0;
@@ -106,7 +112,8 @@ export class SpoolSink implements TimeSeriesSink {
     }
     this.lines[this.n++] = line;
     this.accepted++;
-    if (this.n >= this.maxPoints) this.onTimer();
+    // While commits fail (disk full), retrying on every write would redo the whole batch each time.
+    if (this.n >= this.maxPoints && !this.failing) this.onTimer();
     else if (!this.timer) this.timer = setTimeout(this.onTimer, this.intervalMs);
     return true;
   }
@@ -157,7 +164,11 @@ export class SpoolSink implements TimeSeriesSink {
     try {
       this.commit();
     } catch (err) {
-      this.opts.onCommitError?.(err);
+      this.failing = true;
+      if (this.opts.onCommitError?.(err) !== true && this.n > this.maxPoints)
+        this.shed(this.n - this.maxPoints);
+      // The error handler may have made room (dropped old points): then the retry need not wait long.
+      if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(this.onTimer, 1000);
     }
   };
@@ -180,6 +191,7 @@ export class SpoolSink implements TimeSeriesSink {
         extra ? this.runParticipants : undefined,
       );
       this.n = 0;
+      this.failing = false;
       this.committed += n;
       if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.sizes, this.opts.precision);
       // Drop references so a burst does not keep its strings alive; the array itself is reused.
@@ -192,6 +204,14 @@ export class SpoolSink implements TimeSeriesSink {
       this.waiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /** Drops the oldest `k` uncommitted points (the disk takes nothing and no room could be made). */
+  private shed(k: number): void {
+    this.lines.copyWithin(0, k, this.n);
+    this.n -= k;
+    this.lines.fill('', this.n, this.n + k);
+    this.overflow += k;
   }
 
   private readonly runParticipants = (): void => {

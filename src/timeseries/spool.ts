@@ -24,8 +24,11 @@ export interface SpoolStats {
   points: number;
   bytes: number;
   maxBytes: number;
+  /** maxBytes, or less while the disk is almost full. */
+  bound: number;
   oldestAt: number | null;
   dropped: number;
+  droppedForDisk: number;
   deadLettered: number;
 }
 
@@ -57,7 +60,11 @@ export class Spool {
   /** Every row with id <= droppedThrough is gone, by ack or by drop. */
   private droppedThrough = 0;
   dropped = 0;
+  /** Of `dropped`, the rows dropped because the disk was (almost) full rather than past maxBytes. */
+  droppedForDisk = 0;
   deadLettered = 0;
+  /** A lower bound than maxBytes set while the disk is almost full (DiskGuard); undefined otherwise. */
+  private diskBound: number | undefined;
 
   constructor(
     readonly store: Store,
@@ -173,12 +180,53 @@ export class Spool {
     this.lastId = id;
     this.points += n;
     this.bytes += added;
-    if (this.bytes > this.maxBytes) this.dropOldest(this.bytes - this.maxBytes * 0.99);
+    const bound = this.bound;
+    if (this.bytes > bound) {
+      try {
+        this.dropOldest(this.bytes - bound * 0.99, bound < this.maxBytes);
+      } catch {
+        // The rows are committed either way; a full disk refused the delete: the next append or the
+        // disk guard drops them.
+      }
+    }
     return id;
   }
 
+  /** What the spool may hold now: maxBytes, or less while the disk is almost full. */
+  get bound(): number {
+    return this.diskBound === undefined ? this.maxBytes : Math.min(this.maxBytes, this.diskBound);
+  }
+
+  /**
+   * Bounds the spool below maxBytes while the disk is almost full (undefined lifts it); rows past the
+   * new bound are dropped at once, oldest first. Returns how many were dropped.
+   */
+  limitForDisk(bytes: number | undefined): number {
+    this.diskBound = bytes === undefined ? undefined : Math.max(0, Math.floor(bytes));
+    if (this.bytes <= this.bound) return 0;
+    const before = this.dropped;
+    this.dropOldest(this.bytes - this.bound, true);
+    return this.dropped - before;
+  }
+
+  /** Drops at least `bytes` of the oldest rows now (the disk is full); returns how many rows went. */
+  dropForDisk(bytes: number): number {
+    const before = this.dropped;
+    this.dropOldest(bytes, true);
+    return this.dropped - before;
+  }
+
+  /** Bytes SQLite has free inside the database file (pages of deleted rows, reused before the file grows). */
+  freePagesBytes(): number {
+    const db = this.store.db;
+    return (
+      (db.pragma('freelist_count', { simple: true }) as number) *
+      (db.pragma('page_size', { simple: true }) as number)
+    );
+  }
+
   /** Drops the oldest rows until at least `need` bytes are freed (a little slack avoids dropping every commit). */
-  private dropOldest(need: number): void {
+  private dropOldest(need: number, forDisk = false): void {
     let freed = 0;
     let through = 0;
     let n = 0;
@@ -197,6 +245,7 @@ export class Spool {
     this.points -= n;
     this.bytes -= freed;
     this.dropped += n;
+    if (forDisk) this.droppedForDisk += n;
   }
 
   /**
@@ -259,8 +308,10 @@ export class Spool {
       points: this.points,
       bytes: this.bytes,
       maxBytes: this.maxBytes,
+      bound: this.bound,
       oldestAt: this.oldestAt(),
       dropped: this.dropped,
+      droppedForDisk: this.droppedForDisk,
       deadLettered: this.deadLettered,
     };
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { diskUsage } from '../alerts/from-node.js';
 import type { OutboxStats } from '../alerts/outbox.js';
+import { ProcessCpu } from '../metrics/process-cpu.js';
 
 /** What the composition root lets the heartbeat read (each part's own health, structurally). */
 export interface HealthSources {
@@ -93,8 +94,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Builds health messages; CPU is this process's use since the previous message, in percent of one core. */
 export class HealthReport {
-  private lastCpu = process.cpuUsage();
-  private lastAt = performance.now();
+  private readonly cpu = new ProcessCpu();
   private readonly cores = Math.max(1, cpus().length);
 
   constructor(
@@ -114,12 +114,7 @@ export class HealthReport {
   ) {}
 
   build(): HealthMessage {
-    const cpu = process.cpuUsage();
-    const now = performance.now();
-    const usedUs = cpu.user - this.lastCpu.user + (cpu.system - this.lastCpu.system);
-    const elapsedUs = (now - this.lastAt) * 1000;
-    this.lastCpu = cpu;
-    this.lastAt = now;
+    const cpuPercent = this.cpu.percentSinceLast();
     const mem = process.memoryUsage();
     const cameras: HealthMessage['cameras'] = {};
     for (const [id, c] of Object.entries(this.sources.cameras?.() ?? {})) {
@@ -144,7 +139,7 @@ export class HealthReport {
       at: new Date().toISOString(),
       uptimeSeconds: Math.round(process.uptime()),
       process: {
-        cpuPercent: elapsedUs > 0 ? round1((usedUs / elapsedUs) * 100) : 0,
+        cpuPercent,
         rssBytes: mem.rss,
         heapUsedBytes: mem.heapUsed,
       },

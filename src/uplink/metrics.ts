@@ -1,6 +1,7 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { AlertManager } from '../alerts/manager.js';
 import type { Outbox } from '../alerts/outbox.js';
+import { type LabelledTotal, scrapedCounter, scrapedGauge } from '../metrics/scrape.js';
 import type { UplinkService } from './service.js';
 
 /** Prometheus metrics of the alerts and the uplink, read from their own counters at scrape time. */
@@ -9,37 +10,9 @@ export function registerUplinkMetrics(
   parts: { manager: AlertManager; outbox: Outbox; uplink: UplinkService },
 ): void {
   const { manager, outbox, uplink } = parts;
-  const counter = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    read: () => [Record<string, string>, number][],
-  ) => {
-    const reported = new Map<string, number>();
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        for (const [labels, v] of read()) {
-          const key = JSON.stringify(labels);
-          const before = reported.get(key) ?? 0;
-          if (v > before) this.inc(labels, v - before);
-          reported.set(key, v);
-        }
-      },
-    });
-  };
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read());
-      },
-    });
+  const counter = (name: string, help: string, labels: string[], read: () => LabelledTotal[]) =>
+    scrapedCounter(registry, name, help, read, labels);
+  const gauge = (name: string, help: string, read: () => number) => scrapedGauge(registry, name, help, read);
   counter('ioc_alert_messages_total', 'Alert messages written to the outbox, by state', ['state'], () => [
     [{ state: 'new' }, manager.totals.raised],
     [{ state: 'update' }, manager.totals.updates],

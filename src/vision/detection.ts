@@ -1,14 +1,6 @@
-import type { TrafficClass } from '../domain/traffic.js';
+import type { Detection } from '../domain/traffic.js';
 
-/** One detected object, in fractions of the camera image (0..1, origin top-left). */
-export interface Detection {
-  cls: TrafficClass;
-  score: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
+export type { Detection };
 
 /** What the detector made of one frame. */
 export interface DetectionResult {

@@ -67,9 +67,11 @@ describe('local API', () => {
     });
     expect(wrong.status).toBe(401);
     expect((await gw.call('/healthz', { auth: false })).status).toBe(200);
+    // No sensors on this box, and no alert with a picture named cam1: those answer 404 by design.
+    const absent = new Set(['/api/sensors', '/api/alerts/:id/evidence.jpg']);
     for (const r of guarded.filter((x) => x.method === 'GET' && !x.url.endsWith('live.ws'))) {
       const res = await gw.call(r.url.replace(':id', 'cam1'));
-      expect(res.status, `GET ${r.url}`).toBe(200);
+      expect(res.status, `GET ${r.url}`).toBe(absent.has(r.url) ? 404 : 200);
       await res.arrayBuffer();
     }
     const page = await gw.call('/', { auth: false });

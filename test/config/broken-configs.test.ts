@@ -108,12 +108,12 @@ const cases: [string, string, string][] = [
   [
     'bad size',
     `${NODE}influx: { spool: { maxBytes: 2 parsecs } }\n`,
-    'influx.spool.maxBytes: expected a positive size such as 2GB or 512MiB, got "2 parsecs"',
+    'influx.spool.maxBytes: expected a positive size such as 2GB or 512MiB (at most 8 PiB), got "2 parsecs"',
   ],
   [
     'bad duration',
     CAM('    stallTimeout: soon\n'),
-    'cameras[0].stallTimeout: expected a duration such as 10, "500ms", "10s" or "5m", got "soon"',
+    'cameras[0].stallTimeout: expected a duration such as 10, "500ms", "10s" or "5m" (from 1s to 10m), got "soon"',
   ],
   [
     'port out of range',
@@ -158,12 +158,12 @@ const cases: [string, string, string][] = [
   [
     'alert cooldown not a duration',
     `${NODE}alerts: { cooldown: forever }\n`,
-    'alerts.cooldown: expected a duration such as 10, "500ms", "10s" or "5m", got "forever"',
+    'alerts.cooldown: expected a duration such as 10, "500ms", "10s" or "5m" (from 0 to 1d), got "forever"',
   ],
   [
     'alert outbox bound not a size',
     `${NODE}alerts: { outbox: { maxBytes: lots } }\n`,
-    'alerts.outbox.maxBytes: expected a positive size such as 2GB or 512MiB, got "lots"',
+    'alerts.outbox.maxBytes: expected a positive size such as 2GB or 512MiB (at most 8 PiB), got "lots"',
   ],
   [
     'sensor rule on a metric the decoder does not give',

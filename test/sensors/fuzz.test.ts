@@ -1,16 +1,15 @@
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import type { RejectReason } from '../../src/sensors/decoders/decoded.js';
 import { RejectedStore } from '../../src/sensors/rejected-store.js';
 import { SensorService } from '../../src/sensors/service.js';
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
 import type { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, tempDir } from '../support/process.js';
 import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
+import { generateFuzz } from '../support/sensor-fuzz.js';
 import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
 
 setFlagsFromString('--expose-gc');
@@ -29,84 +28,6 @@ afterAll(async () => {
   await Promise.all([bus?.stop(), influx?.stop()]);
   removeDir(dir);
 });
-
-/** mulberry32: the same "random" payloads on every run. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Msg = { topic: string; payload: string | Buffer; bad?: RejectReason };
-
-function generate(n: number, seed: number, base: number, seqFrom: number) {
-  const rnd = prng(seed);
-  const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)]!;
-  const aq = 'sensors/aq-01/state';
-  let seq = seqFrom;
-  let level = seqFrom;
-  const valid = { aq: 0, lvl: 0 };
-  const bad: ((i: number) => Msg)[] = [
-    (i) => ({ topic: aq, payload: `{"pm2_5":${i},"ts":${base}`.slice(0, 5 + (i % 10)), bad: 'invalid_json' }),
-    (i) => ({
-      topic: aq,
-      payload: `{"pm2_5":1,"pad":"${'x'.repeat(70_000 + (i % 1000))}"}`,
-      bad: 'too_large',
-    }),
-    (i) => ({
-      topic: aq,
-      payload: `${'{"a":'.repeat(40 + (i % 50))}1${'}'.repeat(40 + (i % 50))}`,
-      bad: 'too_deep',
-    }),
-    (i) => ({ topic: aq, payload: `${'['.repeat(33 + (i % 500))}`, bad: 'too_deep' }),
-    () => ({ topic: aq, payload: `{"pm2_5":1e999,"ts":${base}}`, bad: 'non_finite' }),
-    () => ({ topic: aq, payload: `{"pm2_5":NaN,"ts":${base}}`, bad: 'invalid_json' }),
-    (i) => ({ topic: aq, payload: `{"pm2_5":"${i}.5","ts":${base}}`, bad: 'not_a_number' }),
-    (i) => ({ topic: aq, payload: `{"pm2_5":[${i}],"ts":${base}}`, bad: 'not_a_number' }),
-    () => ({ topic: aq, payload: `{"pm2_5":{"v":1},"ts":${base}}`, bad: 'not_a_number' }),
-    () => ({ topic: aq, payload: `{"pm2_5":null,"ts":${base}}`, bad: 'no_metrics' }),
-    () => ({ topic: aq, payload: pick(['null', '42', '"text"', 'true', '[]']), bad: 'invalid_payload' }),
-    () => ({
-      topic: aq,
-      payload: Buffer.from(
-        Array.from({ length: 1 + Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)).map((b) =>
-          b === 0x7b ? 0 : b,
-        ),
-      ),
-      bad: 'invalid_json',
-    }),
-    (i) => ({ topic: `sensors/ghost-${i % 97}/state`, payload: '{"pm2_5":1}', bad: 'unknown_device' }),
-    (i) => ({ topic: aq, payload: `{"pm2_5":${-1 - (i % 50)},"ts":${base}}`, bad: 'out_of_range' }),
-    () => ({ topic: aq, payload: `{"pm2_5":1,"ts":${Date.now() + 86_400_000}}`, bad: 'time_skew' }),
-    () => ({ topic: aq, payload: `{"pm2_5":1,"ts":"soon"}`, bad: 'bad_time' }),
-    () => ({
-      topic: 'sensors/lvl-01/level',
-      payload: pick(['abc', '1,5', 'Infinity', '', '0x10']),
-      bad: 'not_a_number',
-    }),
-    () => ({ topic: 'sensors/lvl-01/level', payload: '9'.repeat(400), bad: 'not_a_number' }),
-  ];
-  const msgs: Msg[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = rnd();
-    if (r < 0.2) {
-      valid.aq++;
-      const s = seq++;
-      msgs.push({
-        topic: 'sensors/aq-01/state',
-        payload: `{"pm2_5":${(s % 400) / 2},"seq":${s},"env":{"temp":${20 + (s % 15)}},"ts":${base + s}}`,
-      });
-    } else if (r < 0.3) {
-      valid.lvl++;
-      msgs.push({ topic: 'sensors/lvl-01/level', payload: String(level++) });
-    } else msgs.push(pick(bad)(i));
-  }
-  return { msgs, valid, bad: msgs.filter((m) => m.bad).length };
-}
 
 describe('fuzz: bad payloads interleaved with valid readings', () => {
   it('counts and dead-letters every bad one, stores every valid one exactly once, never crashes, flat memory', async () => {
@@ -165,7 +86,7 @@ describe('fuzz: bad payloads interleaved with valid readings', () => {
       const valid = { aq: 0, lvl: 0 };
       // Three rounds of 6,000 messages (≥ 10,000 bad in all); the heap is measured after each.
       for (let round = 0; round < 3; round++) {
-        const g = generate(6000, 1000 + round, base, valid.aq);
+        const g = generateFuzz(6000, 1000 + round, base, valid.aq);
         for (const m of g.msgs) if (m.bad) expected.set(m.bad, (expected.get(m.bad) ?? 0) + 1);
         totalBad += g.bad;
         valid.aq += g.valid.aq;

@@ -221,3 +221,22 @@ export function processName(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Starts servers together; if one fails, stops the ones that started (so a failed beforeAll leaves no
+ * orphans) and throws the first failure.
+ */
+export async function startTogether<T extends readonly unknown[]>(
+  starts: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(starts as readonly Promise<unknown>[]);
+  const failed = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
+  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  await Promise.all(
+    settled.map(async (s) => {
+      const v = s.status === 'fulfilled' ? (s.value as { stop?: () => Promise<void> }) : undefined;
+      await v?.stop?.().catch(() => {});
+    }),
+  );
+  throw failed.reason;
+}

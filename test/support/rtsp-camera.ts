@@ -91,7 +91,20 @@ function sizeArgs(size: RtspSize | undefined): { filter: string[]; bitrate: stri
  * Re-encodes a clip once into what a camera sends (H.264 main, no B-frames, 1 s GOP, fixed fps, no audio)
  * and caches it under the OS temp dir, keyed by clip and options.
  */
-export async function prepareClip(clip: string, size?: RtspSize, fps = 25): Promise<string> {
+export function prepareClip(clip: string, size?: RtspSize, fps = 25): Promise<string> {
+  // Cameras started together share one encode (and one temp file name) instead of racing for it.
+  const key = JSON.stringify([resolve(clip), size ?? 'source', fps]);
+  let pending = preparing.get(key);
+  if (!pending) {
+    pending = encodeClip(clip, size, fps).finally(() => preparing.delete(key));
+    preparing.set(key, pending);
+  }
+  return pending;
+}
+
+const preparing = new Map<string, Promise<string>>();
+
+async function encodeClip(clip: string, size: RtspSize | undefined, fps: number): Promise<string> {
   const st = statSync(clip);
   const key = createHash('sha1')
     .update(JSON.stringify([resolve(clip), st.size, st.mtimeMs, size ?? 'source', fps]))

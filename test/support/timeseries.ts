@@ -15,7 +15,7 @@ export function influxConfig(overrides: Partial<InfluxConfig> = {}): InfluxConfi
     flushInterval: 100,
     timeout: 5000,
     replayRate: 50_000,
-    spool: { maxBytes: 2_000_000_000 },
+    spool: { maxBytes: 2_000_000_000, keepFree: 256_000_000 },
     ...overrides,
   } as InfluxConfig;
 }

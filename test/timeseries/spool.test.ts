@@ -14,7 +14,10 @@ describe('time series spool', () => {
   it('when full drops the oldest points and counts them, keeps the newest, memory and file stay flat', async () => {
     const dir = tempDir('ts-spool');
     const maxBytes = 400_000;
-    const { service: ts, store } = makeService(dir, influxConfig({ url: undefined, spool: { maxBytes } }));
+    const { service: ts, store } = makeService(
+      dir,
+      influxConfig({ url: undefined, spool: { maxBytes, keepFree: 0 } }),
+    );
     try {
       await ts.start();
       expect(ts.health().state).toBe('spool-only');
@@ -91,7 +94,7 @@ describe('time series spool', () => {
       const path = join(dir, 'spool.db');
       const { service: ts, store } = makeService(
         dir,
-        influxConfig({ url: undefined, spool: { path, maxBytes: 1e6 } }),
+        influxConfig({ url: undefined, spool: { path, maxBytes: 1e6, keepFree: 0 } }),
       );
       await ts.start();
       ts.write({ measurement: 'm', fields: { v: 1 } });

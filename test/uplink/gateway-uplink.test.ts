@@ -10,11 +10,19 @@ import { removeDir, type ServerProcess, tempDir, waitUntil } from '../support/pr
 
 const dir = tempDir('gw-uplink');
 
+const apiUrls = new WeakMap<ServerProcess, string>();
+
+/** The API URL from the gateway's log, kept once seen (the output buffer holds only its last 8 kB). */
 function apiUrl(gw: ServerProcess): string | undefined {
+  const known = apiUrls.get(gw);
+  if (known) return known;
   for (const line of gw.output().split('\n')) {
     if (!line.startsWith('{')) continue;
     const l = JSON.parse(line) as { msg?: string; url?: string };
-    if (l.msg === 'API listening') return l.url;
+    if (l.msg === 'API listening' && l.url) {
+      apiUrls.set(gw, l.url);
+      return l.url;
+    }
   }
   return undefined;
 }
@@ -50,7 +58,7 @@ describe('gateway → IOC uplink (ioc-edge run, real Mosquitto with mTLS)', () =
         uplinkYaml(ioc, ['    keepalive: 5s']),
         '  heartbeat: 1s',
         // No disk here has 1000 TB free: disk_low is raised at start.
-        'alerts: { cameraDownAfter: 300ms, cooldown: 60s, diskMinFree: 1000TB }',
+        'alerts: { cameraDownAfter: 1s, cooldown: 60s, diskMinFree: 1000TB }',
         '',
       ].join('\n'),
     );
@@ -88,6 +96,10 @@ describe('gateway → IOC uplink (ioc-edge run, real Mosquitto with mTLS)', () =
       // 2. The IOC is back, then the gateway: every message of the outbox arrives, the alerts continue with their ids.
       await ioc.broker.restart();
       gw = startCli(['run', '--config', config], env);
+      await waitUntil('API listening', async () => apiUrl(gw!) !== undefined, {
+        server: gw,
+        timeoutMs: 60_000,
+      });
       await waitUntil('status online', async () => iocClient.status() === 'online', {
         server: gw,
         timeoutMs: 60_000,

@@ -1,6 +1,6 @@
 import { ApiError, getJson, imageUrl, sendJson } from '../api.js';
 import { clear, h } from '../dom.js';
-import { t } from '../i18n.js';
+import { currentLang, t } from '../i18n.js';
 import { notConfigured } from './sensors.js';
 import { errorBox, every, setImage } from './util.js';
 
@@ -9,6 +9,8 @@ interface Alert {
   id: string;
   type: string;
   severity: string;
+  /** Vietnamese and English title; older boxes send only the type. */
+  title?: { vi: string; en: string };
   source?: string;
   detail?: string;
   startedAt: string;
@@ -61,23 +63,25 @@ function card(a: Alert, refresh: () => Promise<void>): HTMLElement {
     h(
       'div',
       { class: 'title' },
-      h('strong', null, a.type),
+      h('strong', null, a.title ? a.title[currentLang()] : a.type),
       h('span', { class: `pill ${a.severity}` }, a.severity),
     ),
     h('div', { class: 'small' }, a.detail ?? ''),
     h('div', { class: 'muted small' }, `${a.source ?? ''} · ${new Date(a.startedAt).toLocaleString()}`),
     a.acknowledgedAt
       ? h('div', { class: 'good small' }, t('acked'))
-      : h(
-          'button',
-          {
-            type: 'button',
-            onclick: async () => {
-              await sendJson('POST', `/api/alerts/${encodeURIComponent(a.id)}/ack`).catch(() => {});
-              await refresh();
+      : a.endedAt
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              onclick: async () => {
+                await sendJson('POST', `/api/alerts/${encodeURIComponent(a.id)}/ack`).catch(() => {});
+                await refresh();
+              },
             },
-          },
-          t('ack'),
-        ),
+            t('ack'),
+          ),
   );
 }
