@@ -117,6 +117,8 @@ export class LineCounter {
   /** States of recently ended tracks, newest last (a fragment of one may take its state over). */
   private readonly ended: LineTrackState[] = [];
   private readonly pool: LineTrackState[] = [];
+  /** The latest crossing observe() returned was a track first seen past the line (back-projected). */
+  lastBirth = false;
   /** Stream time of the first observation of any track (NaN before). */
   private startPts = Number.NaN;
   /** Crossings in the current interval: index = direction * classes + class index in TRAFFIC_CLASSES. */
@@ -201,6 +203,7 @@ export class LineCounter {
       return undefined;
     }
     let dir = -1;
+    this.lastBirth = false;
     if (!s.counted) {
       if (
         side !== 0 &&
@@ -234,6 +237,7 @@ export class LineCounter {
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
         if (s.firstSide === ON_LINE) s.firstSide = side;
         dir = this.backProjected(s, x, y, side, w, h, ptsMs);
+        this.lastBirth = dir >= 0;
       }
     }
     if (
@@ -435,6 +439,28 @@ export class LineCounter {
     const inter = Math.min(a1, b1) - Math.max(a0, b0);
     const narrow = Math.min(a1 - a0, b1 - b0);
     return inter > 0 && narrow > 0 ? inter / narrow : 0;
+  }
+
+  /** Distance between two boxes' centres along the line, over the wider box's extent along it. */
+  alongDistance(
+    ax1: number,
+    ay1: number,
+    ax2: number,
+    ay2: number,
+    bx1: number,
+    by1: number,
+    bx2: number,
+    by2: number,
+  ): number {
+    const ux = this.ny;
+    const uy = -this.nx;
+    const ca = (ux * (ax1 + ax2) + uy * (ay1 + ay2)) / 2;
+    const cb = (ux * (bx1 + bx2) + uy * (by1 + by2)) / 2;
+    const wide = Math.max(
+      Math.abs(ux) * (ax2 - ax1) + Math.abs(uy) * (ay2 - ay1),
+      Math.abs(ux) * (bx2 - bx1) + Math.abs(uy) * (by2 - by1),
+    );
+    return wide > 0 ? Math.abs(ca - cb) / wide : Number.POSITIVE_INFINITY;
   }
 
   /** Takes back a crossing this line returned (the same vehicle was counted by another track). */

@@ -27,6 +27,8 @@ const BIRTH_OVERLAP = 0.5;
  * apart in time.)
  */
 const DUP_MS = 300;
+/** ... or, for a track first seen past the line, crossing within this long and within a box along it. */
+const BIRTH_DUP_MS = 1000;
 const DUP_OVERLAP = 0.6;
 const RECENT = 16;
 
@@ -40,6 +42,8 @@ interface RecentCount {
   y1: number;
   x2: number;
   y2: number;
+  /** Counted for being first seen past the line. */
+  birth: boolean;
 }
 
 /** Kinematics of a track at its end, for stitching a later fragment to it. */
@@ -97,7 +101,9 @@ export class LineCrossings implements FrameRule {
 
   /**
    * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
-   * than DUP_MS ago, on an overlapping box (then the count is taken back); else it is remembered.
+   * than DUP_MS ago, on an overlapping box, or — when either was counted for being first seen past the
+   * line — less than BIRTH_DUP_MS ago within a box width along the line (then the count is taken back);
+   * else it is remembered. `ended`: counted at the track's end.
    */
   private countedTwice(
     l: number,
@@ -109,12 +115,26 @@ export class LineCrossings implements FrameRule {
     y2: number,
     line: LineCounter,
     ev: LineCrossing,
+    ended = false,
   ): boolean {
     const recent = this.recent;
     const pts = ev.ptsMs;
+    // A track first seen past the line, where another track crossed just before, is most likely that
+    // vehicle again (the other track jumped off it): a wider window, and near is enough.
+    const birth = line.lastBirth && !ended;
     for (let i = 0; i < recent.length; i++) {
       const r = recent[i]!;
-      if (r.line !== l || r.dir !== dir || r.trackId === id || Math.abs(pts - r.pts) > DUP_MS) continue;
+      if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
+      const dt = Math.abs(pts - r.pts);
+      if (
+        (birth || r.birth) &&
+        dt <= BIRTH_DUP_MS &&
+        line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1
+      ) {
+        line.uncount(ev);
+        return true;
+      }
+      if (dt > DUP_MS) continue;
       // Where each box lies along the line (what moving across it does not change).
       if (line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP) {
         line.uncount(ev);
@@ -130,6 +150,7 @@ export class LineCrossings implements FrameRule {
     r.y1 = y1;
     r.x2 = x2;
     r.y2 = y2;
+    r.birth = birth;
     recent.push(r);
     return false;
   }
@@ -144,7 +165,7 @@ export class LineCrossings implements FrameRule {
       const line = this.lines[l]!;
       const ev = line.forget(t.id, pts);
       // Its box when last seen (the filtered one has coasted on since).
-      if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
+      if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev, true)) {
         ctx.events.push(ev);
       }
     }
