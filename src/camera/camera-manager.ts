@@ -10,6 +10,7 @@ import { cameraInputs } from './camera-inputs.js';
 import { registerCameraMetrics } from './camera-metrics.js';
 import type { CameraState, CameraTransition } from './camera-state.js';
 import { type Clip, ClipRecorder } from './clip-recorder.js';
+import type { TileSpec } from './letterbox.js';
 import { LiveRelay } from './live-relay.js';
 import { RecordStream, type RecordStreamHealth } from './record-stream.js';
 import { type Snapshot, takeSnapshot } from './snapshot.js';
@@ -21,6 +22,11 @@ export interface CameraManagerOptions {
   /** Detector input size (frames are letterboxed to it). Default 416x416 (YOLOX nano). */
   inputWidth?: number;
   inputHeight?: number;
+  /**
+   * Each camera's frame layout for its picture size (automatic detection regions from its lines and zones,
+   * or its hand tiles); default: its `detect.tiles` at the input size.
+   */
+  layoutFor?: (camera: CameraConfig, srcWidth: number, srcHeight: number) => readonly TileSpec[];
   log: Logger;
   metrics?: Registry;
   /** Overrides for every camera (tests use short timings). */
@@ -97,6 +103,7 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
         width: opts.inputWidth ?? 416,
         height: opts.inputHeight ?? 416,
         tiles: cfg.detect.tiles,
+        layoutFor: opts.layoutFor ? (w, h) => opts.layoutFor!(cfg, w, h) : undefined,
         detectFps: cfg.detect.fps,
         stallTimeoutMs: cfg.stallTimeout,
         // One decoder thread per camera: with many cameras on few cores, frame threads only add overhead

@@ -7,7 +7,7 @@ import { lastErrorLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameMailbox } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
-import type { TileRect } from './letterbox.js';
+import { layoutSize, sameLayout, type TileRect, type TileSpec, uniformTiles } from './letterbox.js';
 import { grabStill } from './still.js';
 
 export interface CameraOptions {
@@ -22,6 +22,14 @@ export interface CameraOptions {
   height: number;
   /** Detection tiles (camera image fractions); each is one width x height slice of the frame. */
   tiles?: readonly TileRect[];
+  /**
+   * The frame layout for a picture of the given size (0 x 0: not known yet), e.g. the automatic detection
+   * regions. When the picture turns out to need another layout than the one the stream started with, the
+   * camera reconnects once with it. Overrides `width`, `height` and `tiles`.
+   */
+  layoutFor?: (srcWidth: number, srcHeight: number) => readonly TileSpec[];
+  /** Told the layout the camera uses, whenever it changes. */
+  onLayout?: (layout: readonly TileSpec[], srcWidth: number, srcHeight: number) => void;
   /** Frames per second delivered to the detector. */
   detectFps: number;
   /** No frame for this long (also: no first frame this long after connecting) = stalled. Default 10 s. */
@@ -133,10 +141,17 @@ export class Camera extends EventEmitter<CameraEvents> {
   private readonly connectTimeoutMs: number;
   /** The most recent transition (tests and the API read it). */
   lastTransition?: CameraTransition;
+  /** The tiles each frame holds (see CameraOptions.layoutFor). */
+  layout: readonly TileSpec[];
+  /** The picture size the layout was made for (0 x 0 before the stream told it). */
+  private layoutSize: [number, number] = [0, 0];
 
   constructor(readonly opts: CameraOptions) {
     super();
-    this.pool = new FramePool(opts.id, opts.width, opts.height * Math.max(1, opts.tiles?.length ?? 1));
+    this.layout = opts.layoutFor?.(0, 0) ?? uniformTiles(opts.width, opts.height, opts.tiles);
+    const size = layoutSize(this.layout);
+    this.pool = new FramePool(opts.id, size.width, size.height);
+    opts.onLayout?.(this.layout, 0, 0);
     this.backoff = new Backoff({
       initialMs: opts.backoffInitialMs ?? 1000,
       maxMs: opts.backoffMaxMs ?? 60_000,
@@ -244,12 +259,14 @@ export class Camera extends EventEmitter<CameraEvents> {
     this.transition('connecting');
     const o = this.opts;
     const ptsOffsetMs = this.lastFrameWallMs > 0 ? this.lastPtsMs + (Date.now() - this.lastFrameWallMs) : 0;
+    const size = layoutSize(this.layout);
+    this.pool.resize(size.width, size.height);
     const reader = new FrameReader({
       cameraId: o.id,
       url: o.url,
       width: o.width,
       height: o.height,
-      tiles: o.tiles,
+      layout: this.layout,
       fps: o.detectFps,
       transport: o.transport,
       loop: o.loop,
@@ -276,6 +293,7 @@ export class Camera extends EventEmitter<CameraEvents> {
     const offFrame = this.pool.onFrame(onFrame);
     reader.on('info', (info) => {
       this.streamInfo = info;
+      if (this.reader === reader) this.fitLayout(info.width, info.height);
     });
     reader.on('exit', (exit) => {
       offFrame();
@@ -284,6 +302,21 @@ export class Camera extends EventEmitter<CameraEvents> {
       if (this.reader === reader) this.onReaderExit(exit);
     });
     reader.start();
+  }
+
+  /**
+   * The stream told its picture size: when the layout for it differs from the one the stream started
+   * with (planned for a 16:9 picture), reconnect once with it.
+   */
+  private fitLayout(width: number, height: number): void {
+    const layoutFor = this.opts.layoutFor;
+    if (!layoutFor || (width === this.layoutSize[0] && height === this.layoutSize[1])) return;
+    this.layoutSize = [width, height];
+    const next = layoutFor(width, height);
+    if (sameLayout(next, this.layout)) return;
+    this.layout = next;
+    this.opts.onLayout?.(next, width, height);
+    void this.restart();
   }
 
   private onFirstFrame(): void {

@@ -41,7 +41,14 @@ import { type FfmpegInput, feedInput, ffmpegInput, lowerPriority } from './ffmpe
 import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
-import { type TileRect, tiledFilters, tiledGeometry } from './letterbox.js';
+import {
+  layoutFilters,
+  layoutGeometry,
+  layoutSize,
+  type TileRect,
+  type TileSpec,
+  uniformTiles,
+} from './letterbox.js';
 
 export type Hwaccel = 'none' | 'auto' | 'vaapi' | 'cuda' | 'qsv' | 'drm' | 'vdpau';
 
@@ -57,6 +64,11 @@ export interface FrameReaderOptions {
    * and the tiles are stacked vertically in one frame (height x N). Default: the whole image.
    */
   tiles?: readonly TileRect[];
+  /**
+   * The frame layout, each tile with its own size (automatic detection regions: see vision/detect-plan.ts).
+   * Overrides `width`, `height` and `tiles`.
+   */
+  layout?: readonly TileSpec[];
   /** Output frame rate (fps filter); undefined keeps every decoded frame. */
   fps?: number;
   transport?: 'tcp' | 'udp';
@@ -117,6 +129,8 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   readonly frameBytes: number;
   readonly isFile: boolean;
   readonly lossless: boolean;
+  /** The tiles each frame holds. */
+  readonly layout: readonly TileSpec[];
   info?: StreamInfo;
   /** The input's duration from ffmpeg's banner, seconds (files; undefined for live streams). */
   durationS?: number;
@@ -144,21 +158,19 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
 
   constructor(readonly opts: FrameReaderOptions) {
     super();
-    if (
-      !Number.isInteger(opts.width) ||
-      !Number.isInteger(opts.height) ||
-      opts.width < 8 ||
-      opts.height < 8
-    ) {
-      throw new Error(`camera ${opts.cameraId}: bad detector input size ${opts.width}x${opts.height}`);
+    this.layout = opts.layout ?? uniformTiles(opts.width, opts.height, opts.tiles);
+    for (const t of this.layout) {
+      if (!Number.isInteger(t.width) || !Number.isInteger(t.height) || t.width < 8 || t.height < 8) {
+        throw new Error(`camera ${opts.cameraId}: bad detector input size ${t.width}x${t.height}`);
+      }
     }
     if (opts.fps !== undefined && !(opts.fps > 0)) {
       throw new Error(`camera ${opts.cameraId}: fps must be > 0, got ${opts.fps}`);
     }
     this.isFile = opts.url.startsWith('file:');
-    const frameHeight = opts.height * Math.max(1, opts.tiles?.length ?? 1);
-    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, frameHeight, opts.poolSize);
-    if (this.pool.width !== opts.width || this.pool.height !== frameHeight) {
+    const size = layoutSize(this.layout);
+    this.pool = opts.pool ?? new FramePool(opts.cameraId, size.width, size.height, opts.poolSize);
+    if (this.pool.width !== size.width || this.pool.height !== size.height) {
       throw new Error(`camera ${opts.cameraId}: frame pool size differs from the reader's output size`);
     }
     this.frameBytes = this.pool.frameBytes;
@@ -203,7 +215,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     cmd
       .output('pipe:1')
       .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
-      .videoFilters(tiledFilters(o.width, o.height, o.tiles, o.fps))
+      .videoFilters(layoutFilters(this.layout, o.fps))
       .outputOptions(o.fps === undefined ? ['-fps_mode', 'passthrough'] : [])
       .outputOptions(['-pix_fmt', 'bgr24'])
       .format('rawvideo');
@@ -324,13 +336,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
 
   private setInfo(info: StreamInfo): void {
     this.info = info;
-    this.geometry = tiledGeometry(
-      info.width,
-      info.height,
-      this.opts.width,
-      this.opts.height,
-      this.opts.tiles,
-    );
+    this.geometry = layoutGeometry(info.width, info.height, this.layout);
     this.emit('info', info);
     if (this.awaitingGeometry) {
       this.awaitingGeometry = false;

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { type AnalyzeReport, analyzeFile, probeDuration } from '../pipeline/analyze.js';
+import { explainPicture, videoStill } from '../pipeline/explain.js';
 import { loadOrReport } from './load-config.js';
 
 export async function analyzeCommand(args: string[]): Promise<number> {
@@ -13,12 +16,14 @@ export async function analyzeCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       'every-frame': { type: 'boolean', default: false },
       sessions: { type: 'string' },
+      explain: { type: 'boolean', default: false },
+      'explain-out': { type: 'string' },
     },
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) {
     process.stderr.write(
-      'analyze: name one video file: ioc-edge analyze VIDEO [--config F] [--camera ID] [--json] [--every-frame] [--sessions N]\n',
+      'analyze: name one video file: ioc-edge analyze VIDEO [--config F] [--camera ID] [--json] [--every-frame] [--sessions N] [--explain [--explain-out F.jpg]]\n',
     );
     return 2;
   }
@@ -31,13 +36,27 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   }
   const cfg = loadOrReport(values.config ?? 'config/default.yaml');
   if (!cfg) return 1;
+  let explaining: Promise<void> | undefined;
   const bar = process.stderr.isTTY ? progressBar(probeDuration(file)) : undefined;
+  const explainOut = values['explain-out'] ?? `${basename(file).replace(/\.[^.]*$/, '')}.detection.jpg`;
   const report = await analyzeFile(cfg, file, {
     cameraId: values.camera,
     everyFrame: values['every-frame'],
     sessions,
     onProgress: bar?.update,
+    onLayout: values.explain
+      ? (layout, camera) => {
+          // Where detection runs and why, before the clip is analysed.
+          process.stderr.write(`detection: ${layout.explain.join('\n  ')}\n`);
+          const picture = explainPicture(videoStill(file), camera, layout);
+          explaining = picture.then((jpeg) => {
+            writeFileSync(explainOut, jpeg);
+            process.stderr.write(`detection regions drawn in ${explainOut}\n`);
+          });
+        }
+      : undefined,
   });
+  await explaining;
   bar?.done();
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(file, report));
   if (report.partial) {
@@ -81,6 +100,7 @@ function formatReport(file: string, r: AnalyzeReport): string {
   const lines = [
     `${file}: ${r.frames} frames, ${r.seconds} s of video in ${r.wallSeconds} s (${r.fps} fps)`,
     `inference: ${r.inference.runs} runs, mean ${r.inference.meanMs} ms; motion gate skipped ${r.motionSkipped}`,
+    `detection: ${r.detection.tiles.map((t) => `${t.input}${t.inferred ? '' : ' (kept)'}`).join(' + ')}; regions on ${r.detection.regionsOn} frames, off ${r.detection.regionsOff}`,
   ];
   for (const [line, dirs] of Object.entries(r.counts)) {
     for (const [dir, classes] of Object.entries(dirs)) {

@@ -119,16 +119,19 @@ const detectSchema = z.strictObject({
   /** Areas where detections are ignored (timestamps, trees, the sky). */
   ignore: boundedList(polygon, 32, 'ignore areas').default([]),
   /**
-   * Detection tiles [x1, y1, x2, y2] in fractions of the camera image: each is cropped, letterboxed to the
-   * model input and inferred separately (N tiles = N inferences per frame), so small far objects get more
-   * pixels. Overlap neighbouring tiles by more than the largest object. Default: the whole image.
-   * Put the whole image first when you use it: snapshots and tamper checks use tile 0.
+   * Expert override of the automatic detection regions: tiles [x1, y1, x2, y2] in fractions of the camera
+   * image, each cropped, letterboxed to the model's export size and inferred separately (N tiles = N
+   * inferences per frame). Overlap neighbouring tiles by more than the largest object; put the whole image
+   * first (snapshots and tamper checks use tile 0). `[[0, 0, 1, 1]]`: the whole picture, no regions.
+   * Absent: the gateway chooses regions from the lines and zones (vision/detect-plan.ts).
    */
-  tiles: z
-    .array(tileRect)
-    .min(1)
-    .max(8)
-    .default([[0, 0, 1, 1]]),
+  tiles: z.array(tileRect).min(1).max(8).optional(),
+  /**
+   * Inference budget per frame: model pixels, as a multiple of the whole picture at the model's input
+   * width (416x256 for 16:9; 1 = the whole picture alone). The whole picture takes 1; the regions around
+   * the lines and zones get as much resolution as the rest allows (vision/detect-plan.ts).
+   */
+  budget: z.number().min(1).max(8).default(2.5),
 });
 
 const clipsSchema = z.strictObject({

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { FrameReader } from '../camera/frame-reader.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type CameraConfig, cameraSchema } from '../config/schema.js';
+import { type DetectLayout, detectLayout } from '../vision/detect-layout.js';
 import { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
 import type { PipelineEvent } from './events.js';
@@ -29,6 +30,8 @@ export interface AnalyzeOptions {
    * and put back in order before tracking, so the counts are those of one session.
    */
   sessions?: number;
+  /** Told where detection runs on this clip and why (automatic regions), before the first frame. */
+  onLayout?: (layout: DetectLayout, camera: CameraConfig) => void;
   /** Called at most every `progressEveryMs` with the clip position (seconds) and frames so far. */
   onProgress?: (seconds: number, frames: number) => void;
   progressEveryMs?: number;
@@ -37,6 +40,17 @@ export interface AnalyzeOptions {
 /** The `ioc-edge analyze --json` object. */
 export interface AnalyzeReport {
   frames: number;
+  /**
+   * Where detection ran: the tiles (model input sizes), the cost of a frame with the regions (x the whole
+   * picture), on how many inferred frames the regions ran, and the plan's reasons.
+   */
+  detection: {
+    tiles: { rect: number[]; input: string; inferred: boolean }[];
+    cost: number;
+    regionsOn: number;
+    regionsOff: number;
+    explain: string[];
+  };
   /** Clip time covered, seconds. */
   seconds: number;
   /** Wall time from starting the decoder to the last result, seconds (model loading excluded). */
@@ -80,6 +94,31 @@ export function cameraForFile(cfg: ResolvedConfig, file: string, cameraId?: stri
   return cameraSchema.parse({ id: 'clip', url: pathToFileURL(file).href });
 }
 
+/** Picture size of a clip's first video stream from ffprobe, or undefined when it cannot tell. */
+export function probeVideoSize(file: string): [number, number] | undefined {
+  try {
+    const out = execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=width,height',
+        '-of',
+        'csv=p=0',
+        file,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const [w, h] = out.trim().split(',').map(Number);
+    return w && h ? [w, h] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Clip duration in seconds from ffprobe, or undefined when it cannot tell (for the progress bar only). */
 export function probeDuration(file: string): number | undefined {
   try {
@@ -116,6 +155,9 @@ export async function analyzeFile(
   );
   const detector = await Detector.create(cfg.detector, { sessions });
   try {
+    const [srcWidth, srcHeight] = probeVideoSize(path) ?? [0, 0];
+    const layout = detectLayout(camera, detector, srcWidth, srcHeight);
+    options.onLayout?.(layout, camera);
     const traffic = options.stage ? undefined : new TrafficStage(camera, options.onEvent ?? (() => {}));
     const analytics = options.stage ?? traffic!;
     // ffmpeg's fps filter does the detect-fps reduction (cheaper than converting frames we would skip),
@@ -129,7 +171,7 @@ export async function analyzeFile(
       url: pathToFileURL(path).href,
       width: detector.inputWidth,
       height: detector.inputHeight,
-      tiles: camera.detect.tiles,
+      layout: layout.tiles,
       fps: options.everyFrame ? undefined : camera.detect.fps,
       realtime: false,
       loop: false,
@@ -190,6 +232,11 @@ export async function analyzeFile(
       : undefined;
     return {
       frames,
+      detection: {
+        ...layoutSummary(layout, detector),
+        regionsOn: pipeline.stats.regionsOn,
+        regionsOff: pipeline.stats.regionsOff,
+      },
       seconds: round(seconds, 3),
       wallSeconds: round(wallSeconds, 3),
       fps: round(frames / wallSeconds, 1),
@@ -202,6 +249,17 @@ export async function analyzeFile(
   } finally {
     await detector.close();
   }
+}
+
+/** The layout as the report shows it. */
+export function layoutSummary(layout: DetectLayout, model: { inputWidth: number; inputHeight: number }) {
+  const base = layout.plan ? layout.plan.pixels / layout.plan.cost : model.inputWidth * model.inputHeight;
+  let pixels = 0;
+  const tiles = layout.tiles.map((t) => {
+    if (t.infer) pixels += t.width * t.height;
+    return { rect: [...t.rect], input: `${t.width}x${t.height}`, inferred: t.infer };
+  });
+  return { tiles, cost: round(layout.plan ? layout.plan.cost : pixels / base, 2), explain: layout.explain };
 }
 
 function round(v: number, digits: number): number {

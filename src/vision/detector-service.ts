@@ -10,7 +10,7 @@ const INFERENCES_PER_SESSION = 40;
 
 /**
  * How many inference sessions (worker threads) the cameras need: one per 40 inferences a second they may
- * ask for (detect fps x tiles, as if every frame moved), at most one per core (as many as the config's
+ * ask for (detect fps x tiles or the automatic regions' budget, as if every frame moved), at most one per core (as many as the config's
  * intra-op threads allow). One thread serves ~8 cameras at 5 fps; beyond that, with the other core busy
  * decoding, its inferences slow down (12 ms instead of 7) and it fell behind with the cores not full.
  */
@@ -19,9 +19,19 @@ export function inferenceSessionsFor(
   cfg: Pick<DetectorConfig, 'intraOpThreads'>,
   cores = availableParallelism(),
 ): number {
-  const perSecond = cameras.reduce((a, c) => a + c.detect.fps * c.detect.tiles.length, 0);
+  const perSecond = cameras.reduce((a, c) => a + c.detect.fps * inferencesPerFrame(c), 0);
   const max = Math.max(1, Math.floor(cores / cfg.intraOpThreads));
   return Math.min(max, Math.max(1, Math.ceil(perSecond / INFERENCES_PER_SESSION)));
+}
+
+/**
+ * Whole-picture inferences a frame of the camera may cost: its tiles set by hand, or with automatic regions
+ * (vision/detect-plan.ts, planned from the lines and zones) at most its budget (the regions run on every
+ * frame in dense motorcycle traffic).
+ */
+function inferencesPerFrame(c: CameraConfig): number {
+  if (c.detect.tiles) return c.detect.tiles.length;
+  return c.lines.length + c.zones.length > 0 ? c.detect.budget : 1;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { buildClassMap } from './class-map.js';
 import { MAX_STRIDE } from './decode-yolox.js';
@@ -33,14 +33,19 @@ export interface DetectorOptions {
  * runs in order); with several, a frame goes to the least busy session and results may resolve out of call
  * order (the CameraPipeline puts them back in frame order). The post-processor, whose buffers all calls
  * share, runs for one call at a time between awaits. A tiled frame waits until nothing else is in flight
- * (its tiles share the post-processor's cross-tile buffers) and double-buffers its own tiles on the first
- * session; a frame after a tiled one waits for it. Callers past these limits simply wait their turn.
+ * (its tiles share the post-processor's cross-tile buffers); its tiles go round the sessions, each
+ * double-buffered, and are collected in tile order; a frame after a tiled one waits for it. Callers past
+ * these limits simply wait their turn.
  */
 export class Detector {
   readonly inputWidth: number;
   readonly inputHeight: number;
-  /** Input and output shapes of a run per input height / 32, built on first use. */
-  private readonly dims: ({ input?: readonly number[]; output: readonly number[] } | undefined)[] = [];
+  /** Input and output shapes of a run per input size (w * 65536 + h), built on first use. */
+  private readonly dims = new Map<number, { input?: readonly number[]; output: readonly number[] }>();
+  /** The latest frame geometry checked against the model (frames of a camera share one). */
+  private checked: FrameGeometry | undefined;
+  /** A tiled frame's runs in flight, oldest first (reused). */
+  private readonly tileRuns: { out: Promise<Float32Array>; tile: number; session: WorkerSession }[] = [];
   /** detect() calls started and not finished. */
   private pending = 0;
   /** A tiled frame is in flight. */
@@ -92,13 +97,14 @@ export class Detector {
   }
 
   /**
-   * Model input height for a picture `contentHeight` pixels tall (the rest of the frame is padding): the
-   * export height, or with a fitted input the picture rounded up to a multiple of 32.
+   * Model input height for a picture `contentHeight` pixels tall in a slot `maxHeight` rows high (default:
+   * the export height; the rest is padding): the slot, or with a fitted input the picture rounded up to a
+   * multiple of 32.
    */
-  inputHeightFor(contentHeight: number): number {
-    if (!this.fit.enabled) return this.inputHeight;
+  inputHeightFor(contentHeight: number, maxHeight = this.inputHeight): number {
+    if (!this.fit.enabled) return maxHeight;
     const h = Math.ceil(contentHeight / MAX_STRIDE) * MAX_STRIDE;
-    return h < MAX_STRIDE ? MAX_STRIDE : h > this.inputHeight ? this.inputHeight : h;
+    return h < MAX_STRIDE ? MAX_STRIDE : h > maxHeight ? maxHeight : h;
   }
 
   get meanMs(): number {
@@ -108,78 +114,155 @@ export class Detector {
 
   /**
    * Inference alone on whatever the input buffer holds, at the input height a picture `contentHeight`
-   * pixels tall gets (default: the export height): the ceiling for benchmarks.
+   * pixels tall gets (default: the export height), `width` wide: the ceiling for benchmarks.
    */
-  async inferOnly(contentHeight = this.inputHeight): Promise<void> {
+  async inferOnly(contentHeight = this.inputHeight, width = this.inputWidth): Promise<void> {
+    const h = this.inputHeightFor(contentHeight, Math.max(this.inputHeight, contentHeight));
+    await this.reserve(width, h);
     const session = this.sessions[0]!;
-    session.recycle(await this.runAt(session, this.inputHeightFor(contentHeight)));
+    session.recycle(await this.runAt(session, width, h));
   }
 
   /**
-   * Detects traffic in one letterboxed BGR24 frame of the model's input size. Boxes come back in fractions
-   * of the camera image; those whose centre lies in an `ignore` polygon (same fractions) are dropped.
+   * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
+   * own size, fitted to its picture; gated tiles, the automatic regions, only with `regions`). Boxes come
+   * back in fractions of the camera image; those whose centre lies in an `ignore` polygon (same
+   * fractions) are dropped.
    */
   async detect(
     data: Uint8Array,
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
+    regions = true,
   ): Promise<Detection[]> {
-    const tileHeight = geometry.tiles ? geometry.tiles[0]!.tileHeight : geometry.height;
-    if (geometry.width !== this.inputWidth || tileHeight !== this.inputHeight) {
-      throw new Error(
-        `frame is ${geometry.width}x${tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
-      );
-    }
     const tiles = geometry.tiles;
+    if (geometry !== this.checked) await this.check(geometry);
     // The frame's pixels are read synchronously below (before the first await that follows the wait),
     // but a caller waiting here must keep its frame until the returned promise settles anyway.
-    let session: WorkerSession | undefined;
-    for (;;) {
-      session = tiles ? (this.pending === 0 ? this.sessions[0] : undefined) : this.freeSession();
-      if (session) break;
-      await this.whenIdle();
-    }
-    this.pending++;
-    try {
-      if (!tiles) {
+    if (!tiles) {
+      let session = this.freeSession();
+      while (!session) {
+        await this.whenIdle();
+        session = this.freeSession();
+      }
+      this.pending++;
+      try {
         // The picture is at the top of the frame: a fitted input is the frame's first h rows.
-        const h = this.inputHeightFor(geometry.contentHeight);
-        this.preprocess(session, data, this.inputWidth * h);
-        const out = await this.runAt(session, h);
+        const w = geometry.width;
+        const h = this.inputHeightFor(geometry.contentHeight, geometry.height);
+        this.preprocess(session, data, w * h, w, w * 3);
+        const out = await this.runAt(session, w, h);
         try {
-          return this.post.detections(out, geometry, ignore);
+          return this.post.detections(out, w, h, geometry, ignore);
         } finally {
           session.recycle(out);
         }
+      } finally {
+        this.pending--;
+        this.wake();
       }
-      this.tiledActive = true;
-      // One inference per tile (the model takes one fixed-size image); each tile is a contiguous slice.
-      // Tile t+1 is preprocessed and queued while tile t is inferred.
-      this.post.beginTiles(tiles.length);
-      let queued: Promise<Float32Array> | undefined;
+    }
+    while (this.pending > 0) await this.whenIdle();
+    this.pending++;
+    this.tiledActive = true;
+    const runs = this.tileRuns;
+    let head = 0;
+    try {
+      // One inference per inferred tile (each at its own size); each tile's rows are at the left of the
+      // frame's. The tiles go round the sessions, each double-buffered (tile t+1 is preprocessed and
+      // queued while tile t is inferred), and are collected in tile order.
+      let rows = 0;
+      for (const t of tiles)
+        if (t.infer && (regions || !t.gated)) rows += this.post.rowsAt(t.width, this.tileHeight(t));
+      this.post.beginTiles(rows);
+      const stride = geometry.width * 3;
+      let next = 0;
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
-        const pixels = this.inputWidth * this.inputHeightFor(tile.contentHeight);
-        this.preprocess(session, data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3), pixels);
-        const run = this.runAt(session, pixels / this.inputWidth);
-        if (queued) {
-          const out = await queued.catch((err: unknown) => {
-            run.catch(() => {}); // settled by the worker; its own error is the same failure path
-            throw err;
-          });
-          this.post.collectTile(out, geometry, tiles[t - 1]!, t - 1);
-          session.recycle(out);
+        if (!tile.infer || (tile.gated && !regions)) continue;
+        const session = this.sessions[next]!;
+        next = (next + 1) % this.sessions.length;
+        while (!session.canRun) {
+          const r = runs[head++]!;
+          this.collect(await r.out, geometry, r.tile, r.session);
         }
-        queued = run;
+        const w = tile.width;
+        const h = this.tileHeight(tile);
+        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, stride);
+        runs.push({ out: this.runAt(session, w, h), tile: t, session });
       }
-      const last = await queued!;
-      this.post.collectTile(last, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
-      session.recycle(last);
+      while (head < runs.length) {
+        const r = runs[head++]!;
+        this.collect(await r.out, geometry, r.tile, r.session);
+      }
       return this.post.finishTiles(ignore);
+    } catch (err) {
+      // settled by the workers; their own errors are the same failure path
+      for (let i = head; i < runs.length; i++) runs[i]!.out.catch(() => {});
+      throw err;
     } finally {
-      if (tiles) this.tiledActive = false;
-      if (--this.pending === 0 || !tiles) this.wake();
+      runs.length = 0;
+      this.tiledActive = false;
+      this.pending--;
+      this.wake();
     }
+  }
+
+  /** Fitted model input height of a tile. */
+  private tileHeight(tile: FrameTile): number {
+    return this.inputHeightFor(tile.contentHeight, tile.tileHeight);
+  }
+
+  private collect(out: Float32Array, geometry: FrameGeometry, t: number, session: WorkerSession): void {
+    const tile = geometry.tiles![t]!;
+    try {
+      this.post.collectTile(out, tile.width, this.tileHeight(tile), geometry, tile, t);
+    } finally {
+      session.recycle(out);
+    }
+  }
+
+  /**
+   * Checks a new frame geometry against the model (a model that cannot take other input sizes needs
+   * its export size everywhere) and grows the inference buffers for its largest tile.
+   */
+  private async check(geometry: FrameGeometry): Promise<void> {
+    const tiles = geometry.tiles ?? [
+      {
+        width: geometry.width,
+        tileHeight: geometry.height,
+        contentHeight: geometry.contentHeight,
+        infer: true,
+      },
+    ];
+    let maxW = 0;
+    let maxH = 0;
+    for (const t of tiles) {
+      if (!t.infer) continue;
+      if (!this.fit.enabled && (t.width !== this.inputWidth || t.tileHeight !== this.inputHeight)) {
+        throw new Error(
+          `frame is ${t.width}x${t.tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}${this.fit.unavailable ? ` (other sizes: ${this.fit.unavailable})` : ''}`,
+        );
+      }
+      if (t.width % MAX_STRIDE !== 0 || t.tileHeight % MAX_STRIDE !== 0) {
+        throw new Error(`frame tile ${t.width}x${t.tileHeight} is not a multiple of ${MAX_STRIDE}`);
+      }
+      if (t.width * t.tileHeight > maxW * maxH) {
+        maxW = t.width;
+        maxH = t.tileHeight;
+      }
+    }
+    if (maxW > 0) await this.reserve(maxW, maxH);
+    this.checked = geometry;
+  }
+
+  /** Grows the sessions' buffers (once nothing is in flight) for runs of up to `w` x `h`. */
+  private async reserve(w: number, h: number): Promise<void> {
+    const input = 3 * w * h;
+    const output = this.post.outputLength(w, h);
+    if (this.sessions.every((s) => input <= s.inputCapacity && output <= s.outputCapacity)) return;
+    while (this.pending > 0) await this.whenIdle();
+    for (const s of this.sessions) s.reserve(input, output);
   }
 
   async close(): Promise<void> {
@@ -194,25 +277,38 @@ export class Detector {
     return best;
   }
 
-  /** BGR24 pixels → the session's free input buffer, in the channel order and scale of the model family. */
-  private preprocess(session: WorkerSession, pixels: Uint8Array, count: number): void {
+  /**
+   * BGR24 pixels (`count` of them, rows of `width` that are `stride` bytes apart) → the session's free
+   * input buffer, in the channel order and scale of the model family.
+   */
+  private preprocess(
+    session: WorkerSession,
+    pixels: Uint8Array,
+    count: number,
+    width: number,
+    stride: number,
+  ): void {
     const yolov8 = this.cfg.family === 'yolov8';
-    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1);
+    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride);
   }
 
-  /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
-  private async runAt(session: WorkerSession, h: number): Promise<Float32Array> {
-    // Heights are multiples of 32: one pair of shapes per height, reused (no input shape: the configured one).
-    let dims = this.dims[h / MAX_STRIDE];
+  /**
+   * Runs one inference at input size `w` x `h` on the session's current input buffer, bound to a recycled
+   * output buffer of the known output shape; checks the output's size.
+   */
+  private async runAt(session: WorkerSession, w: number, h: number): Promise<Float32Array> {
+    // Sizes are multiples of 32: one pair of shapes per size, reused (no input shape: the configured one).
+    const key = w * 65536 + h;
+    let dims = this.dims.get(key);
     if (!dims) {
       dims = {
-        input: h !== this.inputHeight ? [1, 3, h, this.inputWidth] : undefined,
-        output: this.post.outputDims(h),
+        input: h !== this.inputHeight || w !== this.inputWidth ? [1, 3, h, w] : undefined,
+        output: this.post.outputDims(w, h),
       };
-      this.dims[h / MAX_STRIDE] = dims;
+      this.dims.set(key, dims);
     }
     const out = await session.run(dims.input, dims.output);
-    const expected = this.post.outputLength(h);
+    const expected = this.post.outputLength(w, h);
     if (out.length !== expected) {
       session.recycle(out);
       throw new Error(`model output has ${out.length} values, expected ${expected}`);

@@ -129,6 +129,35 @@ export class WorkerSession {
     return this.waiting.length;
   }
 
+  /** Values the input buffers hold (the largest input a run may have). */
+  get inputCapacity(): number {
+    return this.inputLength;
+  }
+
+  /** Output values a run may return without a new buffer. */
+  get outputCapacity(): number {
+    return this.outputBytes / 4;
+  }
+
+  /**
+   * Grows the input buffers to `inputValues` and the recycled output buffers to `outputValues` (a larger
+   * input than configured: a wide detection region). Only while no run is in flight.
+   */
+  reserve(inputValues: number, outputValues: number): void {
+    if (this.waiting.length > 0 || this.input.length === 0 || !this.spare) {
+      throw new Error('inference: cannot resize the buffers while a run is in flight');
+    }
+    if (inputValues > this.inputLength) {
+      this.input = new Float32Array(inputValues);
+      this.spare = new Float32Array(inputValues);
+      this.inputLength = inputValues;
+    }
+    if (outputValues * 4 > this.outputBytes) {
+      this.outputBytes = outputValues * 4;
+      this.freeOutputs.length = 0;
+    }
+  }
+
   /** True when an input buffer is free for the next run, or when run() would fail at once (worker gone). */
   get canRun(): boolean {
     return this.input.length > 0 || this.dead !== undefined;

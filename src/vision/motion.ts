@@ -34,9 +34,10 @@ export class MotionGate {
     private readonly settings: MotionSettings,
     ignore: readonly Polygon[] = [],
   ) {
-    // Each tile's picture area (a plain frame: one tile, the whole image) and how its pixels map back to
-    // camera fractions, for the ignore mask.
-    const tiles = geometry.tiles ?? [
+    // Each inferred tile's picture area (a plain frame: one tile, the whole image) and how its pixels map
+    // back to camera fractions, for the ignore mask. Motion elsewhere (in a tile kept for its pixels
+    // only) is not what detection is about.
+    const all = geometry.tiles ?? [
       {
         cropX: 0,
         cropY: 0,
@@ -45,8 +46,10 @@ export class MotionGate {
         scale: geometry.scale,
         contentWidth: geometry.contentWidth,
         contentHeight: geometry.contentHeight,
+        infer: true,
       },
     ];
+    const tiles = all.some((t) => t.infer) ? all.filter((t) => t.infer) : all;
     let n = 0;
     for (const t of tiles) {
       const cols = Math.max(1, Math.floor(t.contentWidth / CELL));

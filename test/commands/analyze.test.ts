@@ -55,14 +55,29 @@ describe('ioc-edge analyze', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['counts', 'fps', 'frames', 'incidents', 'inference', 'motionSkipped', 'seconds', 'wallSeconds'].sort(),
+      [
+        'counts',
+        'detection',
+        'fps',
+        'frames',
+        'incidents',
+        'inference',
+        'motionSkipped',
+        'seconds',
+        'wallSeconds',
+      ].sort(),
     );
     // 11.2 s at 5 fps
     expect(report.frames).toBeGreaterThanOrEqual(55);
     expect(report.frames).toBeLessThanOrEqual(57);
     expect(report.seconds).toBeCloseTo(11.2, 0);
-    expect(report.inference.runs + report.motionSkipped).toBe(report.frames);
-    expect(report.inference.runs).toBeGreaterThan(50); // traffic all along: the gate lets almost all through
+    // Inferred frames: with the automatic regions around the line (regionsOn) or the whole picture alone.
+    const { regionsOn, regionsOff, tiles } = report.detection;
+    expect(tiles.length).toBeGreaterThan(1); // the band around the line
+    expect(regionsOn + regionsOff + report.motionSkipped).toBe(report.frames);
+    expect(regionsOn + regionsOff).toBeGreaterThan(50); // traffic all along: the gate lets almost all through
+    // One inference per frame for the whole picture, one more per region on the frames that get them.
+    expect(report.inference.runs).toBe(regionsOn + regionsOff + regionsOn * (tiles.length - 1));
     expect(report.inference.meanMs).toBeGreaterThan(0);
     expect(report.fps).toBeGreaterThan(0);
     // The analytics stage (issue 5) counts the NL cars crossing the line downward (ground truth 11 down,
@@ -79,7 +94,9 @@ describe('ioc-edge analyze', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.frames).toBe(335);
-    expect(report.inference.runs).toBe(335);
+    const { regionsOn, regionsOff, tiles } = report.detection;
+    expect(regionsOn + regionsOff).toBe(335);
+    expect(report.inference.runs).toBe(335 + regionsOn * (tiles.length - 1));
   });
 
   it('prints a readable summary without --json', async () => {
