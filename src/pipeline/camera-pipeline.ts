@@ -28,10 +28,11 @@ export interface PipelineOptions {
   /** Called for every frame that was inferred (the camera's detect-fps health). */
   onInferred?: () => void;
   /**
-   * The motion gate of frame k counts the live tracks as they were after frame k - gateLag reached the
-   * analytics stage (default 1). Set it to the frames in flight: the decision is then the same whatever
-   * the timing (with more frames in flight, a still frame waits for that result). `analyze` uses 2 with
-   * one inference session or several, so their counts are the same.
+   * The motion gate of frame k counts the live tracks, and the region gate goes by the small road users
+   * seen, as they were after frame k - gateLag reached the analytics stage (default 1). Set it to the
+   * frames in flight: the decisions are then the same whatever the timing (with more frames in flight, a
+   * frame whose decision depends on it waits for that result). `analyze` uses 2 with one inference
+   * session or several, so their counts are the same.
    */
   gateLag?: number;
 }

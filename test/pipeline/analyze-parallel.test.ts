@@ -5,7 +5,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { analyzeFile } from '../../src/pipeline/analyze.js';
 import { MEDIA, NL_CLIP, REPO, testConfig } from '../support/vision.js';
 
-function config(clip: string, motion: boolean, fps = 5) {
+function config(clip: string, motion: boolean, fps = 5, zone = true) {
   testConfig(); // clear errors when the model or clips are missing
   return parseConfigText(
     [
@@ -16,7 +16,9 @@ function config(clip: string, motion: boolean, fps = 5) {
       `    url: ${JSON.stringify(pathToFileURL(clip).href)}`,
       `    detect: { fps: ${fps}, motion: { enabled: ${motion} } }`,
       '    lines: [{ id: mid, points: [[0, 0.5], [1, 0.5]], directions: [down, up] }]',
-      '    zones: [{ id: all, kind: carriageway, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]], stoppedAfter: 5s }]',
+      zone
+        ? '    zones: [{ id: all, kind: carriageway, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]], stoppedAfter: 5s }]'
+        : '',
     ].join('\n'),
     join(REPO, 'test-config.yaml'),
     { cwd: REPO, env: {} },
@@ -29,6 +31,7 @@ function outcome(r: Awaited<ReturnType<typeof analyzeFile>>) {
     frames: r.frames,
     runs: r.inference.runs,
     gated: r.motionSkipped,
+    regions: [r.detection.regionsOn, r.detection.regionsOff],
     counts: r.counts,
     incidents: r.incidents,
   };
@@ -55,6 +58,22 @@ describe('analyze with an inference session per core', () => {
     const one = await analyzeFile(cfg, clip, { sessions: 1 });
     const two = await analyzeFile(cfg, clip, { sessions: 3 });
     expect(one.inference.runs).toBeGreaterThan(0);
+    expect(outcome(two)).toEqual(outcome(one));
+  });
+
+  // A line alone: automatic detection regions around it (a tiled frame, its tiles spread over the
+  // sessions), switched on and off by the region gate, whose decisions must not depend on the sessions either.
+  it.each([
+    ['jakarta_dense_traffic_motorcycles.mp4', false],
+    ['residential_street_parked_cars.mp4', true],
+  ] as const)('%s with automatic regions: the same counts and region decisions', async (name, someOff) => {
+    const clip = join(MEDIA, name);
+    const cfg = config(clip, true, 10, false);
+    const one = await analyzeFile(cfg, clip, { sessions: 1 });
+    const two = await analyzeFile(cfg, clip, { sessions: 3 });
+    expect(one.detection.tiles.length).toBeGreaterThan(1);
+    expect(one.detection.regionsOn).toBeGreaterThan(0);
+    if (someOff) expect(one.detection.regionsOff).toBeGreaterThan(0);
     expect(outcome(two)).toEqual(outcome(one));
   });
 });

@@ -60,4 +60,22 @@ describe('region gate', () => {
       run(gate, 10_000, 19_900, 100, () => [det('person', 0.4, 0.2), det('motorcycle', 0.4, 0.7, 0.2)]),
     ).toBeLessThanOrEqual(3);
   });
+
+  it("goes by the hold it is given (an earlier frame's), and says when the decision needs it", () => {
+    const gate = new RegionGate(geometry);
+    for (let i = 0; i < REGION_WARM_UP_FRAMES; i++) {
+      expect(gate.needsHold(i * 100)).toBe(false); // warming up: on whatever the hold
+      expect(gate.want(i * 100, Number.NEGATIVE_INFINITY)).toBe(true);
+    }
+    gate.observe([det('motorcycle', 0.5, 0.7)], 900);
+    expect(gate.holdUntil).toBe(900 + REGION_HOLD_MS);
+    expect(gate.needsHold(1000)).toBe(true);
+    // A frame whose gate must not see that motorcycle yet (its result came back early) stays off ...
+    expect(gate.want(1000, Number.NEGATIVE_INFINITY)).toBe(false);
+    // ... the next, given the hold after the motorcycle's frame, runs the regions.
+    expect(gate.want(1100, gate.holdUntil)).toBe(true);
+    // A probe is due without any hold.
+    expect(gate.needsHold(1100 + REGION_PROBE_MS)).toBe(false);
+    expect(gate.want(1100 + REGION_PROBE_MS, Number.NEGATIVE_INFINITY)).toBe(true);
+  });
 });
