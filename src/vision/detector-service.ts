@@ -10,8 +10,8 @@ const INFERENCES_PER_SESSION = 40;
 
 /**
  * How many inference sessions (worker threads) the cameras need: one per 40 inferences a second they may
- * ask for (detect fps x tiles or the automatic regions' budget, as if every frame moved), at most one per core (as many as the config's
- * intra-op threads allow). One thread serves ~8 cameras at 5 fps; beyond that, with the other core busy
+ * ask for (detect fps x tiles, or the automatic regions' budget, as if every frame moved), at most one
+ * per core (as many as the config's intra-op threads allow). One thread serves ~8 cameras at 5 fps; beyond that, with the other core busy
  * decoding, its inferences slow down (12 ms instead of 7) and it fell behind with the cores not full.
  */
 export function inferenceSessionsFor(

@@ -31,4 +31,30 @@ describe('inferenceSessionsFor', () => {
     ).toBe(2);
     expect(inferenceSessionsFor(cameras(16), { intraOpThreads: 2 }, 2)).toBe(1);
   });
+
+  it('counts a camera with automatic regions (a line, no tiles) at its budget of whole pictures', () => {
+    const line = [
+      {
+        id: 'l',
+        points: [
+          [0, 0.8],
+          [1, 0.8],
+        ],
+        directions: ['down', 'up'],
+      },
+    ];
+    const withLines = (n: number, budget?: number) =>
+      configSchema.parse({
+        node: { id: 'n', site: 's' },
+        cameras: Array.from({ length: n }, (_, i) => ({
+          id: `c${i}`,
+          url: 'rtsp://10.0.0.1/x',
+          lines: line,
+          detect: budget ? { budget } : {},
+        })),
+      }).cameras;
+    expect(inferenceSessionsFor(withLines(3), { intraOpThreads: 1 }, 4)).toBe(1); // 3 x 5 fps x 2.5
+    expect(inferenceSessionsFor(withLines(4), { intraOpThreads: 1 }, 4)).toBe(2); // 50 a second
+    expect(inferenceSessionsFor(withLines(4, 1), { intraOpThreads: 1 }, 4)).toBe(1);
+  });
 });
