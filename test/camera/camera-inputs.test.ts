@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraManager } from '../../src/camera/camera-manager.js';
 import { configSchema } from '../../src/config/schema.js';
+import { detectLayout } from '../../src/vision/detect-layout.js';
 import { removeDir, tempDir, waitUntil } from '../support/process.js';
 import { MEDIA_DIR, type RtspCamera, startRtspCamera } from '../support/rtsp-camera.js';
 
@@ -38,6 +39,16 @@ describe('a camera with a detect substream and a record main stream', () => {
             { url: main.url, roles: ['record'] },
           ],
           clips: { enabled: true, segment: '1s', before: '1s', after: '1s' },
+          lines: [
+            {
+              id: 'l',
+              points: [
+                [0, 0.8],
+                [1, 0.8],
+              ],
+              directions: ['down', 'up'],
+            },
+          ],
         },
       ],
     });
@@ -45,6 +56,9 @@ describe('a camera with a detect substream and a record main stream', () => {
       cameras: cfg.cameras,
       dataDir: dir,
       log: pino({ level: 'silent' }),
+      // As the gateway does with a detector that fits its input: automatic regions around the line.
+      layoutFor: (cam, w, h) =>
+        detectLayout(cam, { inputWidth: 416, inputHeight: 416, fit: { enabled: true } }, w, h).tiles,
       cameraDefaults: { connectTimeoutMs: 15_000 },
     });
     await manager.start();
@@ -75,6 +89,15 @@ describe('a camera with a detect substream and a record main stream', () => {
     expect(record).not.toMatch(/-vf|-filter|rawvideo|mjpeg/);
     const segments = join(dir, 'clips', 'cam1', 'segments');
     await waitUntil('segments', async () => readdirSync(segments).length >= 3, { timeoutMs: 15_000 });
+  });
+
+  it('detects with the automatic regions planned for the substream (the record stream apart)', async () => {
+    const cam = manager.get('cam1')!;
+    expect(cam.layout.some((t) => t.gated)).toBe(true);
+    const geometry = cam.reader!.geometry!;
+    expect(geometry).toMatchObject({ srcWidth: 640, srcHeight: 360 });
+    expect(geometry.tiles?.length).toBe(cam.layout.length);
+    expect(manager.recordStream('cam1')!.health().state).toBe('recording');
   });
 
   it('full snapshots come from the main stream, the detector frame from the substream', async () => {
