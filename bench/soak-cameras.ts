@@ -46,7 +46,7 @@ async function main() {
   };
   const dir = resolve('bench/results');
   writeFileSync(join(dir, 'soak-cameras.json'), `${JSON.stringify(out, null, 2)}\n`);
-  const everyMinute = r.samples.filter((s, i) => i % 6 === 0 || i === r.samples.length - 1);
+  const everyMinute = r.samples.filter((_s, i) => i % 6 === 0 || i === r.samples.length - 1);
   const md = [
     '# soak:cameras',
     '',

@@ -183,6 +183,8 @@ export class Detector {
         const session = this.sessions[next]!;
         next = (next + 1) % this.sessions.length;
         while (!session.canRun) {
+          // (Both inputs away with none of this frame's runs: left in flight by a failed frame.)
+          if (head === runs.length) throw new Error('inference: no input buffer free after a failed run');
           const r = runs[head++]!;
           this.collect(await r.out, geometry, r.tile, r.session);
         }
