@@ -10,12 +10,12 @@
  * Options: --sizes 1080p,720p  --steps 1,2,4,6,8,10,12,14,16  --seconds 10  --warmup 4  --threads 1  --fps 5
  * Writes bench/results/ingest.md and ingest.json.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Camera } from '../src/camera/camera.js';
-import { procStat } from '../test/support/process.js';
+import { cpuSecondsOf, machineCpu } from '../test/support/proc-stats.js';
 import { MEDIA_DIR, type RtspCamera, type RtspSize, startRtspCamera } from '../test/support/rtsp-camera.js';
 
 const { values } = parseArgs({
@@ -34,24 +34,6 @@ const MEASURE_S = Number(values.seconds);
 const WARMUP_S = Number(values.warmup);
 const THREADS = Number(values.threads);
 const DETECT_FPS = Number(values.fps);
-const CLK_TCK = 100;
-
-function procCpuSeconds(pid: number): number {
-  try {
-    const f = procStat(pid);
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
-  } catch {
-    return 0;
-  }
-}
-
-/** Busy and total jiffies of the whole machine, for the background load. */
-function machineCpu(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  const idle = line[3]! + (line[4] ?? 0);
-  const total = line.reduce((a, b) => a + b, 0);
-  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
-}
 
 interface StepResult {
   size: string;
@@ -76,7 +58,6 @@ async function runStep(server: RtspCamera, size: string, n: number): Promise<Ste
       width: 416,
       height: 416,
       detectFps: DETECT_FPS,
-      stillsFps: 0,
       decoderThreads: THREADS,
       connectTimeoutMs: 30_000,
       stallTimeoutMs: 15_000,
@@ -97,7 +78,7 @@ async function runStep(server: RtspCamera, size: string, n: number): Promise<Ste
 
   const pids = () => cams.map((c) => c.reader?.pid).filter((p): p is number => p !== undefined);
   const startPids = pids();
-  const cpu0 = startPids.reduce((a, p) => a + procCpuSeconds(p), 0);
+  const cpu0 = startPids.reduce((a, p) => a + cpuSecondsOf(p), 0);
   const self0 = process.cpuUsage();
   const m0 = machineCpu();
   const d0 = new Map(delivered);
@@ -105,7 +86,7 @@ async function runStep(server: RtspCamera, size: string, n: number): Promise<Ste
   const t0 = Date.now();
   await sleep(MEASURE_S * 1000);
   const dt = (Date.now() - t0) / 1000;
-  const cpu1 = startPids.reduce((a, p) => a + procCpuSeconds(p), 0);
+  const cpu1 = startPids.reduce((a, p) => a + cpuSecondsOf(p), 0);
   const self = process.cpuUsage(self0);
   const m1 = machineCpu();
   const skipped = cams.reduce((a, c) => a + c.pool.skipped, 0) - skip0;

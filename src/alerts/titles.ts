@@ -9,6 +9,10 @@ const WHAT: Record<string, Text> = {
   pedestrian_in_carriageway: { vi: 'Người đi bộ trên lòng đường', en: 'Pedestrian on the carriageway' },
   sudden_queue: { vi: 'Ùn ứ đột ngột', en: 'Sudden queue' },
   camera_tamper: { vi: 'Camera bị che hoặc bị xoay lệch', en: 'Camera covered or moved' },
+  road_obstacle: {
+    vi: 'Người ngã hoặc vật cản trên lòng đường',
+    en: 'Fallen road user or obstacle on the carriageway',
+  },
   congestion: { vi: 'Ùn tắc giao thông', en: 'Heavy congestion' },
   camera_down: { vi: 'Camera mất tín hiệu', en: 'Camera down' },
   sensor_threshold: { vi: 'Cảm biến vượt ngưỡng', en: 'Sensor threshold exceeded' },

@@ -14,6 +14,7 @@ import { CongestionLevels } from './rules/congestion-levels.js';
 import { CountIntervals } from './rules/count-intervals.js';
 import { LineCrossings } from './rules/line-crossings.js';
 import { PedestriansOnCarriageway } from './rules/pedestrians.js';
+import { DEFAULT_ROAD_OBSTACLES, type RoadObstacleOptions, RoadObstacles } from './rules/road-obstacles.js';
 import { StoppedVehicles } from './rules/stopped-vehicles.js';
 import { SuddenQueues } from './rules/sudden-queues.js';
 import { TrackSpeeds } from './rules/track-speeds.js';
@@ -40,6 +41,8 @@ export interface CameraAnalyticsOptions {
   queueSpeedDrop: number;
   /** Below this speed (box heights/s) a track is not moving, for wrong-way and queues. */
   movingNormSpeed: number;
+  /** Fallen road users and obstacles on the carriageway: how long each sign must hold. */
+  roadObstacles: RoadObstacleOptions;
 }
 
 export const DEFAULT_ANALYTICS_OPTIONS: CameraAnalyticsOptions = {
@@ -51,6 +54,7 @@ export const DEFAULT_ANALYTICS_OPTIONS: CameraAnalyticsOptions = {
   queueMinRise: 3,
   queueSpeedDrop: 0.5,
   movingNormSpeed: 0.3,
+  roadObstacles: DEFAULT_ROAD_OBSTACLES,
 };
 
 /**
@@ -104,6 +108,7 @@ export class CameraAnalytics {
       new CongestionLevels(this.zones, this.homography !== undefined),
       new StoppedVehicles(),
       new PedestriansOnCarriageway(o.pedestrianAfterMs),
+      new RoadObstacles(this.zones, o.roadObstacles),
       new SuddenQueues(this.zones, o),
       new CameraTamper(o.tamper),
     ];
@@ -138,6 +143,7 @@ export class CameraAnalytics {
     ctx.begin(result.ptsMs, result.wallMs, result.inferred, frame);
     if (frame) this.opts.aspect = frame.geometry.srcWidth / frame.geometry.srcHeight;
     this.tracker.aspect = this.opts.aspect;
+    ctx.aspect = this.opts.aspect;
     // The interval closes before this frame's crossings are counted into the next.
     this.intervals.update(this.tracker.tracks, ctx);
 
@@ -177,7 +183,7 @@ export class CameraAnalytics {
 
   /** A track the tracker gave up: the rules that follow tracks close their books on it. */
   private dropTrack(t: Track): void {
-    this.crossings.trackEnded(t);
+    this.crossings.trackEnded(t, this.ctx);
     const info = this.infos.get(t.id);
     if (!info) return;
     this.transits.trackEnded(t, info, this.ctx);

@@ -9,6 +9,7 @@ export const INCIDENT_TYPES = [
   'pedestrian_in_carriageway',
   'sudden_queue',
   'camera_tamper',
+  'road_obstacle',
 ] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 export type Severity = 'low' | 'medium' | 'high' | 'critical';

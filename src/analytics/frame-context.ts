@@ -30,6 +30,8 @@ export class FrameContext {
   time = 0;
   /** Whether the detector ran on this frame (false: motion-gated, tracks only predicted). */
   inferred = false;
+  /** Camera image width / height (box shapes in pixels). */
+  aspect = 16 / 9;
   /** The frame (for tamper checks and evidence pictures); valid only during the frame. */
   frame: Frame | undefined;
   /** The tracks of this frame, for evidence pictures. */

@@ -27,3 +27,30 @@ export function segmentsCross(
   if ((s3 > 0 && s4 > 0) || (s3 < 0 && s4 < 0)) return false;
   return true;
 }
+
+/**
+ * Distance from point p to the nearest edge of a polygon, with x scaled by `aspect` (image width / height,
+ * so the distance is in units of the image height).
+ */
+export function distanceToEdges(
+  px: number,
+  py: number,
+  poly: readonly (readonly [number, number])[],
+  aspect: number,
+): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const ax = poly[j]![0] * aspect;
+    const ay = poly[j]![1];
+    const bx = poly[i]![0] * aspect;
+    const by = poly[i]![1];
+    const x = px * aspect;
+    const dx = bx - ax;
+    const dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    const t = len2 > 0 ? Math.max(0, Math.min(1, ((x - ax) * dx + (py - ay) * dy) / len2)) : 0;
+    const d = Math.hypot(x - (ax + t * dx), py - (ay + t * dy));
+    if (d < best) best = d;
+  }
+  return best;
+}

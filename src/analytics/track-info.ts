@@ -22,6 +22,15 @@ const NORM_ALPHA = 0.2;
  * is about 0.8 (1.4 m/s for a 1.7 m person), a jog about 1.5; a rider in slow city traffic is 2 and more.
  */
 export const RIDER_NORM_SPEED = 1.8;
+/**
+ * A "person" box this wide per tall (in pixels, smoothed) is someone seated — a rider whose motorcycle the
+ * detector does not see (hidden behind the vehicle in front, or too small) — when it moves with traffic
+ * (SEATED_MIN_SPEED box heights per second): a walking person's box is about 0.35-0.45, a seated rider's
+ * 0.6-0.75.
+ */
+export const SEATED_ASPECT = 0.62;
+const SEATED_MIN_SPEED = 0.5;
+const ASPECT_ALPHA = 0.3;
 
 /** Per-track derived state the analytics share: anchors, motion, stillness, speed, zone membership. */
 export class TrackInfo {
@@ -32,6 +41,8 @@ export class TrackInfo {
   cy = 0;
   bx = 0;
   by = 0;
+  /** Smoothed box width / height in pixels of a "person" track (seated riders are wider). */
+  personAspect = 0;
   /** Speed in box heights per second (scale-free: a far car and a near car moving alike look alike). */
   normSpeed = 0;
   /** Smoothed normSpeed. */
@@ -71,6 +82,7 @@ export class TrackInfo {
       this.wrongWay.fill(0);
     }
     this.speedKmh = Number.NaN;
+    this.personAspect = 0;
     this.clearSincePts = Number.NaN;
     this.avgNormSpeed = 0;
     this.updates = 0;
@@ -109,6 +121,11 @@ export class TrackInfo {
     this.vy = kf.vy;
     this.normSpeed = Math.hypot(this.vx, this.vy) / h;
     this.updates++;
+    if (t.cls === 'person') {
+      const a = ((t.x2 - t.x1) * aspect) / Math.max(1e-6, t.y2 - t.y1);
+      this.personAspect =
+        this.personAspect === 0 ? a : this.personAspect + ASPECT_ALPHA * (a - this.personAspect);
+    }
     // The Kalman velocity needs a few updates to settle; before that it says little.
     if (this.updates >= 3) this.avgNormSpeed += NORM_ALPHA * (this.normSpeed - this.avgNormSpeed);
     // Stillness: the centre stays within a fraction of the box height of where it came to rest.
@@ -156,11 +173,14 @@ export class TrackInfo {
   }
 
   /**
-   * The class analytics use: the track's voted class, except that a "person" moving at vehicle speed is
-   * a rider whose motorcycle the detector missed (common with small models on head-on motorcycles).
+   * The class analytics use: the track's voted class, except that a "person" moving at vehicle speed, or
+   * seated (SEATED_ASPECT) and moving with traffic, is a rider whose motorcycle the detector missed
+   * (common with small models on head-on motorcycles in dense traffic).
    */
   classOf(t: Track): TrafficClass {
-    return t.cls === 'person' && this.avgNormSpeed >= RIDER_NORM_SPEED ? 'motorcycle' : t.cls;
+    if (t.cls !== 'person') return t.cls;
+    if (this.avgNormSpeed >= RIDER_NORM_SPEED) return 'motorcycle';
+    return this.personAspect >= SEATED_ASPECT && this.avgNormSpeed >= SEATED_MIN_SPEED ? 'motorcycle' : t.cls;
   }
 
   /** How long the track has been standing still at stream time `pts`, ms. */

@@ -6,10 +6,13 @@ import type { CameraConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { Camera, type CameraHealth, type CameraOptions } from './camera.js';
+import { cameraInputs } from './camera-inputs.js';
 import { registerCameraMetrics } from './camera-metrics.js';
 import type { CameraState, CameraTransition } from './camera-state.js';
 import { type Clip, ClipRecorder } from './clip-recorder.js';
+import type { TileSpec } from './letterbox.js';
 import { LiveRelay } from './live-relay.js';
+import { RecordStream, type RecordStreamHealth } from './record-stream.js';
 import { type Snapshot, takeSnapshot } from './snapshot.js';
 
 export interface CameraManagerOptions {
@@ -19,6 +22,11 @@ export interface CameraManagerOptions {
   /** Detector input size (frames are letterboxed to it). Default 416x416 (YOLOX nano). */
   inputWidth?: number;
   inputHeight?: number;
+  /**
+   * Each camera's frame layout for its picture size (automatic detection regions from its lines and zones,
+   * or its hand tiles); default: its `detect.tiles` at the input size.
+   */
+  layoutFor?: (camera: CameraConfig, srcWidth: number, srcHeight: number) => readonly TileSpec[];
   log: Logger;
   metrics?: Registry;
   /** Overrides for every camera (tests use short timings). */
@@ -33,11 +41,24 @@ export interface CameraManagerEvents {
   state: [CameraTransition];
 }
 
-/** All cameras of the gateway: their ingest, health, metrics, snapshots, event clips and live view. */
+export type CameraManagerHealth = CameraHealth & {
+  liveViewers?: number;
+  clipBytes?: number;
+  /** The main stream's copy (cameras with a separate record input and clips on). */
+  record?: RecordStreamHealth;
+};
+
+/**
+ * All cameras of the gateway: their ingest, health, metrics, snapshots, event clips and live view. A camera
+ * with one stream decodes it for detection and copies it into clip segments in one ffmpeg; a camera with a
+ * detect substream decodes only that, and its main stream is copied by a second ffmpeg (RecordStream) when
+ * clips are on, and grabbed for full-resolution snapshots on demand.
+ */
 export class CameraManager extends EventEmitter<CameraManagerEvents> implements Service {
   readonly name = 'cameras';
   readonly cameras = new Map<string, Camera>();
   private readonly clipRecorders = new Map<string, ClipRecorder>();
+  private readonly recordStreams = new Map<string, RecordStream>();
   private readonly relays = new Map<string, LiveRelay>();
   private readonly configs = new Map<string, CameraConfig>();
 
@@ -56,22 +77,39 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
         });
         this.clipRecorders.set(cfg.id, clips);
       }
+      const inputs = cameraInputs(cfg);
+      const { detect, record } = inputs;
+      if (clips && record && !inputs.shared) {
+        this.recordStreams.set(
+          cfg.id,
+          new RecordStream({
+            cameraId: cfg.id,
+            url: record.url,
+            transport: record.transport,
+            outputs: () => clips.outputs(),
+            stallTimeoutMs: cfg.stallTimeout,
+            log: opts.log.child({ module: 'camera' }),
+          }),
+        );
+      }
       const cam = new Camera({
         id: cfg.id,
-        url: cfg.url,
-        transport: cfg.transport,
+        url: detect.url,
+        transport: detect.transport,
         loop: cfg.loop,
         realtime: cfg.realtime,
-        hwaccel: cfg.hwaccel,
+        hwaccel: detect.hwaccel,
+        stillInput: record ?? detect,
         width: opts.inputWidth ?? 416,
         height: opts.inputHeight ?? 416,
         tiles: cfg.detect.tiles,
+        layoutFor: opts.layoutFor ? (w, h) => opts.layoutFor!(cfg, w, h) : undefined,
         detectFps: cfg.detect.fps,
         stallTimeoutMs: cfg.stallTimeout,
         // One decoder thread per camera: with many cameras on few cores, frame threads only add overhead
         // (bench:ingest: ~10 % less CPU per 1080p camera than ffmpeg's automatic choice).
         decoderThreads: 1,
-        extraOutputs: clips ? () => clips.outputs() : undefined,
+        extraOutputs: clips && inputs.shared ? () => clips.outputs() : undefined,
         log: opts.log.child({ module: 'camera' }),
         ...opts.cameraDefaults,
       });
@@ -87,29 +125,38 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
 
   async start(): Promise<void> {
     for (const c of this.clipRecorders.values()) c.start();
+    for (const r of this.recordStreams.values()) r.start();
     for (const cam of this.cameras.values()) cam.start();
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.relays.values()].map((r) => r.stop()));
     await Promise.all([...this.cameras.values()].map((c) => c.stop()));
+    await Promise.all([...this.recordStreams.values()].map((r) => r.stop()));
     for (const c of this.clipRecorders.values()) c.stop();
   }
 
-  health(): Record<string, CameraHealth & { liveViewers?: number; clipBytes?: number }> {
-    const out: Record<string, CameraHealth & { liveViewers?: number; clipBytes?: number }> = {};
+  health(): Record<string, CameraManagerHealth> {
+    const out: Record<string, CameraManagerHealth> = {};
     for (const [id, cam] of this.cameras) {
       out[id] = {
         ...cam.health(),
         liveViewers: this.relays.get(id)?.viewers.size,
         clipBytes: this.clipRecorders.get(id)?.bytes,
+        record: this.recordStreams.get(id)?.health(),
       };
     }
     return out;
   }
 
-  async snapshot(id: string): Promise<Snapshot | undefined> {
-    return takeSnapshot(this.requireCamera(id));
+  /** The record stream of a camera (when it has one of its own). */
+  recordStream(id: string): RecordStream | undefined {
+    return this.recordStreams.get(id);
+  }
+
+  /** A picture of the camera now: by default a full-resolution still of its main stream (grabbed now). */
+  async snapshot(id: string, full = true): Promise<Snapshot | undefined> {
+    return takeSnapshot(this.requireCamera(id), { full });
   }
 
   /** Restarts the camera's stream; resolves with its state once streaming again or after `waitMs`. */
@@ -155,7 +202,7 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
    */
   async liveView(id: string): Promise<LiveRelay> {
     const cam = this.requireCamera(id);
-    const cfg = this.configs.get(id)!;
+    const detect = cameraInputs(this.configs.get(id)!).detect;
     let relay = this.relays.get(id);
     if (!relay) {
       const info = cam.streamInfo;
@@ -163,9 +210,9 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
       const height = info ? Math.round((width * info.height) / info.width / 2) * 2 : 360;
       relay = new LiveRelay({
         cameraId: id,
-        url: cfg.url,
-        transport: cfg.transport,
-        loop: cfg.loop,
+        url: detect.url,
+        transport: detect.transport,
+        loop: this.configs.get(id)!.loop,
         width,
         height,
         idleStopMs: this.opts.liveIdleStopMs,

@@ -8,6 +8,7 @@ import { requestJsonSchema } from '../config/json-schema.js';
 import { cameraSchema } from '../config/schema.js';
 import { unmaskConfig } from '../config/secret-mask.js';
 import { redactUrl } from '../log/redact.js';
+import { cameraInputs } from './camera-inputs.js';
 import type { CameraManager } from './camera-manager.js';
 import { LiveViewError } from './live-relay.js';
 import { describeFailure, type ProbeResult, probeCamera } from './probe.js';
@@ -29,6 +30,7 @@ export interface CameraRoutesOptions {
 type CameraBody = Record<string, unknown> & {
   id?: string;
   url?: string;
+  inputs?: { url?: string; transport?: 'tcp' | 'udp' }[];
   transport?: 'tcp' | 'udp';
   enabled?: boolean;
 };
@@ -56,7 +58,8 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
         id: c.id,
         name: c.name,
         enabled: c.enabled,
-        url: redactUrl(c.url),
+        url: redactUrl(cameraInputs(c).detect.url),
+        inputs: c.inputs?.map((i) => ({ ...i, url: redactUrl(i.url) })),
         transport: c.transport,
         detect: { enabled: c.detect.enabled, fps: c.detect.fps },
         lines: c.lines.length,
@@ -75,10 +78,13 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
     });
   });
 
-  /** Probes a camera body's URL (`${VAR}` taken from the environment); true when it failed (answered). */
+  /** Probes each stream of a camera body (`${VAR}` taken from the environment); true when one failed (answered). */
   const probeFails = async (cam: CameraBody, reply: FastifyReply): Promise<boolean> => {
     const problems: EnvProblem[] = [];
-    const url = substituteEnv(cam.url, process.env, problems, ['body', 'url']) as string;
+    const streams = cam.inputs
+      ? cam.inputs.map((i, k) => ({ url: i.url, transport: i.transport, path: ['body', 'inputs', k, 'url'] }))
+      : [{ url: cam.url, transport: undefined, path: ['body', 'url'] }];
+    const urls = streams.map((st) => substituteEnv(st.url, process.env, problems, st.path) as string);
     if (problems.length > 0) {
       void reply.code(422).send({
         error: 'camera refused',
@@ -86,15 +92,20 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
       });
       return true;
     }
-    const r = await probe(url, cam.transport ?? 'tcp');
-    if (r.ok) return false;
-    // (A reply is thenable: never return it from here, or awaiting this would wait for the send.)
-    void reply.code(422).send({
-      error: `camera probe failed: ${describeFailure(r.reason, 10)}`,
-      reason: r.reason,
-      detail: r.detail ? redactUrl(r.detail) : undefined,
-    });
-    return true;
+    for (let k = 0; k < urls.length; k++) {
+      if (typeof urls[k] !== 'string') continue; // the schema check names it
+      const r = await probe(urls[k]!, streams[k]!.transport ?? cam.transport ?? 'tcp');
+      if (r.ok) continue;
+      // (A reply is thenable: never return it from here, or awaiting this would wait for the send.)
+      void reply.code(422).send({
+        error: `camera probe failed: ${describeFailure(r.reason, 10)}`,
+        reason: r.reason,
+        input: cam.inputs ? k : undefined,
+        detail: r.detail ? redactUrl(r.detail) : undefined,
+      });
+      return true;
+    }
+    return false;
   };
 
   app.post<{ Body: CameraBody }>('/api/cameras', { schema: { body } }, async (req, reply) => {
@@ -125,6 +136,8 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
           .send({ error: 'invalid body', problems: [{ path: 'body.id', message: `must be "${id}"` }] });
       const moved =
         cam.url !== valueIn(opts.config.text(), ['cameras', at, 'url']) ||
+        JSON.stringify(cam.inputs) !==
+          JSON.stringify(valueIn(opts.config.text(), ['cameras', at, 'inputs'])) ||
         (cam.transport ?? 'tcp') !== was.transport;
       if (cam.enabled !== false && moved && (await probeFails(cam, reply))) return reply;
       const outcome = await opts.config.edit([{ path: ['cameras', at], value: cam }], 'api');
@@ -139,13 +152,15 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
     return sendOutcome(reply, outcome, { camera: req.params.id });
   });
 
-  app.get<{ Params: IdParams; Querystring: { overlay?: string } }>(
+  // ?full=1: a full-resolution still of the main stream (grabbed now); default: the detector's frame, on
+  // which the overlay's boxes line up.
+  app.get<{ Params: IdParams; Querystring: { overlay?: string; full?: string } }>(
     '/api/cameras/:id/snapshot.jpg',
     async (req, reply) => {
       const { id } = req.params;
       if (!configured(id)) return noCamera(reply, id);
       const cam = opts.cameras()?.get(id);
-      const snap = cam ? await takeSnapshot(cam) : undefined;
+      const snap = cam ? await takeSnapshot(cam, { full: req.query.full === '1' }) : undefined;
       if (!snap) return reply.code(503).send({ error: `camera "${id}" has no picture yet` });
       const overlay = req.query.overlay === '0' ? undefined : opts.overlay(id);
       const jpeg = overlay ? await drawOverlay(snap.jpeg, overlay) : snap.jpeg;

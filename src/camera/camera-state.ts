@@ -2,7 +2,8 @@ import type { FailureReason } from './ffmpeg-log.js';
 
 /**
  * connecting → streaming → stalled → backoff → connecting, plus states for errors that retrying will
- * not fix soon (still retried, slowly): unauthorized, not_found, bad_config. `ended` is a file:// clip
+ * not fix soon (still retried, slowly): unauthorized, not_found, bad_media (a corrupt or truncated file),
+ * no_video (no video stream in it), bad_config. `ended` is a file:// clip
  * that played to its end without loop; `stopped` is after stop().
  */
 export const CAMERA_STATES = [
@@ -13,13 +14,15 @@ export const CAMERA_STATES = [
   'backoff',
   'unauthorized',
   'not_found',
+  'bad_media',
+  'no_video',
   'bad_config',
   'ended',
   'stopped',
 ] as const;
 export type CameraState = (typeof CAMERA_STATES)[number];
 
-export type TerminalState = 'unauthorized' | 'not_found' | 'bad_config';
+export type TerminalState = 'unauthorized' | 'not_found' | 'bad_media' | 'no_video' | 'bad_config';
 
 /** The slow-retry state for a failure, or undefined when normal backoff applies. */
 export function terminalStateFor(reason: FailureReason | undefined): TerminalState | undefined {
@@ -28,6 +31,10 @@ export function terminalStateFor(reason: FailureReason | undefined): TerminalSta
       return 'unauthorized';
     case 'not_found':
       return 'not_found';
+    case 'bad_media':
+      return 'bad_media';
+    case 'no_video':
+      return 'no_video';
     case 'bad_config':
     case 'unsupported_codec':
       return 'bad_config';

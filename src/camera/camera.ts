@@ -7,7 +7,8 @@ import { lastErrorLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameMailbox } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { FrameReader, type FrameReaderOptions, type Hwaccel, type ReaderExit } from './frame-reader.js';
-import type { TileRect } from './letterbox.js';
+import { layoutSize, sameLayout, type TileRect, type TileSpec, uniformTiles } from './letterbox.js';
+import { grabStill } from './still.js';
 
 export interface CameraOptions {
   id: string;
@@ -21,6 +22,14 @@ export interface CameraOptions {
   height: number;
   /** Detection tiles (camera image fractions); each is one width x height slice of the frame. */
   tiles?: readonly TileRect[];
+  /**
+   * The frame layout for a picture of the given size (0 x 0: not known yet), e.g. the automatic detection
+   * regions. When the picture turns out to need another layout than the one the stream started with, the
+   * camera reconnects once with it. Overrides `width`, `height` and `tiles`.
+   */
+  layoutFor?: (srcWidth: number, srcHeight: number) => readonly TileSpec[];
+  /** Told the layout the camera uses, whenever it changes. */
+  onLayout?: (layout: readonly TileSpec[], srcWidth: number, srcHeight: number) => void;
   /** Frames per second delivered to the detector. */
   detectFps: number;
   /** No frame for this long (also: no first frame this long after connecting) = stalled. Default 10 s. */
@@ -30,11 +39,11 @@ export interface CameraOptions {
   /** Reconnect backoff: initial and maximum delay (default 1 s → 60 s). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
-  /** Retry delay in unauthorized / not_found / bad_config (default 5 min, jittered). */
+  /** Retry delay in the slow-retry states (unauthorized, not_found, bad_media, no_video, bad_config; default 5 min, jittered). */
   slowRetryMs?: number;
   decoderThreads?: number;
-  /** Full-resolution JPEG stills for evidence snapshots at this rate (0: off). Default 1. */
-  stillsFps?: number;
+  /** Where full-resolution stills are grabbed from on demand (the record input); default: `url`. */
+  stillInput?: { url: string; transport?: 'tcp' | 'udp' };
   /** Extra outputs of the camera's ffmpeg (the clip recorder's segment muxer). */
   extraOutputs?: () => FrameReaderOptions['extraOutputs'];
   log?: Logger;
@@ -51,6 +60,8 @@ const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
   'backoff',
   'unauthorized',
   'not_found',
+  'bad_media',
+  'no_video',
   'bad_config',
 ]);
 
@@ -81,11 +92,15 @@ export interface CameraHealth {
   pid?: number;
 }
 
+/** A full-resolution JPEG and when it was grabbed. */
+export interface Still {
+  jpeg: Buffer;
+  wallMs: number;
+}
+
 export interface CameraEvents {
   state: [CameraTransition];
   health: [CameraHealth];
-  /** A new full-resolution JPEG still. */
-  still: [Buffer];
   /** A non-looping clip played to its end. */
   end: [];
 }
@@ -101,7 +116,8 @@ export class Camera extends EventEmitter<CameraEvents> {
   stateReason?: string;
   reader?: FrameReader;
   streamInfo?: StreamInfo;
-  latestStill?: { jpeg: Buffer; wallMs: number };
+  private lastStill?: Still;
+  private grabbing?: Promise<Still>;
   reconnects = 0;
   ffmpegRestarts = 0;
   private starts = 0;
@@ -125,10 +141,17 @@ export class Camera extends EventEmitter<CameraEvents> {
   private readonly connectTimeoutMs: number;
   /** The most recent transition (tests and the API read it). */
   lastTransition?: CameraTransition;
+  /** The tiles each frame holds (see CameraOptions.layoutFor). */
+  layout: readonly TileSpec[];
+  /** The picture size the layout was made for (0 x 0 before the stream told it). */
+  private layoutSize: [number, number] = [0, 0];
 
   constructor(readonly opts: CameraOptions) {
     super();
-    this.pool = new FramePool(opts.id, opts.width, opts.height * Math.max(1, opts.tiles?.length ?? 1));
+    this.layout = opts.layoutFor?.(0, 0) ?? uniformTiles(opts.width, opts.height, opts.tiles);
+    const size = layoutSize(this.layout);
+    this.pool = new FramePool(opts.id, size.width, size.height);
+    opts.onLayout?.(this.layout, 0, 0);
     this.backoff = new Backoff({
       initialMs: opts.backoffInitialMs ?? 1000,
       maxMs: opts.backoffMaxMs ?? 60_000,
@@ -189,6 +212,37 @@ export class Camera extends EventEmitter<CameraEvents> {
     return this.pool.latest();
   }
 
+  /**
+   * A full-resolution JPEG of the camera now, grabbed on demand from the still input (the main stream),
+   * at most `maxAgeMs` old; concurrent callers share one grab. A clip source is grabbed where it plays now.
+   */
+  still(maxAgeMs = 2000): Promise<Still> {
+    const last = this.lastStill;
+    if (last && Date.now() - last.wallMs <= maxAgeMs) return Promise.resolve(last);
+    if (this.grabbing) return this.grabbing;
+    const input = this.opts.stillInput ?? { url: this.opts.url, transport: this.opts.transport };
+    const isFile = input.url.startsWith('file:');
+    const duration = this.reader?.durationS;
+    const at = this.pool.latest()?.ptsMs ?? 0;
+    const wallMs = Date.now();
+    this.grabbing = grabStill({
+      input: {
+        ...input,
+        realtime: false,
+        loop: false,
+        seekSeconds: isFile && duration ? (at / 1000) % duration : undefined,
+      },
+    })
+      .then((jpeg) => {
+        this.lastStill = { jpeg, wallMs };
+        return this.lastStill;
+      })
+      .finally(() => {
+        this.grabbing = undefined;
+      });
+    return this.grabbing;
+  }
+
   /** The detector reports each inference here, for the detect fps in health. */
   recordDetect(): void {
     this.detects++;
@@ -205,22 +259,24 @@ export class Camera extends EventEmitter<CameraEvents> {
     this.transition('connecting');
     const o = this.opts;
     const ptsOffsetMs = this.lastFrameWallMs > 0 ? this.lastPtsMs + (Date.now() - this.lastFrameWallMs) : 0;
+    const size = layoutSize(this.layout);
+    this.pool.resize(size.width, size.height);
     const reader = new FrameReader({
       cameraId: o.id,
       url: o.url,
       width: o.width,
       height: o.height,
-      tiles: o.tiles,
+      layout: this.layout,
       fps: o.detectFps,
       transport: o.transport,
       loop: o.loop,
       realtime: o.realtime,
       // A camera is live: the detector must never hold ffmpeg back.
       lossless: false,
+      lowPriority: true,
       hwaccel: o.hwaccel,
       decoderThreads: o.decoderThreads,
       ioTimeoutMs: Math.max(1000, this.stallTimeoutMs),
-      stills: (o.stillsFps ?? 1) > 0 ? { fps: o.stillsFps ?? 1 } : undefined,
       extraOutputs: o.extraOutputs?.(),
       ptsOffsetMs,
       pool: this.pool,
@@ -237,10 +293,7 @@ export class Camera extends EventEmitter<CameraEvents> {
     const offFrame = this.pool.onFrame(onFrame);
     reader.on('info', (info) => {
       this.streamInfo = info;
-    });
-    reader.on('still', (jpeg) => {
-      this.latestStill = { jpeg, wallMs: Date.now() };
-      this.emit('still', jpeg);
+      if (this.reader === reader) this.fitLayout(info.width, info.height);
     });
     reader.on('exit', (exit) => {
       offFrame();
@@ -249,6 +302,21 @@ export class Camera extends EventEmitter<CameraEvents> {
       if (this.reader === reader) this.onReaderExit(exit);
     });
     reader.start();
+  }
+
+  /**
+   * The stream told its picture size: when the layout for it differs from the one the stream started
+   * with (planned for a 16:9 picture), reconnect once with it.
+   */
+  private fitLayout(width: number, height: number): void {
+    const layoutFor = this.opts.layoutFor;
+    if (!layoutFor || (width === this.layoutSize[0] && height === this.layoutSize[1])) return;
+    this.layoutSize = [width, height];
+    const next = layoutFor(width, height);
+    if (sameLayout(next, this.layout)) return;
+    this.layout = next;
+    this.opts.onLayout?.(next, width, height);
+    void this.restart();
   }
 
   private onFirstFrame(): void {
@@ -271,7 +339,9 @@ export class Camera extends EventEmitter<CameraEvents> {
         return;
       }
     }
-    const detail = lastErrorLine(exit.stderrTail);
+    // A live stream that ends without an error (the input list on stdin then simply ends) is a dropped camera.
+    const closed = exit.code === 0 && exit.reason === 'unknown';
+    const detail = closed ? 'the camera closed the stream' : lastErrorLine(exit.stderrTail);
     const terminal = terminalStateFor(exit.reason);
     if (terminal) {
       this.scheduleRetry(
@@ -283,7 +353,12 @@ export class Camera extends EventEmitter<CameraEvents> {
       return;
     }
     if (this.state === 'streaming') this.transition('stalled', 'stream lost', { detail });
-    this.scheduleRetry('backoff', exit.reason ?? 'exited', detail, this.backoff.next());
+    this.scheduleRetry(
+      'backoff',
+      closed ? 'stream ended' : (exit.reason ?? 'exited'),
+      detail,
+      this.backoff.next(),
+    );
   }
 
   private checkStall(): void {

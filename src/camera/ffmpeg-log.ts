@@ -15,6 +15,10 @@ export type FailureReason =
   | 'timeout'
   | 'unsupported_codec'
   | 'bad_stream'
+  /** A file that is corrupt or cut short (no moov atom, a partial file, data that is not media). */
+  | 'bad_media'
+  /** The input opened but has no video stream (an audio-only file or stream). */
+  | 'no_video'
   | 'bad_config'
   | 'unknown';
 
@@ -40,7 +44,14 @@ export function parseVideoStreamLine(line: string): StreamInfo | undefined {
   };
 }
 
+/** The same stderr means a damaged file for a clip and a garbled stream for a camera (which may recover). */
+const INVALID_DATA = /Invalid data found when processing input|Error while decoding|partial file/i;
+
 const RULES: Array<[RegExp, FailureReason]> = [
+  // Before not_found: "moov atom not found" and "Decoder (codec x) not found" are no missing file.
+  [/moov atom not found|partial file|truncated/i, 'bad_media'],
+  [/Stream map '0:v(:0)?' matches no streams|does not contain any stream|no video stream/i, 'no_video'],
+  [/Decoder \(codec .*\) not found|Unsupported codec|could not find codec|no decoder/i, 'unsupported_codec'],
   [/\b401\b|Unauthorized/i, 'unauthorized'],
   [/\b403\b|Forbidden/i, 'unauthorized'],
   [/\b404\b|Not Found|No such file or directory|\b454\b|Session Not Found/i, 'not_found'],
@@ -50,18 +61,20 @@ const RULES: Array<[RegExp, FailureReason]> = [
     'unreachable',
   ],
   [/timed out|Timeout/i, 'timeout'],
-  [/Decoder \(codec .*\) not found|Unsupported codec|could not find codec|no decoder/i, 'unsupported_codec'],
   [
     /Unrecognized option|Option not found|Protocol not found|Invalid argument|Error parsing|No such filter/i,
     'bad_config',
   ],
-  [/Invalid data found|moov atom not found|Error while decoding/i, 'bad_stream'],
 ];
 
-/** Classifies a failed ffmpeg run from the tail of its stderr (most specific first). */
-export function classifyFailure(stderrTail: readonly string[]): FailureReason {
+/**
+ * Classifies a failed ffmpeg run from the tail of its stderr (most specific first). `file`: the input is a
+ * file, where undecodable data means a damaged file rather than a garbled stream.
+ */
+export function classifyFailure(stderrTail: readonly string[], file = false): FailureReason {
   const text = stderrTail.join('\n');
   for (const [re, reason] of RULES) if (re.test(text)) return reason;
+  if (INVALID_DATA.test(text)) return file ? 'bad_media' : 'bad_stream';
   return 'unknown';
 }
 
@@ -69,7 +82,11 @@ export function classifyFailure(stderrTail: readonly string[]): FailureReason {
 export function lastErrorLine(stderrTail: readonly string[]): string | undefined {
   for (let i = stderrTail.length - 1; i >= 0; i--) {
     const l = stderrTail[i]!;
-    if (/error|failed|refused|unauthorized|not found|timed out|invalid|no such/i.test(l))
+    if (
+      /error|failed|refused|unauthorized|not found|timed out|invalid|no such|partial file|matches no streams/i.test(
+        l,
+      )
+    )
       return l.slice(0, 300);
   }
   return stderrTail.at(-1)?.slice(0, 300);

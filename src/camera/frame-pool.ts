@@ -26,7 +26,7 @@ const EMPTY_GEOMETRY: FrameGeometry = {
  * so `latest()` can hand it to a snapshot that copies it synchronously.
  */
 export class FramePool implements FrameMailbox {
-  readonly frameBytes: number;
+  frameBytes: number;
   /** Frames published into the mailbox. */
   published = 0;
   /** Frames dropped: replaced in the mailbox before being taken, or lost because every buffer was held. */
@@ -48,8 +48,8 @@ export class FramePool implements FrameMailbox {
 
   constructor(
     readonly cameraId: string,
-    readonly width: number,
-    readonly height: number,
+    public width: number,
+    public height: number,
     poolSize = 4,
   ) {
     if (poolSize < 3) throw new Error(`frame pool for ${cameraId}: need at least 3 buffers, got ${poolSize}`);
@@ -90,6 +90,30 @@ export class FramePool implements FrameMailbox {
     if (!slot)
       throw new Error(`frame pool for ${this.cameraId}: release() of a frame that is not from this pool`);
     slot.taken = false;
+    // Held across a resize: it gets a buffer of the new size now.
+    if (frame.data.length !== this.frameBytes) frame.data = Buffer.allocUnsafe(this.frameBytes);
+  }
+
+  /**
+   * New frame size (the camera's detection layout changed, e.g. once its picture size is known). Only
+   * between readers: the frame in the mailbox and the latest frame are dropped; buffers held by the
+   * consumer are replaced when released.
+   */
+  resize(width: number, height: number): void {
+    if (width === this.width && height === this.height) return;
+    this.width = width;
+    this.height = height;
+    this.frameBytes = width * height * 3;
+    if (this.mailbox) {
+      this.mailbox.inMailbox = false;
+      this.mailbox = undefined;
+      this.skipped++;
+    }
+    this.latestSlot = undefined;
+    for (const slot of this.slots) {
+      if (slot.writing) throw new Error(`frame pool for ${this.cameraId}: resize() while a frame is written`);
+      if (!slot.taken) slot.frame.data = Buffer.allocUnsafe(this.frameBytes);
+    }
   }
 
   onFrame(listener: () => void): () => void {

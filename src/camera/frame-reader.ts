@@ -36,13 +36,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import ffmpeg from 'fluent-ffmpeg';
+import { type FfmpegInput, feedInput, ffmpegInput, lowerPriority } from './ffmpeg-input.js';
 import { classifyFailure, type FailureReason, parseVideoStreamLine, type StreamInfo } from './ffmpeg-log.js';
 import type { Frame, FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
-import { JpegSplitter } from './jpeg-splitter.js';
-import { type TileRect, tiledFilters, tiledGeometry } from './letterbox.js';
+import {
+  layoutFilters,
+  layoutGeometry,
+  layoutSize,
+  type TileRect,
+  type TileSpec,
+  uniformTiles,
+} from './letterbox.js';
 
 export type Hwaccel = 'none' | 'auto' | 'vaapi' | 'cuda' | 'qsv' | 'drm' | 'vdpau';
 
@@ -58,6 +64,11 @@ export interface FrameReaderOptions {
    * and the tiles are stacked vertically in one frame (height x N). Default: the whole image.
    */
   tiles?: readonly TileRect[];
+  /**
+   * The frame layout, each tile with its own size (automatic detection regions: see vision/detect-plan.ts).
+   * Overrides `width`, `height` and `tiles`.
+   */
+  layout?: readonly TileSpec[];
   /** Output frame rate (fps filter); undefined keeps every decoded frame. */
   fps?: number;
   transport?: 'tcp' | 'udp';
@@ -72,14 +83,16 @@ export interface FrameReaderOptions {
   decoderThreads?: number;
   /** RTSP socket I/O timeout; ffmpeg gives up (and exits) after this long without data. Default 5 s. */
   ioTimeoutMs?: number;
-  /** Also output full-resolution JPEG stills (evidence snapshots) at this rate on a side pipe. */
-  stills?: { fps: number; maxWidth?: number; quality?: number };
   /** More outputs of the same process (e.g. the clip segment muxer), each `-map 0:v:0` + options + target. */
   extraOutputs?: Array<{ options: string[]; target: string }>;
   /** Added to every ptsMs (a restarted stream continues its camera's timeline). */
   ptsOffsetMs?: number;
   /** Frame pool to publish into (kept across restarts by a camera); created when absent. */
   pool?: FramePool;
+  /** Buffers of the pool created when `pool` is absent (default 4). */
+  poolSize?: number;
+  /** Run ffmpeg below the gateway's priority (live cameras: see FFMPEG_NICE). Default false. */
+  lowPriority?: boolean;
   ffmpegPath?: string;
 }
 
@@ -95,24 +108,34 @@ export interface ReaderExit {
   /** The last stderr lines (may contain the URL: scrub before logging). */
   stderrTail: string[];
   framesOut: number;
+  /** The first stderr line that reported damaged input (a truncated or corrupt file), if any. */
+  damage?: string;
 }
 
 export interface FrameReaderEvents {
   info: [StreamInfo];
-  /** A full-resolution JPEG still (only with the `stills` option). */
-  still: [Buffer];
   end: [];
   exit: [ReaderExit];
 }
 
 const STDERR_LINES = 40;
+/** ffmpeg's words for input it could not read whole: a file cut short (most telling) or corrupt data. */
+const CUT_SHORT_RE = /partial file|moov atom not found|truncated/i;
+const DAMAGE_RE = /Error while decoding|Invalid data found|Error splitting the input into NAL units|corrupt/i;
+const DURATION_RE = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/;
 
 export class FrameReader extends EventEmitter<FrameReaderEvents> {
   readonly pool: FramePool;
   readonly frameBytes: number;
   readonly isFile: boolean;
   readonly lossless: boolean;
+  /** The tiles each frame holds. */
+  readonly layout: readonly TileSpec[];
   info?: StreamInfo;
+  /** The input's duration from ffmpeg's banner, seconds (files; undefined for live streams). */
+  durationS?: number;
+  /** The first stderr line that reported damaged input, if any. */
+  damage?: string;
   geometry?: FrameGeometry;
   /** Frames completed by this process (published or skipped). */
   framesOut = 0;
@@ -129,26 +152,25 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   private stopping = false;
   private readonly stderrTail: string[] = [];
   private stderrPartial = '';
+  private cutShort = false;
   private section: 'none' | 'input' | 'output' = 'none';
   private readonly unsubscribeTake: () => void;
 
   constructor(readonly opts: FrameReaderOptions) {
     super();
-    if (
-      !Number.isInteger(opts.width) ||
-      !Number.isInteger(opts.height) ||
-      opts.width < 8 ||
-      opts.height < 8
-    ) {
-      throw new Error(`camera ${opts.cameraId}: bad detector input size ${opts.width}x${opts.height}`);
+    this.layout = opts.layout ?? uniformTiles(opts.width, opts.height, opts.tiles);
+    for (const t of this.layout) {
+      if (!Number.isInteger(t.width) || !Number.isInteger(t.height) || t.width < 8 || t.height < 8) {
+        throw new Error(`camera ${opts.cameraId}: bad detector input size ${t.width}x${t.height}`);
+      }
     }
     if (opts.fps !== undefined && !(opts.fps > 0)) {
       throw new Error(`camera ${opts.cameraId}: fps must be > 0, got ${opts.fps}`);
     }
     this.isFile = opts.url.startsWith('file:');
-    const frameHeight = opts.height * Math.max(1, opts.tiles?.length ?? 1);
-    this.pool = opts.pool ?? new FramePool(opts.cameraId, opts.width, frameHeight);
-    if (this.pool.width !== opts.width || this.pool.height !== frameHeight) {
+    const size = layoutSize(this.layout);
+    this.pool = opts.pool ?? new FramePool(opts.cameraId, size.width, size.height, opts.poolSize);
+    if (this.pool.width !== size.width || this.pool.height !== size.height) {
       throw new Error(`camera ${opts.cameraId}: frame pool size differs from the reader's output size`);
     }
     this.frameBytes = this.pool.frameBytes;
@@ -165,21 +187,23 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     });
   }
 
+  /** How ffmpeg opens the input (for a network camera: the URL comes on stdin, never on the command line). */
+  private input(): FfmpegInput {
+    const o = this.opts;
+    return ffmpegInput({
+      url: o.url,
+      transport: o.transport,
+      ioTimeoutMs: o.ioTimeoutMs,
+      realtime: o.realtime,
+      loop: o.loop,
+    });
+  }
+
   /** The ffmpeg arguments (built with fluent-ffmpeg), for logs and tests. */
   args(): string[] {
     const o = this.opts;
-    const input: string[] = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
-    let source = o.url;
-    if (this.isFile) {
-      source = fileURLToPath(o.url);
-      if (o.realtime !== false) input.push('-re');
-      // A clip cut from a stream may start with frames before its first key frame; looping seeks back to
-      // 0, which fails ("Seek to start failed") unless any frame may be the target.
-      if (o.loop !== false) input.push('-stream_loop', '-1', '-seek2any', '1');
-    } else if (o.url.startsWith('rtsp')) {
-      input.push('-rtsp_transport', o.transport ?? 'tcp');
-      input.push('-timeout', String(Math.round((o.ioTimeoutMs ?? 5000) * 1000)));
-    }
+    const { options, source } = this.input();
+    const input: string[] = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', ...options];
     if (o.hwaccel && o.hwaccel !== 'none') input.push('-hwaccel', o.hwaccel);
     if (o.decoderThreads !== undefined) {
       // Scale/pad run in the filter graph: its slice threads cost ~10 % more CPU per frame for one
@@ -191,19 +215,10 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     cmd
       .output('pipe:1')
       .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
-      .videoFilters(tiledFilters(o.width, o.height, o.tiles, o.fps))
+      .videoFilters(layoutFilters(this.layout, o.fps))
       .outputOptions(o.fps === undefined ? ['-fps_mode', 'passthrough'] : [])
       .outputOptions(['-pix_fmt', 'bgr24'])
       .format('rawvideo');
-    if (o.stills) {
-      const maxW = o.stills.maxWidth ?? 1920;
-      cmd
-        .output('pipe:3')
-        .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
-        .videoFilters([`fps=${o.stills.fps}`, `scale=w=min(iw\\,${maxW}):h=-2`])
-        .outputOptions(['-q:v', String(o.stills.quality ?? 5), '-pix_fmt', 'yuvj420p'])
-        .format('mjpeg');
-    }
     for (const extra of o.extraOutputs ?? []) {
       cmd.output(extra.target).outputOptions(['-map', '0:v:0', ...extra.options]);
     }
@@ -221,18 +236,16 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   start(): void {
     if (this.child) throw new Error(`camera ${this.opts.cameraId}: reader already started`);
     const args = this.args();
-    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
-    if (this.opts.stills) stdio.push('pipe');
-    const child = spawn(this.opts.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio });
+    const input = this.input();
+    const child = spawn(this.opts.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', args, {
+      stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     this.child = child;
+    if (this.opts.lowPriority) lowerPriority(child.pid);
+    feedInput(child.stdin, input);
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => this.onStderr(text));
-    if (this.opts.stills) {
-      const splitter = new JpegSplitter((jpeg) => this.emit('still', jpeg));
-      (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => splitter.push(c));
-      (child.stdio[3] as NodeJS.ReadableStream).on('error', () => {});
-    }
     let spawnError: Error | undefined;
     child.once('error', (err) => {
       spawnError = err;
@@ -279,9 +292,14 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
       signal,
       stopped: this.stopping,
       ended,
-      reason: failed ? (spawnError ? 'bad_config' : classifyFailure(this.stderrTail)) : undefined,
+      reason: failed
+        ? spawnError
+          ? 'bad_config'
+          : classifyFailure(this.stderrTail, this.isFile)
+        : undefined,
       stderrTail: [...this.stderrTail],
       framesOut: this.framesOut,
+      damage: this.damage,
     };
     if (ended) this.emit('end');
     this.emit('exit', exit);
@@ -297,10 +315,20 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   private pushStderrLine(line: string): void {
     this.stderrTail.push(line);
     if (this.stderrTail.length > STDERR_LINES) this.stderrTail.shift();
+    if (!this.cutShort) {
+      // The first complaint, until one says the file is cut short (that one explains the others).
+      const cut = CUT_SHORT_RE.test(line);
+      if (cut || (this.damage === undefined && DAMAGE_RE.test(line))) {
+        this.damage = line.replace(/^\[[^\]]+ @ 0x[0-9a-f]+\] /, '').slice(0, 300);
+        this.cutShort = cut;
+      }
+    }
     if (this.info) return;
     if (line.startsWith('Input #')) this.section = 'input';
     else if (line.startsWith('Output #') || line.startsWith('Stream mapping')) this.section = 'output';
     else if (this.section === 'input') {
+      const d = DURATION_RE.exec(line);
+      if (d) this.durationS = Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
       const info = parseVideoStreamLine(line);
       if (info) this.setInfo(info);
     }
@@ -308,13 +336,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
 
   private setInfo(info: StreamInfo): void {
     this.info = info;
-    this.geometry = tiledGeometry(
-      info.width,
-      info.height,
-      this.opts.width,
-      this.opts.height,
-      this.opts.tiles,
-    );
+    this.geometry = layoutGeometry(info.width, info.height, this.layout);
     this.emit('info', info);
     if (this.awaitingGeometry) {
       this.awaitingGeometry = false;

@@ -15,9 +15,10 @@ export interface FrameGeometry {
   contentWidth: number;
   contentHeight: number;
   /**
-   * Detection tiles stacked vertically in the frame (each `width` x `tileHeight`, contiguous bytes), when
-   * the camera has more than the default whole-image tile. Absent: one tile, the whole image (the fields
-   * above). With tiles, `height` is the stacked height and the fields above describe tile 0.
+   * Detection tiles stacked vertically in the frame (each its own width x `tileHeight`, at the left of its
+   * rows), when the camera has more than the default whole-image tile. Absent: one tile, the whole image
+   * (the fields above). With tiles, `width` and `height` are the frame's and the other fields above
+   * describe tile 0.
    */
   tiles?: readonly FrameTile[];
   /** False when tile 0 is a crop: the top-left picture is then not the whole camera image. */
@@ -31,7 +32,11 @@ export interface FrameTile {
   cropY: number;
   cropWidth: number;
   cropHeight: number;
-  /** Tile size in the frame (the detector input); the tile starts at byte `byteOffset` of `data`. */
+  /**
+   * Tile size in the frame (the largest detector input it is inferred at); the tile's rows start at byte
+   * `byteOffset` of `data` (rows are the frame's width apart; the tile is at their left).
+   */
+  width: number;
   tileHeight: number;
   byteOffset: number;
   /** tile pixels per camera pixel. */
@@ -39,6 +44,10 @@ export interface FrameTile {
   /** Tile area covered by the crop, from the tile's top-left; the rest is padding. */
   contentWidth: number;
   contentHeight: number;
+  /** False: in the frame for its pixels only (snapshots, evidence, tamper checks), never inferred. */
+  infer: boolean;
+  /** An automatic detection region: inferred only while the camera's region gate wants it. */
+  gated: boolean;
 }
 
 /**

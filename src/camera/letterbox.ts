@@ -82,38 +82,86 @@ function cropFilter(rect: TileRect): string {
 }
 
 /**
- * Geometry of a frame of N tiles, each `width` x `height`, stacked vertically. One whole-image tile gives
- * exactly `letterboxGeometry` (no `tiles` field: the cheap path).
+ * One detection tile of a frame layout: a crop of the camera image (the whole image for [0, 0, 1, 1]),
+ * letterboxed into `width` x `height` (the model input it is inferred at; its fitted height may be less).
+ * `infer` false: the tile is in the frame for its pixels (snapshots, evidence, tamper checks) only.
+ * `gated`: an automatic detection region, inferred only while the camera's region gate wants it.
  */
-export function tiledGeometry(
-  srcWidth: number,
-  srcHeight: number,
+export interface TileSpec {
+  rect: TileRect;
+  width: number;
+  height: number;
+  infer: boolean;
+  gated?: boolean;
+}
+
+/** Config tiles: each letterboxed into the same `width` x `height`, all inferred. */
+export function uniformTiles(
   width: number,
   height: number,
   tiles: readonly TileRect[] | undefined,
+): TileSpec[] {
+  const rects = tiles && tiles.length > 0 ? tiles : [[0, 0, 1, 1] as TileRect];
+  return rects.map((rect) => ({ rect, width, height, infer: true }));
+}
+
+/** Frame size of a layout: as wide as its widest tile, the tiles stacked top to bottom. */
+export function layoutSize(specs: readonly TileSpec[]): { width: number; height: number } {
+  let width = 0;
+  let height = 0;
+  for (const t of specs) {
+    width = Math.max(width, t.width);
+    height += t.height;
+  }
+  return { width, height };
+}
+
+/** True for the plain frame: one inferred whole-image tile. */
+function isPlain(specs: readonly TileSpec[]): boolean {
+  return specs.length === 1 && specs[0]!.infer && isWholeImage([specs[0]!.rect]);
+}
+
+/**
+ * Geometry of a frame of N tiles, each letterboxed into its own `width` x `height` at the left of its rows
+ * (a narrower tile is padded to the frame width), stacked vertically. A plain layout (one inferred
+ * whole-image tile) gives exactly `letterboxGeometry` (no `tiles` field: the cheap path). The fields
+ * outside `tiles` describe tile 0.
+ */
+export function layoutGeometry(
+  srcWidth: number,
+  srcHeight: number,
+  specs: readonly TileSpec[],
 ): FrameGeometry {
-  if (isWholeImage(tiles)) return letterboxGeometry(srcWidth, srcHeight, width, height);
-  const list: FrameTile[] = tiles!.map((rect, i) => {
-    const crop = tileCrop(srcWidth, srcHeight, rect);
-    const g = letterboxGeometry(crop.width, crop.height, width, height);
-    return {
+  if (specs.length === 0) throw new Error('frame layout: no tiles');
+  if (isPlain(specs)) return letterboxGeometry(srcWidth, srcHeight, specs[0]!.width, specs[0]!.height);
+  const size = layoutSize(specs);
+  let row = 0;
+  const list: FrameTile[] = specs.map((spec) => {
+    const crop = tileCrop(srcWidth, srcHeight, spec.rect);
+    const g = letterboxGeometry(crop.width, crop.height, spec.width, spec.height);
+    const tile: FrameTile = {
       cropX: crop.x,
       cropY: crop.y,
       cropWidth: crop.width,
       cropHeight: crop.height,
-      tileHeight: height,
-      byteOffset: i * width * height * 3,
+      width: spec.width,
+      tileHeight: spec.height,
+      byteOffset: row * size.width * 3,
       scale: g.scale,
       contentWidth: g.contentWidth,
       contentHeight: g.contentHeight,
+      infer: spec.infer,
+      gated: spec.gated === true,
     };
+    row += spec.height;
+    return tile;
   });
   const t0 = list[0]!;
   return {
     srcWidth,
     srcHeight,
-    width,
-    height: height * list.length,
+    width: size.width,
+    height: size.height,
     scale: t0.scale,
     contentWidth: t0.contentWidth,
     contentHeight: t0.contentHeight,
@@ -122,23 +170,63 @@ export function tiledGeometry(
   };
 }
 
+/** `layoutGeometry` of config tiles (all `width` x `height`). */
+export function tiledGeometry(
+  srcWidth: number,
+  srcHeight: number,
+  width: number,
+  height: number,
+  tiles: readonly TileRect[] | undefined,
+): FrameGeometry {
+  return layoutGeometry(srcWidth, srcHeight, uniformTiles(width, height, tiles));
+}
+
 /**
- * The filter graph for tiled frames: split → per tile crop, scale keeping aspect, pad grey → vstack, so
- * one rawvideo frame holds the tiles one after another. One whole-image tile: `letterboxFilters`.
+ * The filter graph for a layout: split → per tile crop, scale keeping aspect, pad grey (to its size, then
+ * to the frame width) → vstack, so one rawvideo frame holds the tiles one after another. A plain layout:
+ * `letterboxFilters`.
  */
+export function layoutFilters(specs: readonly TileSpec[], fps?: number): string[] {
+  if (isPlain(specs)) return letterboxFilters(specs[0]!.width, specs[0]!.height, fps);
+  const frameWidth = layoutSize(specs).width;
+  const grey = LETTERBOX_GREY.toString(16).padStart(2, '0');
+  const n = specs.length;
+  const head = fps !== undefined ? `fps=${fps},` : '';
+  const chain = (t: TileSpec) => {
+    const parts: string[] = [];
+    if (!isWholeImage([t.rect])) parts.push(cropFilter(t.rect));
+    parts.push(...letterboxFilters(t.width, t.height));
+    if (t.width < frameWidth) parts.push(`pad=${frameWidth}:${t.height}:0:0:color=0x${grey}${grey}${grey}`);
+    return parts.join(',');
+  };
+  if (n === 1) return [`${head}${chain(specs[0]!)}`];
+  const labels = specs.map((_, i) => `[t${i}]`).join('');
+  const chains = specs.map((t, i) => `[t${i}]${chain(t)}[p${i}]`);
+  const stacked = specs.map((_, i) => `[p${i}]`).join('');
+  return [`${head}split=${n}${labels};${chains.join(';')};${stacked}vstack=inputs=${n}`];
+}
+
+/** `layoutFilters` of config tiles (all `width` x `height`). */
 export function tiledFilters(
   width: number,
   height: number,
   tiles: readonly TileRect[] | undefined,
   fps?: number,
 ): string[] {
-  if (isWholeImage(tiles)) return letterboxFilters(width, height, fps);
-  const n = tiles!.length;
-  const head = fps !== undefined ? `fps=${fps},` : '';
-  const labels = tiles!.map((_, i) => `[t${i}]`).join('');
-  const chains = tiles!.map(
-    (rect, i) => `[t${i}]${cropFilter(rect)},${letterboxFilters(width, height).join(',')}[p${i}]`,
+  return layoutFilters(uniformTiles(width, height, tiles), fps);
+}
+
+/** Whether two layouts put the same tiles in a frame. */
+export function sameLayout(a: readonly TileSpec[], b: readonly TileSpec[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (t, i) =>
+        t.width === b[i]!.width &&
+        t.height === b[i]!.height &&
+        t.infer === b[i]!.infer &&
+        (t.gated === true) === (b[i]!.gated === true) &&
+        t.rect.every((v, k) => v === b[i]!.rect[k]),
+    )
   );
-  const stacked = tiles!.map((_, i) => `[p${i}]`).join('');
-  return [`${head}split=${n}${labels};${chains.join(';')};${stacked}vstack=inputs=${n}`];
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/logger.js';
+import { type FfmpegInput, feedInput, ffmpegInput, lowerPriority } from './ffmpeg-input.js';
 import { classifyFailure, type FailureReason, lastErrorLine } from './ffmpeg-log.js';
 
 export interface LiveRelayOptions {
@@ -67,24 +67,26 @@ export class LiveRelay {
     return this.child?.pid;
   }
 
-  /** The ffmpeg arguments: the camera's own transport and an I/O timeout, MPEG-TS on stdout. */
+  /** How ffmpeg opens the camera: its own transport and an I/O timeout; the URL on stdin, never in argv. */
+  input(): FfmpegInput {
+    const o = this.opts;
+    return ffmpegInput({ url: o.url, transport: o.transport, ioTimeoutMs: o.ioTimeoutMs, loop: o.loop });
+  }
+
+  /** The ffmpeg arguments: the input, MPEG-TS on stdout. */
   args(): string[] {
     const o = this.opts;
-    const input = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
-    let source = o.url;
-    if (o.url.startsWith('file:')) {
-      source = fileURLToPath(o.url);
-      input.push('-re');
-      if (o.loop !== false) input.push('-stream_loop', '-1');
-    } else if (o.url.startsWith('rtsp')) {
-      input.push('-rtsp_transport', o.transport ?? 'tcp');
-      input.push('-timeout', String(Math.round((o.ioTimeoutMs ?? 5000) * 1000)));
-    }
+    const input = this.input();
     const fps = o.fps ?? 25;
     return [
-      ...input,
+      '-hide_banner',
+      '-nostdin',
+      '-nostats',
+      '-loglevel',
+      'error',
+      ...input.options,
       '-i',
-      source,
+      input.source,
       '-map',
       '0:v:0',
       '-an',
@@ -119,9 +121,12 @@ export class LiveRelay {
 
   private spawn(): Promise<void> {
     const o = this.opts;
+    const input = this.input();
     const child = spawn(o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', this.args(), {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    lowerPriority(child.pid);
+    feedInput(child.stdin, input);
     this.child = child;
     child.stderr!.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n')) if (line.trim()) this.stderrTail.push(line.trim());
@@ -148,7 +153,10 @@ export class LiveRelay {
         clearTimeout(timer);
         const detail = lastErrorLine(this.stderrTail);
         if (!started) {
-          const reason = this.stderrTail.length > 0 ? classifyFailure(this.stderrTail) : 'ended';
+          const reason =
+            this.stderrTail.length > 0
+              ? classifyFailure(this.stderrTail, o.url.startsWith('file:'))
+              : 'ended';
           reject(new LiveViewError(reason, detail));
         } else if (!this.stopping) {
           o.log?.warn({ camera: o.cameraId, code, signal, ffmpeg: detail }, 'live relay: ffmpeg exited');

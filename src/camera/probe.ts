@@ -3,7 +3,7 @@ import { FrameReader } from './frame-reader.js';
 
 export type ProbeResult =
   | { ok: true; info: StreamInfo; firstFrameMs: number }
-  | { ok: false; reason: FailureReason | 'no_video'; detail?: string };
+  | { ok: false; reason: FailureReason; detail?: string };
 
 /** Connects once, waits for the first decoded frame, and says what the stream is or why it failed. */
 export async function probeCamera(
@@ -42,14 +42,15 @@ export async function probeCamera(
 }
 
 /** What a failure reason means, in the words `probe`, the API and the console use. */
-export function describeFailure(reason: FailureReason | 'no_video' | 'ended', timeoutS?: number): string {
-  const why: Record<FailureReason | 'no_video' | 'ended', string> = {
+export function describeFailure(reason: FailureReason | 'ended', timeoutS?: number): string {
+  const why: Record<FailureReason | 'ended', string> = {
     unauthorized: 'unauthorized (wrong user or password)',
     not_found: 'not found (wrong path or file)',
     unreachable: 'unreachable (nothing answers at that host/port)',
     timeout: timeoutS ? `timeout (no frame within ${timeoutS} s)` : 'timeout (no frame in time)',
     unsupported_codec: 'unsupported codec',
     bad_stream: 'bad stream (data could not be decoded)',
+    bad_media: 'corrupt or truncated file',
     bad_config: 'bad URL or options',
     no_video: 'no video stream',
     ended: 'the stream ended',

@@ -7,7 +7,7 @@ export interface Snapshot {
   jpeg: Buffer;
   width: number;
   height: number;
-  /** 'still': the camera's full-resolution still; 'frame': the detector frame (letterbox cropped off). */
+  /** 'still': a full-resolution still of the main stream; 'frame': the detector frame (letterbox cropped off). */
   source: 'still' | 'frame';
   /** When the image was captured (epoch ms). */
   wallMs: number;
@@ -57,33 +57,35 @@ export function drawDetections(
 export interface SnapshotSource {
   /** Latest detector frame (valid only synchronously). */
   latestFrame(): Frame | undefined;
-  /** Latest full-resolution still. */
-  latestStill?: { jpeg: Buffer; wallMs: number };
+  /** A full-resolution still grabbed on demand (Camera.still). */
+  still?(maxAgeMs?: number): Promise<{ jpeg: Buffer; wallMs: number }>;
 }
 
 /**
- * A snapshot of the camera now: the full-resolution still when it is at most `maxStillAgeMs` older than
- * the latest frame (for boxes, which were found on a detector frame, keep that small so boxes line up
- * with moving vehicles), else the detector frame. Undefined before the first frame.
+ * A snapshot of the camera now. `full`: a full-resolution still grabbed from the camera's main stream
+ * (falling back to the detector frame when none comes); otherwise the detector frame, on which the latest
+ * boxes line up with the vehicles. Undefined before the first frame.
  */
 export async function takeSnapshot(
   src: SnapshotSource,
-  options: { detections?: readonly Detection[]; maxStillAgeMs?: number; quality?: number } = {},
+  options: { detections?: readonly Detection[]; full?: boolean; quality?: number } = {},
 ): Promise<Snapshot | undefined> {
-  const frame = src.latestFrame();
-  const still = src.latestStill;
-  const maxAge = options.maxStillAgeMs ?? (options.detections ? 150 : 1500);
   let snap: Snapshot | undefined;
-  if (still && (!frame || frame.wallMs - still.wallMs <= maxAge)) {
-    const meta = await sharp(still.jpeg).metadata();
-    snap = {
-      jpeg: still.jpeg,
-      width: meta.width ?? 0,
-      height: meta.height ?? 0,
-      source: 'still',
-      wallMs: still.wallMs,
-    };
-  } else if (frame && frame.geometry.fullView !== false) {
+  if (options.full && src.still) {
+    const still = await src.still().catch(() => undefined);
+    if (still) {
+      const meta = await sharp(still.jpeg).metadata();
+      snap = {
+        jpeg: still.jpeg,
+        width: meta.width ?? 0,
+        height: meta.height ?? 0,
+        source: 'still',
+        wallMs: still.wallMs,
+      };
+    }
+  }
+  const frame = snap ? undefined : src.latestFrame();
+  if (frame && frame.geometry.fullView !== false) {
     // (A frame whose tile 0 is a crop does not show the whole view: no snapshot from it.)
     const g = frame.geometry;
     const wallMs = frame.wallMs;

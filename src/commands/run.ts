@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { registerConfigSecrets, scrubberForConfig } from '../config/secrets.js';
+import { collectGarbage } from '../lifecycle/heap.js';
 import { onCrash, onShutdownSignal } from '../lifecycle/shutdown.js';
 import { createLogger } from '../log/logger.js';
 import { Box } from '../pipeline/box.js';
@@ -28,6 +29,7 @@ export async function runCommand(args: string[]): Promise<number> {
   onCrash(log, stop);
   try {
     await box.start();
+    collectGarbage();
   } catch (err) {
     log.fatal({ err }, 'start failed');
     await box.stop();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { configSchema } from './schema.js';
+import { cameraSchema, configSchema } from './schema.js';
+
+/** A camera has `url` or `inputs` (the zod schema checks this with a clear message; JSON Schema says it here). */
+const CAMERA_STREAMS = { anyOf: [{ required: ['url'] }, { required: ['inputs'] }] };
 
 /** JSON Schema of the config file as written (input side: units as strings, defaults optional). */
 export function configJsonSchema(): Record<string, unknown> {
@@ -8,6 +11,9 @@ export function configJsonSchema(): Record<string, unknown> {
     unrepresentable: 'any',
     target: 'draft-2020-12',
   });
+  const cameras = (schema.properties as Record<string, { items?: Record<string, unknown> }> | undefined)
+    ?.cameras;
+  if (cameras?.items) Object.assign(cameras.items, CAMERA_STREAMS);
   return {
     ...schema,
     $id: 'https://ioc-edge.local/schema/config.json',
@@ -30,5 +36,5 @@ export function requestJsonSchema(schema: z.ZodType): Record<string, unknown> {
     unknown
   >;
   delete out.$schema;
-  return out;
+  return schema === cameraSchema ? { ...out, ...CAMERA_STREAMS } : out;
 }

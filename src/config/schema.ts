@@ -119,16 +119,19 @@ const detectSchema = z.strictObject({
   /** Areas where detections are ignored (timestamps, trees, the sky). */
   ignore: boundedList(polygon, 32, 'ignore areas').default([]),
   /**
-   * Detection tiles [x1, y1, x2, y2] in fractions of the camera image: each is cropped, letterboxed to the
-   * model input and inferred separately (N tiles = N inferences per frame), so small far objects get more
-   * pixels. Overlap neighbouring tiles by more than the largest object. Default: the whole image.
-   * Put the whole image first when you use it: snapshots and tamper checks use tile 0.
+   * Expert override of the automatic detection regions: tiles [x1, y1, x2, y2] in fractions of the camera
+   * image, each cropped, letterboxed to the model's export size and inferred separately (N tiles = N
+   * inferences per frame). Overlap neighbouring tiles by more than the largest object; put the whole image
+   * first (snapshots and tamper checks use tile 0). `[[0, 0, 1, 1]]`: the whole picture, no regions.
+   * Absent: the gateway chooses regions from the lines and zones (vision/detect-plan.ts).
    */
-  tiles: z
-    .array(tileRect)
-    .min(1)
-    .max(8)
-    .default([[0, 0, 1, 1]]),
+  tiles: z.array(tileRect).min(1).max(8).optional(),
+  /**
+   * Inference budget per frame: model pixels, as a multiple of the whole picture at the model's input
+   * width (416x256 for 16:9; 1 = the whole picture alone). The whole picture takes 1; the regions around
+   * the lines and zones get as much resolution as the rest allows (vision/detect-plan.ts).
+   */
+  budget: z.number().min(1).max(8).default(2.5),
 });
 
 const clipsSchema = z.strictObject({
@@ -141,11 +144,33 @@ const clipsSchema = z.strictObject({
 
 export const HWACCELS = ['none', 'auto', 'vaapi', 'cuda', 'qsv', 'drm', 'vdpau'] as const;
 
+/** What a camera input is used for: `detect` is decoded for detection, `record` only copied (clips, stills). */
+export const INPUT_ROLES = ['detect', 'record'] as const;
+
+const cameraInputSchema = z.strictObject({
+  url: cameraUrl,
+  roles: z
+    .array(z.enum(INPUT_ROLES))
+    .min(1)
+    .refine((r) => new Set(r).size === r.length, { message: 'a role is listed twice' }),
+  /** Default: the camera's transport. */
+  transport: z.enum(['tcp', 'udp']).optional(),
+  /** Default: the camera's hwaccel (used only where the input is decoded: the detect role). */
+  hwaccel: z.enum(HWACCELS).optional(),
+});
+
 export const cameraSchema = z.strictObject({
   id: slug,
   name: z.string().min(1).optional(),
   enabled: z.boolean().default(true),
-  url: cameraUrl,
+  /** The camera's one stream, used for everything (detection, clips, snapshots). Or give `inputs`. */
+  url: cameraUrl.optional(),
+  /**
+   * Streams with roles, as IP cameras offer them: a low-resolution substream decoded for detection
+   * (`detect`) and the main stream only copied for clips and full-resolution snapshots (`record`).
+   * Each role on exactly one input; `detect` is required, `record` is required for clips.
+   */
+  inputs: z.array(cameraInputSchema).min(1).max(2).optional(),
   transport: z.enum(['tcp', 'udp']).default('tcp'),
   /** For file:// sources: start again at the end (demos), or end the stream. */
   loop: z.boolean().default(true),
@@ -367,6 +392,7 @@ function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ct
     ctx,
   );
   cameras.forEach((cam, i) => {
+    checkCameraInputs(cam, ['cameras', i], ctx);
     const lines = Array.isArray(cam?.lines) ? cam.lines : [];
     const zones = Array.isArray(cam?.zones) ? cam.zones : [];
     uniqueIds(
@@ -444,6 +470,72 @@ function checkCrossReferences(cfg: DeepPartial<z.output<typeof configShape>>, ct
   }
 }
 
+/** A camera has `url` or `inputs` (not both), and its inputs give each role to exactly one input. */
+function checkCameraInputs(
+  cam: DeepPartial<z.output<typeof cameraSchema>> | undefined,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+) {
+  if (!cam || typeof cam !== 'object') return;
+  const inputs = Array.isArray(cam.inputs) ? cam.inputs : undefined;
+  if (cam.url !== undefined && cam.inputs !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'inputs'],
+      message: 'give either url (one stream for everything) or inputs with roles, not both',
+    });
+    return;
+  }
+  if (cam.url === undefined && cam.inputs === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'url'],
+      message: 'required (string): the camera stream URL, or inputs with roles',
+    });
+    return;
+  }
+  if (!inputs) return;
+  const holder = new Map<string, number>();
+  const urls = new Map<string, number>();
+  inputs.forEach((input, k) => {
+    for (const role of Array.isArray(input?.roles) ? input.roles : []) {
+      if (typeof role !== 'string') continue;
+      const first = holder.get(role);
+      if (first !== undefined && first !== k) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'inputs', k, 'roles'],
+          message: `role ${role} is also on input ${first}: each role belongs to one input`,
+        });
+      } else holder.set(role, k);
+    }
+    if (typeof input?.url === 'string') {
+      const same = urls.get(input.url);
+      if (same !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'inputs', k, 'url'],
+          message: `the same URL as input ${same}: give that input both roles instead`,
+        });
+      } else urls.set(input.url, k);
+    }
+  });
+  if (!holder.has('detect')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'inputs'],
+      message: 'no input has the detect role (the stream the camera is watched through)',
+    });
+  }
+  if (cam.clips?.enabled === true && !holder.has('record')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'clips', 'enabled'],
+      message: 'clips need an input with the record role (cameras[].inputs)',
+    });
+  }
+}
+
 /**
  * The gateway's own listeners (the API and the embedded broker) each need their port: refused here, with
  * both paths, rather than by EADDRINUSE at start. Port 0 (the kernel picks) never clashes.
@@ -501,6 +593,7 @@ function lengthOf(input: unknown): number {
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type CameraConfig = Config['cameras'][number];
+export type CameraInputConfig = NonNullable<CameraConfig['inputs']>[number];
 export type LineConfig = CameraConfig['lines'][number];
 export type ZoneConfig = CameraConfig['zones'][number];
 export type DetectorConfig = Config['detector'];

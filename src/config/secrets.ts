@@ -4,11 +4,13 @@ import type { ResolvedConfig } from './load.js';
 /** Registers every secret the config holds, so no log line or API answer can show it. */
 export function registerConfigSecrets(s: SecretScrubber, cfg: ResolvedConfig): SecretScrubber {
   for (const cam of cfg.cameras) {
-    try {
-      const u = new URL(cam.url);
-      s.add(decodeURIComponent(u.password), u.password);
-    } catch {
-      // validated already
+    for (const url of cam.inputs ? cam.inputs.map((i) => i.url) : [cam.url]) {
+      try {
+        const u = new URL(url ?? '');
+        s.add(decodeURIComponent(u.password), u.password);
+      } catch {
+        // validated already
+      }
     }
   }
   s.add(cfg.influx.password, cfg.influx.token, cfg.sensors.password, cfg.api.token);

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FrameReader } from '../camera/frame-reader.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type CameraConfig, cameraSchema } from '../config/schema.js';
+import { type DetectLayout, detectLayout } from '../vision/detect-layout.js';
 import { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
 import type { PipelineEvent } from './events.js';
@@ -23,6 +25,13 @@ export interface AnalyzeOptions {
   stage?: AnalyticsStage;
   /** Every analytics event of the clip, as the live pipeline would publish it. */
   onEvent?: (event: PipelineEvent) => void;
+  /**
+   * Inference sessions, each in its own thread (default: one per core). Frames are inferred in parallel
+   * and put back in order before tracking, so the counts are those of one session.
+   */
+  sessions?: number;
+  /** Told where detection runs on this clip and why (automatic regions), before the first frame. */
+  onLayout?: (layout: DetectLayout, camera: CameraConfig) => void;
   /** Called at most every `progressEveryMs` with the clip position (seconds) and frames so far. */
   onProgress?: (seconds: number, frames: number) => void;
   progressEveryMs?: number;
@@ -31,6 +40,17 @@ export interface AnalyzeOptions {
 /** The `ioc-edge analyze --json` object. */
 export interface AnalyzeReport {
   frames: number;
+  /**
+   * Where detection ran: the tiles (model input sizes), the cost of a frame with the regions (x the whole
+   * picture), on how many inferred frames the regions ran, and the plan's reasons.
+   */
+  detection: {
+    tiles: { rect: number[]; input: string; inferred: boolean }[];
+    cost: number;
+    regionsOn: number;
+    regionsOff: number;
+    explain: string[];
+  };
   /** Clip time covered, seconds. */
   seconds: number;
   /** Wall time from starting the decoder to the last result, seconds (model loading excluded). */
@@ -42,6 +62,17 @@ export interface AnalyzeReport {
   motionSkipped: number;
   counts: LineCounts;
   incidents: IncidentSummary[];
+  /**
+   * Present when ffmpeg reported damaged input (a file cut short or corrupt data): the counts cover only
+   * what could be decoded. `ioc-edge analyze` then warns on stderr and exits with code 3.
+   */
+  partial?: {
+    /** ffmpeg's first complaint, e.g. "stream 0, offset 0x125b64: partial file". */
+    reason: string;
+    decodedSeconds: number;
+    /** The duration the file's header announces, when it has one. */
+    expectedSeconds?: number;
+  };
 }
 
 /** The camera settings to analyse a file with: the named camera, the config's only camera, or defaults. */
@@ -61,6 +92,31 @@ export function cameraForFile(cfg: ResolvedConfig, file: string, cameraId?: stri
     );
   }
   return cameraSchema.parse({ id: 'clip', url: pathToFileURL(file).href });
+}
+
+/** Picture size of a clip's first video stream from ffprobe, or undefined when it cannot tell. */
+export function probeVideoSize(file: string): [number, number] | undefined {
+  try {
+    const out = execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=width,height',
+        '-of',
+        'csv=p=0',
+        file,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const [w, h] = out.trim().split(',').map(Number);
+    return w && h ? [w, h] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Clip duration in seconds from ffprobe, or undefined when it cannot tell (for the progress bar only). */
@@ -91,19 +147,31 @@ export async function analyzeFile(
   const path = resolve(file);
   if (!existsSync(path)) throw new Error(`${file}: no such file`);
   const camera = cameraForFile(cfg, path, options.cameraId);
-  const detector = await Detector.create(cfg.detector);
+  // An idle box gives analyze every core: one inference session per core (the decoder and the pipeline
+  // share them), unless the config asks for more threads per inference.
+  const sessions = Math.max(
+    1,
+    options.sessions ?? Math.floor(availableParallelism() / cfg.detector.intraOpThreads),
+  );
+  const detector = await Detector.create(cfg.detector, { sessions });
   try {
+    const [srcWidth, srcHeight] = probeVideoSize(path) ?? [0, 0];
+    const layout = detectLayout(camera, detector, srcWidth, srcHeight);
+    options.onLayout?.(layout, camera);
     const traffic = options.stage ? undefined : new TrafficStage(camera, options.onEvent ?? (() => {}));
     const analytics = options.stage ?? traffic!;
     // ffmpeg's fps filter does the detect-fps reduction (cheaper than converting frames we would skip),
     // so the pipeline itself keeps every frame it gets.
-    const pipeline = new CameraPipeline(camera, detector, analytics, { everyFrame: true });
+    // Two frames in flight per session: the next one is preprocessed and queued while one is inferred.
+    const maxInFlight = 2 * sessions;
+    // The motion gate sees the tracks as after the frame before last, whatever the sessions: same counts.
+    const pipeline = new CameraPipeline(camera, detector, analytics, { everyFrame: true, gateLag: 2 });
     const reader = new FrameReader({
       cameraId: camera.id,
       url: pathToFileURL(path).href,
       width: detector.inputWidth,
       height: detector.inputHeight,
-      tiles: camera.detect.tiles,
+      layout: layout.tiles,
       fps: options.everyFrame ? undefined : camera.detect.fps,
       realtime: false,
       loop: false,
@@ -111,6 +179,8 @@ export async function analyzeFile(
       // One decoder thread: ffmpeg's frame threads cost ~15 % more CPU per frame, and the decoder (~4 ms a
       // frame) already runs in parallel with inference (~10 ms), so it never holds the pipeline back.
       decoderThreads: 1,
+      // Each frame in flight holds a buffer, plus the one ffmpeg writes and the one waiting.
+      poolSize: maxInFlight + 2,
     });
     let failure: unknown;
     const scheduler = new DetectionScheduler(
@@ -121,8 +191,7 @@ export async function analyzeFile(
           void reader.stop();
         }
       },
-      // Two frames in flight: the next frame is preprocessed and queued while the current one is inferred.
-      { maxInFlight: 2 },
+      { maxInFlight },
     );
     scheduler.add(camera.id, reader.pool, pipeline);
 
@@ -154,8 +223,20 @@ export async function analyzeFile(
     const fps = reader.opts.fps ?? reader.info?.fps ?? 25;
     const seconds = frames > 0 ? pipeline.stats.lastPtsMs / 1000 + 1 / fps : 0;
     options.onProgress?.(seconds, frames);
+    const partial = exit.damage
+      ? {
+          reason: exit.damage,
+          decodedSeconds: round(seconds, 3),
+          expectedSeconds: reader.durationS !== undefined ? round(reader.durationS, 3) : undefined,
+        }
+      : undefined;
     return {
       frames,
+      detection: {
+        ...layoutSummary(layout, detector),
+        regionsOn: pipeline.stats.regionsOn,
+        regionsOff: pipeline.stats.regionsOff,
+      },
       seconds: round(seconds, 3),
       wallSeconds: round(wallSeconds, 3),
       fps: round(frames / wallSeconds, 1),
@@ -163,10 +244,22 @@ export async function analyzeFile(
       motionSkipped: pipeline.stats.skippedMotion,
       counts: traffic?.counts() ?? {},
       incidents: traffic?.incidents() ?? [],
+      ...(partial ? { partial } : {}),
     };
   } finally {
     await detector.close();
   }
+}
+
+/** The layout as the report shows it. */
+export function layoutSummary(layout: DetectLayout, model: { inputWidth: number; inputHeight: number }) {
+  const base = layout.plan ? layout.plan.pixels / layout.plan.cost : model.inputWidth * model.inputHeight;
+  let pixels = 0;
+  const tiles = layout.tiles.map((t) => {
+    if (t.infer) pixels += t.width * t.height;
+    return { rect: [...t.rect], input: `${t.width}x${t.height}`, inferred: t.infer };
+  });
+  return { tiles, cost: round(layout.plan ? layout.plan.cost : pixels / base, 2), explain: layout.explain };
 }
 
 function round(v: number, digits: number): number {

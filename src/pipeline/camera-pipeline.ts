@@ -3,6 +3,7 @@ import type { CameraConfig } from '../config/schema.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { Detector, Polygon } from '../vision/detector.js';
 import { MotionGate } from '../vision/motion.js';
+import { hasGatedTiles, RegionGate } from '../vision/region-gate.js';
 
 /**
  * What comes after detection for one camera (tracking, lines, zones, incidents: the TrafficStage). It gets
@@ -26,6 +27,14 @@ export interface PipelineOptions {
   everyFrame?: boolean;
   /** Called for every frame that was inferred (the camera's detect-fps health). */
   onInferred?: () => void;
+  /**
+   * The motion gate of frame k counts the live tracks, and the region gate goes by the small road users
+   * seen, as they were after frame k - gateLag reached the analytics stage (default 1). Set it to the
+   * frames in flight: the decisions are then the same whatever the timing (with more frames in flight, a
+   * frame whose decision depends on it waits for that result). `analyze` uses 2 with one inference
+   * session or several, so their counts are the same.
+   */
+  gateLag?: number;
 }
 
 export interface PipelineStats {
@@ -37,20 +46,48 @@ export interface PipelineStats {
   skippedRate: number;
   /** Position of the latest frame processed, ms. */
   lastPtsMs: number;
+  /** Inferred frames with and without the automatic detection regions (see RegionGate). */
+  regionsOn: number;
+  regionsOff: number;
 }
 
 const ignoreError = () => {};
 
+/** Gate decisions: motion-gated; inferred with the automatic regions (if any); the whole picture only. */
+const SKIP = 0;
+const INFER_ALL = 1;
+const INFER_WHOLE = 2;
+
+/** What a later frame's gates need to know of frame i, once frame i has reached the analytics stage. */
+interface FrameAfter {
+  done: Promise<void>;
+  set: () => void;
+  /** Live tracks then. */
+  tracks: number;
+  /** The region gate's hold then (RegionGate.holdUntil). */
+  holdUntil: number;
+}
+
 /**
  * One camera's path from frame to analytics: detect-fps throttle → motion gate → detector → analytics stage.
- * A caller may start the next frame before the previous one's result is back (the scheduler does, to keep
- * the detector busy): results still reach the analytics stage strictly in frame order. The motion gate of
- * a frame started that way sees the live-track count before the previous frame's result (one frame lag:
- * at worst one frame is inferred, or skipped, that would not have been).
+ * A caller may start the next frames before the previous ones' results are back (the scheduler does, to keep
+ * the detectors busy): results still reach the analytics stage strictly in frame order, whatever order the
+ * detector answers in. The motion gate runs in frame order too; when motion alone would skip a frame, it
+ * asks whether tracks were alive after frame k - gateLag (waiting for that result if need be), so its
+ * decisions do not depend on timing.
  */
 export class CameraPipeline {
-  readonly stats: PipelineStats = { frames: 0, inferred: 0, skippedMotion: 0, skippedRate: 0, lastPtsMs: 0 };
+  readonly stats: PipelineStats = {
+    frames: 0,
+    inferred: 0,
+    skippedMotion: 0,
+    skippedRate: 0,
+    lastPtsMs: 0,
+    regionsOn: 0,
+    regionsOff: 0,
+  };
   private gate?: MotionGate;
+  private regionGate?: RegionGate;
   private readonly intervalMs: number;
   private nextDueMs = Number.NEGATIVE_INFINITY;
   private readonly ignore: readonly Polygon[];
@@ -58,6 +95,13 @@ export class CameraPipeline {
   private tail: Promise<unknown> = Promise.resolve();
   private active = 0;
   private readonly onInferred: (() => void) | undefined;
+  private readonly gateLag: number;
+  /** Gate decisions, one after another in frame order. */
+  private gateChain: Promise<unknown> = Promise.resolve();
+  /** Frames past the throttle so far (their index is what gateLag counts in). */
+  private passed = 0;
+  /** The state after frame i reached the analytics stage, kept until frame i + gateLag asks. */
+  private readonly after = new Map<number, FrameAfter>();
 
   constructor(
     readonly camera: CameraConfig,
@@ -68,6 +112,7 @@ export class CameraPipeline {
     this.intervalMs = options.everyFrame ? 0 : 1000 / camera.detect.fps;
     this.ignore = camera.detect.ignore as readonly Polygon[];
     this.onInferred = options.onInferred;
+    this.gateLag = Math.max(1, options.gateLag ?? 1);
   }
 
   /** Processes one frame; returns its result, or undefined when the detect-fps throttle dropped it. */
@@ -80,25 +125,86 @@ export class CameraPipeline {
     }
     // Half a frame interval of slack so 29.97 fps input at 10 fps detect does not alias down to 7.5 fps.
     this.nextDueMs = Math.max(this.nextDueMs + this.intervalMs, frame.ptsMs + this.intervalMs * 0.5);
-    if (!this.gate || this.gateGeometryChanged(frame)) {
-      this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
-    }
-    const infer = this.gate.shouldInfer(frame.data, frame.ptsMs, this.analytics.activeTracks() > 0);
+    const index = this.passed++;
+    this.afterSlot(index);
     const before = this.active > 0 ? this.tail : undefined;
     this.active++;
-    const task = this.finish(frame, infer, before);
+    const task = this.finish(frame, index, before);
     this.tail = task.then(ignoreError, ignoreError);
     return task;
   }
 
+  /** The slot frame `i`'s state after it goes into (created by whichever side comes first). */
+  private afterSlot(i: number): FrameAfter {
+    let slot = this.after.get(i);
+    if (!slot) {
+      let set!: () => void;
+      const done = new Promise<void>((r) => {
+        set = r;
+      });
+      slot = { done, set, tracks: 0, holdUntil: Number.NEGATIVE_INFINITY };
+      this.after.set(i, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * The gates' decision for frame `index`, made after the previous frame's (frame order): SKIP (motion
+   * gate), INFER_ALL, or INFER_WHOLE (the region gate leaves the automatic regions out). Both go by the
+   * state after frame index - gateLag when it matters, never by whichever results happen to be back.
+   */
+  private gateDecision(frame: Frame, index: number): Promise<number> {
+    const decision = this.gateChain.then(async () => {
+      if (!this.gate || this.gateGeometryChanged(frame)) {
+        this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
+        this.regionGate = hasGatedTiles(frame.geometry) ? new RegionGate(frame.geometry) : undefined;
+      }
+      const gate = this.gate;
+      const change = gate.measureFrame(frame.data);
+      const asked = index - this.gateLag;
+      let after: FrameAfter | undefined;
+      if (asked >= 0 && gate.needsTracks(change, frame.ptsMs)) {
+        after = this.afterSlot(asked);
+        await after.done;
+      }
+      let result = gate.decide(change, frame.ptsMs, (after?.tracks ?? 0) > 0) ? INFER_ALL : SKIP;
+      const regionGate = this.regionGate;
+      if (result !== SKIP && regionGate) {
+        let hold = Number.NEGATIVE_INFINITY;
+        if (asked >= 0 && regionGate.needsHold(frame.ptsMs)) {
+          if (!after) {
+            after = this.afterSlot(asked);
+            await after.done;
+          }
+          hold = after.holdUntil;
+        }
+        if (regionGate.want(frame.ptsMs, hold)) this.stats.regionsOn++;
+        else {
+          this.stats.regionsOff++;
+          result = INFER_WHOLE;
+        }
+      }
+      this.after.delete(asked);
+      return result;
+    });
+    this.gateChain = decision.then(ignoreError, ignoreError);
+    return decision;
+  }
+
   private async finish(
     frame: Frame,
-    infer: boolean,
+    index: number,
     before: Promise<unknown> | undefined,
   ): Promise<DetectionResult> {
+    let pushed = false;
     try {
-      const detections = infer ? await this.detector.detect(frame.data, frame.geometry, this.ignore) : [];
+      const decision = await this.gateDecision(frame, index);
+      const infer = decision !== SKIP;
+      const detections = infer
+        ? await this.detector.detect(frame.data, frame.geometry, this.ignore, decision === INFER_ALL)
+        : [];
       if (before) await before;
+      if (infer) this.regionGate?.observe(detections, frame.ptsMs);
       const result: DetectionResult = {
         cameraId: frame.cameraId,
         seq: frame.seq,
@@ -114,8 +220,18 @@ export class CameraPipeline {
         this.stats.skippedMotion++;
       }
       this.analytics.push(result, frame.geometry, frame);
+      pushed = true;
       return result;
     } finally {
+      // A failed frame still answers the gate of a later frame (with the tracks as they are).
+      if (!pushed && before) await before.catch(ignoreError);
+      // (Gone when frame index + gateLag did not need it and has decided already.)
+      const slot = this.after.get(index);
+      if (slot) {
+        slot.tracks = this.analytics.activeTracks();
+        slot.holdUntil = this.regionGate?.holdUntil ?? Number.NEGATIVE_INFINITY;
+        slot.set();
+      }
       this.active--;
     }
   }
@@ -124,7 +240,12 @@ export class CameraPipeline {
     const g = this.gate!.geometry;
     const f = frame.geometry;
     return (
-      g.srcWidth !== f.srcWidth || g.srcHeight !== f.srcHeight || g.width !== f.width || g.height !== f.height
+      g !== f &&
+      (g.srcWidth !== f.srcWidth ||
+        g.srcHeight !== f.srcHeight ||
+        g.width !== f.width ||
+        g.height !== f.height ||
+        (g.tiles?.length ?? 0) !== (f.tiles?.length ?? 0))
     );
   }
 }

@@ -54,5 +54,10 @@ export function unmet(expect: Expectations, now: Readiness): string[] {
 }
 
 function sameCamera(a: CameraConfig, b: CameraConfig): boolean {
-  return a.url === b.url && a.transport === b.transport && a.hwaccel === b.hwaccel;
+  return (
+    a.url === b.url &&
+    isDeepStrictEqual(a.inputs, b.inputs) &&
+    a.transport === b.transport &&
+    a.hwaccel === b.hwaccel
+  );
 }

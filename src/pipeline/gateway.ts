@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AlertsService } from '../alerts/service.js';
 import type { ComponentHealth } from '../api/health.js';
 import { CameraManager } from '../camera/camera-manager.js';
+import type { TileSpec } from '../camera/letterbox.js';
 import type { SnapshotOverlay } from '../camera/snapshot-overlay.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { CameraConfig } from '../config/schema.js';
@@ -14,7 +15,9 @@ import { Store } from '../store/store.js';
 import { TimeSeriesService } from '../timeseries/service.js';
 import { registerUplinkMetrics } from '../uplink/metrics.js';
 import { UplinkService, uplinkTopics } from '../uplink/service.js';
-import { DetectorService } from '../vision/detector-service.js';
+import { detectLayout } from '../vision/detect-layout.js';
+import type { Detector } from '../vision/detector.js';
+import { DetectorService, inferenceSessionsFor } from '../vision/detector-service.js';
 import { feedAlertsAndUplink } from './alerts-sink.js';
 import { cameraControl } from './camera-control.js';
 import { cameraHealthPoints } from './camera-health-points.js';
@@ -75,7 +78,12 @@ export class Gateway implements RunnableGateway {
     // Processors. The detector loads before the cameras are built: they letterbox frames to its input size.
     const detecting = cfg.cameras.filter((c) => c.enabled && c.detect.enabled);
     if (detecting.length > 0) {
-      this.detector = new DetectorService(cfg.detector, log.child({ module: 'vision' }), this.metrics);
+      this.detector = new DetectorService(
+        cfg.detector,
+        log.child({ module: 'vision' }),
+        this.metrics,
+        inferenceSessionsFor(detecting, cfg.detector),
+      );
       await this.run(this.detector);
     }
     // Sources last: they stop first.
@@ -175,6 +183,25 @@ export class Gateway implements RunnableGateway {
     await this.run(this.sensors);
   }
 
+  /**
+   * A camera's frame layout (automatic detection regions, see vision/detect-plan.ts), logged with the
+   * reasons once the picture size is known.
+   */
+  private layoutFor(camera: CameraConfig, detector: Detector, w: number, h: number): readonly TileSpec[] {
+    const layout = detectLayout(camera, detector, w, h);
+    if (w > 0) {
+      this.log.info(
+        {
+          camera: camera.id,
+          picture: `${w}x${h}`,
+          tiles: layout.tiles.map((t) => `${t.width}x${t.height}${t.infer ? '' : ' (not inferred)'}`),
+        },
+        `detection: ${layout.explain.join('; ')}`,
+      );
+    }
+    return layout.tiles;
+  }
+
   /** The cameras, and the traffic pipeline on those that detect; their health points. */
   private async startCameras(detecting: CameraConfig[], timeseries: TimeSeriesService): Promise<void> {
     const { cfg, log, bus } = this;
@@ -184,6 +211,7 @@ export class Gateway implements RunnableGateway {
       dataDir: cfg.dataDir,
       inputWidth: detector?.inputWidth,
       inputHeight: detector?.inputHeight,
+      layoutFor: detector ? (camera, w, h) => this.layoutFor(camera, detector, w, h) : undefined,
       log,
       metrics: this.metrics,
     });

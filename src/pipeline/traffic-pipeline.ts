@@ -43,7 +43,7 @@ export interface TrafficPipelineOptions {
 
 /**
  * The live traffic path of every camera: its frames → detect-fps throttle → motion gate → the shared
- * detector (one round-robin scheduler, two frames in flight) → tracking and analytics → events. Frame pools
+ * detector (one round-robin scheduler, two frames in flight per inference session) → tracking and analytics → events. Frame pools
  * live as long as their camera (across reconnects), so each camera is attached once, at start.
  */
 export class TrafficPipeline implements Service {
@@ -54,8 +54,11 @@ export class TrafficPipeline implements Service {
   private readonly lastErrorLog = new Map<string, { at: number; suppressed: number }>();
 
   constructor(private readonly opts: TrafficPipelineOptions) {
-    // Two frames in flight (of one camera or two): the next is preprocessed and queued while one is inferred.
-    this.scheduler = new DetectionScheduler((id, err) => this.onError(id, err), { maxInFlight: 2 });
+    // Two frames in flight per inference session (of one camera or two): the next is preprocessed and
+    // queued while one is inferred.
+    this.scheduler = new DetectionScheduler((id, err) => this.onError(id, err), {
+      maxInFlight: 2 * Math.max(1, opts.detector.sessionCount || 1),
+    });
     if (opts.metrics) this.registerMetrics(opts.metrics);
   }
 

@@ -13,6 +13,12 @@ export interface TrackerOptions {
   lowScore: number;
   /** A new track starts only from an unmatched detection at or above this score. */
   newTrackScore: number;
+  /**
+   * A weak track (a far or small vehicle the detector is unsure of) starts from a detection at or above
+   * this score, and is confirmed only after `weakHits` matches along a moving path.
+   */
+  weakTrackScore: number;
+  weakHits: number;
   /** Similarity (buffered IoU) needed in the first stage. */
   matchFirst: number;
   /** Similarity (buffered IoU) needed in the second (low-score) stage. */
@@ -41,6 +47,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   highScore: 0.35,
   lowScore: 0.1,
   newTrackScore: 0.4,
+  weakTrackScore: 0.2,
+  weakHits: 3,
   matchFirst: 0.2,
   matchSecond: 0.3,
   matchTentative: 0.25,
@@ -88,6 +96,7 @@ export class ByteTracker {
 
   private readonly isHigh = (d: Detection) => d.score >= this.opts.highScore;
   private readonly isLow = (d: Detection) => d.score < this.opts.highScore;
+  private readonly isWeak = (d: Detection) => d.score >= this.opts.weakTrackScore;
 
   constructor(opts: Partial<TrackerOptions> = {}) {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
@@ -136,8 +145,8 @@ export class ByteTracker {
     // Stage 2: still-unmatched tracks vs low-score detections. ByteTrack takes only tracked ones here;
     // lost ones too keeps a car whose score dipped for a few frames (shadow, occlusion) on its track.
     this.associate(dets, isUnmatched, this.isLow, o.buffer, o.matchSecond);
-    // Stage 3: tentative tracks vs remaining high-score detections.
-    this.associate(dets, isTentative, this.isHigh, o.bufferTentative, o.matchTentative);
+    // Stage 3: tentative tracks vs remaining detections a track may start from (weak ones too).
+    this.associate(dets, isTentative, this.isWeak, o.bufferTentative, o.matchTentative);
 
     // Bookkeeping: confirm, lose, remove.
     let w = 0;
@@ -146,8 +155,13 @@ export class ByteTracker {
       let keep = true;
       if (t.matched) {
         t.lostMs = 0;
-        if (t.state === 'tentative' && t.hits >= o.minHits) t.state = 'tracked';
-        else if (t.state === 'lost') t.state = 'tracked';
+        if (
+          t.state === 'tentative' &&
+          t.hits >= (t.weak ? o.weakHits : o.minHits) &&
+          (!t.weak || t.moved())
+        ) {
+          t.state = 'tracked';
+        } else if (t.state === 'lost') t.state = 'tracked';
       } else if (t.state === 'tentative') {
         keep = false;
       } else {
@@ -166,9 +180,10 @@ export class ByteTracker {
     for (let j = 0; j < nd; j++) {
       if (this.detUsed[j]) continue;
       const d = dets[j]!;
-      if (d.score < o.newTrackScore) continue;
+      if (d.score < o.weakTrackScore) continue;
       const t = this.pool.pop() ?? new Track();
       t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
+      t.weak = d.score < o.newTrackScore;
       if (prev === undefined && o.minHits <= 1) t.state = 'tracked';
       this.tracks.push(t);
     }

@@ -2,7 +2,7 @@ import type { TrafficClass } from '../domain/traffic.js';
 import type { Detection } from '../vision/detection.js';
 
 /** Below this width/height (pixels), a "car" box is far too narrow for a car in any road view. */
-const NARROW = 0.62;
+const NARROW = 0.75;
 /** Below this, a "car" box with a rider on top is a motorcycle. */
 const RIDDEN = 0.85;
 

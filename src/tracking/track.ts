@@ -45,6 +45,12 @@ export class Track {
   rider = false;
   /** Detections matched so far. */
   hits = 0;
+  /** Started from a detection below the tracker's newTrackScore: confirmed later, and only when moving. */
+  weak = false;
+  /** Centre of the first detection, for moved(). */
+  private x0 = 0;
+  private y0 = 0;
+  private h0 = 0;
   /** True when a detection was matched in the latest inferred frame. */
   matched = false;
   /** Observed (not motion-gated) time since the last match, ms. */
@@ -65,7 +71,18 @@ export class Track {
     this.state = 'tentative';
     this.lostMs = 0;
     this.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
+    this.x0 = (x1 + x2) / 2;
+    this.y0 = (y1 + y2) / 2;
+    this.h0 = y2 - y1;
+    this.weak = false;
     this.observe(cls, score, x1, y1, x2, y2);
+  }
+
+  /** Whether the track's latest detection is at least a quarter of its first box height from its first. */
+  moved(): boolean {
+    const dx = (this.x1 + this.x2) / 2 - this.x0;
+    const dy = (this.y1 + this.y2) / 2 - this.y0;
+    return Math.hypot(dx, dy) >= 0.25 * Math.max(this.h0, this.y2 - this.y1);
   }
 
   /** Records a matched detection (after the Kalman update). */

@@ -1,12 +1,43 @@
+import { availableParallelism } from 'node:os';
 import { Gauge, type Registry } from 'prom-client';
-import type { DetectorConfig } from '../config/schema.js';
+import type { CameraConfig, DetectorConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import { Detector } from './detector.js';
 
+/** Inferences per second one session is given at most (at ~8-12 ms each: about half of its thread). */
+const INFERENCES_PER_SESSION = 40;
+
 /**
- * The one detector every camera shares (one ONNX session in a worker thread): loaded at start, released
- * at stop, its inference figures in metrics and health.
+ * How many inference sessions (worker threads) the cameras need: one per 40 inferences a second they may
+ * ask for (detect fps x tiles, or the automatic regions' budget, as if every frame moved), at most one
+ * per core (as many as the config's intra-op threads allow). One thread serves ~8 cameras at 5 fps; beyond that, with the other core busy
+ * decoding, its inferences slow down (12 ms instead of 7) and it fell behind with the cores not full.
+ */
+export function inferenceSessionsFor(
+  cameras: readonly CameraConfig[],
+  cfg: Pick<DetectorConfig, 'intraOpThreads'>,
+  cores = availableParallelism(),
+): number {
+  const perSecond = cameras.reduce((a, c) => a + c.detect.fps * inferencesPerFrame(c), 0);
+  const max = Math.max(1, Math.floor(cores / cfg.intraOpThreads));
+  return Math.min(max, Math.max(1, Math.ceil(perSecond / INFERENCES_PER_SESSION)));
+}
+
+/**
+ * Whole-picture inferences a frame of the camera may cost: its tiles set by hand, or with automatic regions
+ * (vision/detect-plan.ts, planned from the lines and zones) at most its budget (the regions run on every
+ * frame in dense motorcycle traffic).
+ */
+function inferencesPerFrame(c: CameraConfig): number {
+  if (c.detect.tiles) return c.detect.tiles.length;
+  return c.lines.length + c.zones.length > 0 ? c.detect.budget : 1;
+}
+
+/**
+ * The one detector every camera shares (one ONNX session in a worker thread, or one per 40 inferences a
+ * second the cameras need: inferenceSessionsFor): loaded at start, released at stop, its inference figures
+ * in metrics and health.
  */
 export class DetectorService implements Service {
   readonly name = 'detector';
@@ -16,6 +47,7 @@ export class DetectorService implements Service {
     private readonly cfg: DetectorConfig,
     private readonly log: Logger,
     registry?: Registry,
+    private readonly sessions = 1,
   ) {
     if (registry) this.registerMetrics(registry);
   }
@@ -27,7 +59,7 @@ export class DetectorService implements Service {
   }
 
   async start(): Promise<void> {
-    const d = await Detector.create(this.cfg);
+    const d = await Detector.create(this.cfg, { sessions: this.sessions });
     this.loaded = d;
     this.log.info(
       {
@@ -37,6 +69,7 @@ export class DetectorService implements Service {
         fitInput: d.fit.enabled,
         providers: this.cfg.executionProviders,
         intraOpThreads: this.cfg.intraOpThreads,
+        sessions: d.sessionCount,
       },
       'detector ready',
     );

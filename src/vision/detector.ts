@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { buildClassMap } from './class-map.js';
 import { MAX_STRIDE } from './decode-yolox.js';
@@ -15,27 +15,37 @@ export type { Polygon } from './polygon.js';
 export interface DetectorOptions {
   /** Fold riders into their motorcycle/bicycle (default true). */
   mergeRiders?: boolean;
+  /**
+   * Inference sessions, each in its own worker thread (default 1). More let untiled frames be inferred in
+   * parallel, one per core (`analyze` of a recording on an idle box); a live box keeps one and leaves the
+   * other cores to the decoders.
+   */
+  sessions?: number;
 }
 
 /**
  * Frames in, detections out: preprocesses a frame (or each of its tiles) into the model's input, runs it
  * in the inference worker (model-loader.ts) and hands the output to the post-processor (postprocess.ts).
  *
- * Pipelined: up to two single-tile detect() calls may be in flight; the second one's frame is
- * preprocessed into the spare input buffer and queued while the first is inferred, so the model never
- * waits for the main thread. Results resolve in call order: the worker answers runs in order, and the
- * post-processor, whose buffers all calls share, runs for one call at a time between awaits. A tiled frame
- * waits until nothing else is in flight (its tiles share the post-processor's cross-tile buffers) and
- * double-buffers its own tiles; a frame after a tiled one waits for it. Callers past these limits simply
- * wait their turn.
+ * Pipelined: up to two single-tile detect() calls per session may be in flight; the second one's frame is
+ * preprocessed into the session's spare input buffer and queued while the first is inferred, so the model
+ * never waits for the main thread. With one session, results resolve in call order (the worker answers
+ * runs in order); with several, a frame goes to the least busy session and results may resolve out of call
+ * order (the CameraPipeline puts them back in frame order). The post-processor, whose buffers all calls
+ * share, runs for one call at a time between awaits. A tiled frame waits until nothing else is in flight
+ * (its tiles share the post-processor's cross-tile buffers); its tiles go round the sessions, each
+ * double-buffered, and are collected in tile order; a frame after a tiled one waits for it. Callers past
+ * these limits simply wait their turn.
  */
 export class Detector {
-  /** Inference timings, for metrics and benchmarks. */
-  readonly stats: RunStats;
   readonly inputWidth: number;
   readonly inputHeight: number;
-  /** Input shape of a run per fitted input height / 32, built on first use. */
-  private readonly dims: (readonly number[] | undefined)[] = [];
+  /** Input and output shapes of a run per input size (w * 65536 + h), built on first use. */
+  private readonly dims = new Map<number, { input?: readonly number[]; output: readonly number[] }>();
+  /** The latest frame geometry checked against the model (frames of a camera share one). */
+  private checked: FrameGeometry | undefined;
+  /** A tiled frame's runs in flight, oldest first (reused). */
+  private readonly tileRuns: { out: Promise<Float32Array>; tile: number; session: WorkerSession }[] = [];
   /** detect() calls started and not finished. */
   private pending = 0;
   /** A tiled frame is in flight. */
@@ -43,14 +53,13 @@ export class Detector {
   private idleWaiters: (() => void)[] = [];
 
   private constructor(
-    private readonly session: WorkerSession,
+    private readonly sessions: readonly WorkerSession[],
     private readonly post: PostProcessor,
     readonly labels: readonly string[],
     readonly fit: InputFit,
     private readonly cfg: DetectorConfig,
     size: { inputWidth: number; inputHeight: number },
   ) {
-    this.stats = session.stats;
     this.inputWidth = size.inputWidth;
     this.inputHeight = size.inputHeight;
   }
@@ -58,120 +67,252 @@ export class Detector {
   static async create(cfg: DetectorConfig, options: DetectorOptions = {}): Promise<Detector> {
     const labels = loadLabels(cfg.labels);
     const classMap = buildClassMap(labels, cfg.labels);
-    const { session, io, fit } = await loadModel(cfg, labels.length);
-    const post = new PostProcessor(cfg, classMap, io, options.mergeRiders ?? true);
-    return new Detector(session, post, labels, fit, cfg, io);
+    const loaded = await loadModel(cfg, labels.length);
+    const sessions = [loaded.session];
+    try {
+      for (let i = 1; i < Math.max(1, options.sessions ?? 1); i++) sessions.push(await loaded.another());
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw err;
+    }
+    const post = new PostProcessor(cfg, classMap, loaded.io, options.mergeRiders ?? true);
+    return new Detector(sessions, post, labels, loaded.fit, cfg, loaded.io);
+  }
+
+  /** Inference timings over all sessions, for metrics and benchmarks. */
+  get stats(): RunStats {
+    if (this.sessions.length === 1) return this.sessions[0]!.stats;
+    const sum: RunStats = { runs: 0, totalMs: 0, lastMs: 0 };
+    for (const s of this.sessions) {
+      sum.runs += s.stats.runs;
+      sum.totalMs += s.stats.totalMs;
+      sum.lastMs = Math.max(sum.lastMs, s.stats.lastMs);
+    }
+    return sum;
+  }
+
+  /** Inference sessions (worker threads). */
+  get sessionCount(): number {
+    return this.sessions.length;
   }
 
   /**
-   * Model input height for a picture `contentHeight` pixels tall (the rest of the frame is padding): the
-   * export height, or with a fitted input the picture rounded up to a multiple of 32.
+   * Model input height for a picture `contentHeight` pixels tall in a slot `maxHeight` rows high (default:
+   * the export height; the rest is padding): the slot, or with a fitted input the picture rounded up to a
+   * multiple of 32.
    */
-  inputHeightFor(contentHeight: number): number {
-    if (!this.fit.enabled) return this.inputHeight;
+  inputHeightFor(contentHeight: number, maxHeight = this.inputHeight): number {
+    if (!this.fit.enabled) return maxHeight;
     const h = Math.ceil(contentHeight / MAX_STRIDE) * MAX_STRIDE;
-    return h < MAX_STRIDE ? MAX_STRIDE : h > this.inputHeight ? this.inputHeight : h;
+    return h < MAX_STRIDE ? MAX_STRIDE : h > maxHeight ? maxHeight : h;
   }
 
   get meanMs(): number {
-    return this.stats.runs === 0 ? 0 : this.stats.totalMs / this.stats.runs;
+    const stats = this.stats;
+    return stats.runs === 0 ? 0 : stats.totalMs / stats.runs;
   }
 
   /**
    * Inference alone on whatever the input buffer holds, at the input height a picture `contentHeight`
-   * pixels tall gets (default: the export height): the ceiling for benchmarks.
+   * pixels tall gets (default: the export height), `width` wide: the ceiling for benchmarks.
    */
-  async inferOnly(contentHeight = this.inputHeight): Promise<void> {
-    this.session.recycle(await this.runAt(this.inputHeightFor(contentHeight)));
+  async inferOnly(contentHeight = this.inputHeight, width = this.inputWidth): Promise<void> {
+    const h = this.inputHeightFor(contentHeight, Math.max(this.inputHeight, contentHeight));
+    await this.reserve(width, h);
+    const session = this.sessions[0]!;
+    session.recycle(await this.runAt(session, width, h));
   }
 
   /**
-   * Detects traffic in one letterboxed BGR24 frame of the model's input size. Boxes come back in fractions
-   * of the camera image; those whose centre lies in an `ignore` polygon (same fractions) are dropped.
+   * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
+   * own size, fitted to its picture; gated tiles, the automatic regions, only with `regions`). Boxes come
+   * back in fractions of the camera image; those whose centre lies in an `ignore` polygon (same
+   * fractions) are dropped.
    */
   async detect(
     data: Uint8Array,
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
+    regions = true,
   ): Promise<Detection[]> {
-    const tileHeight = geometry.tiles ? geometry.tiles[0]!.tileHeight : geometry.height;
-    if (geometry.width !== this.inputWidth || tileHeight !== this.inputHeight) {
-      throw new Error(
-        `frame is ${geometry.width}x${tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}`,
-      );
-    }
     const tiles = geometry.tiles;
+    if (geometry !== this.checked) await this.check(geometry);
     // The frame's pixels are read synchronously below (before the first await that follows the wait),
     // but a caller waiting here must keep its frame until the returned promise settles anyway.
-    while (tiles ? this.pending > 0 : this.tiledActive || !this.session.canRun) await this.whenIdle();
-    this.pending++;
-    try {
-      if (!tiles) {
-        // The picture is at the top of the frame: a fitted input is the frame's first h rows.
-        const h = this.inputHeightFor(geometry.contentHeight);
-        this.preprocess(data, this.inputWidth * h);
-        const out = await this.runAt(h);
-        try {
-          return this.post.detections(out, geometry, ignore);
-        } finally {
-          this.session.recycle(out);
-        }
+    if (!tiles) {
+      let session = this.freeSession();
+      while (!session) {
+        await this.whenIdle();
+        session = this.freeSession();
       }
-      this.tiledActive = true;
-      // One inference per tile (the model takes one fixed-size image); each tile is a contiguous slice.
-      // Tile t+1 is preprocessed and queued while tile t is inferred.
-      this.post.beginTiles(tiles.length);
-      let queued: Promise<Float32Array> | undefined;
+      this.pending++;
+      try {
+        // The picture is at the top of the frame: a fitted input is the frame's first h rows.
+        const w = geometry.width;
+        const h = this.inputHeightFor(geometry.contentHeight, geometry.height);
+        this.preprocess(session, data, w * h, w, w * 3);
+        const out = await this.runAt(session, w, h);
+        try {
+          return this.post.detections(out, w, h, geometry, ignore);
+        } finally {
+          session.recycle(out);
+        }
+      } finally {
+        this.pending--;
+        this.wake();
+      }
+    }
+    while (this.pending > 0) await this.whenIdle();
+    this.pending++;
+    this.tiledActive = true;
+    const runs = this.tileRuns;
+    let head = 0;
+    try {
+      // One inference per inferred tile (each at its own size); each tile's rows are at the left of the
+      // frame's. The tiles go round the sessions, each double-buffered (tile t+1 is preprocessed and
+      // queued while tile t is inferred), and are collected in tile order.
+      let rows = 0;
+      for (const t of tiles)
+        if (t.infer && (regions || !t.gated)) rows += this.post.rowsAt(t.width, this.tileHeight(t));
+      this.post.beginTiles(rows);
+      const stride = geometry.width * 3;
+      let next = 0;
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
-        const pixels = this.inputWidth * this.inputHeightFor(tile.contentHeight);
-        this.preprocess(data.subarray(tile.byteOffset, tile.byteOffset + pixels * 3), pixels);
-        const run = this.runAt(pixels / this.inputWidth);
-        if (queued) {
-          const out = await queued.catch((err: unknown) => {
-            run.catch(() => {}); // settled by the worker; its own error is the same failure path
-            throw err;
-          });
-          this.post.collectTile(out, geometry, tiles[t - 1]!, t - 1);
-          this.session.recycle(out);
+        if (!tile.infer || (tile.gated && !regions)) continue;
+        const session = this.sessions[next]!;
+        next = (next + 1) % this.sessions.length;
+        while (!session.canRun) {
+          // (Both inputs away with none of this frame's runs: left in flight by a failed frame.)
+          if (head === runs.length) throw new Error('inference: no input buffer free after a failed run');
+          const r = runs[head++]!;
+          this.collect(await r.out, geometry, r.tile, r.session);
         }
-        queued = run;
+        const w = tile.width;
+        const h = this.tileHeight(tile);
+        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, stride);
+        runs.push({ out: this.runAt(session, w, h), tile: t, session });
       }
-      const last = await queued!;
-      this.post.collectTile(last, geometry, tiles[tiles.length - 1]!, tiles.length - 1);
-      this.session.recycle(last);
+      while (head < runs.length) {
+        const r = runs[head++]!;
+        this.collect(await r.out, geometry, r.tile, r.session);
+      }
       return this.post.finishTiles(ignore);
+    } catch (err) {
+      // settled by the workers; their own errors are the same failure path
+      for (let i = head; i < runs.length; i++) runs[i]!.out.catch(() => {});
+      throw err;
     } finally {
-      if (tiles) this.tiledActive = false;
-      if (--this.pending === 0 || !tiles) this.wake();
+      runs.length = 0;
+      this.tiledActive = false;
+      this.pending--;
+      this.wake();
     }
+  }
+
+  /** Fitted model input height of a tile. */
+  private tileHeight(tile: FrameTile): number {
+    return this.inputHeightFor(tile.contentHeight, tile.tileHeight);
+  }
+
+  private collect(out: Float32Array, geometry: FrameGeometry, t: number, session: WorkerSession): void {
+    const tile = geometry.tiles![t]!;
+    try {
+      this.post.collectTile(out, tile.width, this.tileHeight(tile), geometry, tile, t);
+    } finally {
+      session.recycle(out);
+    }
+  }
+
+  /**
+   * Checks a new frame geometry against the model (a model that cannot take other input sizes needs
+   * its export size everywhere) and grows the inference buffers for its largest tile.
+   */
+  private async check(geometry: FrameGeometry): Promise<void> {
+    const tiles = geometry.tiles ?? [
+      {
+        width: geometry.width,
+        tileHeight: geometry.height,
+        contentHeight: geometry.contentHeight,
+        infer: true,
+      },
+    ];
+    let maxW = 0;
+    let maxH = 0;
+    for (const t of tiles) {
+      if (!t.infer) continue;
+      if (!this.fit.enabled && (t.width !== this.inputWidth || t.tileHeight !== this.inputHeight)) {
+        throw new Error(
+          `frame is ${t.width}x${t.tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}${this.fit.unavailable ? ` (other sizes: ${this.fit.unavailable})` : ''}`,
+        );
+      }
+      if (t.width % MAX_STRIDE !== 0 || t.tileHeight % MAX_STRIDE !== 0) {
+        throw new Error(`frame tile ${t.width}x${t.tileHeight} is not a multiple of ${MAX_STRIDE}`);
+      }
+      if (t.width * t.tileHeight > maxW * maxH) {
+        maxW = t.width;
+        maxH = t.tileHeight;
+      }
+    }
+    if (maxW > 0) await this.reserve(maxW, maxH);
+    this.checked = geometry;
+  }
+
+  /** Grows the sessions' buffers (once nothing is in flight) for runs of up to `w` x `h`. */
+  private async reserve(w: number, h: number): Promise<void> {
+    const input = 3 * w * h;
+    const output = this.post.outputLength(w, h);
+    if (this.sessions.every((s) => input <= s.inputCapacity && output <= s.outputCapacity)) return;
+    while (this.pending > 0) await this.whenIdle();
+    for (const s of this.sessions) s.reserve(input, output);
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await Promise.all(this.sessions.map((s) => s.release()));
   }
 
-  /** BGR24 pixels → the free input buffer, in the channel order and scale of the model family. */
-  private preprocess(pixels: Uint8Array, count: number): void {
+  /** The session for the next untiled frame: the one with the fewest runs queued that has a free input. */
+  private freeSession(): WorkerSession | undefined {
+    if (this.tiledActive) return undefined;
+    let best: WorkerSession | undefined;
+    for (const s of this.sessions) if (s.canRun && (!best || s.inFlight < best.inFlight)) best = s;
+    return best;
+  }
+
+  /**
+   * BGR24 pixels (`count` of them, rows of `width` that are `stride` bytes apart) → the session's free
+   * input buffer, in the channel order and scale of the model family.
+   */
+  private preprocess(
+    session: WorkerSession,
+    pixels: Uint8Array,
+    count: number,
+    width: number,
+    stride: number,
+  ): void {
     const yolov8 = this.cfg.family === 'yolov8';
-    bgrToChw(pixels, this.session.input, count, yolov8, yolov8 ? 1 / 255 : 1);
+    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride);
   }
 
-  /** Runs one inference at input height `h` on the current input buffer; checks the output's size. */
-  private async runAt(h: number): Promise<Float32Array> {
-    let dims: readonly number[] | undefined;
-    if (h !== this.inputHeight) {
-      // Fitted heights are multiples of 32: one dims array per height, reused.
-      dims = this.dims[h / MAX_STRIDE];
-      if (!dims) {
-        dims = [1, 3, h, this.inputWidth];
-        this.dims[h / MAX_STRIDE] = dims;
-      }
+  /**
+   * Runs one inference at input size `w` x `h` on the session's current input buffer, bound to a recycled
+   * output buffer of the known output shape; checks the output's size.
+   */
+  private async runAt(session: WorkerSession, w: number, h: number): Promise<Float32Array> {
+    // Sizes are multiples of 32: one pair of shapes per size, reused (no input shape: the configured one).
+    const key = w * 65536 + h;
+    let dims = this.dims.get(key);
+    if (!dims) {
+      dims = {
+        input: h !== this.inputHeight || w !== this.inputWidth ? [1, 3, h, w] : undefined,
+        output: this.post.outputDims(w, h),
+      };
+      this.dims.set(key, dims);
     }
-    const out = await this.session.run(dims);
-    const expected = this.post.outputLength(h);
+    const out = await session.run(dims.input, dims.output);
+    const expected = this.post.outputLength(w, h);
     if (out.length !== expected) {
-      this.session.recycle(out);
+      session.recycle(out);
       throw new Error(`model output has ${out.length} values, expected ${expected}`);
     }
     return out;

@@ -13,7 +13,14 @@ export interface SessionInfo {
 export type WorkerRequest =
   | { type: 'load'; model: string | Uint8Array; options: InferenceSession.SessionOptions }
   | { type: 'io'; inputName: string; dims: readonly number[]; outputName: string }
-  | { type: 'run'; input: ArrayBuffer; output: ArrayBuffer; dims?: readonly number[] }
+  | {
+      type: 'run';
+      input: ArrayBuffer;
+      output: ArrayBuffer;
+      dims?: readonly number[];
+      /** The output's shape when known: ONNX Runtime then writes straight into `output`. */
+      outputDims?: readonly number[];
+    }
   | { type: 'close' };
 
 /** Its replies, one per request, in request order. */
@@ -117,6 +124,40 @@ export class WorkerSession {
     await this.request({ type: 'io', inputName, dims, outputName });
   }
 
+  /** Runs queued in the worker and not answered yet. */
+  get inFlight(): number {
+    return this.waiting.length;
+  }
+
+  /** Values the input buffers hold (the largest input a run may have). */
+  get inputCapacity(): number {
+    return this.inputLength;
+  }
+
+  /** Output values a run may return without a new buffer. */
+  get outputCapacity(): number {
+    return this.outputBytes / 4;
+  }
+
+  /**
+   * Grows the input buffers to `inputValues` and the recycled output buffers to `outputValues` (a larger
+   * input than configured: a wide detection region). Only while no run is in flight.
+   */
+  reserve(inputValues: number, outputValues: number): void {
+    if (this.waiting.length > 0 || this.input.length === 0 || !this.spare) {
+      throw new Error('inference: cannot resize the buffers while a run is in flight');
+    }
+    if (inputValues > this.inputLength) {
+      this.input = new Float32Array(inputValues);
+      this.spare = new Float32Array(inputValues);
+      this.inputLength = inputValues;
+    }
+    if (outputValues * 4 > this.outputBytes) {
+      this.outputBytes = outputValues * 4;
+      this.freeOutputs.length = 0;
+    }
+  }
+
   /** True when an input buffer is free for the next run, or when run() would fail at once (worker gone). */
   get canRun(): boolean {
     return this.input.length > 0 || this.dead !== undefined;
@@ -126,9 +167,11 @@ export class WorkerSession {
    * Queues a run on the current `input` (which then goes away to the worker; `input` becomes the other
    * buffer, or empty while both are away) and resolves with the model output of this run. `dims`: this
    * run's input shape when smaller than the configured one (the input then uses the buffer's first
-   * values; a model with symbolic image dimensions). Hand the output to recycle() once it is read.
+   * values; a model with symbolic image dimensions). `outputDims`: the output's shape, when the caller
+   * knows it: the model then writes into a recycled output buffer instead of a fresh one per run. Hand the
+   * output to recycle() once it is read.
    */
-  async run(dims?: readonly number[]): Promise<Float32Array> {
+  async run(dims?: readonly number[], outputDims?: readonly number[]): Promise<Float32Array> {
     if (this.dead) throw this.dead;
     if (this.input.length === 0) throw new Error('inference: both input buffers are in flight');
     if (dims && dims.reduce((a, b) => a * b, 1) > this.inputLength) {
@@ -138,7 +181,10 @@ export class WorkerSession {
     this.input = this.spare ?? new Float32Array(0);
     this.spare = undefined;
     const output = this.freeOutputs.pop() ?? new ArrayBuffer(this.outputBytes);
-    const reply = await this.request({ type: 'run', input: buffer, output, dims }, [buffer, output]);
+    const reply = await this.request({ type: 'run', input: buffer, output, dims, outputDims }, [
+      buffer,
+      output,
+    ]);
     if (reply.type !== 'done') throw new Error(`inference worker: unexpected reply ${reply.type}`);
     return new Float32Array(reply.output, 0, reply.length);
   }

@@ -20,6 +20,8 @@ export interface LoadedModel {
   session: WorkerSession;
   io: ModelIo;
   fit: InputFit;
+  /** Opens one more session of the same model, set up the same way (its own worker thread). */
+  another(): Promise<WorkerSession>;
 }
 
 type ModelConfig = Pick<
@@ -96,7 +98,8 @@ export async function loadModel(cfg: ModelConfig, classes: number): Promise<Load
       ({ session, io } = await open());
     }
   }
-  return { session, io, fit };
+  const chosen = fit.enabled ? dynamic : undefined;
+  return { session, io, fit, another: async () => (await open(chosen)).session };
 }
 
 /** Session info with the model's shapes as exported (the loaded copy has symbolic image dimensions). */

@@ -34,9 +34,10 @@ export class MotionGate {
     private readonly settings: MotionSettings,
     ignore: readonly Polygon[] = [],
   ) {
-    // Each tile's picture area (a plain frame: one tile, the whole image) and how its pixels map back to
-    // camera fractions, for the ignore mask.
-    const tiles = geometry.tiles ?? [
+    // Each inferred tile's picture area (a plain frame: one tile, the whole image) and how its pixels map
+    // back to camera fractions, for the ignore mask. Motion elsewhere (in a tile kept for its pixels
+    // only) is not what detection is about.
+    const all = geometry.tiles ?? [
       {
         cropX: 0,
         cropY: 0,
@@ -45,8 +46,10 @@ export class MotionGate {
         scale: geometry.scale,
         contentWidth: geometry.contentWidth,
         contentHeight: geometry.contentHeight,
+        infer: true,
       },
     ];
+    const tiles = all.some((t) => t.infer) ? all.filter((t) => t.infer) : all;
     let n = 0;
     for (const t of tiles) {
       const cols = Math.max(1, Math.floor(t.contentWidth / CELL));
@@ -78,12 +81,31 @@ export class MotionGate {
 
   /** Decides whether to run inference on this frame; an inferred frame becomes the new reference. */
   shouldInfer(data: Uint8Array, ptsMs: number, activeTracks: boolean): boolean {
-    const { enabled, threshold, pixelDelta, forceEvery } = this.settings;
+    return this.decide(this.measureFrame(data), ptsMs, activeTracks);
+  }
+
+  /**
+   * Step one of shouldInfer, for callers that look up the track count only when it matters: this frame's
+   * change (-1: no reference yet; NaN: the gate is off). Call decide() for the same frame before the next
+   * frame's measureFrame().
+   */
+  measureFrame(data: Uint8Array): number {
+    return this.settings.enabled ? this.measure(data, this.settings.pixelDelta) : Number.NaN;
+  }
+
+  /** Whether live tracks would change the decision for a frame with this change (motion alone says no). */
+  needsTracks(change: number, ptsMs: number): boolean {
+    const { enabled, threshold, forceEvery } = this.settings;
+    return enabled && !(change < 0 || change >= threshold || ptsMs - this.lastInferMs >= forceEvery);
+  }
+
+  /** Step two: the decision for the frame measured last; an inferred frame becomes the new reference. */
+  decide(change: number, ptsMs: number, activeTracks: boolean): boolean {
+    const { enabled, threshold, forceEvery } = this.settings;
     if (!enabled) {
       this.lastInferMs = ptsMs;
       return true;
     }
-    const change = this.measure(data, pixelDelta);
     const infer = change < 0 || change >= threshold || activeTracks || ptsMs - this.lastInferMs >= forceEvery;
     if (infer) {
       this.lastInferMs = ptsMs;

@@ -89,3 +89,49 @@ export function suppressAcrossClasses(
   }
   return out;
 }
+
+/**
+ * Part and group boxes: small detectors often give one object a second box around part of it (the rider
+ * and the front of a motorcycle, the cab of a lorry) and a line of motorcycles nose to tail one box
+ * around all of them, at IoUs NMS cannot tell from two real neighbours. Among kept indices `keep[0..k)`
+ * (best first), drops a box that lies `containment` or more inside a better box of the same `group` (or is
+ * a car-group box inside a better two-wheeler box: a head-on motorcycle called a car), and a box that holds
+ * two or more better boxes of its group that much. `twoWheeler` is the motorcycle/bicycle group. Returns
+ * the new k.
+ */
+export function suppressNested(
+  c: Candidates,
+  keep: Int32Array,
+  k: number,
+  group: Uint8Array,
+  vehicleGroup: number,
+  twoWheelerGroup: number,
+  containment: number,
+): number {
+  const { x1, y1, x2, y2, cls } = c;
+  let out = 0;
+  for (let i = 0; i < k; i++) {
+    const b = keep[i]!;
+    const gb = group[cls[b]!]!;
+    let drop = false;
+    if (gb !== 0) {
+      const areaB = (x2[b]! - x1[b]!) * (y2[b]! - y1[b]!);
+      let inside = 0;
+      for (let j = 0; j < out && !drop; j++) {
+        const a = keep[j]!;
+        const ga = group[cls[a]!]!;
+        if (ga !== gb && !(gb === vehicleGroup && ga === twoWheelerGroup)) continue;
+        const iw = Math.min(x2[a]!, x2[b]!) - Math.max(x1[a]!, x1[b]!);
+        if (iw <= 0) continue;
+        const ih = Math.min(y2[a]!, y2[b]!) - Math.max(y1[a]!, y1[b]!);
+        if (ih <= 0) continue;
+        const inter = iw * ih;
+        if (inter >= containment * areaB) drop = true;
+        else if (ga === gb && inter >= containment * (x2[a]! - x1[a]!) * (y2[a]! - y1[a]!)) inside++;
+      }
+      if (inside >= 2) drop = true;
+    }
+    if (!drop) keep[out++] = b;
+  }
+  return out;
+}

@@ -2,17 +2,21 @@ import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 import { Candidates } from './candidates.js';
-import { CLASS_GROUP } from './class-map.js';
+import { CLASS_GROUP, CLS, VEHICLE_GROUP } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';
-import { decodeYolox, headRows, MAX_STRIDE, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
+import { decodeYolox, headRows, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
 import type { Detection } from './detection.js';
-import { nms, suppressAcrossClasses } from './nms.js';
+import { nms, suppressAcrossClasses, suppressNested } from './nms.js';
 import { inAnyPolygon, type Polygon } from './polygon.js';
 import { mergeRiders } from './riders.js';
 import { mergeAcrossTiles, TILE_EDGE_PX, type TileTags } from './tile-merge.js';
 
 /** Boxes of confusable classes overlapping this much are one object. */
 const CROSS_CLASS_IOU = 0.7;
+/** A box this much inside a better one of its group is a part of that object (see suppressNested). */
+const NESTED = 0.85;
+/** CLASS_GROUP of motorcycles and bicycles. */
+const TWO_WHEELER_GROUP = CLASS_GROUP[CLS.motorcycle]!;
 
 export type PostProcessConfig = Pick<
   DetectorConfig,
@@ -34,13 +38,13 @@ export interface ModelShape {
  * beginTiles, collectTile per tile, finishTiles.
  */
 export class PostProcessor {
-  private readonly candidates: Candidates;
-  private readonly order: Int32Array;
-  private readonly suppressed: Uint8Array;
+  private candidates: Candidates;
+  private order: Int32Array;
+  private suppressed: Uint8Array;
   private readonly thresholds: Float32Array;
   private readonly valuesPerRow: number;
-  /** YOLOX grid per input height / 32, built on first use (slot 0: the export height). */
-  private readonly grids: (YoloxGrid | undefined)[] = [];
+  /** YOLOX grid per input size, built on first use. */
+  private readonly grids = new Map<number, YoloxGrid>();
   /** Tiled frames: kept boxes of all tiles in camera fractions, grown when a frame has more tiles. */
   private merged = new Candidates(0);
   private mergedTags: TileTags = { tile: new Uint8Array(0), cut: new Uint8Array(0) };
@@ -67,27 +71,45 @@ export class PostProcessor {
     });
   }
 
-  /** Output values of one run at input height `h` (the export height, or a fitted one). */
-  outputLength(h: number): number {
-    const rows = h === this.shape.inputHeight ? this.shape.rows : headRows(this.shape.inputWidth, h);
-    return rows * this.valuesPerRow;
+  /** Output rows of one run at input size `w` x `h` (the export size, or a fitted one). */
+  rowsAt(w: number, h: number): number {
+    const { inputWidth, inputHeight, rows } = this.shape;
+    return w === inputWidth && h === inputHeight ? rows : headRows(w, h);
   }
 
-  /** One untiled frame's output (of any fitted height) → detections. */
-  detections(out: Float32Array, geometry: FrameGeometry, ignore: readonly Polygon[] = []): Detection[] {
+  /** Output values of one run at input size `w` x `h`. */
+  outputLength(w: number, h: number): number {
+    return this.rowsAt(w, h) * this.valuesPerRow;
+  }
+
+  /** The output tensor's shape at input size `w` x `h`: YOLOX [1, rows, values], YOLOv8 [1, values, anchors]. */
+  outputDims(w: number, h: number): number[] {
+    const rows = this.rowsAt(w, h);
+    return this.cfg.family === 'yolox' ? [1, rows, this.valuesPerRow] : [1, this.valuesPerRow, rows];
+  }
+
+  /** One untiled frame's output (at input size `w` x `h`) → detections. */
+  detections(
+    out: Float32Array,
+    w: number,
+    h: number,
+    geometry: FrameGeometry,
+    ignore: readonly Polygon[] = [],
+  ): Detection[] {
+    this.decode(out, w, h);
     const c = this.candidates;
-    this.decode(out);
     let k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
     k = suppressAcrossClasses(c, this.order, k, CLASS_GROUP, CROSS_CLASS_IOU);
+    k = suppressNested(c, this.order, k, CLASS_GROUP, VEHICLE_GROUP, TWO_WHEELER_GROUP, NESTED);
     if (this.mergeRiders) k = mergeRiders(c, this.order, k);
     const sx = 1 / (geometry.scale * geometry.srcWidth);
     const sy = 1 / (geometry.scale * geometry.srcHeight);
     return this.toDetections(c, this.order, k, sx, sy, ignore);
   }
 
-  /** Sizes the cross-tile buffers for `tiles` tiles (allocates only when the tile count grows) and clears them. */
-  beginTiles(tiles: number): void {
-    const capacity = this.shape.rows * tiles;
+  /** Sizes the cross-tile buffers for `rows` output rows in all (allocates only when that grows) and clears them. */
+  beginTiles(rows: number): void {
+    const capacity = rows;
     if (this.merged.capacity < capacity) {
       this.merged = new Candidates(capacity);
       this.mergedTags = { tile: new Uint8Array(capacity), cut: new Uint8Array(capacity) };
@@ -101,9 +123,16 @@ export class PostProcessor {
    * Decode → NMS of one tile's output; the kept boxes go to the cross-tile set in camera fractions, tagged
    * with the tile and whether they touch an inner tile edge.
    */
-  collectTile(out: Float32Array, geometry: FrameGeometry, tile: FrameTile, index: number): void {
+  collectTile(
+    out: Float32Array,
+    w: number,
+    h: number,
+    geometry: FrameGeometry,
+    tile: FrameTile,
+    index: number,
+  ): void {
+    this.decode(out, w, h);
     const c = this.candidates;
-    this.decode(out);
     const k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
     const m = this.merged;
     const { tile: tileOf, cut } = this.mergedTags;
@@ -153,42 +182,39 @@ export class PostProcessor {
     // Keep best-score-first order for the cross-class and rider steps, as on a single tile.
     order.subarray(0, k).sort((a, b) => m.score[b]! - m.score[a]!);
     k = suppressAcrossClasses(m, order, k, CLASS_GROUP, CROSS_CLASS_IOU);
+    k = suppressNested(m, order, k, CLASS_GROUP, VEHICLE_GROUP, TWO_WHEELER_GROUP, NESTED);
     if (this.mergeRiders) k = mergeRiders(m, order, k);
     return this.toDetections(m, order, k, 1, 1, ignore);
   }
 
-  /** Model output (of any fitted height: rows follow from its length) → candidates in input pixels. */
-  private decode(out: Float32Array): void {
+  /** Model output of a run at `w` x `h` → candidates in input pixels. */
+  private decode(out: Float32Array, w: number, h: number): void {
     const rows = out.length / this.valuesPerRow;
+    if (rows !== this.rowsAt(w, h)) {
+      throw new Error(`model output has ${rows} rows, expected ${this.rowsAt(w, h)} at ${w}x${h}`);
+    }
+    if (rows > this.candidates.capacity) {
+      // A larger input than any before (a wide detection region): grow once.
+      this.candidates = new Candidates(rows);
+      this.order = new Int32Array(rows);
+      this.suppressed = new Uint8Array(rows);
+    }
     if (this.cfg.family === 'yolox') {
-      decodeYolox(out, this.gridFor(rows), this.classMap, this.thresholds, this.candidates);
+      decodeYolox(out, this.gridFor(w, h), this.classMap, this.thresholds, this.candidates);
     } else {
       decodeYolov8(out, rows, this.classMap, this.thresholds, this.candidates);
     }
   }
 
-  /** YOLOX grid for an output of `rows` rows, built once per input height. */
-  private gridFor(rows: number): YoloxGrid {
-    const full = rows === this.shape.rows;
-    const h = full ? this.shape.inputHeight : this.heightForRows(rows);
-    const slot = full ? 0 : h / MAX_STRIDE;
-    let grid = this.grids[slot];
+  /** YOLOX grid for input size `w` x `h`, built once per size. */
+  private gridFor(w: number, h: number): YoloxGrid {
+    const key = w * 65536 + h;
+    let grid = this.grids.get(key);
     if (!grid) {
-      grid = yoloxGrid(this.shape.inputWidth, h);
-      this.grids[slot] = grid;
+      grid = yoloxGrid(w, h);
+      this.grids.set(key, grid);
     }
     return grid;
-  }
-
-  /** The input height whose head has `rows` rows (the model width is fixed). */
-  private heightForRows(rows: number): number {
-    // rows = (W/8)(H/8) + (W/16)(H/16) + (W/32)(H/32) = 21 * W * H / 1024 for multiples of 32.
-    const w = this.shape.inputWidth;
-    const h = Math.round((rows * 1024) / (21 * w));
-    if (h % MAX_STRIDE !== 0 || headRows(w, h) !== rows) {
-      throw new Error(`model output has ${rows} rows, no input height of width ${w} gives that`);
-    }
-    return h;
   }
 
   private toDetections(

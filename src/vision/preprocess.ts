@@ -1,7 +1,8 @@
 /**
- * Packed HWC uint8 BGR frame → planar CHW float32 in a reused buffer, one pass over the pixels.
+ * Packed HWC uint8 BGR pixels → planar CHW float32 in a reused buffer, one pass over the pixels.
  * `rgb` swaps to R, G, B plane order (YOLOv8); `scale` multiplies every value (1 for YOLOX's 0..255,
- * 1/255 for YOLOv8).
+ * 1/255 for YOLOv8). `pixels` = width x rows; the rows are `stride` bytes apart in `src` (a tile at the left
+ * of a wider frame), contiguous by default.
  */
 export function bgrToChw(
   src: Uint8Array,
@@ -9,20 +10,48 @@ export function bgrToChw(
   pixels: number,
   rgb: boolean,
   scale: number,
+  width = pixels,
+  stride = width * 3,
 ): void {
-  if (src.length < pixels * 3) throw new Error(`frame has ${src.length} bytes, expected ${pixels * 3}`);
+  const rows = pixels / width;
+  if (!Number.isInteger(rows)) throw new Error(`${pixels} pixels are not rows of ${width}`);
+  const need = rows > 0 ? (rows - 1) * stride + width * 3 : 0;
+  if (src.length < need) throw new Error(`frame has ${src.length} bytes, expected ${need}`);
   if (dst.length < pixels * 3)
     throw new Error(`input buffer holds ${dst.length} values, expected ${pixels * 3}`);
-  const b = rgb ? 2 * pixels : 0;
-  const g = pixels;
-  const r = rgb ? 0 : 2 * pixels;
+  // One 32-bit view of the whole source for the fast path (rows start 4-byte aligned when stride is a
+  // multiple of 4), made once per call.
+  const aligned = src.byteOffset % 4 === 0 && stride % 4 === 0;
+  const words = aligned ? new Uint32Array(src.buffer, src.byteOffset, Math.floor(src.length / 4)) : undefined;
+  if (stride === width * 3) {
+    convertRun(src, words, 0, dst, 0, pixels, pixels, rgb, scale);
+    return;
+  }
+  for (let r = 0; r < rows; r++)
+    convertRun(src, words, r * stride, dst, r * width, width, pixels, rgb, scale);
+}
+
+/** Converts `n` pixels from byte `from` of `src` to CHW positions `at`.. of planes `plane` values long. */
+function convertRun(
+  src: Uint8Array,
+  words: Uint32Array | undefined,
+  from: number,
+  dst: Float32Array,
+  at: number,
+  n: number,
+  plane: number,
+  rgb: boolean,
+  scale: number,
+): void {
+  const b = (rgb ? 2 * plane : 0) + at;
+  const g = plane + at;
+  const r = (rgb ? 0 : 2 * plane) + at;
   let i = 0;
-  if (src.byteOffset % 4 === 0) {
+  if (words) {
     // Four pixels (12 bytes) per step as three little-endian 32-bit words: a third of the loads of a
     // byte loop, and no per-byte bounds checks. Words: [B0 G0 R0 B1] [G1 R1 B2 G2] [R2 B3 G3 R3].
-    const words = new Uint32Array(src.buffer, src.byteOffset, Math.floor((pixels * 3) / 4));
-    const quads = pixels >> 2;
-    for (let q = 0, w = 0; q < quads; q++, w += 3, i += 4) {
+    const quads = n >> 2;
+    for (let q = 0, w = from >> 2; q < quads; q++, w += 3, i += 4) {
       const w0 = words[w]!;
       const w1 = words[w + 1]!;
       const w2 = words[w + 2]!;
@@ -40,7 +69,7 @@ export function bgrToChw(
       dst[r + i + 3] = (w2 >>> 24) * scale;
     }
   }
-  for (let s = i * 3; i < pixels; i++, s += 3) {
+  for (let s = from + i * 3; i < n; i++, s += 3) {
     dst[b + i] = src[s]! * scale;
     dst[g + i] = src[s + 1]! * scale;
     dst[r + i] = src[s + 2]! * scale;

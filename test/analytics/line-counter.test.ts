@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import { segmentsCross, sideOf } from '../../src/analytics/geometry.js';
-import { LineCounter } from '../../src/analytics/line-counter.js';
+import { BIRTH_GATE, ENDED_TTL_MS, LineCounter } from '../../src/analytics/line-counter.js';
 import type { CameraConfig, LineConfig } from '../../src/config/schema.js';
+import type { TrafficClass } from '../../src/domain/traffic.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
 const LINE: LineConfig = {
@@ -41,22 +42,106 @@ describe('line geometry', () => {
   });
 });
 
+/** A 0.08 x 0.06 box on `c`, confirmed and seen long enough (level 2), at stream time `ms`. */
+function at(
+  c: LineCounter,
+  id: number,
+  x: number,
+  y: number,
+  ms: number,
+  level = 2,
+  cls: TrafficClass = 'car',
+) {
+  return c.observe(id, cls, level, x, y, 0.08, 0.06, ms, ms);
+}
+
+/** A track seen twice where it starts (its crossing is then not straight from its first box). */
+function arrive(
+  c: LineCounter,
+  id: number,
+  x: number,
+  y: number,
+  ms: number,
+  level = 2,
+  cls: TrafficClass = 'car',
+) {
+  at(c, id, x, y, ms - 100, level, cls);
+  return at(c, id, x, y, ms, level, cls);
+}
+
+/** A line that has been watching for a while (past the warm-up after the stream started). */
+function watching(line: LineConfig = LINE): LineCounter {
+  const c = new LineCounter('cam', line);
+  at(c, 99, 0.1, 0.1, 0);
+  return c;
+}
+
 describe('LineCounter', () => {
-  it('counts a track once and names the direction', () => {
+  it('counts a track once, when it holds the new side, and names the direction', () => {
     const c = new LineCounter('cam', LINE);
-    expect(c.observe(1, 'car', true, 0.5, 0.4, 0, 0)).toBeUndefined();
-    const e = c.observe(1, 'car', true, 0.5, 0.55, 1, 1);
-    expect(e?.direction).toBe('down');
+    expect(arrive(c, 1, 0.5, 0.4, 2000)).toBeUndefined();
+    // Across, but not yet held for HOLD_MS.
+    expect(at(c, 1, 0.5, 0.55, 2100)).toBeUndefined();
+    const e = at(c, 1, 0.5, 0.58, 2200);
+    // Stamped with the time it crossed.
+    expect(e).toMatchObject({ direction: 'down', cls: 'car', trackId: 1, ptsMs: 2100, timeMs: 2100 });
     // Back and forth across the line again: still one count.
-    expect(c.observe(1, 'car', true, 0.5, 0.45, 2, 2)).toBeUndefined();
-    expect(c.observe(1, 'car', true, 0.5, 0.6, 3, 3)).toBeUndefined();
+    expect(at(c, 1, 0.5, 0.45, 2300)).toBeUndefined();
+    expect(at(c, 1, 0.5, 0.6, 2400)).toBeUndefined();
+    expect(at(c, 1, 0.5, 0.62, 2500)).toBeUndefined();
     expect(c.total('down', 'car')).toBe(1);
+  });
+
+  it('does not count a box that jumps across the line and straight back', () => {
+    const c = new LineCounter('cam', LINE);
+    arrive(c, 1, 0.5, 0.46, 2000);
+    at(c, 1, 0.5, 0.52, 2100);
+    at(c, 1, 0.5, 0.47, 2200);
+    at(c, 1, 0.5, 0.45, 2300);
+    expect(c.total('down', 'car') + c.total('up', 'car')).toBe(0);
+  });
+
+  it('counts a crossing made just before the track ended, unless it was a second box on a vehicle', () => {
+    const c = new LineCounter('cam', LINE);
+    arrive(c, 1, 0.5, 0.45, 2000);
+    at(c, 1, 0.5, 0.55, 2100);
+    expect(c.forget(1, 2200)).toMatchObject({ direction: 'down', trackId: 1, ptsMs: 2100 });
+    arrive(c, 2, 0.5, 0.45, 2000);
+    c.noBirth(2);
+    at(c, 2, 0.5, 0.55, 2100);
+    expect(c.forget(2, 2200)).toBeUndefined();
+    // Nor for a track too short-lived to trust (level 1).
+    arrive(c, 3, 0.5, 0.45, 2000, 1);
+    at(c, 3, 0.5, 0.55, 2100, 1);
+    expect(c.forget(3, 2200)).toBeUndefined();
+  });
+
+  it('does not count a new track leaping across the line from its first box (to another vehicle)', () => {
+    const c = new LineCounter('cam', LINE);
+    at(c, 1, 0.5, 0.45, 2000);
+    // 0.1 of the frame (1.7 box heights) in 100 ms: no vehicle, a track that jumped.
+    at(c, 1, 0.5, 0.55, 2100);
+    at(c, 1, 0.5, 0.6, 2200);
+    expect(c.total('down', 'car')).toBe(0);
+    // The same path at a plausible speed from its first box is counted.
+    at(c, 2, 0.3, 0.48, 2000);
+    at(c, 2, 0.3, 0.51, 2100);
+    expect(at(c, 2, 0.3, 0.54, 2200)?.direction).toBe('down');
+  });
+
+  it('counts a crossing seen while the track was tentative once it is confirmed', () => {
+    const c = new LineCounter('cam', LINE);
+    arrive(c, 1, 0.5, 0.45, 2000, 0);
+    expect(at(c, 1, 0.5, 0.55, 2100, 0)).toBeUndefined();
+    expect(at(c, 1, 0.5, 0.6, 2200, 0)).toBeUndefined();
+    expect(at(c, 1, 0.5, 0.65, 2300, 1)?.direction).toBe('down');
   });
 
   it('names crossing to the left of a->b directions[1]', () => {
     const c = new LineCounter('cam', LINE);
-    c.observe(1, 'car', true, 0.5, 0.6, 0, 0);
-    expect(c.observe(1, 'car', true, 0.5, 0.4, 1, 1)?.direction).toBe('up');
+    arrive(c, 1, 0.5, 0.6, 2000);
+    at(c, 1, 0.5, 0.4, 2100);
+    expect(at(c, 1, 0.5, 0.38, 2200)?.direction).toBe('up');
     // Reversed line a->b: the same movement is now to the right.
     const r = new LineCounter('cam', {
       ...LINE,
@@ -65,14 +150,124 @@ describe('LineCounter', () => {
         [0, 0.5],
       ],
     });
-    r.observe(1, 'car', true, 0.5, 0.6, 0, 0);
-    expect(r.observe(1, 'car', true, 0.5, 0.4, 1, 1)?.direction).toBe('down');
+    arrive(r, 1, 0.5, 0.6, 2000);
+    at(r, 1, 0.5, 0.4, 2100);
+    expect(at(r, 1, 0.5, 0.38, 2200)?.direction).toBe('down');
   });
 
   it('ignores classes the line does not count', () => {
     const c = new LineCounter('cam', { ...LINE, classes: ['car'] });
-    c.observe(1, 'person', true, 0.5, 0.4, 0, 0);
-    expect(c.observe(1, 'person', true, 0.5, 0.6, 1, 1)).toBeUndefined();
+    arrive(c, 1, 0.5, 0.4, 2000, 2, 'person');
+    at(c, 1, 0.5, 0.6, 2100, 2, 'person');
+    expect(at(c, 1, 0.5, 0.62, 2200, 2, 'person')).toBeUndefined();
+    expect(c.total('down', 'person')).toBe(0);
+  });
+
+  describe('a track first seen past the line', () => {
+    it('counts it when it was first seen just past the line and moves away as a whole', () => {
+      const c = watching();
+      // 0.03 past a 0.06 tall box (0.5 box heights), then moving down.
+      expect(at(c, 1, 0.5, 0.53, 2000)).toBeUndefined();
+      expect(at(c, 1, 0.5, 0.535, 2100)).toBeUndefined(); // moved too little to judge
+      expect(at(c, 1, 0.5, 0.55, 2200)?.direction).toBe('down');
+      expect(at(c, 1, 0.5, 0.6, 2300)).toBeUndefined();
+      expect(c.total('down', 'car')).toBe(1);
+    });
+
+    it('waits for a track seen long enough (level 2)', () => {
+      const c = watching();
+      at(c, 1, 0.5, 0.53, 2000, 1);
+      expect(at(c, 1, 0.5, 0.55, 2100, 1)).toBeUndefined();
+      expect(at(c, 1, 0.5, 0.57, 2200, 2)?.direction).toBe('down');
+    });
+
+    it('does not count it when first seen further than BIRTH_GATE box heights past the line', () => {
+      const c = watching();
+      at(c, 1, 0.5, 0.5 + 0.06 * (BIRTH_GATE + 0.2), 2000);
+      at(c, 1, 0.5, 0.6, 2100);
+      at(c, 1, 0.5, 0.65, 2200);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+
+    it('does not count a box that only grows at one end (a vehicle coming out from behind another)', () => {
+      const c = watching();
+      c.observe(1, 'car', 2, 0.5, 0.53, 0.08, 0.06, 2000, 2000);
+      // The top stays at 0.50, the bottom grows from 0.56 to 0.66: the centre "moves" 0.05 down.
+      c.observe(1, 'car', 2, 0.5, 0.58, 0.08, 0.16, 2100, 2100);
+      c.observe(1, 'car', 2, 0.5, 0.6, 0.08, 0.16, 2200, 2200);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+
+    it('does not count it when it moves back toward the line', () => {
+      const c = watching();
+      at(c, 1, 0.5, 0.54, 2000);
+      at(c, 1, 0.5, 0.52, 2100);
+      at(c, 1, 0.5, 0.51, 2200);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+
+    it('does not count what is in view when the stream starts', () => {
+      const c = new LineCounter('cam', LINE);
+      at(c, 1, 0.5, 0.53, 0);
+      at(c, 1, 0.5, 0.56, 100);
+      at(c, 1, 0.5, 0.6, 200);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+
+    it('does not count it when its path back does not meet the segment', () => {
+      const c = watching({
+        ...LINE,
+        points: [
+          [0.2, 0.5],
+          [0.4, 0.5],
+        ],
+      });
+      at(c, 1, 0.6, 0.53, 2000);
+      at(c, 1, 0.6, 0.56, 2100);
+      at(c, 1, 0.6, 0.6, 2200);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+  });
+
+  describe('fragments', () => {
+    it('a fragment of a counted track is not counted again', () => {
+      const c = new LineCounter('cam', LINE);
+      arrive(c, 1, 0.5, 0.4, 2000);
+      at(c, 1, 0.5, 0.55, 2100);
+      at(c, 1, 0.5, 0.58, 2200);
+      expect(c.total('down', 'car')).toBe(1);
+      c.forget(1, 2300);
+      // A new track just past the line where track 1 went: it continues it.
+      expect(c.inherit(2, 1)).toBe(true);
+      arrive(c, 2, 0.5, 0.6, 2400);
+      at(c, 2, 0.5, 0.65, 2500);
+      at(c, 2, 0.5, 0.7, 2600);
+      expect(c.total('down', 'car')).toBe(1);
+    });
+
+    it('a fragment that goes on across the line where its track broke off is counted once', () => {
+      const c = new LineCounter('cam', LINE);
+      arrive(c, 1, 0.5, 0.4, 2000);
+      at(c, 1, 0.5, 0.45, 2100);
+      // Lost before the line; a new track takes over past it.
+      expect(c.inherit(2, 1)).toBe(true);
+      arrive(c, 2, 0.5, 0.56, 2300);
+      at(c, 2, 0.5, 0.6, 2400);
+      expect(c.total('down', 'car')).toBe(1);
+      // The old track, should it come back, counts nothing more.
+      at(c, 1, 0.5, 0.62, 2500);
+      at(c, 1, 0.5, 0.66, 2600);
+      expect(c.total('down', 'car')).toBe(1);
+    });
+
+    it('keeps an ended track only ENDED_TTL_MS', () => {
+      const c = new LineCounter('cam', LINE);
+      at(c, 1, 0.5, 0.4, 2000);
+      c.forget(1, 2100);
+      expect([...c.endedIds(2100 + ENDED_TTL_MS)]).toEqual([1]);
+      expect([...c.endedIds(2101 + ENDED_TTL_MS)]).toEqual([]);
+      expect(c.inherit(3, 99)).toBe(false);
+    });
   });
 });
 
@@ -101,6 +296,16 @@ describe('line counting on tracks', () => {
     ]);
     expect(crossings).toHaveLength(1);
     expect(crossings[0]!.direction).toBe('down');
+  });
+
+  it('counts a seated "person" moving with traffic as a motorcycle (its bike unseen), a walker as a person', () => {
+    const { a } = countScene([
+      // 0.71 wide per tall in pixels: a rider; 0.44: someone walking.
+      { name: 'rider', cls: 'person', x: 0.3, y: 0.3, w: 0.02, h: 0.05, vx: 0, vy: 0.06 },
+      { name: 'walker', cls: 'person', x: 0.7, y: 0.3, w: 0.02, h: 0.08, vx: 0, vy: 0.06 },
+    ]);
+    expect(a.total('l', 'down', 'motorcycle')).toBe(1);
+    expect(a.total('l', 'down', 'person')).toBe(1);
   });
 
   it('uses the bottom-centre anchor when asked', () => {

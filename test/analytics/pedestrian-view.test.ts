@@ -82,8 +82,9 @@ describe('pedestrian_in_carriageway only for a person seen in clear view', () =>
           cls: 'person',
           x: 0.3,
           y: 0.4,
+          // A walker's proportions (0.44 wide per tall in pixels): seated riders are wider (SEATED_ASPECT).
           w: 0.02,
-          h: 0.05,
+          h: 0.08,
           vx: 0,
           vy: 0.04,
           override: (t) => (t >= 2 && t < 2.5 ? { cls: 'motorcycle', score: 0.5 } : undefined),

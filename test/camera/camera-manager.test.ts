@@ -26,7 +26,7 @@ describe('CameraManager', () => {
       dataDir: dir,
       log: pino({ level: 'silent' }),
       metrics,
-      cameraDefaults: { connectTimeoutMs: 10_000, stillsFps: 1 },
+      cameraDefaults: { connectTimeoutMs: 10_000 },
       liveIdleStopMs: 500,
     });
     await manager.start();
@@ -57,7 +57,10 @@ describe('CameraManager', () => {
     const pid = a.pid!;
     expect(pidAlive(pid)).toBe(true);
     const args = a.args();
-    expect(args.join(' ')).toMatch(/-rtsp_transport tcp -timeout 5000000 -i rtsp:/);
+    // The camera URL comes on stdin (never on the command line), with its transport and I/O timeout.
+    expect(args.join(' ')).toMatch(/-f concat .* -i pipe:0/);
+    expect(args.join(' ')).not.toContain('hunter22');
+    expect(a.input().stdin).toMatch(/option rtsp_transport tcp\noption timeout 5000000\n/);
     expect(args.at(-1)).toBe('pipe:1');
     await waitUntil('video out of the relay', async () => a.bytesOut > 20_000, { timeoutMs: 10_000 });
     expect(a.bytesOut % 188).toBe(0);
@@ -74,7 +77,7 @@ describe('CameraManager', () => {
       width: 320,
       height: 180,
     });
-    expect(relay.args().join(' ')).toMatch(/-rtsp_transport udp -timeout/);
+    expect(relay.input().stdin).toMatch(/option rtsp_transport udp\noption timeout/);
     const started = Date.now();
     const err = await relay.start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LiveViewError);

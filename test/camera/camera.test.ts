@@ -14,7 +14,6 @@ const FAST: Partial<CameraOptions> = {
   backoffInitialMs: 200,
   backoffMaxMs: 1500,
   slowRetryMs: 60_000,
-  stillsFps: 0,
   healthIntervalMs: 200,
 };
 

@@ -49,19 +49,12 @@ describe('snapshots and event clips from a live camera', () => {
       width: 416,
       height: 416,
       detectFps: 5,
-      stillsFps: 2,
       connectTimeoutMs: 10_000,
       extraOutputs: () => clips.outputs(),
     });
     clips.start();
     cam.start();
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no still (state ${cam.state})`)), 15_000);
-      cam.once('still', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    await waitUntil('first frame', async () => cam.latestFrame() !== undefined, { timeoutMs: 15_000 });
   });
   afterAll(async () => {
     await cam?.stop();
@@ -70,10 +63,13 @@ describe('snapshots and event clips from a live camera', () => {
     if (dir) removeDir(dir);
   });
 
-  it('snapshot of the latest frame and one with boxes decode as JPEG', async () => {
-    const plain = await takeSnapshot(cam);
+  it('a full-resolution still grabbed on demand, and a detector frame with boxes, decode as JPEG', async () => {
+    const plain = await takeSnapshot(cam, { full: true });
     expect(plain).toBeDefined();
     expect(plain!.source).toBe('still');
+    // Concurrent callers within the cache age share one grab.
+    const [a, b] = await Promise.all([cam.still(60_000), cam.still(60_000)]);
+    expect(a).toBe(b);
     expect([plain!.width, plain!.height]).toEqual([640, 360]);
     const f1 = join(dir, 'plain.jpg');
     writeFileSync(f1, plain!.jpeg);
@@ -81,7 +77,6 @@ describe('snapshots and event clips from a live camera', () => {
 
     const boxed = await takeSnapshot(cam, {
       detections: [{ cls: 'car', score: 0.9, x1: 0.1, y1: 0.2, x2: 0.4, y2: 0.6 }],
-      maxStillAgeMs: Number.NEGATIVE_INFINITY, // force the detector frame (even when the still is newer)
     });
     expect(boxed!.source).toBe('frame');
     expect([boxed!.width, boxed!.height]).toEqual([416, 234]);

@@ -14,7 +14,6 @@ describe('a slow consumer', () => {
       width: 416,
       height: 416,
       detectFps: 25,
-      stillsFps: 0,
       healthIntervalMs: 250,
     });
     const buffers = new Set<ArrayBufferLike>();

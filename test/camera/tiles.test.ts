@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  layoutFilters,
+  layoutGeometry,
+  layoutSize,
   letterboxFilters,
   letterboxGeometry,
+  type TileSpec,
   tileCrop,
   tiledFilters,
   tiledGeometry,
@@ -50,8 +54,9 @@ describe('detection tile geometry', () => {
       [0, 0, 1, 1],
       [0.25, 0.3, 0.65, 1],
     ]);
+    // The whole image needs no crop.
     expect(graph).toMatch(
-      /^split=2\[t0\]\[t1\];\[t0\]crop=.*\[p0\];\[t1\]crop=.*\[p1\];\[p0\]\[p1\]vstack=inputs=2$/,
+      /^split=2\[t0\]\[t1\];\[t0\]scale=.*\[p0\];\[t1\]crop=.*\[p1\];\[p0\]\[p1\]vstack=inputs=2$/,
     );
     expect(graph).toContain('x=2*trunc(iw*0.25/2)');
   });
@@ -60,10 +65,49 @@ describe('detection tile geometry', () => {
     const parse = (tiles: unknown) =>
       cameraSchema.safeParse({ id: 'c', url: 'rtsp://h/s', detect: { tiles } });
     expect(parse([[0, 0, 1, 1]]).success).toBe(true);
-    expect(cameraSchema.parse({ id: 'c', url: 'rtsp://h/s' }).detect.tiles).toEqual([[0, 0, 1, 1]]);
+    // Absent: the gateway chooses the regions (vision/detect-plan.ts) within the budget.
+    const auto = cameraSchema.parse({ id: 'c', url: 'rtsp://h/s' }).detect;
+    expect(auto.tiles).toBeUndefined();
+    expect(auto.budget).toBe(2.5);
     expect(JSON.stringify(parse([[0.5, 0, 0.4, 1]]).error?.issues)).toContain('x2 > x1');
     expect(JSON.stringify(parse([[0, 0.6, 1, 0.2]]).error?.issues)).toContain('y2 > y1');
     expect(JSON.stringify(parse([[0, 0, 1.2, 1]]).error?.issues)).toContain('between 0 and 1');
     expect(parse([]).success).toBe(false);
+  });
+
+  it('lays out tiles of different sizes: the frame is as wide as the widest, each tile at the left of its rows', () => {
+    const specs: TileSpec[] = [
+      { rect: [0, 0, 1, 1], width: 416, height: 256, infer: true },
+      { rect: [0, 0.5, 1, 0.9], width: 832, height: 192, infer: true },
+    ];
+    expect(layoutSize(specs)).toEqual({ width: 832, height: 448 });
+    const g = layoutGeometry(1280, 720, specs);
+    expect([g.width, g.height, g.contentWidth, g.contentHeight]).toEqual([832, 448, 416, 234]);
+    const band = g.tiles![1]!;
+    expect(band.byteOffset).toBe(256 * 832 * 3);
+    expect([band.width, band.tileHeight, band.cropY, band.cropHeight]).toEqual([832, 192, 360, 288]);
+    // 1280 x 288 into 832 x 192: by width, 0.65 model px per camera px, 187 rows of picture.
+    expect(band.scale).toBeCloseTo(0.65, 6);
+    expect(band.contentHeight).toBe(187);
+    const [graph] = layoutFilters(specs, 10);
+    // The narrower whole picture is padded to the frame width before the stack.
+    expect(graph).toContain('[t0]scale=416:256:force_original_aspect_ratio=decrease');
+    expect(graph).toMatch(/pad=416:256:0:0:color=0x727272,pad=832:256:0:0:color=0x727272\[p0\]/);
+    expect(graph).toContain('scale=832:192:force_original_aspect_ratio=decrease');
+    expect(graph!.startsWith('fps=10,split=2')).toBe(true);
+  });
+
+  it('keeps a tile that is not inferred (the whole picture for snapshots) out of the plain path', () => {
+    const specs: TileSpec[] = [
+      { rect: [0, 0, 1, 1], width: 416, height: 256, infer: false },
+      { rect: [0, 0.3, 1, 0.7], width: 768, height: 160, infer: true },
+    ];
+    const g = layoutGeometry(1280, 720, specs);
+    expect(g.tiles!.map((t) => t.infer)).toEqual([false, true]);
+    expect(g.fullView).toBe(true);
+    // One inferred whole-image tile is the plain frame.
+    expect(layoutGeometry(1280, 720, [{ rect: [0, 0, 1, 1], width: 416, height: 256, infer: true }])).toEqual(
+      letterboxGeometry(1280, 720, 416, 256),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,14 +55,29 @@ describe('ioc-edge analyze', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['counts', 'fps', 'frames', 'incidents', 'inference', 'motionSkipped', 'seconds', 'wallSeconds'].sort(),
+      [
+        'counts',
+        'detection',
+        'fps',
+        'frames',
+        'incidents',
+        'inference',
+        'motionSkipped',
+        'seconds',
+        'wallSeconds',
+      ].sort(),
     );
     // 11.2 s at 5 fps
     expect(report.frames).toBeGreaterThanOrEqual(55);
     expect(report.frames).toBeLessThanOrEqual(57);
     expect(report.seconds).toBeCloseTo(11.2, 0);
-    expect(report.inference.runs + report.motionSkipped).toBe(report.frames);
-    expect(report.inference.runs).toBeGreaterThan(50); // traffic all along: the gate lets almost all through
+    // Inferred frames: with the automatic regions around the line (regionsOn) or the whole picture alone.
+    const { regionsOn, regionsOff, tiles } = report.detection;
+    expect(tiles.length).toBeGreaterThan(1); // the band around the line
+    expect(regionsOn + regionsOff + report.motionSkipped).toBe(report.frames);
+    expect(regionsOn + regionsOff).toBeGreaterThan(50); // traffic all along: the gate lets almost all through
+    // One inference per frame for the whole picture, one more per region on the frames that get them.
+    expect(report.inference.runs).toBe(regionsOn + regionsOff + regionsOn * (tiles.length - 1));
     expect(report.inference.meanMs).toBeGreaterThan(0);
     expect(report.fps).toBeGreaterThan(0);
     // The analytics stage (issue 5) counts the NL cars crossing the line downward (ground truth 11 down,
@@ -79,7 +94,9 @@ describe('ioc-edge analyze', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.frames).toBe(335);
-    expect(report.inference.runs).toBe(335);
+    const { regionsOn, regionsOff, tiles } = report.detection;
+    expect(regionsOn + regionsOff).toBe(335);
+    expect(report.inference.runs).toBe(335 + regionsOn * (tiles.length - 1));
   });
 
   it('prints a readable summary without --json', async () => {
@@ -89,6 +106,29 @@ describe('ioc-edge analyze', () => {
       /nl_motorway_overpass.mp4: \d+ frames, [\d.]+ s of video in [\d.]+ s \([\d.]+ fps\)/,
     );
     expect(r.stdout).toMatch(/inference: \d+ runs, mean [\d.]+ ms/);
+  });
+
+  it('a truncated file: the report of what could be decoded, flagged partial, a warning and exit code 3', async () => {
+    const config = writeConfig(true);
+    const dir = tempDir('analyze-cut');
+    dirs.push(dir);
+    // Index first (+faststart), then cut: ffmpeg decodes the first ~3 s and stops at "partial file".
+    const whole = join(dir, 'whole.mp4');
+    await run('ffmpeg', ['-v', 'error', '-y', '-i', NL_CLIP, '-c', 'copy', '-movflags', '+faststart', whole]);
+    const cut = join(dir, 'cut.mp4');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 1_200_000));
+    const r = await analyze([cut, '--config', config, '--camera', 'nl', '--json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/WARNING: .*cut\.mp4 is damaged or cut short \(ffmpeg: .*partial file\)/);
+    const report = JSON.parse(r.stdout);
+    expect(report.partial.reason).toMatch(/partial file/);
+    expect(report.partial.expectedSeconds).toBeCloseTo(11.18, 1);
+    expect(report.partial.decodedSeconds).toBeLessThan(6);
+    expect(report.seconds).toBe(report.partial.decodedSeconds);
+    // The whole file analyses clean.
+    const ok = await analyze([whole, '--config', config, '--camera', 'nl', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).partial).toBeUndefined();
   });
 
   it('gives clear errors for a missing file, an unknown or ambiguous camera', async () => {

@@ -11,10 +11,14 @@ describe('config/schema.json', () => {
   it('forbids unknown keys and describes the camera shape', () => {
     const schema = configJsonSchema() as {
       additionalProperties: boolean;
-      properties: { cameras: { items: { required: string[]; additionalProperties: boolean } } };
+      properties: {
+        cameras: { items: { required: string[]; anyOf: unknown[]; additionalProperties: boolean } };
+      };
     };
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.cameras.items.required).toEqual(expect.arrayContaining(['id', 'url']));
+    expect(schema.properties.cameras.items.required).toEqual(['id']);
+    // A camera has its one stream (url) or streams with roles (inputs).
+    expect(schema.properties.cameras.items.anyOf).toEqual([{ required: ['url'] }, { required: ['inputs'] }]);
     expect(schema.properties.cameras.items.additionalProperties).toBe(false);
   });
 });

@@ -37,6 +37,8 @@ export interface RtspCameraOptions {
   size?: RtspSize;
   /** Output frame rate (default 25). */
   fps?: number;
+  /** All sessions share one feeder and pipeline (many cameras on one server, for benchmarks). */
+  shared?: boolean;
   port?: number;
 }
 
@@ -189,6 +191,7 @@ export async function startRtspCamera(options: RtspCameraOptions = {}): Promise<
   if (!mount.startsWith('/')) throw new Error(`rtsp camera: mount must start with "/", got "${mount}"`);
   const args = [SERVER_SCRIPT, '--port', String(port), '--mount', mount, '--clip', clip, '--ffmpeg', ffmpeg];
   if (options.user !== undefined) args.push('--user', options.user, '--password', options.password ?? '');
+  if (options.shared) args.push('--shared');
 
   const launch = async () => {
     const s = startProcess('rtsp-server', PYTHON, args);

@@ -7,7 +7,9 @@ RTP H.264 without re-encoding. Feeders die with their session, and with this pro
 so a killed server leaves no orphan ffmpeg.
 
 Run with /usr/bin/python3 (Debian's, which has gi + GstRtspServer):
-  rtsp-server.py --port 8554 --mount /cam --clip prepared.mp4 [--user U --password P] [--ffmpeg PATH]
+  rtsp-server.py --port 8554 --mount /cam --clip prepared.mp4 [--user U --password P] [--ffmpeg PATH] [--shared]
+With --shared all sessions share one feeder and pipeline (benchmarks with many cameras on one server: the
+server then costs little per camera, as real cameras cost the box nothing to encode).
 Prints "READY rtsp://127.0.0.1:PORT/MOUNT" once listening.
 """
 
@@ -41,12 +43,12 @@ def die_with_parent():
 
 
 class LoopingClipFactory(GstRtspServer.RTSPMediaFactory):
-    def __init__(self, clip, ffmpeg):
+    def __init__(self, clip, ffmpeg, shared=False):
         GstRtspServer.RTSPMediaFactory.__init__(self)
         self.clip = clip
         self.ffmpeg = ffmpeg
         self.feeders = {}
-        self.set_shared(False)
+        self.set_shared(shared)
         self.connect("media-configure", self.on_media_configure)
 
     def do_create_element(self, url):
@@ -108,13 +110,14 @@ def main():
     ap.add_argument("--user")
     ap.add_argument("--password")
     ap.add_argument("--ffmpeg", default="ffmpeg")
+    ap.add_argument("--shared", action="store_true")
     args = ap.parse_args()
 
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
-    factory = LoopingClipFactory(args.clip, args.ffmpeg)
+    factory = LoopingClipFactory(args.clip, args.ffmpeg, args.shared)
     if args.user:
         auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()

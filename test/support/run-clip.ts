@@ -1,21 +1,28 @@
 import { isAbsolute, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
   AnalyticsEventWithEvidence,
   CameraAnalyticsOptions,
 } from '../../src/analytics/camera-analytics.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import type { CameraConfig } from '../../src/config/schema.js';
+import { probeVideoSize } from '../../src/pipeline/analyze.js';
 import { CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
 import { TrafficStage } from '../../src/pipeline/traffic-stage.js';
+import { type DetectLayout, detectLayout } from '../../src/vision/detect-layout.js';
+import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { MEDIA, testConfig } from './vision.js';
 
 export interface ClipRun {
+  /** Where detection ran (automatic regions or hand tiles). */
+  layout: DetectLayout;
   stage: TrafficStage;
   events: AnalyticsEventWithEvidence[];
   frames: number;
   inferred: number;
+  /** Inferred frames with and without the automatic regions (region gate). */
+  regions: { on: number; off: number };
   wallMs: number;
 }
 
@@ -44,12 +51,18 @@ export async function runClip(
   cameraYaml: string,
   opts: {
     everyFrame?: boolean;
+    /** Reduce the rate in ffmpeg (as `ioc-edge analyze` does) instead of the pipeline's detect-fps throttle. */
+    decoderFps?: boolean;
     scoreThreshold?: number;
     /** Write evidence JPEGs here. */
     evidenceDir?: string;
     /** Stop after this much of the clip (seconds of stream time). */
     untilSeconds?: number;
     analytics?: Partial<CameraAnalyticsOptions>;
+    /** Every event as it happens, with the stage (its live tracks) at that moment. */
+    onEvent?: (event: AnalyticsEventWithEvidence, stage: TrafficStage) => void;
+    /** After each frame's result reached the stage (diagnostics), with the camera image size. */
+    onFrame?: (result: DetectionResult, stage: TrafficStage, width: number, height: number) => void;
   } = {},
 ): Promise<ClipRun> {
   const url = pathToFileURL(isAbsolute(clip) ? clip : join(MEDIA, clip)).href;
@@ -62,17 +75,29 @@ export async function runClip(
   const camera: CameraConfig = cfg.cameras[0]!;
   const detector = await sharedDetector(opts.scoreThreshold);
   const events: AnalyticsEventWithEvidence[] = [];
-  const stage = new TrafficStage(camera, (e) => events.push(e), {
-    ...opts.analytics,
-    evidenceDir: opts.evidenceDir,
+  const stage: TrafficStage = new TrafficStage(
+    camera,
+    (e) => {
+      events.push(e);
+      opts.onEvent?.(e, stage);
+    },
+    {
+      ...opts.analytics,
+      evidenceDir: opts.evidenceDir,
+    },
+  );
+  const pipeline = new CameraPipeline(camera, detector, stage, {
+    everyFrame: opts.everyFrame || opts.decoderFps,
   });
-  const pipeline = new CameraPipeline(camera, detector, stage, { everyFrame: opts.everyFrame });
+  const [srcWidth, srcHeight] = probeVideoSize(fileURLToPath(url)) ?? [0, 0];
+  const layout = detectLayout(camera, detector, srcWidth, srcHeight);
   const reader = new FrameReader({
     cameraId: camera.id,
     url,
     width: detector.inputWidth,
     height: detector.inputHeight,
-    tiles: camera.detect.tiles,
+    layout: layout.tiles,
+    fps: opts.decoderFps && !opts.everyFrame ? camera.detect.fps : undefined,
     realtime: false,
     loop: false,
   });
@@ -104,7 +129,8 @@ export async function runClip(
       }
       frames++;
       try {
-        await pipeline.process(f);
+        const result = await pipeline.process(f);
+        if (result) opts.onFrame?.(result, stage, f.geometry.srcWidth, f.geometry.srcHeight);
       } finally {
         reader.pool.release(f);
       }
@@ -113,5 +139,13 @@ export async function runClip(
     await reader.stop();
   }
   stage.finish(true);
-  return { stage, events, frames, inferred: pipeline.stats.inferred, wallMs: performance.now() - t0 };
+  return {
+    layout,
+    stage,
+    events,
+    frames,
+    inferred: pipeline.stats.inferred,
+    regions: { on: pipeline.stats.regionsOn, off: pipeline.stats.regionsOff },
+    wallMs: performance.now() - t0,
+  };
 }

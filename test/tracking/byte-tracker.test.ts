@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteTracker } from '../../src/tracking/byte-tracker.js';
+import { ByteTracker, DEFAULT_TRACKER_OPTIONS } from '../../src/tracking/byte-tracker.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
@@ -246,14 +246,41 @@ describe('ByteTracker', () => {
     expect(classOf.get(whole[0]!)).toBe('motorcycle');
   });
 
-  it('allocates no tracks for low-score noise', () => {
-    const tracker = new ByteTracker();
+  it('allocates no tracks for low-score noise, and confirms none for a weak box that does not move', () => {
+    const noise = new ByteTracker();
     const { results } = simulate(
+      [{ name: 'n', cls: 'car', x: 0.5, y: 0.5, w: 0.1, h: 0.1, vx: 0, vy: 0, score: 0.15 }],
+      10,
+      2,
+    );
+    for (const r of results) noise.update(r);
+    expect(noise.tracks).toHaveLength(0);
+    // A weak (0.3) box standing still: one tentative track held, never confirmed.
+    const weak = new ByteTracker();
+    const still = simulate(
       [{ name: 'n', cls: 'car', x: 0.5, y: 0.5, w: 0.1, h: 0.1, vx: 0, vy: 0, score: 0.3 }],
       10,
       2,
     );
-    for (const r of results) tracker.update(r);
-    expect(tracker.tracks).toHaveLength(0);
+    for (const r of still.results) weak.update(r);
+    expect(weak.tracks.filter((t) => t.confirmed)).toHaveLength(0);
+    expect(weak.tracks.length).toBeLessThanOrEqual(1);
+  });
+
+  it('starts a track from a far vehicle the detector is unsure of, once it has moved along for a few frames', () => {
+    const tracker = new ByteTracker();
+    const { results } = simulate(
+      [{ name: 'far', cls: 'car', x: 0.5, y: 0.2, w: 0.03, h: 0.025, vx: 0, vy: 0.05, score: 0.25 }],
+      10,
+      2,
+    );
+    const confirmedAt: number[] = [];
+    results.forEach((r, i) => {
+      tracker.update(r);
+      if (tracker.tracks.some((t) => t.confirmed)) confirmedAt.push(i);
+    });
+    expect(tracker.tracks.filter((t) => t.confirmed)).toHaveLength(1);
+    expect(confirmedAt[0]).toBeGreaterThanOrEqual(DEFAULT_TRACKER_OPTIONS.weakHits - 1);
+    expect(confirmedAt[0]).toBeLessThan(8);
   });
 });

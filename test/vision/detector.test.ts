@@ -92,10 +92,33 @@ describe('Detector on real frames (yolox_nano)', () => {
     expect(dets.every((d) => (d.x1 + d.x2) / 2 < 0.7)).toBe(true);
   });
 
-  it('rejects a frame that is not the model input size', async () => {
+  it('rejects a frame whose size is not a multiple of the largest stride', async () => {
     await expect(
-      detector.detect(new Uint8Array(320 * 320 * 3), letterboxGeometry(1280, 720, 320, 320)),
-    ).rejects.toThrow(/frame is 320x320 but the model .* takes 416x416/);
+      detector.detect(new Uint8Array(300 * 300 * 3), letterboxGeometry(1280, 720, 300, 300)),
+    ).rejects.toThrow(/frame tile 300x300 is not a multiple of 32/);
+  });
+
+  it('runs a wider input than the export size (a detection region) and finds the same vehicles', async () => {
+    // Frame 60 letterboxed to 832 wide (0.65 model px per camera px instead of 0.325).
+    const wide = decodeFrames(NL_CLIP, 60, 1, 832);
+    const dets = await detector.detect(wide.frames[0]!, wide.geometry);
+    for (const e of EXPECTED[60]!) {
+      const best = Math.max(0, ...dets.map((d) => iou(d, e.box)));
+      expect(best, e.what).toBeGreaterThan(0.5);
+    }
+  });
+});
+
+describe('Detector with a model that takes its export size only', () => {
+  it('rejects a frame of another size', async () => {
+    const fixed = await Detector.create({ ...testConfig().detector, fitInput: false });
+    try {
+      await expect(
+        fixed.detect(new Uint8Array(320 * 320 * 3), letterboxGeometry(1280, 720, 320, 320)),
+      ).rejects.toThrow(/frame is 320x320 but the model .* takes 416x416/);
+    } finally {
+      await fixed.close();
+    }
   });
 });
 

@@ -16,11 +16,18 @@ function postProcessor(mergeRiders = true): PostProcessor {
   return new PostProcessor(cfg, classMap, { inputWidth: 416, inputHeight: 416, rows: 3549 }, mergeRiders);
 }
 
-/** A YOLOX output for input height `h` with one stride-8 box of `cls` centred at input pixel (cx, cy), size w x h. */
-function output(boxes: [cocoClass: number, cx: number, cy: number, w: number, h: number][], height = 416) {
-  const gw = 416 / 8;
-  const out = new Float32Array(headRows(416, height) * (5 + NC));
-  for (const [cls, cx, cy, w, h] of boxes) {
+/**
+ * A YOLOX output for input `width` x `height` with one stride-8 box of `cls` centred at input pixel
+ * (cx, cy), size w x h, objectness `obj` (default 0.9).
+ */
+function output(
+  boxes: [cocoClass: number, cx: number, cy: number, w: number, h: number, obj?: number][],
+  height = 416,
+  width = 416,
+) {
+  const gw = width / 8;
+  const out = new Float32Array(headRows(width, height) * (5 + NC));
+  for (const [cls, cx, cy, w, h, obj] of boxes) {
     const col = Math.floor(cx / 8);
     const row = Math.floor(cy / 8);
     const o = (row * gw + col) * (5 + NC);
@@ -28,7 +35,7 @@ function output(boxes: [cocoClass: number, cx: number, cy: number, w: number, h:
     out[o + 1] = cy / 8 - row;
     out[o + 2] = Math.log(w / 8);
     out[o + 3] = Math.log(h / 8);
-    out[o + 4] = 0.9;
+    out[o + 4] = obj ?? 0.9;
     out[o + 5 + cls] = 0.9;
   }
   return out;
@@ -40,7 +47,7 @@ describe('post-processor on a whole frame (crafted YOLOX outputs)', () => {
 
   it('maps boxes of a fitted 416x256 output to camera fractions and folds the rider into the motorcycle', () => {
     const post = postProcessor();
-    expect(post.outputLength(256)).toBe(headRows(416, 256) * 85);
+    expect(post.outputLength(416, 256)).toBe(headRows(416, 256) * 85);
     const dets = post.detections(
       output(
         [
@@ -50,6 +57,8 @@ describe('post-processor on a whole frame (crafted YOLOX outputs)', () => {
         ],
         256,
       ),
+      416,
+      256,
       g,
     );
     expect(dets.map((d) => d.cls).sort()).toEqual(['car', 'motorcycle']);
@@ -71,20 +80,46 @@ describe('post-processor on a whole frame (crafted YOLOX outputs)', () => {
       [COCO.motorcycle, 300, 150, 20, 30],
       [COCO.person, 300, 130, 16, 40],
     ]);
-    expect(post.detections(out, g).map((d) => d.cls)).toHaveLength(3);
+    expect(post.detections(out, 416, 416, g).map((d) => d.cls)).toHaveLength(3);
     const right: [number, number][] = [
       [0.5, 0],
       [1, 0],
       [1, 1],
       [0.5, 1],
     ];
-    expect(post.detections(out, g, [right]).map((d) => d.cls)).toEqual(['car']);
+    expect(post.detections(out, 416, 416, g, [right]).map((d) => d.cls)).toEqual(['car']);
   });
 
-  it('rejects an output no input height of the model gives', () => {
-    expect(() => postProcessor().detections(new Float32Array(1000 * 85), g)).toThrow(
-      /model output has 1000 rows, no input height of width 416 gives that/,
+  it('rejects an output of another size than the input of its run gives', () => {
+    expect(() => postProcessor().detections(new Float32Array(1000 * 85), 416, 256, g)).toThrow(
+      /model output has 1000 rows, expected \d+ at 416x256/,
     );
+  });
+
+  it('decodes a run at a wider input than the export size (a wide detection region)', () => {
+    const post = postProcessor();
+    const wide = letterboxGeometry(1280, 720, 832, 480);
+    const dets = post.detections(output([[COCO.car, 400, 200, 80, 40]], 480, 832), 832, 480, wide);
+    expect(dets).toHaveLength(1);
+    // Input x 360..440 at scale 0.65 → camera 554..677.
+    expect(dets[0]!.x1 * 1280).toBeCloseTo(360 / 0.65, 0);
+    expect(dets[0]!.x2 * 1280).toBeCloseTo(440 / 0.65, 0);
+  });
+
+  it('drops a part box inside a better box of its group, and a box around two of them', () => {
+    const post = postProcessor(false);
+    const dets = post.detections(
+      output([
+        [COCO.motorcycle, 100, 100, 20, 40], // motorcycle A
+        [COCO.motorcycle, 100, 110, 18, 18, 0.6], // its lower part
+        [COCO.motorcycle, 140, 100, 20, 40, 0.8], // motorcycle B beside it
+        [COCO.motorcycle, 120, 100, 70, 46, 0.5], // one box around A and B
+      ]),
+      416,
+      416,
+      g,
+    );
+    expect(dets.map((d) => Math.round(((d.x1 + d.x2) / 2) * 1280 * g.scale))).toEqual([100, 140]);
   });
 });
 
@@ -104,9 +139,9 @@ describe('post-processor on tiled frames (crafted YOLOX outputs)', () => {
     ];
     const [a1, b1] = toTile(t1, 600, 430);
     const [a0, b0] = toTile(t0, 587, 430); // the visible part 560..614 of tile 0
-    post.beginTiles(2);
-    post.collectTile(output([[2, a0!, b0!, (614 - 560) * t0!.scale, 60 * t0!.scale]]), g, t0!, 0);
-    post.collectTile(output([[2, a1!, b1!, 80 * t1!.scale, 60 * t1!.scale]]), g, t1!, 1);
+    post.beginTiles(2 * post.rowsAt(416, 416));
+    post.collectTile(output([[2, a0!, b0!, (614 - 560) * t0!.scale, 60 * t0!.scale]]), 416, 416, g, t0!, 0);
+    post.collectTile(output([[2, a1!, b1!, 80 * t1!.scale, 60 * t1!.scale]]), 416, 416, g, t1!, 1);
     const dets = post.finishTiles();
     expect(dets).toHaveLength(1);
     const d = dets[0]!;

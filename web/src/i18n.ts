@@ -149,6 +149,8 @@ const STATES: Record<string, [string, string]> = {
   backoff: ['Retrying', 'Chờ kết nối lại'],
   unauthorized: ['Wrong password', 'Sai mật khẩu'],
   not_found: ['Not found', 'Không tìm thấy'],
+  bad_media: ['Corrupt file', 'Tệp hỏng'],
+  no_video: ['No video', 'Không có hình'],
   bad_config: ['Bad settings', 'Cấu hình sai'],
   disabled: ['Disabled', 'Đã tắt'],
 };

@@ -25,6 +25,15 @@ export class TrackIncidents {
     return false;
   }
 
+  /** Whether an incident about this track (in any zone) is open. */
+  hasTrack(trackId: number): boolean {
+    for (let i = 0; i < this.list.length; i++) {
+      const e = this.list[i]!;
+      if (e.trackId === trackId && e.incident.endMs === undefined) return true;
+    }
+    return false;
+  }
+
   add(incident: Incident, key: string, zone: number, trackId: number): void {
     this.list.push({ incident, key, zone, trackId });
   }

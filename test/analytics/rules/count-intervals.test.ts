@@ -24,8 +24,10 @@ describe('CountIntervals', () => {
     s.add(1, 'car', [0.4, 0.4, 0.5, 0.5], { zones: ['road'] });
     // Stream time 3 s is wall clock T0 + 3 s: the interval runs from T0 (a multiple of 10 s) to T0 + 10 s.
     expect(s.run([rule, counts], 3000, 9900)).toEqual([]);
-    line.observe(1, 'car', true, 0.5, 0.4, 0, 0);
-    line.observe(1, 'car', true, 0.5, 0.6, 0, 0);
+    line.observe(1, 'car', 1, 0.5, 0.4, 0.1, 0.1, 9600, 9600);
+    line.observe(1, 'car', 1, 0.5, 0.4, 0.1, 0.1, 9700, 9700);
+    line.observe(1, 'car', 1, 0.5, 0.6, 0.1, 0.1, 9800, 9800);
+    line.observe(1, 'car', 1, 0.5, 0.62, 0.1, 0.1, 9900, 9900);
     const events = s.step([rule, counts], 10_000);
     expect(events.map((e) => e.type)).toEqual([
       'count_interval',

@@ -70,7 +70,7 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
     h('div', { class: 'editor' }, stage, list),
   );
 
-  const loadPicture = async () => setImage(img, await imageUrl(`${base}/snapshot.jpg?overlay=0`));
+  const loadPicture = async () => setImage(img, await imageUrl(`${base}/snapshot.jpg?overlay=0&full=1`));
 
   const load = async () => {
     try {

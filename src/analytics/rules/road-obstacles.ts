@@ -1,0 +1,237 @@
+import type { Track } from '../../tracking/track.js';
+import { pointInPolygon } from '../../vision/polygon.js';
+import type { Incident } from '../events.js';
+import type { FrameContext, FrameRule } from '../frame-context.js';
+import { distanceToEdges } from '../geometry.js';
+import { StaticObjects } from '../static-objects.js';
+import { isVehicle, type TrackInfo } from '../track-info.js';
+import type { ZoneRuntime } from '../zone-runtime.js';
+import { TrackIncidents } from './track-incidents.js';
+
+/** A person box this much wider than tall (in pixels) is a person lying down. */
+export const LYING_ASPECT = 1.3;
+/**
+ * A motorcycle or bicycle box this much wider than tall, with nobody upright on it (a rider's box is folded
+ * into the bike's and makes it tall), is down on its side or left lying in the lane.
+ */
+export const DOWN_ASPECT = 1.5;
+/** ... and holding that shape, not moving, this long (ms). */
+export const DOWN_MS = 1500;
+/** A two-wheeler standing still alone in a running lane, at least a box width from the kerb, this long (ms). */
+export const STANDING_MS = 5000;
+/** An object the detector does not know, lying still where the road was empty, this long (ms). */
+export const OBJECT_MS = 2000;
+/** ... covering at least this many cells of the static-object grid (4 x 4 frame pixels each). */
+const OBJECT_CELLS = 8;
+/** Below this speed (box heights per second) a road user is not moving. */
+const STILL_SPEED = 0.3;
+/** An object's incident ends after its place has shown no object (and no track) this long (ms). */
+const GONE_MS = 2000;
+
+export interface RoadObstacleOptions {
+  downMs: number;
+  standingMs: number;
+  objectMs: number;
+}
+
+export const DEFAULT_ROAD_OBSTACLES: RoadObstacleOptions = {
+  downMs: DOWN_MS,
+  standingMs: STANDING_MS,
+  objectMs: OBJECT_MS,
+};
+
+interface ObjectIncident {
+  incident: Incident;
+  key: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** When its place last showed the object (a static blob) or a track, stream ms. */
+  seenPts: number;
+}
+
+/**
+ * Fallen road user or obstacle on the carriageway (`road_obstacle`), in carriageway and no_stopping zones
+ * (not where parking or sidewalk zones say people and vehicles may stand):
+ * - a person lying down (a "person" box wider than tall), not moving, for `downMs`;
+ * - a motorcycle or bicycle down on its side (a flat box), not moving, for `downMs`;
+ * - a two-wheeler standing still for `standingMs` in a running lane, a box width or more from the kerb
+ *   (the zone's edge), while no other vehicle in the zone waits too (a queue is traffic, not an incident);
+ * - any new object lying still where the road was empty (StaticObjects: debris, a dropped load, a fallen
+ *   rider the detector does not see) for `objectMs`, under no tracked vehicle and no upright road user.
+ * Ends when the road user moves on, gets up or is gone, or the object's place is clear again.
+ */
+export class RoadObstacles implements FrameRule {
+  private readonly zones: number[];
+  private readonly model: StaticObjects | undefined;
+  private readonly open = new TrackIncidents();
+  /** Per track: since when it has been down (lying or on its side) and still, stream ms. */
+  private readonly downSince = new Map<number, number>();
+  private readonly objects: ObjectIncident[] = [];
+  private seq = 0;
+
+  constructor(
+    zones: readonly ZoneRuntime[],
+    private readonly o: RoadObstacleOptions = DEFAULT_ROAD_OBSTACLES,
+  ) {
+    this.zones = zones.flatMap((z, i) =>
+      z.cfg.kind === 'carriageway' || z.cfg.kind === 'no_stopping' ? [i] : [],
+    );
+    const polygons = this.zones.map((i) => zones[i]!.cfg.polygon);
+    const excluded = zones.filter((z) => z.parking).map((z) => z.cfg.polygon);
+    this.model = polygons.length > 0 ? new StaticObjects(polygons, excluded) : undefined;
+  }
+
+  update(tracks: readonly Track[], ctx: FrameContext): void {
+    if (this.zones.length === 0) return;
+    if (ctx.inferred) this.watchTracks(tracks, ctx);
+    this.open.sweep(ctx, (z, id, c) => this.trackOver(z, id, c));
+    if (ctx.frame && this.model) this.watchObjects(tracks, ctx);
+  }
+
+  /** Lying people, two-wheelers down, two-wheelers standing alone in a running lane. */
+  private watchTracks(tracks: readonly Track[], ctx: FrameContext): void {
+    for (let i = 0; i < tracks.length; i++) {
+      const t = tracks[i]!;
+      const info = ctx.infoAt[i];
+      if (!t.confirmed || !t.matched || !info) continue;
+      const z = this.zoneOf(info, ctx);
+      const cls = info.classOf(t);
+      const person = cls === 'person';
+      const twoWheeler = cls === 'motorcycle' || cls === 'bicycle';
+      if (z < 0 || (!person && !twoWheeler)) {
+        this.downSince.delete(t.id);
+        continue;
+      }
+      const aspect = ((t.x2 - t.x1) * ctx.aspect) / Math.max(1e-6, t.y2 - t.y1);
+      const down = person ? aspect >= LYING_ASPECT : aspect >= DOWN_ASPECT;
+      const still = info.avgNormSpeed < STILL_SPEED || info.stillMs(ctx.pts) >= 1000;
+      if (!down || !still) this.downSince.delete(t.id);
+      else if (!this.downSince.has(t.id)) this.downSince.set(t.id, ctx.pts);
+      if (this.open.has(z, t.id)) continue;
+      const since = this.downSince.get(t.id);
+      let detail: string | undefined;
+      if (since !== undefined && ctx.pts - since >= this.o.downMs) {
+        detail = person ? 'person lying on the carriageway' : `${cls} down on the carriageway`;
+      } else if (twoWheeler && this.standingAlone(t, info, z, ctx)) {
+        detail = `${cls} standing still in a running lane`;
+      }
+      if (!detail) continue;
+      const zone = ctx.zones[z]!;
+      const key = `obstacle:${zone.id}:${t.id}`;
+      const incident = ctx.incidents.start(ctx, {
+        key,
+        type: 'road_obstacle',
+        severity: 'critical',
+        zone,
+        cls,
+        trackIds: [t.id],
+        detail: `${detail} in zone ${zone.id}`,
+      });
+      this.open.add(incident, key, z, t.id);
+    }
+  }
+
+  /** Still for `standingMs`, a box width or more from the zone's edge, and no other vehicle of the zone waiting. */
+  private standingAlone(t: Track, info: TrackInfo, z: number, ctx: FrameContext): boolean {
+    if (info.stillMs(ctx.pts) < this.o.standingMs) return false;
+    const zone = ctx.zones[z]!;
+    const width = (t.x2 - t.x1) * ctx.aspect;
+    if (distanceToEdges(info.bx, info.by, zone.cfg.polygon, ctx.aspect) < width) return false;
+    for (const [id, other] of ctx.infos) {
+      if (id === t.id || !other.inZone[z] || !isVehicle(other.trackCls)) continue;
+      if (other.stillMs(ctx.pts) >= this.o.standingMs / 2) return false;
+    }
+    return true;
+  }
+
+  /** The road user got up or moved on, left the zone, or is gone. */
+  private trackOver(z: number, trackId: number, ctx: FrameContext): boolean {
+    const info = ctx.infos.get(trackId);
+    if (!info?.inZone[z]) return true;
+    return (
+      !this.downSince.has(trackId) &&
+      info.stillMs(ctx.pts) < this.o.standingMs &&
+      info.avgNormSpeed >= STILL_SPEED
+    );
+  }
+
+  /** Objects the detector does not know, lying still where the road was empty. */
+  private watchObjects(tracks: readonly Track[], ctx: FrameContext): void {
+    const model = this.model!;
+    model.beginFrame();
+    for (let i = 0; i < tracks.length; i++) {
+      const t = tracks[i]!;
+      const info = ctx.infoAt[i];
+      if (!t.confirmed || !info) continue;
+      const cls = info.classOf(t);
+      if (cls === 'car' || cls === 'truck' || cls === 'bus') {
+        model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
+      } else if (t.lostMs === 0 && !this.downSince.has(t.id) && !this.open.hasTrack(t.id)) {
+        // An upright road user seen now (a cyclist waiting, a pedestrian) is not an obstacle; one that is
+        // down is the track rule's (its incident is open, or about to be).
+        model.cover(t.bx1, t.by1, t.bx2, t.by2, false, ctx.pts);
+      }
+    }
+    model.update(ctx.frame!, ctx.pts);
+    if (!model.ready(ctx.pts)) return;
+    const blobs = model.blobs(ctx.pts, this.o.objectMs, OBJECT_CELLS);
+    for (const o of this.objects) {
+      for (const b of blobs) if (overlaps(o, b)) o.seenPts = ctx.pts;
+    }
+    for (const b of blobs) {
+      if (this.objects.some((o) => overlaps(o, b)) || this.overlapsDownTrack(b, tracks)) continue;
+      const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
+      const key = `obstacle:object:${++this.seq}`;
+      const incident = ctx.incidents.start(ctx, {
+        key,
+        type: 'road_obstacle',
+        severity: 'critical',
+        zone: z >= 0 ? ctx.zones[z] : undefined,
+        trackIds: [],
+        detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[b.x1, b.y1, b.x2, b.y2].map((v) => v.toFixed(2)).join(', ')}]`,
+      });
+      this.objects.push({ incident, key, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, seenPts: ctx.pts });
+      model.freeze(b.x1, b.y1, b.x2, b.y2, true);
+    }
+    let w = 0;
+    for (const o of this.objects) {
+      if (o.incident.endMs !== undefined || ctx.pts - o.seenPts >= GONE_MS) {
+        if (o.incident.endMs === undefined) ctx.incidents.end(ctx, o.key);
+        model.freeze(o.x1, o.y1, o.x2, o.y2, false);
+        continue;
+      }
+      this.objects[w++] = o;
+    }
+    this.objects.length = w;
+  }
+
+  /** Whether a road user that is down (the track rule's) lies on the blob. */
+  private overlapsDownTrack(b: { x1: number; y1: number; x2: number; y2: number }, tracks: readonly Track[]) {
+    for (const t of tracks) {
+      if (!this.downSince.has(t.id) && !this.open.hasTrack(t.id)) continue;
+      if (overlaps(b, { x1: t.bx1, y1: t.by1, x2: t.bx2, y2: t.by2 })) return true;
+    }
+    return false;
+  }
+
+  /** The first watched zone the track is in, unless it is in a parking or sidewalk zone; -1 otherwise. */
+  private zoneOf(info: TrackInfo, ctx: FrameContext): number {
+    if (ctx.inParking(info)) return -1;
+    for (const z of this.zones) if (info.inZone[z]) return z;
+    return -1;
+  }
+
+  private zoneAt(x: number, y: number, ctx: FrameContext): number {
+    for (const z of this.zones) {
+      const poly = ctx.zones[z]!.cfg.polygon;
+      if (pointInPolygon(x, y, poly)) return z;
+    }
+    return -1;
+  }
+}
+
+function overlaps(a: { x1: number; y1: number; x2: number; y2: number }, b: typeof a): boolean {
+  return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+}

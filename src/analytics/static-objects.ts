@@ -1,0 +1,333 @@
+import type { Frame } from '../camera/frame.js';
+import { inAnyPolygon, type Polygon } from '../vision/polygon.js';
+
+/** Side of the square blocks of the whole picture averaged into one grey cell (frame pixels). */
+const CELL = 4;
+/** Time constants of the long-term background (the empty road) and the short-term one (what is there now), s. */
+const TAU_LONG_S = 30;
+const TAU_SHORT_S = 0.7;
+/** Grey difference from the long-term background that makes a cell foreground; half of it: "same as now". */
+const DELTA = 22;
+/** More than this share of the watched cells static at once is a light change or a moved camera, not an object. */
+const GLOBAL_CHANGE = 0.3;
+/** A vehicle that stood still on a cell keeps it out of the watch this long after it left (its ghost), ms. */
+const GHOST_MS = 2 * TAU_LONG_S * 1000;
+/** A cell is empty road once it has looked like the long-term background, uncovered, this long (ms). */
+const LEARN_MS = 2000;
+/** Time constant of a cell's restlessness (mean change from the short-term background while uncovered), s. */
+const TAU_ACTIVITY_S = 10;
+/** Restlessness above this (grey levels) marks a cell that changes by itself: a tree, a flag, a screen. */
+const RESTLESS = 3;
+
+/** A group of neighbouring static cells: where a new object lies still. */
+export interface StaticBlob {
+  /** Bounding box, fractions of the camera image. */
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** Cells in it, and since when its most recently static cell has been static (stream ms). */
+  cells: number;
+  since: number;
+}
+
+/**
+ * Where a new object lies still on the road, whatever it is (a fallen person or bicycle the detector does
+ * not see, debris, a dropped load): a dual background model on a grey cell grid of the whole picture
+ * (tile 0). The long-term background learns the empty road slowly, the short-term one follows the view
+ * within a second; a cell that differs from the first but matches the second holds something that arrived
+ * and stopped. Only cells of the watched zones count, never under a tracked vehicle (moving traffic does
+ * not teach the backgrounds, a queue is not an obstacle) nor where a vehicle stood still recently (the road
+ * it uncovers when it leaves is no new object). Allocation-free per frame; blobs are recomputed on demand.
+ */
+export class StaticObjects {
+  private cols = 0;
+  private rows = 0;
+  private stride = 0;
+  private cur = new Float32Array(0);
+  private long = new Float32Array(0);
+  private short = new Float32Array(0);
+  /** Stream time since which each cell has been static (NaN: it is not). */
+  private staticSince = new Float64Array(0);
+  /** 1 for cells inside a watched zone. */
+  private watched = new Uint8Array(0);
+  private watchedCount = 0;
+  /** 1 for cells under a tracked vehicle this frame; stream time until which a still vehicle's ghost lasts. */
+  private covered = new Uint8Array(0);
+  private ghostUntil = new Float64Array(0);
+  /** Cells frozen by an open incident: the long-term background keeps the road as it was under it. */
+  private frozen = new Uint8Array(0);
+  /** 1 once a cell has been seen as empty road (LEARN_MS); since when it has looked like it now. */
+  private learned = new Uint8Array(0);
+  private emptySince = new Float64Array(0);
+  /** Mean change from the short-term background while uncovered (trees, flags). */
+  private activity = new Float32Array(0);
+  private label = new Int32Array(0);
+  private queue = new Int32Array(0);
+  private lastPts = Number.NaN;
+  private width = 0;
+  private height = 0;
+  /** Static cells this frame (light change detection, diagnostics). */
+  staticCells = 0;
+
+  /** Cells in `zones` and not in `excluded` (parking and sidewalk zones) are watched. */
+  constructor(
+    private readonly zones: readonly Polygon[],
+    private readonly excluded: readonly Polygon[] = [],
+  ) {}
+
+  /** Whether the model has learnt the empty road long enough to judge. */
+  ready(pts: number): boolean {
+    return !Number.isNaN(this.lastPts) && pts - this.startPts >= TAU_SHORT_S * 4000;
+  }
+  private startPts = 0;
+
+  /** Marks cells under a vehicle box this frame (fractions); `still`: it has not moved for a while. */
+  cover(x1: number, y1: number, x2: number, y2: number, still: boolean, pts: number): void {
+    if (this.cols === 0) return;
+    const c1 = Math.max(0, Math.floor(x1 * this.cols));
+    const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
+    const r1 = Math.max(0, Math.floor(y1 * this.rows));
+    const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    for (let r = r1; r <= r2; r++) {
+      for (let c = c1; c <= c2; c++) {
+        const i = r * this.cols + c;
+        this.covered[i] = 1;
+        if (still) this.ghostUntil[i] = pts + GHOST_MS;
+      }
+    }
+  }
+
+  /** Clears the per-frame cover marks (call before cover() for the frame's tracks). */
+  beginFrame(): void {
+    this.covered.fill(0);
+  }
+
+  /** Keeps (1) or releases (0) the road under a box as it was learnt (an open incident's object). */
+  freeze(x1: number, y1: number, x2: number, y2: number, on: boolean): void {
+    const c1 = Math.max(0, Math.floor(x1 * this.cols));
+    const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
+    const r1 = Math.max(0, Math.floor(y1 * this.rows));
+    const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    for (let r = r1; r <= r2; r++) for (let c = c1; c <= c2; c++) this.frozen[r * this.cols + c] = on ? 1 : 0;
+  }
+
+  /** Feeds the frame's whole picture (tile 0) at stream time `pts`; call after cover(). */
+  update(frame: Frame, pts: number): void {
+    const g = frame.geometry;
+    const cols = Math.max(1, Math.floor(g.contentWidth / CELL));
+    const rows = Math.max(1, Math.floor(g.contentHeight / CELL));
+    if (cols !== this.cols || rows !== this.rows || g.width !== this.width || g.height !== this.height) {
+      this.resize(cols, rows, g.width, g.height);
+      this.startPts = pts;
+    }
+    this.measure(frame.data);
+    const first = Number.isNaN(this.lastPts);
+    const dt = first ? 0 : Math.max(0, (pts - this.lastPts) / 1000);
+    this.lastPts = pts;
+    const aLong = first ? 1 : 1 - Math.exp(-dt / TAU_LONG_S);
+    const aShort = first ? 1 : 1 - Math.exp(-dt / TAU_SHORT_S);
+    const {
+      cur,
+      long,
+      short,
+      staticSince,
+      watched,
+      covered,
+      ghostUntil,
+      frozen,
+      learned,
+      emptySince,
+      activity,
+    } = this;
+    const aAct = first ? 0 : 1 - Math.exp(-dt / TAU_ACTIVITY_S);
+    let n = 0;
+    for (let i = 0; i < cur.length; i++) {
+      const v = cur[i]!;
+      const fromShort = Math.abs(v - short[i]!);
+      short[i] = short[i]! + aShort * (v - short[i]!);
+      const fromLong = Math.abs(v - long[i]!);
+      if (!covered[i]) {
+        // Traffic going over the road does not teach the empty road; an open incident's object neither.
+        if (!frozen[i]) long[i] = long[i]! + aLong * (v - long[i]!);
+        // Restlessness of the background itself (not of something new on it).
+        if (fromLong <= DELTA) activity[i] = activity[i]! + aAct * (fromShort - activity[i]!);
+        if (fromLong <= DELTA / 2) {
+          if (Number.isNaN(emptySince[i]!)) emptySince[i] = pts;
+          else if (pts - emptySince[i]! >= LEARN_MS) learned[i] = 1;
+        } else {
+          emptySince[i] = Number.NaN;
+        }
+      } else {
+        emptySince[i] = Number.NaN;
+      }
+      const isStatic =
+        watched[i] === 1 &&
+        learned[i] === 1 &&
+        covered[i] === 0 &&
+        activity[i]! < RESTLESS &&
+        pts >= ghostUntil[i]! &&
+        fromLong > DELTA &&
+        fromShort < DELTA / 2;
+      if (isStatic) {
+        n++;
+        if (Number.isNaN(staticSince[i]!)) staticSince[i] = pts;
+      } else {
+        staticSince[i] = Number.NaN;
+      }
+    }
+    this.staticCells = n;
+    if (!first && n > GLOBAL_CHANGE * this.watchedCount) {
+      // The light changed, or the camera moved: learn the new view at once, nothing is an object.
+      long.set(cur);
+      staticSince.fill(Number.NaN);
+      this.staticCells = 0;
+    }
+  }
+
+  /**
+   * Groups of neighbouring cells static for at least `forMs` at stream time `pts`, with at least `minCells`
+   * cells (allocates the result; call at most once per frame, only where a rule needs it).
+   */
+  blobs(pts: number, forMs: number, minCells: number): StaticBlob[] {
+    const out: StaticBlob[] = [];
+    if (this.staticCells < minCells) return out;
+    const { cols, rows, staticSince, label, queue } = this;
+    label.fill(0);
+    let next = 0;
+    for (let start = 0; start < staticSince.length; start++) {
+      if (label[start] || !(pts - staticSince[start]! >= forMs)) continue;
+      next++;
+      let head = 0;
+      let tail = 0;
+      queue[tail++] = start;
+      label[start] = next;
+      let c1 = cols;
+      let r1 = rows;
+      let c2 = -1;
+      let r2 = -1;
+      let since = Number.NEGATIVE_INFINITY;
+      while (head < tail) {
+        const i = queue[head++]!;
+        const r = Math.floor(i / cols);
+        const c = i - r * cols;
+        if (c < c1) c1 = c;
+        if (c > c2) c2 = c;
+        if (r < r1) r1 = r;
+        if (r > r2) r2 = r;
+        if (staticSince[i]! > since) since = staticSince[i]!;
+        for (let k = 0; k < 4; k++) {
+          const nc = c + (k === 0 ? 1 : k === 1 ? -1 : 0);
+          const nr = r + (k === 2 ? 1 : k === 3 ? -1 : 0);
+          if (nc < 0 || nr < 0 || nc >= cols || nr >= rows) continue;
+          const j = nr * cols + nc;
+          if (label[j] || !(pts - staticSince[j]! >= forMs)) continue;
+          label[j] = next;
+          queue[tail++] = j;
+        }
+      }
+      // Cut by the image border: a vehicle coming in or going out of view (a bus the detector does not know
+      // stopping at the corner), not an object lying on the road.
+      const edge = Math.max(1, Math.round(EDGE * cols));
+      const edgeR = Math.max(1, Math.round(EDGE * rows));
+      if (tail < minCells || c1 < edge || r1 < edgeR || c2 >= cols - edge || r2 >= rows - edgeR) continue;
+      out.push({
+        x1: c1 / cols,
+        y1: r1 / rows,
+        x2: (c2 + 1) / cols,
+        y2: (r2 + 1) / rows,
+        cells: tail,
+        since,
+      });
+    }
+    return mergeNear(out);
+  }
+
+  private resize(cols: number, rows: number, width: number, height: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    this.width = width;
+    this.height = height;
+    this.stride = width * 3;
+    const n = cols * rows;
+    this.cur = new Float32Array(n);
+    this.long = new Float32Array(n);
+    this.short = new Float32Array(n);
+    this.staticSince = new Float64Array(n).fill(Number.NaN);
+    this.watched = new Uint8Array(n);
+    this.covered = new Uint8Array(n);
+    this.ghostUntil = new Float64Array(n);
+    this.frozen = new Uint8Array(n);
+    this.learned = new Uint8Array(n);
+    this.emptySince = new Float64Array(n).fill(Number.NaN);
+    this.activity = new Float32Array(n);
+    this.label = new Int32Array(n);
+    this.queue = new Int32Array(n);
+    this.lastPts = Number.NaN;
+    let w = 0;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const x = (c + 0.5) / cols;
+        const y = (r + 0.5) / rows;
+        if (inAnyPolygon(x, y, this.zones) && !inAnyPolygon(x, y, this.excluded)) {
+          this.watched[r * cols + c] = 1;
+          w++;
+        }
+      }
+    }
+    this.watchedCount = Math.max(1, w);
+  }
+
+  /** Grey block means of the whole picture's content area into `cur`. */
+  private measure(data: Uint8Array): void {
+    const { cols, rows, stride, cur } = this;
+    const norm = 1 / (CELL * CELL * 4);
+    for (let r = 0; r < rows; r++) {
+      const rowBase = r * CELL * stride;
+      for (let c = 0; c < cols; c++) {
+        let sum = 0;
+        let o = rowBase + c * CELL * 3;
+        for (let y = 0; y < CELL; y++, o += stride) {
+          for (let x = 0, p = o; x < CELL; x++, p += 3) sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
+        }
+        cur[r * cols + c] = sum * norm;
+      }
+    }
+  }
+}
+
+/** Blobs this close to the image border (fraction of its side) are cut by it. */
+const EDGE = 0.04;
+
+/** Blobs this close (fractions of the frame) are parts of one object (a person beside a bicycle). */
+const MERGE_GAP = 0.03;
+
+function mergeNear(blobs: StaticBlob[]): StaticBlob[] {
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let i = 0; i < blobs.length && !merged; i++) {
+      for (let j = i + 1; j < blobs.length && !merged; j++) {
+        const a = blobs[i]!;
+        const b = blobs[j]!;
+        if (
+          a.x1 - MERGE_GAP < b.x2 &&
+          b.x1 - MERGE_GAP < a.x2 &&
+          a.y1 - MERGE_GAP < b.y2 &&
+          b.y1 - MERGE_GAP < a.y2
+        ) {
+          blobs[i] = {
+            x1: Math.min(a.x1, b.x1),
+            y1: Math.min(a.y1, b.y1),
+            x2: Math.max(a.x2, b.x2),
+            y2: Math.max(a.y2, b.y2),
+            cells: a.cells + b.cells,
+            since: Math.max(a.since, b.since),
+          };
+          blobs.splice(j, 1);
+          merged = true;
+        }
+      }
+    }
+  }
+  return blobs;
+}

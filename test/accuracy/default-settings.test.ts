@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TrafficClass } from '../../src/domain/traffic.js';
+import type { LineCounts } from '../../src/pipeline/traffic-stage.js';
+import { loadTruth, type TruthLine } from '../support/ground-truth.js';
+import { runClip } from '../support/run-clip.js';
+
+/**
+ * Default settings, as a technician leaves a camera: full-width counting lines and nothing else — no
+ * tiles, automatic detection regions (vision/detect-plan.ts) — at `detect.fps: 10` and on every frame,
+ * against our hand counts (test/accuracy/*-ground-truth.*). Each line is its own camera (the regions
+ * follow the lines).
+ */
+
+const VEHICLES: TrafficClass[] = ['car', 'truck', 'bus', 'motorcycle', 'bicycle', 'person'];
+
+function lineYaml(l: TruthLine): string {
+  return `lines:\n  - id: l\n    points: ${JSON.stringify(l.points)}\n    directions: [down, up]`;
+}
+
+async function count(clip: string, l: TruthLine, fps: number | 'every'): Promise<LineCounts['l']> {
+  const run = await runClip(clip, `detect: { fps: ${fps === 'every' ? 30 : fps} }\n${lineYaml(l)}`, {
+    everyFrame: fps === 'every',
+  });
+  return run.stage.counts().l!;
+}
+
+const total = (c: Partial<Record<TrafficClass, number>> | undefined) =>
+  VEHICLES.reduce((a, k) => a + (c?.[k] ?? 0), 0);
+
+describe('accuracy with default settings: NL motorway (line at 0.5)', () => {
+  const nl = loadTruth('nl');
+  for (const fps of [10, 'every'] as const) {
+    it(`is exact at ${fps === 'every' ? 'every frame' : `${fps} fps`}: 11 cars down, nothing up`, async () => {
+      const c = await count(nl.clip, nl.lines[0]!, fps);
+      expect(c.down).toMatchObject({ car: 11, truck: 0, bus: 0, motorcycle: 0, person: 0 });
+      expect(total(c.up)).toBe(0);
+    }, 120_000);
+  }
+});
+
+/**
+ * Goals (issue 13): ±10 % per class, no phantom person at the line, 10 fps within 5 % of every frame. Where
+ * a goal is not met the test says so in its name and pins what is measured now (bench/results/accuracy.md
+ * has the table), so a regression still fails.
+ */
+describe('accuracy with default settings: Jakarta dense motorcycle traffic, full-width lines at 0.7, 0.8, 0.9', () => {
+  const jk = loadTruth('jakarta');
+  const KEYS = ['y070', 'y080full', 'y090full'];
+  const line = (key: string) => jk.lines.find((l) => l.key === key)!;
+  const runs: Record<string, LineCounts['l']> = {};
+
+  beforeAll(async () => {
+    for (const key of KEYS) {
+      runs[`${key}@10`] = await count(jk.clip, line(key), 10);
+      runs[`${key}@every`] = await count(jk.clip, line(key), 'every');
+    }
+  }, 480_000);
+
+  const at = (key: string, mode: string, cls: TrafficClass, dir = 'down') =>
+    (runs[`${key}@${mode}`]![dir] as Partial<Record<TrafficClass, number>>)[cls] ?? 0;
+
+  it('counts cars within 10 % of the hand count at every line height, at 10 fps and every frame', () => {
+    for (const key of KEYS) {
+      const truth = line(key).counts.down!.car!;
+      for (const mode of ['10', 'every']) {
+        const n = at(key, mode, 'car');
+        expect(Math.abs(n - truth), `${key}@${mode}: ${n} cars vs ${truth}`).toBeLessThanOrEqual(
+          Math.ceil(0.1 * truth),
+        );
+      }
+    }
+  });
+
+  // Measured (10 fps / every frame, hand count): 0.7 16-17 / 18 of 22, 0.8 22 / 24 of 20, 0.9 20 / 21-23
+  // of 22. Before the automatic regions: 0 of 22 at 0.7.
+  it('counts motorcycles within 10 % at 0.9; GOAL NOT MET at 0.7 (-27 %) and 0.8 (+20 %): within 30 % there', () => {
+    for (const mode of ['10', 'every']) {
+      const t90 = line('y090full').counts.down!.motorcycle!;
+      expect(Math.abs(at('y090full', mode, 'motorcycle') - t90), `0.9@${mode}`).toBeLessThanOrEqual(
+        Math.ceil(0.1 * t90),
+      );
+      for (const key of ['y070', 'y080full']) {
+        const t = line(key).counts.down!.motorcycle!;
+        const n = at(key, mode, 'motorcycle');
+        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(Math.ceil(0.3 * t));
+      }
+    }
+  });
+
+  it('counts no rider as a person at the line', () => {
+    for (const mode of ['10', 'every']) {
+      for (const key of KEYS) expect(at(key, mode, 'person'), `${key}@${mode}`).toBe(0);
+    }
+  });
+
+  it('counts almost nothing going up (no traffic goes up): GOAL NOT MET, at most 2 per line', () => {
+    for (const key of KEYS) {
+      for (const mode of ['10', 'every']) {
+        expect(total(runs[`${key}@${mode}`]!.up), `${key}@${mode}`).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it('counts cars at 10 fps within 5 % (at least 1) of every frame; GOAL NOT MET for motorcycles: within 15 %', () => {
+    for (const key of KEYS) {
+      for (const [cls, share] of [
+        ['car', 0.05],
+        ['motorcycle', 0.15],
+      ] as const) {
+        const a = at(key, '10', cls);
+        const b = at(key, 'every', cls);
+        expect(Math.abs(a - b), `${key} ${cls}: ${a} at 10 fps, ${b} every frame`).toBeLessThanOrEqual(
+          Math.max(1, Math.ceil(share * b)),
+        );
+      }
+    }
+  });
+});
+
+describe('accuracy with default settings: UK motorway in heavy rain, both directions', () => {
+  const uk = loadTruth('uk-rain');
+  const runs: Record<string, LineCounts['l']> = {};
+
+  beforeAll(async () => {
+    for (const l of uk.lines) {
+      runs[`${l.key}@10`] = await count(uk.clip, l, 10);
+      runs[`${l.key}@every`] = await count(uk.clip, l, 'every');
+    }
+  }, 360_000);
+
+  // GOAL NOT MET (±1 per class): measured (10 fps / every frame): down 0.5 15 / 13 of 16 (was 8 / 7), down
+  // 0.65 11 / 11 of 12, up 0.65 17 / 17 of 20, up 0.8 15 / 15 of 20 (was 10 / 11); some cars come out as
+  // "bus" or "truck" in the spray. What is missed is what YOLOX-nano does not see in the spray (two lorries
+  // at the left edge, two cars, the motorcyclist): no tracker can count those.
+  it('counts vehicles toward the camera within 3 of the hand count at 0.5 and 0.65 (goal ±1 per class: not met)', () => {
+    for (const key of ['y050', 'y065']) {
+      const truth = total(uk.lines.find((l) => l.key === key)!.counts.down);
+      for (const mode of ['10', 'every']) {
+        const n = total(runs[`${key}@${mode}`]!.down);
+        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(3);
+        expect(n, `${key}@${mode}`).toBeLessThanOrEqual(truth + 1);
+      }
+    }
+  });
+
+  it('counts vehicles going away within 5 of the hand count (20) at 0.65 and 0.8 (goal ±1 per class: not met)', () => {
+    for (const key of ['y065', 'y080']) {
+      const truth = total(uk.lines.find((l) => l.key === key)!.counts.up);
+      for (const mode of ['10', 'every']) {
+        const n = total(runs[`${key}@${mode}`]!.up);
+        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(5);
+        expect(n).toBeLessThanOrEqual(truth + 1);
+      }
+    }
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DOWN_MS,
+  LYING_ASPECT,
+  OBJECT_MS,
+  RoadObstacles,
+  STANDING_MS,
+} from '../../../src/analytics/rules/road-obstacles.js';
+import { StaticObjects } from '../../../src/analytics/static-objects.js';
+import { ended, RuleScene, type SceneTrack, started, zoneConfig } from '../../support/rule-scene.js';
+import { greyFrame, scene } from '../../support/synthetic-frames.js';
+
+/** Scene aspect is 16:9: a box w x h in fractions is (w * 16/9) / h wide per tall in pixels. */
+const A = 16 / 9;
+
+/** A still track: rest since `pts`, never moving. */
+function still(t: SceneTrack, pts = 0): void {
+  t.info.restSincePts = pts;
+  t.info.avgNormSpeed = 0;
+}
+
+/** A box of pixel aspect `aspect` and height `h` centred on (x, y). */
+function box(x: number, y: number, h: number, aspect: number): [number, number, number, number] {
+  const w = (h * aspect) / A;
+  return [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+}
+
+function roadScene(extra: ReturnType<typeof zoneConfig>[] = []) {
+  return new RuleScene([
+    zoneConfig('road', 'carriageway', [
+      [0, 0.2],
+      [1, 0.2],
+      [1, 1],
+      [0, 1],
+    ]),
+    ...extra,
+  ]);
+}
+
+describe('RoadObstacles on tracks', () => {
+  it('raises a person lying on the carriageway after DOWN_MS, and ends when they get up', () => {
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const p = s.add(1, 'person', box(0.5, 0.6, 0.04, LYING_ASPECT + 0.5), { zones: ['road'] });
+    still(p);
+    expect(started(s.run(rule, 0, DOWN_MS - 100))).toEqual([]);
+    const events = s.run(rule, DOWN_MS, DOWN_MS + 200);
+    expect(started(events)).toMatchObject([
+      { type: 'road_obstacle', severity: 'critical', zoneId: 'road', cls: 'person', trackIds: [1] },
+    ]);
+    expect(started(events)[0]!.detail).toBe('person lying on the carriageway in zone road');
+    // Gets up (a tall box) and walks away.
+    const [x1, y1, x2, y2] = box(0.5, 0.58, 0.1, 0.4);
+    p.track.observe('person', 0.9, x1, y1, x2, y2);
+    p.info.avgNormSpeed = 1;
+    p.info.restSincePts = 3000;
+    expect(ended(s.run(rule, 3000, 3000))).toHaveLength(1);
+  });
+
+  it('raises a motorcycle down on its side; not a rider waiting upright, nor anything moving', () => {
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const down = s.add(1, 'motorcycle', box(0.3, 0.6, 0.05, 2.2), { zones: ['road'] });
+    still(down);
+    const upright = s.add(2, 'motorcycle', box(0.7, 0.6, 0.1, 0.6), { zones: ['road'] });
+    still(upright);
+    const moving = s.add(3, 'person', box(0.5, 0.8, 0.04, 2), { zones: ['road'] });
+    moving.info.avgNormSpeed = 2;
+    moving.info.restSincePts = 1e9;
+    const incidents = started(s.run(rule, 0, 3000, 100));
+    expect(incidents.map((i) => [i.trackIds[0], i.detail])).toEqual([
+      [1, 'motorcycle down on the carriageway in zone road'],
+    ]);
+  });
+
+  it('raises a two-wheeler standing alone in a running lane, not one waiting in a queue or at the kerb', () => {
+    const alone = roadScene();
+    const b = alone.add(1, 'bicycle', box(0.5, 0.6, 0.08, 0.8), { zones: ['road'] });
+    still(b);
+    expect(started(alone.run(new RoadObstacles(alone.zones), 0, STANDING_MS - 200, 200))).toEqual([]);
+    expect(started(alone.run(new RoadObstacles(alone.zones), 0, STANDING_MS + 200, 200))).toHaveLength(1);
+
+    const queue = roadScene();
+    still(queue.add(1, 'motorcycle', box(0.5, 0.6, 0.08, 0.8), { zones: ['road'] }));
+    still(queue.add(2, 'car', [0.4, 0.4, 0.55, 0.5], { zones: ['road'] }));
+    expect(started(queue.run(new RoadObstacles(queue.zones), 0, 10_000, 200))).toEqual([]);
+
+    const kerb = roadScene();
+    still(kerb.add(1, 'bicycle', box(0.02, 0.6, 0.08, 0.8), { zones: ['road'] }));
+    expect(started(kerb.run(new RoadObstacles(kerb.zones), 0, 10_000, 200))).toEqual([]);
+  });
+
+  it('leaves parking and sidewalk zones and other zone kinds alone', () => {
+    const s = roadScene([
+      zoneConfig('pavement', 'sidewalk', [
+        [0, 0.5],
+        [1, 0.5],
+        [1, 0.7],
+        [0, 0.7],
+      ]),
+    ]);
+    const p = s.add(1, 'person', box(0.5, 0.6, 0.04, 2), { zones: ['road', 'pavement'] });
+    still(p);
+    expect(started(s.run(new RoadObstacles(s.zones), 0, 5000, 100))).toEqual([]);
+    const plaza = new RuleScene([zoneConfig('plaza', 'generic')]);
+    still(plaza.add(1, 'person', box(0.5, 0.6, 0.04, 2), { zones: ['plaza'] }));
+    expect(started(plaza.run(new RoadObstacles(plaza.zones), 0, 5000, 100))).toEqual([]);
+  });
+});
+
+/** A 160x90 road (the textured scene) with a dark object of `w` x `h` pixels at (x, y) from `from` ms. */
+function road(pts: number, from: number, x = 70, y = 50, w = 16, h = 8) {
+  return greyFrame(
+    (px, py) => (pts >= from && px >= x && px < x + w && py >= y && py < y + h ? 20 : scene()(px, py)),
+    pts,
+  );
+}
+
+describe('RoadObstacles on the picture (objects the detector does not know)', () => {
+  it('raises an object that arrived where the road was empty and lies still, within OBJECT_MS + 2 s', () => {
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const out = s.run(rule, 0, 12_000, 100, { frame: (pts) => road(pts, 6000) });
+    const [incident] = started(out);
+    expect(incident).toMatchObject({ type: 'road_obstacle', zoneId: 'road', trackIds: [] });
+    expect(incident!.startPtsMs - 6000).toBeGreaterThanOrEqual(OBJECT_MS);
+    expect(incident!.startPtsMs - 6000).toBeLessThanOrEqual(OBJECT_MS + 2000);
+    expect(incident!.detail).toMatch(/unknown object still on the carriageway in zone road at \[0\.4\d/);
+    // Taken away: the incident ends.
+    const after = s.run(rule, 12_100, 16_000, 100, { frame: (pts) => road(pts, 1e9) });
+    expect(ended(after)).toHaveLength(1);
+  });
+
+  it('raises nothing for a vehicle standing there (a queue, a parked car), nor for the road it uncovers', () => {
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const car = s.add(1, 'car', [70 / 160, 50 / 90, 86 / 160, 58 / 90], { zones: ['road'] });
+    still(car);
+    // The car is there from the start, stands still, then leaves at 8 s.
+    const frame = (pts: number) =>
+      greyFrame(
+        (px, py) => (pts < 8000 && px >= 70 && px < 86 && py >= 50 && py < 58 ? 20 : scene()(px, py)),
+        pts,
+      );
+    const out = s.run(rule, 0, 8000, 100, { frame });
+    s.remove(car);
+    rule.update(s.tracks, s.ctx);
+    out.push(...s.run(rule, 8100, 16_000, 100, { frame }));
+    expect(started(out)).toEqual([]);
+  });
+
+  it('raises nothing for a light change over the whole view', () => {
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const frame = (pts: number) => greyFrame((px, py) => scene()(px, py) + (pts >= 5000 ? 60 : 0), pts);
+    expect(started(s.run(rule, 0, 12_000, 100, { frame }))).toEqual([]);
+  });
+
+  it('the static-object model itself: static after the short background followed, not before', () => {
+    const m = new StaticObjects([
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ],
+    ]);
+    for (let pts = 0; pts <= 10_000; pts += 100) {
+      m.beginFrame();
+      m.update(road(pts, 6000), pts);
+    }
+    expect(m.blobs(10_000, 2000, 8)).toHaveLength(1);
+    expect(m.blobs(10_000, 3500, 8)).toHaveLength(0);
+  });
+});

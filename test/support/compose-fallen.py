@@ -1,0 +1,112 @@
+"""Composes a fallen cyclist into the junction clip, from the clip's own frames (a constructed test scene).
+
+The clip has a cyclist waiting upright at the signal pole (frame 800) and a pedestrian on the zebra
+(frame 150). Each is cut out of its frame by difference with a frame where that spot is empty (frame 150
+for the cyclist, frame 600 for the pedestrian: grey difference > 30, closed), turned on its side (rotated
+90 degrees: lying), and pasted together, the person beside the bicycle, onto every frame from FALL_S on, at
+the lower left of the junction, where the road was empty. Written as H.264 by the ffmpeg CLI.
+
+With --stopping-car, a car that stops after the fall (the emergency vehicle that comes to help): the silver
+car of frame 300, cut out by difference with the median of the clip's frames, drives in from the right
+edge 1 s after the fall, moving left for 2 s, and stands still on the junction to the end.
+
+usage: compose-fallen.py CLIP OUT [--fall 4] [--seconds 12] [--at 0.3,0.75] [--stopping-car]
+Prints one JSON object: fall time, the pasted box in fractions of the frame (with --stopping-car also
+carStopSeconds and carBox, where it stands).
+"""
+import argparse
+import json
+import subprocess
+
+import cv2
+import numpy as np
+
+
+def frame(cap, n):
+    cap.set(cv2.CAP_PROP_POS_FRAMES, n)
+    ok, img = cap.read()
+    if not ok:
+        raise SystemExit(f"no frame {n}")
+    return img
+
+
+def cutout(img, clean, box):
+    x1, y1, x2, y2 = box
+    a = img[y1:y2, x1:x2]
+    d = cv2.absdiff(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(clean[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY))
+    mask = (d > 30).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    return a.copy(), mask
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("clip")
+    p.add_argument("out")
+    p.add_argument("--fall", type=float, default=4.0)
+    p.add_argument("--seconds", type=float, default=12.0)
+    p.add_argument("--at", default="0.3,0.75")
+    p.add_argument("--stopping-car", action="store_true")
+    a = p.parse_args()
+    cap = cv2.VideoCapture(a.clip)
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30
+    w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+    h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    bike, bike_mask = cutout(frame(cap, 800), frame(cap, 150), (310, 390, 380, 480))
+    person, person_mask = cutout(frame(cap, 150), frame(cap, 600), (280, 245, 335, 335))
+    car = None
+    if a.stopping_car:
+        samples = [frame(cap, n) for n in range(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) - 1, 30)]
+        empty = np.median(np.stack(samples), axis=0).astype(np.uint8)
+        car, car_mask = cutout(frame(cap, 300), empty, (420, 133, 528, 208))
+    # On their sides.
+    bike, bike_mask = cv2.rotate(bike, cv2.ROTATE_90_CLOCKWISE), cv2.rotate(bike_mask, cv2.ROTATE_90_CLOCKWISE)
+    person = cv2.rotate(person, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    person_mask = cv2.rotate(person_mask, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    # The person lies just below the bicycle.
+    bh, bw = bike.shape[:2]
+    ph, pw = person.shape[:2]
+    cw, ch = max(bw, pw), bh + ph - 10
+    cx, cy = (float(v) for v in a.at.split(","))
+    ox, oy = int(cx * w - cw / 2), int(cy * h - ch / 2)
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+    ff = subprocess.Popen(
+        ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", str(fps),
+         "-i", "-", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", a.out],
+        stdin=subprocess.PIPE,
+    )
+    fall = int(round(a.fall * fps))
+    drive, stop = fall + int(round(fps)), fall + int(round(3 * fps))
+    car_from, car_to = (600, 190), (300, 230)
+    for n in range(int(round(a.seconds * fps))):
+        ok, img = cap.read()
+        if not ok:
+            break
+        parts = []
+        if n >= fall:
+            parts += [(bike, bike_mask, ox, oy), (person, person_mask, ox, oy + bh - 10)]
+        if car is not None and n >= drive:
+            f = min(1.0, (n - drive) / (stop - drive))
+            cx_ = int(car_from[0] + f * (car_to[0] - car_from[0]))
+            cy_ = int(car_from[1] + f * (car_to[1] - car_from[1]))
+            parts.append((car, car_mask, cx_, cy_))
+        if parts:
+            for part, mask, px, py in parts:
+                ph_, pw_ = part.shape[:2]
+                roi = img[py:py + ph_, px:px + pw_]
+                m = mask[: roi.shape[0], : roi.shape[1]] > 0
+                roi[m] = part[: roi.shape[0], : roi.shape[1]][m]
+        ff.stdin.write(img.tobytes())
+    ff.stdin.close()
+    if ff.wait() != 0:
+        raise SystemExit("ffmpeg failed")
+    out = {"fallSeconds": fall / fps, "box": [ox / w, oy / h, (ox + cw) / w, (oy + ch) / h]}
+    if car is not None:
+        out["carStopSeconds"] = stop / fps
+        ch_, cw_ = car.shape[:2]
+        out["carBox"] = [car_to[0] / w, car_to[1] / h, (car_to[0] + cw_) / w, (car_to[1] + ch_) / h]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { cameraSchema } from '../../src/config/schema.js';
+import { detectLayout } from '../../src/vision/detect-layout.js';
+import { BAND_HALF, type PlanInput, planDetection } from '../../src/vision/detect-plan.js';
+
+const line = (id: string, a: [number, number], b: [number, number]) => ({ id, points: [a, b] });
+
+function plan(extra: Partial<PlanInput>) {
+  return planDetection({
+    srcWidth: 1280,
+    srcHeight: 720,
+    lines: [],
+    zones: [],
+    baseWidth: 416,
+    budget: 2.5,
+    ...extra,
+  });
+}
+
+describe('automatic detection regions (planDetection)', () => {
+  it('detects the whole picture alone when there is nothing to count or watch', () => {
+    const p = plan({});
+    expect(p.regions).toEqual([]);
+    expect(p.whole).toEqual({ inputWidth: 416, inputHeight: 256, inferred: true });
+    expect(p.cost).toBe(1);
+  });
+
+  it('puts a band around a level line, at the scale the budget left after the whole picture allows', () => {
+    const p = plan({ lines: [line('main', [0, 0.7], [1, 0.7])] });
+    expect(p.regions).toHaveLength(1);
+    const r = p.regions[0]!;
+    expect(r.rect).toEqual([0, 0.7 - BAND_HALF, 1, 0.7 + BAND_HALF].map((v) => expect.closeTo(v, 6)));
+    expect(r.serves).toEqual(['line main']);
+    expect(r.inputWidth % 32).toBe(0);
+    expect(r.inputHeight % 32).toBe(0);
+    // Whole picture (1) + region (at most 1.5) within the budget of 2.5.
+    expect(p.cost).toBeLessThanOrEqual(2.5);
+    expect(p.cost).toBeGreaterThan(2.2);
+    expect(p.scale).toBeGreaterThan(1.8 * p.baseScale);
+    expect(p.explain.join(' ')).toMatch(/regions at .* while small road users are around/);
+  });
+
+  it('follows a slanted line with a band as thick across it, anywhere in the frame', () => {
+    const p = plan({ lines: [line('diag', [0.2, 0.3], [0.6, 0.5])] });
+    const [x1, y1, x2, y2] = p.regions[0]!.rect;
+    expect(x1).toBeLessThan(0.2);
+    expect(x2).toBeGreaterThan(0.6);
+    expect(y1).toBeLessThan(0.3 - BAND_HALF * 0.9);
+    expect(y2).toBeGreaterThan(0.5 + BAND_HALF * 0.9);
+    // A vertical line (traffic left to right) gets a band across x.
+    const v = plan({ lines: [line('v', [0.5, 0.2], [0.5, 0.8])] }).regions[0]!.rect;
+    // BAND_HALF of the height across the line, in pixels: 0.15 * 720 / 1280 of the width each side.
+    expect(v[0]).toBeCloseTo(0.5 - (BAND_HALF * 720) / 1280, 3);
+    expect(v[2]).toBeCloseTo(0.5 + (BAND_HALF * 720) / 1280, 3);
+  });
+
+  it('merges overlapping regions and keeps distant ones apart, all at one scale', () => {
+    const near = plan({ lines: [line('a', [0, 0.6], [1, 0.6]), line('b', [0, 0.7], [1, 0.7])] });
+    expect(near.regions).toHaveLength(1);
+    expect(near.regions[0]!.serves).toEqual(['line a', 'line b']);
+    const apart = plan({
+      lines: [line('a', [0, 0.8], [0.3, 0.8])],
+      zones: [
+        {
+          id: 'z',
+          polygon: [
+            [0.7, 0.1],
+            [0.95, 0.1],
+            [0.95, 0.3],
+            [0.7, 0.3],
+          ],
+        },
+      ],
+    });
+    expect(apart.regions).toHaveLength(2);
+    const scales = apart.regions.map((r) => r.inputWidth / ((r.rect[2] - r.rect[0]) * 1280));
+    expect(Math.abs(scales[0]! - scales[1]!)).toBeLessThan(0.15);
+  });
+
+  it('falls back to the whole picture when the regions would cover most of the frame or gain too little', () => {
+    const all = plan({
+      zones: [
+        {
+          id: 'all',
+          polygon: [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        },
+      ],
+    });
+    expect(all.regions).toEqual([]);
+    expect(all.explain[0]).toMatch(/cover 100 % of the frame/);
+    const poor = plan({ lines: [line('main', [0, 0.5], [1, 0.5])], budget: 1.1 });
+    expect(poor.regions).toEqual([]);
+    expect(poor.explain[0]).toMatch(/not enough over the whole picture/);
+  });
+
+  it('never upscales much beyond twice the camera pixels (sides round to 32)', () => {
+    const p = planDetection({
+      srcWidth: 320,
+      srcHeight: 180,
+      lines: [line('m', [0.4, 0.5], [0.6, 0.5])],
+      zones: [],
+      baseWidth: 416,
+      budget: 8,
+    });
+    expect(p.scale).toBeLessThanOrEqual(2.1);
+  });
+});
+
+describe('a camera frame layout (detectLayout)', () => {
+  const model = { inputWidth: 416, inputHeight: 416, fit: { enabled: true } };
+  const camera = (yaml: object) => cameraSchema.parse({ id: 'c', url: 'rtsp://h/s', ...yaml });
+
+  it('is the whole picture (inferred, never gated) then the regions (gated)', () => {
+    const cam = camera({
+      lines: [
+        {
+          id: 'l',
+          points: [
+            [0, 0.7],
+            [1, 0.7],
+          ],
+        },
+      ],
+    });
+    const l = detectLayout(cam, model, 1024, 576);
+    expect(l.tiles[0]).toEqual({ rect: [0, 0, 1, 1], width: 416, height: 256, infer: true });
+    expect(l.tiles.slice(1).every((t) => t.infer && t.gated)).toBe(true);
+    // Before the picture size is known: planned for 16:9, the whole-picture slot square (any picture fits).
+    expect(detectLayout(cam, model, 0, 0).tiles[0]!.height).toBe(416);
+  });
+
+  it('uses hand tiles as given (expert override), and the whole picture when the model takes one size only', () => {
+    const hand = camera({
+      lines: [
+        {
+          id: 'l',
+          points: [
+            [0, 0.7],
+            [1, 0.7],
+          ],
+        },
+      ],
+      detect: { tiles: [[0, 0.5, 1, 1]] },
+    });
+    expect(detectLayout(hand, model, 1024, 576).tiles).toEqual([
+      { rect: [0, 0.5, 1, 1], width: 416, height: 416, infer: true },
+    ]);
+    const fixed = detectLayout(
+      camera({
+        lines: [
+          {
+            id: 'l',
+            points: [
+              [0, 0.7],
+              [1, 0.7],
+            ],
+          },
+        ],
+      }),
+      {
+        ...model,
+        fit: { enabled: false, unavailable: 'it does not run at 416x192' },
+      },
+      1024,
+      576,
+    );
+    expect(fixed.tiles).toHaveLength(1);
+    expect(fixed.explain[0]).toMatch(
+      /need a model that takes other input sizes \(it does not run at 416x192\)/,
+    );
+  });
+});
