@@ -46,6 +46,11 @@ export function parseVideoStreamLine(line: string): StreamInfo | undefined {
 
 /** The same stderr means a damaged file for a clip and a garbled stream for a camera (which may recover). */
 const INVALID_DATA = /Invalid data found when processing input|Error while decoding|partial file/i;
+/**
+ * Input that ended before its first decodable frame (a camera dying just after DESCRIBE; a cut file): not a
+ * missing decoder nor a stream without video, whatever ffmpeg says after it.
+ */
+const NO_PARAMETERS = /Could not find codec parameters/i;
 
 const RULES: Array<[RegExp, FailureReason]> = [
   // Before not_found: "moov atom not found" and "Decoder (codec x) not found" are no missing file.
@@ -73,6 +78,8 @@ const RULES: Array<[RegExp, FailureReason]> = [
  */
 export function classifyFailure(stderrTail: readonly string[], file = false): FailureReason {
   const text = stderrTail.join('\n');
+  if (NO_PARAMETERS.test(text) && !/moov atom not found/i.test(text))
+    return file ? 'bad_media' : 'bad_stream';
   for (const [re, reason] of RULES) if (re.test(text)) return reason;
   if (INVALID_DATA.test(text)) return file ? 'bad_media' : 'bad_stream';
   return 'unknown';

@@ -28,6 +28,15 @@ describe('classifyFailure', () => {
     expect(classifyFailure(['Decoder (codec hevc) not found for input stream #0:0'])).toBe(
       'unsupported_codec',
     );
+    // A camera that died just after DESCRIBE: a transient stream failure (normal backoff), no codec problem.
+    const cutShort = [
+      '[rtsp @ 0x55] Could not find codec parameters for stream 0 (Video: h264, none): unspecified size',
+      "Consider increasing the value for the 'analyzeduration' (0) and 'probesize' (5000000) options",
+      "Stream map '0:v:0' matches no streams.",
+    ];
+    expect(classifyFailure(cutShort.slice(0, 2))).toBe('bad_stream');
+    expect(classifyFailure(cutShort)).toBe('bad_stream');
+    expect(classifyFailure(cutShort, true)).toBe('bad_media');
     expect(classifyFailure(['x.mp4: No such file or directory'], true)).toBe('not_found');
     expect(classifyFailure(['method DESCRIBE failed: 404 Not Found'])).toBe('not_found');
   });
