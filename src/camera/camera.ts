@@ -54,6 +54,12 @@ export interface CameraOptions {
 /** States a failure leads to: logged once per repeated failure, summarised on recovery. */
 /** Retry delays vary ±20 %: cameras that failed together do not retry together. */
 const RETRY_JITTER = [0.8, 1.2] as const;
+/**
+ * A camera that streamed a moment ago and now answers 404/401 is most likely rebooting (its RTSP server
+ * up before its stream): for this long after its last frame such answers get the normal backoff, not the
+ * slow retry meant for a wrong URL or password.
+ */
+const REBOOT_GRACE_MS = 120_000;
 
 const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
   'stalled',
@@ -343,7 +349,11 @@ export class Camera extends EventEmitter<CameraEvents> {
     const closed = exit.code === 0 && exit.reason === 'unknown';
     const detail = closed ? 'the camera closed the stream' : lastErrorLine(exit.stderrTail);
     const terminal = terminalStateFor(exit.reason);
-    if (terminal) {
+    const rebooting =
+      (terminal === 'not_found' || terminal === 'unauthorized') &&
+      this.everStreamed &&
+      Date.now() - this.lastFrameWallMs < REBOOT_GRACE_MS;
+    if (terminal && !rebooting) {
       this.scheduleRetry(
         terminal,
         exit.reason!,

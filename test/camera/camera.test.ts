@@ -167,6 +167,38 @@ describe('Camera against a real RTSP server', () => {
   });
 });
 
+describe('Camera that reboots', () => {
+  it('answering 404 just after it streamed gets the normal backoff, not the slow retry', async () => {
+    const first = await startRtspCamera();
+    const { cam, transitions } = makeCamera(first.url);
+    let rebooted: RtspCamera | undefined;
+    cam.start();
+    try {
+      await waitState(cam, 'streaming');
+      // Its RTSP server comes back before its stream: the same port answers 404 for the camera's path.
+      await first.kill();
+      rebooted = await startRtspCamera({ port: first.port, mount: '/booting' });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no 404 from the rebooting camera')), 15_000);
+        const on = (t: CameraTransition) => {
+          if (t.reason !== 'not_found') return;
+          clearTimeout(timer);
+          cam.off('state', on);
+          resolve();
+        };
+        cam.on('state', on);
+      });
+      const t = transitions.findLast((x) => x.reason === 'not_found')!;
+      expect(t.to).toBe('backoff');
+      expect(t.retryInMs).toBeLessThanOrEqual(1500 * 1.2);
+    } finally {
+      await cam.stop();
+      await rebooted?.stop();
+      await first.stop();
+    }
+  }, 60_000);
+});
+
 describe('Camera with nothing listening', () => {
   it('backs off with a growing delay, logging the failure once', async () => {
     const port = await freePort();
