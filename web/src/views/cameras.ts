@@ -38,6 +38,7 @@ export function camerasPage(root: HTMLElement): () => void {
         c = card(cam);
         cards.set(cam.id, c);
         grid.append(c.card);
+        picture(cam.id, c.img).catch(() => {}); // now, not at the next picture round (that one retries)
       }
       fill(c, cam);
     }
@@ -49,16 +50,16 @@ export function camerasPage(root: HTMLElement): () => void {
     }
   });
   const stopPictures = every(4000, async () => {
-    await Promise.all(
-      [...cards].map(async ([id, c]) =>
-        setImage(c.img, await imageUrl(`/api/cameras/${encodeURIComponent(id)}/snapshot.jpg`)),
-      ),
-    );
+    await Promise.all([...cards].map(([id, c]) => picture(id, c.img)));
   });
   return () => {
     stopList();
     stopPictures();
   };
+}
+
+async function picture(id: string, img: HTMLImageElement): Promise<void> {
+  setImage(img, await imageUrl(`/api/cameras/${encodeURIComponent(id)}/snapshot.jpg`));
 }
 
 function card(cam: CameraInfo) {
