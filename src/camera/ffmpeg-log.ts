@@ -44,17 +44,15 @@ export function parseVideoStreamLine(line: string): StreamInfo | undefined {
   };
 }
 
-/** The same stderr means a damaged file for a clip and a garbled stream for a camera (which may recover). */
-const INVALID_DATA = /Invalid data found when processing input|Error while decoding|partial file/i;
-/**
- * Input that ended before its first decodable frame (a camera dying just after DESCRIBE; a cut file): not a
- * missing decoder nor a stream without video, whatever ffmpeg says after it.
- */
-const NO_PARAMETERS = /Could not find codec parameters/i;
+/** A reason, or [for a file, for a live stream] where the same words mean different things. */
+type Verdict = FailureReason | readonly [file: FailureReason, stream: FailureReason];
 
-const RULES: Array<[RegExp, FailureReason]> = [
+const RULES: Array<[RegExp, Verdict]> = [
   // Before not_found: "moov atom not found" and "Decoder (codec x) not found" are no missing file.
   [/moov atom not found|partial file|truncated/i, 'bad_media'],
+  // Input that ended before its first decodable frame (a camera dying just after DESCRIBE; a cut file):
+  // not a missing decoder nor a stream without video, whatever ffmpeg says after it.
+  [/Could not find codec parameters/i, ['bad_media', 'bad_stream']],
   [/Stream map '0:v(:0)?' matches no streams|does not contain any stream|no video stream/i, 'no_video'],
   [/Decoder \(codec .*\) not found|Unsupported codec|could not find codec|no decoder/i, 'unsupported_codec'],
   [/\b401\b|Unauthorized/i, 'unauthorized'],
@@ -70,6 +68,11 @@ const RULES: Array<[RegExp, FailureReason]> = [
     /Unrecognized option|Option not found|Protocol not found|Invalid argument|Error parsing|No such filter/i,
     'bad_config',
   ],
+  // Last: a damaged file for a clip, a garbled stream for a camera (which may recover).
+  [
+    /Invalid data found when processing input|Error while decoding|partial file/i,
+    ['bad_media', 'bad_stream'],
+  ],
 ];
 
 /**
@@ -78,10 +81,9 @@ const RULES: Array<[RegExp, FailureReason]> = [
  */
 export function classifyFailure(stderrTail: readonly string[], file = false): FailureReason {
   const text = stderrTail.join('\n');
-  if (NO_PARAMETERS.test(text) && !/moov atom not found/i.test(text))
-    return file ? 'bad_media' : 'bad_stream';
-  for (const [re, reason] of RULES) if (re.test(text)) return reason;
-  if (INVALID_DATA.test(text)) return file ? 'bad_media' : 'bad_stream';
+  for (const [re, verdict] of RULES) {
+    if (re.test(text)) return typeof verdict === 'string' ? verdict : verdict[file ? 0 : 1];
+  }
   return 'unknown';
 }
 
