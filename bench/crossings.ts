@@ -4,7 +4,7 @@
  * direction. A diagnostic for tracking and counting changes.
  *
  *   npx tsx bench/crossings.ts uk-rain [--fps 10|every] [--detect "tiles: [...]"] [--camera "zones: ..."]
- *     [--baseline] [--tracker '{"newTrackScore": 0.3}']
+ *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full]
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ const { values, positionals } = parseArgs({
     baseline: { type: 'boolean', default: false },
     tracker: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    /** Only these hand-counted lines (comma-separated keys, e.g. y070): the detection plan depends on them. */
+    lines: { type: 'string' },
   },
 });
 
@@ -85,6 +87,10 @@ function report(
 
 async function main(): Promise<void> {
   const truth = loadTruth(positionals[0] as 'nl' | 'jakarta' | 'uk-rain');
+  if (values.lines) {
+    const keep = values.lines.split(',');
+    truth.lines = truth.lines.filter((l) => keep.includes(l.key));
+  }
   const every = values.fps === 'every';
   const fps = every ? 30 : Number(values.fps);
   const yaml = `detect: { fps: ${fps}${values.detect ? `, ${values.detect}` : ''} }\n${values.camera ? `${values.camera}\n` : ''}${linesYaml(truth.lines)}`;
