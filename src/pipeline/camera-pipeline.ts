@@ -62,6 +62,8 @@ const INFER_WHOLE = 2;
 interface FrameAfter {
   done: Promise<void>;
   set: () => void;
+  /** Whether the frame has reached the analytics stage (`tracks` and `holdUntil` are its). */
+  settled: boolean;
   /** Live tracks then. */
   tracks: number;
   /** The region gate's hold then (RegionGate.holdUntil). */
@@ -102,6 +104,12 @@ export class CameraPipeline {
   private passed = 0;
   /** The state after frame i reached the analytics stage, kept until frame i + gateLag asks. */
   private readonly after = new Map<number, FrameAfter>();
+  /**
+   * The region gate's hold after the latest frame that reached the analytics stage. Frames settle in order
+   * and the hold only grows, so for a frame whose asked-for frame has not settled yet this is a lower bound
+   * of the hold it would wait for: when it already covers the frame, the answer is known without waiting.
+   */
+  private settledHold = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly camera: CameraConfig,
@@ -142,7 +150,7 @@ export class CameraPipeline {
       const done = new Promise<void>((r) => {
         set = r;
       });
-      slot = { done, set, tracks: 0, holdUntil: Number.NEGATIVE_INFINITY };
+      slot = { done, set, settled: false, tracks: 0, holdUntil: Number.NEGATIVE_INFINITY };
       this.after.set(i, slot);
     }
     return slot;
@@ -158,6 +166,7 @@ export class CameraPipeline {
       if (!this.gate || this.gateGeometryChanged(frame)) {
         this.gate = new MotionGate(frame.geometry, this.camera.detect.motion, this.ignore);
         this.regionGate = hasGatedTiles(frame.geometry) ? new RegionGate(frame.geometry) : undefined;
+        this.settledHold = Number.NEGATIVE_INFINITY;
       }
       const gate = this.gate;
       const change = gate.measureFrame(frame.data);
@@ -172,11 +181,13 @@ export class CameraPipeline {
       if (result !== SKIP && regionGate) {
         let hold = Number.NEGATIVE_INFINITY;
         if (asked >= 0 && regionGate.needsHold(frame.ptsMs)) {
-          if (!after) {
-            after = this.afterSlot(asked);
+          after ??= this.afterSlot(asked);
+          // In dense traffic the hold runs seconds ahead: frames go on in parallel instead of in step.
+          if (!after.settled && frame.ptsMs <= this.settledHold) hold = this.settledHold;
+          else {
             await after.done;
+            hold = after.holdUntil;
           }
-          hold = after.holdUntil;
         }
         if (regionGate.want(frame.ptsMs, hold)) this.stats.regionsOn++;
         else {
@@ -226,10 +237,13 @@ export class CameraPipeline {
       // A failed frame still answers the gate of a later frame (with the tracks as they are).
       if (!pushed && before) await before.catch(ignoreError);
       // (Gone when frame index + gateLag did not need it and has decided already.)
+      const hold = this.regionGate?.holdUntil ?? Number.NEGATIVE_INFINITY;
+      this.settledHold = Math.max(this.settledHold, hold);
       const slot = this.after.get(index);
       if (slot) {
+        slot.settled = true;
         slot.tracks = this.analytics.activeTracks();
-        slot.holdUntil = this.regionGate?.holdUntil ?? Number.NEGATIVE_INFINITY;
+        slot.holdUntil = hold;
         slot.set();
       }
       this.active--;

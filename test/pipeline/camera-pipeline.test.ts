@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import type { Frame } from '../../src/camera/frame.js';
+import { readClipFrames } from '../../src/camera/frame-reader.js';
 import { type AnalyticsStage, CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
+import { detectLayout } from '../../src/vision/detect-layout.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
-import { decodeFrames } from '../support/clip-frames.js';
-import { NL_CLIP, testConfig } from '../support/vision.js';
+import { REGION_WARM_UP_FRAMES } from '../../src/vision/region-gate.js';
+import { decodeFrames, probeSize } from '../support/clip-frames.js';
+import { MEDIA, NL_CLIP, testConfig } from '../support/vision.js';
 
 /** Records what reaches the analytics stage, in arrival order. */
 function recorder(): AnalyticsStage & { seen: DetectionResult[] } {
@@ -47,4 +51,54 @@ describe('CameraPipeline with overlapping frames', () => {
     expect(analytics.seen.map((r) => r.seq)).toEqual([0, 1, 2]);
     expect(analytics.seen[0]!.detections.length).toBeGreaterThan(0);
   });
+
+  it('in dense traffic a frame does not wait for the one before it: the region hold already covers it', async () => {
+    const clip = join(MEDIA, 'jakarta_dense_traffic_motorcycles.mp4');
+    const camera = testConfig(
+      `cameras:\n  - id: jk\n    url: file://${clip}\n    detect: { fps: 25, motion: { enabled: false } }\n    lines: [{ id: l, points: [[0, 0.7], [1, 0.7]] }]`,
+    ).cameras[0]!;
+    const [w, h] = probeSize(clip);
+    const layout = detectLayout(camera, detector, w, h);
+    expect(layout.tiles.some((t) => t.gated)).toBe(true);
+    const count = REGION_WARM_UP_FRAMES + 4;
+    const frames: Frame[] = [];
+    for await (const f of readClipFrames({
+      cameraId: 'jk',
+      url: `file://${clip}`,
+      width: detector.inputWidth,
+      height: detector.inputHeight,
+      layout: layout.tiles,
+    })) {
+      frames.push({ ...f, data: Uint8Array.from(f.data) });
+      if (frames.length === count) break;
+    }
+    const log: string[] = [];
+    const seqOf = new Map(frames.map((f) => [f.data, f.seq]));
+    const analytics: AnalyticsStage = {
+      push: (r) => {
+        log.push(`push ${r.seq}`);
+      },
+      activeTracks: () => 0,
+    };
+    const detect = detector.detect.bind(detector);
+    detector.detect = (data, ...rest) => {
+      log.push(`detect ${seqOf.get(data)}`);
+      return detect(data, ...rest);
+    };
+    try {
+      // gateLag 1: frame k's region decision goes by the hold after frame k - 1.
+      const pipeline = new CameraPipeline(camera, detector, analytics, { everyFrame: true, gateLag: 1 });
+      for (const f of frames.slice(0, count - 2)) await pipeline.process(f);
+      expect(pipeline.stats.regionsOn).toBe(count - 2);
+      log.length = 0;
+      const [a, b] = frames.slice(count - 2);
+      await Promise.all([pipeline.process(a!), pipeline.process(b!)]);
+      // Motorcycles all over the picture hold the regions on for seconds: both are inferred at once.
+      expect(log).toEqual([`detect ${a!.seq}`, `detect ${b!.seq}`, `push ${a!.seq}`, `push ${b!.seq}`]);
+      expect(pipeline.stats.regionsOn).toBe(count);
+    } finally {
+      detector.detect = detect;
+    }
+  });
 });
+
