@@ -3,7 +3,9 @@
  * one per core.
  *
  * Runs `ioc-edge analyze CLIP --every-frame --json --sessions N` (the built gateway, node dist/cli.js) on
- * each clip, alternating N = 1 and N = cores, `--runs` times each; reports the median fps (min-max), the
+ * each clip, alternating N = 1 and N = cores, and N = 1 held to one core (`taskset -c 0`: what the work
+ * gets from one core, decoder included, so the N = cores row says how well it spreads over the others),
+ * `--runs` times each; reports the median fps (min-max), the
  * CPU time per frame of the whole run (node, its worker threads and ffmpeg, from the children's rusage),
  * the cores it kept busy (CPU time / wall time) and whether the counts are the same. The projected ceiling
  * is what the CPU time per frame allows on the box's idle cores: cores x 1000 / (CPU ms per frame).
@@ -52,12 +54,20 @@ interface Run {
   counts: unknown;
 }
 
-async function analyzeOnce(clip: string, config: string, sessions: number): Promise<Run> {
+/** The runs of one clip: one session on one core, one session, one per core. */
+const MODES = [
+  { key: 'one-core', sessions: 1, pinned: true },
+  { key: '1', sessions: 1, pinned: false },
+  { key: String(CORES), sessions: CORES, pinned: false },
+] as const;
+
+async function analyzeOnce(clip: string, config: string, sessions: number, pinned: boolean): Promise<Run> {
   const c0 = childrenCpuMs();
   const t0 = performance.now();
   const { stdout } = await run(
-    process.execPath,
+    pinned ? 'taskset' : process.execPath,
     [
+      ...(pinned ? ['-c', '0', process.execPath] : []),
       join(ROOT, 'dist', 'cli.js'),
       'analyze',
       clip,
@@ -85,6 +95,8 @@ async function analyzeOnce(clip: string, config: string, sessions: number): Prom
 interface Row {
   clip: string;
   sessions: number;
+  /** Held to one core with taskset. */
+  oneCore: boolean;
   fps: { median: number; min: number; max: number };
   cpuMsPerFrame: number;
   coresBusy: number;
@@ -113,21 +125,22 @@ async function main() {
           '    lines: [{ id: mid, points: [[0, 0.5], [1, 0.5]], directions: [down, up] }]',
         ].join('\n'),
       );
-      const runs: Record<number, Run[]> = { 1: [], [CORES]: [] };
+      const runs: Record<string, Run[]> = Object.fromEntries(MODES.map((m) => [m.key, []]));
       for (let i = 0; i < Number(values.runs); i++) {
-        for (const sessions of [1, CORES]) {
-          const r = await analyzeOnce(clip, config, sessions);
-          runs[sessions]!.push(r);
-          console.log(name, sessions, JSON.stringify({ ...r, counts: undefined }));
+        for (const m of MODES) {
+          const r = await analyzeOnce(clip, config, m.sessions, m.pinned);
+          runs[m.key]!.push(r);
+          console.log(name, m.key, JSON.stringify({ ...r, counts: undefined }));
         }
       }
-      const reference = JSON.stringify(runs[1]![0]!.counts);
-      for (const sessions of [1, CORES]) {
-        const rs = runs[sessions]!;
+      const reference = JSON.stringify(runs['1']![0]!.counts);
+      for (const m of MODES) {
+        const rs = runs[m.key]!;
         const cpu = median(rs.map((r) => r.cpuMsPerFrame));
         rows.push({
           clip: name,
-          sessions,
+          sessions: m.sessions,
+          oneCore: m.pinned,
           fps: {
             median: r1(median(rs.map((r) => r.fps))),
             min: r1(Math.min(...rs.map((r) => r.fps))),
@@ -135,7 +148,7 @@ async function main() {
           },
           cpuMsPerFrame: r2(cpu),
           coresBusy: r2(median(rs.map((r) => r.coresBusy))),
-          ceilingFps: r1((CORES * 1000) / cpu),
+          ceilingFps: r1(((m.pinned ? 1 : CORES) * 1000) / cpu),
           sameCounts: rs.every((r) => JSON.stringify(r.counts) === reference),
         });
       }
@@ -155,17 +168,18 @@ async function main() {
     '## Recorded footage: analyze on every core',
     '',
     `${analyze.date}, ${analyze.machine.cpus} x ${analyze.machine.model}, load average at start ${analyze.machine.loadavgAtStart.join(' ')}.`,
-    '`ioc-edge analyze CLIP --every-frame --json` (built gateway), motion gate off, a line at y = 0.5; one inference',
-    `session vs ${CORES} (one per core), alternating, ${values.runs} runs each. CPU ms/frame = the whole run's CPU time`,
-    '(node, its worker threads, ffmpeg) per frame; cores busy = CPU time / wall time; ceiling = what that CPU time',
-    `allows on ${CORES} idle cores. Goal: >= 1.7x the one-session fps on 2 cores, same counts.`,
+    '`ioc-edge analyze CLIP --every-frame --json` (built gateway), motion gate off, a line at y = 0.5: one inference',
+    `session held to one core (taskset -c 0), one session, and ${CORES} (one per core), alternating, ${values.runs} runs each.`,
+    "CPU ms/frame = the whole run's CPU time (node, its worker threads, ffmpeg) per frame; cores busy = CPU time /",
+    `wall time; ceiling = what that CPU time allows on the cores it may use. Goal: >= 1.7x the one-session fps on`,
+    `${CORES} cores, same counts. "x one core" = fps over the one-core run's.`,
     '',
-    '| clip | sessions | fps median (min-max) | CPU ms/frame | cores busy | ceiling fps | counts as 1 session |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.clip} | ${r.sessions} | ${r.fps.median} (${r.fps.min}-${r.fps.max}) | ${r.cpuMsPerFrame} | ${r.coresBusy} | ${r.ceilingFps} | ${r.sameCounts ? 'same' : '**differ**'} |`,
-    ),
+    '| clip | sessions | fps median (min-max) | x one core | CPU ms/frame | cores busy | ceiling fps | counts as 1 session |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const base = rows.find((o) => o.clip === r.clip && o.oneCore)!.fps.median;
+      return `| ${r.clip} | ${r.oneCore ? '1 on one core' : r.sessions} | ${r.fps.median} (${r.fps.min}-${r.fps.max}) | ${r2(r.fps.median / base)} | ${r.cpuMsPerFrame} | ${r.coresBusy} | ${r.ceilingFps} | ${r.sameCounts ? 'same' : '**differ**'} |`;
+    }),
     '',
   ].join('\n');
   const mdFile = resolve('bench/results/capacity.md');

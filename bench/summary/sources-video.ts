@@ -226,10 +226,20 @@ export function capacity(r: unknown): Row[] {
   const clips = [...new Set(analyze.map((x) => String(at(x, 'clip'))))];
   for (const clip of clips) {
     const rs = analyze.filter((x) => at(x, 'clip') === clip);
-    const one = rs.find((x) => num(x, 'sessions') === 1);
+    const one = rs.find((x) => num(x, 'sessions') === 1 && at(x, 'oneCore') !== true);
+    const pinned = rs.find((x) => at(x, 'oneCore') === true);
     const many = rs.filter((x) => (num(x, 'sessions') ?? 1) > 1).at(-1);
     const f1 = num(one, 'fps', 'median');
     const fn = num(many, 'fps', 'median');
+    const fp = num(pinned, 'fps', 'median');
+    if (fp && fn)
+      rows.push({
+        area: 'Capacity',
+        figure: `${clip}: analyze on every core vs held to one core; cores busy with one session`,
+        value: `${Math.round((fn / fp) * 100) / 100} ×; ${num(one, 'coresBusy') ?? '?'}`,
+        goal: '—',
+        verdict: 'info',
+      });
     const row = goalRow(
       'Capacity',
       `${clip}: analyze on every core vs one`,
