@@ -121,7 +121,7 @@ describe('accuracy: a car stopping by the fallen cyclist', () => {
     const car = stopped.find((i) => i.startPtsMs / 1000 >= scene.carStopSeconds + 9);
     expect(car, stopped.map((i) => `${i.startPtsMs} ms ${i.zoneId}: ${i.detail}`).join('; ')).toBeDefined();
     expect(car!.startPtsMs / 1000 - scene.carStopSeconds).toBeLessThanOrEqual(13);
-    // Only that car (one incident per zone it stands in: here the zebra and the junction).
+    // Only that car (one incident, though it stands in two zones: the zebra and the junction).
     expect(stopped.filter((i) => i.trackIds.join() !== car!.trackIds.join())).toEqual([]);
     const obs = obstacles(run);
     expect(obs.length, obs.map((i) => i.detail).join('; ')).toBeGreaterThanOrEqual(1);

@@ -94,6 +94,41 @@ describe('incidents', () => {
     expect(started).toEqual([]);
   });
 
+  it('raises one stopped vehicle, not one per zone, where a no-stopping zone overlaps the carriageway', () => {
+    const { started, events } = runScene(
+      {
+        zones: [
+          zone('box', 'no_stopping', [
+            [0.3, 0.3],
+            [0.7, 0.3],
+            [0.7, 0.7],
+            [0.3, 0.7],
+          ]),
+          zone('road', 'carriageway', ROAD),
+        ],
+      },
+      [
+        {
+          name: 'c',
+          cls: 'car',
+          x: 0.5,
+          y: 0.45,
+          w: 0.08,
+          h: 0.06,
+          vx: 0,
+          vy: 0,
+          path: (t) => [0.5 + Math.max(0, t - 10) * 0.3, 0.45],
+        },
+      ],
+      5,
+      14,
+    );
+    const stopped = started.filter((i) => i.type === 'stopped_vehicle');
+    expect(stopped.map((i) => [i.zoneId, i.severity])).toEqual([['road', 'high']]);
+    // Once it drives off, the incident ends; the car leaves the no-stopping box without a second one.
+    expect(events.filter((e) => e.type === 'incident_end').length).toBe(1);
+  });
+
   it('does not treat a queue of waiting cars on the carriageway as stopped vehicles', () => {
     const cars: SimObject[] = [0.2, 0.4, 0.6, 0.8].map((x, i) => ({
       name: `q${i}`,

@@ -69,11 +69,11 @@ describe('CameraPipeline with overlapping frames', () => {
       height: detector.inputHeight,
       layout: layout.tiles,
     })) {
-      frames.push({ ...f, data: Uint8Array.from(f.data) });
+      frames.push({ ...f, data: Buffer.from(f.data) });
       if (frames.length === count) break;
     }
     const log: string[] = [];
-    const seqOf = new Map(frames.map((f) => [f.data, f.seq]));
+    const seqOf = new Map<Uint8Array, number>(frames.map((f) => [f.data, f.seq]));
     const analytics: AnalyticsStage = {
       push: (r) => {
         log.push(`push ${r.seq}`);
