@@ -1,15 +1,11 @@
 import type { Logger } from '../log/logger.js';
-import type { CameraState, CameraTransition } from './camera-state.js';
+import { type CameraState, type CameraTransition, TERMINAL_STATES } from './camera-state.js';
 
 /** States a failure leads to: logged once per repeated failure, summarised on recovery. */
 const FAILING_STATES: ReadonlySet<CameraState> = new Set<CameraState>([
   'stalled',
   'backoff',
-  'unauthorized',
-  'not_found',
-  'bad_media',
-  'no_video',
-  'bad_config',
+  ...TERMINAL_STATES,
 ]);
 
 /** Logs a camera's transitions: repeated identical failures once, then summarised on recovery. */
