@@ -22,7 +22,9 @@ export const CAMERA_STATES = [
 ] as const;
 export type CameraState = (typeof CAMERA_STATES)[number];
 
-export type TerminalState = 'unauthorized' | 'not_found' | 'bad_media' | 'no_video' | 'bad_config';
+/** States for failures that retrying will not fix soon (still retried, slowly). */
+export const TERMINAL_STATES = ['unauthorized', 'not_found', 'bad_media', 'no_video', 'bad_config'] as const;
+export type TerminalState = (typeof TERMINAL_STATES)[number];
 
 /** The slow-retry state for a failure, or undefined when normal backoff applies. */
 export function terminalStateFor(reason: FailureReason | undefined): TerminalState | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 
 /** Topic- and tag-safe identifier: lower case letters, digits, '-' and '_', starting with a letter or digit. */
 export const slug = z.string({ error: 'expected a string' }).regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
@@ -193,3 +194,5 @@ export const httpUrl = urlWithSchemes(['http', 'https']);
 export const mqttUrl = urlWithSchemes(['mqtt', 'mqtts', 'ws', 'wss']);
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const trafficClass = z.enum(TRAFFIC_CLASSES);

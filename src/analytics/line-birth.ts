@@ -1,0 +1,124 @@
+// Counting a track first seen just past a line (a vehicle the detector found only as it crossed):
+// back-projecting its motion to the line.
+import type { LineGeometry } from './line-geometry.js';
+import type { LineTrackState } from './line-track-state.js';
+
+/**
+ * A track first seen past the line, at most this many box extents (the box's size across the line) from
+ * it and moving away, crossed it just before the detector saw it (far or small vehicles come out of the
+ * detector's noise only near the line, or out of an occlusion): it is counted, back-projected to the line.
+ * Further out it may have come from anywhere (a side road, a parking space): not counted.
+ */
+export const BIRTH_GATE = 1;
+/**
+ * Nothing is back-projected for tracks first seen this soon after the line's first observation (ms): what
+ * is in view when a stream starts may have crossed long before.
+ */
+const WARM_UP_MS = 1000;
+/** `firstSide` of a track first seen exactly on the line. */
+const ON_LINE = Number.MIN_VALUE;
+/** A track first seen past the line is judged once it has moved this many box extents across it. */
+const DECIDE_MOVE = 0.2;
+/** ... while its edge nearer the line came back at most this many box extents ... */
+const NEAR_EDGE_BACK = 0.1;
+/**
+ * A box whose size changed by more than this factor changed rather than moved (a rider joining a
+ * motorcycle, a vehicle coming out from behind another): no crossing.
+ */
+export const SIZE_JUMP = 1.5;
+/** A track first seen past the line is judged within this time after it was first seen (ms), or never. */
+const DECIDE_WITHIN_MS = 2000;
+/** The back-projected crossing must lie within the segment, up to this fraction of its length beyond. */
+const SEGMENT_SLACK = 0.02;
+
+/**
+ * Notes a new track's first observation (distance `side` / len from the line, box extent across it
+ * `extent`), for a count if it turns out to have crossed just before: not in the warm-up after the line's
+ * first observation (`startPts`).
+ */
+export function noteFirstSighting(
+  g: LineGeometry,
+  s: LineTrackState,
+  side: number,
+  extent: number,
+  h: number,
+  ptsMs: number,
+  startPts: number,
+): void {
+  if (!(extent > 0 && ptsMs - startPts >= WARM_UP_MS)) return;
+  // Exactly on the line: past it on whichever side it moves to.
+  s.firstSide = side === 0 ? ON_LINE : side;
+  s.firstDist = Math.abs(side) / g.len / extent;
+  s.firstExtent = extent;
+  const c = g.centreDistance(side, h);
+  s.firstLo = c - extent / 2;
+  s.firstHi = c + extent / 2;
+  s.firstPts = ptsMs;
+  s.firstD = side / g.len;
+}
+
+/**
+ * A track first seen past the line (within BIRTH_GATE box extents of it): once its centre has moved
+ * DECIDE_MOVE box extents across the line, the direction it crossed in when it moved away as a whole —
+ * its edge nearer the line did not come back, and the box did not change size by more than SIZE_JUMP (a
+ * box that only grows at one end, a rider joining a motorcycle or a vehicle coming out from behind
+ * another, does not move) — and the straight path back from its first position meets the segment; else
+ * -1. Decided once, within DECIDE_WITHIN_MS.
+ */
+export function backProjected(
+  g: LineGeometry,
+  s: LineTrackState,
+  x: number,
+  y: number,
+  side: number,
+  w: number,
+  h: number,
+  ptsMs: number,
+): number {
+  if (s.firstSide === ON_LINE) s.firstSide = side;
+  const first = s.firstSide;
+  const e = s.firstExtent;
+  const c = g.centreDistance(side, h);
+  const extent = g.extentAcross(w, h);
+  const sign = first > 0 ? 1 : -1;
+  const c0 = (s.firstLo + s.firstHi) / 2;
+  const moved = (c - c0) * sign;
+  if (Math.abs(moved) < DECIDE_MOVE * e) {
+    if (ptsMs - s.firstPts > DECIDE_WITHIN_MS) s.firstSide = 0;
+    return -1;
+  }
+  s.firstSide = 0;
+  // The edge nearer the line: lo on the positive side, hi on the negative one.
+  const near = sign > 0 ? (c - extent / 2 - s.firstLo) * sign : (c + extent / 2 - s.firstHi) * sign;
+  const ratio = extent / e;
+  if (
+    s.firstDist > BIRTH_GATE ||
+    moved < 0 ||
+    near < -NEAR_EDGE_BACK * e ||
+    ratio > SIZE_JUMP ||
+    ratio < 1 / SIZE_JUMP
+  ) {
+    return -1;
+  }
+  // Back along the motion from the first position to the line.
+  const d0 = s.firstD;
+  const d1 = side / g.len;
+  const k = d0 / (d0 - d1);
+  const px = s.firstX + (x - s.firstX) * k;
+  const py = s.firstY + (y - s.firstY) * k;
+  const t = ((px - g.ax) * (g.bx - g.ax) + (py - g.ay) * (g.by - g.ay)) / (g.len * g.len);
+  if (t < -SEGMENT_SLACK || t > 1 + SEGMENT_SLACK) return -1;
+  return first > 0 ? 0 : 1;
+}
+
+/** A track now on the other side of the line than it was first seen on came from there: it is no birth. */
+export function dropBirthIfBack(s: LineTrackState, side: number): void {
+  if (
+    side !== 0 &&
+    s.firstSide !== 0 &&
+    s.firstSide !== ON_LINE &&
+    Math.sign(side) !== Math.sign(s.firstSide)
+  ) {
+    s.firstSide = 0;
+  }
+}

@@ -1,0 +1,83 @@
+import type { LineConfig } from '../config/schema.js';
+
+/** A counting line's segment in image fractions, and where boxes lie across and along it. */
+export class LineGeometry {
+  readonly ax: number;
+  readonly ay: number;
+  readonly bx: number;
+  readonly by: number;
+  /** Unit normal of a->b in image fractions (pointing to the right of a->b) and the segment length. */
+  readonly nx: number;
+  readonly ny: number;
+  readonly len: number;
+  readonly anchor: 'center' | 'bottom';
+
+  constructor(line: Pick<LineConfig, 'points' | 'anchor'>) {
+    const [a, b] = line.points;
+    this.ax = a![0];
+    this.ay = a![1];
+    this.bx = b![0];
+    this.by = b![1];
+    this.len = Math.hypot(this.bx - this.ax, this.by - this.ay);
+    this.nx = -(this.by - this.ay) / this.len;
+    this.ny = (this.bx - this.ax) / this.len;
+    this.anchor = line.anchor;
+  }
+
+  /** A box's extent across the line (its size along the normal). */
+  extentAcross(w: number, h: number): number {
+    return Math.abs(this.nx) * w + Math.abs(this.ny) * h;
+  }
+
+  /** Signed distance of the box centre from the line, for an anchor at signed distance side / len. */
+  centreDistance(side: number, h: number): number {
+    const d = side / this.len;
+    // A bottom-centre anchor is h / 2 below the centre: the centre is that much against the normal's y.
+    return this.anchor === 'bottom' ? d - (this.ny * h) / 2 : d;
+  }
+
+  /** Overlap of two boxes' extents along the line, over the narrower one (0..1). */
+  alongOverlap(
+    ax1: number,
+    ay1: number,
+    ax2: number,
+    ay2: number,
+    bx1: number,
+    by1: number,
+    bx2: number,
+    by2: number,
+  ): number {
+    // Along a->b: u = (ny, -nx) up to sign; a box projects onto [min, max] of u over its corners.
+    const ux = this.ny;
+    const uy = -this.nx;
+    const a0 = Math.min(ux * ax1, ux * ax2) + Math.min(uy * ay1, uy * ay2);
+    const a1 = Math.max(ux * ax1, ux * ax2) + Math.max(uy * ay1, uy * ay2);
+    const b0 = Math.min(ux * bx1, ux * bx2) + Math.min(uy * by1, uy * by2);
+    const b1 = Math.max(ux * bx1, ux * bx2) + Math.max(uy * by1, uy * by2);
+    const inter = Math.min(a1, b1) - Math.max(a0, b0);
+    const narrow = Math.min(a1 - a0, b1 - b0);
+    return inter > 0 && narrow > 0 ? inter / narrow : 0;
+  }
+
+  /** Distance between two boxes' centres along the line, over the wider box's extent along it. */
+  alongDistance(
+    ax1: number,
+    ay1: number,
+    ax2: number,
+    ay2: number,
+    bx1: number,
+    by1: number,
+    bx2: number,
+    by2: number,
+  ): number {
+    const ux = this.ny;
+    const uy = -this.nx;
+    const ca = (ux * (ax1 + ax2) + uy * (ay1 + ay2)) / 2;
+    const cb = (ux * (bx1 + bx2) + uy * (by1 + by2)) / 2;
+    const wide = Math.max(
+      Math.abs(ux) * (ax2 - ax1) + Math.abs(uy) * (ay2 - ay1),
+      Math.abs(ux) * (bx2 - bx1) + Math.abs(uy) * (by2 - by1),
+    );
+    return wide > 0 ? Math.abs(ca - cb) / wide : Number.POSITIVE_INFINITY;
+  }
+}

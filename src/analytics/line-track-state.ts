@@ -1,0 +1,95 @@
+import type { TrafficClass } from '../domain/traffic.js';
+
+/** Per-track state of one line. Objects are reused (pooled). */
+export interface LineTrackState {
+  id: number;
+  x: number;
+  y: number;
+  side: number;
+  counted: boolean;
+  /**
+   * Crossed (direction index + 1; 0: no): counted once the track is confirmed and still on the new side
+   * HOLD_MS later; dropped when it comes back first.
+   */
+  pending: number;
+  pendingPts: number;
+  /** Wall clock, class and level of the track when it crossed (for a count at its end). */
+  pendingTime: number;
+  pendingCls: TrafficClass;
+  pendingLevel: number;
+  /** The box jumped in size as it crossed (a box change, not a move): not counted at the track's end. */
+  pendingJump: boolean;
+  /** Box extent across the line, and box size, at the latest observation. */
+  extent: number;
+  w: number;
+  h: number;
+  /** Observations so far, and the time of the latest. */
+  n: number;
+  lastPts: number;
+  /**
+   * First observation past the line: side (0: none or decided), distance in box extents, the extent, the
+   * box's span across the line (signed distances of its two edges), position and time.
+   */
+  firstSide: number;
+  firstDist: number;
+  firstExtent: number;
+  firstLo: number;
+  firstHi: number;
+  firstPts: number;
+  /** Signed distance from the line at the first observation (0: on it). */
+  firstD: number;
+  firstX: number;
+  firstY: number;
+  /** Took over an ended or lost track's state: its history is known, nothing is back-projected. */
+  inherited: boolean;
+  /** A later fragment took this state over: this track counts nothing more. */
+  superseded: boolean;
+  /** Born on a vehicle already tracked (noBirth): no count for a crossing cut short by its end. */
+  duplicate: boolean;
+  /** Stream time of the end (ended list only). */
+  endPts: number;
+}
+
+/** Recycles the per-track states of one line: no allocation per track once the pool is warm. */
+export class LineTrackPool {
+  private readonly free: LineTrackState[] = [];
+
+  release(s: LineTrackState): void {
+    this.free.push(s);
+  }
+
+  /** A state for a track seen first at (x, y), `side` of the line; every field reset. */
+  take(id: number, x: number, y: number, side: number): LineTrackState {
+    const s = this.free.pop() ?? ({} as LineTrackState);
+    s.id = id;
+    s.x = x;
+    s.y = y;
+    s.side = side;
+    s.counted = false;
+    s.pending = 0;
+    s.pendingPts = 0;
+    s.pendingTime = 0;
+    s.pendingCls = 'car';
+    s.pendingLevel = 0;
+    s.pendingJump = false;
+    s.extent = 0;
+    s.w = 0;
+    s.h = 0;
+    s.n = 0;
+    s.lastPts = 0;
+    s.firstSide = 0;
+    s.firstDist = 0;
+    s.firstExtent = 0;
+    s.firstLo = 0;
+    s.firstHi = 0;
+    s.firstPts = 0;
+    s.firstD = 0;
+    s.firstX = x;
+    s.firstY = y;
+    s.inherited = false;
+    s.superseded = false;
+    s.duplicate = false;
+    s.endPts = 0;
+    return s;
+  }
+}
