@@ -185,13 +185,10 @@ export class LineCounter extends LineGeometry {
    * Call before the new track's first observe(). Returns false when the line knows nothing of `fromId`.
    */
   inherit(trackId: number, fromId: number): boolean {
-    let from = this.state.get(fromId);
-    if (!from) {
-      from = this.ended.take(fromId);
-      if (!from) return false;
-    } else {
-      from.superseded = true;
-    }
+    const live = this.state.get(fromId);
+    const from = live ?? this.ended.take(fromId);
+    if (!from) return false;
+    if (live) live.superseded = true;
     const s = this.pool.take(trackId, from.x, from.y, from.side);
     s.counted = from.counted;
     s.pending = from.pending;
@@ -207,6 +204,8 @@ export class LineCounter extends LineGeometry {
     s.lastPts = from.lastPts;
     s.inherited = true;
     this.state.set(trackId, s);
+    // Released only now: taken from the pool before the copy, it was the very object handed out above.
+    if (!live) this.pool.release(from);
     return true;
   }
 

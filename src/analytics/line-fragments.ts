@@ -22,13 +22,12 @@ export class EndedTracks {
     }
   }
 
-  /** Takes the ended track `id`'s state off the list and releases it to the pool (undefined: not kept). */
+  /** Takes the ended track `id`'s state off the list (undefined: not kept); the caller releases it. */
   take(id: number): LineTrackState | undefined {
     const i = this.ended.findIndex((e) => e.id === id);
     if (i < 0) return undefined;
     const s = this.ended[i]!;
     this.ended.splice(i, 1);
-    this.pool.release(s);
     return s;
   }
 

@@ -245,6 +245,19 @@ describe('LineCounter', () => {
       expect(c.total('down', 'car')).toBe(1);
     });
 
+    it('a fragment of an ended, counted track that comes back across the line counts nothing', () => {
+      const c = new LineCounter('cam', LINE);
+      arrive(c, 1, 0.5, 0.4, 2000);
+      at(c, 1, 0.5, 0.55, 2100);
+      at(c, 1, 0.5, 0.58, 2200);
+      c.forget(1, 2300);
+      // The fragment takes over the ended track's state (counted), not a blank one.
+      expect(c.inherit(2, 1)).toBe(true);
+      for (const [i, y] of [0.57, 0.54, 0.51, 0.48, 0.45, 0.42].entries()) at(c, 2, 0.5, y, 2400 + i * 100);
+      expect(c.total('down', 'car')).toBe(1);
+      expect(c.total('up', 'car')).toBe(0);
+    });
+
     it('a fragment that goes on across the line where its track broke off is counted once', () => {
       const c = new LineCounter('cam', LINE);
       arrive(c, 1, 0.5, 0.4, 2000);
