@@ -21,6 +21,12 @@ const HOLD_MS = 75;
  * new track leaping to another vehicle, not a crossing.
  */
 const BIRTH_LEAP = 0.6;
+/**
+ * A crossing made by a box that changed size rather than moved (SIZE_JUMP: another detection taken for the
+ * track, a box shrinking to a rider) counts only once the track is this many box extents past the line: a
+ * centre that merely slid over it on the change is no crossing.
+ */
+const JUMP_MARGIN = 0.25;
 
 /**
  * Counts tracks crossing one line segment, once per vehicle, named by the line's directions: crossing to
@@ -135,7 +141,12 @@ export class LineCounter extends LineGeometry {
         }
       }
       if (s.pending > 0) {
-        if (level > 0 && ptsMs - s.pendingPts >= HOLD_MS) dir = s.pending - 1;
+        if (
+          level > 0 &&
+          ptsMs - s.pendingPts >= HOLD_MS &&
+          (!s.pendingJump || Math.abs(side) / this.len >= JUMP_MARGIN * this.extentAcross(w, h))
+        )
+          dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
         dir = backProjected(this, s, x, y, side, w, h, ptsMs);
         this.lastBirth = dir >= 0;

@@ -229,6 +229,29 @@ describe('LineCounter', () => {
     });
   });
 
+  describe('boxes that change size on the line', () => {
+    /** A car standing with its centre just below the line, whose box then shrinks (e.g. to its rider). */
+    function shrinkOnLine(c: LineCounter, then: number[]) {
+      for (const t of [1800, 1900, 2000]) c.observe(1, 'car', 2, 0.5, 0.505, 0.08, 0.06, t, t);
+      then.forEach((y, i) => {
+        c.observe(1, 'car', 2, 0.5, y, 0.04, 0.03, 2100 + i * 100, 2100 + i * 100);
+      });
+    }
+
+    it('a centre that only slid over the line as the box changed is no crossing', () => {
+      const c = new LineCounter('cam', LINE);
+      shrinkOnLine(c, [0.495, 0.495, 0.496, 0.495, 0.495]);
+      expect(c.total('up', 'car') + c.total('down', 'car')).toBe(0);
+    });
+
+    it('the same change followed by real movement past the line is counted, once', () => {
+      const c = new LineCounter('cam', LINE);
+      shrinkOnLine(c, [0.495, 0.49, 0.48, 0.46, 0.44]);
+      expect(c.total('up', 'car')).toBe(1);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+  });
+
   describe('fragments', () => {
     it('a fragment of a counted track is not counted again', () => {
       const c = new LineCounter('cam', LINE);
