@@ -4,7 +4,7 @@
  * direction. A diagnostic for tracking and counting changes.
  *
  *   npx tsx bench/crossings.ts uk-rain [--fps 10|every] [--detect "tiles: [...]"] [--camera "zones: ..."]
- *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full]
+ *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full] [--list]
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ const { values, positionals } = parseArgs({
     quiet: { type: 'boolean', default: false },
     /** Only these hand-counted lines (comma-separated keys, e.g. y070): the detection plan depends on them. */
     lines: { type: 'string' },
+    /** List our crossings on lines hand-counted without crossing times (y080full, y090full). */
+    list: { type: 'boolean', default: false },
   },
 });
 
@@ -66,8 +68,11 @@ function report(
       console.log(`${who} ${l.key} ${dir}: ${g.length} (${byCls(g)}) vs truth ${truth.length} (${t})`);
       if (values.quiet) continue;
       if (truth.length === 0) {
+        // No crossing times for this line (only counts): every crossing is extra when the count is zero,
+        // else listed (--list) to be checked on the frames.
         const none = Object.values(l.counts[dir] ?? {}).every((n) => !n);
-        if (none) for (const x of g) console.log(`   extra  ${x.s.toFixed(2)} s ${x.cls} #${x.track ?? ''}`);
+        const word = none ? 'extra ' : values.list ? 'got   ' : '';
+        if (word) for (const x of g) console.log(`   ${word} ${x.s.toFixed(2)} s ${x.cls} #${x.track ?? ''}`);
         continue;
       }
       const m = matchCrossings(truth, g);
