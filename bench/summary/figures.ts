@@ -2,6 +2,7 @@
 // read from whatever bench/results/*.json exist; a missing or unreadable file is "not measured".
 import { missing, type Results, type Row } from './rows.js';
 import { alerts, fleet, sensors, timeseries } from './sources-box.js';
+import { soak } from './sources-soak.js';
 import { accuracy, capacity, detect, ingest, memory, tracking } from './sources-video.js';
 
 export { at, list, num, type Results, type Row, type Verdict } from './rows.js';
@@ -17,6 +18,7 @@ export const SOURCES: Record<string, (r: unknown) => Row[]> = {
   memory,
   capacity,
   fleet,
+  'soak-cameras': soak,
 };
 
 export function figures(results: Results): Row[] {
