@@ -14,6 +14,21 @@ function zone(
   return { id, kind, polygon, stoppedAfter: 5000, wrongWayFrames: 5, ...extra };
 }
 
+/** A car standing at (0.5, 0.45) for 10 s, then driving off to the right at `speed` frame widths a second. */
+function standsThenDrivesOff(speed: number): SimObject {
+  return {
+    name: 'c',
+    cls: 'car',
+    x: 0.5,
+    y: 0.45,
+    w: 0.08,
+    h: 0.06,
+    vx: 0,
+    vy: 0,
+    path: (t) => [0.5 + Math.max(0, t - 10) * speed, 0.45],
+  };
+}
+
 const ROAD: [number, number][] = [
   [0, 0.3],
   [1, 0.3],
@@ -50,20 +65,7 @@ describe('incidents', () => {
   it('raises a stopped vehicle in a no-stopping zone after stoppedAfter, and ends it when it drives off', () => {
     const { started, events } = runScene(
       { zones: [zone('shoulder', 'no_stopping', ROAD)] },
-      [
-        {
-          name: 'c',
-          cls: 'car',
-          x: 0.5,
-          y: 0.45,
-          w: 0.08,
-          h: 0.06,
-          vx: 0,
-          vy: 0,
-          // Stands for 10 s, then drives off to the right.
-          path: (t) => [0.5 + Math.max(0, t - 10) * 0.15, 0.45],
-        },
-      ],
+      [standsThenDrivesOff(0.15)],
       5,
       12,
     );
@@ -107,19 +109,7 @@ describe('incidents', () => {
           zone('road', 'carriageway', ROAD),
         ],
       },
-      [
-        {
-          name: 'c',
-          cls: 'car',
-          x: 0.5,
-          y: 0.45,
-          w: 0.08,
-          h: 0.06,
-          vx: 0,
-          vy: 0,
-          path: (t) => [0.5 + Math.max(0, t - 10) * 0.3, 0.45],
-        },
-      ],
+      [standsThenDrivesOff(0.3)],
       5,
       14,
     );
