@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { readClipFrames } from '../../src/camera/frame-reader.js';
 import { type AnalyticsStage, CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
@@ -101,4 +101,3 @@ describe('CameraPipeline with overlapping frames', () => {
     }
   });
 });
-
