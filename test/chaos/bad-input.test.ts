@@ -221,10 +221,15 @@ describe('bad input against the whole gateway', () => {
       ],
       [
         'a 2 MiB config',
+        // On a raw socket: the gateway answers 413 from the header and closes while a client may still be
+        // writing the body (EPIPE for an HTTP client that stops at the write error).
         () =>
-          raw('PUT', '/api/config', `node: { id: n1, site: s1 }\n#${'x'.repeat(2 << 20)}\n`, {
-            'content-type': 'application/yaml',
-          }),
+          oversized(
+            'PUT',
+            '/api/config',
+            Buffer.from(`node: { id: n1, site: s1 }\n#${'x'.repeat(2 << 20)}\n`),
+            'application/yaml',
+          ),
         413,
       ],
       ['JSON cut short', () => raw('POST', '/api/cameras', '{"id": "x1", "url": ', json), 400],

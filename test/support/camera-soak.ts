@@ -21,8 +21,6 @@ export interface SoakSample {
   t: number;
   gatewayPssMb: number;
   gatewayRssMb: number;
-  /** Pages only the gateway maps: unlike PSS, it does not move when other node processes come and go. */
-  gatewayUssMb: number;
   gatewayFds: number;
   ffmpegProcesses: number;
   ffmpegPssMb: number;
@@ -43,7 +41,7 @@ export interface SoakResult {
   /** Medians of the first and last third after warm-up. */
   thirds: {
     gatewayPssMb: [number, number];
-    gatewayUssMb: [number, number];
+    gatewayRssMb: [number, number];
     gatewayFds: [number, number];
     ffmpegPssMb: [number, number];
   };
@@ -124,7 +122,6 @@ export async function runCameraSoak(o: SoakOptions): Promise<SoakResult> {
             t: round((now - t0) / 1000, 0),
             gatewayPssMb: round((m?.pssKb ?? 0) / 1024),
             gatewayRssMb: round((m?.rssKb ?? 0) / 1024),
-            gatewayUssMb: round((m?.ussKb ?? 0) / 1024),
             gatewayFds: fdCount(gw.pid),
             ffmpegProcesses: ff.length,
             ffmpegPssMb: round(ff.reduce((a, b) => a + b, 0) / 1024),
@@ -191,7 +188,7 @@ export async function runCameraSoak(o: SoakOptions): Promise<SoakResult> {
         },
         thirds: {
           gatewayPssMb: firstLast((s) => s.gatewayPssMb),
-          gatewayUssMb: firstLast((s) => s.gatewayUssMb),
+          gatewayRssMb: firstLast((s) => s.gatewayRssMb),
           gatewayFds: firstLast((s) => s.gatewayFds),
           ffmpegPssMb: firstLast((s) => s.ffmpegPssMb),
         },

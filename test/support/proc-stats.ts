@@ -8,8 +8,6 @@ export interface MemoryFigures {
   pssKb: number;
   pssAnonKb: number;
   pssFileKb: number;
-  /** Unique set size: the pages only this process maps (private clean + dirty), whoever else runs. */
-  ussKb: number;
 }
 
 /** PSS/RSS of a process; undefined when it is gone. */
@@ -29,7 +27,6 @@ export function memoryOf(pid: number): MemoryFigures | undefined {
     pssKb: field('Pss'),
     pssAnonKb: field('Pss_Anon'),
     pssFileKb: field('Pss_File'),
-    ussKb: field('Private_Clean') + field('Private_Dirty'),
   };
 }
 
