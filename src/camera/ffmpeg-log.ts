@@ -69,10 +69,7 @@ const RULES: Array<[RegExp, Verdict]> = [
     'bad_config',
   ],
   // Last: a damaged file for a clip, a garbled stream for a camera (which may recover).
-  [
-    /Invalid data found when processing input|Error while decoding|partial file/i,
-    ['bad_media', 'bad_stream'],
-  ],
+  [/Invalid data found when processing input|Error while decoding/i, ['bad_media', 'bad_stream']],
 ];
 
 /**
