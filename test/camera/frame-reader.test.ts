@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
-import { FrameReader, readClipFrames } from '../../src/camera/frame-reader.js';
+import { FrameReader } from '../../src/camera/frame-reader.js';
+import { readClipFrames } from '../../src/camera/read-clip-frames.js';
 import { requireBinary, waitUntil } from '../support/process.js';
 import { startRtspCamera } from '../support/rtsp-camera.js';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readClipFrames } from '../../src/camera/frame-reader.js';
+import { readClipFrames } from '../../src/camera/read-clip-frames.js';
 import { removeDir, tempDir } from '../support/process.js';
 
 /** Encodes `frames` frames of ffmpeg's test pattern at a size into an MPEG-TS file. */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame, FrameGeometry, FrameTile } from '../../src/camera/frame.js';
-import { readClipFrames } from '../../src/camera/frame-reader.js';
+import { readClipFrames } from '../../src/camera/read-clip-frames.js';
 import { requireBinary } from '../support/process.js';
 
 requireBinary('ffmpeg', 'ffmpeg');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
-import { readClipFrames } from '../../src/camera/frame-reader.js';
+import { readClipFrames } from '../../src/camera/read-clip-frames.js';
 import { type AnalyticsStage, CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
 import { detectLayout } from '../../src/vision/detect-layout.js';
 import type { DetectionResult } from '../../src/vision/detection.js';

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
-import { readClipFrames } from '../../src/camera/frame-reader.js';
+import { readClipFrames } from '../../src/camera/read-clip-frames.js';
 import type { Detection } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { withDynamicImageSize } from '../../src/vision/dynamic-model.js';
