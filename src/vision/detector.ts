@@ -1,14 +1,15 @@
-import type { FrameGeometry, FrameTile } from '../camera/frame.js';
+import type { FrameGeometry } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { buildClassMap } from './class-map.js';
-import { MAX_STRIDE } from './decode-yolox.js';
 import type { Detection } from './detection.js';
 import type { RunStats, WorkerSession } from './inference-worker.js';
+import { InputGeometry } from './input-geometry.js';
 import { loadLabels } from './labels.js';
 import { type InputFit, loadModel } from './model-loader.js';
 import type { Polygon } from './polygon.js';
 import { PostProcessor } from './postprocess.js';
 import { bgrToChw } from './preprocess.js';
+import { SessionPool } from './session-pool.js';
 
 export type { Polygon } from './polygon.js';
 
@@ -40,71 +41,47 @@ export interface DetectorOptions {
 export class Detector {
   readonly inputWidth: number;
   readonly inputHeight: number;
-  /** Input and output shapes of a run per input size (w * 65536 + h), built on first use. */
-  private readonly dims = new Map<number, { input?: readonly number[]; output: readonly number[] }>();
+  readonly fit: InputFit;
   /** The latest frame geometry checked against the model (frames of a camera share one). */
   private checked: FrameGeometry | undefined;
   /** A tiled frame's runs in flight, oldest first (reused). */
   private readonly tileRuns: { out: Promise<Float32Array>; tile: number; session: WorkerSession }[] = [];
-  /** detect() calls started and not finished. */
-  private pending = 0;
-  /** A tiled frame is in flight. */
-  private tiledActive = false;
-  private idleWaiters: (() => void)[] = [];
 
   private constructor(
-    private readonly sessions: readonly WorkerSession[],
+    private readonly sessions: SessionPool,
     private readonly post: PostProcessor,
     readonly labels: readonly string[],
-    readonly fit: InputFit,
+    private readonly input: InputGeometry,
     private readonly cfg: DetectorConfig,
-    size: { inputWidth: number; inputHeight: number },
   ) {
-    this.inputWidth = size.inputWidth;
-    this.inputHeight = size.inputHeight;
+    this.inputWidth = input.width;
+    this.inputHeight = input.height;
+    this.fit = input.fit;
   }
 
   static async create(cfg: DetectorConfig, options: DetectorOptions = {}): Promise<Detector> {
     const labels = loadLabels(cfg.labels);
     const classMap = buildClassMap(labels, cfg.labels);
     const loaded = await loadModel(cfg, labels.length);
-    const sessions = [loaded.session];
-    try {
-      for (let i = 1; i < Math.max(1, options.sessions ?? 1); i++) sessions.push(await loaded.another());
-    } catch (err) {
-      await Promise.all(sessions.map((s) => s.release()));
-      throw err;
-    }
+    const sessions = await SessionPool.open(loaded, options.sessions ?? 1);
     const post = new PostProcessor(cfg, classMap, loaded.io, options.mergeRiders ?? true);
-    return new Detector(sessions, post, labels, loaded.fit, cfg, loaded.io);
+    const input = new InputGeometry(loaded.io.inputWidth, loaded.io.inputHeight, loaded.fit, cfg.model, post);
+    return new Detector(sessions, post, labels, input, cfg);
   }
 
   /** Inference timings over all sessions, for metrics and benchmarks. */
   get stats(): RunStats {
-    if (this.sessions.length === 1) return this.sessions[0]!.stats;
-    const sum: RunStats = { runs: 0, totalMs: 0, lastMs: 0 };
-    for (const s of this.sessions) {
-      sum.runs += s.stats.runs;
-      sum.totalMs += s.stats.totalMs;
-      sum.lastMs = Math.max(sum.lastMs, s.stats.lastMs);
-    }
-    return sum;
+    return this.sessions.stats;
   }
 
   /** Inference sessions (worker threads). */
   get sessionCount(): number {
-    return this.sessions.length;
+    return this.sessions.size;
   }
 
-  /**
-   * Model input height for a picture `contentHeight` pixels tall in a slot `maxHeight` rows high (default:
-   * the export height; the rest is padding): the slot, or with a fitted input the picture rounded up to a
-   * multiple of 32.
-   */
+  /** Model input height for a picture in a slot `maxHeight` rows high: see InputGeometry.heightFor. */
   inputHeightFor(contentHeight: number, maxHeight = this.inputHeight): number {
-    if (!this.fit.enabled) return maxHeight;
-    const h = Math.ceil(contentHeight / MAX_STRIDE) * MAX_STRIDE;
-    return h < MAX_STRIDE ? MAX_STRIDE : h > maxHeight ? maxHeight : h;
+    return this.input.heightFor(contentHeight, maxHeight);
   }
 
   get meanMs(): number {
@@ -119,7 +96,7 @@ export class Detector {
   async inferOnly(contentHeight = this.inputHeight, width = this.inputWidth): Promise<void> {
     const h = this.inputHeightFor(contentHeight, Math.max(this.inputHeight, contentHeight));
     await this.reserve(width, h);
-    const session = this.sessions[0]!;
+    const session = this.sessions.sessions[0]!;
     session.recycle(await this.runAt(session, width, h));
   }
 
@@ -140,16 +117,16 @@ export class Detector {
     // The frame's pixels are read synchronously below (before the first await that follows the wait),
     // but a caller waiting here must keep its frame until the returned promise settles anyway.
     if (!tiles) {
-      let session = this.freeSession();
+      let session = this.sessions.free();
       while (!session) {
-        await this.whenIdle();
-        session = this.freeSession();
+        await this.sessions.whenIdle();
+        session = this.sessions.free();
       }
-      this.pending++;
+      this.sessions.pending++;
       try {
         // The picture is at the top of the frame: a fitted input is the frame's first h rows.
         const w = geometry.width;
-        const h = this.inputHeightFor(geometry.contentHeight, geometry.height);
+        const h = this.input.heightFor(geometry.contentHeight, geometry.height);
         this.preprocess(session, data, w * h, w, w * 3);
         const out = await this.runAt(session, w, h);
         try {
@@ -158,13 +135,13 @@ export class Detector {
           session.recycle(out);
         }
       } finally {
-        this.pending--;
-        this.wake();
+        this.sessions.pending--;
+        this.sessions.wake();
       }
     }
-    while (this.pending > 0) await this.whenIdle();
-    this.pending++;
-    this.tiledActive = true;
+    while (this.sessions.pending > 0) await this.sessions.whenIdle();
+    this.sessions.pending++;
+    this.sessions.tiledActive = true;
     const runs = this.tileRuns;
     let head = 0;
     try {
@@ -173,15 +150,15 @@ export class Detector {
       // queued while tile t is inferred), and are collected in tile order.
       let rows = 0;
       for (const t of tiles)
-        if (t.infer && (regions || !t.gated)) rows += this.post.rowsAt(t.width, this.tileHeight(t));
+        if (t.infer && (regions || !t.gated)) rows += this.post.rowsAt(t.width, this.input.tileHeight(t));
       this.post.beginTiles(rows);
       const stride = geometry.width * 3;
       let next = 0;
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
         if (!tile.infer || (tile.gated && !regions)) continue;
-        const session = this.sessions[next]!;
-        next = (next + 1) % this.sessions.length;
+        const session = this.sessions.sessions[next]!;
+        next = (next + 1) % this.sessions.size;
         while (!session.canRun) {
           // (Both inputs away with none of this frame's runs: left in flight by a failed frame.)
           if (head === runs.length) throw new Error('inference: no input buffer free after a failed run');
@@ -189,7 +166,7 @@ export class Detector {
           this.collect(await r.out, geometry, r.tile, r.session);
         }
         const w = tile.width;
-        const h = this.tileHeight(tile);
+        const h = this.input.tileHeight(tile);
         this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, stride);
         runs.push({ out: this.runAt(session, w, h), tile: t, session });
       }
@@ -204,79 +181,35 @@ export class Detector {
       throw err;
     } finally {
       runs.length = 0;
-      this.tiledActive = false;
-      this.pending--;
-      this.wake();
+      this.sessions.tiledActive = false;
+      this.sessions.pending--;
+      this.sessions.wake();
     }
-  }
-
-  /** Fitted model input height of a tile. */
-  private tileHeight(tile: FrameTile): number {
-    return this.inputHeightFor(tile.contentHeight, tile.tileHeight);
   }
 
   private collect(out: Float32Array, geometry: FrameGeometry, t: number, session: WorkerSession): void {
     const tile = geometry.tiles![t]!;
     try {
-      this.post.collectTile(out, tile.width, this.tileHeight(tile), geometry, tile, t);
+      this.post.collectTile(out, tile.width, this.input.tileHeight(tile), geometry, tile, t);
     } finally {
       session.recycle(out);
     }
   }
 
-  /**
-   * Checks a new frame geometry against the model (a model that cannot take other input sizes needs
-   * its export size everywhere) and grows the inference buffers for its largest tile.
-   */
+  /** Checks a new frame geometry against the model and grows the inference buffers for its largest tile. */
   private async check(geometry: FrameGeometry): Promise<void> {
-    const tiles = geometry.tiles ?? [
-      {
-        width: geometry.width,
-        tileHeight: geometry.height,
-        contentHeight: geometry.contentHeight,
-        infer: true,
-      },
-    ];
-    let maxW = 0;
-    let maxH = 0;
-    for (const t of tiles) {
-      if (!t.infer) continue;
-      if (!this.fit.enabled && (t.width !== this.inputWidth || t.tileHeight !== this.inputHeight)) {
-        throw new Error(
-          `frame is ${t.width}x${t.tileHeight}${geometry.tiles ? ' per tile' : ''} but the model ${this.cfg.model} takes ${this.inputWidth}x${this.inputHeight}${this.fit.unavailable ? ` (other sizes: ${this.fit.unavailable})` : ''}`,
-        );
-      }
-      if (t.width % MAX_STRIDE !== 0 || t.tileHeight % MAX_STRIDE !== 0) {
-        throw new Error(`frame tile ${t.width}x${t.tileHeight} is not a multiple of ${MAX_STRIDE}`);
-      }
-      if (t.width * t.tileHeight > maxW * maxH) {
-        maxW = t.width;
-        maxH = t.tileHeight;
-      }
-    }
-    if (maxW > 0) await this.reserve(maxW, maxH);
+    const largest = this.input.largestTile(geometry);
+    if (largest) await this.reserve(largest.width, largest.height);
     this.checked = geometry;
   }
 
   /** Grows the sessions' buffers (once nothing is in flight) for runs of up to `w` x `h`. */
-  private async reserve(w: number, h: number): Promise<void> {
-    const input = 3 * w * h;
-    const output = this.post.outputLength(w, h);
-    if (this.sessions.every((s) => input <= s.inputCapacity && output <= s.outputCapacity)) return;
-    while (this.pending > 0) await this.whenIdle();
-    for (const s of this.sessions) s.reserve(input, output);
+  private reserve(w: number, h: number): Promise<void> {
+    return this.sessions.reserve(3 * w * h, this.post.outputLength(w, h));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.sessions.map((s) => s.release()));
-  }
-
-  /** The session for the next untiled frame: the one with the fewest runs queued that has a free input. */
-  private freeSession(): WorkerSession | undefined {
-    if (this.tiledActive) return undefined;
-    let best: WorkerSession | undefined;
-    for (const s of this.sessions) if (s.canRun && (!best || s.inFlight < best.inFlight)) best = s;
-    return best;
+    await this.sessions.close();
   }
 
   /**
@@ -299,34 +232,13 @@ export class Detector {
    * output buffer of the known output shape; checks the output's size.
    */
   private async runAt(session: WorkerSession, w: number, h: number): Promise<Float32Array> {
-    // Sizes are multiples of 32: one pair of shapes per size, reused (no input shape: the configured one).
-    const key = w * 65536 + h;
-    let dims = this.dims.get(key);
-    if (!dims) {
-      dims = {
-        input: h !== this.inputHeight || w !== this.inputWidth ? [1, 3, h, w] : undefined,
-        output: this.post.outputDims(w, h),
-      };
-      this.dims.set(key, dims);
-    }
-    const out = await session.run(dims.input, dims.output);
+    const shapes = this.input.shapes(w, h);
+    const out = await session.run(shapes.input, shapes.output);
     const expected = this.post.outputLength(w, h);
     if (out.length !== expected) {
       session.recycle(out);
       throw new Error(`model output has ${out.length} values, expected ${expected}`);
     }
     return out;
-  }
-
-  /** Resolves when a detect() finishes (waiters re-check their condition). */
-  private whenIdle(): Promise<void> {
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private wake(): void {
-    if (this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
   }
 }
