@@ -1,36 +1,20 @@
 import type { Store } from '../store/store.js';
+import { DeadLetters } from './dead-letters.js';
+import { HeldWrites } from './held-writes.js';
 import { OpenAlertStore } from './open-alerts.js';
-import type { AlertSeverity } from './severity.js';
+import {
+  type OutboxEntry,
+  type OutboxRow,
+  type OutboxSink,
+  type OutboxSize,
+  PRIO,
+  ROW_OVERHEAD_BYTES,
+} from './outbox-rows.js';
+import { type OutboxDropped, OutboxTrim } from './outbox-trim.js';
 import { migrateAlertTables } from './tables.js';
 
-/** What a row carries: an alert message (JSON), its evidence JPEG, or a telemetry summary (JSON). */
-export type OutboxKind = 'alert' | 'evidence' | 'telemetry';
-
-/** Accounting overhead per row on top of the payload: the other columns, record header and cell pointer. */
-const ROW_OVERHEAD_BYTES = 80;
-const DEAD_LETTER_KEEP = 1000;
-
-export interface OutboxEntry {
-  kind: OutboxKind;
-  alertId?: string;
-  severity?: AlertSeverity;
-  payload: Buffer;
-}
-
-export interface OutboxRow {
-  seq: number;
-  kind: OutboxKind;
-  alertId: string | null;
-  payload: Buffer;
-  createdMs: number;
-  bytes: number;
-}
-
-/** A destination draining its own copy of the rows (the IOC broker, the webhook), and what it takes. */
-export interface OutboxSink {
-  name: string;
-  kinds: readonly OutboxKind[];
-}
+export type { OutboxEntry, OutboxKind, OutboxRow, OutboxSink } from './outbox-rows.js';
+export type { OutboxDropped } from './outbox-trim.js';
 
 export interface OutboxStats {
   messages: number;
@@ -39,13 +23,11 @@ export interface OutboxStats {
   oldestAgeSeconds: number | null;
   bySink: Record<string, number>;
   /** Dropped to stay under maxBytes since the store was created: telemetry first, then info alerts, then evidence. */
-  dropped: { telemetry: number; infoAlerts: number; evidence: number };
+  dropped: OutboxDropped;
   deadLettered: number;
   /** Messages held in memory because the disk is full (never dropped; written once there is room). */
   held: number;
 }
-
-const PRIO: Record<OutboxKind, number> = { alert: 0, evidence: 0, telemetry: 1 };
 
 /**
  * The alert outbox in the gateway's store: every message for the IOC is a row per sink, written durably
@@ -58,18 +40,15 @@ export class Outbox {
   private readonly insert;
   private readonly selectNext;
   private readonly deleteOne;
-  private readonly insertDead;
-  private readonly trimDead;
-  private readonly bumpCounter;
   private readonly oldest;
   private readonly countBySink;
   private readonly ackTx;
   /** Open alerts' state, written in the same transactions as their messages. */
   readonly open: OpenAlertStore;
-  private rows = 0;
-  private bytes = 0;
-  private deadLettered = 0;
-  readonly dropped = { telemetry: 0, infoAlerts: 0, evidence: 0 };
+  private readonly size: OutboxSize = { rows: 0, bytes: 0 };
+  private readonly dead: DeadLetters;
+  private readonly trimmer: OutboxTrim;
+  readonly dropped: OutboxDropped;
   private readonly listeners: ((sink: string) => void)[] = [];
   /**
    * Called when a write finds the disk full: frees room (the time-series spool drops its oldest points)
@@ -79,14 +58,17 @@ export class Outbox {
   /** Told when writes are held in memory for a full disk (n held), and when they are written (0). */
   onHeld?: (n: number, err?: unknown) => void;
   /** Writes that met a full disk even after makeRoom, in order; retried every second. */
-  private held: { write: () => void; durable: boolean; touched: Set<string> }[] = [];
-  private heldTimer: NodeJS.Timeout | undefined;
+  private readonly held = new HeldWrites<{ write: () => void; durable: boolean; touched: Set<string> }>(
+    (w) => this.tryCommit(w.write, w.durable),
+    (w) => this.afterCommit(w.touched),
+    () => this.onHeld?.(0),
+  );
 
   constructor(
     readonly store: Store,
     readonly sinks: readonly OutboxSink[],
     readonly maxBytes: number,
-    private readonly onDrop: (what: keyof Outbox['dropped'], n: number) => void = () => {},
+    onDrop: (what: keyof OutboxDropped, n: number) => void = () => {},
   ) {
     migrateAlertTables(store);
     const db = store.db;
@@ -99,13 +81,6 @@ export class Outbox {
     this.deleteOne = db
       .prepare('DELETE FROM alert_outbox WHERE seq = ? RETURNING length(payload)')
       .pluck(true);
-    this.insertDead = db.prepare(
-      'INSERT INTO alert_dead_letters (at_ms, sink, kind, alert_id, status, answer, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.trimDead = db.prepare('DELETE FROM alert_dead_letters WHERE id <= ?');
-    this.bumpCounter = db.prepare(
-      'INSERT INTO alert_counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value',
-    );
     this.oldest = db.prepare('SELECT min(created_ms) FROM alert_outbox').pluck(true);
     this.countBySink = db.prepare('SELECT sink, count(*) AS n FROM alert_outbox GROUP BY sink');
     this.open = new OpenAlertStore(store);
@@ -124,15 +99,11 @@ export class Outbox {
     const row = db
       .prepare('SELECT count(*) AS n, coalesce(sum(length(payload)), 0) AS b FROM alert_outbox')
       .get() as { n: number; b: number };
-    this.rows = row.n;
-    this.bytes = row.b + row.n * ROW_OVERHEAD_BYTES;
-    this.deadLettered = db.prepare('SELECT count(*) FROM alert_dead_letters').pluck(true).get() as number;
-    for (const { name, value } of db.prepare('SELECT name, value FROM alert_counters').all() as {
-      name: string;
-      value: number;
-    }[]) {
-      if (name in this.dropped) this.dropped[name as keyof Outbox['dropped']] = value;
-    }
+    this.size.rows = row.n;
+    this.size.bytes = row.b + row.n * ROW_OVERHEAD_BYTES;
+    this.dead = new DeadLetters(db);
+    this.trimmer = new OutboxTrim(db, onDrop);
+    this.dropped = this.trimmer.dropped;
   }
 
   /**
@@ -150,8 +121,8 @@ export class Outbox {
     const out: Record<string, number> = {};
     for (const g of gone) {
       db.prepare('DELETE FROM alert_outbox WHERE sink = ?').run(g.sink);
-      this.rows -= g.n;
-      this.bytes -= g.b + g.n * ROW_OVERHEAD_BYTES;
+      this.size.rows -= g.n;
+      this.size.bytes -= g.b + g.n * ROW_OVERHEAD_BYTES;
       out[g.sink] = g.n;
     }
     return out;
@@ -183,8 +154,8 @@ export class Outbox {
             now,
             e.payload,
           );
-          this.rows++;
-          this.bytes += e.payload.length + ROW_OVERHEAD_BYTES;
+          this.size.rows++;
+          this.size.bytes += e.payload.length + ROW_OVERHEAD_BYTES;
           touched.add(sink.name);
         }
       }
@@ -192,8 +163,7 @@ export class Outbox {
     };
     // Order is kept: while earlier writes wait for room, later ones wait behind them.
     if (this.held.length > 0 || !this.tryCommit(write, durable)) {
-      this.held.push({ write, durable, touched });
-      this.heldTimer ??= setTimeout(() => this.retryHeld(), 1000);
+      this.held.hold({ write, durable, touched });
       return;
     }
     this.afterCommit(touched);
@@ -206,17 +176,13 @@ export class Outbox {
 
   /** A last try to write what waits for room (at stop); what still finds no room is lost with the process. */
   flushHeld(): number {
-    clearTimeout(this.heldTimer);
-    this.retryHeld();
-    clearTimeout(this.heldTimer);
-    this.heldTimer = undefined;
-    return this.held.length;
+    return this.held.flush();
   }
 
   /** Commits `write`; on a full disk asks for room once and tries again. False: still no room. */
   private tryCommit(write: () => void, durable: boolean): boolean {
-    const rows = this.rows;
-    const bytes = this.bytes;
+    const rows = this.size.rows;
+    const bytes = this.size.bytes;
     const commit = () => (durable ? this.store.strict(write) : this.store.db.transaction(write)());
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
@@ -224,8 +190,8 @@ export class Outbox {
         return true;
       } catch (err) {
         // The transaction rolled back: so does the accounting.
-        this.rows = rows;
-        this.bytes = bytes;
+        this.size.rows = rows;
+        this.size.bytes = bytes;
         const full = (err as { code?: string }).code === 'SQLITE_FULL';
         if (!full) throw err;
         if (attempt === 1 || !this.makeRoom?.()) {
@@ -237,21 +203,8 @@ export class Outbox {
     return false;
   }
 
-  private retryHeld(): void {
-    this.heldTimer = undefined;
-    const had = this.held.length;
-    while (this.held.length > 0) {
-      const w = this.held[0]!;
-      if (!this.tryCommit(w.write, w.durable)) break;
-      this.held.shift();
-      this.afterCommit(w.touched);
-    }
-    if (this.held.length > 0) this.heldTimer = setTimeout(() => this.retryHeld(), 1000);
-    else if (had > 0) this.onHeld?.(0);
-  }
-
   private afterCommit(touched: Set<string>): void {
-    if (this.bytes > this.maxBytes) this.trim();
+    if (this.size.bytes > this.maxBytes) this.trimmer.run(this.size, this.maxBytes * 0.98);
     for (const sink of touched) for (const fn of this.listeners) fn(sink);
   }
 
@@ -266,8 +219,8 @@ export class Outbox {
   ack(seqs: readonly number[]): void {
     if (seqs.length === 0) return;
     const { freed, n } = this.ackTx(seqs);
-    this.rows -= n;
-    this.bytes -= freed;
+    this.size.rows -= n;
+    this.size.bytes -= freed;
   }
 
   /** Moves a row the receiver refused for good to the dead letters, with the receiver's answer. */
@@ -275,45 +228,25 @@ export class Outbox {
     this.store.db.transaction(() => {
       const len = this.deleteOne.get(row.seq) as number | undefined;
       if (len !== undefined) {
-        this.rows--;
-        this.bytes -= len + ROW_OVERHEAD_BYTES;
+        this.size.rows--;
+        this.size.bytes -= len + ROW_OVERHEAD_BYTES;
       }
-      const id = Number(
-        this.insertDead.run(
-          Date.now(),
-          sink,
-          row.kind,
-          row.alertId,
-          status,
-          answer.slice(0, 2000),
-          row.payload,
-        ).lastInsertRowid,
-      );
-      if (id > DEAD_LETTER_KEEP) this.trimDead.run(id - DEAD_LETTER_KEEP);
+      this.dead.add(sink, row, status, answer);
     })();
-    this.deadLettered++;
+    this.dead.count++;
   }
 
   /** The newest dead letters, newest first (payloads as text, evidence as its size). */
   deadLetters(limit = 20): Record<string, unknown>[] {
-    const rows = this.store.db
-      .prepare(
-        'SELECT at_ms AS atMs, sink, kind, alert_id AS alertId, status, answer, payload FROM alert_dead_letters ORDER BY id DESC LIMIT ?',
-      )
-      .all(limit) as { payload: Buffer; kind: string; atMs: number }[];
-    return rows.map(({ payload, atMs, ...r }) => ({
-      ...r,
-      at: new Date(atMs).toISOString(),
-      payload: r.kind === 'evidence' ? `${payload.length} bytes of JPEG` : payload.toString('utf8'),
-    }));
+    return this.dead.list(limit);
   }
 
   get depth(): number {
-    return this.rows;
+    return this.size.rows;
   }
 
   get sizeBytes(): number {
-    return this.bytes;
+    return this.size.bytes;
   }
 
   stats(): OutboxStats {
@@ -322,55 +255,14 @@ export class Outbox {
     for (const s of this.sinks) bySink[s.name] = 0;
     for (const r of this.countBySink.all() as { sink: string; n: number }[]) bySink[r.sink] = r.n;
     return {
-      messages: this.rows,
-      bytes: this.bytes,
+      messages: this.size.rows,
+      bytes: this.size.bytes,
       maxBytes: this.maxBytes,
       oldestAgeSeconds: oldest === null ? null : Math.max(0, Math.round((Date.now() - oldest) / 1000)),
       bySink,
       dropped: { ...this.dropped },
-      deadLettered: this.deadLettered,
+      deadLettered: this.dead.count,
       held: this.held.length,
     };
-  }
-
-  /** Drops rows, least valuable first, until the outbox is back under maxBytes. */
-  private trim(): void {
-    const db = this.store.db;
-    const target = this.maxBytes * 0.98;
-    const steps: [keyof Outbox['dropped'], string][] = [
-      // Oldest telemetry summaries, a batch at a time.
-      [
-        'telemetry',
-        "DELETE FROM alert_outbox WHERE seq IN (SELECT seq FROM alert_outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT 50) RETURNING length(payload)",
-      ],
-      // The oldest info alert, every message and picture of it (an alert is never left half-delivered).
-      [
-        'infoAlerts',
-        "DELETE FROM alert_outbox WHERE alert_id = (SELECT alert_id FROM alert_outbox WHERE severity = 'info' AND kind = 'alert' ORDER BY seq LIMIT 1) RETURNING length(payload)",
-      ],
-      // The oldest evidence pictures; their alerts' messages stay.
-      [
-        'evidence',
-        "DELETE FROM alert_outbox WHERE seq IN (SELECT seq FROM alert_outbox WHERE kind = 'evidence' ORDER BY seq LIMIT 10) RETURNING length(payload)",
-      ],
-    ];
-    for (const [what, sql] of steps) {
-      const stmt = db.prepare(sql).pluck(true);
-      let n = 0;
-      while (this.bytes > target) {
-        const lens = db.transaction(() => stmt.all() as number[])();
-        if (lens.length === 0) break;
-        for (const len of lens) this.bytes -= len + ROW_OVERHEAD_BYTES;
-        this.rows -= lens.length;
-        // Info alerts count once per alert, not per sink row or message.
-        n += what === 'infoAlerts' ? 1 : lens.length;
-      }
-      if (n > 0) {
-        this.dropped[what] += n;
-        this.bumpCounter.run(what, n);
-        this.onDrop(what, n);
-      }
-      if (this.bytes <= target) return;
-    }
   }
 }
