@@ -1,5 +1,8 @@
 import type { Frame } from '../camera/frame.js';
 import { inAnyPolygon, type Polygon } from '../vision/polygon.js';
+import { type StaticBlob, staticBlobs } from './static-blobs.js';
+
+export type { StaticBlob } from './static-blobs.js';
 
 /** Side of the square blocks of the whole picture averaged into one grey cell (frame pixels). */
 const CELL = 4;
@@ -18,18 +21,6 @@ const LEARN_MS = 2000;
 const TAU_ACTIVITY_S = 10;
 /** Restlessness above this (grey levels) marks a cell that changes by itself: a tree, a flag, a screen. */
 const RESTLESS = 3;
-
-/** A group of neighbouring static cells: where a new object lies still. */
-export interface StaticBlob {
-  /** Bounding box, fractions of the camera image. */
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  /** Cells in it, and since when its most recently static cell has been static (stream ms). */
-  cells: number;
-  since: number;
-}
 
 /**
  * Where a new object lies still on the road, whatever it is (a fallen person or bicycle the detector does
@@ -190,57 +181,8 @@ export class StaticObjects {
    * cells (allocates the result; call at most once per frame, only where a rule needs it).
    */
   blobs(pts: number, forMs: number, minCells: number): StaticBlob[] {
-    const out: StaticBlob[] = [];
-    if (this.staticCells < minCells) return out;
-    const { cols, rows, staticSince, label, queue } = this;
-    label.fill(0);
-    let next = 0;
-    for (let start = 0; start < staticSince.length; start++) {
-      if (label[start] || !(pts - staticSince[start]! >= forMs)) continue;
-      next++;
-      let head = 0;
-      let tail = 0;
-      queue[tail++] = start;
-      label[start] = next;
-      let c1 = cols;
-      let r1 = rows;
-      let c2 = -1;
-      let r2 = -1;
-      let since = Number.NEGATIVE_INFINITY;
-      while (head < tail) {
-        const i = queue[head++]!;
-        const r = Math.floor(i / cols);
-        const c = i - r * cols;
-        if (c < c1) c1 = c;
-        if (c > c2) c2 = c;
-        if (r < r1) r1 = r;
-        if (r > r2) r2 = r;
-        if (staticSince[i]! > since) since = staticSince[i]!;
-        for (let k = 0; k < 4; k++) {
-          const nc = c + (k === 0 ? 1 : k === 1 ? -1 : 0);
-          const nr = r + (k === 2 ? 1 : k === 3 ? -1 : 0);
-          if (nc < 0 || nr < 0 || nc >= cols || nr >= rows) continue;
-          const j = nr * cols + nc;
-          if (label[j] || !(pts - staticSince[j]! >= forMs)) continue;
-          label[j] = next;
-          queue[tail++] = j;
-        }
-      }
-      // Cut by the image border: a vehicle coming in or going out of view (a bus the detector does not know
-      // stopping at the corner), not an object lying on the road.
-      const edge = Math.max(1, Math.round(EDGE * cols));
-      const edgeR = Math.max(1, Math.round(EDGE * rows));
-      if (tail < minCells || c1 < edge || r1 < edgeR || c2 >= cols - edge || r2 >= rows - edgeR) continue;
-      out.push({
-        x1: c1 / cols,
-        y1: r1 / rows,
-        x2: (c2 + 1) / cols,
-        y2: (r2 + 1) / rows,
-        cells: tail,
-        since,
-      });
-    }
-    return mergeNear(out);
+    if (this.staticCells < minCells) return [];
+    return staticBlobs(this.cols, this.rows, this.staticSince, this.label, this.queue, pts, forMs, minCells);
   }
 
   private resize(cols: number, rows: number, width: number, height: number): void {
@@ -294,40 +236,4 @@ export class StaticObjects {
       }
     }
   }
-}
-
-/** Blobs this close to the image border (fraction of its side) are cut by it. */
-const EDGE = 0.04;
-
-/** Blobs this close (fractions of the frame) are parts of one object (a person beside a bicycle). */
-const MERGE_GAP = 0.03;
-
-function mergeNear(blobs: StaticBlob[]): StaticBlob[] {
-  for (let merged = true; merged; ) {
-    merged = false;
-    for (let i = 0; i < blobs.length && !merged; i++) {
-      for (let j = i + 1; j < blobs.length && !merged; j++) {
-        const a = blobs[i]!;
-        const b = blobs[j]!;
-        if (
-          a.x1 - MERGE_GAP < b.x2 &&
-          b.x1 - MERGE_GAP < a.x2 &&
-          a.y1 - MERGE_GAP < b.y2 &&
-          b.y1 - MERGE_GAP < a.y2
-        ) {
-          blobs[i] = {
-            x1: Math.min(a.x1, b.x1),
-            y1: Math.min(a.y1, b.y1),
-            x2: Math.max(a.x2, b.x2),
-            y2: Math.max(a.y2, b.y2),
-            cells: a.cells + b.cells,
-            since: Math.max(a.since, b.since),
-          };
-          blobs.splice(j, 1);
-          merged = true;
-        }
-      }
-    }
-  }
-  return blobs;
 }
