@@ -1,24 +1,9 @@
 import type { Store } from '../store/store.js';
 import type { Precision } from './point.js';
+import { SpoolInsert } from './spool-insert.js';
+import { PRECISIONS, precisionCode, ROW_OVERHEAD_BYTES, type SpoolBatch } from './spool-rows.js';
 
-/** Precision codes stored per row (SQLite stores 0 and 1 in no payload bytes at all). */
-const PRECISIONS: readonly Precision[] = ['ns', 'ms', 'us', 's'];
-const precisionCode = (p: Precision): number => PRECISIONS.indexOf(p);
-
-/**
- * Accounting overhead per row on top of the line's UTF-8 bytes: rowid, `at`, `p`, the record header and
- * the b-tree cell pointer. The bench measures the real file bytes per point.
- */
-const ROW_OVERHEAD_BYTES = 20;
-
-/** A batch read from the spool, into arrays reused between reads. */
-export interface SpoolBatch {
-  ids: number[];
-  lines: string[];
-  bytes: number[];
-  precision: Precision;
-  length: number;
-}
+export { newBatch, type SpoolBatch } from './spool-rows.js';
 
 export interface SpoolStats {
   points: number;
@@ -34,25 +19,19 @@ export interface SpoolStats {
 
 const DEAD_LETTER_KEEP = 10_000;
 
-/** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (~2× faster appends). */
-const ROWS_PER_INSERT = 64;
-
 /**
  * The time-series spool: line-protocol rows in the gateway's SQLite store, appended in transactions,
  * read in id order, deleted once the server acknowledged them. Bounded: past `maxBytes` of row data
  * the oldest rows are dropped (and counted). Alerts never live here (they have their own outbox).
  */
 export class Spool {
-  private readonly insert;
-  private readonly insertMany;
-  private readonly manyArgs: (string | number)[] = new Array(ROWS_PER_INSERT * 3);
+  private readonly appendRows: SpoolInsert;
   private readonly selectRange;
   private readonly deleteRange;
   private readonly oldest;
   private readonly oldestSizes;
   private readonly insertDead;
   private readonly trimDead;
-  private readonly appendTx;
   private readonly deadTx;
   private points = 0;
   private bytes = 0;
@@ -85,10 +64,7 @@ export class Spool {
        ) STRICT;`,
     ]);
     const db = store.db;
-    this.insert = db.prepare('INSERT INTO ts_spool (at, p, line) VALUES (?, ?, ?)');
-    this.insertMany = db.prepare(
-      `INSERT INTO ts_spool (at, p, line) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`,
-    );
+    this.appendRows = new SpoolInsert(db);
     this.selectRange = db
       .prepare(
         'SELECT id, p, line, octet_length(line) FROM ts_spool WHERE id > ? AND id < ? ORDER BY id LIMIT ?',
@@ -101,32 +77,6 @@ export class Spool {
       .raw(true);
     this.insertDead = db.prepare('INSERT INTO ts_dead_letter (at, line, error) VALUES (?, ?, ?)');
     this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
-    this.appendTx = db.transaction(
-      (lines: readonly string[], n: number, p: number, at: number, sizes: number[], during?: () => void) => {
-        during?.();
-        let added = 0;
-        let id = 0;
-        let i = 0;
-        // Rows of one multi-row INSERT get consecutive ids in VALUES order (one writer, AUTOINCREMENT).
-        const args = this.manyArgs;
-        for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
-          for (let r = 0; r < ROWS_PER_INSERT; r++) {
-            args[r * 3] = at;
-            args[r * 3 + 1] = p;
-            args[r * 3 + 2] = lines[i + r]!;
-          }
-          id = Number(this.insertMany.run(args).lastInsertRowid);
-        }
-        for (; i < n; i++) id = Number(this.insert.run(at, p, lines[i]!).lastInsertRowid);
-        for (let j = 0; j < n; j++) {
-          const size = Buffer.byteLength(lines[j]!) + ROW_OVERHEAD_BYTES;
-          sizes[j] = size;
-          added += size;
-        }
-        if (n > 0) args.fill(0);
-        return { id, added };
-      },
-    );
     this.deadTx = db.transaction((id: number, line: string, error: string, at: number) => {
       this.deleteRange.run(id, id);
       const dead = Number(this.insertDead.run(at, line, error).lastInsertRowid);
@@ -175,7 +125,7 @@ export class Spool {
     during?: () => void,
   ): number {
     if (n === 0 && !during) return this.lastId;
-    const { id, added } = this.appendTx(lines, n, precisionCode(precision), at, sizes, during);
+    const { id, added } = this.appendRows.run(lines, n, precisionCode(precision), at, sizes, during);
     if (n === 0) return this.lastId;
     this.lastId = id;
     this.points += n;
@@ -315,8 +265,4 @@ export class Spool {
       deadLettered: this.deadLettered,
     };
   }
-}
-
-export function newBatch(): SpoolBatch {
-  return { ids: [], lines: [], bytes: [], precision: 'ms', length: 0 };
 }
