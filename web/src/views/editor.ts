@@ -1,16 +1,9 @@
 import { getJson, imageUrl, type Line, type Point, sendJson, type Zone } from '../api.js';
 import { clear, h, svg } from '../dom.js';
-import { t, zoneKindLabel } from '../i18n.js';
+import { t } from '../i18n.js';
+import { lineItem, zoneItem } from './editor-items.js';
+import { drawOverlay } from './editor-overlay.js';
 import { errorBox, setImage } from './util.js';
-
-const KINDS = ['carriageway', 'no_stopping', 'parking', 'sidewalk', 'generic'];
-const ZONE_COLOUR: Record<string, string> = {
-  carriageway: '#2979ff',
-  no_stopping: '#ff1744',
-  parking: '#00e676',
-  sidewalk: '#e040fb',
-  generic: '#ffffff',
-};
 
 type Mode = 'idle' | 'line' | 'zone';
 
@@ -120,185 +113,17 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
     hint.textContent = mode === 'line' ? t('clickTwo') : mode === 'zone' ? t('clickCorners') : '';
     hint.hidden = mode === 'idle';
     stage.classList.toggle('drawing', mode !== 'idle');
-    drawOverlay();
-    const items = [...lines.map(lineItem), ...zones.map(zoneItem)];
+    redraw();
+    const items = [
+      ...lines.map((l, i) => lineItem(l, i, lines, render)),
+      ...zones.map((z, i) => zoneItem(z, i, zones, render)),
+    ];
     clear(list, items.length ? items : h('p', { class: 'muted' }, t('nothingDrawn')));
     saveButton.disabled = JSON.stringify(lines) === saved.lines && JSON.stringify(zones) === saved.zones;
   }
 
-  function lineItem(l: Line, i: number): HTMLElement {
-    return h(
-      'div',
-      { class: 'item', 'data-line': l.id },
-      h('span', { class: 'swatch line' }),
-      h(
-        'label',
-        null,
-        t('name'),
-        input(l.id, (v) => (l.id = v), `line-${i}-id`),
-      ),
-      h(
-        'label',
-        null,
-        t('dirRight'),
-        input(l.directions[0], (v) => (l.directions[0] = v), `line-${i}-dir0`),
-      ),
-      h(
-        'label',
-        null,
-        t('dirLeft'),
-        input(l.directions[1], (v) => (l.directions[1] = v), `line-${i}-dir1`),
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'danger',
-          onclick: () => {
-            lines.splice(i, 1);
-            render();
-          },
-        },
-        t('delete'),
-      ),
-    );
-  }
-
-  function zoneItem(z: Zone, i: number): HTMLElement {
-    const kind = h(
-      'select',
-      {
-        id: `zone-${i}-kind`,
-        onchange: () => {
-          z.kind = kind.value;
-          render();
-        },
-      },
-      KINDS.map((k) => h('option', { value: k, selected: k === z.kind }, zoneKindLabel(k))),
-    );
-    return h(
-      'div',
-      { class: 'item', 'data-zone': z.id },
-      h('span', { class: 'swatch', style: `background:${ZONE_COLOUR[z.kind] ?? '#fff'}` }),
-      h(
-        'label',
-        null,
-        t('name'),
-        input(z.id, (v) => (z.id = v), `zone-${i}-id`),
-      ),
-      h('label', null, t('kind'), kind),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'danger',
-          onclick: () => {
-            zones.splice(i, 1);
-            render();
-          },
-        },
-        t('delete'),
-      ),
-    );
-  }
-
-  function input(value: string, set: (v: string) => void, id: string): HTMLInputElement {
-    const el = h('input', {
-      value,
-      id,
-      pattern: '[a-z0-9][a-z0-9_-]{0,63}',
-      autocapitalize: 'off',
-      spellcheck: 'false',
-    });
-    el.addEventListener('change', () => {
-      set(el.value.trim());
-      render();
-    });
-    return el;
-  }
-
-  function drawOverlay(): void {
-    const parts: SVGElement[] = [];
-    const P = (p: Point) => [p[0] * 1000, p[1] * 1000] as const;
-    for (const z of zones) {
-      const c = ZONE_COLOUR[z.kind] ?? '#fff';
-      parts.push(
-        svg('polygon', {
-          points: z.polygon.map((p) => P(p).join(',')).join(' '),
-          fill: c,
-          'fill-opacity': 0.2,
-          stroke: c,
-          'stroke-width': 3,
-          'vector-effect': 'non-scaling-stroke',
-        }),
-      );
-    }
-    for (const l of lines) {
-      const [a, b] = [P(l.points[0]), P(l.points[1])];
-      parts.push(
-        svg('line', {
-          x1: a[0],
-          y1: a[1],
-          x2: b[0],
-          y2: b[1],
-          stroke: '#ffd600',
-          'stroke-width': 4,
-          'stroke-linecap': 'round',
-          'vector-effect': 'non-scaling-stroke',
-        }),
-      );
-      parts.push(dot(a, '#ffd600'), dot(b, '#ffd600'));
-    }
-    if (pending.length > 0) {
-      const pts = pending.map((p) => P(p).join(',')).join(' ');
-      parts.push(
-        svg('polyline', {
-          points: pts,
-          fill: 'none',
-          stroke: '#fff',
-          'stroke-width': 2,
-          'stroke-dasharray': '6 4',
-          'vector-effect': 'non-scaling-stroke',
-        }),
-      );
-      for (const p of pending) parts.push(dot(P(p), '#fff'));
-    }
-    overlay.replaceChildren(...parts);
-    // Labels in HTML over the SVG: text in a stretched SVG would be distorted.
-    for (const el of stage.querySelectorAll('.label')) el.remove();
-    for (const l of lines) labelsFor(l);
-    for (const z of zones) label(z.polygon[0]!, z.id, ZONE_COLOUR[z.kind] ?? '#fff', 8, 8);
-  }
-
-  function labelsFor(l: Line): void {
-    const r = img.getBoundingClientRect();
-    const w = r.width || 1;
-    const hgt = r.height || 1;
-    const [a, b] = l.points;
-    const dx = (b[0] - a[0]) * w;
-    const dy = (b[1] - a[1]) * hgt;
-    const len = Math.hypot(dx, dy) || 1;
-    // Right-hand normal of A→B with y down: crossing to this side counts as directions[0].
-    const nx = -dy / len;
-    const ny = dx / len;
-    const mid: Point = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-    label(a, `A ${l.id}`, '#ffd600', 4, -22);
-    label(b, 'B', '#ffd600', 4, -22);
-    label(mid, `${arrow(nx, ny)} ${l.directions[0]}`, '#ffd600', nx * 28 - 20, ny * 28 - 10);
-    label(mid, `${arrow(-nx, -ny)} ${l.directions[1]}`, '#ffd600', -nx * 28 - 20, -ny * 28 - 10);
-  }
-
-  function label(p: Point, text: string, colour: string, ox: number, oy: number): void {
-    stage.append(
-      h(
-        'span',
-        {
-          class: 'label',
-          style: `left:calc(${p[0] * 100}% + ${ox}px);top:calc(${p[1] * 100}% + ${oy}px);color:${colour}`,
-        },
-        text,
-      ),
-    );
+  function redraw(): void {
+    drawOverlay(overlay, stage, img, lines, zones, pending);
   }
 
   async function save(): Promise<void> {
@@ -315,31 +140,12 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
     }
   }
 
-  img.addEventListener('load', () => drawOverlay());
-  const onResize = () => drawOverlay();
+  img.addEventListener('load', () => redraw());
+  const onResize = () => redraw();
   window.addEventListener('resize', onResize);
   void loadPicture();
   void load();
   return () => window.removeEventListener('resize', onResize);
-}
-
-function dot(p: readonly [number, number], colour: string): SVGElement {
-  return svg('circle', {
-    cx: p[0],
-    cy: p[1],
-    r: 6,
-    fill: colour,
-    stroke: '#000',
-    'stroke-width': 1,
-    'vector-effect': 'non-scaling-stroke',
-  });
-}
-
-const ARROWS = ['→', '↘', '↓', '↙', '←', '↖', '↑', '↗'];
-
-/** The arrow glyph nearest to a direction (y down), as the box draws it on snapshots. */
-function arrow(dx: number, dy: number): string {
-  return ARROWS[(Math.round(Math.atan2(dy, dx) / (Math.PI / 4)) + 8) % 8]!;
 }
 
 function round(v: number): number {
