@@ -3,7 +3,10 @@ import { type FfmpegInput, ffmpegInput } from './ffmpeg-input.js';
 import type { FrameReaderOptions } from './frame-reader-options.js';
 import { layoutFilters, type TileSpec } from './letterbox.js';
 
-/** How ffmpeg opens the reader's input (for a network camera: the URL comes on stdin, never on the command line). */
+/**
+ * How ffmpeg opens the reader's input (for a network camera: the URL comes on stdin, never on the command
+ * line).
+ */
 export function readerInput(o: FrameReaderOptions): FfmpegInput {
   return ffmpegInput({
     url: o.url,
