@@ -121,6 +121,8 @@ async function counters(api: string) {
     rateSkipped: sum(/^ioc_vision_frames\{[^}]*outcome="rate_skipped"[^}]*\} ([\d.e+]+)$/gm),
     runs: sum(/^ioc_vision_inference_runs(?:\{[^}]*\})? ([\d.e+]+)$/gm),
     meanMs: sum(/^ioc_vision_inference_ms(?:\{[^}]*\})? ([\d.e+]+)$/gm),
+    /** The main thread's longest event-loop delay since the previous scrape (prom-client resets it). */
+    lagMaxMs: sum(/^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([\d.e+]+)$/gm) * 1000,
   };
 }
 
@@ -165,6 +167,13 @@ export interface CapacityStep {
   skippedPct: number;
   /** Frames the pipeline dropped as coming faster than detect fps (after a burst), % of expected. */
   rateSkippedPct: number;
+  /** Frames dropped in the gateway (the detector too late for them), % of expected; the rest of skippedPct never came out of ffmpeg. */
+  poolSkippedPct?: number;
+  /** Seconds of the step (sampled each second) in which frames were dropped in the gateway. */
+  skipSeconds?: number;
+  /** The main thread's longest event-loop delay in the step, and in the seconds with drops (ms). */
+  lagMaxMs?: number;
+  lagAtSkipMs?: number;
   inferredPct: number;
   inferenceMs: number;
   /** CPU % of one core per camera. */
@@ -207,8 +216,23 @@ async function runStep(mode: Mode, n: number, main: RtspCamera, sub?: RtspCamera
     const c0 = cpu();
     const k0 = await counters(gw.api);
     const t0 = Date.now();
-    await sleep(MEASURE_S * 1000);
-    const k1 = await counters(gw.api);
+    // Sampled every second: where the skipped frames come from (frames ffmpeg did not deliver, or frames
+    // the detector was too late for) and whether they come together with a stall of the main thread.
+    let prev = k0;
+    let skipSeconds = 0;
+    let lagMaxMs = 0;
+    let lagAtSkipMs = 0;
+    while (Date.now() - t0 < MEASURE_S * 1000) {
+      await sleep(Math.min(1000, MEASURE_S * 1000 - (Date.now() - t0)));
+      const k = await counters(gw.api);
+      lagMaxMs = Math.max(lagMaxMs, k.lagMaxMs);
+      if (k.skipped > prev.skipped) {
+        skipSeconds++;
+        lagAtSkipMs = Math.max(lagAtSkipMs, k.lagMaxMs);
+      }
+      prev = k;
+    }
+    const k1 = prev;
     const c1 = cpu();
     const dt = (Date.now() - t0) / 1000;
     const ff1 = ffmpegs(gw.pid);
@@ -234,6 +258,10 @@ async function runStep(mode: Mode, n: number, main: RtspCamera, sub?: RtspCamera
       cameras: n,
       seconds: r1(dt),
       skippedPct: r1(Math.max(0, ((expected - frames + skipped) / expected) * 100)),
+      poolSkippedPct: r1((skipped / expected) * 100),
+      skipSeconds,
+      lagMaxMs: Math.round(lagMaxMs),
+      lagAtSkipMs: Math.round(lagAtSkipMs),
       rateSkippedPct: r1(((k1.rateSkipped - k0.rateSkipped) / expected) * 100),
       inferredPct: r1(((k1.inferred - k0.inferred) / Math.max(1, frames - skipped)) * 100),
       inferenceMs: r1(inferenceMs),
