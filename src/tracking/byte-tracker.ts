@@ -43,6 +43,21 @@ export interface TrackerOptions {
   correctClasses: boolean;
 }
 
+/**
+ * Largest change of a box's width or height (either way) from one match to the next that is still the
+ * object moving. Beyond it the detection is another object or part of one (dense traffic, a rider's box
+ * and its motorcycle's): a tracked track takes it without a velocity from the jump (KalmanBox.restartAt), a
+ * lost one is not re-found on it.
+ */
+export const SIZE_STEP = 1.5;
+
+/** How much a detection's box differs in size from the track's: the larger of the width and height ratios, >= 1. */
+function sizeRatio(t: Track, d: Detection): number {
+  const rw = (d.x2 - d.x1) / t.kf.w;
+  const rh = (d.y2 - d.y1) / t.kf.h;
+  return Math.max(rw, 1 / rw, rh, 1 / rh);
+}
+
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   highScore: 0.35,
   lowScore: 0.1,
@@ -216,14 +231,17 @@ export class ByteTracker {
       const ty2 = t.by2;
       const group = classGroup(t.cls);
       const rider = t.rider;
+      const lost = t.state === 'lost';
       // A coasting track's position gets less certain the longer it is lost: search wider.
-      const buf = buffer > 0 && t.state === 'lost' ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
+      const buf = buffer > 0 && lost ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
       for (let c = 0; c < cols; c++) {
         const d = dets[this.colsIdx[c]!]!;
         let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
         const dg = classGroup(this.detCls[this.colsIdx[c]!]!);
         // A rider is seen as a person or as its two-wheeler: either continues the track.
         if (rider ? dg === VEHICLE_GROUP : dg !== group) s *= o.crossClassFactor;
+        // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
+        if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
         sim[r * cols + c] = s;
       }
     }
@@ -235,7 +253,10 @@ export class ByteTracker {
       const j = this.colsIdx[c]!;
       const d = dets[j]!;
       this.detUsed[j] = 1;
-      t.kf.update((d.x1 + d.x2) / 2, (d.y1 + d.y2) / 2, d.x2 - d.x1, d.y2 - d.y1);
+      const cx = (d.x1 + d.x2) / 2;
+      const cy = (d.y1 + d.y2) / 2;
+      if (sizeRatio(t, d) > SIZE_STEP) t.kf.restartAt(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
+      else t.kf.update(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
       t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
       t.hits++;
       t.matched = true;

@@ -94,6 +94,16 @@ export class KalmanBox {
     if (s[6]! < 1e-4) s[6] = 1e-4;
   }
 
+  /**
+   * Restarts at a measured box that is not a plausible next view of the tracked box (its size changed too
+   * much at once): another object's box taken for the track, or a box cut to part of the object. A
+   * correction would turn the jump into a velocity, and the track would coast on in that direction; the
+   * velocity restarts from zero instead.
+   */
+  restartAt(cx: number, cy: number, w: number, h: number): void {
+    this.init(cx, cy, w, h);
+  }
+
   /** Corrects the state with a measured box. */
   update(cx: number, cy: number, w: number, h: number): void {
     const s = this.s;

@@ -71,9 +71,9 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
     }
   });
 
-  // Measured (10 fps / every frame, hand count): 0.7 16-17 / 18 of 22, 0.8 22 / 24 of 20, 0.9 20 / 21-23
-  // of 22. Before the automatic regions: 0 of 22 at 0.7.
-  it('counts motorcycles within 10 % at 0.9; GOAL NOT MET at 0.7 (-27 %) and 0.8 (+20 %): within 30 % there', () => {
+  // Measured (10 fps / every frame, hand count): 0.7 19 / 20 of 22, 0.8 24 / 25 of 21, 0.9 22 / 22 of 22.
+  // Before the tracker's size-step rule: 0.7 17 / 18, 0.8 23 / 24. Before the automatic regions: 0 of 22 at 0.7.
+  it('counts motorcycles within 10 % at 0.9; GOAL NOT MET at 0.7 (-14 %) and 0.8 (+19 %): within 20 % there', () => {
     for (const mode of ['10', 'every']) {
       const t90 = line('y090full').counts.down!.motorcycle!;
       expect(Math.abs(at('y090full', mode, 'motorcycle') - t90), `0.9@${mode}`).toBeLessThanOrEqual(
@@ -82,7 +82,7 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
       for (const key of ['y070', 'y080full']) {
         const t = line(key).counts.down!.motorcycle!;
         const n = at(key, mode, 'motorcycle');
-        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(Math.ceil(0.3 * t));
+        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(Math.ceil(0.2 * t));
       }
     }
   });
@@ -129,7 +129,7 @@ describe('accuracy with default settings: UK motorway in heavy rain, both direct
   }, 360_000);
 
   // GOAL NOT MET (±1 per class): measured (10 fps / every frame): down 0.5 15 / 13 of 16 (was 8 / 7), down
-  // 0.65 11 / 11 of 12, up 0.65 17 / 17 of 20, up 0.8 15 / 15 of 20 (was 10 / 11); some cars come out as
+  // 0.65 11 / 12 of 12, up 0.65 18 / 18 of 20, up 0.8 16 / 15 of 20 (was 10 / 11); some cars come out as
   // "bus" or "truck" in the spray. What is missed is what YOLOX-nano does not see in the spray (two lorries
   // at the left edge, two cars, the motorcyclist): no tracker can count those.
   it('counts vehicles toward the camera within 3 of the hand count at 0.5 and 0.65 (goal ±1 per class: not met)', () => {

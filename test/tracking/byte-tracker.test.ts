@@ -283,4 +283,51 @@ describe('ByteTracker', () => {
     expect(confirmedAt[0]).toBeGreaterThanOrEqual(DEFAULT_TRACKER_OPTIONS.weakHits - 1);
     expect(confirmedAt[0]).toBeLessThan(8);
   });
+
+  it('gives no velocity to a jump onto a box of another size: the track does not coast on in that direction', () => {
+    // A motorcycle moving down slowly; at 1 s its track takes a box twice its size just above it (the
+    // vehicle behind), then the detector loses it: the track must stay about where the jump put it.
+    const tracker = new ByteTracker();
+    const moto = { x1: 0.4, x2: 0.44, h: 0.1 };
+    let jumpedCy = 0;
+    for (let i = 0; i < 16; i++) {
+      const t = i * 100;
+      const y = 0.6 + 0.005 * i;
+      const dets =
+        i < 10
+          ? [{ cls: 'motorcycle' as const, score: 0.8, x1: moto.x1, y1: y, x2: moto.x2, y2: y + moto.h }]
+          : i === 10
+            ? [{ cls: 'motorcycle' as const, score: 0.8, x1: 0.39, y1: 0.5, x2: 0.45, y2: 0.7 }]
+            : [];
+      tracker.update(result(t, dets));
+      if (i === 10) jumpedCy = tracker.tracks[0]!.kf.cy;
+    }
+    expect(tracker.tracks).toHaveLength(1);
+    const t = tracker.tracks[0]!;
+    expect(t.state).toBe('lost');
+    // Without the restart the correction turned the jump into a velocity: the track coasted about 0.2 up.
+    expect(Math.abs(t.kf.cy - jumpedCy)).toBeLessThan(0.01);
+  });
+
+  it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
+    const seen = (bigger: boolean) => {
+      const tracker = new ByteTracker();
+      for (let i = 0; i < 16; i++) {
+        const h = i === 15 && bigger ? 0.16 : 0.08;
+        const dets =
+          i < 10 || i === 15
+            ? [{ cls: 'car' as const, score: 0.8, x1: 0.3, y1: 0.5, x2: 0.4, y2: 0.5 + h }]
+            : [];
+        tracker.update(result(i * 100, dets));
+      }
+      return tracker.tracks.map((t) => `${t.id}:${t.state}`);
+    };
+    expect(seen(false)).toEqual(['1:tracked']);
+    // The larger box is another object: a new (tentative) track, the first one still coasting.
+    expect(seen(true)).toEqual(['1:lost', '2:tentative']);
+  });
 });
+
+function result(ptsMs: number, detections: DetectionResult['detections']): DetectionResult {
+  return { cameraId: 'c', seq: ptsMs / 100, ptsMs, wallMs: ptsMs, inferred: true, detections };
+}
