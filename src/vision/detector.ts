@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { buildClassMap } from './class-map.js';
 import type { Detection } from './detection.js';
@@ -12,6 +12,18 @@ import { bgrToChw } from './preprocess.js';
 import { SessionPool } from './session-pool.js';
 
 export type { Polygon } from './polygon.js';
+
+/** The one tile of a tiled frame that is inferred (gated tiles only with `regions`), or -1 for none or several. */
+function singleTile(tiles: readonly FrameTile[], regions: boolean): number {
+  let found = -1;
+  for (let t = 0; t < tiles.length; t++) {
+    const tile = tiles[t]!;
+    if (!tile.infer || (tile.gated && !regions)) continue;
+    if (found >= 0) return -1;
+    found = t;
+  }
+  return found;
+}
 
 export interface DetectorOptions {
   /** Fold riders into their motorcycle/bicycle (default true). */
@@ -33,10 +45,11 @@ export interface DetectorOptions {
  * never waits for the main thread. With one session, results resolve in call order (the worker answers
  * runs in order); with several, a frame goes to the least busy session and results may resolve out of call
  * order (the CameraPipeline puts them back in frame order). The post-processor, whose buffers all calls
- * share, runs for one call at a time between awaits. A tiled frame waits until nothing else is in flight
- * (its tiles share the post-processor's cross-tile buffers); its tiles go round the sessions, each
- * double-buffered, and are collected in tile order; a frame after a tiled one waits for it. Callers past
- * these limits simply wait their turn.
+ * share, runs for one call at a time between awaits. A tiled frame with one tile to infer (the automatic
+ * regions off for it) runs like an untiled one. A frame with several tiles to infer waits until nothing
+ * else is in flight (its tiles share the post-processor's cross-tile buffers across awaits), and frames
+ * that come after it wait for it; its tiles go round the sessions, each double-buffered, and are collected
+ * in tile order. Callers past these limits simply wait their turn.
  */
 export class Detector {
   readonly inputWidth: number;
@@ -116,7 +129,8 @@ export class Detector {
     if (geometry !== this.checked) await this.check(geometry);
     // The frame's pixels are read synchronously below (before the first await that follows the wait),
     // but a caller waiting here must keep its frame until the returned promise settles anyway.
-    if (!tiles) {
+    const single = tiles ? singleTile(tiles, regions) : -1;
+    if (!tiles || single >= 0) {
       let session = this.sessions.free();
       while (!session) {
         await this.sessions.whenIdle();
@@ -124,22 +138,40 @@ export class Detector {
       }
       this.sessions.pending++;
       try {
-        // The picture is at the top of the frame: a fitted input is the frame's first h rows.
-        const w = geometry.width;
-        const h = this.input.heightFor(geometry.contentHeight, geometry.height);
-        this.preprocess(session, data, w * h, w, w * 3);
-        const out = await this.runAt(session, w, h);
-        try {
-          return this.post.detections(out, w, h, geometry, ignore);
-        } finally {
-          session.recycle(out);
+        if (!tiles) {
+          // The picture is at the top of the frame: a fitted input is the frame's first h rows.
+          const w = geometry.width;
+          const h = this.input.heightFor(geometry.contentHeight, geometry.height);
+          this.preprocess(session, data, w * h, w, w * 3);
+          const out = await this.runAt(session, w, h);
+          try {
+            return this.post.detections(out, w, h, geometry, ignore);
+          } finally {
+            session.recycle(out);
+          }
         }
+        // One tile to infer (the automatic regions are off for this frame): it runs beside other frames
+        // like an untiled one; the cross-tile steps run in one go after it, with no await in between.
+        const tile = tiles[single]!;
+        const w = tile.width;
+        const h = this.input.tileHeight(tile);
+        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, geometry.width * 3);
+        const out = await this.runAt(session, w, h);
+        this.post.beginTiles(this.post.rowsAt(w, h));
+        this.collect(out, geometry, single, session);
+        return this.post.finishTiles(ignore);
       } finally {
         this.sessions.pending--;
         this.sessions.wake();
       }
     }
-    while (this.sessions.pending > 0) await this.sessions.whenIdle();
+    // Frames that come later queue behind this one rather than keep it waiting for an idle moment.
+    this.sessions.tiledWaiting++;
+    try {
+      while (this.sessions.pending > 0) await this.sessions.whenIdle();
+    } finally {
+      this.sessions.tiledWaiting--;
+    }
     this.sessions.pending++;
     this.sessions.tiledActive = true;
     const runs = this.tileRuns;

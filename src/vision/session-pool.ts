@@ -10,6 +10,8 @@ export class SessionPool {
   pending = 0;
   /** A tiled frame is in flight. */
   tiledActive = false;
+  /** Tiled frames waiting for the sessions to drain (no new frame starts before them). */
+  tiledWaiting = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(readonly sessions: readonly WorkerSession[]) {}
@@ -44,7 +46,7 @@ export class SessionPool {
 
   /** The session for the next untiled frame: the one with the fewest runs queued that has a free input. */
   free(): WorkerSession | undefined {
-    if (this.tiledActive) return undefined;
+    if (this.tiledActive || this.tiledWaiting > 0) return undefined;
     let best: WorkerSession | undefined;
     for (const s of this.sessions) if (s.canRun && (!best || s.inFlight < best.inFlight)) best = s;
     return best;
