@@ -17,6 +17,8 @@ async function framesOf(count: number): Promise<Frame[]> {
   for await (const f of readClipFrames({
     cameraId: 'regions',
     url: pathToFileURL(NL_CLIP).href,
+    width: 416,
+    height: 256,
     layout: LAYOUT,
   })) {
     if (f.seq >= 200 && f.seq % 5 === 0) out.push({ ...f, data: Buffer.from(f.data) });
