@@ -49,7 +49,7 @@ export async function startOurs(
       `dataDir: ${dir}/data-${pubs}`,
       'mqtt: { broker: { embedded: false } }',
       'api: { port: 0 }',
-      `influx: { url: "${influx.url}", database: ${db}, batchSize: 20000, flushInterval: 200ms, replayRate: 1000000 }`,
+      `influx: { url: "${influx.url}", database: ${db}, batchSize: ${process.env.BENCH_BATCH ?? 20000}, flushInterval: 200ms, replayRate: 1000000 }`,
       'sensors:',
       `  broker: ${bus.url}`,
       `  clientId: bench-gateway-${pubs}`,

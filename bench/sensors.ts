@@ -7,7 +7,8 @@
  * Each message is one reading of a device (3 metrics, one point). Results: bench/results/sensors.{md,json}.
  *
  * env: BENCH_SENSOR_MESSAGES (per run, default 200000), BENCH_PUBLISHERS (default 1,3),
- * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED, BENCH_REPORT_ONLY=1 (re-render the last results)
+ * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED, BENCH_REPORT_ONLY=1 (re-render the last results),
+ * BENCH_BATCH (the gateway's influx.batchSize, default 20000)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
