@@ -10,6 +10,7 @@ import type { Polygon } from './polygon.js';
 import { PostProcessor } from './postprocess.js';
 import { bgrToChw } from './preprocess.js';
 import { SessionPool } from './session-pool.js';
+import { TileSet } from './tile-set.js';
 
 export type { Polygon } from './polygon.js';
 
@@ -23,6 +24,11 @@ function singleTile(tiles: readonly FrameTile[], regions: boolean): number {
     found = t;
   }
   return found;
+}
+
+interface TiledFrame {
+  set: TileSet;
+  runs: { out: Promise<Float32Array>; tile: number; session: WorkerSession }[];
 }
 
 export interface DetectorOptions {
@@ -46,10 +52,9 @@ export interface DetectorOptions {
  * runs in order); with several, a frame goes to the least busy session and results may resolve out of call
  * order (the CameraPipeline puts them back in frame order). The post-processor, whose buffers all calls
  * share, runs for one call at a time between awaits. A tiled frame with one tile to infer (the automatic
- * regions off for it) runs like an untiled one. A frame with several tiles to infer waits until nothing
- * else is in flight (its tiles share the post-processor's cross-tile buffers across awaits), and frames
- * that come after it wait for it; its tiles go round the sessions, each double-buffered, and are collected
- * in tile order. Callers past these limits simply wait their turn.
+ * regions off for it) runs like an untiled one. A frame with several tiles to infer sends them round the
+ * sessions, each double-buffered, and collects them in tile order into cross-tile buffers of its own, while
+ * other frames run beside it. Callers past these limits simply wait their turn.
  */
 export class Detector {
   readonly inputWidth: number;
@@ -57,8 +62,8 @@ export class Detector {
   readonly fit: InputFit;
   /** The latest frame geometry checked against the model (frames of a camera share one). */
   private checked: FrameGeometry | undefined;
-  /** A tiled frame's runs in flight, oldest first (reused). */
-  private readonly tileRuns: { out: Promise<Float32Array>; tile: number; session: WorkerSession }[] = [];
+  /** Tiled frames' cross-tile buffers and runs in flight, oldest first (one per frame in flight; reused). */
+  private readonly tiledFrames: TiledFrame[] = [];
 
   private constructor(
     private readonly sessions: SessionPool,
@@ -165,37 +170,34 @@ export class Detector {
         this.sessions.wake();
       }
     }
-    // Frames that come later queue behind this one rather than keep it waiting for an idle moment.
-    this.sessions.tiledWaiting++;
-    try {
-      while (this.sessions.pending > 0) await this.sessions.whenIdle();
-    } finally {
-      this.sessions.tiledWaiting--;
-    }
-    this.sessions.pending++;
-    this.sessions.tiledActive = true;
-    const runs = this.tileRuns;
+    const frame = this.tiledFrames.pop() ?? { set: new TileSet(), runs: [] };
+    const runs = frame.runs;
     let head = 0;
+    this.sessions.pending++;
     try {
       // One inference per inferred tile (each at its own size); each tile's rows are at the left of the
-      // frame's. The tiles go round the sessions, each double-buffered (tile t+1 is preprocessed and
-      // queued while tile t is inferred), and are collected in tile order.
+      // frame's. The tiles go round the sessions from the least busy one, each double-buffered (tile t+1 is
+      // preprocessed and queued while tile t is inferred), and are collected in tile order into the frame's
+      // own cross-tile buffers, so other frames run meanwhile.
       let rows = 0;
       for (const t of tiles)
         if (t.infer && (regions || !t.gated)) rows += this.post.rowsAt(t.width, this.input.tileHeight(t));
-      this.post.beginTiles(rows);
+      this.post.beginTiles(rows, frame.set);
       const stride = geometry.width * 3;
-      let next = 0;
+      let next = this.sessions.leastBusy();
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
         if (!tile.infer || (tile.gated && !regions)) continue;
         const session = this.sessions.sessions[next]!;
         next = (next + 1) % this.sessions.size;
         while (!session.canRun) {
-          // (Both inputs away with none of this frame's runs: left in flight by a failed frame.)
-          if (head === runs.length) throw new Error('inference: no input buffer free after a failed run');
-          const r = runs[head++]!;
-          this.collect(await r.out, geometry, r.tile, r.session);
+          if (head < runs.length) {
+            const r = runs[head++]!;
+            this.collect(await r.out, geometry, r.tile, r.session, frame.set);
+          } else {
+            // Both inputs are away with other frames' runs (none of this frame's): one of them ends first.
+            await this.sessions.whenIdle();
+          }
         }
         const w = tile.width;
         const h = this.input.tileHeight(tile);
@@ -204,25 +206,38 @@ export class Detector {
       }
       while (head < runs.length) {
         const r = runs[head++]!;
-        this.collect(await r.out, geometry, r.tile, r.session);
+        this.collect(await r.out, geometry, r.tile, r.session, frame.set);
       }
-      return this.post.finishTiles(ignore);
+      return this.post.finishTiles(ignore, frame.set);
     } catch (err) {
-      // settled by the workers; their own errors are the same failure path
-      for (let i = head; i < runs.length; i++) runs[i]!.out.catch(() => {});
+      // A failed frame leaves no run in flight: frames waiting for an input wake when it ends.
+      for (let i = head; i < runs.length; i++) {
+        const r = runs[i]!;
+        try {
+          r.session.recycle(await r.out);
+        } catch {
+          // settled by the worker; its own error is the same failure path
+        }
+      }
       throw err;
     } finally {
       runs.length = 0;
-      this.sessions.tiledActive = false;
+      this.tiledFrames.push(frame);
       this.sessions.pending--;
       this.sessions.wake();
     }
   }
 
-  private collect(out: Float32Array, geometry: FrameGeometry, t: number, session: WorkerSession): void {
+  private collect(
+    out: Float32Array,
+    geometry: FrameGeometry,
+    t: number,
+    session: WorkerSession,
+    set?: TileSet,
+  ): void {
     const tile = geometry.tiles![t]!;
     try {
-      this.post.collectTile(out, tile.width, this.input.tileHeight(tile), geometry, tile, t);
+      this.post.collectTile(out, tile.width, this.input.tileHeight(tile), geometry, tile, t, set);
     } finally {
       session.recycle(out);
     }

@@ -9,7 +9,8 @@ import type { Detection } from './detection.js';
 import { nms, suppressAcrossClasses, suppressNested } from './nms.js';
 import { inAnyPolygon, type Polygon } from './polygon.js';
 import { mergeRiders } from './riders.js';
-import { mergeAcrossTiles, TILE_EDGE_PX, type TileTags } from './tile-merge.js';
+import { mergeAcrossTiles, TILE_EDGE_PX } from './tile-merge.js';
+import { TileSet } from './tile-set.js';
 
 /** Boxes of confusable classes overlapping this much are one object. */
 const CROSS_CLASS_IOU = 0.7;
@@ -34,8 +35,8 @@ export interface ModelShape {
 /**
  * Model output → detections in fractions of the camera image: decode → NMS → cross-class duplicates →
  * riders → area and ignore filters. Pure (no ONNX Runtime); all per-frame buffers are allocated here once
- * (the cross-tile ones grow with the tile count). One frame at a time: a tiled frame's tiles go through
- * beginTiles, collectTile per tile, finishTiles.
+ * (the cross-tile ones grow with the tile count). A tiled frame's tiles go through beginTiles, collectTile
+ * per tile, finishTiles, on its own TileSet when other frames may be collected meanwhile.
  */
 export class PostProcessor {
   private candidates: Candidates;
@@ -45,11 +46,8 @@ export class PostProcessor {
   private readonly valuesPerRow: number;
   /** YOLOX grid per input size, built on first use. */
   private readonly grids = new Map<number, YoloxGrid>();
-  /** Tiled frames: kept boxes of all tiles in camera fractions, grown when a frame has more tiles. */
-  private merged = new Candidates(0);
-  private mergedTags: TileTags = { tile: new Uint8Array(0), cut: new Uint8Array(0) };
-  private mergedOrder = new Int32Array(0);
-  private mergedSuppressed = new Uint8Array(0);
+  /** The cross-tile buffers of a tiled frame processed in one go (callers with frames in flight bring their own). */
+  private readonly own = new TileSet();
 
   /**
    * `classMap`: for each model class, its TRAFFIC_CLASSES index or NOT_TRAFFIC (buildClassMap).
@@ -108,15 +106,8 @@ export class PostProcessor {
   }
 
   /** Sizes the cross-tile buffers for `rows` output rows in all (allocates only when that grows) and clears them. */
-  beginTiles(rows: number): void {
-    const capacity = rows;
-    if (this.merged.capacity < capacity) {
-      this.merged = new Candidates(capacity);
-      this.mergedTags = { tile: new Uint8Array(capacity), cut: new Uint8Array(capacity) };
-      this.mergedOrder = new Int32Array(capacity);
-      this.mergedSuppressed = new Uint8Array(capacity);
-    }
-    this.merged.clear();
+  beginTiles(rows: number, set = this.own): void {
+    set.begin(rows);
   }
 
   /**
@@ -130,12 +121,13 @@ export class PostProcessor {
     geometry: FrameGeometry,
     tile: FrameTile,
     index: number,
+    set = this.own,
   ): void {
     this.decode(out, w, h);
     const c = this.candidates;
     const k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
-    const m = this.merged;
-    const { tile: tileOf, cut } = this.mergedTags;
+    const m = set.merged;
+    const { tile: tileOf, cut } = set.tags;
     const inv = 1 / tile.scale;
     const sx = 1 / geometry.srcWidth;
     const sy = 1 / geometry.srcHeight;
@@ -175,10 +167,10 @@ export class PostProcessor {
   }
 
   /** Cross-tile merge → cross-class duplicates → riders → area and ignore filters, for the collected tiles. */
-  finishTiles(ignore: readonly Polygon[] = []): Detection[] {
-    const m = this.merged;
-    const order = this.mergedOrder;
-    let k = mergeAcrossTiles(m, this.mergedTags, this.cfg.nmsIou, order, this.mergedSuppressed, CLASS_GROUP);
+  finishTiles(ignore: readonly Polygon[] = [], set = this.own): Detection[] {
+    const m = set.merged;
+    const order = set.order;
+    let k = mergeAcrossTiles(m, set.tags, this.cfg.nmsIou, order, set.suppressed, CLASS_GROUP);
     // Keep best-score-first order for the cross-class and rider steps, as on a single tile.
     order.subarray(0, k).sort((a, b) => m.score[b]! - m.score[a]!);
     k = suppressAcrossClasses(m, order, k, CLASS_GROUP, CROSS_CLASS_IOU);

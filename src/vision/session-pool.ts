@@ -3,15 +3,11 @@ import type { LoadedModel } from './model-loader.js';
 
 /**
  * The detector's inference sessions (each a worker thread) and who may use them: detect() calls in flight,
- * whether a tiled frame holds them all, waiting for a call to finish, and growing their buffers.
+ * the least busy session, waiting for a call to finish, and growing their buffers.
  */
 export class SessionPool {
   /** detect() calls started and not finished. */
   pending = 0;
-  /** A tiled frame is in flight. */
-  tiledActive = false;
-  /** Tiled frames waiting for the sessions to drain (no new frame starts before them). */
-  tiledWaiting = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(readonly sessions: readonly WorkerSession[]) {}
@@ -46,9 +42,17 @@ export class SessionPool {
 
   /** The session for the next untiled frame: the one with the fewest runs queued that has a free input. */
   free(): WorkerSession | undefined {
-    if (this.tiledActive || this.tiledWaiting > 0) return undefined;
     let best: WorkerSession | undefined;
     for (const s of this.sessions) if (s.canRun && (!best || s.inFlight < best.inFlight)) best = s;
+    return best;
+  }
+
+  /** Index of the session with the fewest runs queued (where a tiled frame's first tile goes). */
+  leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.sessions.length; i++) {
+      if (this.sessions[i]!.inFlight < this.sessions[best]!.inFlight) best = i;
+    }
     return best;
   }
 

@@ -64,6 +64,16 @@ describe('Detector with two sessions and frames laid out for automatic regions',
     const mixed = await Promise.all(frames.map((f, i) => two.detect(f.data, f.geometry, [], on[i])));
     expect(mixed.map(boxes)).toEqual(serial);
   });
+
+  it('infers frames with the regions on (two tiles each) side by side, each merged on its own', async () => {
+    const serial: string[] = [];
+    for (const f of frames) serial.push(boxes(await one.detect(f.data, f.geometry, [], true)));
+    // Their tiles are collected across awaits while the other frames' tiles come back: a shared set of
+    // cross-tile buffers would mix the frames' boxes.
+    const parallel = await Promise.all(frames.map((f) => two.detect(f.data, f.geometry, [], true)));
+    expect(parallel.map(boxes)).toEqual(serial);
+    expect(serial.some((b, i) => b !== serial[(i + 1) % serial.length])).toBe(true);
+  });
 });
 
 function boxes(ds: readonly { cls: string; x1: number; y1: number; x2: number; y2: number }[]): string {
