@@ -1,5 +1,6 @@
 // Counting a track first seen just past a line (a vehicle the detector found only as it crossed):
 // back-projecting its motion to the line.
+import { SIZE_STEP } from '../tracking/byte-tracker.js';
 import type { LineGeometry } from './line-geometry.js';
 import type { LineTrackState } from './line-track-state.js';
 
@@ -21,11 +22,6 @@ const ON_LINE = Number.MIN_VALUE;
 const DECIDE_MOVE = 0.2;
 /** ... while its edge nearer the line came back at most this many box extents ... */
 const NEAR_EDGE_BACK = 0.1;
-/**
- * A box whose size changed by more than this factor changed rather than moved (a rider joining a
- * motorcycle, a vehicle coming out from behind another): no crossing.
- */
-export const SIZE_JUMP = 1.5;
 /** A track first seen past the line is judged within this time after it was first seen (ms), or never. */
 const DECIDE_WITHIN_MS = 2000;
 /** The back-projected crossing must lie within the segment, up to this fraction of its length beyond. */
@@ -60,7 +56,7 @@ export function noteFirstSighting(
 /**
  * A track first seen past the line (within BIRTH_GATE box extents of it): once its centre has moved
  * DECIDE_MOVE box extents across the line, the direction it crossed in when it moved away as a whole —
- * its edge nearer the line did not come back, and the box did not change size by more than SIZE_JUMP (a
+ * its edge nearer the line did not come back, and the box did not change size by more than SIZE_STEP (a
  * box that only grows at one end, a rider joining a motorcycle or a vehicle coming out from behind
  * another, does not move) — and the straight path back from its first position meets the segment; else
  * -1. Decided once, within DECIDE_WITHIN_MS.
@@ -95,8 +91,8 @@ export function backProjected(
     s.firstDist > BIRTH_GATE ||
     moved < 0 ||
     near < -NEAR_EDGE_BACK * e ||
-    ratio > SIZE_JUMP ||
-    ratio < 1 / SIZE_JUMP
+    ratio > SIZE_STEP ||
+    ratio < 1 / SIZE_STEP
   ) {
     return -1;
   }

@@ -1,8 +1,9 @@
 import type { LineConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
+import { SIZE_STEP, sizeChange } from '../tracking/byte-tracker.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
-import { backProjected, dropBirthIfBack, noteFirstSighting, SIZE_JUMP } from './line-birth.js';
+import { backProjected, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry } from './line-geometry.js';
 import { LineTrackPool, type LineTrackState } from './line-track-state.js';
@@ -22,7 +23,7 @@ const HOLD_MS = 75;
  */
 const BIRTH_LEAP = 0.6;
 /**
- * A crossing made by a box that changed size rather than moved (SIZE_JUMP: another detection taken for the
+ * A crossing made by a box that changed size rather than moved (SIZE_STEP: another detection taken for the
  * track, a box shrinking to a rider) counts only once the track is this many box extents past the line: a
  * centre that merely slid over it on the change is no crossing.
  */
@@ -128,9 +129,7 @@ export class LineCounter extends LineGeometry {
           s.pendingCls = cls;
           s.pendingLevel = level;
           const ext = this.extentAcross(w, h);
-          const rw = s.w > 0 ? w / s.w : 1;
-          const rh = s.h > 0 ? h / s.h : 1;
-          s.pendingJump = Math.max(rw, 1 / rw, rh, 1 / rh) > SIZE_JUMP;
+          s.pendingJump = sizeChange(w, h, s.w, s.h) > SIZE_STEP;
           // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
           // traffic) is no crossing.
           if (s.n === 1) {

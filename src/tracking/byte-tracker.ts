@@ -47,15 +47,19 @@ export interface TrackerOptions {
  * Largest change of a box's width or height (either way) from one match to the next that is still the
  * object moving. Beyond it the detection is another object or part of one (dense traffic, a rider's box
  * and its motorcycle's): a tracked track takes it without a velocity from the jump (KalmanBox.restartAt), a
- * lost one is not re-found on it.
+ * lost one is not re-found on it. The line counter holds a crossing made on such a step to a margin.
  */
 export const SIZE_STEP = 1.5;
 
-/** How much a detection's box differs in size from the track's: the larger of the width and height ratios, >= 1. */
-function sizeRatio(t: Track, d: Detection): number {
-  const rw = (d.x2 - d.x1) / t.kf.w;
-  const rh = (d.y2 - d.y1) / t.kf.h;
+/** How much a box of `w` x `h` differs in size from one of `w0` x `h0`: the larger of the width and height ratios, >= 1. */
+export function sizeChange(w: number, h: number, w0: number, h0: number): number {
+  const rw = w0 > 0 ? w / w0 : 1;
+  const rh = h0 > 0 ? h / h0 : 1;
   return Math.max(rw, 1 / rw, rh, 1 / rh);
+}
+
+function sizeRatio(t: Track, d: Detection): number {
+  return sizeChange(d.x2 - d.x1, d.y2 - d.y1, t.kf.w, t.kf.h);
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {

@@ -40,7 +40,7 @@ export class SessionPool {
     return sum;
   }
 
-  /** The session for the next untiled frame: the one with the fewest runs queued that has a free input. */
+  /** The session for a frame with one picture to infer: the one with the fewest runs queued that has a free input. */
   free(): WorkerSession | undefined {
     let best: WorkerSession | undefined;
     for (const s of this.sessions) if (s.canRun && (!best || s.inFlight < best.inFlight)) best = s;
