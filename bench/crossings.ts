@@ -4,7 +4,8 @@
  * direction. A diagnostic for tracking and counting changes.
  *
  *   npx tsx bench/crossings.ts uk-rain [--fps 10|every] [--detect "tiles: [...]"] [--camera "zones: ..."]
- *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full] [--list]
+ *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full] [--list] [--phase 0..4]
+ *     [--decoder-fps]
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,6 +33,10 @@ const { values, positionals } = parseArgs({
     lines: { type: 'string' },
     /** List our crossings on lines hand-counted without crossing times (y080full, y090full). */
     list: { type: 'boolean', default: false },
+    /** Leave out the clip's first N frames: another phase of the 10 fps frame choice (N = 0..4 at 25 fps). */
+    phase: { type: 'string', default: '0' },
+    /** Reduce the rate in ffmpeg's fps filter, as `ioc-edge analyze` and bench:accuracy do. */
+    'decoder-fps': { type: 'boolean', default: false },
   },
 });
 
@@ -101,6 +106,8 @@ async function main(): Promise<void> {
   const yaml = `detect: { fps: ${fps}${values.detect ? `, ${values.detect}` : ''} }\n${values.camera ? `${values.camera}\n` : ''}${linesYaml(truth.lines)}`;
   const run = await runClip(truth.clip, yaml, {
     everyFrame: every,
+    skipFrames: Number(values.phase),
+    decoderFps: values['decoder-fps'],
     analytics: values.tracker ? { tracker: JSON.parse(values.tracker) } : undefined,
   });
   const crossings = run.events.flatMap((e) => (e.type === 'line_crossing' ? [e] : []));

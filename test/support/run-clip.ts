@@ -58,6 +58,8 @@ export async function runClip(
     evidenceDir?: string;
     /** Stop after this much of the clip (seconds of stream time). */
     untilSeconds?: number;
+    /** Leave out the clip's first frames (another phase of the detect-fps throttle's frame choice). */
+    skipFrames?: number;
     analytics?: Partial<CameraAnalyticsOptions>;
     /** Every event as it happens, with the stage (its live tracks) at that moment. */
     onEvent?: (event: AnalyticsEventWithEvidence, stage: TrafficStage) => void;
@@ -128,6 +130,10 @@ export async function runClip(
         break;
       }
       frames++;
+      if (frames <= (opts.skipFrames ?? 0)) {
+        reader.pool.release(f);
+        continue;
+      }
       try {
         const result = await pipeline.process(f);
         if (result) opts.onFrame?.(result, stage, f.geometry.srcWidth, f.geometry.srcHeight);
