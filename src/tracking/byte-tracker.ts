@@ -4,6 +4,7 @@ import type { Detection, DetectionResult } from '../vision/detection.js';
 import { bufferedIou, greedyAssign } from './association.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
+import { RowWidthModel } from './row-width.js';
 import { classGroup, Track } from './track.js';
 
 export interface TrackerOptions {
@@ -101,6 +102,8 @@ export class ByteTracker {
   aspect = 16 / 9;
   /** Class of each detection of the current frame after correction. */
   private readonly detCls: TrafficClass[] = [];
+  /** A car's width at each row of this camera's picture (names buses and trucks as wide as a car cars). */
+  readonly rowWidth = new RowWidthModel();
   private lastPts: number | undefined;
 
   // Scratch, grown on demand.
@@ -146,6 +149,10 @@ export class ByteTracker {
     else {
       detCls.length = nd;
       for (let j = 0; j < nd; j++) detCls[j] = dets[j]!.cls;
+    }
+    for (let j = 0; j < nd; j++) {
+      const d = dets[j]!;
+      if (d.cls === 'car') this.rowWidth.add(d.score, d.x1, d.y1, d.x2, d.y2);
     }
     if (o.suppressRiders) markRiders(dets, detCls, this.rider);
     else this.rider.fill(0, 0, nd);
@@ -201,7 +208,8 @@ export class ByteTracker {
       const d = dets[j]!;
       if (d.score < o.weakTrackScore) continue;
       const t = this.pool.pop() ?? new Track();
-      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
+      const ratio = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
+      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, ratio);
       t.weak = d.score < o.newTrackScore;
       if (prev === undefined && o.minHits <= 1) t.state = 'tracked';
       this.tracks.push(t);
@@ -261,7 +269,8 @@ export class ByteTracker {
       const cy = (d.y1 + d.y2) / 2;
       if (sizeRatio(t, d) > SIZE_STEP) t.kf.restartAt(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
       else t.kf.update(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
-      t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2);
+      const ratio = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
+      t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, ratio);
       t.hits++;
       t.matched = true;
     }

@@ -11,6 +11,18 @@ const N_CLASSES = TRAFFIC_CLASSES.length;
 const PERSON = TRAFFIC_CLASSES.indexOf('person');
 const MOTORCYCLE = TRAFFIC_CLASSES.indexOf('motorcycle');
 const BICYCLE = TRAFFIC_CLASSES.indexOf('bicycle');
+const CAR = TRAFFIC_CLASSES.indexOf('car');
+const BUS = TRAFFIC_CLASSES.indexOf('bus');
+const TRUCK = TRAFFIC_CLASSES.indexOf('truck');
+
+/**
+ * A track voted bus or truck whose boxes were on average no wider than this many times a car at their
+ * rows (RowWidthModel) is a car: buses and lorries are 1.3-1.6x a car's width, cars 0.87-1.15x (5th-95th
+ * percentile of confident car boxes on the motorway and city clips).
+ */
+export const LARGE_VEHICLE_WIDTH = 1.2;
+/** Width ratios a track needs before LARGE_VEHICLE_WIDTH applies. */
+const WIDTH_SAMPLES = 3;
 
 /**
  * Score-weighted two-wheeler votes (about two confident detections, or several weak ones) that make a
@@ -47,6 +59,9 @@ export class Track {
   hits = 0;
   /** Started from a detection below the tracker's newTrackScore: confirmed later, and only when moving. */
   weak = false;
+  /** Sum and count of the track's box widths over a car's width at their rows (RowWidthModel). */
+  private widthSum = 0;
+  private widthN = 0;
   /** Centre of the first detection, for moved(). */
   private x0 = 0;
   private y0 = 0;
@@ -61,9 +76,20 @@ export class Track {
   x2 = 0;
   y2 = 0;
 
-  start(id: number, cls: TrafficClass, score: number, x1: number, y1: number, x2: number, y2: number) {
+  start(
+    id: number,
+    cls: TrafficClass,
+    score: number,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    widthRatio = Number.NaN,
+  ) {
     this.id = id;
     this.votes.fill(0);
+    this.widthSum = 0;
+    this.widthN = 0;
     this.trailLen = 0;
     this.trailHead = 0;
     this.hits = 1;
@@ -75,7 +101,7 @@ export class Track {
     this.y0 = (y1 + y2) / 2;
     this.h0 = y2 - y1;
     this.weak = false;
-    this.observe(cls, score, x1, y1, x2, y2);
+    this.observe(cls, score, x1, y1, x2, y2, widthRatio);
   }
 
   /** Whether the track's latest detection is at least a quarter of its first box height from its first. */
@@ -85,8 +111,19 @@ export class Track {
     return Math.hypot(dx, dy) >= 0.25 * Math.max(this.h0, this.y2 - this.y1);
   }
 
-  /** Records a matched detection (after the Kalman update). */
-  observe(cls: TrafficClass, score: number, x1: number, y1: number, x2: number, y2: number): void {
+  /**
+   * Records a matched detection (after the Kalman update); `widthRatio` is its width over a car's at its
+   * row, NaN when unknown.
+   */
+  observe(
+    cls: TrafficClass,
+    score: number,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    widthRatio = Number.NaN,
+  ): void {
     this.score = score;
     this.x1 = x1;
     this.y1 = y1;
@@ -101,6 +138,17 @@ export class Track {
     const bike = this.votes[MOTORCYCLE]! >= this.votes[BICYCLE]! ? MOTORCYCLE : BICYCLE;
     this.rider = this.votes[bike]! >= RIDER_EVIDENCE && this.votes[PERSON]! >= RIDER_EVIDENCE;
     if (best === PERSON && this.rider) best = bike;
+    if (widthRatio > 0) {
+      this.widthSum += widthRatio;
+      this.widthN++;
+    }
+    if (
+      (best === BUS || best === TRUCK) &&
+      this.widthN >= WIDTH_SAMPLES &&
+      this.widthSum <= LARGE_VEHICLE_WIDTH * this.widthN
+    ) {
+      best = CAR;
+    }
     this.cls = TRAFFIC_CLASSES[best]!;
     this.trail[this.trailHead * 2] = (x1 + x2) / 2;
     this.trail[this.trailHead * 2 + 1] = (y1 + y2) / 2;
