@@ -92,6 +92,10 @@ export class LineCrossings implements FrameRule {
         const y = line.anchor === 'bottom' ? info.by : info.cy;
         const ev = line.observe(t.id, cls, level, info.cx, y, w, h, ctx.time, ctx.pts);
         if (duplicate) line.noBirth(t.id);
+        if (ev && againstMotion(line, ev.direction, t.kf.vx, t.kf.vy)) {
+          line.uncount(ev);
+          continue;
+        }
         if (ev && !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev)) {
           ctx.events.push(ev);
         }
@@ -287,4 +291,15 @@ function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
     if (iw * ih >= BIRTH_OVERLAP * Math.min(areaA, areaO)) return true;
   }
   return false;
+}
+
+/**
+ * Whether the track moves against the direction it was just counted in (its filtered velocity takes its
+ * anchor back across the line): a track re-found on the box behind its vehicle, or sliding onto a part of
+ * the vehicle ahead, crosses backwards while the vehicle goes on the other way.
+ */
+function againstMotion(line: LineCounter, direction: string, vx: number, vy: number): boolean {
+  // d(side)/dt for sideOf (a→b × velocity, y down); direction 0 is towards positive side.
+  const rate = (line.bx - line.ax) * vy - (line.by - line.ay) * vx;
+  return line.directions.indexOf(direction) === 0 ? rate < 0 : rate > 0;
 }

@@ -47,6 +47,29 @@ describe('LineCrossings', () => {
     expect(rule.lines.map((l) => l.total('down', 'bus'))).toEqual([1, 1]);
   });
 
+  it('does not count a track whose box slides back across the line while its vehicle moves on', () => {
+    // Traffic goes down; the track is re-found on the box behind its vehicle, across the line upwards,
+    // while its filtered velocity still points down (the way its vehicle goes).
+    for (const [vy, counted] of [
+      [0.1, 0],
+      [-0.1, 1],
+    ] as const) {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const car = s.add(1, 'car', [0.45, 0.5, 0.55, 0.6]);
+      place(car, 0.54, 0.1, vy);
+      s.step(rule, 0);
+      place(car, 0.52, 0.1, vy);
+      s.step(rule, 100);
+      place(car, 0.49, 0.1, vy);
+      const events = [...s.step(rule, 200)];
+      place(car, 0.47, 0.1, vy);
+      events.push(...s.step(rule, 300), ...s.step(rule, 400));
+      expect(events.filter((e) => e.type === 'line_crossing')).toHaveLength(counted);
+      expect(rule.lines[0]!.total('up', 'car')).toBe(counted);
+    }
+  });
+
   it('a new track far from where an ended one should be is not counted from the old position', () => {
     const s = new RuleScene();
     const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
