@@ -20,6 +20,7 @@
  *
  *   npm run bench:capacity -- [--modes main,sub] [--main-steps 4,6,8,10] [--sub-steps 8,12,14,16,18,20]
  *                             [--seconds 30] [--warmup 15] [--no-build] [--gateway DIR --label before]
+ *                             [--clip jakarta_dense_traffic_motorcycles.mp4 --label dense]
  *
  * Writes bench/results/capacity.{md,json}. The machine may be shared: "other load" is the CPU used by
  * everything else during the step (other sessions); a step that misses is tried again (--attempts, 3 in
@@ -54,6 +55,8 @@ const { values } = parseArgs({
     /** Another checkout with a build (dist/) to measure instead, e.g. the version before a change. */
     gateway: { type: 'string' },
     label: { type: 'string', default: 'current' },
+    /** The looping clip (media/); the goals are for the NL motorway (traffic in every frame). */
+    clip: { type: 'string', default: 'nl_motorway_overpass.mp4' },
   },
 });
 type Mode = 'main' | 'sub';
@@ -287,8 +290,8 @@ function render(runs: CapacityResult[]): string {
   return [
     '# bench:capacity',
     '',
-    'The assembled gateway (node dist/cli.js) with N RTSP test cameras: nl_motorway_overpass.mp4 looping (traffic in',
-    'every frame), detect 5 fps, motion gate on, a counting line and clips on each. `main`: one 1080p25 ~4 Mb/s',
+    'The assembled gateway (node dist/cli.js) with N RTSP test cameras: a clip looping (nl_motorway_overpass.mp4 unless',
+    'the run names another; traffic in every frame), detect 5 fps, motion gate on, a counting line and clips on each. `main`: one 1080p25 ~4 Mb/s',
     'stream per camera, decoded for detection and copied into clip segments by the same ffmpeg. `sub`: a 640x360',
     'detect substream decoded, the 1080p main stream (`record` role) only copied by a second ffmpeg.',
     'CPU in % of one core (CPU time from /proc). Skipped = frames that did not come out of ffmpeg at 5 fps or',
@@ -314,6 +317,8 @@ function renderRun(out: CapacityResult): string {
   return [
     `## ${out.label}`,
     '',
+    `Clip: ${out.clip ?? 'nl_motorway_overpass.mp4'}.`,
+    '',
     `${out.date}, ${out.machine.cpus} x ${out.machine.model}, load average at start ${out.machine.loadavgAtStart.join(' ')};`,
     `${out.settings.measureSeconds} s per step after ${out.settings.warmupSeconds} s warm-up.`,
     '',
@@ -332,6 +337,7 @@ function renderRun(out: CapacityResult): string {
 
 interface CapacityResult {
   label: string;
+  clip?: string;
   date: string;
   machine: { cpus: number; model?: string; loadavgAtStart: number[] };
   settings: { detectFps: number; measureSeconds: number; warmupSeconds: number };
@@ -349,7 +355,7 @@ interface CapacityResult {
 async function main() {
   if (!values['no-build']) buildGateway();
   const load = loadavg();
-  const clip = join(MEDIA_DIR, 'nl_motorway_overpass.mp4');
+  const clip = join(MEDIA_DIR, values.clip);
   // One shared feeder per stream: the server's own cost stays small as N grows (real cameras encode on
   // their own hardware, not on the box).
   const mainCam = await startRtspCamera({ clip, size: '1080p', fps: 25, shared: true });
@@ -394,6 +400,7 @@ async function main() {
   }
   const out: CapacityResult = {
     label: values.label,
+    clip: values.clip,
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: load.map(r1) },
     settings: { detectFps: FPS, measureSeconds: MEASURE_S, warmupSeconds: WARMUP_S },

@@ -201,12 +201,21 @@ export function memory(r: unknown): Row[] {
   return rows;
 }
 
-export function capacity(r: unknown): Row[] {
-  const runs = list(r, 'runs');
-  const newest = runs.reduce<unknown>(
+const GOAL_CLIP = 'nl_motorway_overpass.mp4';
+
+/** The newest of `runs` (by date). */
+function newestRun(runs: unknown[]): unknown {
+  return runs.reduce<unknown>(
     (a, b) => (!a || String(at(b, 'date')) > String(at(a, 'date')) ? b : a),
     undefined,
   );
+}
+
+export function capacity(r: unknown): Row[] {
+  const runs = list(r, 'runs');
+  // The goals are for the NL clip (traffic in every frame); runs on other clips are shown beside them.
+  const clipOf = (run: unknown) => String(at(run, 'clip') ?? GOAL_CLIP);
+  const newest = newestRun(runs.filter((run) => clipOf(run) === GOAL_CLIP));
   const summary = list(newest, 'summary');
   const of = (mode: string) => summary.find((s) => at(s, 'mode') === mode);
   const rows: Row[] = [];
@@ -228,6 +237,18 @@ export function capacity(r: unknown): Row[] {
           '%',
         ),
       );
+  }
+  for (const clip of new Set(runs.map(clipOf))) {
+    if (clip === GOAL_CLIP) continue;
+    for (const s of list(newestRun(runs.filter((run) => clipOf(run) === clip)), 'summary')) {
+      rows.push({
+        area: 'Capacity',
+        figure: `${clip}: ${at(s, 'mode') === 'sub' ? 'substream' : 'main-stream'} cameras, < 1 % skipped`,
+        value: `${at(s, 'rampEnd') === true ? '≥ ' : ''}${num(s, 'maxCameras') ?? '?'}`,
+        goal: '— (the goals are for the NL clip)',
+        verdict: 'info',
+      });
+    }
   }
   const analyze = list(r, 'analyze', 'rows');
   const clips = [...new Set(analyze.map((x) => String(at(x, 'clip'))))];
