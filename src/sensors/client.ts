@@ -20,6 +20,8 @@ export interface SensorClientOptions {
 export type MessageHandler = (topic: string, payload: Buffer, messageId: number, dup: boolean) => boolean;
 
 const NOT_STORED = new Error('reading not stored (gateway stopping or spool failing); left unacknowledged');
+/** Tells MQTT.js not to send the PUBACK itself: the AckGate sends it once the reading is durable. */
+const ACKED_BY_GATE = new Error('acknowledged by the gateway once durable');
 
 /**
  * The gateway's MQTT.js connection to the sensor bus: a persistent session (fixed client id,
@@ -74,9 +76,9 @@ export class SensorClient {
       const payload = packet.payload as Buffer;
       if (!this.onMessage(packet.topic, payload, packet.messageId ?? 0, packet.dup))
         return callback(NOT_STORED);
-      // The PUBACK written by the callback waits on the corked socket until the commit.
-      this.gate.hold(client.stream as unknown as Duplex);
-      callback();
+      if (packet.qos !== 1) return callback(); // QoS 0: nothing to acknowledge
+      // An error to the callback makes MQTT.js read on without a PUBACK: the gate sends it after the commit.
+      this.gate.ack(client.stream as unknown as Duplex, packet.messageId!, () => callback(ACKED_BY_GATE));
     };
     client.on('connect', (connack) => {
       this.connected = true;
