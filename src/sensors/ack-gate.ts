@@ -47,7 +47,10 @@ export class AckGate implements CommitParticipant {
    */
   ack(stream: Duplex | undefined, messageId: number, next: () => void): void {
     // No connection: the broker delivers the message again on the next one.
-    if (!stream || stream.destroyed) return next();
+    if (!stream || stream.destroyed) {
+      next();
+      return;
+    }
     if (stream !== this.stream) {
       // Acknowledgements for a connection that is gone are dropped: its messages come again.
       this.held = 0;
@@ -57,7 +60,8 @@ export class AckGate implements CommitParticipant {
     if (this.held === 0 && !this.afterSync && !this.sink.hasUncommitted()) {
       // Nothing waits for a commit (the message stored nothing): acknowledge now.
       stream.write(puback(Buffer.allocUnsafe(PUBACK_BYTES), 0, messageId));
-      return next();
+      next();
+      return;
     }
     puback(this.acks, this.held++ * PUBACK_BYTES, messageId);
     // A participant's rows (a dead letter) without any point still need a commit to release the ack.
