@@ -1,5 +1,7 @@
 import { Backoff } from '../lifecycle/backoff.js';
+import { Sleeper } from '../lifecycle/sleeper.js';
 import { BatchSender, type SendFailure } from './batch-sender.js';
+import { CommitClock } from './commit-clock.js';
 import type { HttpWriter } from './http-writer.js';
 import { LiveBuffer } from './live-buffer.js';
 import type { Precision } from './point.js';
@@ -38,12 +40,10 @@ type Stream = 'live' | 'backlog';
  * since the link last came back) goes out as soon as a batch is full or `flushInterval` old; *backlog*
  * (rows left from an outage or a previous run) is replayed oldest first at no more than `replayRate`
  * points/s, so catching up neither drowns the server nor delays live data. Up to `maxInFlight` requests
- * are in flight, over disjoint ranges of rows, started in id order. A row is deleted only after a 2xx
- * for a request containing it: each range on its own answer. On 5xx/429/timeouts/connection errors the
- * drainer lets the other requests finish, backs off (exponential, jitter, Retry-After) and re-reads
- * from the spool from the first row of the earliest failed range (rows acknowledged since are gone from
- * it); on 400/413/422 it halves the batch until the bad line is alone, dead-letters that line with the
- * server's message and sends the rest.
+ * are in flight, over disjoint ranges of rows, started in id order; each range is deleted on its own 2xx
+ * (BatchSender, which also isolates bad lines). On 5xx/429/timeouts/connection errors the drainer lets
+ * the other requests finish, backs off (exponential, jitter, Retry-After) and re-reads the spool from
+ * the first row of the earliest failed range (ranges acknowledged since are gone from it).
  *
  * Delivery is at-least-once on the wire (a crash between the server's 2xx and the delete resends that
  * batch) and exactly-once in InfluxDB, whose points are keyed by series and timestamp: a resent point
@@ -69,6 +69,7 @@ export class Drainer {
   private rewindBacklog = Number.POSITIVE_INFINITY;
   /** Copies of the rows committed since the last send, so live batches need no read-back from SQLite. */
   private readonly live: LiveBuffer;
+  private readonly clock = new CommitClock();
   private readonly backoff: Backoff;
   private liveFrom: number;
   private liveCursor: number;
@@ -80,8 +81,7 @@ export class Drainer {
   private failingSince = 0;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private wakeable = false;
+  private readonly sleeper = new Sleeper();
 
   constructor(
     private readonly spool: Spool,
@@ -139,7 +139,7 @@ export class Drainer {
   /** Stops at once; rows of abandoned requests stay in the spool for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeUp?.();
+    this.sleeper.cancel();
     // Shutdown must not wait for a slow server: requests in flight are abandoned, their rows stay spooled.
     this.writer.close();
     await this.loop;
@@ -154,12 +154,16 @@ export class Drainer {
     sizes: readonly number[],
     precision: Precision,
   ): void {
-    if (n > 0) this.live.push(lastId - n + 1, n, lines, sizes, precision);
+    const now = Date.now();
+    if (n > 0) {
+      this.live.push(lastId - n + 1, n, lines, sizes, precision);
+      this.clock.committed(lastId, now);
+    }
     if (this.pendingSince === 0) {
       // The first pending point starts the flushInterval clock: let the loop set its timer.
-      this.pendingSince = Date.now();
-      if (this.wakeable) this.wakeUp?.();
-    } else if (this.wakeable && lastId - this.liveCursor >= this.opts.batchSize) this.wakeUp?.();
+      this.pendingSince = now;
+      this.sleeper.wake();
+    } else if (lastId - this.liveCursor >= this.opts.batchSize) this.sleeper.wake();
   }
 
   private async run(): Promise<void> {
@@ -188,7 +192,9 @@ export class Drainer {
             continue;
           }
           this.liveCursor = b.ids[n - 1]!;
-          this.pendingSince = this.spool.maxId > this.liveCursor ? now : 0;
+          // Rows left behind a full batch keep their age: they go as soon as they are flushInterval old.
+          this.pendingSince =
+            this.spool.maxId > this.liveCursor ? this.clock.oldestAfter(this.liveCursor) || now : 0;
           this.launch(b, 'live');
           continue;
         }
@@ -228,7 +234,7 @@ export class Drainer {
       batch.lines.fill('', 0, batch.length);
       this.spare.push(batch);
       if (this.flights.size === 0 && this.state === 'sending') this.state = 'idle';
-      if (this.wakeable) this.wakeUp?.();
+      this.sleeper.wake();
     });
     this.flights.add(flight);
   }
@@ -246,10 +252,9 @@ export class Drainer {
       return;
     }
     if (this.stopped) return; // abandoned by stop(), not failed
-    const f = this.failure;
-    this.failure = f
-      ? { message: f.message, retryAfterMs: maxDefined(f.retryAfterMs, result.retryAfterMs) }
-      : result;
+    // The first failure's message; the longest Retry-After of all.
+    const wait = Math.max(this.failure?.retryAfterMs ?? -1, result.retryAfterMs ?? -1);
+    this.failure = { message: (this.failure ?? result).message, retryAfterMs: wait < 0 ? undefined : wait };
     const before = batch.ids[0]! - 1;
     if (stream === 'live') this.rewindLive = Math.min(this.rewindLive, before);
     else this.rewindBacklog = Math.min(this.rewindBacklog, before);
@@ -298,22 +303,6 @@ export class Drainer {
   }
 
   private sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = undefined;
-        self.wakeable = false;
-        resolve();
-      }
-      this.wakeUp = done;
-      this.wakeable = wakeable;
-    });
+    return this.stopped ? Promise.resolve() : this.sleeper.sleep(ms, wakeable);
   }
-}
-
-function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
 }

@@ -75,6 +75,37 @@ describe('drainer: two requests in flight', () => {
     },
   );
 
+  it('rows left behind a full batch go as soon as they are flushInterval old, not flushInterval after that batch', async () => {
+    const srv = await heldWriteServer();
+    cleanup.push(srv.close);
+    const dir = tempDir('ts-flush');
+    const { service: ts, store } = makeService(
+      dir,
+      influxConfig({ url: srv.url, batchSize: 100, flushInterval: 2000, inFlight: 1 }),
+    );
+    cleanup.push(async () => {
+      await ts.stop();
+      store.close();
+      removeDir(dir);
+    });
+    await ts.start();
+    for (let seq = 0; seq < 250; seq++)
+      ts.write({ measurement: 'm', fields: { seq: BigInt(seq) }, time: T0 + seq });
+    await ts.flush();
+    const committedAt = Date.now();
+    await eventually('the first full batch', () => srv.requests.length === 1);
+    // The server is slow: the rest of the rows get older than flushInterval meanwhile.
+    await eventually('the rows are 2 s old', () => Date.now() - committedAt > 2100, 5000);
+    srv.requests[0]!.answer(204);
+    await eventually('the second full batch', () => srv.requests.length === 2);
+    srv.requests[1]!.answer(204);
+    // The last 50 rows were committed over 2 s ago: they go now, not 2 s after the second batch left.
+    await eventually('the partial batch right after', () => srv.requests.length === 3, 1500);
+    expect(srv.requests.map((r) => r.seqs.length)).toEqual([100, 100, 50]);
+    srv.requests[2]!.answer(204);
+    await eventually('spool drained', () => ts.spool.depth === 0);
+  });
+
   it('kill -9 with two requests in flight, one acknowledged: after a restart the other arrives, the acknowledged one is not resent', async () => {
     const srv = await heldWriteServer();
     cleanup.push(srv.close);
