@@ -76,7 +76,8 @@ export class SensorClient {
       const payload = packet.payload as Buffer;
       if (!this.onMessage(packet.topic, payload, packet.messageId ?? 0, packet.dup))
         return callback(NOT_STORED);
-      if (packet.qos !== 1) return callback(); // QoS 0: nothing to acknowledge
+      // QoS 0: nothing to acknowledge (the subscriptions are QoS 1: no QoS 2 message arrives).
+      if (packet.qos !== 1) return callback();
       // An error to the callback makes MQTT.js read on without a PUBACK: the gate sends it after the commit.
       this.gate.ack(client.stream as unknown as Duplex, packet.messageId!, () => callback(ACKED_BY_GATE));
     };
