@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startCli } from '../test/support/cli.js';
+import { ROOT, startCli } from '../test/support/cli.js';
 import type { InfluxDb } from '../test/support/influxdb.js';
 import type { Mosquitto } from '../test/support/mosquitto.js';
 import { freePort, type ServerProcess, startProcess, waitUntil } from '../test/support/process.js';
@@ -58,7 +58,20 @@ export async function startOurs(
       '',
     ].join('\n'),
   );
-  const gw = startCli(['run', '--config', config]);
+  // BENCH_CPU_PROF=DIR: a V8 CPU profile of the gateway, written into DIR when it stops.
+  const prof = process.env.BENCH_CPU_PROF;
+  const gw = prof
+    ? startProcess('ioc-edge', process.execPath, [
+        '--cpu-prof',
+        `--cpu-prof-dir=${resolve(prof)}`,
+        '--import',
+        'tsx',
+        join(ROOT, 'src', 'cli.ts'),
+        'run',
+        '--config',
+        config,
+      ])
+    : startCli(['run', '--config', config]);
   await waitUntil('gateway subscribed', async () => gw.output().includes('sensor bus connected'), {
     server: gw,
     timeoutMs: 60_000,

@@ -8,7 +8,8 @@
  *
  * env: BENCH_SENSOR_MESSAGES (per run, default 200000), BENCH_PUBLISHERS (default 1,3),
  * BENCH_SKIP_NODE_RED=1, BENCH_ONLY=Node-RED, BENCH_REPORT_ONLY=1 (re-render the last results),
- * BENCH_BATCH (the gateway's influx.batchSize, default 20000)
+ * BENCH_BATCH (the gateway's influx.batchSize, default 20000), BENCH_CPU_PROF=DIR (a V8 CPU profile of
+ * the gateway into DIR)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -37,6 +38,8 @@ interface Run {
   intakePerSecond?: number;
   publishPerSecond: number;
   cpuPercent: number;
+  /** CPU of the subscriber's main thread alone (ioc-edge: MQTT, decode, spool, the drainer's share). */
+  mainCpuPercent?: number;
   peakRssMB: number;
   /** CPU of Mosquitto and influxd over the same time (they share the 2 cores). */
   brokerCpuPercent: number;
@@ -44,7 +47,7 @@ interface Run {
   note?: string;
 }
 
-const cpuSeconds = (pid: number) => {
+const cpuSeconds = (pid: number | string) => {
   const f = procStat(pid);
   return (Number(f[11]) + Number(f[12])) / 100;
 };
@@ -113,6 +116,7 @@ async function runOne(
   );
   await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
   const cpu0 = cpuSeconds(proc.pid);
+  const mainCpu0 = cpuSeconds(`${proc.pid}/task/${proc.pid}`);
   const brokerCpu0 = cpuSeconds(bus.server.pid);
   const influxCpu0 = cpuSeconds(influx.server.pid);
   await Promise.all(publishers.map((p) => p.exited));
@@ -137,6 +141,7 @@ async function runOne(
   }
   const seconds = (tDone - t0) / 1000;
   const cpu = cpuSeconds(proc.pid) - cpu0;
+  const mainCpu = cpuSeconds(`${proc.pid}/task/${proc.pid}`) - mainCpu0;
   const brokerCpu = cpuSeconds(bus.server.pid) - brokerCpu0;
   const influxCpu = cpuSeconds(influx.server.pid) - influxCpu0;
   clearInterval(sampler);
@@ -156,6 +161,7 @@ async function runOne(
     intakePerSecond: intakeDone ? Math.round(total / ((intakeDone - t0) / 1000)) : undefined,
     publishPerSecond: Math.round(published / ((tPub - t0) / 1000)),
     cpuPercent: round((cpu / seconds) * 100, 1),
+    mainCpuPercent: round((mainCpu / seconds) * 100, 1),
     peakRssMB: round(peak / 1048576, 1),
     brokerCpuPercent: round((brokerCpu / seconds) * 100, 1),
     influxdCpuPercent: round((influxCpu / seconds) * 100, 1),
@@ -237,17 +243,17 @@ function writeResults(runs: Run[], load0: number[], load1: number[], date = new 
     'InfluxDB` = readings counted in InfluxDB / time from the first publish until the last one was in the',
     'database. `acked after persist/s` (ioc-edge): readings committed to the SQLite spool per second (each',
     'PUBACK leaves only then), from /api/health. The gateway runs `ioc-edge run` with influx.batchSize 20000',
-    'and flushInterval 200ms (one request in flight). Node-RED (mqtt in → json → influxdb batch, clean',
+    'and flushInterval 200ms (two requests in flight). Node-RED (mqtt in → json → influxdb batch, clean',
     'session off) acknowledges on receipt and writes one request per message. `lost`: not in InfluxDB when',
     'its count had stopped growing for 60 s. CPU, µs CPU per reading (all of the gateway: MQTT, decode,',
-    'spool, checkpoints, HTTP to InfluxDB) and peak RSS are of the subscriber process; Mosquitto and',
-    'influxd CPU over the same time.',
+    'spool, checkpoints, HTTP to InfluxDB) and peak RSS are of the subscriber process, `main µs/reading`',
+    'of its main thread alone; Mosquitto and influxd CPU over the same time.',
     '',
-    '| system | publishers | readings | in InfluxDB | lost | readings/s into InfluxDB | acked after persist/s | publish/s | CPU | µs CPU/reading | peak RSS | Mosquitto CPU | influxd CPU |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| system | publishers | readings | in InfluxDB | lost | readings/s into InfluxDB | acked after persist/s | publish/s | CPU | µs CPU/reading | main µs/reading | peak RSS | Mosquitto CPU | influxd CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map(
       (r) =>
-        `| ${r.system} | ${r.publishers} | ${r.messages} | ${r.stored} | ${r.lost} | ${r.readingsPerSecond} | ${r.intakePerSecond ?? '–'} | ${r.publishPerSecond} | ${r.cpuPercent}% | ${r.stored ? round((r.cpuPercent * r.seconds * 1e4) / r.stored, 1) : '–'} | ${r.peakRssMB} MB | ${r.brokerCpuPercent ?? '–'}% | ${r.influxdCpuPercent ?? '–'}% |`,
+        `| ${r.system} | ${r.publishers} | ${r.messages} | ${r.stored} | ${r.lost} | ${r.readingsPerSecond} | ${r.intakePerSecond ?? '–'} | ${r.publishPerSecond} | ${r.cpuPercent}% | ${r.stored ? round((r.cpuPercent * r.seconds * 1e4) / r.stored, 1) : '–'} | ${r.stored && r.mainCpuPercent !== undefined ? round((r.mainCpuPercent * r.seconds * 1e4) / r.stored, 1) : '–'} | ${r.peakRssMB} MB | ${r.brokerCpuPercent ?? '–'}% | ${r.influxdCpuPercent ?? '–'}% |`,
     ),
     '',
     `ioc-edge / Node-RED: ${json.ratio['1'] ?? '–'}× with one publisher, ${json.ratio['3'] ?? '–'}× with three. Goal: ≥ ${GOAL} readings/s and ≥ 5×.`,

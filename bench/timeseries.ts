@@ -254,7 +254,7 @@ ${result.date} · ${result.machine.cpus} CPUs (${result.machine.model}) · Node 
 load average before ${result.loadBefore.join(' ')}, after ${result.loadAfter.join(' ')} (the machine is shared: numbers are noisy).
 
 Points are \`traffic_count\` lines (6 tags incl. node/site, an integer and a float field), batches of 5,000,
-gzip, one request in flight, InfluxDB 1.6 (inmem index) on the same machine.
+gzip, two requests in flight (a backlog replays one at a time), InfluxDB 1.6 (inmem index) on the same machine.
 
 | | points/s | goal | gateway CPU | influxd CPU | gateway µs CPU/point | influxd µs CPU/point | points per core-second (both) | gateway peak RSS | influxd RSS |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|

@@ -30,6 +30,8 @@ export const influxSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(100_000).default(5000),
   flushInterval: duration({ min: 10, max: 10 * M }).prefault('1s'),
   timeout: duration({ min: 100, max: 10 * M }).prefault('10s'),
+  /** Requests in flight at once, over disjoint ranges of spooled points (1 while the server fails). */
+  inFlight: z.number().int().min(1).max(8).default(2),
   /** Points per second when catching up a backlog, so live data keeps flowing. */
   replayRate: z.number().int().positive().default(50_000),
   spool: spoolSchema.prefault({}),

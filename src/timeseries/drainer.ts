@@ -1,4 +1,7 @@
 import { Backoff } from '../lifecycle/backoff.js';
+import { Sleeper } from '../lifecycle/sleeper.js';
+import { BatchSender, type SendFailure } from './batch-sender.js';
+import { CommitClock } from './commit-clock.js';
 import type { HttpWriter } from './http-writer.js';
 import { LiveBuffer } from './live-buffer.js';
 import type { Precision } from './point.js';
@@ -11,6 +14,12 @@ export interface DrainerOptions {
   flushIntervalMs: number;
   /** Backlog points per second after an outage or a restart; live points are not limited. */
   replayRate: number;
+  /**
+   * Requests in flight at once, each over its own range of rows (default 2): the next batch goes out
+   * while the server still works on the last. Backlog takes one of them at most; while the server
+   * fails, one request probes it.
+   */
+  maxInFlight?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
 }
@@ -24,14 +33,17 @@ export interface DrainerHooks {
 
 export type DrainerState = 'idle' | 'sending' | 'backoff' | 'stopped';
 
+type Stream = 'live' | 'backlog';
+
 /**
  * Drains the spool to the server. Rows are sent in id order within two streams: *live* (rows committed
  * since the link last came back) goes out as soon as a batch is full or `flushInterval` old; *backlog*
  * (rows left from an outage or a previous run) is replayed oldest first at no more than `replayRate`
- * points/s, so catching up neither drowns the server nor delays live data. A row is deleted only after
- * a 2xx for a request containing it. On 5xx/429/timeouts/connection errors the drainer backs off
- * (exponential, jitter, Retry-After) and re-reads from the spool; on 400/413/422 it halves the batch
- * until the bad line is alone, dead-letters that line with the server's message and sends the rest.
+ * points/s, so catching up neither drowns the server nor delays live data. Up to `maxInFlight` requests
+ * are in flight, over disjoint ranges of rows, started in id order; each range is deleted on its own 2xx
+ * (BatchSender, which also isolates bad lines). On 5xx/429/timeouts/connection errors the drainer lets
+ * the other requests finish, backs off (exponential, jitter, Retry-After) and re-reads the spool from
+ * the first row of the earliest failed range (ranges acknowledged since are gone from it).
  *
  * Delivery is at-least-once on the wire (a crash between the server's 2xx and the delete resends that
  * batch) and exactly-once in InfluxDB, whose points are keyed by series and timestamp: a resent point
@@ -39,14 +51,25 @@ export type DrainerState = 'idle' | 'sending' | 'backoff' | 'stopped';
  */
 export class Drainer {
   state: DrainerState = 'idle';
-  sent = 0;
-  requests = 0;
-  lastError: { at: number; message: string } | undefined;
   lastSuccessAt: number | undefined;
+  /** Why the drainer stopped by itself (a SQLite failure), if it did. */
+  private fatal: { at: number; message: string } | undefined;
+  private readonly sender: BatchSender;
 
-  private readonly batch: SpoolBatch = newBatch();
+  private readonly maxInFlight: number;
+  /** Requests in flight; each settles (never rejects) after its bookkeeping ran. */
+  private readonly flights = new Set<Promise<void>>();
+  private backlogFlights = 0;
+  /** Batches of settled requests, reused. */
+  private readonly spare: SpoolBatch[] = [];
+  /** A request failed: nothing new goes out until the others settle, then back off and resend. */
+  private failure: SendFailure | undefined;
+  /** The cursors to resend from after a failure (the row before each stream's earliest failed range). */
+  private rewindLive = Number.POSITIVE_INFINITY;
+  private rewindBacklog = Number.POSITIVE_INFINITY;
   /** Copies of the rows committed since the last send, so live batches need no read-back from SQLite. */
   private readonly live: LiveBuffer;
+  private readonly clock = new CommitClock();
   private readonly backoff: Backoff;
   private liveFrom: number;
   private liveCursor: number;
@@ -58,8 +81,7 @@ export class Drainer {
   private failingSince = 0;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private wakeable = false;
+  private readonly sleeper = new Sleeper();
 
   constructor(
     private readonly spool: Spool,
@@ -67,6 +89,7 @@ export class Drainer {
     private readonly opts: DrainerOptions,
     private readonly hooks: DrainerHooks = {},
   ) {
+    this.sender = new BatchSender(spool, writer, hooks.onDeadLetter);
     this.backoff = new Backoff({
       initialMs: opts.backoffBaseMs ?? 500,
       maxMs: opts.backoffMaxMs ?? 30_000,
@@ -78,6 +101,20 @@ export class Drainer {
     this.backlogDone = spool.depth === 0;
     this.tokens = Math.min(opts.batchSize, opts.replayRate);
     this.live = new LiveBuffer(opts.batchSize * 4);
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 2);
+  }
+
+  /** Points acknowledged by the server (and deleted from the spool). */
+  get sent(): number {
+    return this.sender.sent;
+  }
+
+  get requests(): number {
+    return this.sender.requests;
+  }
+
+  get lastError(): { at: number; message: string } | undefined {
+    return this.fatal ?? this.sender.lastError;
   }
 
   /** True from a failed request until the next successful one (the server is unreachable or refusing). */
@@ -94,16 +131,16 @@ export class Drainer {
     if (this.loop) return;
     this.loop = this.run().catch((err) => {
       // Only a SQLite failure can get here; the spool keeps the data for the next start.
-      this.lastError = { at: Date.now(), message: `drainer stopped: ${(err as Error).message}` };
+      this.fatal = { at: Date.now(), message: `drainer stopped: ${(err as Error).message}` };
       this.state = 'stopped';
     });
   }
 
-  /** Stops at once; rows of an abandoned request stay in the spool for the next start. */
+  /** Stops at once; rows of abandoned requests stay in the spool for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeUp?.();
-    // Shutdown must not wait for a slow server: the request in flight is abandoned, its rows stay spooled.
+    this.sleeper.cancel();
+    // Shutdown must not wait for a slow server: requests in flight are abandoned, their rows stay spooled.
     this.writer.close();
     await this.loop;
     this.state = 'stopped';
@@ -117,79 +154,137 @@ export class Drainer {
     sizes: readonly number[],
     precision: Precision,
   ): void {
-    if (n > 0) this.live.push(lastId - n + 1, n, lines, sizes, precision);
+    const now = Date.now();
+    if (n > 0) {
+      this.live.push(lastId - n + 1, n, lines, sizes, precision);
+      this.clock.committed(lastId, now);
+    }
     if (this.pendingSince === 0) {
       // The first pending point starts the flushInterval clock: let the loop set its timer.
-      this.pendingSince = Date.now();
-      if (this.wakeable) this.wakeUp?.();
-    } else if (this.wakeable && lastId - this.liveCursor >= this.opts.batchSize) this.wakeUp?.();
+      this.pendingSince = now;
+      this.sleeper.wake();
+    } else if (lastId - this.liveCursor >= this.opts.batchSize) this.sleeper.wake();
   }
 
   private async run(): Promise<void> {
     const { batchSize, flushIntervalMs, replayRate } = this.opts;
     while (!this.stopped) {
+      if (this.failure) {
+        await this.afterFailure();
+        continue;
+      }
+      const room = (this.failingSince === 0 ? this.maxInFlight : 1) - this.flights.size;
       const now = Date.now();
       let waitMs = 60_000;
       const livePending = this.spool.maxId - this.liveCursor;
-      if (livePending > 0) {
+      if (room > 0 && livePending > 0) {
         if (this.pendingSince === 0) this.pendingSince = now;
         const age = now - this.pendingSince;
         if (livePending >= batchSize || age >= flushIntervalMs) {
+          const b = this.spare.pop() ?? newBatch();
           const n =
-            this.live.take(this.liveCursor, batchSize, this.batch) ||
-            this.spool.read(this.liveCursor, Number.MAX_SAFE_INTEGER, batchSize, this.batch);
+            this.live.take(this.liveCursor, batchSize, b) ||
+            this.spool.read(this.liveCursor, Number.MAX_SAFE_INTEGER, batchSize, b);
           if (n === 0) {
+            this.spare.push(b);
             this.liveCursor = this.spool.maxId;
             this.pendingSince = 0;
             continue;
           }
-          if (await this.send()) {
-            this.liveCursor = Math.max(this.liveCursor, this.batch.ids[n - 1]!);
-            this.pendingSince = this.spool.maxId > this.liveCursor ? Date.now() : 0;
-          }
+          this.liveCursor = b.ids[n - 1]!;
+          // Rows left behind a full batch keep their age: they go as soon as they are flushInterval old.
+          this.pendingSince =
+            this.spool.maxId > this.liveCursor ? this.clock.oldestAfter(this.liveCursor) || now : 0;
+          this.launch(b, 'live');
           continue;
         }
         waitMs = flushIntervalMs - age;
       }
-      if (!this.backlogDone) {
+      if (room > 0 && !this.backlogDone && this.backlogFlights === 0) {
         this.tokens = Math.min(batchSize, this.tokens + ((now - this.tokensAt) * replayRate) / 1000);
         this.tokensAt = now;
         const want = Math.min(batchSize, replayRate);
         if (this.tokens >= want) {
-          const n = this.spool.read(this.backlogCursor, this.liveFrom, want, this.batch);
+          const b = this.spare.pop() ?? newBatch();
+          const n = this.spool.read(this.backlogCursor, this.liveFrom, want, b);
           if (n === 0) {
+            this.spare.push(b);
             this.backlogDone = true;
             continue;
           }
           this.tokens -= n;
-          if (await this.send()) this.backlogCursor = this.batch.ids[n - 1]!;
+          this.backlogCursor = b.ids[n - 1]!;
+          this.launch(b, 'backlog');
           continue;
         }
         waitMs = Math.min(waitMs, Math.ceil(((want - this.tokens) * 1000) / replayRate));
       }
+      // A settling request wakes the loop too.
       await this.sleep(Math.max(1, waitMs), true);
     }
+    await Promise.all(this.flights);
   }
 
-  /** Sends the batch read into this.batch; true when every row was acknowledged or dead-lettered. */
-  private async send(): Promise<boolean> {
+  private launch(batch: SpoolBatch, stream: Stream): void {
     this.state = 'sending';
-    const result = await this.sendRange(0, this.batch.length);
+    if (stream === 'backlog') this.backlogFlights++;
+    const flight = this.send(batch, stream).then(() => {
+      this.flights.delete(flight);
+      if (stream === 'backlog') this.backlogFlights--;
+      batch.lines.fill('', 0, batch.length);
+      this.spare.push(batch);
+      if (this.flights.size === 0 && this.state === 'sending') this.state = 'idle';
+      this.sleeper.wake();
+    });
+    this.flights.add(flight);
+  }
+
+  /** Sends one batch (split on bad lines); a failure is noted for afterFailure(). Never rejects. */
+  private async send(batch: SpoolBatch, stream: Stream): Promise<void> {
+    const result = await this.sender.send(batch);
     if (result === true) {
       this.lastSuccessAt = Date.now();
-      this.backoff.reset();
-      if (this.failingSince !== 0) this.recovered();
-      this.state = 'idle';
-      return true;
+      // While another request's failure is pending, this success is no recovery yet.
+      if (!this.failure) {
+        this.backoff.reset();
+        if (this.failingSince !== 0) this.recovered();
+      }
+      return;
     }
-    // Part of the batch may be acknowledged (split on a bad line): from now on re-read from the spool.
+    if (this.stopped) return; // abandoned by stop(), not failed
+    // The first failure's message; the longest Retry-After of all.
+    const wait = Math.max(this.failure?.retryAfterMs ?? -1, result.retryAfterMs ?? -1);
+    this.failure = { message: (this.failure ?? result).message, retryAfterMs: wait < 0 ? undefined : wait };
+    const before = batch.ids[0]! - 1;
+    if (stream === 'live') this.rewindLive = Math.min(this.rewindLive, before);
+    else this.rewindBacklog = Math.min(this.rewindBacklog, before);
+  }
+
+  /**
+   * After a failed request: once the others settled (their ranges deleted if acknowledged), resend from
+   * the spool, from the first row of each stream's earliest failed range, after the backoff.
+   */
+  private async afterFailure(): Promise<void> {
+    await Promise.all(this.flights);
+    const f = this.failure!;
+    this.failure = undefined;
+    // Part of a batch may be acknowledged (split on a bad line), later ones may be: re-read the spool.
     this.live.clear();
-    if (this.stopped) return false; // the request was abandoned by stop(), not failed
+    const rewoundLive = this.rewindLive !== Number.POSITIVE_INFINITY;
+    if (rewoundLive) this.liveCursor = Math.min(this.liveCursor, this.rewindLive);
+    if (this.rewindBacklog !== Number.POSITIVE_INFINITY) {
+      this.backlogCursor = Math.min(this.backlogCursor, this.rewindBacklog);
+      this.backlogDone = false;
+    }
+    this.rewindLive = this.rewindBacklog = Number.POSITIVE_INFINITY;
+    if (this.stopped) return;
     if (this.failingSince === 0) this.failingSince = Date.now();
-    this.hooks.onFailure?.(result.message, this.backoff.failures + 1);
+    this.hooks.onFailure?.(f.message, this.backoff.failures + 1);
     this.state = 'backoff';
-    await this.sleep(this.backoff.next(result.retryAfterMs), false);
-    return false;
+    await this.sleep(this.backoff.next(f.retryAfterMs), false);
+    this.state = 'idle';
+    // The rows to resend are not new: they go out at once.
+    if (rewoundLive) this.pendingSince = Date.now() - this.opts.flushIntervalMs;
   }
 
   /**
@@ -207,44 +302,7 @@ export class Drainer {
     this.hooks.onRecovered?.(downMs);
   }
 
-  private async sendRange(
-    from: number,
-    to: number,
-  ): Promise<true | { message: string; retryAfterMs?: number }> {
-    const b = this.batch;
-    this.requests++;
-    const r = await this.writer.write(b.lines, from, to, b.precision);
-    if (r.kind === 'ok') {
-      this.spool.ack(b, from, to - 1);
-      this.sent += to - from;
-      return true;
-    }
-    this.lastError = { at: Date.now(), message: r.message };
-    if (r.kind === 'retry') return r;
-    if (to - from === 1) {
-      this.spool.deadLetter(b, from, r.message, Date.now());
-      this.hooks.onDeadLetter?.(b.lines[from]!, r.message);
-      return true;
-    }
-    const mid = (from + to) >>> 1;
-    const first = await this.sendRange(from, mid);
-    if (first !== true) return first;
-    return this.sendRange(mid, to);
-  }
-
   private sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = undefined;
-        self.wakeable = false;
-        resolve();
-      }
-      this.wakeUp = done;
-      this.wakeable = wakeable;
-    });
+    return this.stopped ? Promise.resolve() : this.sleeper.sleep(ms, wakeable);
   }
 }

@@ -112,6 +112,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
           batchSize: influx.batchSize,
           flushIntervalMs: influx.flushInterval,
           replayRate: influx.replayRate,
+          maxInFlight: influx.inFlight,
           backoffBaseMs: opts.backoffBaseMs,
           backoffMaxMs: opts.backoffMaxMs,
         },

@@ -7,6 +7,15 @@ import { failedOutcome, httpOutcome, type WriteOutcome } from './write-outcome.j
 
 const gzip = promisify(gzipCb);
 
+/**
+ * Level 1, and an output buffer large enough for the whole body: with zlib's default 16 KiB chunks a
+ * 20,000-line batch took ~12 round trips between the thread pool and the event loop, each waiting for
+ * a busy main thread (~400 ms per batch during a sensor burst instead of ~10 ms of deflating).
+ */
+function gzipOptions(text: string) {
+  return { level: zlib.Z_BEST_SPEED, chunkSize: Math.max(64 * 1024, text.length >> 2) };
+}
+
 /** Wire precision names of InfluxDB 1.x /write. */
 const V1_PRECISION: Record<Precision, string> = { ns: 'n', us: 'u', ms: 'ms', s: 's' };
 
@@ -57,7 +66,7 @@ export class V1Writer implements HttpWriter {
     for (let i = from + 1; i < to; i++) text += `\n${lines[i]!}`;
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
     try {
-      const body = this.opts.gzip ? await gzip(text, { level: zlib.Z_BEST_SPEED }) : text;
+      const body = this.opts.gzip ? await gzip(text, gzipOptions(text)) : text;
       const res = await fetch(`${this.base}&precision=${V1_PRECISION[precision]}`, {
         method: 'POST',
         headers: this.headers,

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import { SensorService } from '../../src/sensors/service.js';
+import type { Mosquitto } from '../support/mosquitto.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
+import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
+
+let bus: Mosquitto;
+beforeAll(async () => {
+  bus = await startSensorBus();
+}, 60_000);
+afterAll(async () => {
+  await bus?.stop();
+});
+
+describe('sensor client', () => {
+  it('a backlog from the broker is read in turns of ~1,000 messages: timers and I/O run in between', async () => {
+    const cfg = configSchema.parse({
+      node: { id: 'n1', site: 's1' },
+      mqtt: { broker: { embedded: false } },
+      sensors: {
+        broker: bus.url,
+        clientId: 'turns-gateway',
+        devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
+      },
+    });
+    const dir = tempDir('sensor-turns');
+    const { service: ts, store } = makeService(dir, influxConfig());
+    const sensors = () =>
+      new SensorService({
+        sensors: cfg.sensors,
+        node: cfg.node,
+        sink: ts.sink,
+        spoolStore: store,
+        publish: () => {},
+        log: quietLogger(),
+        healthIntervalMs: 0,
+      });
+    const pub = new QosPublisher(bus.url, 'turns-publisher', 2000);
+    let gateway = sensors();
+    try {
+      await ts.start();
+      // The persistent session exists (subscribed) once a first message gets through.
+      await gateway.start();
+      await pub.connect();
+      await eventually('subscribed', async () => {
+        await pub.run(0, 1, () => ['sensors/lvl-01/level', '1']);
+        return gateway.ingest.messages > 0;
+      });
+      await gateway.stop();
+
+      // 20,000 readings queued by the broker while the gateway is away, delivered at once when it returns.
+      const N = 20_000;
+      await pub.run(0, N, (i) => ['sensors/lvl-01/level', String(i)]);
+      gateway = sensors();
+      const perTurn: number[] = [];
+      let last = 0;
+      let watching = true;
+      const watch = () => {
+        const m = gateway.ingest.messages;
+        perTurn.push(m - last);
+        last = m;
+        if (watching) setImmediate(watch);
+      };
+      setImmediate(watch);
+      await gateway.start();
+      await eventually('the backlog handled', () => gateway.ingest.messages >= N, 30_000);
+      watching = false;
+      // Between two turns of the event loop at most one batch of 1,024, plus the rest of the one before.
+      expect(perTurn.length).toBeGreaterThan(N / 2048);
+      expect(Math.max(...perTurn)).toBeLessThanOrEqual(2048);
+    } finally {
+      await pub.end();
+      await gateway.stop();
+      await ts.stop();
+      store.close();
+      removeDir(dir);
+    }
+  }, 90_000);
+});
