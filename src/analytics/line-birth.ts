@@ -26,6 +26,26 @@ const NEAR_EDGE_BACK = 0.1;
 const DECIDE_WITHIN_MS = 2000;
 /** The back-projected crossing must lie within the segment, up to this fraction of its length beyond. */
 const SEGMENT_SLACK = 0.02;
+/**
+ * A box edge or a line end this close to the frame's border (image fractions) is at the border. A line
+ * drawn to the border goes on beyond the picture: a vehicle entering the picture there, already past the
+ * line, crossed it out of view (the back-projected crossing lies past that end of the segment).
+ */
+const BORDER = 0.02;
+const LEFT = 1;
+const RIGHT = 2;
+const TOP = 4;
+const BOTTOM = 8;
+
+/** The frame borders a point (or box edges: x1, y1, x2, y2) lies on, as bits. */
+function borders(x1: number, y1: number, x2: number, y2: number): number {
+  return (
+    (x1 <= BORDER ? LEFT : 0) |
+    (x2 >= 1 - BORDER ? RIGHT : 0) |
+    (y1 <= BORDER ? TOP : 0) |
+    (y2 >= 1 - BORDER ? BOTTOM : 0)
+  );
+}
 
 /**
  * Notes a new track's first observation (distance `side` / len from the line, box extent across it
@@ -51,6 +71,8 @@ export function noteFirstSighting(
   s.firstHi = c + extent / 2;
   s.firstPts = ptsMs;
   s.firstD = side / g.len;
+  const top = g.anchor === 'bottom' ? s.firstY - h : s.firstY - h / 2;
+  s.firstBorders = borders(s.firstX - s.w / 2, top, s.firstX + s.w / 2, top + h);
 }
 
 /**
@@ -103,8 +125,26 @@ export function backProjected(
   const px = s.firstX + (x - s.firstX) * k;
   const py = s.firstY + (y - s.firstY) * k;
   const t = ((px - g.ax) * (g.bx - g.ax) + (py - g.ay) * (g.by - g.ay)) / (g.len * g.len);
-  if (t < -SEGMENT_SLACK || t > 1 + SEGMENT_SLACK) return -1;
+  if (t < -SEGMENT_SLACK || t > 1 + SEGMENT_SLACK) {
+    // Beyond an end of the segment: only where the line runs out of the picture and the vehicle came in.
+    const end = t < 0 ? borders(g.ax, g.ay, g.ax, g.ay) : borders(g.bx, g.by, g.bx, g.by);
+    if ((end & s.firstBorders) === 0) return -1;
+  }
   return first > 0 ? 0 : 1;
+}
+
+/** Hands an earlier track's first sighting, not yet judged, to the fragment that continues it. */
+export function copyFirstSighting(s: LineTrackState, from: LineTrackState): void {
+  s.firstSide = from.firstSide;
+  s.firstDist = from.firstDist;
+  s.firstExtent = from.firstExtent;
+  s.firstLo = from.firstLo;
+  s.firstHi = from.firstHi;
+  s.firstPts = from.firstPts;
+  s.firstD = from.firstD;
+  s.firstX = from.firstX;
+  s.firstY = from.firstY;
+  s.firstBorders = from.firstBorders;
 }
 
 /** A track now on the other side of the line than it was first seen on came from there: it is no birth. */

@@ -3,7 +3,12 @@ import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 import { SIZE_STEP, sizeChange } from '../tracking/byte-tracker.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
-import { backProjected, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
+import {
+  backProjected,
+  copyFirstSighting,
+  dropBirthIfBack,
+  noteFirstSighting,
+} from './line-birth.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry } from './line-geometry.js';
 import { LineTrackPool, type LineTrackState } from './line-track-state.js';
@@ -212,7 +217,9 @@ export class LineCounter extends LineGeometry {
     s.h = from.h;
     s.n = from.n;
     s.lastPts = from.lastPts;
-    s.inherited = true;
+    // An earlier track first seen past the line and not yet judged: the fragment carries the judging on.
+    s.inherited = from.firstSide === 0;
+    if (!s.inherited) copyFirstSighting(s, from);
     this.state.set(trackId, s);
     // Released only now: taken from the pool before the copy, it was the very object handed out above.
     if (!live) this.pool.release(from);

@@ -40,6 +40,8 @@ export interface LineTrackState {
   firstD: number;
   firstX: number;
   firstY: number;
+  /** Frame borders the first box touched (bits, see line-birth.ts): a vehicle entering the picture there. */
+  firstBorders: number;
   /** Took over an ended or lost track's state: its history is known, nothing is back-projected. */
   inherited: boolean;
   /** A later fragment took this state over: this track counts nothing more. */
@@ -86,6 +88,7 @@ export class LineTrackPool {
     s.firstD = 0;
     s.firstX = x;
     s.firstY = y;
+    s.firstBorders = 0;
     s.inherited = false;
     s.superseded = false;
     s.duplicate = false;

@@ -229,6 +229,56 @@ describe('LineCounter', () => {
     });
   });
 
+  describe('a vehicle entering the picture past a line drawn to the border', () => {
+    const SLANT: LineConfig = {
+      ...LINE,
+      points: [
+        [0, 0.8],
+        [1, 0.8],
+      ],
+      directions: ['down', 'up'],
+    };
+    /**
+     * A 0.08 x 0.06 box first seen half its height past the line with its left edge at `x1`, moving up
+     * and to the right: the straight path back meets the line 0.15 left of where it was first seen.
+     */
+    function enter(c: LineCounter, x1: number) {
+      for (let i = 0; i < 4; i++) at(c, 1, x1 + 0.04 + i * 0.06, 0.77 - i * 0.012, 2000 + i * 100);
+    }
+
+    it('counts it: the line goes on beyond the picture, where it crossed', () => {
+      const c = watching(SLANT);
+      enter(c, 0.005);
+      expect(c.total('up', 'car')).toBe(1);
+    });
+
+    it('does not count the same path first seen inside the picture (it came from beyond the line end)', () => {
+      const c = watching({
+        ...SLANT,
+        points: [
+          [0.1, 0.8],
+          [1, 0.8],
+        ],
+      });
+      enter(c, 0.005);
+      expect(c.total('up', 'car')).toBe(0);
+      const d = watching(SLANT);
+      enter(d, 0.05);
+      expect(d.total('up', 'car')).toBe(0);
+    });
+
+    it('a fragment carries the judging of its track first seen past the line on', () => {
+      const c = watching(SLANT);
+      at(c, 1, 0.045, 0.78, 2000);
+      at(c, 1, 0.05, 0.778, 2100); // lost before it moved enough to judge
+      c.forget(1, 2200);
+      expect(c.inherit(2, 1)).toBe(true);
+      at(c, 2, 0.085, 0.765, 2300);
+      at(c, 2, 0.105, 0.755, 2400);
+      expect(c.total('up', 'car')).toBe(1);
+    });
+  });
+
   describe('boxes that change size on the line', () => {
     /** A car standing with its centre just below the line, whose box then shrinks (e.g. to its rider). */
     function shrinkOnLine(c: LineCounter, then: number[]) {
