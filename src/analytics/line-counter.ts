@@ -3,12 +3,7 @@ import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 import { SIZE_STEP, sizeChange } from '../tracking/byte-tracker.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
-import {
-  backProjected,
-  copyFirstSighting,
-  dropBirthIfBack,
-  noteFirstSighting,
-} from './line-birth.js';
+import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry } from './line-geometry.js';
 import { LineTrackPool, type LineTrackState } from './line-track-state.js';
