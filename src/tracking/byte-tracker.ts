@@ -38,6 +38,12 @@ export interface TrackerOptions {
   minHits: number;
   /** Observed time a lost track is kept for re-identification, ms. */
   lostBufferMs: number;
+  /**
+   * Detector frames in a row a tentative track may go unmatched and live on (ByteTrack: 0). A rider in a
+   * dense clump, or a far vehicle near the score threshold, is missed now and then; with no second chance
+   * its track never confirms at a low detection rate and the vehicle is counted late or not at all.
+   */
+  tentativeMisses: number;
   /** Drop person detections riding a detected motorcycle or bicycle. */
   suppressRiders: boolean;
   /** Correct head-on motorcycles the detector calls "car" (see reclassify.ts). */
@@ -78,6 +84,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   crossClassFactor: 0.5,
   minHits: 2,
   lostBufferMs: 2000,
+  tentativeMisses: 1,
   suppressRiders: true,
   correctClasses: true,
 };
@@ -181,6 +188,7 @@ export class ByteTracker {
       let keep = true;
       if (t.matched) {
         t.lostMs = 0;
+        t.misses = 0;
         if (
           t.state === 'tentative' &&
           t.hits >= (t.weak ? o.weakHits : o.minHits) &&
@@ -189,7 +197,9 @@ export class ByteTracker {
           t.state = 'tracked';
         } else if (t.state === 'lost') t.state = 'tracked';
       } else if (t.state === 'tentative') {
-        keep = false;
+        t.lostMs += dtMs;
+        // Not a person's: a rider seen as a person only now and then would become a "pedestrian".
+        keep = ++t.misses <= o.tentativeMisses && t.cls !== 'person';
       } else {
         t.state = 'lost';
         t.lostMs += dtMs;

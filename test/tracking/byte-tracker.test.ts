@@ -267,6 +267,40 @@ describe('ByteTracker', () => {
     expect(weak.tracks.length).toBeLessThanOrEqual(1);
   });
 
+  it('keeps a tentative track through one missed detector frame, not two', () => {
+    // A rider in a clump at 10 fps, scored 0.3 (weak: three matches to confirm), missed every third frame.
+    const rider: SimObject = {
+      name: 'r',
+      cls: 'motorcycle',
+      x: 0.5,
+      y: 0.3,
+      w: 0.03,
+      h: 0.06,
+      vx: 0,
+      vy: 0.1,
+      score: 0.3,
+      hidden: [
+        [0.15, 0.25],
+        [0.45, 0.55],
+        [0.75, 0.85],
+        [1.05, 1.15],
+      ],
+    };
+    const confirmedIds = (misses: number) => {
+      const tracker = new ByteTracker({ ...DEFAULT_TRACKER_OPTIONS, tentativeMisses: misses });
+      return [...(run([rider], 10, 1.2, tracker).idsOf.get('r') ?? [])];
+    };
+    expect(confirmedIds(1)).toHaveLength(1);
+    // ByteTrack's rule (no miss allowed): each start dies at its first miss, before three matches.
+    expect(confirmedIds(0)).toHaveLength(0);
+    // Two missed frames in a row end it: what comes after is a new track.
+    const twice = new ByteTracker();
+    const { results } = simulate([{ ...rider, hidden: [[0.15, 0.35]] }], 10, 0.6);
+    const ids = new Set<number>();
+    for (const r of results) for (const t of twice.update(r)) ids.add(t.id);
+    expect(ids.size).toBe(2);
+  });
+
   it('starts a track from a far vehicle the detector is unsure of, once it has moved along for a few frames', () => {
     const tracker = new ByteTracker();
     const { results } = simulate(
