@@ -9,7 +9,7 @@
  * env: BENCH_SENSOR_MESSAGES (default 100000), BENCH_INFLUX=1, BENCH_CPU_PROF=FILE (a V8 profile of
  * the burst, through the inspector)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
@@ -27,6 +27,19 @@ function cpuOf(path: string): number {
   const s = readFileSync(path, 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** CPU seconds per thread name (main, V8 GC/compiler workers, libuv pool: zlib, fs). */
+function threadCpu(): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const key = tid === String(process.pid) ? 'main' : name;
+      m.set(key, (m.get(key) ?? 0) + cpuOf(`/proc/self/task/${tid}/stat`));
+    } catch {}
+  }
+  return m;
 }
 
 const bus = await startSensorBus();
@@ -108,11 +121,14 @@ try {
   const t0 = performance.now();
   const cpu0 = cpuOf('/proc/self/stat');
   const main0 = cpuOf(`/proc/self/task/${process.pid}/stat`);
+  const threads0 = threadCpu();
   const done = () => (influx ? (ts.drainer?.sent ?? 0) : ts.sink.committed) >= N;
   await waitUntil('all readings in', async () => done(), { timeoutMs: 120_000, intervalMs: 20 });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuOf('/proc/self/stat') - cpu0;
   const main = cpuOf(`/proc/self/task/${process.pid}/stat`) - main0;
+  const threads: Record<string, number> = {};
+  for (const [k, v] of threadCpu()) threads[k] = Math.round(((v - (threads0.get(k) ?? 0)) * 1e7) / N) / 10;
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(process.env.BENCH_CPU_PROF!, JSON.stringify(profile));
@@ -126,6 +142,7 @@ try {
     usPerReading: Math.round((cpu * 1e7) / N) / 10,
     mainUsPerReading: Math.round((main * 1e7) / N) / 10,
   };
+  console.log(`µs CPU per reading by thread: ${JSON.stringify(threads)}`);
 } finally {
   await sensors.stop();
   await ts.stop();
