@@ -128,7 +128,7 @@ describe('JsonScanner (mapped json fields without JSON.parse)', () => {
       else if (m < 0.1) text = text.replace(',', ',,');
       else if (m < 0.12) text = `[${text}]`;
       else if (m < 0.14) text = `${text}x`;
-      else if (m < 0.16) text = '{"a":'.repeat(9) + '1' + '}'.repeat(9);
+      else if (m < 0.16) text = `${'{"a":'.repeat(9)}1${'}'.repeat(9)}`;
       let payload: Buffer = Buffer.from(text);
       if (rnd() < 0.05) {
         payload = Buffer.from(payload);

@@ -189,8 +189,8 @@ export class JsonScanner {
     let c = buf[i];
     if (c === 0x30) i++;
     else if (c !== undefined && c >= 0x31 && c <= 0x39) {
-      for (; (c = buf[i]) !== undefined && c >= 0x30 && c <= 0x39; i++) {
-        m = m * 10 + (c - 0x30);
+      for (; isDigit(buf[i]); i++) {
+        m = m * 10 + (buf[i]! - 0x30);
         digits++;
       }
     } else return -1;
@@ -198,9 +198,10 @@ export class JsonScanner {
     if (buf[i] === 0x2e) {
       i++;
       const from = i;
-      for (; (c = buf[i]) !== undefined && c >= 0x30 && c <= 0x39; i++) {
-        if (m !== 0 || c !== 0x30) {
-          m = m * 10 + (c - 0x30);
+      for (; isDigit(buf[i]); i++) {
+        const d = buf[i]! - 0x30;
+        if (m !== 0 || d !== 0) {
+          m = m * 10 + d;
           digits++;
         }
         exp--;
@@ -215,8 +216,7 @@ export class JsonScanner {
       if (eneg || c === 0x2b) i++;
       const from = i;
       let e = 0;
-      for (; (c = buf[i]) !== undefined && c >= 0x30 && c <= 0x39; i++)
-        if (e < 100_000) e = e * 10 + (c - 0x30);
+      for (; isDigit(buf[i]); i++) if (e < 100_000) e = e * 10 + (buf[i]! - 0x30);
       if (i === from) return -1;
       exp += eneg ? -e : e;
     }
@@ -235,6 +235,10 @@ export class JsonScanner {
     for (let i = start + 1; i < end - 1; i++) if (buf[i] === BACKSLASH || buf[i]! >= 0x80) return true;
     return false;
   }
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
 function newNode(): PathNode {
