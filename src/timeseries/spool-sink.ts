@@ -8,16 +8,10 @@ export interface SpoolSinkOptions extends EncodeOptions {
   /** A batch commits at once when it reaches this many points (default 2,000). */
   commitMaxPoints?: number;
   /**
-   * Called after each commit (wakes the drainer): rows lastId-n+1..lastId hold `lines[0..n)` with
-   * accounted sizes `sizes[0..n)`. Both arrays are reused: copy what you keep, synchronously.
+   * Called after each commit (wakes the drainer): points lastId-n+1..lastId are `lines[0..n)`. The
+   * array is reused: copy what you keep, synchronously.
    */
-  onCommit?: (
-    lastId: number,
-    n: number,
-    lines: readonly string[],
-    sizes: readonly number[],
-    precision: Precision,
-  ) => void;
+  onCommit?: (lastId: number, n: number, lines: readonly string[], precision: Precision) => void;
   /**
    * Called when a commit fails (disk full, I/O error); the batch is kept and retried after 1 s. Returns
    * true when it made room (dropped old points); otherwise a batch grown past commitMaxPoints sheds its
@@ -53,7 +47,6 @@ export interface CommitParticipant {
  */
 export class SpoolSink implements TimeSeriesSink {
   private lines: string[] = [];
-  private readonly sizes: number[] = [];
   private n = 0;
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
@@ -97,7 +90,8 @@ export class SpoolSink implements TimeSeriesSink {
   /**
    * Appends a line the caller encoded itself (a series key from `seriesKey()`, fields, a timestamp at
    * `precision`): the hot path of producers that write many points of few series. Same batching and
-   * guarantees as `write()`; the caller is responsible for the line's syntax.
+   * guarantees as `write()`; the caller is responsible for the line's syntax (no newline in it: the
+   * spool keeps a commit's lines joined by newlines).
    */
   writeLine(line: string): boolean {
     if (this.closed) return false;
@@ -187,13 +181,12 @@ export class SpoolSink implements TimeSeriesSink {
         n,
         this.opts.precision,
         Date.now(),
-        this.sizes,
         extra ? this.runParticipants : undefined,
       );
       this.n = 0;
       this.failing = false;
       this.committed += n;
-      if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.sizes, this.opts.precision);
+      if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.opts.precision);
       // Drop references so a burst does not keep its strings alive; the array itself is reused.
       if (this.lines.length > this.maxPoints * 2) this.lines = [];
       else this.lines.fill('', 0, n);

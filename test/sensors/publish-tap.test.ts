@@ -6,6 +6,7 @@ import { SensorService } from '../../src/sensors/service.js';
 import type { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, tempDir } from '../support/process.js';
 import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
+import { spooledLines } from '../support/spool-rows.js';
 import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
 
 function publish(topic: string, payload: string, qos: 0 | 1, id = 0, properties?: Buffer): Buffer {
@@ -179,10 +180,7 @@ describe('readings through the tap from Mosquitto', () => {
       await pub.client.publishAsync('sensors/lvl-01/level', '4.5', { qos: 1 });
       await eventually('read', () => gateway.ingest.readings - before === 3 && gateway.ingest.rejected === 1);
       await ts.flush();
-      const values = store.db
-        .prepare("SELECT line FROM ts_spool WHERE line LIKE 'sensor,%' ORDER BY id")
-        .pluck()
-        .all() as string[];
+      const values = spooledLines(store.db, 'sensor,');
       expect(values.slice(-3).map((l) => / \w+=([\d.]+) /.exec(l)?.[1])).toEqual(['2.5', '3.5', '4.5']);
       expect(gateway.ingest.lastReject?.reason).toBe('too_large');
       expect(gateway.ingest.lastReject?.detail).toBe('200000 bytes, limit 65536');
