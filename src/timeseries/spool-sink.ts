@@ -47,6 +47,8 @@ export interface CommitParticipant {
  */
 export class SpoolSink implements TimeSeriesSink {
   private lines: string[] = [];
+  /** A pending line holds a newline of its own (a string field): the commit then keeps a row per point. */
+  private newlines = false;
   private n = 0;
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
@@ -90,8 +92,7 @@ export class SpoolSink implements TimeSeriesSink {
   /**
    * Appends a line the caller encoded itself (a series key from `seriesKey()`, fields, a timestamp at
    * `precision`): the hot path of producers that write many points of few series. Same batching and
-   * guarantees as `write()`; the caller is responsible for the line's syntax (no newline in it: the
-   * spool keeps a commit's lines joined by newlines).
+   * guarantees as `write()`; the caller is responsible for the line's syntax.
    */
   writeLine(line: string): boolean {
     if (this.closed) return false;
@@ -104,6 +105,9 @@ export class SpoolSink implements TimeSeriesSink {
       this.overflow++;
       return false;
     }
+    // The spool keeps a commit's lines joined by newlines; a line with one of its own (inside a string
+    // field) makes its commit one row per point.
+    if (line.includes('\n')) this.newlines = true;
     this.lines[this.n++] = line;
     this.accepted++;
     // While commits fail (disk full), retrying on every write would redo the whole batch each time.
@@ -182,8 +186,10 @@ export class SpoolSink implements TimeSeriesSink {
         this.opts.precision,
         Date.now(),
         extra ? this.runParticipants : undefined,
+        this.newlines,
       );
       this.n = 0;
+      this.newlines = false;
       this.failing = false;
       this.committed += n;
       if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.opts.precision);

@@ -116,20 +116,29 @@ export class Spool {
   }
 
   /**
-   * Appends the first `n` lines (none holding a newline) as one row in one transaction (durable when this
-   * returns), then drops the oldest rows if the spool is over its bound. Returns the id of the last
-   * point; the points' ids are the `n` consecutive ids ending there. `during` runs inside the same
-   * transaction (other tables that must commit atomically with the points).
+   * Appends the first `n` lines as one row in one transaction (durable when this returns), then drops
+   * the oldest rows if the spool is over its bound. `newlines`: some line holds a newline of its own (a
+   * string field): then each point is a row of its own. Returns the id of the last point; the points'
+   * ids are the `n` consecutive ids ending there. `during` runs inside the same transaction (other
+   * tables that must commit atomically with the points).
    */
-  append(lines: readonly string[], n: number, precision: Precision, at: number, during?: () => void): number {
+  append(
+    lines: readonly string[],
+    n: number,
+    precision: Precision,
+    at: number,
+    during?: () => void,
+    newlines = false,
+  ): number {
     if (n === 0 && !during) return this.lastId;
-    const text =
-      n === 0 ? '' : n === 1 ? lines[0]! : (lines.length === n ? lines : lines.slice(0, n)).join('\n');
-    this.appendRows.run(text, n, this.lastId + n, precisionCode(precision), at, during);
+    const own = lines.length === n ? lines : lines.slice(0, n);
+    const text = newlines || n === 0 ? undefined : n === 1 ? own[0]! : own.join('\n');
+    this.appendRows.run(own, text, n, this.lastId, precisionCode(precision), at, during);
     if (n === 0) return this.lastId;
     this.lastId += n;
     this.points += n;
-    this.bytes += Buffer.byteLength(text) + ROW_OVERHEAD_BYTES;
+    if (text !== undefined) this.bytes += Buffer.byteLength(text) + ROW_OVERHEAD_BYTES;
+    else for (let i = 0; i < n; i++) this.bytes += Buffer.byteLength(own[i]!) + ROW_OVERHEAD_BYTES;
     const bound = this.bound;
     if (this.bytes > bound) {
       try {

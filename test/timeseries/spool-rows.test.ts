@@ -4,6 +4,7 @@ import { Store } from '../../src/store/store.js';
 import { newBatch, Spool, type SpoolBatch } from '../../src/timeseries/spool.js';
 import { removeDir, tempDir } from '../support/process.js';
 import { spooledLines } from '../support/spool-rows.js';
+import { influxConfig, makeService } from '../support/timeseries.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -86,6 +87,28 @@ describe('spool rows of one commit each', () => {
     expect(spool.sizeBytes).toBe(0);
     store.close();
     expect(recount(path)).toEqual({ depth: 0, bytes: 0 });
+  });
+
+  it('a commit with a newline inside a string field keeps a row per point, read back intact', async () => {
+    const dir = tempDir('spool-rows-nl');
+    dirs.push(dir);
+    const { service: ts, store } = makeService(dir, influxConfig({ url: undefined }));
+    await ts.start();
+    ts.write({ measurement: 'm', fields: { v: 1 }, time: 1 });
+    ts.write({ measurement: 'm', fields: { note: 'two\nlines' }, time: 2 });
+    ts.write({ measurement: 'm', fields: { v: 3 }, time: 3 });
+    await ts.flush();
+    ts.write({ measurement: 'm', fields: { v: 4 }, time: 4 });
+    ts.write({ measurement: 'm', fields: { v: 5 }, time: 5 });
+    await ts.flush();
+    expect(store.db.prepare('SELECT n FROM ts_spool ORDER BY id').pluck().all()).toEqual([1, 1, 1, 2]);
+    const b = read(ts.spool, 0);
+    expect(b.ids).toEqual([1, 2, 3, 4, 5]);
+    expect(b.lines[1]).toBe('m,node=n1,site=bd note="two\nlines" 2');
+    ts.spool.ack(b, 0, 3);
+    expect(read(ts.spool, 0).lines).toEqual(['m,node=n1,site=bd v=5 5']);
+    await ts.stop();
+    store.close();
   });
 
   it('drops for space take whole rows, oldest first, counted in points', () => {
