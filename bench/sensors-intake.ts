@@ -13,11 +13,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
-import { SensorService } from '../src/sensors/service.js';
 import { type InfluxDb, startInfluxDb } from '../test/support/influxdb.js';
 import { removeDir, startProcess, tempDir, waitUntil } from '../test/support/process.js';
-import { startSensorBus } from '../test/support/sensor-bus.js';
-import { influxConfig, makeService, quietLogger } from '../test/support/timeseries.js';
+import { sensorService, startSensorBus } from '../test/support/sensor-bus.js';
+import { influxConfig, makeService } from '../test/support/timeseries.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_SENSOR_MESSAGES ?? 100_000);
@@ -76,15 +75,7 @@ const { service: ts, store } = makeService(
     replayRate: 1_000_000,
   }),
 );
-const sensors = new SensorService({
-  sensors: cfg.sensors,
-  node: cfg.node,
-  sink: ts.sink,
-  spoolStore: store,
-  publish: () => {},
-  log: quietLogger(),
-  healthIntervalMs: 0,
-});
+const sensors = sensorService(cfg, ts, store);
 let result: Record<string, number> = {};
 try {
   await ts.start();

@@ -4,7 +4,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { SensorsConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { AckGate } from './ack-gate.js';
-import { PublishTap } from './publish-tap.js';
+import { type PublishHandler, PublishTap } from './publish-tap.js';
 
 export interface SensorClientOptions {
   url: string;
@@ -122,14 +122,7 @@ export class SensorClient {
     client.on('error', (err) => this.problem(err.message));
   }
 
-  private readonly onPublish = (
-    topic: string,
-    payload: Buffer,
-    messageId: number,
-    qos: 0 | 1,
-    dup: boolean,
-    next: () => void,
-  ): void => {
+  private readonly onPublish: PublishHandler = (topic, payload, messageId, qos, dup, next) => {
     // Not stored (stopping, or the spool refusing): no acknowledgement, the broker delivers it again.
     if (this.stopping || !this.onMessage(topic, payload, messageId, dup) || qos === 0) next();
     else this.gate.ack(this.socket, messageId, next);

@@ -2,12 +2,11 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { PublishTap } from '../../src/sensors/publish-tap.js';
-import { SensorService } from '../../src/sensors/service.js';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
-import { freePort, removeDir, tempDir } from '../support/process.js';
-import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
+import { freePort, portOpen, removeDir, tempDir, waitUntil } from '../support/process.js';
+import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
 import { spooledLines } from '../support/spool-rows.js';
-import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 import { makeCerts } from '../support/tls.js';
 
 function publish(topic: string, payload: string, qos: 0 | 1, id = 0, properties?: Buffer): Buffer {
@@ -146,15 +145,7 @@ describe('readings through the tap from Mosquitto', () => {
     });
     const dir = tempDir('sensor-tap');
     const { service: ts, store } = makeService(dir, influxConfig());
-    const gateway = new SensorService({
-      sensors: cfg.sensors,
-      node: cfg.node,
-      sink: ts.sink,
-      spoolStore: store,
-      publish: () => {},
-      log: quietLogger(),
-      healthIntervalMs: 0,
-    });
+    const gateway = sensorService(cfg, ts, store);
     const pub = new QosPublisher(bus.url, 'tap-publisher');
     try {
       await ts.start();
@@ -208,31 +199,28 @@ describe('readings through the tap over TLS and WebSockets', () => {
     const gateways = [
       { broker: bus.url, tls: { ca: certs.ca }, clientId: 'tap-tls' },
       { broker: `ws://127.0.0.1:${wsPort}`, clientId: 'tap-ws' },
-    ].map(
-      (s, k) =>
-        new SensorService({
-          sensors: configSchema.parse({
-            node: { id: 'n1', site: 's1' },
-            mqtt: { broker: { embedded: false } },
-            sensors: {
-              ...s,
-              devices: [
-                { id: `lvl-0${k}`, type: 'water_level', topic: `sensors/lvl-0${k}/level`, decoder: 'number' },
-              ],
-            },
-          }).sensors,
+    ].map((s, k) =>
+      sensorService(
+        configSchema.parse({
           node: { id: 'n1', site: 's1' },
-          sink: ts.sink,
-          spoolStore: store,
-          publish: () => {},
-          log: quietLogger(),
-          healthIntervalMs: 0,
+          mqtt: { broker: { embedded: false } },
+          sensors: {
+            ...s,
+            devices: [
+              { id: `lvl-0${k}`, type: 'water_level', topic: `sensors/lvl-0${k}/level`, decoder: 'number' },
+            ],
+          },
         }),
+        ts,
+        store,
+      ),
     );
     const pub = new QosPublisher(`ws://127.0.0.1:${wsPort}`, 'tap-transports-publisher');
     try {
       await ts.start();
       for (const g of gateways) await g.start();
+      // Mosquitto opens its extra (WebSockets) listener after the one startMosquitto waits for.
+      await waitUntil('the WebSockets listener', () => portOpen(wsPort));
       await pub.connect();
       await eventually('both subscribed', async () => {
         await pub.run(0, 1, () => ['sensors/lvl-00/level', '0']);
@@ -245,17 +233,6 @@ describe('readings through the tap over TLS and WebSockets', () => {
         await pub.client.publishAsync(`sensors/lvl-0${k}/level`, '9'.repeat(100_000), { qos: 1 });
         await pub.run(500, 600, (i) => [`sensors/lvl-0${k}/level`, String(i + 1)]);
       }
-      await new Promise((r) => setTimeout(r, 5000));
-      console.log(
-        'DBG',
-        gateways.map((g, k) => [
-          g.ingest.messages,
-          g.ingest.readings - before[k]!,
-          g.ingest.rejected,
-          g.ingest.lastReject?.detail,
-          g.connected,
-        ]),
-      );
       await eventually('read', () =>
         // At least: a probe of the subscription wait may still have been on its way.
         gateways.every((g, k) => g.ingest.readings - before[k]! >= 600 && g.ingest.rejected === 1),
