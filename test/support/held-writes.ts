@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 /** One write request the server holds until the test answers it. */
@@ -14,6 +14,16 @@ export interface HeldRequest {
   answer(status: number, body?: string): void;
 }
 
+/** Calls `then` with a request's whole body as text, gunzipped when it came gzip-encoded. */
+export function onBody(req: IncomingMessage, then: (body: string) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks);
+    then(req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString());
+  });
+}
+
 /**
  * A real HTTP server that stands in for InfluxDB's `/write` and answers each request only when the test
  * says so (or at once, with `autoAnswer`): to hold several requests in flight and settle them in any
@@ -23,11 +33,7 @@ export async function heldWriteServer() {
   const requests: HeldRequest[] = [];
   let autoAnswer: number | undefined;
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
+    onBody(req, (body) => {
       const r = held(body, res);
       requests.push(r);
       if (autoAnswer !== undefined) r.answer(autoAnswer);

@@ -1,9 +1,8 @@
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { type HeldRequest, heldWriteServer } from '../support/held-writes.js';
-import { removeDir, type ServerProcess, startProcess, tempDir } from '../support/process.js';
-import { eventually, influxConfig, makeService } from '../support/timeseries.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { eventually, influxConfig, makeService, startTimeseriesWriter } from '../support/timeseries.js';
 
 const T0 = 1_700_000_000_000;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -112,24 +111,11 @@ describe('drainer: two requests in flight', () => {
     const dir = tempDir('ts-inflight-crash');
     cleanup.push(async () => removeDir(dir));
     const writer = (from: number, rate: number) => {
-      const p = startProcess('timeseries-writer', process.execPath, [
-        '--import',
-        'tsx',
-        'test/support/timeseries-writer.ts',
-        dir,
-        srv.url,
-        'crash',
-        String(from),
-        String(rate),
-      ]);
-      let last = { acked: -1, depth: -1, sent: 0 };
-      createInterface({ input: p.child.stdout! }).on('line', (l) => {
-        last = JSON.parse(l);
-      });
-      cleanup.push(() => p.stop());
-      return { p, state: () => last };
+      const w = startTimeseriesWriter(dir, srv.url, 'crash', from, rate);
+      cleanup.push(() => w.p.stop());
+      return w;
     };
-    let child: { p: ServerProcess; state: () => { acked: number; depth: number; sent: number } };
+    let child: ReturnType<typeof startTimeseriesWriter>;
     child = writer(0, 2000);
     await eventually('two requests in flight at once', () => srv.pending().length === 2, 30_000);
     const [first, second] = byFirstSeq(srv.requests);

@@ -1,8 +1,7 @@
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
-import { removeDir, type ServerProcess, startProcess, tempDir } from '../support/process.js';
-import { eventually, influxConfig, makeService } from '../support/timeseries.js';
+import { removeDir, tempDir } from '../support/process.js';
+import { eventually, influxConfig, makeService, startTimeseriesWriter } from '../support/timeseries.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -142,24 +141,9 @@ describe('time series durability against a real InfluxDB 1.6', () => {
   it('crash: kill -9 the writing process mid-outage, restart it: every acknowledged point arrives', async () => {
     await influx.createDatabase('crash');
     const dir = tempDir('ts-crash');
-    const writer = (from: number, rate: number) => {
-      const p = startProcess('timeseries-writer', process.execPath, [
-        '--import',
-        'tsx',
-        'test/support/timeseries-writer.ts',
-        dir,
-        influx.url,
-        'crash',
-        String(from),
-        String(rate),
-      ]);
-      let last: { acked: number; depth: number; sent: number } = { acked: -1, depth: -1, sent: 0 };
-      createInterface({ input: p.child.stdout! }).on('line', (l) => {
-        last = JSON.parse(l);
-      });
-      return { p, state: () => last };
-    };
-    let child: { p: ServerProcess; state: () => { acked: number; depth: number; sent: number } } | undefined;
+    const writer = (from: number, rate: number) =>
+      startTimeseriesWriter(dir, influx.url, 'crash', from, rate);
+    let child: ReturnType<typeof startTimeseriesWriter> | undefined;
     try {
       child = writer(0, 2000);
       await eventually('points sent while influxd is up', () => child!.state().sent >= 2000, 30_000);

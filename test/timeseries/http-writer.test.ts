@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createHttpWriter,
   type HttpWriterOptions,
   parseRetryAfter,
 } from '../../src/timeseries/http-writer.js';
+import { onBody } from '../support/held-writes.js';
 import { removeDir, tempDir } from '../support/process.js';
 import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
@@ -23,11 +23,7 @@ async function scriptedServer(script: Answer[]) {
   const seen: Seen[] = [];
   let open = 0;
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
+    onBody(req, (body) => {
       seen.push({ at: Date.now(), url: req.url!, headers: req.headers, body });
       const next = script.shift() ?? { status: 204 };
       if (next === 'hang') return;
