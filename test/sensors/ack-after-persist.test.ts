@@ -2,10 +2,10 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { EmbeddedBroker } from '../../src/mqtt/embedded-broker.js';
-import { SensorService } from '../../src/sensors/service.js';
 import type { Store } from '../../src/store/store.js';
 import type { TimeSeriesService } from '../../src/timeseries/service.js';
 import { removeDir, tempDir } from '../support/process.js';
+import { sensorService } from '../support/sensor-bus.js';
 import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -38,17 +38,12 @@ async function setup(ackAfter: 'commit' | 'sync', commitIntervalMs: number, sync
     await ts.stop();
     store.close();
   });
-  const sensors = new SensorService({
-    sensors: { ...cfg.sensors, broker: `mqtt://127.0.0.1:${broker.address.port}` },
-    node: cfg.node,
-    sink: ts.sink,
-    spoolStore: store,
-    publish: () => {},
-    log: quietLogger(),
-    credentials: broker.gatewayCredentials,
-    protocolVersion: 4,
-    healthIntervalMs: 0,
-  });
+  const sensors = sensorService(
+    { sensors: { ...cfg.sensors, broker: `mqtt://127.0.0.1:${broker.address.port}` }, node: cfg.node },
+    ts,
+    store,
+    { credentials: broker.gatewayCredentials, protocolVersion: 4 },
+  );
   await sensors.start();
   cleanups.push(() => sensors.stop());
   await eventually('subscribed', () => broker.aedes!.connectedClients === 1 && sensors.connected);

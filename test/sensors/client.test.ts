@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { SensorService } from '../../src/sensors/service.js';
 import type { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, tempDir } from '../support/process.js';
-import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
-import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
+import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
 let bus: Mosquitto;
 beforeAll(async () => {
@@ -27,16 +26,7 @@ describe('sensor client', () => {
     });
     const dir = tempDir('sensor-turns');
     const { service: ts, store } = makeService(dir, influxConfig());
-    const sensors = () =>
-      new SensorService({
-        sensors: cfg.sensors,
-        node: cfg.node,
-        sink: ts.sink,
-        spoolStore: store,
-        publish: () => {},
-        log: quietLogger(),
-        healthIntervalMs: 0,
-      });
+    const sensors = () => sensorService(cfg, ts, store);
     const pub = new QosPublisher(bus.url, 'turns-publisher', 2000);
     let gateway = sensors();
     try {

@@ -4,13 +4,12 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { RejectedStore } from '../../src/sensors/rejected-store.js';
-import { SensorService } from '../../src/sensors/service.js';
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
 import type { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, tempDir } from '../support/process.js';
-import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
+import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
 import { generateFuzz } from '../support/sensor-fuzz.js';
-import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
+import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -56,15 +55,7 @@ describe('fuzz: bad payloads interleaved with valid readings', () => {
     });
     const { service: ts, store } = makeService(dir, influxConfig({ url: influx.url }));
     await ts.start();
-    const sensors = new SensorService({
-      sensors: cfg.sensors,
-      node: cfg.node,
-      sink: ts.sink,
-      spoolStore: store,
-      publish: () => {},
-      log: quietLogger(),
-      healthIntervalMs: 0,
-    });
+    const sensors = sensorService(cfg, ts, store);
     const deadLetters = await mqtt.connectAsync(bus.url, { clientId: 'fuzz-dead-letters' });
     let dead = 0;
     const deadReasons = new Map<string, number>();

@@ -1,5 +1,10 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import type { SensorsConfig } from '../../src/config/schema.js';
+import { SensorService, type SensorServiceOptions } from '../../src/sensors/service.js';
+import type { Store } from '../../src/store/store.js';
+import type { SpoolSink } from '../../src/timeseries/spool-sink.js';
 import { type Mosquitto, startMosquitto } from './mosquitto.js';
+import { quietLogger } from './timeseries.js';
 
 /**
  * Mosquitto as a sensor bus for a persistent-session subscriber: its default keeps 1,000 queued
@@ -8,6 +13,28 @@ import { type Mosquitto, startMosquitto } from './mosquitto.js';
  */
 export function startSensorBus(): Promise<Mosquitto> {
   return startMosquitto({ extra: ['max_queued_messages 10000000', 'max_inflight_messages 0'] });
+}
+
+/**
+ * The gateway's sensor service for a test: `cfg.sensors` read into the time-series service `ts` (its
+ * spool in `store`), rule events dropped, no health timer, quiet. `extra` overrides any option.
+ */
+export function sensorService(
+  cfg: { sensors: SensorsConfig; node: { id: string; site: string } },
+  ts: { sink: SpoolSink },
+  store: Store,
+  extra: Partial<SensorServiceOptions> = {},
+): SensorService {
+  return new SensorService({
+    sensors: cfg.sensors,
+    node: cfg.node,
+    sink: ts.sink,
+    spoolStore: store,
+    publish: () => {},
+    log: quietLogger(),
+    healthIntervalMs: 0,
+    ...extra,
+  });
 }
 
 /**
