@@ -59,7 +59,7 @@ export function partHealth(p: HealthParts): Record<string, ComponentHealth> {
   }
   if (p.sensors) {
     const detail = p.sensors.health();
-    out.sensors = { status: detail.state === 'connected' ? 'ok' : 'degraded', detail };
+    out.sensors = { status: detail.state === 'connected' && detail.subscribed ? 'ok' : 'degraded', detail };
   }
   if (p.broker) out.broker = { status: 'ok', detail: p.broker.health() };
   if (p.alerts) {

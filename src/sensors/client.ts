@@ -43,6 +43,8 @@ export class SensorClient {
   private client: MqttClient | undefined;
   private stopping = false;
   connected = false;
+  /** The broker granted every subscription on the current connection (readings for them are delivered). */
+  subscribed = false;
   connects = 0;
   lastError: string | undefined;
   private errorLoggedAt = 0;
@@ -104,18 +106,26 @@ export class SensorClient {
         'sensor bus connected',
       );
       const subs = Object.fromEntries(opts.subscriptions.map((t) => [t, { qos: 1 as const }]));
-      if (opts.subscriptions.length === 0) return;
+      if (opts.subscriptions.length === 0) {
+        this.subscribed = true;
+        return;
+      }
       client.subscribe(subs, (err, granted) => {
         if (err) return this.problem(`subscribe failed: ${err.message}`);
         const refused = (granted ?? []).filter((g) => g.qos === 128);
         if (refused.length > 0)
-          this.problem(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
+          return this.problem(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
+        // Until now a reading published to a topic no session subscribed yet (the very first start) is
+        // dropped by the broker: this is the moment the gateway is ready for sensors.
+        this.subscribed = client.connected;
+        this.opts.log.info({ topics: opts.subscriptions.length }, 'sensor bus subscribed');
       });
     });
     client.on('close', () => {
       if (this.connected && !this.stopping)
         this.opts.log.warn({ broker: safeUrl(opts.url) }, 'sensor bus connection lost; reconnecting');
       this.connected = false;
+      this.subscribed = false;
     });
     client.on('error', (err) => this.problem(err.message));
   }

@@ -17,6 +17,8 @@ export interface DeviceHealth {
 
 export interface SensorHealth {
   state: 'connected' | 'connecting';
+  /** Every subscription granted on the current connection. */
+  subscribed: boolean;
   connects: number;
   lastError?: string;
   messages: number;
@@ -86,6 +88,7 @@ export class SensorStats {
     const lr = ing.lastReject;
     return {
       state: client.connected ? 'connected' : 'connecting',
+      subscribed: client.subscribed,
       connects: client.connects,
       lastError: client.lastError,
       messages: ing.messages,

@@ -9,6 +9,7 @@ import {
   logLines,
   startGatewayProcess,
   waitForApi,
+  waitForSensors,
 } from '../support/gateway-process.js';
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
 import type { Mosquitto } from '../support/mosquitto.js';
@@ -72,6 +73,7 @@ beforeAll(async () => {
   );
   gw = startGatewayProcess(config, logFile);
   await waitForApi(gw, api, logFile);
+  await waitForSensors(api, logFile);
 }, 120_000);
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import {
   logTail,
   startGatewayProcess,
   waitForApi,
+  waitForSensors,
 } from '../support/gateway-process.js';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort, removeDir, startTogether, tempDir, waitUntil } from '../support/process.js';
@@ -72,6 +73,7 @@ describe.skipIf(small.why !== undefined)('disk full: the data dir on a 24 MB fil
     );
     gw = startGatewayProcess(config, logFile);
     await waitForApi(gw, api, logFile);
+    await waitForSensors(api, logFile);
   }, 120_000);
 
   it('drops the oldest telemetry with counts, never an alert, and says so in health and alerts', async () => {

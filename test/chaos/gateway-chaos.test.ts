@@ -8,6 +8,7 @@ import {
   logLines,
   startGatewayProcess,
   waitForApi,
+  waitForSensors,
 } from '../support/gateway-process.js';
 import { type InfluxDb, startInfluxDb } from '../support/influxdb.js';
 import { type IocBroker, IocClient, startIocBroker, USERS, uplinkYaml } from '../support/ioc.js';
@@ -111,6 +112,7 @@ describe('chaos: the whole gateway under crashes and outages', () => {
         const t = Date.now();
         const g = startGatewayProcess(config, logFile, env);
         await waitForApi(g, api, logFile);
+        await waitForSensors(api, logFile);
         timings.lastStartMs = Date.now() - t;
         return g;
       };

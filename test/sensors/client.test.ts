@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import type { Mosquitto } from '../support/mosquitto.js';
+import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
 import { removeDir, tempDir } from '../support/process.js';
 import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
 import { eventually, influxConfig, makeService } from '../support/timeseries.js';
@@ -68,4 +68,38 @@ describe('sensor client', () => {
       removeDir(dir);
     }
   }, 90_000);
+
+  it('subscribed once the broker granted the subscriptions (SUBACK), not while connecting or after a drop', async () => {
+    const broker = await startMosquitto({ persistence: true });
+    const dir = tempDir('sensor-subscribed');
+    const { service: ts, store } = makeService(dir, influxConfig());
+    const cfg = configSchema.parse({
+      node: { id: 'n1', site: 's1' },
+      mqtt: { broker: { embedded: false } },
+      sensors: {
+        broker: broker.url,
+        clientId: 'subscribed-gateway',
+        devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
+      },
+    });
+    const gateway = sensorService(cfg, ts, store);
+    try {
+      await ts.start();
+      expect(gateway.health().subscribed).toBe(false);
+      await gateway.start();
+      await eventually('subscribed', () => gateway.health().subscribed);
+      expect(gateway.health().state).toBe('connected');
+      await broker.pause();
+      await eventually('connection lost', () => !gateway.connected);
+      expect(gateway.health().subscribed).toBe(false);
+      await broker.restart();
+      await eventually('subscribed again', () => gateway.health().subscribed, 30_000);
+    } finally {
+      await gateway.stop();
+      await broker.stop();
+      await ts.stop();
+      store.close();
+      removeDir(dir);
+    }
+  }, 60_000);
 });

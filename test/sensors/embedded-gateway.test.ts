@@ -40,7 +40,7 @@ describe('the gateway with its embedded broker', () => {
     );
     const gw = startCli(['run', '--config', config]);
     try {
-      await waitUntil('sensor bus connected', async () => gw.output().includes('sensor bus connected'), {
+      await waitUntil('sensor bus subscribed', async () => gw.output().includes('sensor bus subscribed'), {
         server: gw,
         timeoutMs: 30_000,
       });

@@ -45,7 +45,7 @@ function writeConfig(): string {
 
 async function startGateway(config: string): Promise<{ gw: ServerProcess }> {
   const gw = startCli(['run', '--config', config]);
-  await waitUntil('sensor bus connected', async () => gw.output().includes('sensor bus connected'), {
+  await waitUntil('sensor bus subscribed', async () => gw.output().includes('sensor bus subscribed'), {
     server: gw,
     timeoutMs: 30_000,
   });

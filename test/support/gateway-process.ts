@@ -140,3 +140,18 @@ export async function waitForApi(
     throw new Error(`${(err as Error).message}; alive: ${pidAlive(gw.pid)}\n--- log ---\n${tail}`);
   }
 }
+
+/**
+ * Waits until the gateway's sensor client holds all its subscriptions. On a broker that never saw the
+ * gateway's session, a reading published before that is dropped by the broker (no subscriber yet): a
+ * test publishing right after the API answers would lose its first readings under load.
+ */
+export async function waitForSensors(apiBase: string, logFile: string, timeoutMs = 30_000): Promise<void> {
+  await waitUntil(
+    'sensor subscriptions granted',
+    async () => (await apiHealth(apiBase)).sensors?.subscribed === true,
+    { timeoutMs, intervalMs: 100 },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- log ---\n${logTail(logFile, 4000)}`);
+  });
+}
