@@ -4,6 +4,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { SensorsConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { AckGate } from './ack-gate.js';
+import { type PublishHandler, PublishTap } from './publish-tap.js';
 
 export interface SensorClientOptions {
   url: string;
@@ -22,15 +23,8 @@ export type MessageHandler = (topic: string, payload: Buffer, messageId: number,
 const NOT_STORED = new Error('reading not stored (gateway stopping or spool failing); left unacknowledged');
 /** Tells MQTT.js not to send the PUBACK itself: the AckGate sends it once the reading is durable. */
 const ACKED_BY_GATE = new Error('acknowledged by the gateway once durable');
-/**
- * Messages handled in a row before MQTT.js waits for the next turn of the event loop. MQTT.js goes from
- * one buffered packet to the next through process.nextTick, so while the broker has a backlog for us it
- * would stay in one turn for as long as data keeps coming (over a second at the start of a burst,
- * measured), and nothing else runs meanwhile: not the commit timer, not the time-series drain's I/O
- * (its requests took seconds), not the API. 1,024 messages are ~15 ms of work: the commit timer
- * (10 ms) still gathers ~1,000 readings per commit.
- */
-const MESSAGES_PER_TURN = 1024;
+
+type StreamBuilder = (client: MqttClient) => Duplex;
 
 /**
  * The gateway's MQTT.js connection to the sensor bus: a persistent session (fixed client id,
@@ -38,6 +32,11 @@ const MESSAGES_PER_TURN = 1024;
  * of 65,535 so acknowledgements held for a commit do not throttle the broker), so readings published
  * while the gateway is down are delivered when it returns. Subscriptions are made on every connect and
  * never removed: on shutdown the session (and what the broker queues in it) stays.
+ *
+ * MQTT.js keeps the connection (connect, subscribe, keepalive, reconnect, our own publishes); the
+ * readings themselves are read by a PublishTap between the socket and MQTT.js, which hands them to
+ * `onMessage` without MQTT.js's per-packet work. A PUBLISH the tap leaves to MQTT.js (QoS 2, never
+ * sent on our QoS 1 subscriptions) still arrives through `handleMessage`.
  */
 export class SensorClient {
   private client: MqttClient | undefined;
@@ -48,7 +47,8 @@ export class SensorClient {
   connects = 0;
   lastError: string | undefined;
   private errorLoggedAt = 0;
-  private handled = 0;
+  /** The broker socket of the current connection (the gate writes the PUBACKs on it). */
+  private socket: Duplex | undefined;
 
   constructor(
     private readonly opts: SensorClientOptions,
@@ -81,23 +81,25 @@ export class SensorClient {
       options.key = opts.tls.key ? readFileSync(opts.tls.key) : undefined;
       options.rejectUnauthorized = opts.tls.rejectUnauthorized;
     }
-    const client = mqtt.connect(opts.url, options);
+    // The tap goes between each new connection's socket and MQTT.js: connect once it is in place.
+    const client = mqtt.connect(opts.url, { ...options, manualConnect: true });
     this.client = client;
+    const internals = client as unknown as { streamBuilder: StreamBuilder };
+    const build = internals.streamBuilder;
+    if (typeof build !== 'function') throw new Error('MQTT.js without a streamBuilder: cannot read readings');
+    internals.streamBuilder = (c) => {
+      const tap = new PublishTap(build(c), opts.protocolVersion === 5, this.onPublish);
+      this.socket = tap.socket;
+      return tap;
+    };
     client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
       if (this.stopping) return callback(NOT_STORED);
-      const payload = packet.payload as Buffer;
-      if (!this.onMessage(packet.topic, payload, packet.messageId ?? 0, packet.dup))
+      if (!this.onMessage(packet.topic, packet.payload as Buffer, packet.messageId ?? 0, packet.dup))
         return callback(NOT_STORED);
-      // An error to the callback makes MQTT.js read on without a PUBACK: the gate sends it after the commit.
-      // QoS 0: nothing to acknowledge (the subscriptions are QoS 1: no QoS 2 message arrives).
-      const answer = packet.qos === 1 ? ACKED_BY_GATE : undefined;
-      const next =
-        ++this.handled % MESSAGES_PER_TURN === 0
-          ? () => setImmediate(callback, answer)
-          : () => callback(answer);
-      if (packet.qos === 1) this.gate.ack(client.stream as unknown as Duplex, packet.messageId!, next);
-      else next();
+      if (packet.qos === 1) this.gate.ack(this.socket, packet.messageId!, () => callback(ACKED_BY_GATE));
+      else callback();
     };
+    client.connect();
     client.on('connect', (connack) => {
       this.connected = true;
       this.connects++;
@@ -129,6 +131,12 @@ export class SensorClient {
     });
     client.on('error', (err) => this.problem(err.message));
   }
+
+  private readonly onPublish: PublishHandler = (topic, payload, messageId, qos, dup, next) => {
+    // Not stored (stopping, or the spool refusing): no acknowledgement, the broker delivers it again.
+    if (this.stopping || !this.onMessage(topic, payload, messageId, dup) || qos === 0) next();
+    else this.gate.ack(this.socket, messageId, next);
+  };
 
   /** Publishes a gateway message (dead letters) at QoS 1 while connected; the durable copy is in the store. */
   publish(topic: string, payload: string): void {

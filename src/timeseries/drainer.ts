@@ -147,16 +147,10 @@ export class Drainer {
   }
 
   /** Called after each spool commit with the committed rows (see SpoolSinkOptions.onCommit). */
-  notify(
-    lastId: number,
-    n: number,
-    lines: readonly string[],
-    sizes: readonly number[],
-    precision: Precision,
-  ): void {
+  notify(lastId: number, n: number, lines: readonly string[], precision: Precision): void {
     const now = Date.now();
     if (n > 0) {
-      this.live.push(lastId - n + 1, n, lines, sizes, precision);
+      this.live.push(lastId - n + 1, n, lines, precision);
       this.clock.committed(lastId, now);
     }
     if (this.pendingSince === 0) {

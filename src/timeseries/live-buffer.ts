@@ -9,7 +9,6 @@ import type { SpoolBatch } from './spool.js';
  */
 export class LiveBuffer {
   private lines: string[] = [];
-  private sizes: number[] = [];
   private head = 0;
   private len = 0;
   /** Row id of lines[head]. */
@@ -18,13 +17,7 @@ export class LiveBuffer {
 
   constructor(private readonly capacity: number) {}
 
-  push(
-    firstId: number,
-    n: number,
-    lines: readonly string[],
-    sizes: readonly number[],
-    precision: Precision,
-  ): void {
+  push(firstId: number, n: number, lines: readonly string[], precision: Precision): void {
     if (this.len > 0 && (firstId !== this.firstId + this.len || precision !== this.precision)) this.clear();
     if (this.len + n > this.capacity) {
       // Nobody is draining (an outage): stop buffering, the spool has it all.
@@ -37,15 +30,11 @@ export class LiveBuffer {
       this.precision = precision;
     } else if (this.head > this.capacity) {
       this.lines.copyWithin(0, this.head, this.head + this.len);
-      this.sizes.copyWithin(0, this.head, this.head + this.len);
       this.lines.fill('', this.len, this.head + this.len);
       this.head = 0;
     }
     const at = this.head + this.len;
-    for (let i = 0; i < n; i++) {
-      this.lines[at + i] = lines[i]!;
-      this.sizes[at + i] = sizes[i]!;
-    }
+    for (let i = 0; i < n; i++) this.lines[at + i] = lines[i]!;
     this.len += n;
   }
 
@@ -72,7 +61,6 @@ export class LiveBuffer {
     for (let i = 0; i < n; i++) {
       out.ids[i] = this.firstId + i;
       out.lines[i] = this.lines[this.head + i]!;
-      out.bytes[i] = this.sizes[this.head + i]!;
     }
     out.length = n;
     out.precision = this.precision;

@@ -148,9 +148,7 @@ export class TimeSeriesService implements Service, TimeSeriesSink {
       precision: influx.precision,
       defaultTags: prepareDefaultTags(opts.defaultTags),
       commitIntervalMs: opts.commitIntervalMs,
-      onCommit: drainer
-        ? (lastId, n, lines, sizes, p) => drainer.notify(lastId, n, lines, sizes, p)
-        : undefined,
+      onCommit: drainer ? (lastId, n, lines, p) => drainer.notify(lastId, n, lines, p) : undefined,
       onCommitError: (err) => {
         // A full disk: the oldest points make room for the batch (and the alert outbox beside them).
         if (isFull(err) && this.diskGuard.makeRoom()) return true;

@@ -5,20 +5,19 @@ export const PRECISIONS: readonly Precision[] = ['ns', 'ms', 'us', 's'];
 export const precisionCode = (p: Precision): number => PRECISIONS.indexOf(p);
 
 /**
- * Accounting overhead per row on top of the line's UTF-8 bytes: rowid, `at`, `p`, the record header and
- * the b-tree cell pointer. The bench measures the real file bytes per point.
+ * Accounting overhead per row on top of its text's UTF-8 bytes: rowid, `at`, `p`, `n`, the record header
+ * and the b-tree cell pointer. A row holds one commit's points; the bench measures the real file bytes.
  */
 export const ROW_OVERHEAD_BYTES = 20;
 
-/** A batch read from the spool, into arrays reused between reads. */
+/** Points read from the spool (one line each, with its point id), into arrays reused between reads. */
 export interface SpoolBatch {
   ids: number[];
   lines: string[];
-  bytes: number[];
   precision: Precision;
   length: number;
 }
 
 export function newBatch(): SpoolBatch {
-  return { ids: [], lines: [], bytes: [], precision: 'ms', length: 0 };
+  return { ids: [], lines: [], precision: 'ms', length: 0 };
 }

@@ -8,16 +8,10 @@ export interface SpoolSinkOptions extends EncodeOptions {
   /** A batch commits at once when it reaches this many points (default 2,000). */
   commitMaxPoints?: number;
   /**
-   * Called after each commit (wakes the drainer): rows lastId-n+1..lastId hold `lines[0..n)` with
-   * accounted sizes `sizes[0..n)`. Both arrays are reused: copy what you keep, synchronously.
+   * Called after each commit (wakes the drainer): points lastId-n+1..lastId are `lines[0..n)`. The
+   * array is reused: copy what you keep, synchronously.
    */
-  onCommit?: (
-    lastId: number,
-    n: number,
-    lines: readonly string[],
-    sizes: readonly number[],
-    precision: Precision,
-  ) => void;
+  onCommit?: (lastId: number, n: number, lines: readonly string[], precision: Precision) => void;
   /**
    * Called when a commit fails (disk full, I/O error); the batch is kept and retried after 1 s. Returns
    * true when it made room (dropped old points); otherwise a batch grown past commitMaxPoints sheds its
@@ -53,7 +47,8 @@ export interface CommitParticipant {
  */
 export class SpoolSink implements TimeSeriesSink {
   private lines: string[] = [];
-  private readonly sizes: number[] = [];
+  /** A pending line holds a newline of its own (a string field): the commit then keeps a row per point. */
+  private newlines = false;
   private n = 0;
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
@@ -110,6 +105,9 @@ export class SpoolSink implements TimeSeriesSink {
       this.overflow++;
       return false;
     }
+    // The spool keeps a commit's lines joined by newlines; a line with one of its own (inside a string
+    // field) makes its commit one row per point.
+    if (line.includes('\n')) this.newlines = true;
     this.lines[this.n++] = line;
     this.accepted++;
     // While commits fail (disk full), retrying on every write would redo the whole batch each time.
@@ -187,13 +185,14 @@ export class SpoolSink implements TimeSeriesSink {
         n,
         this.opts.precision,
         Date.now(),
-        this.sizes,
         extra ? this.runParticipants : undefined,
+        this.newlines,
       );
       this.n = 0;
+      this.newlines = false;
       this.failing = false;
       this.committed += n;
-      if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.sizes, this.opts.precision);
+      if (n > 0) this.opts.onCommit?.(lastId, n, this.lines, this.opts.precision);
       // Drop references so a burst does not keep its strings alive; the array itself is reused.
       if (this.lines.length > this.maxPoints * 2) this.lines = [];
       else this.lines.fill('', 0, n);

@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { Precision } from './point.js';
 import { SpoolInsert } from './spool-insert.js';
+import { SpoolRemove } from './spool-remove.js';
 import { PRECISIONS, precisionCode, ROW_OVERHEAD_BYTES, type SpoolBatch } from './spool-rows.js';
 
 export { newBatch, type SpoolBatch } from './spool-rows.js';
@@ -20,14 +21,20 @@ export interface SpoolStats {
 const DEAD_LETTER_KEEP = 10_000;
 
 /**
- * The time-series spool: line-protocol rows in the gateway's SQLite store, appended in transactions,
+ * The time-series spool: line-protocol points in the gateway's SQLite store, appended in transactions,
  * read in id order, deleted once the server acknowledged them. Bounded: past `maxBytes` of row data
- * the oldest rows are dropped (and counted). Alerts never live here (they have their own outbox).
+ * the oldest points are dropped (and counted). Alerts never live here (they have their own outbox).
+ *
+ * Every point has an id (they only grow); a row holds the points of one commit, ids id-n+1..id, as `n`
+ * lines joined by newlines (a spool written before rows held one point each reads as rows of n = 1).
+ * Reads, acknowledgements and dead letters work on point ids: a range that cuts a row rewrites it
+ * with the points outside the range. Drops for space take whole rows, oldest first.
  */
 export class Spool {
   private readonly appendRows: SpoolInsert;
-  private readonly selectRange;
-  private readonly deleteRange;
+  private readonly remove: SpoolRemove;
+  private readonly selectFrom;
+  private readonly deleteThrough;
   private readonly oldest;
   private readonly oldestSizes;
   private readonly insertDead;
@@ -36,8 +43,6 @@ export class Spool {
   private points = 0;
   private bytes = 0;
   private lastId = 0;
-  /** Every row with id <= droppedThrough is gone, by ack or by drop. */
-  private droppedThrough = 0;
   dropped = 0;
   /** Of `dropped`, the rows dropped because the disk was (almost) full rather than past maxBytes. */
   droppedForDisk = 0;
@@ -62,34 +67,34 @@ export class Spool {
          line TEXT NOT NULL,
          error TEXT NOT NULL
        ) STRICT;`,
+      // One row per commit: `n` points (lines joined by newlines), ids id-n+1..id. Old rows hold one.
+      'ALTER TABLE ts_spool ADD COLUMN n INTEGER NOT NULL DEFAULT 1;',
     ]);
     const db = store.db;
     this.appendRows = new SpoolInsert(db);
-    this.selectRange = db
-      .prepare(
-        'SELECT id, p, line, octet_length(line) FROM ts_spool WHERE id > ? AND id < ? ORDER BY id LIMIT ?',
-      )
-      .raw(true);
-    this.deleteRange = db.prepare('DELETE FROM ts_spool WHERE id >= ? AND id <= ?');
+    this.remove = new SpoolRemove(db);
+    this.selectFrom = db.prepare('SELECT id, n, p, line FROM ts_spool WHERE id > ? ORDER BY id').raw(true);
+    this.deleteThrough = db.prepare('DELETE FROM ts_spool WHERE id <= ?');
     this.oldest = db.prepare('SELECT at FROM ts_spool ORDER BY id LIMIT 1').pluck(true);
     this.oldestSizes = db
-      .prepare('SELECT id, octet_length(line) FROM ts_spool ORDER BY id LIMIT ?')
+      .prepare('SELECT id, n, octet_length(line) FROM ts_spool WHERE id > ? ORDER BY id LIMIT 256')
       .raw(true);
     this.insertDead = db.prepare('INSERT INTO ts_dead_letter (at, line, error) VALUES (?, ?, ?)');
     this.trimDead = db.prepare('DELETE FROM ts_dead_letter WHERE id <= ?');
     this.deadTx = db.transaction((id: number, line: string, error: string, at: number) => {
-      this.deleteRange.run(id, id);
+      const gone = this.remove.run(id, id);
       const dead = Number(this.insertDead.run(at, line, error).lastInsertRowid);
       if (dead > DEAD_LETTER_KEEP) this.trimDead.run(dead - DEAD_LETTER_KEEP);
+      return gone;
     });
 
     const row = db
       .prepare(
-        'SELECT count(*) AS n, coalesce(sum(octet_length(line)), 0) AS b, coalesce(max(id), 0) AS m FROM ts_spool',
+        'SELECT count(*) AS r, coalesce(sum(n), 0) AS n, coalesce(sum(octet_length(line)), 0) AS b, coalesce(max(id), 0) AS m FROM ts_spool',
       )
-      .get() as { n: number; b: number; m: number };
+      .get() as { r: number; n: number; b: number; m: number };
     this.points = row.n;
-    this.bytes = row.b + row.n * ROW_OVERHEAD_BYTES;
+    this.bytes = row.b + row.r * ROW_OVERHEAD_BYTES;
     const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ts_spool'").pluck(true).get() as
       | number
       | undefined;
@@ -111,25 +116,29 @@ export class Spool {
   }
 
   /**
-   * Appends the first `n` lines in one transaction (durable when this returns), then drops the oldest
-   * rows if the spool is over its bound. Returns the id of the last row; the rows' ids are the `n`
-   * consecutive ids ending there (one writer, AUTOINCREMENT). `sizes[i]` receives row i's accounted bytes.
-   * `during` runs inside the same transaction (other tables that must commit atomically with the rows).
+   * Appends the first `n` lines as one row in one transaction (durable when this returns), then drops
+   * the oldest rows if the spool is over its bound. `newlines`: some line holds a newline of its own (a
+   * string field): then each point is a row of its own. Returns the id of the last point; the points'
+   * ids are the `n` consecutive ids ending there. `during` runs inside the same transaction (other
+   * tables that must commit atomically with the points).
    */
   append(
     lines: readonly string[],
     n: number,
     precision: Precision,
     at: number,
-    sizes: number[] = [],
     during?: () => void,
+    newlines = false,
   ): number {
     if (n === 0 && !during) return this.lastId;
-    const { id, added } = this.appendRows.run(lines, n, precisionCode(precision), at, sizes, during);
+    const own = lines.length === n ? lines : lines.slice(0, n);
+    const text = newlines || n === 0 ? undefined : n === 1 ? own[0]! : own.join('\n');
+    this.appendRows.run(own, text, n, this.lastId, precisionCode(precision), at, during);
     if (n === 0) return this.lastId;
-    this.lastId = id;
+    this.lastId += n;
     this.points += n;
-    this.bytes += added;
+    if (text !== undefined) this.bytes += Buffer.byteLength(text) + ROW_OVERHEAD_BYTES;
+    else for (let i = 0; i < n; i++) this.bytes += Buffer.byteLength(own[i]!) + ROW_OVERHEAD_BYTES;
     const bound = this.bound;
     if (this.bytes > bound) {
       try {
@@ -139,7 +148,7 @@ export class Spool {
         // disk guard drops them.
       }
     }
-    return id;
+    return this.lastId;
   }
 
   /** What the spool may hold now: maxBytes, or less while the disk is almost full. */
@@ -181,17 +190,16 @@ export class Spool {
     let through = 0;
     let n = 0;
     while (freed < need) {
-      const rows = this.oldestSizes.all(n + 1000) as [number, number][];
-      if (rows.length <= n) break;
-      for (let i = n; i < rows.length && freed < need; i++) {
+      const rows = this.oldestSizes.all(through) as [number, number, number][];
+      if (rows.length === 0) break;
+      for (let i = 0; i < rows.length && freed < need; i++) {
         through = rows[i]![0];
-        freed += rows[i]![1] + ROW_OVERHEAD_BYTES;
-        n++;
+        n += rows[i]![1];
+        freed += rows[i]![2] + ROW_OVERHEAD_BYTES;
       }
     }
     if (n === 0) return;
-    this.deleteRange.run(0, through);
-    this.droppedThrough = Math.max(this.droppedThrough, through);
+    this.deleteThrough.run(through);
     this.points -= n;
     this.bytes -= freed;
     this.dropped += n;
@@ -199,45 +207,49 @@ export class Spool {
   }
 
   /**
-   * Reads up to `limit` rows with afterId < id < beforeId in id order into `out`, stopping early where
-   * the precision changes (a request has one precision). Returns the number of rows read.
+   * Reads up to `limit` points with afterId < id < beforeId in id order into `out`, stopping early where
+   * the precision changes (a request has one precision). Returns the number of points read.
    */
   read(afterId: number, beforeId: number, limit: number, out: SpoolBatch): number {
     out.length = 0;
     let code = -1;
-    const rows = this.selectRange.all(afterId, beforeId, limit) as [number, number, string, number][];
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      if (code === -1) code = row[1];
-      else if (row[1] !== code) break;
-      const i = out.length++;
-      out.ids[i] = row[0];
-      out.lines[i] = row[2];
-      out.bytes[i] = row[3] + ROW_OVERHEAD_BYTES;
+    for (const row of this.selectFrom.iterate(afterId) as Iterable<[number, number, number, string]>) {
+      const [id, n, p, text] = row;
+      const first = id - n + 1;
+      if (first >= beforeId) break;
+      if (code === -1) code = p;
+      else if (p !== code) break;
+      const lines = n === 1 ? [text] : text.split('\n');
+      if (lines.length !== n)
+        throw new Error(`spool row ${id}: ${lines.length} lines where ${n} were written`);
+      for (
+        let k = Math.max(0, afterId + 1 - first);
+        k < n && first + k < beforeId && out.length < limit;
+        k++
+      ) {
+        const i = out.length++;
+        out.ids[i] = first + k;
+        out.lines[i] = lines[k]!;
+      }
+      if (out.length >= limit) break;
     }
     out.precision = PRECISIONS[code] ?? 'ms';
     return out.length;
   }
 
-  /** Deletes rows `from..to` of a batch (indices into it) once the server acknowledged them. */
+  /** Deletes points `from..to` of a batch (indices into it) once the server acknowledged them. */
   ack(batch: SpoolBatch, from: number, to: number): void {
     if (to < from) return;
-    this.deleteRange.run(batch.ids[from]!, batch.ids[to]!);
-    for (let i = from; i <= to; i++) {
-      // Rows the drop-oldest bound already removed were already subtracted.
-      if (batch.ids[i]! <= this.droppedThrough) continue;
-      this.points--;
-      this.bytes -= batch.bytes[i]!;
-    }
+    const gone = this.remove.run(batch.ids[from]!, batch.ids[to]!);
+    this.points -= gone.points;
+    this.bytes -= gone.bytes;
   }
 
   /** Moves one line the server rejected to the dead-letter table with the server's message. */
   deadLetter(batch: SpoolBatch, i: number, error: string, at: number): void {
-    this.deadTx(batch.ids[i]!, batch.lines[i]!, error, at);
-    if (batch.ids[i]! > this.droppedThrough) {
-      this.points--;
-      this.bytes -= batch.bytes[i]!;
-    }
+    const gone = this.deadTx(batch.ids[i]!, batch.lines[i]!, error, at) as { points: number; bytes: number };
+    this.points -= gone.points;
+    this.bytes -= gone.bytes;
     this.deadLettered++;
   }
 

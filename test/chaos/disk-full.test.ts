@@ -17,6 +17,7 @@ import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort, removeDir, startTogether, tempDir, waitUntil } from '../support/process.js';
 import { QosPublisher, startSensorBus } from '../support/sensor-bus.js';
 import { fillUp, mountSmallFs } from '../support/small-fs.js';
+import { spooledLines, spooledPoints } from '../support/spool-rows.js';
 
 /**
  * The data dir on a 24 MB filesystem made for the test (tmpfs; needs root, as CI has): the spool fills
@@ -121,12 +122,11 @@ describe.skipIf(small.why !== undefined)('disk full: the data dir on a 24 MB fil
       // and every point committed is either still there or counted as dropped.
       await new Promise((r) => setTimeout(r, 1500));
       const db = new Database(join(fs, 'data', 'ioc-edge.db'), { readonly: true, fileMustExist: true });
-      const seqs = (
-        db.prepare("SELECT line FROM ts_spool WHERE line LIKE 'sensor,%aq-01%'").pluck(true).all() as string[]
-      )
+      const seqs = spooledLines(db)
+        .filter((l) => l.startsWith('sensor,') && l.includes('aq-01'))
         .map((l) => Number(/[ ,]seq=(\d+)/.exec(l)?.[1]))
         .sort((a, b) => a - b);
-      const spoolRows = db.prepare('SELECT count(*) FROM ts_spool').pluck(true).get() as number;
+      const spoolRows = spooledPoints(db);
       db.close();
       h = await health();
       expect(seqs.length).toBeGreaterThan(1000);

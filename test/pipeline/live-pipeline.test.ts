@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, startCli } from '../support/cli.js';
 import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
+import { spooledLines } from '../support/spool-rows.js';
 
 const dir = tempDir('live');
 afterAll(() => removeDir(dir));
@@ -11,9 +12,8 @@ afterAll(() => removeDir(dir));
 function spoolLines(db: string, like: string): string[] {
   const d = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return (
-      d.prepare('SELECT line FROM ts_spool WHERE line LIKE ? ORDER BY id').all(like) as { line: string }[]
-    ).map((r) => r.line);
+    const re = new RegExp(`^${like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('%', '.*')}$`);
+    return spooledLines(d).filter((l) => re.test(l));
   } finally {
     d.close();
   }

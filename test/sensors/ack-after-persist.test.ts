@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/store.js';
 import type { TimeSeriesService } from '../../src/timeseries/service.js';
 import { removeDir, tempDir } from '../support/process.js';
 import { sensorService } from '../support/sensor-bus.js';
+import { spooledPoints } from '../support/spool-rows.js';
 import { eventually, influxConfig, makeService, quietLogger } from '../support/timeseries.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -52,7 +53,7 @@ async function setup(ackAfter: 'commit' | 'sync', commitIntervalMs: number, sync
 }
 
 function rowsIn(store: Store): number {
-  return store.db.prepare('SELECT count(*) FROM ts_spool').pluck().get() as number;
+  return spooledPoints(store.db);
 }
 
 async function publishAndWatch(

@@ -16,8 +16,8 @@ export function startSensorBus(): Promise<Mosquitto> {
 }
 
 /**
- * The gateway's sensor service for a test: `cfg.sensors` read into the time-series service `ts` (its
- * spool in `store`), rule events dropped, no health timer, quiet. `extra` overrides any option.
+ * The gateway's sensor service for a test or bench: `cfg.sensors` read into the time-series service
+ * `ts` (its spool in `store`), rule events dropped, no health timer, quiet. `extra` overrides any option.
  */
 export function sensorService(
   cfg: { sensors: SensorsConfig; node: { id: string; site: string } },
@@ -102,7 +102,8 @@ export class QosPublisher {
     });
   }
 
-  end(): Promise<void> {
-    return this.client.endAsync();
+  /** Disconnects (nothing to do when it never connected). */
+  async end(): Promise<void> {
+    await this.client?.endAsync();
   }
 }

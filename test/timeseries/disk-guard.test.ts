@@ -6,6 +6,7 @@ import { Store } from '../../src/store/store.js';
 import { RESERVE_FILE } from '../../src/timeseries/disk-guard.js';
 import { TimeSeriesService } from '../../src/timeseries/service.js';
 import { fillUp, mountSmallFs } from '../support/small-fs.js';
+import { spooledLines } from '../support/spool-rows.js';
 import { eventually, influxConfig, quietLogger } from '../support/timeseries.js';
 
 /**
@@ -61,9 +62,7 @@ describe.skipIf(small.why !== undefined)('disk full under the spool and the outb
       expect(h.totals.droppedForDisk).toBeGreaterThan(0);
       // Every point is accounted for: committed, or dropped (oldest first) and counted.
       expect(h.totals.committed + h.totals.overflow + ts.sink.pending).toBe(30_000);
-      const seqs = (
-        store.db.prepare('SELECT line FROM ts_spool ORDER BY id').pluck(true).all() as string[]
-      ).map((l) => Number(/seq=(\d+)i/.exec(l)?.[1]));
+      const seqs = spooledLines(store.db).map((l) => Number(/seq=(\d+)i/.exec(l)?.[1]));
       expect(seqs.length + h.totals.dropped).toBe(h.totals.committed);
       if (seqs.length > 0) expect(seqs.at(-1)! - seqs[0]! + 1).toBe(seqs.length);
       rmSync(filler);

@@ -2,14 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { type HeldRequest, heldWriteServer } from '../support/held-writes.js';
 import { removeDir, tempDir } from '../support/process.js';
+import { spooledLines } from '../support/spool-rows.js';
 import { eventually, influxConfig, makeService, startTimeseriesWriter } from '../support/timeseries.js';
 
 const T0 = 1_700_000_000_000;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-const spooledSeqs = (store: Store) =>
-  (store.db.prepare('SELECT line FROM ts_spool ORDER BY id').pluck().all() as string[]).map((l) =>
-    Number(/\bseq=(\d+)i/.exec(l)![1]),
-  );
+const spooledSeqs = (store: Store) => spooledLines(store.db).map((l) => Number(/\bseq=(\d+)i/.exec(l)![1]));
 
 const byFirstSeq = (requests: HeldRequest[]) => [...requests].sort((x, y) => x.seqs[0]! - y.seqs[0]!);
 

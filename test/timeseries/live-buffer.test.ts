@@ -3,14 +3,13 @@ import { LiveBuffer } from '../../src/timeseries/live-buffer.js';
 import { newBatch } from '../../src/timeseries/spool.js';
 
 const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => `m v=${from + i}`);
-const sizes = (n: number) => Array.from({ length: n }, () => 30);
 
 describe('LiveBuffer', () => {
   it('hands out exactly the rows after the cursor, or nothing', () => {
     const b = new LiveBuffer(100);
     const out = newBatch();
-    b.push(11, 5, rows(11, 5), sizes(5), 'ms');
-    b.push(16, 5, rows(16, 5), sizes(5), 'ms');
+    b.push(11, 5, rows(11, 5), 'ms');
+    b.push(16, 5, rows(16, 5), 'ms');
     expect(b.take(10, 4, out)).toBe(4);
     expect(out.ids.slice(0, 4)).toEqual([11, 12, 13, 14]);
     expect(out.lines.slice(0, 4)).toEqual(rows(11, 4));
@@ -25,14 +24,14 @@ describe('LiveBuffer', () => {
   it('drops itself on a gap, a precision change or an overflow', () => {
     const out = newBatch();
     const b = new LiveBuffer(10);
-    b.push(1, 3, rows(1, 3), sizes(3), 'ms');
-    b.push(7, 2, rows(7, 2), sizes(2), 'ms'); // gap 4..6: start over at 7
+    b.push(1, 3, rows(1, 3), 'ms');
+    b.push(7, 2, rows(7, 2), 'ms'); // gap 4..6: start over at 7
     expect(b.take(0, 10, out)).toBe(0);
-    b.push(1, 3, rows(1, 3), sizes(3), 'ms');
-    b.push(4, 3, rows(4, 3), sizes(3), 'ns');
+    b.push(1, 3, rows(1, 3), 'ms');
+    b.push(4, 3, rows(4, 3), 'ns');
     expect(b.take(3, 10, out)).toBe(3);
     expect(out.precision).toBe('ns');
-    b.push(7, 8, rows(7, 8), sizes(8), 'ns'); // 3 + 8 > 10
+    b.push(7, 8, rows(7, 8), 'ns'); // 3 + 8 > 10
     expect(b.take(6, 10, out)).toBe(0);
   });
 
@@ -43,7 +42,7 @@ describe('LiveBuffer', () => {
     let cursor = 0;
     let fromBuffer = 0;
     for (let round = 0; round < 1000; round++) {
-      b.push(id, 7, rows(id, 7), sizes(7), 'ms');
+      b.push(id, 7, rows(id, 7), 'ms');
       id += 7;
       // A slow drainer (5 per round) overflows the buffer and reads the spool; a fast one (9) catches up.
       const limit = round < 100 ? 5 : 9;

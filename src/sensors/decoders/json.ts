@@ -2,6 +2,7 @@ import { type TimeUnit, UTC, valueToMs, type Zone } from '../time.js';
 import { jsonDepth, type PayloadLimits } from '../validation.js';
 import type { Decoded, Decoder } from './decoded.js';
 import { type CompiledPath, compilePath, getPath, pathText } from './json-path.js';
+import { JsonScanner } from './json-scan.js';
 
 type PathSpec = string | readonly string[];
 export type FieldSpec = PathSpec | { path: PathSpec; scale: number; offset: number };
@@ -28,6 +29,8 @@ export interface JsonDecoderOptions {
   booleans?: boolean;
   /** If the time path is missing from a message, use the arrival time instead of rejecting it. */
   timeOptional?: boolean;
+  /** false: always JSON.parse (the reference the scanner is tested against). Default true. */
+  scan?: boolean;
 }
 
 /** Numbers that are metric names: field keys must stay printable and short. */
@@ -76,11 +79,24 @@ export class JsonDecoder implements Decoder {
     this.zone = opts.zone ?? UTC;
     this.booleans = opts.booleans ?? false;
     this.timeOptional = opts.timeOptional ?? false;
+    if (this.fields && opts.scan !== false) {
+      const paths = this.fields.map((f) => [...(this.root ?? []), ...f.path]);
+      if (this.timePath) paths.push([...this.timePath]);
+      this.scanner = JsonScanner.create(
+        paths,
+        this.timePath ? this.fields.length : -1,
+        this.booleans,
+        limits.maxJsonDepth,
+      );
+    }
   }
 
   private readonly timeOptional: boolean;
+  /** Mapped fields read without JSON.parse (see JsonScanner); undefined when the paths do not allow it. */
+  private readonly scanner: JsonScanner | undefined;
 
   decode(payload: Buffer, out: Decoded): boolean {
+    if (this.scanner && this.scanned(payload, out)) return true;
     const depth = jsonDepth(payload, this.limits.maxJsonDepth);
     if (depth > this.limits.maxJsonDepth)
       return out.fail('too_deep', `JSON nested deeper than ${this.limits.maxJsonDepth} levels`);
@@ -112,6 +128,36 @@ export class JsonDecoder implements Decoder {
     if (this.fields) return this.mapped(root, time, out);
     if (!this.collect(root as Record<string, unknown>, '', 2, time, out)) return false;
     return out.n > 0 || out.fail('no_metrics', `no numeric field in ${this.rootName}`);
+  }
+
+  /**
+   * The scanner's reading of a payload, pushed in field order as `mapped` would; false (nothing pushed)
+   * when the scanner gave up or the payload is to be refused: the JSON.parse path then decides and words it.
+   */
+  private scanned(payload: Buffer, out: Decoded): boolean {
+    const s = this.scanner!;
+    if (!s.scan(payload)) return false;
+    const fields = this.fields!;
+    let time = Number.NaN;
+    if (this.timePath) {
+      const slot = fields.length;
+      if (s.found(slot)) {
+        time =
+          s.timeStart >= 0
+            ? valueToMs(payload.toString('latin1', s.timeStart, s.timeEnd), this.timeUnit, this.zone)
+            : valueToMs(s.values[slot]!, this.timeUnit, this.zone);
+        if (Number.isNaN(time)) return false;
+      } else if (!this.timeOptional) return false;
+    }
+    let any = false;
+    for (let i = 0; i < fields.length; i++) if (s.found(i)) any = true;
+    if (!any) return false;
+    for (let i = 0; i < fields.length; i++) {
+      if (!s.found(i)) continue;
+      const f = fields[i]!;
+      out.push(f.metric, s.values[i]! * f.scale + f.offset, time);
+    }
+    return true;
   }
 
   private mapped(root: object, time: number, out: Decoded): boolean {
