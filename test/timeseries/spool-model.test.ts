@@ -101,7 +101,7 @@ describe('spool against a model', () => {
           for (const r of rows) {
             const lines = r.line.split('\n');
             expect(lines).toHaveLength(r.n);
-            lines.forEach((line, k) => held.push([r.id - r.n + 1 + k, line]));
+            for (let k = 0; k < r.n; k++) held.push([r.id - r.n + 1 + k, lines[k]!]);
           }
           expect(held).toEqual([...model.entries()]);
           const recount = new Spool(new Store(path), 1e12);
