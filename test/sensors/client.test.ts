@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
 import { removeDir, tempDir } from '../support/process.js';
-import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
+import { QosPublisher, sensorRig, sensorService, startSensorBus } from '../support/sensor-bus.js';
 import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 
 let bus: Mosquitto;
@@ -71,22 +71,18 @@ describe('sensor client', () => {
 
   it('subscribed once the broker granted the subscriptions (SUBACK), not while connecting or after a drop', async () => {
     const broker = await startMosquitto({ persistence: true });
-    const dir = tempDir('sensor-subscribed');
-    const { service: ts, store } = makeService(dir, influxConfig());
-    const cfg = configSchema.parse({
-      node: { id: 'n1', site: 's1' },
-      mqtt: { broker: { embedded: false } },
-      sensors: {
+    const rig = sensorRig(
+      {
         broker: broker.url,
         clientId: 'subscribed-gateway',
         devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
       },
-    });
-    const gateway = sensorService(cfg, ts, store);
+      'sensor-subscribed',
+    );
+    const { gateway } = rig;
     try {
-      await ts.start();
       expect(gateway.health().subscribed).toBe(false);
-      await gateway.start();
+      await rig.start();
       await eventually('subscribed', () => gateway.health().subscribed);
       expect(gateway.health().state).toBe('connected');
       await broker.pause();
@@ -95,11 +91,8 @@ describe('sensor client', () => {
       await broker.restart();
       await eventually('subscribed again', () => gateway.health().subscribed, 30_000);
     } finally {
-      await gateway.stop();
+      await rig.stop();
       await broker.stop();
-      await ts.stop();
-      store.close();
-      removeDir(dir);
     }
   }, 60_000);
 });

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/config/schema.js';
 import type { Mosquitto } from '../support/mosquitto.js';
-import { removeDir, tempDir } from '../support/process.js';
-import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
+import { QosPublisher, sensorRig, startSensorBus } from '../support/sensor-bus.js';
 import { spooledLines } from '../support/spool-rows.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { eventually, influxConfig, makeService } from '../support/timeseries.js';
+import { eventually } from '../support/timeseries.js';
 
 let bus: Mosquitto;
 let proxy: TcpProxy;
@@ -26,10 +24,8 @@ afterAll(async () => {
  */
 describe('sensor connection cut while readings arrive', () => {
   it('every reading is in the spool after 8 cuts of the broker connection', async () => {
-    const cfg = configSchema.parse({
-      node: { id: 'n1', site: 's1' },
-      mqtt: { broker: { embedded: false } },
-      sensors: {
+    const rig = sensorRig(
+      {
         broker: `mqtt://127.0.0.1:${proxy.port}`,
         clientId: 'cuts-gateway',
         devices: [
@@ -41,16 +37,14 @@ describe('sensor connection cut while readings arrive', () => {
           },
         ],
       },
-    });
-    const dir = tempDir('sensor-cuts');
-    const { service: ts, store } = makeService(dir, influxConfig());
-    const gateway = sensorService(cfg, ts, store);
+      'sensor-cuts',
+    );
+    const { gateway, store } = rig;
     const pub = new QosPublisher(bus.url, 'cuts-publisher', 400);
     const N = 24_000;
     const CUTS = 8;
     try {
-      await ts.start();
-      await gateway.start();
+      await rig.start();
       await eventually('subscribed', () => gateway.health().subscribed);
       await pub.connect();
       const base = Date.now() - 3_600_000;
@@ -92,10 +86,7 @@ describe('sensor connection cut while readings arrive', () => {
       expect(spooledLines(store.db, 'seq=').length).toBeGreaterThanOrEqual(N);
     } finally {
       await pub.end();
-      await gateway.stop();
-      await ts.stop();
-      store.close();
-      removeDir(dir);
+      await rig.stop();
     }
   }, 180_000);
 });

@@ -4,7 +4,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { PublishTap } from '../../src/sensors/publish-tap.js';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
 import { freePort, portOpen, removeDir, tempDir, waitUntil } from '../support/process.js';
-import { QosPublisher, sensorService, startSensorBus } from '../support/sensor-bus.js';
+import { QosPublisher, sensorRig, sensorService, startSensorBus } from '../support/sensor-bus.js';
 import { spooledLines } from '../support/spool-rows.js';
 import { eventually, influxConfig, makeService } from '../support/timeseries.js';
 import { makeCerts } from '../support/tls.js';
@@ -134,22 +134,18 @@ describe('readings through the tap from Mosquitto', () => {
   });
 
   it('MQTT 5 messages with properties, QoS 0 and 1, and a payload over the limit are read right', async () => {
-    const cfg = configSchema.parse({
-      node: { id: 'n1', site: 's1' },
-      mqtt: { broker: { embedded: false } },
-      sensors: {
+    const rig = sensorRig(
+      {
         broker: bus.url,
         clientId: 'tap-gateway',
         devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
       },
-    });
-    const dir = tempDir('sensor-tap');
-    const { service: ts, store } = makeService(dir, influxConfig());
-    const gateway = sensorService(cfg, ts, store);
+      'sensor-tap',
+    );
+    const { gateway, ts, store } = rig;
     const pub = new QosPublisher(bus.url, 'tap-publisher');
     try {
-      await ts.start();
-      await gateway.start();
+      await rig.start();
       await pub.connect();
       await eventually('subscribed', async () => {
         await pub.run(0, 1, () => ['sensors/lvl-01/level', '1']);
@@ -178,10 +174,7 @@ describe('readings through the tap from Mosquitto', () => {
       expect(gateway.ingest.lastReject?.detail).toBe('200000 bytes, limit 65536');
     } finally {
       await pub.end();
-      await gateway.stop();
-      await ts.stop();
-      store.close();
-      removeDir(dir);
+      await rig.stop();
     }
   }, 60_000);
 });

@@ -1,10 +1,12 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import type { SensorsConfig } from '../../src/config/schema.js';
+import { configSchema, type SensorsConfig } from '../../src/config/schema.js';
 import { SensorService, type SensorServiceOptions } from '../../src/sensors/service.js';
 import type { Store } from '../../src/store/store.js';
+import type { TimeSeriesService } from '../../src/timeseries/service.js';
 import type { SpoolSink } from '../../src/timeseries/spool-sink.js';
 import { type Mosquitto, startMosquitto } from './mosquitto.js';
-import { quietLogger } from './timeseries.js';
+import { removeDir, tempDir } from './process.js';
+import { influxConfig, makeService, quietLogger } from './timeseries.js';
 
 /**
  * Mosquitto as a sensor bus for a persistent-session subscriber: its default keeps 1,000 queued
@@ -35,6 +37,48 @@ export function sensorService(
     healthIntervalMs: 0,
     ...extra,
   });
+}
+
+export interface SensorRig {
+  dir: string;
+  ts: TimeSeriesService;
+  store: Store;
+  gateway: SensorService;
+  /** Starts the time-series service, then the sensor service. */
+  start(): Promise<void>;
+  /** Stops both and removes the temp dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A quiet sensor service on the `sensors` config section (node n1/s1, no embedded broker) writing to a
+ * spool-only time-series service in a temp dir named after `prefix`; nothing runs until `start`.
+ */
+export function sensorRig(sensors: Record<string, unknown>, prefix: string): SensorRig {
+  const cfg = configSchema.parse({
+    node: { id: 'n1', site: 's1' },
+    mqtt: { broker: { embedded: false } },
+    sensors,
+  });
+  const dir = tempDir(prefix);
+  const { service: ts, store } = makeService(dir, influxConfig());
+  const gateway = sensorService(cfg, ts, store);
+  return {
+    dir,
+    ts,
+    store,
+    gateway,
+    async start() {
+      await ts.start();
+      await gateway.start();
+    },
+    async stop() {
+      await gateway.stop();
+      await ts.stop();
+      store.close();
+      removeDir(dir);
+    },
+  };
 }
 
 /**
