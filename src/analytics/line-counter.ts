@@ -161,14 +161,22 @@ export class LineCounter extends LineGeometry {
     s.h = h;
     s.n++;
     s.lastPts = ptsMs;
-    if (dir < 0 || s.superseded) return undefined;
+    if (dir < 0) return undefined;
     s.counted = true;
+    // One vehicle, two tracks: a fragment and the track it continued, which the tracker found again.
+    if (s.link !== 0) this.countedLink(s.link);
     const held = s.pending > 0;
     s.pending = 0;
     // A held crossing happened when the track crossed, not when it was found to hold.
     return held
       ? this.count(dir, cls, trackId, s.pendingTime, s.pendingPts)
       : this.count(dir, cls, trackId, timeMs, ptsMs);
+  }
+
+  /** The track linked to one that just counted (see inherit) counts nothing more. */
+  private countedLink(id: number): void {
+    const l = this.state.get(id) ?? this.ended.find(id);
+    if (l) l.counted = true;
   }
 
   private count(dir: number, cls: TrafficClass, trackId: number, timeMs: number, ptsMs: number) {
@@ -191,15 +199,22 @@ export class LineCounter extends LineGeometry {
 
   /**
    * A new track `trackId` continues track `fromId` (live but lost, or ended within ENDED_TTL_MS): it takes
-   * over the earlier track's side and whether it was counted, and the earlier track counts nothing more.
-   * Call before the new track's first observe(). Returns false when the line knows nothing of `fromId`.
+   * over the earlier track's side and whether it was counted. A lost track the tracker finds again goes on
+   * beside the fragment (the new track was a second box on its vehicle, or another vehicle): whichever of
+   * the two counts first counts for both (a rider whose track was lost for a moment in a clump used to go
+   * uncounted when the fragment never crossed). Call before the new track's first observe(). Returns false when the line knows nothing of `fromId`.
    */
   inherit(trackId: number, fromId: number): boolean {
     const live = this.state.get(fromId);
     const from = live ?? this.ended.take(fromId);
     if (!from) return false;
-    if (live) live.superseded = true;
     const s = this.pool.take(trackId, from.x, from.y, from.side);
+    if (live) {
+      // The lost track may be found again: then both go on, and whichever counts first counts for both.
+      live.superseded = true;
+      live.link = trackId;
+      s.link = fromId;
+    }
     s.counted = from.counted;
     s.pending = from.pending;
     s.pendingPts = from.pendingPts;
@@ -242,6 +257,7 @@ export class LineCounter extends LineGeometry {
     let crossing: LineCrossing | undefined;
     if (!s.counted && s.pending > 0 && s.pendingLevel > 1 && !s.duplicate && !s.pendingJump) {
       s.counted = true;
+      if (s.link !== 0) this.countedLink(s.link);
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);
       s.pending = 0;
     }

@@ -31,6 +31,11 @@ export class EndedTracks {
     return s;
   }
 
+  /** The ended track `id`'s state, left on the list (undefined: not kept). */
+  find(id: number): LineTrackState | undefined {
+    return this.ended.find((e) => e.id === id);
+  }
+
   /** Ids of ended tracks a new track could continue (stream time `ptsMs`), newest first. */
   *ids(ptsMs: number): Generator<number> {
     for (let i = this.ended.length - 1; i >= 0; i--) {

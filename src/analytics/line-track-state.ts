@@ -44,8 +44,16 @@ export interface LineTrackState {
   firstBorders: number;
   /** Took over an ended or lost track's state: its history is known, nothing is back-projected. */
   inherited: boolean;
-  /** A later fragment took this state over: this track counts nothing more. */
+  /**
+   * A later fragment took this state over while this track was lost (it keeps no state for stitching when
+   * it ends).
+   */
   superseded: boolean;
+  /**
+   * The other track of a fragment and the lost track it continued (0: none): the tracker may find the lost
+   * one again, and both go on; once either counts, the other does not.
+   */
+  link: number;
   /** Born on a vehicle already tracked (noBirth): no count for a crossing cut short by its end. */
   duplicate: boolean;
   /** Stream time of the end (ended list only). */
@@ -91,6 +99,7 @@ export class LineTrackPool {
     s.firstBorders = 0;
     s.inherited = false;
     s.superseded = false;
+    s.link = 0;
     s.duplicate = false;
     s.endPts = 0;
     return s;

@@ -346,6 +346,23 @@ describe('LineCounter', () => {
       expect(c.total('down', 'car')).toBe(1);
     });
 
+    it('a lost track found again after a fragment took its state over counts, once for both', () => {
+      const c = new LineCounter('cam', LINE);
+      arrive(c, 1, 0.5, 0.4, 2000);
+      at(c, 1, 0.5, 0.45, 2100);
+      // Track 1 lost before the line; a new track appears where it should be and takes its state over...
+      expect(c.inherit(2, 1)).toBe(true);
+      at(c, 2, 0.5, 0.46, 2200);
+      // ... but the tracker finds track 1 again on its vehicle, which crosses; the fragment stays behind.
+      at(c, 1, 0.5, 0.52, 2300);
+      at(c, 1, 0.5, 0.56, 2400);
+      expect(c.total('down', 'car')).toBe(1);
+      // The fragment crossing later is the same vehicle's second track: nothing more.
+      at(c, 2, 0.5, 0.55, 2500);
+      at(c, 2, 0.5, 0.6, 2600);
+      expect(c.total('down', 'car')).toBe(1);
+    });
+
     it('keeps an ended track only ENDED_TTL_MS', () => {
       const c = new LineCounter('cam', LINE);
       at(c, 1, 0.5, 0.4, 2000);
