@@ -61,6 +61,11 @@ describe('console routes for sensors and alerts', () => {
     const sensors0 = (await (await gw.call('/api/sensors')).json()) as Sensor[];
     expect(sensors0).toEqual([expect.objectContaining({ id: 'river-1', lastSeen: null, values: {} })]);
 
+    // Until the gateway's first SUBACK a reading has no subscriber and the broker drops it.
+    await waitUntil('sensor subscriptions granted', async () => {
+      const health = (await (await gw.call('/api/health')).json()) as { sensors?: { subscribed: boolean } };
+      return health.sensors?.subscribed === true;
+    });
     // A local sensor publishes anonymously to its own topic (the embedded broker lets loopback clients in).
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       protocolVersion: 4,

@@ -66,7 +66,7 @@ describe('fuzz: bad payloads interleaved with valid readings', () => {
     });
     await deadLetters.subscribeAsync('ioc-edge/n1/sensors/rejected', { qos: 1 });
     await sensors.start();
-    await eventually('connected', () => sensors.connected);
+    await eventually('subscribed', () => sensors.health().subscribed);
     const pub = new QosPublisher(bus.url, 'fuzz-publisher', 200);
     await pub.connect();
     const base = Date.now() - 3_600_000;
