@@ -162,9 +162,7 @@ export class LineCounter extends LineGeometry {
     s.n++;
     s.lastPts = ptsMs;
     if (dir < 0) return undefined;
-    s.counted = true;
-    // One vehicle, two tracks: a fragment and the track it continued, which the tracker found again.
-    if (s.link !== 0) this.countedLink(s.link);
+    this.markCounted(s);
     const held = s.pending > 0;
     s.pending = 0;
     // A held crossing happened when the track crossed, not when it was found to hold.
@@ -173,9 +171,14 @@ export class LineCounter extends LineGeometry {
       : this.count(dir, cls, trackId, timeMs, ptsMs);
   }
 
-  /** The track linked to one that just counted (see inherit) counts nothing more. */
-  private countedLink(id: number): void {
-    const l = this.state.get(id) ?? this.ended.find(id);
+  /**
+   * `s` counted: it counts nothing more, nor does the track linked to it (see inherit: a fragment and the
+   * lost track it continued, which the tracker found again, are one vehicle).
+   */
+  private markCounted(s: LineTrackState): void {
+    s.counted = true;
+    if (s.link === 0) return;
+    const l = this.state.get(s.link) ?? this.ended.find(s.link);
     if (l) l.counted = true;
   }
 
@@ -202,7 +205,8 @@ export class LineCounter extends LineGeometry {
    * over the earlier track's side and whether it was counted. A lost track the tracker finds again goes on
    * beside the fragment (the new track was a second box on its vehicle, or another vehicle): whichever of
    * the two counts first counts for both (a rider whose track was lost for a moment in a clump used to go
-   * uncounted when the fragment never crossed). Call before the new track's first observe(). Returns false when the line knows nothing of `fromId`.
+   * uncounted when the fragment never crossed). Call before the new track's first observe(). Returns
+   * false when the line knows nothing of `fromId`.
    */
   inherit(trackId: number, fromId: number): boolean {
     const live = this.state.get(fromId);
@@ -210,7 +214,6 @@ export class LineCounter extends LineGeometry {
     if (!from) return false;
     const s = this.pool.take(trackId, from.x, from.y, from.side);
     if (live) {
-      // The lost track may be found again: then both go on, and whichever counts first counts for both.
       live.superseded = true;
       live.link = trackId;
       s.link = fromId;
@@ -256,8 +259,7 @@ export class LineCounter extends LineGeometry {
     }
     let crossing: LineCrossing | undefined;
     if (!s.counted && s.pending > 0 && s.pendingLevel > 1 && !s.duplicate && !s.pendingJump) {
-      s.counted = true;
-      if (s.link !== 0) this.countedLink(s.link);
+      this.markCounted(s);
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);
       s.pending = 0;
     }

@@ -331,12 +331,18 @@ describe('LineCounter', () => {
       expect(c.total('up', 'car')).toBe(0);
     });
 
-    it('a fragment that goes on across the line where its track broke off is counted once', () => {
+    /** Track 1 lost before the line, and track 2 taking its state over. */
+    const continued = () => {
       const c = new LineCounter('cam', LINE);
       arrive(c, 1, 0.5, 0.4, 2000);
       at(c, 1, 0.5, 0.45, 2100);
-      // Lost before the line; a new track takes over past it.
       expect(c.inherit(2, 1)).toBe(true);
+      return c;
+    };
+
+    it('a fragment that goes on across the line where its track broke off is counted once', () => {
+      const c = continued();
+      // The new track took over past the line.
       arrive(c, 2, 0.5, 0.56, 2300);
       at(c, 2, 0.5, 0.6, 2400);
       expect(c.total('down', 'car')).toBe(1);
@@ -347,11 +353,8 @@ describe('LineCounter', () => {
     });
 
     it('a lost track found again after a fragment took its state over counts, once for both', () => {
-      const c = new LineCounter('cam', LINE);
-      arrive(c, 1, 0.5, 0.4, 2000);
-      at(c, 1, 0.5, 0.45, 2100);
-      // Track 1 lost before the line; a new track appears where it should be and takes its state over...
-      expect(c.inherit(2, 1)).toBe(true);
+      // The new track appeared where track 1 should be...
+      const c = continued();
       at(c, 2, 0.5, 0.46, 2200);
       // ... but the tracker finds track 1 again on its vehicle, which crosses; the fragment stays behind.
       at(c, 1, 0.5, 0.52, 2300);
