@@ -73,7 +73,7 @@ beforeAll(async () => {
   );
   gw = startGatewayProcess(config, logFile);
   await waitForApi(gw, api, logFile);
-  await waitForSensors(api, logFile);
+  await waitForSensors(() => apiHealth(api), logFile);
 }, 120_000);
 
 afterAll(async () => {

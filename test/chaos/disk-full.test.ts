@@ -74,7 +74,7 @@ describe.skipIf(small.why !== undefined)('disk full: the data dir on a 24 MB fil
     );
     gw = startGatewayProcess(config, logFile);
     await waitForApi(gw, api, logFile);
-    await waitForSensors(api, logFile);
+    await waitForSensors(() => apiHealth(api), logFile);
   }, 120_000);
 
   it('drops the oldest telemetry with counts, never an alert, and says so in health and alerts', async () => {

@@ -114,7 +114,7 @@ describe('chaos: the whole gateway under crashes and outages', () => {
         const t = Date.now();
         const g = startGatewayProcess(config, logFile, env);
         await waitForApi(g, api, logFile);
-        await waitForSensors(api, logFile);
+        await waitForSensors(() => apiHealth(api), logFile);
         timings.lastStartMs = Date.now() - t;
         return g;
       };

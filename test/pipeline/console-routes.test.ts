@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBox, startBox } from '../support/api-box.js';
+import { type ApiHealth, waitForSensors } from '../support/gateway-process.js';
 import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
 
 const TOKEN = 'console-routes-token';
@@ -62,10 +63,7 @@ describe('console routes for sensors and alerts', () => {
     expect(sensors0).toEqual([expect.objectContaining({ id: 'river-1', lastSeen: null, values: {} })]);
 
     // Until the gateway's first SUBACK a reading has no subscriber and the broker drops it.
-    await waitUntil('sensor subscriptions granted', async () => {
-      const health = (await (await gw.call('/api/health')).json()) as { sensors?: { subscribed: boolean } };
-      return health.sensors?.subscribed === true;
-    });
+    await waitForSensors(async () => (await gw.call('/api/health')).json() as Promise<ApiHealth>);
     // A local sensor publishes anonymously to its own topic (the embedded broker lets loopback clients in).
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
       protocolVersion: 4,

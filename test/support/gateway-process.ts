@@ -142,16 +142,20 @@ export async function waitForApi(
 }
 
 /**
- * Waits until the gateway's sensor client holds all its subscriptions. On a broker that never saw the
- * gateway's session, a reading published before that is dropped by the broker (no subscriber yet): a
- * test publishing right after the API answers would lose its first readings under load.
+ * Waits until the gateway's sensor client holds all its subscriptions, asking `health` (its
+ * /api/health). On a broker that never saw the gateway's session, a reading published before that is
+ * dropped by the broker (no subscriber yet): a test publishing right after the API answers would lose its
+ * first readings under load. `logFile`: the gateway's log, whose tail a timeout shows.
  */
-export async function waitForSensors(apiBase: string, logFile: string, timeoutMs = 30_000): Promise<void> {
-  await waitUntil(
-    'sensor subscriptions granted',
-    async () => (await apiHealth(apiBase)).sensors?.subscribed === true,
-    { timeoutMs, intervalMs: 100 },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n--- log ---\n${logTail(logFile, 4000)}`);
+export async function waitForSensors(
+  health: () => Promise<Pick<ApiHealth, 'sensors'>>,
+  logFile?: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await waitUntil('sensor subscriptions granted', async () => (await health()).sensors?.subscribed === true, {
+    timeoutMs,
+    intervalMs: 100,
+  }).catch((err: Error) => {
+    throw new Error(logFile ? `${err.message}\n--- log ---\n${logTail(logFile, 4000)}` : err.message);
   });
 }
