@@ -59,6 +59,25 @@ export class LineGeometry {
     return inter > 0 && narrow > 0 ? inter / narrow : 0;
   }
 
+  /** The wider of two boxes' extents along the line over the narrower's (infinity for an empty box). */
+  alongWidthRatio(
+    ax1: number,
+    ay1: number,
+    ax2: number,
+    ay2: number,
+    bx1: number,
+    by1: number,
+    bx2: number,
+    by2: number,
+  ): number {
+    const ux = Math.abs(this.ny);
+    const uy = Math.abs(this.nx);
+    const a = ux * (ax2 - ax1) + uy * (ay2 - ay1);
+    const b = ux * (bx2 - bx1) + uy * (by2 - by1);
+    const lo = Math.min(a, b);
+    return lo > 0 ? Math.max(a, b) / lo : Number.POSITIVE_INFINITY;
+  }
+
   /** Distance between two boxes' centres along the line, over the wider box's extent along it. */
   alongDistance(
     ax1: number,

@@ -1,4 +1,5 @@
 import type { CameraConfig } from '../../config/schema.js';
+import { SIZE_STEP } from '../../tracking/byte-tracker.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
@@ -27,7 +28,10 @@ const BIRTH_OVERLAP = 0.5;
  * apart in time.)
  */
 const DUP_MS = 300;
-/** ... or, for a track first seen past the line, crossing within this long and within a box along it. */
+/**
+ * ... or, for a track first seen past the line, crossing within this long and within a box along it, its
+ * box about as wide (SIZE_STEP): a rider beside a car, or a car behind a rider, are two road users.
+ */
 const BIRTH_DUP_MS = 1000;
 const DUP_OVERLAP = 0.6;
 const RECENT = 16;
@@ -133,7 +137,8 @@ export class LineCrossings implements FrameRule {
       if (
         (birth || r.birth) &&
         dt <= BIRTH_DUP_MS &&
-        line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1
+        line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1 &&
+        line.alongWidthRatio(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= SIZE_STEP
       ) {
         line.uncount(ev);
         return true;

@@ -13,10 +13,10 @@ const LINE: LineConfig = {
   anchor: 'center',
 };
 
-/** Puts the track's box (and what the rules read of it) at centre (0.5, cy), `h` tall. */
-function place(t: SceneTrack, cy: number, h = 0.1, vy = 0): void {
+/** Puts the track's box (and what the rules read of it) at centre (0.5, cy), `h` tall, `w` wide. */
+function place(t: SceneTrack, cy: number, h = 0.1, vy = 0, w = 0.1): void {
   const kf = t.track.kf;
-  kf.init(0.5, cy, 0.1, h);
+  kf.init(0.5, cy, w, h);
   kf.s[3] = vy;
   t.info.cx = 0.5;
   t.info.cy = cy;
@@ -155,5 +155,34 @@ describe('LineCrossings', () => {
       s2.run(rule2, 1300 + 100 * i, 1300 + 100 * i);
     }
     expect(rule2.lines[0]!.total('down', 'car')).toBe(1);
+  });
+
+  it('a road user first seen past the line just after a vehicle crossed there is counted unless it is as wide', () => {
+    // A rider right beside or behind a car that just crossed is another road user; a box as wide as the
+    // car's, first seen past the line where the car crossed, is that car again (its track jumped off it).
+    const counted = (w: number, cls: 'motorcycle' | 'car') => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
+      place(car, 0.4, 0.1, 0.5);
+      s.run(rule, 0, 1200);
+      for (let pts = 1300; pts <= 1600; pts += 100) {
+        place(car, 0.4 + (pts - 1200) / 2000, 0.1, 0.5);
+        s.step(rule, pts);
+      }
+      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+      s.run(rule, 1700, 1900);
+      const other = s.add(2, cls, [0.5 - w / 2, 0.505, 0.5 + w / 2, 0.555], { hits: 1 });
+      // Half a second after the car crossed (two boxes of one vehicle cross within DUP_MS).
+      for (let pts = 2000; pts <= 2400; pts += 100) {
+        place(car, 0.4 + (pts - 1200) / 2000, 0.1, 0.5);
+        place(other, 0.53 + (pts - 2000) / 5000, 0.05, 0.2, w);
+        s.step(rule, pts);
+        other.track.hits = 5;
+      }
+      return rule.lines[0]!.total('down', cls) - (cls === 'car' ? 1 : 0);
+    };
+    expect(counted(0.03, 'motorcycle')).toBe(1);
+    expect(counted(0.1, 'car')).toBe(0);
   });
 });
