@@ -23,6 +23,13 @@ const HOLD_MS = 75;
  */
 const BIRTH_LEAP = 0.6;
 /**
+ * A track that moved at least REVERSE_FROM box extents per 100 ms one way (its recent steps across the line,
+ * averaged) and now crosses the line the other way by more than REVERSE_LEAP box extents in one step leapt
+ * to another road user (in a clump of riders), it did not turn round: no crossing.
+ */
+const REVERSE_FROM = 0.03;
+const REVERSE_LEAP = 0.3;
+/**
  * A crossing made by a box that changed size rather than moved (SIZE_STEP: another detection taken for the
  * track, a box shrinking to a rider) counts only once the track is this many box extents past the line: a
  * centre that merely slid over it on the change is no crossing.
@@ -130,13 +137,18 @@ export class LineCounter extends LineGeometry {
           s.pendingLevel = level;
           const ext = this.extentAcross(w, h);
           s.pendingJump = sizeChange(w, h, s.w, s.h) > SIZE_STEP;
+          const dt = Math.max(1, ptsMs - s.lastPts) / 100;
+          const step = (side - s.side) / this.len / dt;
+          const e = Math.max(ext, s.extent);
           // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
           // traffic) is no crossing.
-          if (s.n === 1) {
-            const moved = Math.abs((side - s.side) / this.len) / Math.max(ext, s.extent);
-            const dt = Math.max(1, ptsMs - s.lastPts) / 100;
-            if (s.pendingJump || moved / dt > BIRTH_LEAP) s.pending = 0;
-          }
+          if (s.n === 1 && (s.pendingJump || Math.abs(step) / e > BIRTH_LEAP)) s.pending = 0;
+          if (
+            s.step * step < 0 &&
+            Math.abs(s.step) >= REVERSE_FROM * e &&
+            Math.abs(side - s.side) / this.len > REVERSE_LEAP * e
+          )
+            s.pending = 0;
         }
       }
       if (s.pending > 0) {
@@ -152,6 +164,11 @@ export class LineCounter extends LineGeometry {
       }
     }
     dropBirthIfBack(s, side);
+    // A box that changed size (another detection taken for the track) did not move: its step is no motion.
+    if (side !== 0 && s.side !== 0 && sizeChange(w, h, s.w, s.h) <= SIZE_STEP) {
+      const step = (side - s.side) / this.len / (Math.max(1, ptsMs - s.lastPts) / 100);
+      s.step = s.step !== 0 ? (s.step + step) / 2 : step;
+    }
     // Points exactly on the line keep the previous side, so touching the line and going back is no crossing.
     if (side !== 0) s.side = side;
     s.x = x;
@@ -229,6 +246,7 @@ export class LineCounter extends LineGeometry {
     s.w = from.w;
     s.h = from.h;
     s.n = from.n;
+    s.step = from.step;
     s.lastPts = from.lastPts;
     // An earlier track first seen past the line and not yet judged: the fragment carries the judging on.
     s.inherited = from.firstSide === 0;

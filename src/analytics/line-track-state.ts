@@ -23,6 +23,8 @@ export interface LineTrackState {
   extent: number;
   w: number;
   h: number;
+  /** Signed move across the line per 100 ms (image fractions), its latest steps averaged (halved each step); 0: none. */
+  step: number;
   /** Observations so far, and the time of the latest. */
   n: number;
   lastPts: number;
@@ -85,6 +87,7 @@ export class LineTrackPool {
     s.extent = 0;
     s.w = 0;
     s.h = 0;
+    s.step = 0;
     s.n = 0;
     s.lastPts = 0;
     s.firstSide = 0;

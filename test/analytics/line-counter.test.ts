@@ -129,6 +129,30 @@ describe('LineCounter', () => {
     expect(at(c, 2, 0.3, 0.54, 2200)?.direction).toBe('down');
   });
 
+  it('does not count a track leaping back across the line against its motion (onto another rider)', () => {
+    const c = new LineCounter('cam', LINE);
+    // Moving down, away from the line, at 0.1 box heights (0.006) per 100 ms...
+    at(c, 1, 0.5, 0.52, 2000);
+    at(c, 1, 0.5, 0.526, 2100);
+    at(c, 1, 0.5, 0.532, 2200);
+    // ... then 0.06 up across it in one step (a box height), and staying there: another road user.
+    at(c, 1, 0.5, 0.472, 2300);
+    at(c, 1, 0.5, 0.47, 2400);
+    at(c, 1, 0.5, 0.468, 2500);
+    expect(c.total('up', 'car')).toBe(0);
+    // A track moving up at that pace crossing with the same step is counted, and so is one standing still.
+    for (const [id, v] of [
+      [2, -0.006],
+      [3, 0],
+    ] as const) {
+      at(c, id, 0.5, 0.52, 2000);
+      at(c, id, 0.5, 0.52 + v, 2100);
+      at(c, id, 0.5, 0.52 + 2 * v, 2200);
+      at(c, id, 0.5, 0.46 + 2 * v, 2300);
+      expect(at(c, id, 0.5, 0.455 + 2 * v, 2400)?.direction).toBe('up');
+    }
+  });
+
   it('counts a crossing seen while the track was tentative once it is confirmed', () => {
     const c = new LineCounter('cam', LINE);
     arrive(c, 1, 0.5, 0.45, 2000, 0);
