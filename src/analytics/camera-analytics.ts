@@ -156,10 +156,15 @@ export class CameraAnalytics {
     return ctx.events;
   }
 
-  /** Closes the current interval (e.g. at the end of a clip) and ends open incidents if `endIncidents`. */
+  /**
+   * Closes the current interval (e.g. at the end of a clip); with `endIncidents` the stream has ended: open
+   * incidents end, and a crossing made on the last frames, which no later frame can confirm, is counted as
+   * for a track that ended (LineCounter.forget) before the interval closes.
+   */
   flush(endIncidents = false): readonly AnalyticsEventWithEvidence[] {
     const ctx = this.ctx;
     ctx.events.length = 0;
+    if (endIncidents) for (const t of this.tracker.tracks) this.crossings.trackEnded(t, ctx);
     this.intervals.flush(ctx);
     if (endIncidents) this.incidents.endAll(ctx);
     return ctx.events;

@@ -445,6 +445,21 @@ describe('line counting on tracks', () => {
     expect(countScene(objects, [{ ...LINE, anchor: 'bottom' }], 10, 3).crossings).toHaveLength(1);
   });
 
+  it('counts a crossing made on the last frame of a clip when the stream ends, not on a plain flush', () => {
+    // Across the line between the last two frames (1.9 s: 0.495, 2.0 s: 0.505): no later frame confirms it.
+    const run = (endOfStream: boolean) => {
+      const a = new CameraAnalytics(camera([LINE]));
+      const events = [];
+      const car: SimObject = { name: 'c', cls: 'car', x: 0.5, y: 0.305, w: 0.08, h: 0.06, vx: 0, vy: 0.1 };
+      for (const r of simulate([car], 10, 2.05).results) events.push(...a.process(r));
+      expect(events.filter((e) => e.type === 'line_crossing')).toHaveLength(0);
+      events.push(...a.flush(endOfStream));
+      return events.filter((e) => e.type === 'line_crossing');
+    };
+    expect(run(true)).toMatchObject([{ direction: 'down', cls: 'car', ptsMs: 2000 }]);
+    expect(run(false)).toHaveLength(0);
+  });
+
   it('aggregates counts per interval with zeros for quiet classes', () => {
     const a = new CameraAnalytics({
       ...camera([{ ...LINE, classes: ['car', 'motorcycle'] }]),
