@@ -120,6 +120,9 @@ export class LineCounter extends LineGeometry {
     }
     let dir = -1;
     this.lastBirth = false;
+    // Move across the line per 100 ms since the last observation (none when either lies on the line).
+    const across = side !== 0 && s.side !== 0;
+    const step = across ? (side - s.side) / this.len / (Math.max(1, ptsMs - s.lastPts) / 100) : 0;
     if (!s.counted) {
       if (
         side !== 0 &&
@@ -137,8 +140,6 @@ export class LineCounter extends LineGeometry {
           s.pendingLevel = level;
           const ext = this.extentAcross(w, h);
           s.pendingJump = sizeChange(w, h, s.w, s.h) > SIZE_STEP;
-          const dt = Math.max(1, ptsMs - s.lastPts) / 100;
-          const step = (side - s.side) / this.len / dt;
           const e = Math.max(ext, s.extent);
           // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
           // traffic) is no crossing.
@@ -165,10 +166,7 @@ export class LineCounter extends LineGeometry {
     }
     dropBirthIfBack(s, side);
     // A box that changed size (another detection taken for the track) did not move: its step is no motion.
-    if (side !== 0 && s.side !== 0 && sizeChange(w, h, s.w, s.h) <= SIZE_STEP) {
-      const step = (side - s.side) / this.len / (Math.max(1, ptsMs - s.lastPts) / 100);
-      s.step = s.step !== 0 ? (s.step + step) / 2 : step;
-    }
+    if (across && sizeChange(w, h, s.w, s.h) <= SIZE_STEP) s.step = s.step !== 0 ? (s.step + step) / 2 : step;
     // Points exactly on the line keep the previous side, so touching the line and going back is no crossing.
     if (side !== 0) s.side = side;
     s.x = x;

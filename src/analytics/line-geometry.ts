@@ -29,6 +29,11 @@ export class LineGeometry {
     return Math.abs(this.nx) * w + Math.abs(this.ny) * h;
   }
 
+  /** A box's extent along the line. */
+  extentAlong(w: number, h: number): number {
+    return Math.abs(this.ny) * w + Math.abs(this.nx) * h;
+  }
+
   /** Signed distance of the box centre from the line, for an anchor at signed distance side / len. */
   centreDistance(side: number, h: number): number {
     const d = side / this.len;
@@ -59,25 +64,6 @@ export class LineGeometry {
     return inter > 0 && narrow > 0 ? inter / narrow : 0;
   }
 
-  /** The wider of two boxes' extents along the line over the narrower's (infinity for an empty box). */
-  alongWidthRatio(
-    ax1: number,
-    ay1: number,
-    ax2: number,
-    ay2: number,
-    bx1: number,
-    by1: number,
-    bx2: number,
-    by2: number,
-  ): number {
-    const ux = Math.abs(this.ny);
-    const uy = Math.abs(this.nx);
-    const a = ux * (ax2 - ax1) + uy * (ay2 - ay1);
-    const b = ux * (bx2 - bx1) + uy * (by2 - by1);
-    const lo = Math.min(a, b);
-    return lo > 0 ? Math.max(a, b) / lo : Number.POSITIVE_INFINITY;
-  }
-
   /** Distance between two boxes' centres along the line, over the wider box's extent along it. */
   alongDistance(
     ax1: number,
@@ -93,10 +79,7 @@ export class LineGeometry {
     const uy = -this.nx;
     const ca = (ux * (ax1 + ax2) + uy * (ay1 + ay2)) / 2;
     const cb = (ux * (bx1 + bx2) + uy * (by1 + by2)) / 2;
-    const wide = Math.max(
-      Math.abs(ux) * (ax2 - ax1) + Math.abs(uy) * (ay2 - ay1),
-      Math.abs(ux) * (bx2 - bx1) + Math.abs(uy) * (by2 - by1),
-    );
+    const wide = Math.max(this.extentAlong(ax2 - ax1, ay2 - ay1), this.extentAlong(bx2 - bx1, by2 - by1));
     return wide > 0 ? Math.abs(ca - cb) / wide : Number.POSITIVE_INFINITY;
   }
 }

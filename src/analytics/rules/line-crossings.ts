@@ -130,6 +130,7 @@ export class LineCrossings implements FrameRule {
     // A track first seen past the line, where another track crossed just before, is most likely that
     // vehicle again (the other track jumped off it): a wider window, and near is enough.
     const birth = line.lastBirth && !ended;
+    const wide = line.extentAlong(x2 - x1, y2 - y1);
     for (let i = 0; i < recent.length; i++) {
       const r = recent[i]!;
       if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
@@ -138,7 +139,7 @@ export class LineCrossings implements FrameRule {
         (birth || r.birth) &&
         dt <= BIRTH_DUP_MS &&
         line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1 &&
-        line.alongWidthRatio(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= SIZE_STEP
+        aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1))
       ) {
         line.uncount(ev);
         return true;
@@ -307,4 +308,9 @@ function againstMotion(line: LineCounter, direction: string, vx: number, vy: num
   // d(side)/dt for sideOf (a→b × velocity, y down); direction 0 is towards positive side.
   const rate = (line.bx - line.ax) * vy - (line.by - line.ay) * vx;
   return line.directions.indexOf(direction) === 0 ? rate < 0 : rate > 0;
+}
+
+/** Two extents within SIZE_STEP of each other (neither empty). */
+function aboutAsWide(a: number, b: number): boolean {
+  return Math.min(a, b) > 0 && Math.max(a, b) <= SIZE_STEP * Math.min(a, b);
 }
