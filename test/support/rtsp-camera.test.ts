@@ -52,7 +52,14 @@ describe('RTSP camera helper', () => {
   it('a killed server takes its feeders with it and restarts at the same URL', async () => {
     const { pid } = cam.server;
     const reading = readFrames(cam.url, 10_000).catch(() => -1);
-    await waitUntil('a feeder for the session', async () => childPids(pid).length > 0, { timeoutMs: 10_000 });
+    // A forked feeder carries the server thread's name until it has exec'd ffmpeg: wait for the exec.
+    await waitUntil(
+      'an ffmpeg feeder for the session',
+      async () => childPids(pid).map(processName).includes('ffmpeg'),
+      {
+        timeoutMs: 10_000,
+      },
+    );
     const feeders = childPids(pid);
     expect(feeders.map(processName)).toContain('ffmpeg');
     await cam.kill();
