@@ -58,6 +58,9 @@ export interface TrackerOptions {
  */
 export const SIZE_STEP = 1.5;
 
+/** A box at least this many times a car's width at its row (RowWidthModel) is car-wide: cars are 0.87-1.15x. */
+const CAR_WIDE = 0.85;
+
 /** How much a box of `w` x `h` differs in size from one of `w0` x `h0`: the larger of the width and height ratios, >= 1. */
 export function sizeChange(w: number, h: number, w0: number, h0: number): number {
   const rw = w0 > 0 ? w / w0 : 1;
@@ -261,7 +264,8 @@ export class ByteTracker {
         let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
         const dg = classGroup(this.detCls[this.colsIdx[c]!]!);
         // A rider is seen as a person or as its two-wheeler: either continues the track.
-        if (rider ? dg === VEHICLE_GROUP : dg !== group) s *= o.crossClassFactor;
+        const crossClass = rider ? dg === VEHICLE_GROUP : dg !== group && !this.detectorAgrees(t, d, group);
+        if (crossClass) s *= o.crossClassFactor;
         // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
         if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
         sim[r * cols + c] = s;
@@ -284,6 +288,20 @@ export class ByteTracker {
       t.hits++;
       t.matched = true;
     }
+  }
+
+  /**
+   * Whether a detection the class correction (reclassify.ts) renamed out of the track's group by its shape
+   * alone is still the track's kind: the detector named it in the track's group, and the box is as wide as
+   * that (a car at its row, when this camera's car widths are known, else the track's own box). A car close
+   * to the camera seen steeply from above is as tall as a head-on motorcycle, but as wide as the car it is;
+   * a rider's box beside or in front of a car is much narrower, and keeps the cross-class penalty.
+   */
+  private detectorAgrees(t: Track, d: Detection, group: number): boolean {
+    if (classGroup(d.cls) !== group) return false;
+    const r = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
+    if (!Number.isNaN(r)) return r >= CAR_WIDE;
+    return d.x2 - d.x1 >= t.kf.w;
   }
 
   private ensure(n: number): void {

@@ -343,6 +343,46 @@ describe('ByteTracker', () => {
     expect(Math.abs(t.kf.cy - jumpedCy)).toBeLessThan(0.01);
   });
 
+  it('continues a car track on a box the shape correction calls a motorcycle when it is as wide as the car', () => {
+    // A car close to the camera, seen steeply from above, comes as tall as a head-on motorcycle: the
+    // detector still says "car", but the box is too narrow for its height and is renamed a motorcycle.
+    // As wide as the track, it is the car; a box much narrower than the track is another road user.
+    const next = (w: number, score: number, carWidthThere?: number) => {
+      const tracker = new ByteTracker();
+      // The camera's car width per row, once learned: proportional to the row, carWidthThere at y2 = 0.73.
+      for (let k = 0; carWidthThere && k < 300; k++) {
+        const y2 = 0.3 + (0.65 * k) / 300;
+        const cw = (carWidthThere * y2) / 0.73;
+        tracker.rowWidth.add(0.9, 0.5 - cw / 2, y2 - cw, 0.5 + cw / 2, y2);
+      }
+      for (let i = 0; i < 8; i++) {
+        const cy = 0.2 + 0.04 * i;
+        tracker.update(
+          result(i * 100, [{ cls: 'car', score: 0.8, x1: 0.46, y1: cy - 0.09, x2: 0.54, y2: cy + 0.09 }]),
+        );
+      }
+      // Ahead of the prediction: it comes nearer the camera, faster across the picture.
+      const cy = 0.2 + 0.04 * 8 + 0.1;
+      const d = {
+        cls: 'car' as const,
+        score,
+        x1: 0.5 - w / 2,
+        y1: cy - 0.11,
+        x2: 0.5 + w / 2,
+        y2: cy + 0.11,
+      };
+      tracker.update(result(800, [d]));
+      return tracker.tracks.map((t) => `${t.id}:${t.state}:${t.matched}`);
+    };
+    // 0.09 x 0.22 of a 16:9 picture: width / height 0.73, renamed a motorcycle; a weak score (second stage).
+    expect(next(0.09, 0.25)).toEqual(['1:tracked:true']);
+    // A rider-wide box in the same place starts its own track.
+    expect(next(0.05, 0.25)).toEqual(['1:lost:false', '2:tentative:true']);
+    // Where the camera's car width per row is known, it decides: a car there is 0.09 wide, or 0.12.
+    expect(next(0.09, 0.25, 0.09)).toEqual(['1:tracked:true']);
+    expect(next(0.09, 0.25, 0.12)).toEqual(['1:lost:false', '2:tentative:true']);
+  });
+
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
     const seen = (bigger: boolean) => {
       const tracker = new ByteTracker();
