@@ -4,6 +4,7 @@ import { SIZE_STEP, sizeChange } from '../tracking/byte-tracker.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
+import { flowAllows } from './line-flow.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry } from './line-geometry.js';
 import { LineTrackPool, type LineTrackState } from './line-track-state.js';
@@ -113,6 +114,7 @@ export class LineCounter extends LineGeometry {
       s.w = w;
       s.h = h;
       s.n = 1;
+      s.bornPts = ptsMs;
       s.lastPts = ptsMs;
       noteFirstSighting(this, s, side, extent, h, ptsMs, this.startPts);
       this.state.set(trackId, s);
@@ -156,11 +158,13 @@ export class LineCounter extends LineGeometry {
         if (
           level > 0 &&
           ptsMs - s.pendingPts >= HOLD_MS &&
+          flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts) &&
           (!s.pendingJump || Math.abs(side) / this.len >= JUMP_MARGIN * this.extentAcross(w, h))
         )
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
         dir = backProjected(this, s, x, y, side, w, h, ptsMs);
+        if (dir >= 0 && !flowAllows(this.totals, dir, ptsMs - s.bornPts)) dir = -1;
         this.lastBirth = dir >= 0;
       }
     }
@@ -244,6 +248,7 @@ export class LineCounter extends LineGeometry {
     s.w = from.w;
     s.h = from.h;
     s.n = from.n;
+    s.bornPts = from.bornPts;
     s.step = from.step;
     s.lastPts = from.lastPts;
     // An earlier track first seen past the line and not yet judged: the fragment carries the judging on.
@@ -274,7 +279,14 @@ export class LineCounter extends LineGeometry {
       return undefined;
     }
     let crossing: LineCrossing | undefined;
-    if (!s.counted && s.pending > 0 && s.pendingLevel > 1 && !s.duplicate && !s.pendingJump) {
+    if (
+      !s.counted &&
+      s.pending > 0 &&
+      s.pendingLevel > 1 &&
+      flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts) &&
+      !s.duplicate &&
+      !s.pendingJump
+    ) {
       this.markCounted(s);
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);
       s.pending = 0;

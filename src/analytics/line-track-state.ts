@@ -25,8 +25,9 @@ export interface LineTrackState {
   h: number;
   /** Signed move across the line per 100 ms (image fractions), its latest steps averaged (halved each step); 0: none. */
   step: number;
-  /** Observations so far, and the time of the latest. */
+  /** Observations so far, and the time of the first (a fragment's: the track it continued) and latest. */
   n: number;
+  bornPts: number;
   lastPts: number;
   /**
    * First observation past the line: side (0: none or decided), distance in box extents, the extent, the
@@ -89,6 +90,7 @@ export class LineTrackPool {
     s.h = 0;
     s.step = 0;
     s.n = 0;
+    s.bornPts = 0;
     s.lastPts = 0;
     s.firstSide = 0;
     s.firstDist = 0;

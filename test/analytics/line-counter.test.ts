@@ -153,6 +153,38 @@ describe('LineCounter', () => {
     }
   });
 
+  it('counts a young track crossing against the traffic only once it has been seen 500 ms', () => {
+    const c = new LineCounter('cam', LINE);
+    const young = (id: number, t0: number) => {
+      // First seen 0.2 s before it crosses up: a track hopping in a queue onto the box behind.
+      at(c, id, 0.5, 0.56, t0);
+      at(c, id, 0.5, 0.53, t0 + 100);
+      at(c, id, 0.5, 0.51, t0 + 200);
+      const crossed = at(c, id, 0.5, 0.48, t0 + 300);
+      const held = at(c, id, 0.5, 0.46, t0 + 400);
+      return crossed ?? held ?? c.forget(id, t0 + 500);
+    };
+    // On a fresh line nothing is known of the traffic: counted as before.
+    expect(young(1, 2000)?.direction).toBe('up');
+    for (let id = 2; id <= 10; id++) {
+      at(c, id, 0.3, 0.4, 3000);
+      at(c, id, 0.3, 0.45, 3100);
+      at(c, id, 0.3, 0.52, 3200);
+      at(c, id, 0.3, 0.55, 3300);
+    }
+    expect(c.total('down', 'car')).toBe(9);
+    // Nine down, one up: the same young track is now no crossing...
+    expect(young(20, 4000)).toBeUndefined();
+    // ... and one that goes on up is counted once seen long enough, at the time it crossed.
+    at(c, 21, 0.5, 0.56, 5000);
+    at(c, 21, 0.5, 0.53, 5100);
+    at(c, 21, 0.5, 0.51, 5200);
+    expect(at(c, 21, 0.5, 0.48, 5300)).toBeUndefined();
+    expect(at(c, 21, 0.5, 0.46, 5400)).toBeUndefined();
+    expect(at(c, 21, 0.5, 0.44, 5500)).toMatchObject({ direction: 'up', trackId: 21, ptsMs: 5300 });
+    expect(c.total('up', 'car')).toBe(2);
+  });
+
   it('counts a crossing seen while the track was tentative once it is confirmed', () => {
     const c = new LineCounter('cam', LINE);
     arrive(c, 1, 0.5, 0.45, 2000, 0);

@@ -1,0 +1,27 @@
+import { TRAFFIC_CLASSES } from '../domain/traffic.js';
+
+/**
+ * Where nearly all of a line's traffic has crossed one way (FLOW_MIN crossings, FLOW_RATIO times the other
+ * way plus one), a crossing the other way counts only for a track seen at least this long (ms). In a queue,
+ * a young weak track hops from one car's box onto the box of the car behind, against the traffic and across
+ * the line; a vehicle really going the wrong way has been in sight longer than that when it crosses.
+ */
+export const AGAINST_FLOW_SEEN_MS = 500;
+const FLOW_MIN = 5;
+const FLOW_RATIO = 4;
+
+/**
+ * Whether a track seen for `seenMs` may count a crossing in direction `dir` (0 or 1) of a line whose
+ * crossings so far are `totals` (index = direction * classes + class index in TRAFFIC_CLASSES).
+ */
+export function flowAllows(totals: Int32Array, dir: number, seenMs: number): boolean {
+  if (seenMs >= AGAINST_FLOW_SEEN_MS) return true;
+  const n = TRAFFIC_CLASSES.length;
+  let mine = 0;
+  let other = 0;
+  for (let k = 0; k < n; k++) {
+    mine += totals[dir * n + k]!;
+    other += totals[(1 - dir) * n + k]!;
+  }
+  return other < FLOW_MIN || other < FLOW_RATIO * (mine + 1);
+}
