@@ -98,10 +98,19 @@ export class KalmanBox {
    * Restarts at a measured box that is not a plausible next view of the tracked box (its size changed too
    * much at once): another object's box taken for the track, or a box cut to part of the object. A
    * correction would turn the jump into a velocity, and the track would coast on in that direction; the
-   * velocity restarts from zero instead.
+   * velocity restarts from zero instead, unless the box lies ahead of the prediction along the motion: a
+   * vehicle nearing the camera grows by more than that from one detector frame to the next at 10 fps, and
+   * without its velocity the track, missed for a frame or two, was not found again where the vehicle went.
    */
   restartAt(cx: number, cy: number, w: number, h: number): void {
+    const vx = this.s[1]!;
+    const vy = this.s[3]!;
+    const ahead = (cx - this.s[0]!) * vx + (cy - this.s[2]!) * vy > 0;
     this.init(cx, cy, w, h);
+    if (ahead) {
+      this.s[1] = vx;
+      this.s[3] = vy;
+    }
   }
 
   /** Corrects the state with a measured box. */

@@ -383,6 +383,26 @@ describe('ByteTracker', () => {
     expect(next(0.09, 0.25, 0.12)).toEqual(['1:lost:false', '2:tentative:true']);
   });
 
+  it('keeps its velocity through a jump onto a larger box ahead along its motion (a car nearing the camera)', () => {
+    // A car coming down the picture fast, 0.08 of the height per 100 ms; near the camera its box grows
+    // 1.6x in one detector frame, then the detector misses it twice and sees it once more, weakly.
+    const tracker = new ByteTracker();
+    const box = (cy: number, w: number, h: number, score = 0.8) => ({
+      cls: 'car' as const,
+      score,
+      x1: 0.5 - w / 2,
+      y1: cy - h / 2,
+      x2: 0.5 + w / 2,
+      y2: cy + h / 2,
+    });
+    for (let i = 0; i < 6; i++) tracker.update(result(i * 100, [box(0.1 + 0.08 * i, 0.08, 0.12)]));
+    tracker.update(result(600, [box(0.6, 0.13, 0.19)]));
+    tracker.update(result(700, []));
+    tracker.update(result(800, []));
+    tracker.update(result(900, [box(0.84, 0.14, 0.2, 0.3)]));
+    expect(tracker.tracks.map((t) => `${t.id}:${t.state}`)).toEqual(['1:tracked']);
+  });
+
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
     const seen = (bigger: boolean) => {
       const tracker = new ByteTracker();
