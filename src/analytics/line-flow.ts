@@ -6,7 +6,7 @@ import { TRAFFIC_CLASSES } from '../domain/traffic.js';
  * a young weak track hops from one car's box onto the box of the car behind, against the traffic and across
  * the line; a vehicle really going the wrong way has been in sight longer than that when it crosses.
  */
-export const AGAINST_FLOW_SEEN_MS = 500;
+const AGAINST_FLOW_SEEN_MS = 500;
 const FLOW_MIN = 5;
 const FLOW_RATIO = 4;
 

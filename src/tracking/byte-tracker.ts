@@ -122,6 +122,8 @@ export class ByteTracker {
   private rowMatch = new Int32Array(64);
   private colTaken = new Uint8Array(64);
   private rider = new Uint8Array(64);
+  /** Each detection's width over a car's at its row (RowWidthModel.ratio; NaN: unknown), this frame. */
+  private detRatio = new Float64Array(64);
   private detUsed = new Uint8Array(64);
   private rowsIdx = new Int32Array(64);
   private colsIdx = new Int32Array(64);
@@ -163,6 +165,10 @@ export class ByteTracker {
     for (let j = 0; j < nd; j++) {
       const d = dets[j]!;
       if (d.cls === 'car') this.rowWidth.add(d.score, d.x1, d.y1, d.x2, d.y2);
+    }
+    for (let j = 0; j < nd; j++) {
+      const d = dets[j]!;
+      this.detRatio[j] = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
     }
     if (o.suppressRiders) markRiders(dets, detCls, this.rider);
     else this.rider.fill(0, 0, nd);
@@ -221,8 +227,7 @@ export class ByteTracker {
       const d = dets[j]!;
       if (d.score < o.weakTrackScore) continue;
       const t = this.pool.pop() ?? new Track();
-      const ratio = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
-      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, ratio);
+      t.start(this.nextId++, detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, this.detRatio[j]!);
       t.weak = d.score < o.newTrackScore;
       if (prev === undefined && o.minHits <= 1) t.state = 'tracked';
       this.tracks.push(t);
@@ -264,7 +269,9 @@ export class ByteTracker {
         let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
         const dg = classGroup(this.detCls[this.colsIdx[c]!]!);
         // A rider is seen as a person or as its two-wheeler: either continues the track.
-        const crossClass = rider ? dg === VEHICLE_GROUP : dg !== group && !this.detectorAgrees(t, d, group);
+        const crossClass = rider
+          ? dg === VEHICLE_GROUP
+          : dg !== group && !this.detectorAgrees(t, d, this.detRatio[this.colsIdx[c]!]!, group);
         if (crossClass) s *= o.crossClassFactor;
         // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
         if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
@@ -283,8 +290,7 @@ export class ByteTracker {
       const cy = (d.y1 + d.y2) / 2;
       if (sizeRatio(t, d) > SIZE_STEP) t.kf.restartAt(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
       else t.kf.update(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
-      const ratio = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
-      t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, ratio);
+      t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, this.detRatio[j]!);
       t.hits++;
       t.matched = true;
     }
@@ -293,14 +299,13 @@ export class ByteTracker {
   /**
    * Whether a detection the class correction (reclassify.ts) renamed out of the track's group by its shape
    * alone is still the track's kind: the detector named it in the track's group, and the box is as wide as
-   * that (a car at its row, when this camera's car widths are known, else the track's own box). A car close
+   * that (`ratio` of a car at its row, when this camera's car widths are known, else the track's own box). A car close
    * to the camera seen steeply from above is as tall as a head-on motorcycle, but as wide as the car it is;
    * a rider's box beside or in front of a car is much narrower, and keeps the cross-class penalty.
    */
-  private detectorAgrees(t: Track, d: Detection, group: number): boolean {
+  private detectorAgrees(t: Track, d: Detection, ratio: number, group: number): boolean {
     if (classGroup(d.cls) !== group) return false;
-    const r = this.rowWidth.ratio(d.x1, d.y1, d.x2, d.y2);
-    if (!Number.isNaN(r)) return r >= CAR_WIDE;
+    if (!Number.isNaN(ratio)) return ratio >= CAR_WIDE;
     return d.x2 - d.x1 >= t.kf.w;
   }
 
@@ -312,6 +317,7 @@ export class ByteTracker {
     this.rowMatch = new Int32Array(cap);
     this.colTaken = new Uint8Array(cap);
     this.rider = new Uint8Array(cap);
+    this.detRatio = new Float64Array(cap);
     this.detUsed = new Uint8Array(cap);
     this.rowsIdx = new Int32Array(cap);
     this.colsIdx = new Int32Array(cap);
