@@ -260,6 +260,25 @@ export class LineCounter extends LineGeometry {
     return true;
   }
 
+  /** The track linked to this one (a fragment and the lost track it continued; 0: none, or counted). */
+  linkOf(trackId: number): number {
+    const s = this.state.get(trackId);
+    return s && !s.counted ? s.link : 0;
+  }
+
+  /**
+   * The track and the one it is linked to (see inherit) were seen at once on separate boxes: two road
+   * users, not one vehicle's fragments. Neither has counted; each counts for its own crossing from now on
+   * (a crossing the lost one made before the fragment took its state over stays the fragment's).
+   */
+  unlink(trackId: number): void {
+    const s = this.state.get(trackId);
+    if (!s || s.link === 0 || s.counted) return;
+    const l = this.state.get(s.link);
+    s.link = 0;
+    if (l && l.link === trackId) l.link = 0;
+  }
+
   /** Ids of ended tracks a new track could continue (stream time `ptsMs`), newest first. */
   endedIds(ptsMs: number): Generator<number> {
     return this.ended.ids(ptsMs);

@@ -85,6 +85,7 @@ export class LineCrossings implements FrameRule {
       const info = ctx.infoAt[i];
       if (!t.matched || !info) continue;
       const born = !this.lines[0]!.knows(t.id);
+      if (!born) this.separate(t, tracks);
       const stitched = born && this.stitch(t, tracks, ctx.pts);
       const duplicate = born && !stitched && overlapsLiveTrack(t, tracks);
       const cls = info.classOf(t);
@@ -104,6 +105,23 @@ export class LineCrossings implements FrameRule {
           ctx.events.push(ev);
         }
       }
+    }
+  }
+
+  /**
+   * A fragment and the lost track it continued, both matched this frame on boxes that do not touch, are
+   * two road users (the lost one was found again elsewhere, or the fragment was on a neighbour): their
+   * link is dropped, so a crossing by one no longer counts for the other.
+   */
+  private separate(t: Track, tracks: readonly Track[]): void {
+    const linked = this.lines[0]!.linkOf(t.id);
+    if (linked === 0) return;
+    for (let i = 0; i < tracks.length; i++) {
+      const o = tracks[i]!;
+      if (o.id !== linked) continue;
+      if (!o.matched || (o.x1 < t.x2 && t.x1 < o.x2 && o.y1 < t.y2 && t.y1 < o.y2)) return;
+      for (let l = 0; l < this.lines.length; l++) this.lines[l]!.unlink(t.id);
+      return;
     }
   }
 

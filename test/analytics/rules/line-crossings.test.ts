@@ -103,6 +103,59 @@ describe('LineCrossings', () => {
     expect(rule.lines[0]!.total('down', 'car')).toBe(1);
   });
 
+  describe('a lost track found again beside the fragment that took its state over', () => {
+    /** Moves the track's box (filtered and raw) to centre (0.5, cy), 0.1 square, going down. */
+    function move(t: SceneTrack, cy: number): void {
+      place(t, cy, 0.1, 0.2);
+      t.track.observe(t.track.cls, 0.9, 0.45, cy - 0.05, 0.55, cy + 0.05);
+    }
+
+    /**
+     * Car 1 lost before the line, fragment 2 where it should be; car 1 found again `offset` from the
+     * fragment, moving with it as the fragment crosses, then going on.
+     */
+    function scene(offset: number) {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const car = s.add(1, 'car', [0.45, 0.25, 0.55, 0.35]);
+      for (let i = 0; i <= 10; i++) {
+        move(car, 0.3 + 0.01 * i);
+        s.step(rule, 100 * i);
+      }
+      car.track.state = 'lost';
+      car.track.matched = false;
+      place(car, 0.42, 0.1, 0.2);
+      const frag = s.add(2, 'car', [0.45, 0.37, 0.55, 0.47]);
+      move(frag, 0.42);
+      s.step(rule, 1100);
+      car.track.state = 'tracked';
+      car.track.matched = true;
+      const events: ReturnType<typeof s.step> = [];
+      for (let i = 1; i <= 5; i++) {
+        move(frag, 0.42 + 0.04 * i);
+        move(car, 0.42 + 0.04 * i + offset);
+        events.push(...s.step(rule, 1100 + 100 * i));
+      }
+      for (let i = 1; i <= 8; i++) {
+        move(car, 0.62 + offset + 0.03 * i);
+        events.push(...s.step(rule, 1600 + 100 * i));
+      }
+      return { rule, crossings: events.filter((e) => e.type === 'line_crossing') };
+    }
+
+    it("on a box apart from the fragment's: two vehicles, each counts its own crossing", () => {
+      const { rule, crossings } = scene(-0.16);
+      expect(crossings).toMatchObject([{ trackId: 2 }, { trackId: 1 }]);
+      expect(rule.lines[0]!.total('down', 'car')).toBe(2);
+    });
+
+    it("on a box overlapping the fragment's: one vehicle, counted once", () => {
+      const { rule, crossings } = scene(-0.03);
+      expect(crossings).toHaveLength(1);
+      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+    });
+  });
+
   it('a fragment taking over a counted track does not count again', () => {
     const s = new RuleScene();
     const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
