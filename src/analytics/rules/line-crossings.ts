@@ -101,7 +101,10 @@ export class LineCrossings implements FrameRule {
           line.uncount(ev);
           continue;
         }
-        if (ev && !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev)) {
+        if (
+          ev &&
+          !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev, t, tracks)
+        ) {
           ctx.events.push(ev);
         }
       }
@@ -128,8 +131,9 @@ export class LineCrossings implements FrameRule {
   /**
    * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
    * than DUP_MS ago, on an overlapping box, or — when either was counted for being first seen past the
-   * line — less than BIRTH_DUP_MS ago within a box width along the line (then the count is taken back);
-   * else it is remembered. `ended`: counted at the track's end.
+   * line — less than BIRTH_DUP_MS ago within a box width along the line, unless that track is seen at once
+   * apart from `t` (then the count is taken back); else it is remembered. No `t`: counted at the track's
+   * end.
    */
   private countedTwice(
     l: number,
@@ -141,8 +145,10 @@ export class LineCrossings implements FrameRule {
     y2: number,
     line: LineCounter,
     ev: LineCrossing,
-    ended = false,
+    t?: Track,
+    tracks?: readonly Track[],
   ): boolean {
+    const ended = t === undefined;
     const recent = this.recent;
     const pts = ev.ptsMs;
     // A track first seen past the line, where another track crossed just before, is most likely that
@@ -157,7 +163,8 @@ export class LineCrossings implements FrameRule {
         (birth || r.birth) &&
         dt <= BIRTH_DUP_MS &&
         line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1 &&
-        aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1))
+        aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1)) &&
+        !(t && tracks && seenApart(t, r.trackId, tracks))
       ) {
         line.uncount(ev);
         return true;
@@ -193,7 +200,7 @@ export class LineCrossings implements FrameRule {
       const line = this.lines[l]!;
       const ev = line.forget(t.id, pts);
       // Its box when last seen (the filtered one has coasted on since).
-      if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev, true)) {
+      if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
         ctx.events.push(ev);
       }
     }
@@ -326,6 +333,21 @@ function againstMotion(line: LineCounter, direction: string, vx: number, vy: num
   // d(side)/dt for sideOf (a→b × velocity, y down); direction 0 is towards positive side.
   const rate = (line.bx - line.ax) * vy - (line.by - line.ay) * vx;
   return line.directions.indexOf(direction) === 0 ? rate < 0 : rate > 0;
+}
+
+/**
+ * Whether track `otherId` is matched in this frame on a box that does not touch `t`'s: two road users seen
+ * at once, not one vehicle's two tracks. Never for a person track: a rider whose bike is hidden (behind a
+ * car) is seen as a person only, and a person counted at a carriageway line must be sure.
+ */
+function seenApart(t: Track, otherId: number, tracks: readonly Track[]): boolean {
+  if (!t.matched || t.cls === 'person') return false;
+  for (let i = 0; i < tracks.length; i++) {
+    const o = tracks[i]!;
+    if (o.id !== otherId) continue;
+    return o.matched && !(o.x1 < t.x2 && t.x1 < o.x2 && o.y1 < t.y2 && t.y1 < o.y2);
+  }
+  return false;
 }
 
 /** Two extents within SIZE_STEP of each other (neither empty). */

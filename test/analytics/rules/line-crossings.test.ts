@@ -212,30 +212,55 @@ describe('LineCrossings', () => {
 
   it('a road user first seen past the line just after a vehicle crossed there is counted unless it is as wide', () => {
     // A rider right beside or behind a car that just crossed is another road user; a box as wide as the
-    // car's, first seen past the line where the car crossed, is that car again (its track jumped off it).
-    const counted = (w: number, cls: 'motorcycle' | 'car') => {
+    // car's, first seen past the line where the car crossed, is that car again (its track jumped off it) —
+    // unless the car's track is seen at once on a box of its own, further on: then it is a second car.
+    const counted = (
+      w: number,
+      cls: 'motorcycle' | 'car' | 'person',
+      carSeenApart = false,
+      first: 'car' | 'motorcycle' = 'car',
+      firstW = 0.1,
+    ) => {
       const s = new RuleScene();
       const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
-      const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
-      place(car, 0.4, 0.1, 0.5);
+      const car = s.add(1, first, [0.5 - firstW / 2, 0.35, 0.5 + firstW / 2, 0.45]);
+      const carAt = (pts: number) => {
+        const cy = 0.4 + (pts - 1200) / 2000;
+        place(car, cy, 0.1, 0.5, firstW);
+        Object.assign(car.track, {
+          x1: 0.5 - firstW / 2,
+          y1: cy - 0.05,
+          x2: 0.5 + firstW / 2,
+          y2: cy + 0.05,
+        });
+      };
+      carAt(0);
       s.run(rule, 0, 1200);
       for (let pts = 1300; pts <= 1600; pts += 100) {
-        place(car, 0.4 + (pts - 1200) / 2000, 0.1, 0.5);
+        carAt(pts);
         s.step(rule, pts);
       }
-      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+      expect(rule.lines[0]!.total('down', first)).toBe(1);
       s.run(rule, 1700, 1900);
       const other = s.add(2, cls, [0.5 - w / 2, 0.505, 0.5 + w / 2, 0.555], { hits: 1 });
       // Half a second after the car crossed (two boxes of one vehicle cross within DUP_MS).
+      car.track.matched = carSeenApart;
       for (let pts = 2000; pts <= 2400; pts += 100) {
-        place(car, 0.4 + (pts - 1200) / 2000, 0.1, 0.5);
-        place(other, 0.53 + (pts - 2000) / 5000, 0.05, 0.2, w);
+        carAt(pts);
+        const cy = 0.53 + (pts - 2000) / 5000;
+        place(other, cy, 0.05, 0.2, w);
+        Object.assign(other.track, { x1: 0.5 - w / 2, y1: cy - 0.025, x2: 0.5 + w / 2, y2: cy + 0.025 });
         s.step(rule, pts);
         other.track.hits = 5;
       }
-      return rule.lines[0]!.total('down', cls) - (cls === 'car' ? 1 : 0);
+      return rule.lines[0]!.total('down', cls) - (cls === first ? 1 : 0);
     };
     expect(counted(0.03, 'motorcycle')).toBe(1);
     expect(counted(0.1, 'car')).toBe(0);
+    expect(counted(0.1, 'car', true)).toBe(1);
+    // A person as wide as the rider who just crossed, first seen past the line: taken for a second box on
+    // that rider even when apart (a rider seen only as a person is another rider whose bike is hidden).
+    expect(counted(0.03, 'motorcycle', true, 'motorcycle', 0.03)).toBe(1);
+    expect(counted(0.03, 'person', true, 'motorcycle', 0.03)).toBe(0);
   });
 });
