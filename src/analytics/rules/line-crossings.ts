@@ -1,26 +1,12 @@
 import type { CameraConfig } from '../../config/schema.js';
-import { SIZE_STEP } from '../../tracking/byte-tracker.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
+import { aboutAsWide, againstMotion, gateDistance, overlapsLiveTrack, seenApart } from './track-relations.js';
 
-/**
- * A new track continues a lost or ended one of the same class group when it appears where that one's
- * motion puts it now, at a similar size: in box sizes, at most STITCH_AHEAD further along its motion (a
- * vehicle that sped up), STITCH_BEHIND short of it, STITCH_ACROSS to the side (a vehicle behind the lost
- * one, in dense traffic, must not take over its state). A track slower than STITCH_MOVING box sizes per
- * second is matched within STITCH_BEHIND in any direction.
- */
-const STITCH_AHEAD = 1.5;
-const STITCH_BEHIND = 0.5;
-const STITCH_ACROSS = 0.75;
-const STITCH_MOVING = 0.3;
-const STITCH_SIZE_RATIO = 2;
 /** Matches a track needs before it counts for being first seen past a line (a few frames of evidence). */
 const BIRTH_HITS = 3;
-/** A new track this much inside another live track of its class group is a second box on that vehicle. */
-const BIRTH_OVERLAP = 0.5;
 /**
  * Two tracks crossing a line the same way within DUP_MS of each other, their boxes overlapping DUP_OVERLAP
  * of the narrower along the line, are one vehicle with two boxes (a motorcycle and its lower half, a
@@ -260,97 +246,4 @@ export class LineCrossings implements FrameRule {
     for (const line of this.lines) line.inherit(t.id, best);
     return true;
   }
-}
-
-/**
- * Distance (box sizes) between where a lost track should be now (`px`, `py`, moving at `vx`, `vy`) and a
- * new box, or infinity when the new box is outside the stitching gate or of another size.
- */
-function gateDistance(
-  px: number,
-  py: number,
-  vx: number,
-  vy: number,
-  pw: number,
-  ph: number,
-  x: number,
-  y: number,
-  w: number,
-  h: number,
-): number {
-  const rh = ph > h ? ph / h : h / ph;
-  if (!(rh <= STITCH_SIZE_RATIO)) return Number.POSITIVE_INFINITY;
-  const sw = Math.max(pw, w);
-  const sh = Math.max(ph, h);
-  const dx = (x - px) / sw;
-  const dy = (y - py) / sh;
-  const ux = vx / sw;
-  const uy = vy / sh;
-  const speed = Math.hypot(ux, uy);
-  const d = Math.hypot(dx, dy);
-  if (speed < STITCH_MOVING) return d <= STITCH_BEHIND ? d : Number.POSITIVE_INFINITY;
-  const along = (dx * ux + dy * uy) / speed;
-  const across = Math.abs(dx * uy - dy * ux) / speed;
-  return along >= -STITCH_BEHIND && along <= STITCH_AHEAD && across <= STITCH_ACROSS
-    ? d
-    : Number.POSITIVE_INFINITY;
-}
-
-/**
- * Whether a new track's box lies BIRTH_OVERLAP or more inside (or over) another confirmed live track of
- * its class group, or of the other vehicle group (a head-on motorcycle the detector also calls a car): a
- * second box on a vehicle already tracked, not a vehicle of its own.
- */
-function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
-  const group = classGroup(t.cls);
-  const vehicle = group !== 0;
-  const ax1 = t.bx1;
-  const ay1 = t.by1;
-  const ax2 = t.bx2;
-  const ay2 = t.by2;
-  const areaA = (ax2 - ax1) * (ay2 - ay1);
-  for (let i = 0; i < tracks.length; i++) {
-    const o = tracks[i]!;
-    if (o === t || !o.confirmed) continue;
-    const og = classGroup(o.cls);
-    if (og !== group && !(vehicle && og !== 0)) continue;
-    const iw = Math.min(ax2, o.bx2) - Math.max(ax1, o.bx1);
-    if (iw <= 0) continue;
-    const ih = Math.min(ay2, o.by2) - Math.max(ay1, o.by1);
-    if (ih <= 0) continue;
-    const areaO = (o.bx2 - o.bx1) * (o.by2 - o.by1);
-    if (iw * ih >= BIRTH_OVERLAP * Math.min(areaA, areaO)) return true;
-  }
-  return false;
-}
-
-/**
- * Whether the track moves against the direction it was just counted in (its filtered velocity takes its
- * anchor back across the line): a track re-found on the box behind its vehicle, or sliding onto a part of
- * the vehicle ahead, crosses backwards while the vehicle goes on the other way.
- */
-function againstMotion(line: LineCounter, direction: string, vx: number, vy: number): boolean {
-  // d(side)/dt for sideOf (a→b × velocity, y down); direction 0 is towards positive side.
-  const rate = (line.bx - line.ax) * vy - (line.by - line.ay) * vx;
-  return line.directions.indexOf(direction) === 0 ? rate < 0 : rate > 0;
-}
-
-/**
- * Whether track `otherId` is matched in this frame on a box that does not touch `t`'s: two road users seen
- * at once, not one vehicle's two tracks. Never for a person track: a rider whose bike is hidden (behind a
- * car) is seen as a person only, and a person counted at a carriageway line must be sure.
- */
-function seenApart(t: Track, otherId: number, tracks: readonly Track[]): boolean {
-  if (!t.matched || t.cls === 'person') return false;
-  for (let i = 0; i < tracks.length; i++) {
-    const o = tracks[i]!;
-    if (o.id !== otherId) continue;
-    return o.matched && !(o.x1 < t.x2 && t.x1 < o.x2 && o.y1 < t.y2 && t.y1 < o.y2);
-  }
-  return false;
-}
-
-/** Two extents within SIZE_STEP of each other (neither empty). */
-function aboutAsWide(a: number, b: number): boolean {
-  return Math.min(a, b) > 0 && Math.max(a, b) <= SIZE_STEP * Math.min(a, b);
 }
