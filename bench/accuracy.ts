@@ -2,7 +2,7 @@
  * Accuracy report: runs the real chain (ffmpeg reader → vision pipeline → traffic analytics) on the
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
- * throughput (bench/accuracy-default.ts). Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
+ * throughput (bench/accuracy-default.ts), and the same clips played backwards (bench/accuracy-reversed.ts). Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
  *
  *   npx tsx bench/accuracy.ts
  */
@@ -22,6 +22,7 @@ import {
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
+import { reversedClips } from './accuracy-reversed.js';
 
 const OUT = join(REPO, 'bench', 'results');
 
@@ -142,7 +143,8 @@ async function main(): Promise<void> {
   const log = (t: string) => process.stderr.write(t);
   const dflt = await defaultSettings(log);
   const speed = await throughput(log);
-  md.push(...dflt.md, ...speed.md, '## Incidents and hand-configured cameras', '');
+  const backwards = await reversedClips(log);
+  md.push(...dflt.md, ...backwards.md, ...speed.md, '## Incidents and hand-configured cameras', '');
   const json: unknown[] = [];
   const evidence: Buffer[] = [];
   const perType = new Map<string, number>();
@@ -270,7 +272,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, reversed: backwards.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

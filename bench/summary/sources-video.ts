@@ -64,6 +64,17 @@ export function accuracy(r: unknown): Row[] {
     });
   }
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
+  const backwards = at(r, 'reversed', 'off');
+  if (backwards) {
+    rows.push({
+      area: 'Accuracy',
+      figure: 'the clips played backwards (traffic the other way): off by, sum over lines and classes',
+      value: `${num(backwards, '10 fps')} at 10 fps, ${num(backwards, 'every frame')} every frame`,
+      goal: 'none (a check on directions not developed on)',
+      verdict: 'info',
+      peer: `OpenCV ${num(backwards, 'OpenCV')}`,
+    });
+  }
   const ratio = num(r, 'throughput', 'ratio');
   if (ratio !== undefined) {
     const base = list(r, 'throughput', 'baseline')
