@@ -299,9 +299,10 @@ export class ByteTracker {
   /**
    * Whether a detection the class correction (reclassify.ts) renamed out of the track's group by its shape
    * alone is still the track's kind: the detector named it in the track's group, and the box is as wide as
-   * that (`ratio` of a car at its row, when this camera's car widths are known, else the track's own box). A car close
-   * to the camera seen steeply from above is as tall as a head-on motorcycle, but as wide as the car it is;
-   * a rider's box beside or in front of a car is much narrower, and keeps the cross-class penalty.
+   * that (`ratio` of a car at its row, when this camera's car widths are known, else the track's own box).
+   * A car close to the camera seen steeply from above is as tall as a head-on motorcycle, but as wide as
+   * the car it is; a rider's box beside or in front of a car is much narrower, and keeps the cross-class
+   * penalty.
    */
   private detectorAgrees(t: Track, d: Detection, ratio: number, group: number): boolean {
     if (classGroup(d.cls) !== group) return false;

@@ -104,14 +104,8 @@ export class LineCrossings implements FrameRule {
    */
   private separate(t: Track, tracks: readonly Track[]): void {
     const linked = this.lines[0]!.linkOf(t.id);
-    if (linked === 0) return;
-    for (let i = 0; i < tracks.length; i++) {
-      const o = tracks[i]!;
-      if (o.id !== linked) continue;
-      if (!o.matched || (o.x1 < t.x2 && t.x1 < o.x2 && o.y1 < t.y2 && t.y1 < o.y2)) return;
-      for (let l = 0; l < this.lines.length; l++) this.lines[l]!.unlink(t.id);
-      return;
-    }
+    if (linked === 0 || !seenApart(t, linked, tracks)) return;
+    for (let l = 0; l < this.lines.length; l++) this.lines[l]!.unlink(t.id);
   }
 
   /**
@@ -119,7 +113,8 @@ export class LineCrossings implements FrameRule {
    * than DUP_MS ago, on an overlapping box, or — when either was counted for being first seen past the
    * line — less than BIRTH_DUP_MS ago within a box width along the line, unless that track is seen at once
    * apart from `t` (then the count is taken back); else it is remembered. No `t`: counted at the track's
-   * end.
+   * end. A person track is never seen apart: a rider whose bike a car hides is seen as a person only, and a
+   * person counted at a carriageway line must be sure.
    */
   private countedTwice(
     l: number,
@@ -150,7 +145,7 @@ export class LineCrossings implements FrameRule {
         dt <= BIRTH_DUP_MS &&
         line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1 &&
         aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1)) &&
-        !(t && tracks && seenApart(t, r.trackId, tracks))
+        !(t && tracks && t.cls !== 'person' && seenApart(t, r.trackId, tracks))
       ) {
         line.uncount(ev);
         return true;

@@ -94,12 +94,11 @@ export function againstMotion(line: LineCounter, direction: string, vx: number, 
 }
 
 /**
- * Whether track `otherId` is matched in this frame on a box that does not touch `t`'s: two road users seen
- * at once, not one vehicle's two tracks. Never for a person track: a rider whose bike is hidden (behind a
- * car) is seen as a person only, and a person counted at a carriageway line must be sure.
+ * Whether track `otherId` is matched in this frame, as `t` is, on a box that does not touch `t`'s: two road
+ * users seen at once, not one vehicle's two tracks.
  */
 export function seenApart(t: Track, otherId: number, tracks: readonly Track[]): boolean {
-  if (!t.matched || t.cls === 'person') return false;
+  if (!t.matched) return false;
   for (let i = 0; i < tracks.length; i++) {
     const o = tracks[i]!;
     if (o.id !== otherId) continue;
