@@ -6,7 +6,7 @@
  * baseline) and what the automatic regions cost (every frame, regions vs the whole picture only).
  */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseConfigText } from '../src/config/load.js';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
@@ -15,12 +15,12 @@ import { loadTruth, type TruthLine } from '../test/support/ground-truth.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 
 const PYTHON = '/usr/bin/python3';
-const CLIPS = ['nl', 'jakarta', 'uk-rain'] as const;
+export const CLIPS = ['nl', 'jakarta', 'uk-rain'] as const;
 /** The hand-counted lines compared (Jakarta's partial-width y080/y090 served the hand-tile setup). */
-const SKIP = new Set(['jakarta:y080', 'jakarta:y090']);
+export const SKIP = new Set(['jakarta:y080', 'jakarta:y090']);
 
 type Counts = Record<string, Record<string, number>>;
-type Mode = '10 fps' | 'every frame' | 'every frame, whole picture only';
+export type Mode = '10 fps' | 'every frame' | 'every frame, whole picture only';
 
 interface Baseline {
   fps: number;
@@ -28,12 +28,13 @@ interface Baseline {
   counts: Record<string, Counts>;
 }
 
-function baseline(clip: string, ys: number[]): Baseline {
+/** The OpenCV baseline on `clip` (in MEDIA, or an absolute path) with full-width lines at `ys`. */
+export function baseline(clip: string, ys: number[]): Baseline {
   const out = execFileSync(
     PYTHON,
     [
       join(REPO, 'bench/baselines/opencv_counter.py'),
-      join(MEDIA, clip),
+      resolve(MEDIA, clip),
       join(REPO, 'models/yolox_nano.onnx'),
       join(REPO, 'models/coco-labels.json'),
       ...ys.flatMap((y) => ['--line-y', String(y)]),
@@ -43,8 +44,12 @@ function baseline(clip: string, ys: number[]): Baseline {
   return JSON.parse(out) as Baseline;
 }
 
-/** `analyze` on a clip with one full-width line (each line is its own camera: the regions follow it). */
-async function analyze(clip: string, line: TruthLine, mode: Mode): Promise<AnalyzeReport> {
+/**
+ * `analyze` on a clip (in MEDIA, or an absolute path) with one full-width line (each line is its own
+ * camera: the regions follow it).
+ */
+export async function analyze(clip: string, line: TruthLine, mode: Mode): Promise<AnalyzeReport> {
+  const path = resolve(MEDIA, clip);
   const fps = mode === '10 fps' ? 10 : 30;
   const tiles = mode === 'every frame, whole picture only' ? ', tiles: [[0, 0, 1, 1]]' : '';
   const cfg = parseConfigText(
@@ -53,14 +58,14 @@ async function analyze(clip: string, line: TruthLine, mode: Mode): Promise<Analy
       `models: { dir: ${JSON.stringify(join(REPO, 'models'))} }`,
       'cameras:',
       '  - id: clip',
-      `    url: ${JSON.stringify(pathToFileURL(join(MEDIA, clip)).href)}`,
+      `    url: ${JSON.stringify(pathToFileURL(path).href)}`,
       `    detect: { fps: ${fps}${tiles} }`,
       `    lines: [{ id: l, points: ${JSON.stringify(line.points)}, directions: [down, up] }]`,
     ].join('\n'),
     join(REPO, 'bench/accuracy.yaml'),
     { cwd: REPO, env: {} },
   );
-  return analyzeFile(cfg, join(MEDIA, clip), { everyFrame: mode !== '10 fps' });
+  return analyzeFile(cfg, path, { everyFrame: mode !== '10 fps' });
 }
 
 const MODES: Mode[] = ['10 fps', 'every frame', 'every frame, whole picture only'];

@@ -5,20 +5,15 @@
  * The reversed clips are made with ffmpeg in a temporary directory (re-encoded at CRF 18) and never kept.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseConfigText } from '../src/config/load.js';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
-import { analyzeFile } from '../src/pipeline/analyze.js';
-import { loadTruth, type TruthLine } from '../test/support/ground-truth.js';
-import { MEDIA, REPO } from '../test/support/vision.js';
+import { loadTruth } from '../test/support/ground-truth.js';
+import { MEDIA } from '../test/support/vision.js';
+import { analyze, baseline, CLIPS, type Mode, SKIP } from './accuracy-default.js';
 
-const CLIPS = ['nl', 'jakarta', 'uk-rain'] as const;
-const SKIP = new Set(['jakarta:y080', 'jakarta:y090']);
-const MODES = ['10 fps', 'every frame'] as const;
-type Mode = (typeof MODES)[number];
+const MODES = ['10 fps', 'every frame'] as const satisfies Mode[];
 type Counts = Record<string, Record<string, number>>;
 
 const SWAP: Record<string, string> = { down: 'up', up: 'down' };
@@ -30,56 +25,22 @@ function reversed(clip: string): string {
   const out = join(dir, `reversed_${clip}`);
   if (!existsSync(out)) {
     const tmp = `${out}.part.mp4`;
-    execFileSync(
-      'ffmpeg',
-      ['-v', 'error', '-y', '-i', join(MEDIA, clip), '-vf', 'reverse', '-an'].concat([
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-crf',
-        '18',
-        '-g',
-        '30',
-        tmp,
-      ]),
-    );
-    execFileSync('mv', [tmp, out]);
+    const encode = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-g', '30'];
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      join(MEDIA, clip),
+      '-vf',
+      'reverse',
+      '-an',
+      ...encode,
+      tmp,
+    ]);
+    renameSync(tmp, out);
   }
   return out;
-}
-
-async function analyze(path: string, line: TruthLine, mode: Mode): Promise<Counts> {
-  const cfg = parseConfigText(
-    [
-      'node: { id: bench, site: bench }',
-      `models: { dir: ${JSON.stringify(join(REPO, 'models'))} }`,
-      'cameras:',
-      '  - id: clip',
-      `    url: ${JSON.stringify(pathToFileURL(path).href)}`,
-      `    detect: { fps: ${mode === '10 fps' ? 10 : 30} }`,
-      `    lines: [{ id: l, points: ${JSON.stringify(line.points)}, directions: [down, up] }]`,
-    ].join('\n'),
-    join(REPO, 'bench/accuracy.yaml'),
-    { cwd: REPO, env: {} },
-  );
-  const r = await analyzeFile(cfg, path, { everyFrame: mode !== '10 fps' });
-  return r.counts.l ?? {};
-}
-
-function baseline(path: string, ys: number[]): Record<string, Counts> {
-  const out = execFileSync(
-    '/usr/bin/python3',
-    [
-      join(REPO, 'bench/baselines/opencv_counter.py'),
-      path,
-      join(REPO, 'models/yolox_nano.onnx'),
-      join(REPO, 'models/coco-labels.json'),
-      ...ys.flatMap((y) => ['--line-y', String(y)]),
-    ],
-    { encoding: 'utf8', cwd: join(REPO, 'bench/baselines'), maxBuffer: 64 << 20 },
-  );
-  return (JSON.parse(out) as { counts: Record<string, Counts> }).counts;
 }
 
 export async function reversedClips(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
@@ -96,7 +57,7 @@ export async function reversedClips(log: (s: string) => void): Promise<{ md: str
     '| clip | line | direction | class | truth | ours 10 fps | ours every frame | OpenCV |',
     '|---|---|---|---|---|---|---|---|',
   ];
-  const off: Record<Mode | 'OpenCV', number> = { '10 fps': 0, 'every frame': 0, OpenCV: 0 };
+  const off: Record<(typeof MODES)[number] | 'OpenCV', number> = { '10 fps': 0, 'every frame': 0, OpenCV: 0 };
   const json: unknown[] = [];
   for (const name of CLIPS) {
     const truth = loadTruth(name);
@@ -106,12 +67,12 @@ export async function reversedClips(log: (s: string) => void): Promise<{ md: str
     const base = baseline(
       path,
       lines.map((l) => l.points[0][1]),
-    );
+    ).counts;
     for (const l of lines) {
-      const got: Record<Mode, Counts> = {} as Record<Mode, Counts>;
+      const got = {} as Record<(typeof MODES)[number], Counts>;
       for (const m of MODES) {
         log(`${l.key} ${m}… `);
-        got[m] = await analyze(path, l, m);
+        got[m] = (await analyze(path, l, m)).counts.l ?? {};
       }
       const b = base[`y${l.points[0][1].toFixed(2)}`] ?? {};
       for (const dir of l.counted) {
