@@ -1,4 +1,5 @@
 import type { CameraConfig } from '../../config/schema.js';
+import type { TrafficClass } from '../../domain/traffic.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
@@ -10,8 +11,9 @@ const BIRTH_HITS = 3;
 /**
  * Two tracks crossing a line the same way within DUP_MS of each other, their boxes overlapping DUP_OVERLAP
  * of the narrower along the line, are one vehicle with two boxes (a motorcycle and its lower half, a
- * head-on motorcycle also called a car): counted once. (Two vehicles one behind the other cross it further
- * apart in time.)
+ * head-on motorcycle also called a car): counted once. Not so a two-wheeler or person and a car-group
+ * box far wider (more than SIZE_STEP): a motorcycle just in front of a car lies within the car's span and
+ * crosses with it. (Two vehicles one behind the other cross it further apart in time.)
  */
 const DUP_MS = 300;
 /**
@@ -34,6 +36,7 @@ interface RecentCount {
   y2: number;
   /** Counted for being first seen past the line. */
   birth: boolean;
+  cls: TrafficClass;
 }
 
 /** Kinematics of a track at its end, for stitching a later fragment to it. */
@@ -152,7 +155,11 @@ export class LineCrossings implements FrameRule {
       }
       if (dt > DUP_MS) continue;
       // Where each box lies along the line (what moving across it does not change).
-      if (line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP) {
+      if (
+        line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP &&
+        (classGroup(ev.cls) === classGroup(r.cls) ||
+          aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1)))
+      ) {
         line.uncount(ev);
         return true;
       }
@@ -167,6 +174,7 @@ export class LineCrossings implements FrameRule {
     r.x2 = x2;
     r.y2 = y2;
     r.birth = birth;
+    r.cls = ev.cls;
     recent.push(r);
     return false;
   }

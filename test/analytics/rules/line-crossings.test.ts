@@ -263,4 +263,29 @@ describe('LineCrossings', () => {
     expect(counted(0.03, 'motorcycle', true, 'motorcycle', 0.03)).toBe(1);
     expect(counted(0.03, 'person', true, 'motorcycle', 0.03)).toBe(0);
   });
+
+  it('two tracks crossing together at one place count once, unless one is far narrower: a motorcycle just in front of a car', () => {
+    const crossTogether = (w: number, cls: 'car' | 'motorcycle') => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const car = s.add(1, 'car', [0.45, 0.25, 0.55, 0.35]);
+      const other = s.add(2, cls, [0.5 - w / 2, 0.27, 0.5 + w / 2, 0.37]);
+      // Both go down at 0.2 a second, the other box just ahead (lower in the picture) on the car's span:
+      // it crosses the line 100 ms before the car does.
+      for (let pts = 0; pts <= 2000; pts += 100) {
+        const cy = 0.3 + pts / 5000;
+        place(car, cy, 0.1, 0.2, 0.1);
+        place(other, cy + 0.02, 0.1, 0.2, w);
+        s.step(rule, pts);
+      }
+      const line = rule.lines[0]!;
+      return cls === 'car'
+        ? [line.total('down', 'car')]
+        : [line.total('down', 'car'), line.total('down', cls)];
+    };
+    // A second box on the car (about as wide): one vehicle.
+    expect(crossTogether(0.09, 'car')).toEqual([1]);
+    // A motorcycle a third of the car's width, right in front of it: two road users.
+    expect(crossTogether(0.03, 'motorcycle')).toEqual([1, 1]);
+  });
 });
