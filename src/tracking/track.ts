@@ -21,7 +21,14 @@ const TRUCK = TRAFFIC_CLASSES.indexOf('truck');
  * percentile of confident car boxes on the motorway and city clips).
  */
 export const LARGE_VEHICLE_WIDTH = 1.2;
-/** Width ratios a track needs before LARGE_VEHICLE_WIDTH applies. */
+/**
+ * A track voted car whose boxes were on average no wider than this many times a car at their rows is a
+ * two-wheeler (a motorcycle, unless voted bicycle more): motorcycles measure 0.31-0.50 of a car's width there, while a car is never that narrow unless
+ * more than half hidden for most of its track. What the detector calls a car that narrow is the front or
+ * lower half of a motorcycle ridden toward the camera.
+ */
+export const SMALL_VEHICLE_WIDTH = 0.5;
+/** Width ratios a track needs before LARGE_VEHICLE_WIDTH or SMALL_VEHICLE_WIDTH applies. */
 const WIDTH_SAMPLES = 3;
 
 /**
@@ -145,12 +152,9 @@ export class Track {
       this.widthSum += widthRatio;
       this.widthN++;
     }
-    if (
-      (best === BUS || best === TRUCK) &&
-      this.widthN >= WIDTH_SAMPLES &&
-      this.widthSum <= LARGE_VEHICLE_WIDTH * this.widthN
-    ) {
-      best = CAR;
+    if (this.widthN >= WIDTH_SAMPLES) {
+      if ((best === BUS || best === TRUCK) && this.widthSum <= LARGE_VEHICLE_WIDTH * this.widthN) best = CAR;
+      else if (best === CAR && this.widthSum <= SMALL_VEHICLE_WIDTH * this.widthN) best = bike;
     }
     this.cls = TRAFFIC_CLASSES[best]!;
     this.trail[this.trailHead * 2] = (x1 + x2) / 2;

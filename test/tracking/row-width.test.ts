@@ -113,4 +113,16 @@ describe('ByteTracker: buses and trucks as wide as a car', () => {
     expect(classes.get('lorry')).toBe('truck');
     expect(classes.get('car0')).toBe('car');
   });
+
+  it('calls a "car" no wider than half the cars at its row a motorcycle, and keeps a car two thirds as wide', () => {
+    const at = (y2: number, share: number, name: string): SimObject => {
+      const w = carWidth(y2) * share;
+      // Wider than tall: not caught by the aspect rule (correctClasses), only by the width at its row.
+      return { name, cls: 'car', x: -0.3, y: y2 - w * 0.8, w, h: w * 0.8, vx: 0.1, vy: 0, from: 8 };
+    };
+    const classes = scene([at(0.7, 0.4, 'motorcycle front'), at(0.85, 0.65, 'small car')]);
+    expect(classes.get('motorcycle front')).toBe('motorcycle');
+    expect(classes.get('small car')).toBe('car');
+    expect(classes.get('car0')).toBe('car');
+  });
 });
