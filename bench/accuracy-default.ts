@@ -69,6 +69,15 @@ export async function analyze(clip: string, line: TruthLine, mode: Mode): Promis
 }
 
 const MODES: Mode[] = ['10 fps', 'every frame', 'every frame, whole picture only'];
+
+/**
+ * A table cell for count `n` against hand count `truth` on clip `name`: bold when off by more than the goal
+ * (±10 % per class on Jakarta, ±1 on the motorway clips).
+ */
+export function countCell(name: string, truth: number): (n: number) => string {
+  const tol = name === 'jakarta' ? Math.ceil(0.1 * truth) : 1;
+  return (n) => (Math.abs(n - truth) > tol ? `**${n}**` : String(n));
+}
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function defaultSettings(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
@@ -115,8 +124,7 @@ export async function defaultSettings(log: (s: string) => void): Promise<{ md: s
           const got = MODES.map((m) => runs[l.key]![m].counts.l?.[dir]?.[cls] ?? 0);
           const bn = b[dir]?.[cls] ?? 0;
           if (truthN === 0 && got.every((n) => n === 0) && bn === 0) continue;
-          const tol = name === 'jakarta' ? Math.ceil(0.1 * truthN) : 1;
-          const cell = (n: number) => (Math.abs(n - truthN) > tol ? `**${n}**` : String(n));
+          const cell = countCell(name, truthN);
           md.push(`| ${l.key} | ${dir} | ${cls} | ${truthN} | ${got.map(cell).join(' | ')} | ${cell(bn)} |`);
         }
       }

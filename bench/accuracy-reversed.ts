@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
 import { loadTruth } from '../test/support/ground-truth.js';
 import { MEDIA } from '../test/support/vision.js';
-import { analyze, baseline, CLIPS, type Mode, SKIP } from './accuracy-default.js';
+import { analyze, baseline, CLIPS, countCell, type Mode, SKIP } from './accuracy-default.js';
 
 const MODES = ['10 fps', 'every frame'] as const satisfies Mode[];
 type Counts = Record<string, Record<string, number>>;
@@ -85,8 +85,7 @@ export async function reversedClips(log: (s: string) => void): Promise<{ md: str
           off['every frame'] += Math.abs(ours[1]! - t);
           off.OpenCV += Math.abs(bn - t);
           if (t === 0 && ours.every((n) => n === 0) && bn === 0) continue;
-          const tol = name === 'jakarta' ? Math.ceil(0.1 * t) : 1;
-          const cell = (n: number) => (Math.abs(n - t) > tol ? `**${n}**` : String(n));
+          const cell = countCell(name, t);
           md.push(
             `| ${name} | ${l.key} | ${rdir} | ${cls} | ${t} | ${ours.map(cell).join(' | ')} | ${cell(bn)} |`,
           );

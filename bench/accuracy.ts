@@ -2,7 +2,8 @@
  * Accuracy report: runs the real chain (ffmpeg reader → vision pipeline → traffic analytics) on the
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
- * throughput (bench/accuracy-default.ts), and the same clips played backwards (bench/accuracy-reversed.ts). Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
+ * throughput (bench/accuracy-default.ts), and the same clips played backwards (bench/accuracy-reversed.ts).
+ * Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
  *
  *   npx tsx bench/accuracy.ts
  */

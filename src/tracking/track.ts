@@ -23,9 +23,9 @@ const TRUCK = TRAFFIC_CLASSES.indexOf('truck');
 export const LARGE_VEHICLE_WIDTH = 1.2;
 /**
  * A track voted car whose boxes were on average no wider than this many times a car at their rows is a
- * two-wheeler (a motorcycle, unless voted bicycle more): motorcycles measure 0.31-0.50 of a car's width there, while a car is never that narrow unless
- * more than half hidden for most of its track. What the detector calls a car that narrow is the front or
- * lower half of a motorcycle ridden toward the camera.
+ * two-wheeler (a motorcycle, unless voted bicycle more): motorcycles measure 0.31-0.50 of a car's width
+ * there, while a car is never that narrow unless more than half hidden for most of its track. What the
+ * detector calls a car that narrow is the front or lower half of a motorcycle ridden toward the camera.
  */
 export const SMALL_VEHICLE_WIDTH = 0.5;
 /** Width ratios a track needs before LARGE_VEHICLE_WIDTH or SMALL_VEHICLE_WIDTH applies. */

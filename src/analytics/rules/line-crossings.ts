@@ -139,27 +139,24 @@ export class LineCrossings implements FrameRule {
     // vehicle again (the other track jumped off it): a wider window, and near is enough.
     const birth = line.lastBirth && !ended;
     const wide = line.extentAlong(x2 - x1, y2 - y1);
+    const group = classGroup(ev.cls);
     for (let i = 0; i < recent.length; i++) {
       const r = recent[i]!;
       if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
       const dt = Math.abs(pts - r.pts);
-      if (
+      const alike = aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1));
+      const again =
         (birth || r.birth) &&
         dt <= BIRTH_DUP_MS &&
+        alike &&
         line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1 &&
-        aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1)) &&
-        !(t && tracks && t.cls !== 'person' && seenApart(t, r.trackId, tracks))
-      ) {
-        line.uncount(ev);
-        return true;
-      }
-      if (dt > DUP_MS) continue;
+        !(t && tracks && t.cls !== 'person' && seenApart(t, r.trackId, tracks));
       // Where each box lies along the line (what moving across it does not change).
-      if (
-        line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP &&
-        (classGroup(ev.cls) === classGroup(r.cls) ||
-          aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1)))
-      ) {
+      const twoBoxes =
+        dt <= DUP_MS &&
+        (alike || classGroup(r.cls) === group) &&
+        line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP;
+      if (again || twoBoxes) {
         line.uncount(ev);
         return true;
       }
