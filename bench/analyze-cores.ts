@@ -8,14 +8,17 @@
  * `--runs` times each; reports the median fps (min-max), the
  * CPU time per frame of the whole run (node, its worker threads and ffmpeg, from the children's rusage),
  * the cores it kept busy (CPU time / wall time) and whether the counts are the same. The projected ceiling
- * is what the CPU time per frame allows on the box's idle cores: cores x 1000 / (CPU ms per frame).
+ * is what the CPU time per frame allows on the box's idle cores: cores x 1000 / (CPU ms per frame). Where
+ * that CPU time goes is sampled from /proc while it runs: ffmpeg (decode, scale, ffprobe), node's main
+ * thread (reading frames, pre- and post-processing, tracking, analytics) and node's other threads (the
+ * inference sessions, with V8's and libuv's helpers).
  *
  *   npm run bench:analyze-cores -- [--clips nl_motorway_overpass,...] [--runs 3] [--no-build]
  *
  * Appends its section to bench/results/capacity.{md,json} (key "analyze").
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -46,10 +49,59 @@ function childrenCpuMs(): number {
   return (Number(f[13]) + Number(f[14])) * 10;
 }
 
+/** Where a run's CPU time went, ms per frame. */
+interface CpuSplit {
+  ffmpeg: number;
+  main: number;
+  others: number;
+}
+
+/**
+ * CPU time of each thread of a process tree, sampled from /proc every `everyMs` until stopped (a thread's
+ * ticks after its last sample are missed: `stop` gives shares, to apply to the exact total from rusage).
+ */
+function sampleThreads(pid: number, everyMs = 50) {
+  const last = new Map<string, { role: keyof CpuSplit; ms: number }>();
+  const visit = (p: number) => {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tids) {
+      try {
+        const raw = readFileSync(`/proc/${p}/task/${tid}/stat`, 'utf8');
+        const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+        const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+        const role = comm.startsWith('ff') ? 'ffmpeg' : p === pid && tid === String(pid) ? 'main' : 'others';
+        last.set(`${p}/${tid}`, { role, ms: (Number(f[11]) + Number(f[12])) * 10 });
+        for (const c of readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').split(' ')) {
+          if (c) visit(Number(c));
+        }
+      } catch {
+        // The thread or process ended between the listing and the read.
+      }
+    }
+  };
+  const timer = setInterval(() => visit(pid), everyMs);
+  return {
+    /** Each role's share of the sampled CPU time. */
+    stop(): CpuSplit {
+      clearInterval(timer);
+      const ms: CpuSplit = { ffmpeg: 0, main: 0, others: 0 };
+      for (const t of last.values()) ms[t.role] += t.ms;
+      const total = ms.ffmpeg + ms.main + ms.others || 1;
+      return { ffmpeg: ms.ffmpeg / total, main: ms.main / total, others: ms.others / total };
+    },
+  };
+}
+
 interface Run {
   fps: number;
   frames: number;
   cpuMsPerFrame: number;
+  cpuSplit: CpuSplit;
   coresBusy: number;
   counts: unknown;
 }
@@ -64,7 +116,7 @@ const MODES = [
 async function analyzeOnce(clip: string, config: string, sessions: number, pinned: boolean): Promise<Run> {
   const c0 = childrenCpuMs();
   const t0 = performance.now();
-  const { stdout } = await run(
+  const pending = run(
     pinned ? 'taskset' : process.execPath,
     [
       ...(pinned ? ['-c', '0', process.execPath] : []),
@@ -80,13 +132,28 @@ async function analyzeOnce(clip: string, config: string, sessions: number, pinne
     ],
     { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
   );
+  // taskset execs node: the same pid.
+  const sampler = sampleThreads(pending.child.pid!);
+  let stdout: string;
+  let shares: CpuSplit;
+  try {
+    ({ stdout } = await pending);
+  } finally {
+    shares = sampler.stop();
+  }
   const wallMs = performance.now() - t0;
   const cpu = childrenCpuMs() - c0;
   const report = JSON.parse(stdout) as { fps: number; frames: number; counts: unknown };
+  const perFrame = cpu / report.frames;
   return {
     fps: report.fps,
     frames: report.frames,
-    cpuMsPerFrame: cpu / report.frames,
+    cpuMsPerFrame: perFrame,
+    cpuSplit: {
+      ffmpeg: shares.ffmpeg * perFrame,
+      main: shares.main * perFrame,
+      others: shares.others * perFrame,
+    },
     coresBusy: cpu / wallMs,
     counts: report.counts,
   };
@@ -99,6 +166,7 @@ interface Row {
   oneCore: boolean;
   fps: { median: number; min: number; max: number };
   cpuMsPerFrame: number;
+  cpuSplit: CpuSplit;
   coresBusy: number;
   ceilingFps: number;
   sameCounts: boolean;
@@ -147,6 +215,11 @@ async function main() {
             max: r1(Math.max(...rs.map((r) => r.fps))),
           },
           cpuMsPerFrame: r2(cpu),
+          cpuSplit: {
+            ffmpeg: r2(median(rs.map((r) => r.cpuSplit.ffmpeg))),
+            main: r2(median(rs.map((r) => r.cpuSplit.main))),
+            others: r2(median(rs.map((r) => r.cpuSplit.others))),
+          },
           coresBusy: r2(median(rs.map((r) => r.coresBusy))),
           ceilingFps: r1(((m.pinned ? 1 : CORES) * 1000) / cpu),
           sameCounts: rs.every((r) => JSON.stringify(r.counts) === reference),
@@ -170,15 +243,26 @@ async function main() {
     `${analyze.date}, ${analyze.machine.cpus} x ${analyze.machine.model}, load average at start ${analyze.machine.loadavgAtStart.join(' ')}.`,
     '`ioc-edge analyze CLIP --every-frame --json` (built gateway), motion gate off, a line at y = 0.5: one inference',
     `session held to one core (taskset -c 0), one session, and ${CORES} (one per core), alternating, ${values.runs} runs each.`,
-    "CPU ms/frame = the whole run's CPU time (node, its worker threads, ffmpeg) per frame; cores busy = CPU time /",
-    `wall time; ceiling = what that CPU time allows on the cores it may use. Goal: >= 1.7x the one-session fps on`,
-    `${CORES} cores, same counts. "x one core" = fps over the one-core run's.`,
+    "CPU ms/frame = the whole run's CPU time (node, its worker threads, ffmpeg) per frame, start-up included, and",
+    "where it went (sampled from /proc): ffmpeg (decode, scale, ffprobe) / node's main thread (frames read, pre- and",
+    "post-processing, tracking, analytics) / node's other threads (inference sessions, V8 and libuv helpers);",
+    'cores busy = CPU time / wall time; ceiling = what that CPU time allows on the cores it may use. Goal: >= 1.7x',
+    `the one-session fps on ${CORES} cores, same counts. "x one core" = fps over the one-core run's.`,
     '',
-    '| clip | sessions | fps median (min-max) | x one core | CPU ms/frame | cores busy | ceiling fps | counts as 1 session |',
+    '| clip | sessions | fps median (min-max) | x one core | CPU ms/frame (ffmpeg / main / other threads) | cores busy | ceiling fps | counts as 1 session |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const base = rows.find((o) => o.clip === r.clip && o.oneCore)!.fps.median;
-      return `| ${r.clip} | ${r.oneCore ? '1 on one core' : r.sessions} | ${r.fps.median} (${r.fps.min}-${r.fps.max}) | ${r2(r.fps.median / base)} | ${r.cpuMsPerFrame} | ${r.coresBusy} | ${r.ceilingFps} | ${r.sameCounts ? 'same' : '**differ**'} |`;
+      const split = `${r.cpuSplit.ffmpeg} / ${r.cpuSplit.main} / ${r.cpuSplit.others}`;
+      return `| ${r.clip} | ${r.oneCore ? '1 on one core' : r.sessions} | ${r.fps.median} (${r.fps.min}-${r.fps.max}) | ${r2(r.fps.median / base)} | ${r.cpuMsPerFrame} (${split}) | ${r.coresBusy} | ${r.ceilingFps} | ${r.sameCounts ? 'same' : '**differ**'} |`;
+    }),
+    '',
+    `What ${CORES} sessions can gain over one is bounded by the cores one session leaves idle:`,
+    ...[...new Set(rows.map((r) => r.clip))].map((clip) => {
+      const one = rows.find((r) => r.clip === clip && r.sessions === 1 && !r.oneCore)!;
+      const many = rows.find((r) => r.clip === clip && r.sessions === CORES && !r.oneCore);
+      const measured = many ? `, measured ${r2(many.fps.median / one.fps.median)}x` : '';
+      return `- ${clip}: one session keeps ${one.coresBusy} of ${CORES} cores busy: at most ${r2(CORES / one.coresBusy)}x${measured}.`;
     }),
     '',
   ].join('\n');

@@ -279,9 +279,16 @@ export function capacity(r: unknown): Row[] {
         goal: '—',
         verdict: 'info',
       });
+    // Sessions only add what one session leaves idle: the bound, beside the goal it is measured against.
+    const busy = num(one, 'coresBusy');
+    const cores = num(many, 'sessions');
+    const bound =
+      busy && cores
+        ? ` (at most ${Math.round((cores / busy) * 100) / 100} × here: one session keeps ${busy} of ${cores} cores busy)`
+        : '';
     const row = goalRow(
       'Capacity',
-      `${clip}: analyze on every core vs one`,
+      `${clip}: analyze on every core vs one${bound}`,
       f1 && fn ? Math.round((fn / f1) * 100) / 100 : undefined,
       { atLeast: 1.7 },
       '×',
