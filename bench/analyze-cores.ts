@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ROOT } from '../test/support/cli.js';
 import { buildGateway } from '../test/support/gateway-run.js';
-import { median } from '../test/support/proc-stats.js';
+import { cpuSecondsOf, median } from '../test/support/proc-stats.js';
 import { procStat, removeDir, tempDir } from '../test/support/process.js';
 import { MEDIA_DIR } from '../test/support/rtsp-camera.js';
 
@@ -70,17 +70,16 @@ function sampleThreads(pid: number, everyMs = 50) {
       return;
     }
     for (const tid of tids) {
+      // analyze's only child processes are ffmpeg and ffprobe.
+      const role = p !== pid ? 'ffmpeg' : tid === String(pid) ? 'main' : 'others';
+      const key = `${p}/task/${tid}`;
+      // 0 once the thread is gone: keep its last sample.
+      const ms = cpuSecondsOf(key) * 1000;
+      if (ms > (last.get(key)?.ms ?? 0)) last.set(key, { role, ms });
       try {
-        const raw = readFileSync(`/proc/${p}/task/${tid}/stat`, 'utf8');
-        const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
-        const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-        const role = comm.startsWith('ff') ? 'ffmpeg' : p === pid && tid === String(pid) ? 'main' : 'others';
-        last.set(`${p}/${tid}`, { role, ms: (Number(f[11]) + Number(f[12])) * 10 });
-        for (const c of readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').split(' ')) {
-          if (c) visit(Number(c));
-        }
+        for (const c of readFileSync(`/proc/${key}/children`, 'utf8').split(' ')) if (c) visit(Number(c));
       } catch {
-        // The thread or process ended between the listing and the read.
+        // The thread ended between the listing and the read.
       }
     }
   };

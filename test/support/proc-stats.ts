@@ -39,8 +39,10 @@ export function fdCount(pid: number): number {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
-export function cpuSecondsOf(pid: number): number {
+/**
+ * CPU seconds (user + system) a process (or a thread: `PID/task/TID`) has used so far; 0 when it is gone.
+ */
+export function cpuSecondsOf(pid: number | string): number {
   try {
     const f = procStat(pid);
     return (Number(f[11]) + Number(f[12])) / 100;

@@ -144,6 +144,8 @@ export class LineCrossings implements FrameRule {
       const r = recent[i]!;
       if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
       const dt = Math.abs(pts - r.pts);
+      // Both windows below are within BIRTH_DUP_MS (the wider).
+      if (dt > BIRTH_DUP_MS) continue;
       const alike = aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1));
       const again =
         (birth || r.birth) &&
