@@ -27,6 +27,9 @@ async function count(clip: string, l: TruthLine, fps: number | 'every'): Promise
 const total = (c: Partial<Record<TrafficClass, number>> | undefined) =>
   VEHICLES.reduce((a, k) => a + (c?.[k] ?? 0), 0);
 
+/** "Within `share` (at least 1)" of `of`, as bench/results/summary.md judges it: 24 of 21 is 14 % off. */
+const allowed = (of: number, share: number) => Math.max(1, Math.floor(share * of + 1e-9));
+
 describe('accuracy with default settings: NL motorway (line at 0.5)', () => {
   const nl = loadTruth('nl');
   for (const fps of [10, 'every'] as const) {
@@ -59,31 +62,32 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
   const at = (key: string, mode: string, cls: TrafficClass, dir = 'down') =>
     (runs[`${key}@${mode}`]![dir] as Partial<Record<TrafficClass, number>>)[cls] ?? 0;
 
+  // Measured (10 fps / every frame, hand count): 0.7 22 / 24 of 23, 0.8 24 / 24 of 22, 0.9 21 / 21 of 22.
   it('counts cars within 10 % of the hand count at every line height, at 10 fps and every frame', () => {
     for (const key of KEYS) {
       const truth = line(key).counts.down!.car!;
       for (const mode of ['10', 'every']) {
         const n = at(key, mode, 'car');
         expect(Math.abs(n - truth), `${key}@${mode}: ${n} cars vs ${truth}`).toBeLessThanOrEqual(
-          Math.ceil(0.1 * truth),
+          allowed(truth, 0.1),
         );
       }
     }
   });
 
-  // Measured (10 fps / every frame, hand count): 0.7 19 / 20 of 22, 0.8 24 / 25 of 21, 0.9 22 / 22 of 22.
-  // Before the tracker's size-step rule: 0.7 17 / 18, 0.8 23 / 24. Before the automatic regions: 0 of 22 at 0.7.
-  it('counts motorcycles within 10 % at 0.9; GOAL NOT MET at 0.7 (-14 %) and 0.8 (+19 %): within 20 % there', () => {
+  // Measured (10 fps / every frame, hand count): 0.7 20 / 21 of 22, 0.8 24 / 24 of 21, 0.9 23 / 22 of 22.
+  // Before the automatic regions: 0 of 22 at 0.7. At 0.8 every frame one extra is the rider on the line
+  // at frame 0, whom the hand count leaves out; bench/crossings.ts lists the others.
+  it('counts motorcycles within 10 % at 0.7 and 0.9; GOAL NOT MET at 0.8 (+14 %): within 3 there', () => {
     for (const mode of ['10', 'every']) {
-      const t90 = line('y090full').counts.down!.motorcycle!;
-      expect(Math.abs(at('y090full', mode, 'motorcycle') - t90), `0.9@${mode}`).toBeLessThanOrEqual(
-        Math.ceil(0.1 * t90),
-      );
-      for (const key of ['y070', 'y080full']) {
+      for (const key of ['y070', 'y090full']) {
         const t = line(key).counts.down!.motorcycle!;
         const n = at(key, mode, 'motorcycle');
-        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(Math.ceil(0.2 * t));
+        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(allowed(t, 0.1));
       }
+      const t80 = line('y080full').counts.down!.motorcycle!;
+      const n80 = at('y080full', mode, 'motorcycle');
+      expect(Math.abs(n80 - t80), `y080full@${mode}: ${n80} vs ${t80}`).toBeLessThanOrEqual(3);
     }
   });
 
@@ -93,27 +97,29 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
     }
   });
 
-  it('counts almost nothing going up (no traffic goes up): GOAL NOT MET, at most 2 per line', () => {
+  // Measured: one car at 0.7 every frame, nothing else.
+  it('counts at most 1 of each class going up (no traffic goes up)', () => {
     for (const key of KEYS) {
       for (const mode of ['10', 'every']) {
-        expect(total(runs[`${key}@${mode}`]!.up), `${key}@${mode}`).toBeLessThanOrEqual(2);
+        for (const cls of VEHICLES)
+          expect(at(key, mode, cls, 'up'), `${key}@${mode} ${cls}`).toBeLessThanOrEqual(1);
       }
     }
   });
 
+  // Measured (10 fps / every frame): motorcycles 20 / 21, 24 / 24, 23 / 22; cars 22 / 24, 24 / 24, 21 / 21.
   // Cars at 0.7 over the five frame choices at 10 fps (bench/crossings.ts --phase 0..4): 21, 22, 23, 22, 21
-  // against 24 every frame (hand count 23); before tentative tracks lived through a missed frame
-  // 23, 21, 23, 23, 21 (so 3 off at two of five choices then too).
-  it('counts cars at 10 fps within 5 % (at least 1) of every frame at 0.8 and 0.9; GOAL NOT MET for cars at 0.7 and for motorcycles: within 15 %', () => {
+  // against 24 every frame (hand count 23).
+  it('counts at 10 fps within 5 % (at least 1) of every frame; GOAL NOT MET for cars at 0.7: within 10 % there', () => {
     for (const key of KEYS) {
       for (const [cls, share] of [
-        ['car', key === 'y070' ? 0.15 : 0.05],
-        ['motorcycle', 0.15],
+        ['car', key === 'y070' ? 0.1 : 0.05],
+        ['motorcycle', 0.05],
       ] as const) {
         const a = at(key, '10', cls);
         const b = at(key, 'every', cls);
         expect(Math.abs(a - b), `${key} ${cls}: ${a} at 10 fps, ${b} every frame`).toBeLessThanOrEqual(
-          Math.max(1, Math.ceil(share * b)),
+          allowed(b, share),
         );
       }
     }
@@ -131,17 +137,17 @@ describe('accuracy with default settings: UK motorway in heavy rain, both direct
     }
   }, 360_000);
 
-  // GOAL NOT MET (±1 per class): measured (10 fps / every frame): down 0.5 15 / 13 of 16 (was 8 / 7), down
-  // 0.65 11 / 12 of 12, up 0.65 18 / 18 of 20, up 0.8 16 / 15 of 20 (was 10 / 11); some cars come out as
-  // "bus" or "truck" in the spray. What is missed is what YOLOX-nano does not see in the spray (two lorries
-  // at the left edge, two cars, the motorcyclist): no tracker can count those.
-  it('counts vehicles toward the camera within 3 of the hand count at 0.5 and 0.65 (goal ±1 per class: not met)', () => {
+  // GOAL NOT MET (±1 per class): measured (10 fps / every frame): down 0.5 15 / 15 of 16 (two of the
+  // three lorries come out as "bus"), down 0.65 11 / 12 of 12 (every frame: a person for the motorcyclist),
+  // up 0.65 18 / 18 of 20, up 0.8 16 / 17 of 20. What is missed is what YOLOX-nano does not see in the
+  // spray (bench/crossings.ts: the two lorries at the left edge, at 0.8 two cars there too, the
+  // motorcyclist); no tracker can count those.
+  it('counts vehicles toward the camera within 1 of the hand count at 0.5 and 0.65 (goal ±1 per class: not met)', () => {
     for (const key of ['y050', 'y065']) {
       const truth = total(uk.lines.find((l) => l.key === key)!.counts.down);
       for (const mode of ['10', 'every']) {
         const n = total(runs[`${key}@${mode}`]!.down);
-        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(3);
-        expect(n, `${key}@${mode}`).toBeLessThanOrEqual(truth + 1);
+        expect(Math.abs(truth - n), `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(1);
       }
     }
   });
@@ -159,12 +165,12 @@ describe('accuracy with default settings: UK motorway in heavy rain, both direct
     }
   });
 
-  it('counts vehicles going away within 5 of the hand count (20) at 0.65 and 0.8 (goal ±1 per class: not met)', () => {
+  it('counts vehicles going away within 4 of the hand count (20) at 0.65 and 0.8 (goal ±1 per class: not met)', () => {
     for (const key of ['y065', 'y080']) {
       const truth = total(uk.lines.find((l) => l.key === key)!.counts.up);
       for (const mode of ['10', 'every']) {
         const n = total(runs[`${key}@${mode}`]!.up);
-        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(5);
+        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(4);
         expect(n).toBeLessThanOrEqual(truth + 1);
       }
     }
