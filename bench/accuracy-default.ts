@@ -75,7 +75,8 @@ const MODES: Mode[] = ['10 fps', 'every frame', 'every frame, whole picture only
  * (±10 % per class on Jakarta, ±1 on the motorway clips).
  */
 export function countCell(name: string, truth: number): (n: number) => string {
-  const tol = name === 'jakarta' ? Math.ceil(0.1 * truth) : 1;
+  // 10 % of 21 is 2.1: 24 is off by more (bench/summary/sources-video.ts judges the same).
+  const tol = name === 'jakarta' ? Math.max(1, 0.1 * truth) : 1;
   return (n) => (Math.abs(n - truth) > tol ? `**${n}**` : String(n));
 }
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
