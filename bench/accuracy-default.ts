@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { parseConfigText } from '../src/config/load.js';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
 import { type AnalyzeReport, analyzeFile } from '../src/pipeline/analyze.js';
-import { loadTruth, type TruthLine } from '../test/support/ground-truth.js';
+import { allowedOff, loadTruth, type TruthLine } from '../test/support/ground-truth.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -75,8 +75,7 @@ const MODES: Mode[] = ['10 fps', 'every frame', 'every frame, whole picture only
  * (±10 % per class on Jakarta, ±1 on the motorway clips).
  */
 export function countCell(name: string, truth: number): (n: number) => string {
-  // 10 % of 21 is 2.1: 24 is off by more (bench/summary/sources-video.ts judges the same).
-  const tol = name === 'jakarta' ? Math.max(1, 0.1 * truth) : 1;
+  const tol = name === 'jakarta' ? allowedOff(truth, 0.1) : 1;
   return (n) => (Math.abs(n - truth) > tol ? `**${n}**` : String(n));
 }
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;

@@ -77,6 +77,8 @@ function sampleThreads(pid: number, everyMs = 50) {
       const ms = cpuSecondsOf(key) * 1000;
       if (ms > (last.get(key)?.ms ?? 0)) last.set(key, { role, ms });
       try {
+        // Each thread's own children file, not process.ts' childPids (which reads every process's stat):
+        // this runs 20 times a second on the box being measured.
         for (const c of readFileSync(`/proc/${key}/children`, 'utf8').split(' ')) if (c) visit(Number(c));
       } catch {
         // The thread ended between the listing and the read.

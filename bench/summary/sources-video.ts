@@ -1,4 +1,5 @@
 // Headline figures of the video path: detect, accuracy, tracking, ingest, memory, capacity.
+import { allowedOff } from '../../test/support/ground-truth.js';
 import { at, goalRow, list, missing, num, pct, type Row } from './rows.js';
 
 export function detect(r: unknown): Row[] {
@@ -52,7 +53,7 @@ export function accuracy(r: unknown): Row[] {
         const got = num(c, 'counts', line, dir, cls) ?? 0;
         const err = Math.abs(got - want);
         worst = Math.max(worst, want > 0 ? err / want : err > 0 ? 1 : 0);
-        if (err > Math.max(1, 0.1 * want)) ok = false;
+        if (err > allowedOff(want, 0.1)) ok = false;
       }
     }
     rows.push({
@@ -116,7 +117,7 @@ function defaultSettings(d: unknown): Row[] {
           for (const [cls, want] of Object.entries(classes)) {
             const got = num(modes, mode, 'counts', dir, cls) ?? 0;
             const err = Math.abs(got - want);
-            const allowed = dense ? Math.max(1, 0.1 * want) : 1;
+            const allowed = dense ? allowedOff(want, 0.1) : 1;
             if (err > allowed) ok = false;
             // The class furthest past what the goal allows (or closest to it).
             if (err > 0 && err - allowed > worst) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrafficClass } from '../../src/domain/traffic.js';
 import type { LineCounts } from '../../src/pipeline/traffic-stage.js';
-import { loadTruth, type TruthLine } from '../support/ground-truth.js';
+import { allowedOff, loadTruth, type TruthLine } from '../support/ground-truth.js';
 import { runClip } from '../support/run-clip.js';
 
 /**
@@ -26,9 +26,6 @@ async function count(clip: string, l: TruthLine, fps: number | 'every'): Promise
 
 const total = (c: Partial<Record<TrafficClass, number>> | undefined) =>
   VEHICLES.reduce((a, k) => a + (c?.[k] ?? 0), 0);
-
-/** "Within `share` (at least 1)" of `of`, as bench/results/summary.md judges it: 24 of 21 is 14 % off. */
-const allowed = (of: number, share: number) => Math.max(1, Math.floor(share * of + 1e-9));
 
 describe('accuracy with default settings: NL motorway (line at 0.5)', () => {
   const nl = loadTruth('nl');
@@ -69,7 +66,7 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
       for (const mode of ['10', 'every']) {
         const n = at(key, mode, 'car');
         expect(Math.abs(n - truth), `${key}@${mode}: ${n} cars vs ${truth}`).toBeLessThanOrEqual(
-          allowed(truth, 0.1),
+          allowedOff(truth, 0.1),
         );
       }
     }
@@ -83,7 +80,7 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
       for (const key of ['y070', 'y090full']) {
         const t = line(key).counts.down!.motorcycle!;
         const n = at(key, mode, 'motorcycle');
-        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(allowed(t, 0.1));
+        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(allowedOff(t, 0.1));
       }
       const t80 = line('y080full').counts.down!.motorcycle!;
       const n80 = at('y080full', mode, 'motorcycle');
@@ -119,7 +116,7 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
         const a = at(key, '10', cls);
         const b = at(key, 'every', cls);
         expect(Math.abs(a - b), `${key} ${cls}: ${a} at 10 fps, ${b} every frame`).toBeLessThanOrEqual(
-          allowed(b, share),
+          allowedOff(b, share),
         );
       }
     }

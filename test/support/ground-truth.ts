@@ -101,7 +101,10 @@ export function matchCrossings(truth: readonly TruthCrossing[], got: readonly Go
   return out;
 }
 
-/** Within ±max(tolerance, uncertainty) of the hand count. */
-export function withinCount(actual: number, expected: number, tolerance: number): boolean {
-  return Math.abs(actual - expected) <= tolerance;
+/**
+ * How far a count may be off the hand count `truth` for a goal of "within `share` (at least 1)": 10 % of
+ * 21 allows 2.1, so 24 misses. The tests, bench:accuracy's table and the summary all judge with it.
+ */
+export function allowedOff(truth: number, share: number): number {
+  return Math.max(1, share * truth);
 }
