@@ -2,6 +2,7 @@ import type { TrafficClass } from '../domain/traffic.js';
 import { VEHICLE_GROUP } from '../vision/class-map.js';
 import type { Detection, DetectionResult } from '../vision/detection.js';
 import { bufferedIou, greedyAssign } from './association.js';
+import { KEEP_LOW_SIZE, mayKeepOnLow } from './keep-low.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
 import { RowWidthModel } from './row-width.js';
@@ -44,6 +45,14 @@ export interface TrackerOptions {
    * its track never confirms at a low detection rate and the vehicle is counted late or not at all.
    */
   tentativeMisses: number;
+  /**
+   * A tentative track matched only by a low-score detection (below `weakTrackScore`) lives on and follows
+   * it, but gains no hit toward confirmation: a car in spray whose scores swing between 0.13 and 0.35
+   * would otherwise start and die tentative again and again, never confirmed and never counted. Such a
+   * track is then confirmed as a weak one (`weakHits`, and only once it moved: not clutter standing still),
+   * and only in its first moments, alone, and on boxes about its own size (keep-low.ts).
+   */
+  tentativeKeepLow: boolean;
   /** Drop person detections riding a detected motorcycle or bicycle. */
   suppressRiders: boolean;
   /** Correct head-on motorcycles the detector calls "car" (see reclassify.ts). */
@@ -88,6 +97,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minHits: 2,
   lostBufferMs: 2000,
   tentativeMisses: 1,
+  tentativeKeepLow: true,
   suppressRiders: true,
   correctClasses: true,
 };
@@ -131,6 +141,8 @@ export class ByteTracker {
   private readonly isHigh = (d: Detection) => d.score >= this.opts.highScore;
   private readonly isLow = (d: Detection) => d.score < this.opts.highScore;
   private readonly isWeak = (d: Detection) => d.score >= this.opts.weakTrackScore;
+  private readonly isBelowWeak = (d: Detection) => d.score < this.opts.weakTrackScore;
+  private readonly keepsOnLow = (t: Track) => mayKeepOnLow(t, this.tracks);
 
   constructor(opts: Partial<TrackerOptions> = {}) {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
@@ -180,6 +192,7 @@ export class ByteTracker {
     for (const t of this.tracks) {
       t.kf.predict(dt, t.state === 'lost');
       t.matched = false;
+      t.ageMs += dtMs;
     }
 
     // Stage 1: confirmed (tracked + lost) tracks vs high-score detections, buffered IoU.
@@ -189,6 +202,9 @@ export class ByteTracker {
     this.associate(dets, isUnmatched, this.isLow, o.buffer, o.matchSecond);
     // Stage 3: tentative tracks vs remaining detections a track may start from (weak ones too).
     this.associate(dets, isTentative, this.isWeak, o.bufferTentative, o.matchTentative);
+    // Stage 4: still-unmatched tentative tracks vs the low-score rest: kept alive, not confirmed by them.
+    if (o.tentativeKeepLow)
+      this.associate(dets, this.keepsOnLow, this.isBelowWeak, o.bufferTentative, o.matchTentative, false);
 
     // Bookkeeping: confirm, lose, remove.
     let w = 0;
@@ -241,6 +257,7 @@ export class ByteTracker {
     detOk: (d: Detection) => boolean,
     buffer: number,
     threshold: number,
+    hit = true,
   ): void {
     let rows = 0;
     for (let i = 0; i < this.tracks.length; i++) {
@@ -275,6 +292,8 @@ export class ByteTracker {
         if (crossClass) s *= o.crossClassFactor;
         // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
         if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
+        // A low-score box keeps a tentative track alive only when it is about the track's own box.
+        if (!hit && sizeRatio(t, d) > KEEP_LOW_SIZE) s = 0;
         sim[r * cols + c] = s;
       }
     }
@@ -291,7 +310,9 @@ export class ByteTracker {
       if (sizeRatio(t, d) > SIZE_STEP) t.kf.restartAt(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
       else t.kf.update(cx, cy, d.x2 - d.x1, d.y2 - d.y1);
       t.observe(this.detCls[j]!, d.score, d.x1, d.y1, d.x2, d.y2, this.detRatio[j]!);
-      t.hits++;
+      if (hit) t.hits++;
+      // Kept alive on a low-score box: confirmed as a weak track is, only once it has moved along.
+      else t.weak = true;
       t.matched = true;
     }
   }

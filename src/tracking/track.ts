@@ -77,6 +77,8 @@ export class Track {
   matched = false;
   /** Observed (not motion-gated) time since the last match, ms. */
   lostMs = 0;
+  /** Observed time since the track started, ms. */
+  ageMs = 0;
   /** Inferred frames in a row without a match. */
   misses = 0;
   /** Last matched detection box (raw, not filtered), fractions. */
@@ -105,6 +107,7 @@ export class Track {
     this.matched = true;
     this.state = 'tentative';
     this.lostMs = 0;
+    this.ageMs = 0;
     this.misses = 0;
     this.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
     this.x0 = (x1 + x2) / 2;

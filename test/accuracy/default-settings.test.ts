@@ -72,7 +72,7 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
     }
   });
 
-  // Measured (10 fps / every frame, hand count): 0.7 20 / 21 of 22, 0.8 24 / 24 of 21, 0.9 23 / 22 of 22.
+  // Measured (10 fps / every frame, hand count): 0.7 21 / 20 of 22, 0.8 24 / 24 of 21, 0.9 23 / 22 of 22.
   // Before the automatic regions: 0 of 22 at 0.7. At 0.8 every frame one extra is the rider on the line
   // at frame 0, whom the hand count leaves out; bench/crossings.ts lists the others.
   it('counts motorcycles within 10 % at 0.7 and 0.9; GOAL NOT MET at 0.8 (+14 %): within 3 there', () => {
@@ -104,8 +104,8 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
     }
   });
 
-  // Measured (10 fps / every frame): motorcycles 20 / 21, 24 / 24, 23 / 22; cars 22 / 24, 24 / 24, 21 / 21.
-  // Cars at 0.7 over the five frame choices at 10 fps (bench/crossings.ts --phase 0..4): 21, 22, 23, 22, 21
+  // Measured (10 fps / every frame): motorcycles 21 / 20, 24 / 24, 23 / 22; cars 22 / 24, 24 / 24, 21 / 21.
+  // Cars at 0.7 over the five frame choices at 10 fps (bench/crossings.ts --phase 0..4): 22, 22, 23, 22, 22
   // against 24 every frame (hand count 23).
   it('counts at 10 fps within 5 % (at least 1) of every frame; GOAL NOT MET for cars at 0.7: within 10 % there', () => {
     for (const key of KEYS) {
@@ -136,8 +136,9 @@ describe('accuracy with default settings: UK motorway in heavy rain, both direct
 
   // GOAL NOT MET (±1 per class): measured (10 fps / every frame): down 0.5 15 / 15 of 16 (two of the
   // three lorries come out as "bus"), down 0.65 11 / 12 of 12 (every frame: a person for the motorcyclist),
-  // up 0.65 18 / 18 of 20, up 0.8 16 / 17 of 20. What is missed is what YOLOX-nano does not see in the
-  // spray (bench/crossings.ts: the two lorries at the left edge, at 0.8 two cars there too, the
+  // up 0.65 19 / 19 of 20, up 0.8 19 / 18 of 20 (cars 18 / 17 of 18; the traffic-management lorry
+  // counted as a "bus" after it is first seen past the line). What is missed is what YOLOX-nano does not
+  // see in the spray (bench/crossings.ts: the tanker at the left edge, at 0.8 a car there too, the
   // motorcyclist); no tracker can count those.
   it('counts vehicles toward the camera within 1 of the hand count at 0.5 and 0.65 (goal ±1 per class: not met)', () => {
     for (const key of ['y050', 'y065']) {
@@ -149,25 +150,30 @@ describe('accuracy with default settings: UK motorway in heavy rain, both direct
     }
   });
 
-  it('names the cars in the spray cars at 10 fps: within 1 of the hand count at 0.5 and 0.65 both ways', () => {
-    // A car with its spray plume comes out as a tall "bus" box; its width is a car's (RowWidthModel).
+  it('counts the cars in the spray within 1 of the hand count, at every line both ways, at 10 fps and every frame', () => {
+    // A car with its spray plume comes out as a tall "bus" box; its width is a car's (RowWidthModel). A car
+    // in spray going away is scored 0.13-0.35 from frame to frame: its track lives on its low-score boxes
+    // (ByteTracker's tentativeKeepLow), else at 0.8 it is never confirmed at 10 fps.
     for (const [key, dir] of [
       ['y050', 'down'],
       ['y065', 'down'],
       ['y065', 'up'],
+      ['y080', 'up'],
     ] as const) {
       const truth = uk.lines.find((l) => l.key === key)!.counts[dir]!.car!;
-      const n = runs[`${key}@10`]![dir]?.car ?? 0;
-      expect(Math.abs(n - truth), `${key} ${dir}: ${n} cars vs ${truth}`).toBeLessThanOrEqual(1);
+      for (const mode of ['10', 'every']) {
+        const n = runs[`${key}@${mode}`]![dir]?.car ?? 0;
+        expect(Math.abs(n - truth), `${key}@${mode} ${dir}: ${n} cars vs ${truth}`).toBeLessThanOrEqual(1);
+      }
     }
   });
 
-  it('counts vehicles going away within 4 of the hand count (20) at 0.65 and 0.8 (goal ±1 per class: not met)', () => {
+  it('counts vehicles going away within 2 of the hand count (20) at 0.65 and 0.8 (goal ±1 per class: not met)', () => {
     for (const key of ['y065', 'y080']) {
       const truth = total(uk.lines.find((l) => l.key === key)!.counts.up);
       for (const mode of ['10', 'every']) {
         const n = total(runs[`${key}@${mode}`]!.up);
-        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(4);
+        expect(truth - n, `${key}@${mode}: ${n} vs ${truth}`).toBeLessThanOrEqual(2);
         expect(n).toBeLessThanOrEqual(truth + 1);
       }
     }

@@ -301,6 +301,54 @@ describe('ByteTracker', () => {
     expect(ids.size).toBe(2);
   });
 
+  it('keeps a tentative track on low-score boxes between its weak ones, and confirms it by the weak ones only', () => {
+    // A car in spray at 10 fps: the detector's score swings 0.34, 0.16, 0.15, 0.18, 0.34, 0.13, 0.33 (UK
+    // rain at 7.2-7.8 s), two frames in a row below the weak-track score.
+    const scores = [0.34, 0.16, 0.15, 0.18, 0.34, 0.13, 0.33, 0.13, 0.19, 0.3];
+    const car: SimObject = {
+      name: 'c',
+      cls: 'car',
+      x: 0.4,
+      y: 0.9,
+      w: 0.1,
+      h: 0.15,
+      vx: 0,
+      vy: -0.12,
+      override: (t) => ({ score: scores[Math.round(t * 10)] ?? 0.3 }),
+    };
+    const confirmedIds = (keepLow: boolean) => [
+      ...(run([car], 10, 1, new ByteTracker({ tentativeKeepLow: keepLow })).idsOf.get('c') ?? []),
+    ];
+    expect(confirmedIds(true)).toHaveLength(1);
+    // Without: each start dies at its second low frame, before three weak matches.
+    expect(confirmedIds(false)).toHaveLength(0);
+
+    // Low-score boxes alone never confirm a track: clutter the detector barely sees stays tentative, and
+    // is let go once the track is 1.5 s old.
+    const clutter = new ByteTracker();
+    const { results } = simulate([{ ...car, override: (t) => ({ score: t === 0 ? 0.3 : 0.15 }) }], 10, 3);
+    const ids = new Set<number>();
+    let lastSeen = 0;
+    for (const r of results) {
+      clutter.update(r);
+      for (const t of clutter.tracks) {
+        ids.add(t.id);
+        lastSeen = r.ptsMs;
+        expect(t.confirmed).toBe(false);
+      }
+    }
+    expect(ids.size).toBe(1);
+    expect(lastSeen).toBeGreaterThanOrEqual(1500);
+    expect(lastSeen).toBeLessThan(2000);
+
+    // The same box on a tracked vehicle (a second box on it, in dense traffic) is not kept alive by them.
+    const host: SimObject = { ...car, name: 'host', w: 0.12, h: 0.2, override: undefined };
+    const part: SimObject = { ...car, name: 'part', y: 0.92, w: 0.08, h: 0.1 };
+    const both = run([host, part], 10, 1);
+    expect(both.idsOf.get('host')).toHaveLength(1);
+    expect(both.idsOf.get('part')).toBeUndefined();
+  });
+
   it('starts a track from a far vehicle the detector is unsure of, once it has moved along for a few frames', () => {
     const tracker = new ByteTracker();
     const { results } = simulate(
