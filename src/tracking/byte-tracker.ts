@@ -259,15 +259,16 @@ export class ByteTracker {
     threshold: number,
     hit = true,
   ): void {
-    let rows = 0;
-    for (let i = 0; i < this.tracks.length; i++) {
-      if (trackOk(this.tracks[i]!)) this.rowsIdx[rows++] = i;
-    }
     let cols = 0;
     for (let j = 0; j < dets.length; j++) {
       if (!this.detUsed[j] && detOk(dets[j]!)) this.colsIdx[cols++] = j;
     }
-    if (rows === 0 || cols === 0) return;
+    if (cols === 0) return;
+    let rows = 0;
+    for (let i = 0; i < this.tracks.length; i++) {
+      if (trackOk(this.tracks[i]!)) this.rowsIdx[rows++] = i;
+    }
+    if (rows === 0) return;
     const sim = this.sim;
     const o = this.opts;
     for (let r = 0; r < rows; r++) {
