@@ -64,7 +64,10 @@ export class Track {
   rider = false;
   /** Detections matched so far. */
   hits = 0;
-  /** Started from a detection below the tracker's newTrackScore: confirmed later, and only when moving. */
+  /**
+   * Started from a detection below the tracker's newTrackScore, or kept alive on a low-score box while
+   * tentative (keep-low.ts): confirmed later, and only when moving.
+   */
   weak = false;
   /** Sum and count of the track's box widths over a car's width at their rows (RowWidthModel). */
   private widthSum = 0;
