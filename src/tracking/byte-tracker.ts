@@ -5,7 +5,7 @@ import { bufferedIou, greedyAssign } from './association.js';
 import { KEEP_LOW_SIZE, mayKeepOnLow } from './keep-low.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
-import { RowWidthModel } from './row-width.js';
+import { RowWidthModel } from './row-size.js';
 import { classGroup, Track } from './track.js';
 
 export interface TrackerOptions {

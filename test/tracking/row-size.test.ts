@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteTracker } from '../../src/tracking/byte-tracker.js';
-import { RowWidthModel } from '../../src/tracking/row-width.js';
+import { RowSizeModel, RowWidthModel } from '../../src/tracking/row-size.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
 /** A car's width at bottom row y2 in the synthetic road view (perspective: linear in the row). */
@@ -53,6 +53,23 @@ describe('RowWidthModel', () => {
     const few = new RowWidthModel();
     feed(few, 100, () => 1);
     expect(few.ready).toBe(false);
+  });
+});
+
+describe('RowSizeModel measuring heights', () => {
+  it('learns a height per row, and measures boxes cut at the side but not at the top or bottom', () => {
+    const m = new RowSizeModel({ measure: 'height', minScore: 0.3, minFitShare: 0.6, minSamples: 100 });
+    const rand = lcg(5);
+    for (let i = 0; i < 300; i++) {
+      const y2 = 0.5 + 0.45 * rand();
+      const h = carWidth(y2) * (0.95 + 0.1 * rand());
+      // At the left edge: no width to trust, but a whole height.
+      m.add(0.4, 0, y2 - h, 0.03, y2);
+    }
+    expect(m.ready).toBe(true);
+    expect(m.at(0.7)).toBeCloseTo(carWidth(0.7), 2);
+    expect(m.ratio(0, 0.7 - carWidth(0.7), 0.02, 0.7)).toBeCloseTo(1, 1);
+    expect(m.ratio(0.4, 0, 0.5, 0.3)).toBeNaN();
   });
 });
 
