@@ -5,17 +5,22 @@ import { type ConfigEditor, cameraIndex } from '../config/config-document.js';
 import { requestJsonSchema } from '../config/json-schema.js';
 import { lineSchema, zoneSchema } from '../config/schema.js';
 import type { CountHistory } from './count-history.js';
+import type { LineSize } from './line-sizes.js';
 
 export interface AnalyticsRoutesOptions {
   config: ConfigEditor;
   counts: CountHistory;
+  /** How tall two-wheelers are at each line of a camera (undefined: the camera does not detect now). */
+  lineSizes?: (cameraId: string) => readonly LineSize[] | undefined;
 }
 
 type IdParams = { id: string };
 
 /**
  * Counting lines and zones of each camera (read, and replaced as a whole by the console's editor through
- * the config apply path) and the recent count intervals per line, direction and class.
+ * the config apply path) and the recent count intervals per line, direction and class, with how tall
+ * two-wheelers are at the line (`size`: a line drawn where they are too small to be counted well is
+ * `small`; null while the camera does not detect).
  */
 export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async (app, opts) => {
   const camera = (id: string) => opts.config.current().cameras.find((c) => c.id === id);
@@ -63,9 +68,16 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
     },
     async (req) => {
       const since = req.query.minutes ? Date.now() - Number(req.query.minutes) * 60_000 : 0;
-      const out: { camera: string; line: string; directions: readonly string[]; intervals: unknown[] }[] = [];
+      const out: {
+        camera: string;
+        line: string;
+        directions: readonly string[];
+        intervals: unknown[];
+        size: LineSize | null;
+      }[] = [];
       for (const cam of opts.config.current().cameras) {
         if (req.query.camera && cam.id !== req.query.camera) continue;
+        const sizes = opts.lineSizes?.(cam.id);
         for (const line of cam.lines) {
           if (req.query.line && line.id !== req.query.line) continue;
           out.push({
@@ -73,6 +85,7 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
             line: line.id,
             directions: line.directions,
             intervals: opts.counts.line(cam.id, line.id, since),
+            size: sizes?.find((s) => s.line === line.id) ?? null,
           });
         }
       }

@@ -9,6 +9,7 @@ import { type AnalyticsEventWithEvidence, FrameContext, type FrameRule } from '.
 import { Homography } from './homography.js';
 import { IncidentBook } from './incident-book.js';
 import type { LineCounter } from './line-counter.js';
+import { TwoWheelerSizes } from './line-sizes.js';
 import { CameraTamper } from './rules/camera-tamper.js';
 import { CongestionLevels } from './rules/congestion-levels.js';
 import { CountIntervals } from './rules/count-intervals.js';
@@ -72,6 +73,8 @@ export class CameraAnalytics {
   readonly opts: CameraAnalyticsOptions;
   readonly homography: Homography | undefined;
   readonly incidents: IncidentBook;
+  /** How tall two-wheelers are at each row: what a counting line's position gives them (line-sizes.ts). */
+  readonly twoWheelers = new TwoWheelerSizes();
   private readonly ctx: FrameContext;
   private readonly infos = new Map<number, TrackInfo>();
   private readonly infoPool: TrackInfo[] = [];
@@ -147,6 +150,7 @@ export class CameraAnalytics {
     // The interval closes before this frame's crossings are counted into the next.
     this.intervals.update(this.tracker.tracks, ctx);
 
+    if (result.inferred) this.twoWheelers.add(result.detections);
     const tracks = this.tracker.update(result);
     for (const t of this.tracker.removed) this.dropTrack(t);
     if (result.inferred) for (const t of tracks) if (t.matched) this.observeTrack(t);

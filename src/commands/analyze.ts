@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
+import { describeLineSize } from '../analytics/line-sizes.js';
 import { type AnalyzeReport, analyzeFile, probeDuration } from '../pipeline/analyze.js';
 import { explainPicture, videoStill } from '../pipeline/explain.js';
 import { loadOrReport } from './load-config.js';
@@ -108,6 +109,8 @@ function formatReport(file: string, r: AnalyzeReport): string {
       lines.push(`line ${line} ${dir}: ${parts.join(', ') || 'none'}`);
     }
   }
+  // Too few two-wheelers seen (a motorway): nothing to say.
+  for (const s of r.lineSizes) if (s.status !== 'unknown') lines.push(describeLineSize(s));
   for (const i of r.incidents) {
     lines.push(`incident ${i.type} ${i.class} in ${i.zone}: ${i.startSeconds}-${i.endSeconds ?? 'open'} s`);
   }

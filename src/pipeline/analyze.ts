@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { LineSize } from '../analytics/line-sizes.js';
 import { FrameReader } from '../camera/frame-reader.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type CameraConfig, cameraSchema } from '../config/schema.js';
@@ -61,6 +62,8 @@ export interface AnalyzeReport {
   /** Frames the motion gate let through without inference. */
   motionSkipped: number;
   counts: LineCounts;
+  /** How tall two-wheelers are where they cross each line; `small`: too small to be counted well there. */
+  lineSizes: LineSize[];
   incidents: IncidentSummary[];
   /**
    * Present when ffmpeg reported damaged input (a file cut short or corrupt data): the counts cover only
@@ -243,6 +246,7 @@ export async function analyzeFile(
       inference: { runs: detector.stats.runs, meanMs: round(detector.meanMs, 2) },
       motionSkipped: pipeline.stats.skippedMotion,
       counts: traffic?.counts() ?? {},
+      lineSizes: traffic?.lineSizes() ?? [],
       incidents: traffic?.incidents() ?? [],
       ...(partial ? { partial } : {}),
     };

@@ -121,7 +121,11 @@ export class ApiHost {
           overlay: (id) => gateway()?.overlay(id),
           probe: this.opts.probe,
         });
-        void app.register(analyticsRoutes, { config, counts });
+        void app.register(analyticsRoutes, {
+          config,
+          counts,
+          lineSizes: (id) => gateway()?.traffic?.lineSizes(id),
+        });
         void app.register(configRoutes, { config, scrubber });
         void app.register(sensorRoutes, { sensors: () => gateway()?.sensors });
         void app.register(alertRoutes, { alerts: () => gateway()?.alerts });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
 import type { Incident } from '../analytics/events.js';
+import { describeLineSize, type LineSize } from '../analytics/line-sizes.js';
 import type { FrameMailbox } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
@@ -84,6 +85,11 @@ export class TrafficPipeline implements Service {
       onEvidenceError: (err, incidentId) =>
         opts.log.warn({ err, incidentId }, 'evidence picture not written'),
       onEvidence: opts.onEvidence,
+      onSmallLine: (size) =>
+        opts.log.warn(
+          { camera: camera.id, line: size.line, modelPx: size.modelPx, heightPct: size.heightPct },
+          describeLineSize(size),
+        ),
     });
   }
 
@@ -102,6 +108,12 @@ export class TrafficPipeline implements Service {
       out.push({ cls: t.cls, score: t.score, x1: t.bx1, y1: t.by1, x2: t.bx2, y2: t.by2 });
     }
     return out;
+  }
+
+  /** How tall two-wheelers are where they cross each of the camera's lines (see analytics/line-sizes.ts). */
+  lineSizes(cameraId: string): LineSize[] | undefined {
+    const stage = this.stages.get(cameraId);
+    return stage instanceof TrafficStage ? stage.lineSizes() : undefined;
   }
 
   /** Incidents open now on every camera. */

@@ -8,6 +8,7 @@ import {
 import type { Incident } from '../analytics/events.js';
 import { renderEvidenceJpeg } from '../analytics/evidence.js';
 import type { EvidenceSnapshot } from '../analytics/evidence-snapshot.js';
+import type { LineSize } from '../analytics/line-sizes.js';
 import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { TrafficClass } from '../domain/traffic.js';
@@ -33,7 +34,12 @@ export interface StageOptions extends Partial<CameraAnalyticsOptions> {
   onEvidenceError?: (err: unknown, incidentId: string) => void;
   /** Called with each evidence picture once written (the alerts send it to the IOC). */
   onEvidence?: (incident: Incident, jpeg: Buffer, path: string) => void;
+  /** Called once per line when two-wheelers crossing it turn out too small to be counted well. */
+  onSmallLine?: (size: LineSize) => void;
 }
+
+/** Wall time between looks at the lines' two-wheeler sizes (for onSmallLine), ms. */
+const SIZE_CHECK_MS = 10_000;
 
 export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
 
@@ -45,9 +51,13 @@ export type AnalyticsListener = (event: AnalyticsEventWithEvidence) => void;
 export class TrafficStage implements AnalyticsStage {
   readonly analytics: CameraAnalytics;
   private readonly pending = new Set<Promise<void>>();
+  /** The latest frame's geometry (detection scale at each line). */
+  private geometry: FrameGeometry | undefined;
+  private nextSizeCheck = 0;
+  private readonly warnedSmall = new Set<string>();
 
   constructor(
-    camera: CameraConfig,
+    private readonly camera: CameraConfig,
     private readonly listener: AnalyticsListener = () => {},
     private readonly opts: StageOptions = {},
   ) {
@@ -56,9 +66,25 @@ export class TrafficStage implements AnalyticsStage {
 
   push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void {
     if (!frame) this.analytics.opts.aspect = geometry.srcWidth / geometry.srcHeight;
+    this.geometry = geometry;
     for (const e of this.analytics.process(result, frame)) {
       if (e.type === 'incident_start' && e.evidence && this.opts.evidenceDir) this.writeEvidence(e.evidence);
       this.listener(e);
+    }
+    if (result.wallMs >= this.nextSizeCheck && this.opts.onSmallLine) this.checkSizes(result.wallMs);
+  }
+
+  /** How tall two-wheelers are where they cross each line (empty before the first frame). */
+  lineSizes(): LineSize[] {
+    return this.geometry ? this.analytics.twoWheelers.report(this.camera.lines, this.geometry) : [];
+  }
+
+  private checkSizes(now: number): void {
+    this.nextSizeCheck = now + SIZE_CHECK_MS;
+    for (const size of this.lineSizes()) {
+      if (size.status !== 'small' || this.warnedSmall.has(size.line)) continue;
+      this.warnedSmall.add(size.line);
+      this.opts.onSmallLine?.(size);
     }
   }
 

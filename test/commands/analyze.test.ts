@@ -62,6 +62,7 @@ describe('ioc-edge analyze', () => {
         'frames',
         'incidents',
         'inference',
+        'lineSizes',
         'motionSkipped',
         'seconds',
         'wallSeconds',
@@ -86,6 +87,8 @@ describe('ioc-edge analyze', () => {
     expect(report.counts.main.down.car).toBeGreaterThanOrEqual(8);
     expect(report.counts.main.down.car).toBeLessThanOrEqual(11);
     expect(report.incidents).toEqual([]);
+    // No two-wheelers on this motorway: nothing to tell of their size at the line.
+    expect(report.lineSizes).toEqual([{ line: 'main', heightPct: null, modelPx: null, status: 'unknown' }]);
   });
 
   it('--every-frame runs inference on every decoded frame (gate off)', async () => {
@@ -106,6 +109,7 @@ describe('ioc-edge analyze', () => {
       /nl_motorway_overpass.mp4: \d+ frames, [\d.]+ s of video in [\d.]+ s \([\d.]+ fps\)/,
     );
     expect(r.stdout).toMatch(/inference: \d+ runs, mean [\d.]+ ms/);
+    expect(r.stdout).not.toMatch(/model pixels tall/);
   });
 
   it('a truncated file: the report of what could be decoded, flagged partial, a warning and exit code 3', async () => {

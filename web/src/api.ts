@@ -116,4 +116,10 @@ export interface LineCounts {
     total: number;
     counts: Record<string, Record<string, number>>;
   }[];
+  /** How tall two-wheelers are at the line (null while the camera does not detect). */
+  size: {
+    heightPct: number | null;
+    modelPx: number | null;
+    status: 'ok' | 'small' | 'unknown';
+  } | null;
 }

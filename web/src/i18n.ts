@@ -47,6 +47,10 @@ const en = {
   reconnect: 'Reconnect',
   perInterval: 'Vehicles per interval',
   noCounts: 'No interval closed yet.',
+  motoHeight: 'Motorcycle height at the line (model pixels)',
+  lineTooHigh: 'Motorcycles at this line are too small to be counted well.',
+  lineTooHighHint:
+    'Draw the line lower in the picture, nearer the camera (36 model pixels or more counts well), or raise detect.budget.',
   noLines: 'No counting lines: draw one in Lines & zones.',
   total: 'total',
   open: 'Open',
@@ -119,6 +123,10 @@ const vi: Record<Key, string> = {
   reconnect: 'Kết nối lại',
   perInterval: 'Số xe mỗi khoảng thời gian',
   noCounts: 'Chưa có khoảng đếm nào kết thúc.',
+  motoHeight: 'Chiều cao xe máy tại vạch (điểm ảnh mô hình)',
+  lineTooHigh: 'Xe máy ở vạch này quá nhỏ để đếm chính xác.',
+  lineTooHighHint:
+    'Hãy vẽ vạch thấp hơn trong khung hình, gần camera hơn (từ 36 điểm ảnh mô hình trở lên thì đếm tốt), hoặc tăng detect.budget.',
   noLines: 'Chưa có vạch đếm: hãy vẽ trong Vạch đếm & vùng.',
   total: 'tổng',
   open: 'Đang mở',

@@ -46,6 +46,25 @@ function lineCard(l: LineCounts): HTMLElement {
       l.directions.map((d, i) => h('span', null, h('i', { style: `background:${DIR_COLOURS[i]}` }), d)),
     ),
     last ? lastTable(l, last) : null,
+    sizeNote(l.size),
+  );
+}
+
+/** How tall motorcycles are at the line, and a warning where they are too small to be counted well. */
+function sizeNote(size: LineCounts['size']): HTMLElement | null {
+  if (!size || size.status === 'unknown') return null;
+  const figure = h(
+    'p',
+    { class: 'muted small' },
+    `${t('motoHeight')}: ${size.modelPx} (${size.heightPct} %)`,
+  );
+  if (size.status !== 'small') return figure;
+  return h(
+    'div',
+    { class: 'msg warn', role: 'alert', 'data-size': 'small' },
+    h('strong', null, t('lineTooHigh')),
+    h('p', null, t('lineTooHighHint')),
+    figure,
   );
 }
 
