@@ -95,6 +95,7 @@ export async function defaultSettings(log: (s: string) => void): Promise<{ md: s
   ];
   const out: Record<string, unknown> = {};
   const cost: string[] = [];
+  const sizes: string[] = [];
   for (const name of CLIPS) {
     const truth = loadTruth(name);
     const lines = truth.lines.filter((l) => !SKIP.has(`${name}:${l.key}`));
@@ -135,6 +136,9 @@ export async function defaultSettings(log: (s: string) => void): Promise<{ md: s
       const whole = runs[l.key]!['every frame, whole picture only'];
       const msEvery = (1000 * every.wallSeconds) / every.frames;
       const msWhole = (1000 * whole.wallSeconds) / whole.frames;
+      sizes.push(
+        `| ${name} ${l.key} | ${(['10 fps', 'every frame'] as const).map((m) => sizeCell(runs[l.key]![m])).join(' | ')} |`,
+      );
       cost.push(
         `| ${name} ${l.key} | ${whole.fps} (${round(msWhole, 2)} ms) | ${every.fps} (${round(msEvery, 2)} ms) | +${round(msEvery - msWhole, 2)} ms | ${every.inference.runs} / ${every.frames} (${every.detection.regionsOn} frames with regions) | ${errors(l, whole, name)} → ${errors(l, every, name)} | ${base.fps} |`,
       );
@@ -157,6 +161,7 @@ export async function defaultSettings(log: (s: string) => void): Promise<{ md: s
                 frames: r.frames,
                 inference: r.inference,
                 detection: r.detection,
+                lineSize: r.lineSizes[0],
               },
             ];
           }),
@@ -175,8 +180,25 @@ export async function defaultSettings(log: (s: string) => void): Promise<{ md: s
     '|---|---|---|---|---|---|---|',
     ...cost,
     '',
+    '### How tall motorcycles are at each line',
+    '',
+    'What the gateway tells the technician (src/analytics/line-sizes.ts: console warning, log, `analyze`):',
+    "motorcycles' height at the line as a share of the picture and in model pixels at the line's detection",
+    'scale; "small" below 36 px, where they are too small to be counted well; "unknown" until about 100',
+    'two-wheeler boxes were seen.',
+    '',
+    '| clip, line | 10 fps | every frame |',
+    '|---|---|---|',
+    ...sizes,
+    '',
   );
   return { md, json: out };
+}
+
+function sizeCell(r: AnalyzeReport): string {
+  const s = r.lineSizes[0];
+  if (!s || s.status === 'unknown') return 'unknown';
+  return `${s.heightPct} %, ${s.modelPx} px: ${s.status}`;
 }
 
 function errors(l: TruthLine, r: AnalyzeReport, _clip: string): number {

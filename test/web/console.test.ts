@@ -27,6 +27,31 @@ const FLAGS = [
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
+/** A box on `cameras` (YAML lines) in a temp dir, and Chromium with a fresh profile (nothing remembered). */
+async function openConsole(name: string, cameras: string[]) {
+  const executablePath = requireBinary('chromium', 'chromium');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const dir = tempDir(name);
+  const yaml = [
+    `node: { id: edge-${name}, site: test }`,
+    `dataDir: ${dir}/data`,
+    'cameras:',
+    ...cameras,
+    'mqtt: { broker: { embedded: false } }',
+    `api: { port: 0, token: ${TOKEN} }`,
+    '',
+  ].join('\n');
+  const gw = await startBox(dir, yaml, TOKEN, { readyTimeoutMs: 15_000 });
+  const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1366, height: 768 },
+    locale: 'en-US',
+  });
+  return { dir, gw, browser };
+}
+
 describe('technician console in Chromium', () => {
   let cam: RtspCamera;
   let dir: string;
@@ -34,32 +59,14 @@ describe('technician console in Chromium', () => {
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    const executablePath = requireBinary('chromium', 'chromium');
-    mkdirSync(ARTIFACTS, { recursive: true });
     cam = await startRtspCamera();
-    dir = tempDir('console');
-    const yaml = [
-      'node: { id: edge-console, site: test }',
-      `dataDir: ${dir}/data`,
-      'cameras:',
+    ({ dir, gw, browser } = await openConsole('console', [
       '  - id: cam1',
       '    name: "UK motorway (test camera)"',
       `    url: ${cam.url}`,
       '    detect: { fps: 8, motion: { enabled: false } }',
       '    countInterval: 3s',
-      'mqtt: { broker: { embedded: false } }',
-      `api: { port: 0, token: ${TOKEN} }`,
-      '',
-    ].join('\n');
-    gw = await startBox(dir, yaml, TOKEN, { readyTimeoutMs: 15_000 });
-    // A fresh profile for every run: nothing remembered from an earlier one.
-    browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1366, height: 768 },
-      locale: 'en-US',
-    });
+    ]));
   });
   afterAll(async () => {
     await browser?.close();
@@ -200,30 +207,13 @@ describe('technician console: a counting line drawn where motorcycles are too sm
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    const executablePath = requireBinary('chromium', 'chromium');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    dir = tempDir('console-high-line');
     const clip = pathToFileURL(join(MEDIA_DIR, 'jakarta_dense_traffic_motorcycles.mp4')).href;
-    const yaml = [
-      'node: { id: edge-console-high, site: test }',
-      `dataDir: ${dir}/data`,
-      'cameras:',
+    ({ dir, gw, browser } = await openConsole('console-high-line', [
       '  - id: jakarta',
       `    url: ${clip}`,
       '    detect: { fps: 10 }',
       '    lines: [{ id: high, points: [[0, 0.55], [1, 0.55]], directions: [down, up] }]',
-      'mqtt: { broker: { embedded: false } }',
-      `api: { port: 0, token: ${TOKEN} }`,
-      '',
-    ].join('\n');
-    gw = await startBox(dir, yaml, TOKEN, { readyTimeoutMs: 15_000 });
-    browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1366, height: 768 },
-      locale: 'en-US',
-    });
+    ]));
   });
   afterAll(async () => {
     await browser?.close();
