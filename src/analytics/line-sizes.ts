@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import { type FrameGeometry, tileHolds } from '../camera/frame.js';
 import type { LineConfig } from '../config/schema.js';
 import { RowSizeModel } from '../tracking/row-size.js';
 import type { Detection } from '../vision/detection.js';
@@ -55,7 +55,7 @@ export function describeLineSize(s: LineSize): string {
  * none is detected at the line itself.
  */
 export class TwoWheelerSizes {
-  readonly model = new RowSizeModel({
+  private readonly model = new RowSizeModel({
     measure: 'height',
     minScore: HEIGHT_SCORE,
     minFitShare: HEIGHT_FIT_SHARE,
@@ -119,10 +119,7 @@ export function scaleAt(g: FrameGeometry, x: number, y: number): number {
   const cy = y * g.srcHeight;
   let best = 0;
   for (const t of g.tiles) {
-    if (!t.infer) continue;
-    const inside =
-      cx >= t.cropX && cx <= t.cropX + t.cropWidth && cy >= t.cropY && cy <= t.cropY + t.cropHeight;
-    if (inside && t.scale > best) best = t.scale;
+    if (t.infer && t.scale > best && tileHolds(t, cx, cy)) best = t.scale;
   }
   return best > 0 ? best : g.scale;
 }

@@ -50,6 +50,11 @@ export interface FrameTile {
   gated: boolean;
 }
 
+/** Whether camera pixel (`cx`, `cy`) lies in the tile's crop. */
+export function tileHolds(t: FrameTile, cx: number, cy: number): boolean {
+  return cx >= t.cropX && cx <= t.cropX + t.cropWidth && cy >= t.cropY && cy <= t.cropY + t.cropHeight;
+}
+
 /**
  * One decoded frame: packed BGR24, `width * height * 3` bytes, row-major. Buffers come from a small pool
  * and are reused: a consumer owns the frame from `take()` until `release()`, and must not keep `data`.

@@ -1,17 +1,4 @@
 /**
- * The width of a car at each row of one camera's picture, learned from the detector's confident car boxes.
- * On a road seen from a fixed camera, a vehicle's box width grows about linearly with how far down the
- * picture its bottom edge is (perspective), so w ≈ a + b·y2. Buses and lorries are wider than cars at the
- * same row (2.5 m against 1.8 m, more when seen at an angle); a "bus" or "truck" box no wider than the
- * cars around it is a car the small model misnamed: a car with its spray plume in the rain, a van.
- *
- * Robust and allocation-free: running sums of the boxes that fit the current line (within INLIER), an
- * exponentially weighted share of confident car boxes that fit (views where car widths do not follow
- * one line — a junction with cars crossing at every angle — never become ready), sums halved when large
- * so a moved camera is relearned.
- */
-
-/**
  * The size of a kind of road user at each row of one camera's picture, learned from the detector's
  * confident boxes of that kind. On a road seen from a fixed camera, a vehicle's box grows about linearly
  * with how far down the picture its bottom edge is (perspective), so size ≈ a + b·y2.
@@ -82,11 +69,6 @@ export class RowSizeModel {
     return (
       this.fitted && this.n >= this.opts.minSamples && this.share >= this.opts.minFitShare * this.shareWeight
     );
-  }
-
-  /** Boxes in the fit (halved now and then). */
-  get samples(): number {
-    return this.n;
   }
 
   /** Adds a box (fractions of the picture); weak ones and ones cut by the edge are ignored. */

@@ -1,4 +1,4 @@
-import type { FrameGeometry } from '../camera/frame.js';
+import { type FrameGeometry, tileHolds } from '../camera/frame.js';
 import type { Detection } from './detection.js';
 
 /** The regions run on this many frames when the camera starts, to see what kind of traffic it has. */
@@ -75,12 +75,7 @@ export class RegionGate {
       for (let t = 0; t < tiles.length; t++) {
         const tile = tiles[t]!;
         if (!tile.gated) continue;
-        if (
-          cx >= tile.cropX &&
-          cx <= tile.cropX + tile.cropWidth &&
-          cy >= tile.cropY &&
-          cy <= tile.cropY + tile.cropHeight
-        ) {
+        if (tileHolds(tile, cx, cy)) {
           this.wantUntil = Math.max(this.wantUntil, ptsMs + REGION_HOLD_MS);
           return;
         }
