@@ -19,7 +19,7 @@ type Counts = Record<string, Record<string, number>>;
 const SWAP: Record<string, string> = { down: 'up', up: 'down' };
 
 /** `clip` (in MEDIA) played backwards, made once per machine in the temporary directory. */
-function reversed(clip: string): string {
+export function reversed(clip: string): string {
   const dir = join(tmpdir(), 'ioc-edge-reversed');
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `reversed_${clip}`);

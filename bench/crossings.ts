@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/crossings.ts uk-rain [--fps 10|every] [--detect "tiles: [...]"] [--camera "zones: ..."]
  *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full] [--list] [--phase 0..4]
- *     [--decoder-fps]
+ *     [--decoder-fps] [--reversed]
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import {
 } from '../test/support/ground-truth.js';
 import { runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
+import { reversed } from './accuracy-reversed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,6 +38,8 @@ const { values, positionals } = parseArgs({
     phase: { type: 'string', default: '0' },
     /** Reduce the rate in ffmpeg's fps filter, as `ioc-edge analyze` and bench:accuracy do. */
     'decoder-fps': { type: 'boolean', default: false },
+    /** The clip played backwards (as bench:accuracy's reversed table): directions swapped, times mirrored. */
+    reversed: { type: 'boolean', default: false },
   },
 });
 
@@ -95,16 +98,53 @@ function report(
   }
 }
 
+/** The hand count of the clip played backwards: each crossing the other way, at the mirrored time. */
+function mirror(truth: ReturnType<typeof loadTruth>): void {
+  const [rate, frames] = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=r_frame_rate,nb_frames',
+      '-of',
+      'csv=p=0',
+    ].concat(join(MEDIA, truth.clip)),
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split(',');
+  const [num, den] = rate!.split('/').map(Number);
+  const end = ((Number(frames) - 1) * den!) / num!;
+  const swap = (d: string) => (d === 'down' ? 'up' : d === 'up' ? 'down' : d);
+  for (const l of truth.lines) {
+    l.counted = l.counted.map(swap);
+    l.counts = Object.fromEntries(Object.entries(l.counts).map(([d, c]) => [swap(d), c]));
+    if (l.crossings) {
+      l.crossings = Object.fromEntries(
+        Object.entries(l.crossings).map(([d, xs]) => [
+          swap(d),
+          xs.map((x) => [Math.round((end - x[0]) * 100) / 100, ...x.slice(1)] as TruthCrossing).reverse(),
+        ]),
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const truth = loadTruth(positionals[0] as 'nl' | 'jakarta' | 'uk-rain');
   if (values.lines) {
     const keep = values.lines.split(',');
     truth.lines = truth.lines.filter((l) => keep.includes(l.key));
   }
+  const clip = values.reversed ? reversed(truth.clip) : truth.clip;
+  if (values.reversed) mirror(truth);
   const every = values.fps === 'every';
   const fps = every ? 30 : Number(values.fps);
   const yaml = `detect: { fps: ${fps}${values.detect ? `, ${values.detect}` : ''} }\n${values.camera ? `${values.camera}\n` : ''}${linesYaml(truth.lines)}`;
-  const run = await runClip(truth.clip, yaml, {
+  const run = await runClip(clip, yaml, {
     everyFrame: every,
     skipFrames: Number(values.phase),
     decoderFps: values['decoder-fps'],
@@ -122,7 +162,7 @@ async function main(): Promise<void> {
       '/usr/bin/python3',
       [
         join(REPO, 'bench/baselines/opencv_counter.py'),
-        join(MEDIA, truth.clip),
+        values.reversed ? clip : join(MEDIA, truth.clip),
         join(REPO, 'models/yolox_nano.onnx'),
         join(REPO, 'models/coco-labels.json'),
         ...ys.flatMap((y) => ['--line-y', String(y)]),

@@ -79,3 +79,32 @@ export function greedyAssign(
   }
   return pairs;
 }
+
+/**
+ * How much a detection box (centre dx, dy, size dw x dh) overlaps, along the motion, a box predicted at
+ * (cx, cy) with size w x h moving at (vx, vy): the detection's leading edge minus the predicted box's
+ * trailing edge, in lengths of the predicted box along its motion (negative: wholly behind it, with a
+ * gap). +Infinity when the box moves less than `minLengthsPerS` of its length a second (standing, queueing).
+ */
+export function overlapAlongMotion(
+  cx: number,
+  cy: number,
+  w: number,
+  h: number,
+  vx: number,
+  vy: number,
+  dx: number,
+  dy: number,
+  dw: number,
+  dh: number,
+  minLengthsPerS: number,
+): number {
+  const speed = Math.hypot(vx, vy);
+  if (speed === 0) return Number.POSITIVE_INFINITY;
+  const ux = Math.abs(vx / speed);
+  const uy = Math.abs(vy / speed);
+  const length = ux * w + uy * h;
+  if (length <= 0 || speed < minLengthsPerS * length) return Number.POSITIVE_INFINITY;
+  const step = ((dx - cx) * vx + (dy - cy) * vy) / speed;
+  return (step + (ux * dw + uy * dh) / 2 + length / 2) / length;
+}

@@ -1,7 +1,7 @@
 import type { TrafficClass } from '../domain/traffic.js';
 import { VEHICLE_GROUP } from '../vision/class-map.js';
 import type { Detection, DetectionResult } from '../vision/detection.js';
-import { bufferedIou, greedyAssign } from './association.js';
+import { bufferedIou, greedyAssign, overlapAlongMotion } from './association.js';
 import { KEEP_LOW_SIZE, mayKeepOnLow } from './keep-low.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
@@ -66,6 +66,16 @@ export interface TrackerOptions {
  * lost one is not re-found on it. The line counter holds a crossing made on such a step to a margin.
  */
 export const SIZE_STEP = 1.5;
+
+/**
+ * A track matched on the previous detector frame and moving at least MOVING lengths of its box a second is
+ * not continued on a box that lies behind its predicted box along the motion, overlapping it by less than
+ * BEHIND of its length: that is the road user following it (in the buffered IoU a confident box of the
+ * next car takes the track of a faint one ahead), and the one ahead would cross the line uncounted while
+ * its track is reused. A box of the whole of a long vehicle whose track followed its cab still overlaps.
+ */
+const BEHIND = 0.1;
+const MOVING = 0.5;
 
 /** A box at least this many times a car's width at its row (RowWidthModel) is car-wide: cars are 0.87-1.15x. */
 const CAR_WIDE = 0.85;
@@ -280,6 +290,9 @@ export class ByteTracker {
       const group = classGroup(t.cls);
       const rider = t.rider;
       const lost = t.state === 'lost';
+      const kf = t.kf;
+      // Matched on the previous detector frame (an unmatched confirmed track is lost).
+      const fresh = t.state === 'tracked';
       // A coasting track's position gets less certain the longer it is lost: search wider.
       const buf = buffer > 0 && lost ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
       for (let c = 0; c < cols; c++) {
@@ -293,6 +306,14 @@ export class ByteTracker {
         if (crossClass) s *= o.crossClassFactor;
         // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
         if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
+        if (fresh && s > 0) {
+          const dw = d.x2 - d.x1;
+          const dh = d.y2 - d.y1;
+          const dx = d.x1 + dw / 2;
+          const dy = d.y1 + dh / 2;
+          if (overlapAlongMotion(kf.cx, kf.cy, kf.w, kf.h, kf.vx, kf.vy, dx, dy, dw, dh, MOVING) < BEHIND)
+            s = 0;
+        }
         // A low-score box keeps a tentative track alive only when it is about the track's own box.
         if (!hit && sizeRatio(t, d) > KEEP_LOW_SIZE) s = 0;
         sim[r * cols + c] = s;

@@ -451,6 +451,31 @@ describe('ByteTracker', () => {
     expect(tracker.tracks.map((t) => `${t.id}:${t.state}`)).toEqual(['1:tracked']);
   });
 
+  it('does not hand the track of a faint car to the confident car a box length behind it', () => {
+    // Two cars coming down the picture in one lane, 0.006 of the height per 40 ms, a box height apart;
+    // the one ahead is seen faintly (spray), the one behind confidently from frame 10 on (UK clip reversed).
+    const tracker = new ByteTracker();
+    const box = (cy: number, score: number) => ({
+      cls: 'car' as const,
+      score,
+      x1: 0.35,
+      y1: cy - 0.09,
+      x2: 0.45,
+      y2: cy + 0.09,
+    });
+    const ahead = (i: number) => 0.45 + 0.006 * i;
+    for (let i = 0; i < 10; i++) tracker.update(result(i * 40, [box(ahead(i), 0.6)]));
+    const first = tracker.tracks[0]!.id;
+    for (let i = 10; i < 25; i++) {
+      tracker.update(result(i * 40, [box(ahead(i), 0.16), box(ahead(i) - 0.18, 0.45)]));
+    }
+    // The track stays on the car ahead (its centre below the follower's), and the follower has its own.
+    const t = tracker.tracks.find((x) => x.id === first)!;
+    expect(t.state).toBe('tracked');
+    expect((t.y1 + t.y2) / 2).toBeCloseTo(ahead(24), 6);
+    expect(tracker.tracks.filter((x) => x.confirmed)).toHaveLength(2);
+  });
+
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
     const seen = (bigger: boolean) => {
       const tracker = new ByteTracker();
