@@ -111,7 +111,8 @@ function mirror(truth: ReturnType<typeof loadTruth>): void {
       'stream=r_frame_rate,nb_frames',
       '-of',
       'csv=p=0',
-    ].concat(join(MEDIA, truth.clip)),
+      join(MEDIA, truth.clip),
+    ],
     { encoding: 'utf8' },
   )
     .trim()

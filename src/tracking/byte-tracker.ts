@@ -71,10 +71,11 @@ export const SIZE_STEP = 1.5;
  * A track matched on the previous detector frame and moving at least MOVING lengths of its box a second is
  * not continued on a box that lies behind its predicted box along the motion, overlapping it by less than
  * BEHIND of its length: that is the road user following it (in the buffered IoU a confident box of the
- * next car takes the track of a faint one ahead), and the one ahead would cross the line uncounted while
- * its track is reused. A box of the whole of a long vehicle whose track followed its cab still overlaps.
+ * next car takes the track of a faint one ahead; a follower close behind overlaps it a little in
+ * perspective), and the one ahead would cross the line uncounted while its track is reused. A box of the
+ * whole of a long vehicle whose track followed its cab, or of a vehicle's near half, overlaps more.
  */
-const BEHIND = 0.1;
+const BEHIND = 0.3;
 const MOVING = 0.5;
 
 /** A box at least this many times a car's width at its row (RowWidthModel) is car-wide: cars are 0.87-1.15x. */

@@ -451,29 +451,33 @@ describe('ByteTracker', () => {
     expect(tracker.tracks.map((t) => `${t.id}:${t.state}`)).toEqual(['1:tracked']);
   });
 
-  it('does not hand the track of a faint car to the confident car a box length behind it', () => {
-    // Two cars coming down the picture in one lane, 0.006 of the height per 40 ms, a box height apart;
-    // the one ahead is seen faintly (spray), the one behind confidently from frame 10 on (UK clip reversed).
-    const tracker = new ByteTracker();
-    const box = (cy: number, score: number) => ({
-      cls: 'car' as const,
-      score,
-      x1: 0.35,
-      y1: cy - 0.09,
-      x2: 0.45,
-      y2: cy + 0.09,
-    });
-    const ahead = (i: number) => 0.45 + 0.006 * i;
-    for (let i = 0; i < 10; i++) tracker.update(result(i * 40, [box(ahead(i), 0.6)]));
-    const first = tracker.tracks[0]!.id;
-    for (let i = 10; i < 25; i++) {
-      tracker.update(result(i * 40, [box(ahead(i), 0.16), box(ahead(i) - 0.18, 0.45)]));
+  it('does not hand the track of a faint car to the confident car close behind it', () => {
+    // Two cars coming down the picture in one lane, 0.006 of the height per 40 ms, a box height apart or
+    // overlapping by a sixth of it; the one ahead is seen faintly (spray), the one behind confidently from
+    // frame 10 on (the UK clip played backwards).
+    for (const spacing of [0.18, 0.15]) {
+      const tracker = new ByteTracker();
+      const ahead = (i: number) => 0.45 + 0.006 * i;
+      for (let i = 0; i < 10; i++) tracker.update(result(i * 40, [car(ahead(i), 0.18, 0.6)]));
+      const first = tracker.tracks[0]!.id;
+      for (let i = 10; i < 25; i++) {
+        tracker.update(result(i * 40, [car(ahead(i), 0.18, 0.16), car(ahead(i) - spacing, 0.18, 0.45)]));
+      }
+      // The track stays on the car ahead, and the follower has its own.
+      const t = tracker.tracks.find((x) => x.id === first)!;
+      expect(t.state).toBe('tracked');
+      expect((t.y1 + t.y2) / 2).toBeCloseTo(ahead(24), 6);
+      expect(tracker.tracks.filter((x) => x.confirmed)).toHaveLength(2);
     }
-    // The track stays on the car ahead (its centre below the follower's), and the follower has its own.
-    const t = tracker.tracks.find((x) => x.id === first)!;
-    expect(t.state).toBe('tracked');
-    expect((t.y1 + t.y2) / 2).toBeCloseTo(ahead(24), 6);
-    expect(tracker.tracks.filter((x) => x.confirmed)).toHaveLength(2);
+  });
+
+  it('continues a track on the cab of a lorry on a box of the whole lorry reaching back behind it', () => {
+    const tracker = new ByteTracker();
+    const front = (i: number) => 0.5 + 0.006 * i;
+    for (let i = 0; i < 10; i++) tracker.update(result(i * 40, [car(front(i) - 0.05, 0.1, 0.6)]));
+    // The whole lorry: the same front edge, twice as long.
+    for (let i = 10; i < 14; i++) tracker.update(result(i * 40, [car(front(i) - 0.1, 0.2, 0.6)]));
+    expect(tracker.tracks.map((t) => `${t.id}:${t.state}`)).toEqual(['1:tracked']);
   });
 
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
@@ -494,6 +498,11 @@ describe('ByteTracker', () => {
     expect(seen(true)).toEqual(['1:lost', '2:tentative']);
   });
 });
+
+/** A car box 0.1 wide centred at x 0.4, y `cy`, `h` tall. */
+function car(cy: number, h: number, score: number) {
+  return { cls: 'car' as const, score, x1: 0.35, y1: cy - h / 2, x2: 0.45, y2: cy + h / 2 };
+}
 
 function result(ptsMs: number, detections: DetectionResult['detections']): DetectionResult {
   return { cameraId: 'c', seq: ptsMs / 100, ptsMs, wallMs: ptsMs, inferred: true, detections };
