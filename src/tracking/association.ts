@@ -99,7 +99,7 @@ export function overlapAlongMotion(
   dh: number,
   minLengthsPerS: number,
 ): number {
-  const speed = Math.hypot(vx, vy);
+  const speed = Math.sqrt(vx * vx + vy * vy);
   if (speed === 0) return Number.POSITIVE_INFINITY;
   const ux = Math.abs(vx / speed);
   const uy = Math.abs(vy / speed);

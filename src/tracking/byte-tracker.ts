@@ -307,7 +307,8 @@ export class ByteTracker {
         if (crossClass) s *= o.crossClassFactor;
         // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
         if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
-        if (fresh && s > 0) {
+        // Only where it could decide a pair: below the threshold the pair is never taken.
+        if (fresh && s >= threshold) {
           const dw = d.x2 - d.x1;
           const dh = d.y2 - d.y1;
           const dx = d.x1 + dw / 2;
