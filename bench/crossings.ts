@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { probeStream } from '../src/pipeline/analyze.js';
 import {
   type GotCrossing,
   loadTruth,
@@ -100,24 +101,9 @@ function report(
 
 /** The hand count of the clip played backwards: each crossing the other way, at the mirrored time. */
 function mirror(truth: ReturnType<typeof loadTruth>): void {
-  const [rate, frames] = execFileSync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=r_frame_rate,nb_frames',
-      '-of',
-      'csv=p=0',
-      join(MEDIA, truth.clip),
-    ],
-    { encoding: 'utf8' },
-  )
-    .trim()
-    .split(',');
-  const [num, den] = rate!.split('/').map(Number);
+  const [rate, frames] = probeStream(join(MEDIA, truth.clip), 'r_frame_rate,nb_frames') ?? [];
+  if (!rate || !frames) throw new Error(`${truth.clip}: ffprobe gave no frame rate and frame count`);
+  const [num, den] = rate.split('/').map(Number);
   const end = ((Number(frames) - 1) * den!) / num!;
   const swap = (d: string) => (d === 'down' ? 'up' : d === 'up' ? 'down' : d);
   for (const l of truth.lines) {

@@ -97,29 +97,24 @@ export function cameraForFile(cfg: ResolvedConfig, file: string, cameraId?: stri
   return cameraSchema.parse({ id: 'clip', url: pathToFileURL(file).href });
 }
 
-/** Picture size of a clip's first video stream from ffprobe, or undefined when it cannot tell. */
-export function probeVideoSize(file: string): [number, number] | undefined {
+/** Fields (`entries`, e.g. "width,height") of a clip's first video stream from ffprobe, or undefined. */
+export function probeStream(file: string, entries: string): string[] | undefined {
   try {
     const out = execFileSync(
       'ffprobe',
-      [
-        '-v',
-        'error',
-        '-select_streams',
-        'v:0',
-        '-show_entries',
-        'stream=width,height',
-        '-of',
-        'csv=p=0',
-        file,
-      ],
+      ['-v', 'error', '-select_streams', 'v:0', '-show_entries', `stream=${entries}`, '-of', 'csv=p=0', file],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
-    const [w, h] = out.trim().split(',').map(Number);
-    return w && h ? [w, h] : undefined;
+    return out.trim().split(',');
   } catch {
     return undefined;
   }
+}
+
+/** Picture size of a clip's first video stream from ffprobe, or undefined when it cannot tell. */
+export function probeVideoSize(file: string): [number, number] | undefined {
+  const [w, h] = (probeStream(file, 'width,height') ?? []).map(Number);
+  return w && h ? [w, h] : undefined;
 }
 
 /** Clip duration in seconds from ffprobe, or undefined when it cannot tell (for the progress bar only). */
