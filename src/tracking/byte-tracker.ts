@@ -72,8 +72,8 @@ export const SIZE_STEP = 1.5;
  * not continued on a box that lies behind its predicted box along the motion, overlapping it by less than
  * BEHIND of its length: that is the road user following it (in the buffered IoU a confident box of the
  * next car takes the track of a faint one ahead; a follower close behind overlaps it a little in
- * perspective), and the one ahead would cross the line uncounted while its track is reused. A box of the
- * whole of a long vehicle whose track followed its cab, or of a vehicle's near half, overlaps more.
+ * perspective), and one track crossing a line for two road users counts one of them. A box of the whole
+ * of a long vehicle whose track followed its cab, or of a vehicle's near half, overlaps more.
  */
 const BEHIND = 0.3;
 const MOVING = 0.5;
