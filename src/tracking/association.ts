@@ -81,10 +81,10 @@ export function greedyAssign(
 }
 
 /**
- * How much a detection box (centre dx, dy, size dw x dh) overlaps, along the motion, a box predicted at
- * (cx, cy) with size w x h moving at (vx, vy): the detection's leading edge minus the predicted box's
- * trailing edge, in lengths of the predicted box along its motion (negative: wholly behind it, with a
- * gap). +Infinity when the box moves less than `minLengthsPerS` of its length a second (standing, queueing).
+ * How much a detection box (x1, y1, x2, y2) overlaps, along the motion, a box predicted at (cx, cy) with
+ * size w x h moving at (vx, vy): the detection's leading edge minus the predicted box's trailing edge, in
+ * lengths of the predicted box along its motion (negative: wholly behind it, with a gap). +Infinity when
+ * the box moves less than `minLengthsPerS` of its length a second (standing, queueing).
  */
 export function overlapAlongMotion(
   cx: number,
@@ -93,10 +93,10 @@ export function overlapAlongMotion(
   h: number,
   vx: number,
   vy: number,
-  dx: number,
-  dy: number,
-  dw: number,
-  dh: number,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
   minLengthsPerS: number,
 ): number {
   const speed = Math.sqrt(vx * vx + vy * vy);
@@ -105,6 +105,8 @@ export function overlapAlongMotion(
   const uy = Math.abs(vy / speed);
   const length = ux * w + uy * h;
   if (length <= 0 || speed < minLengthsPerS * length) return Number.POSITIVE_INFINITY;
-  const step = ((dx - cx) * vx + (dy - cy) * vy) / speed;
+  const dw = x2 - x1;
+  const dh = y2 - y1;
+  const step = ((x1 + dw / 2 - cx) * vx + (y1 + dh / 2 - cy) * vy) / speed;
   return (step + (ux * dw + uy * dh) / 2 + length / 2) / length;
 }

@@ -308,14 +308,12 @@ export class ByteTracker {
         // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
         if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
         // Only where it could decide a pair: below the threshold the pair is never taken.
-        if (fresh && s >= threshold) {
-          const dw = d.x2 - d.x1;
-          const dh = d.y2 - d.y1;
-          const dx = d.x1 + dw / 2;
-          const dy = d.y1 + dh / 2;
-          if (overlapAlongMotion(kf.cx, kf.cy, kf.w, kf.h, kf.vx, kf.vy, dx, dy, dw, dh, MOVING) < BEHIND)
-            s = 0;
-        }
+        if (
+          fresh &&
+          s >= threshold &&
+          overlapAlongMotion(kf.cx, kf.cy, kf.w, kf.h, kf.vx, kf.vy, d.x1, d.y1, d.x2, d.y2, MOVING) < BEHIND
+        )
+          s = 0;
         // A low-score box keeps a tentative track alive only when it is about the track's own box.
         if (!hit && sizeRatio(t, d) > KEEP_LOW_SIZE) s = 0;
         sim[r * cols + c] = s;

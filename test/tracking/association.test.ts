@@ -35,7 +35,7 @@ describe('association', () => {
   it('measures how much a box overlaps a moving box along its motion, and not for a box standing still', () => {
     // Moving down at 0.4 of the height a second, box 0.1 wide and 0.2 tall (0.4-0.6): its length along the motion is 0.2.
     const along = (dy: number, dh: number, vx = 0, vy = 0.4) =>
-      overlapAlongMotion(0.5, 0.5, 0.1, 0.2, vx, vy, 0.5, dy, 0.1, dh, 0.5);
+      overlapAlongMotion(0.5, 0.5, 0.1, 0.2, vx, vy, 0.45, dy - dh / 2, 0.55, dy + dh / 2, 0.5);
     // A box 0.2-0.4 just touches it from behind; 0.1-0.3 leaves a gap of half its length; 0.3-0.5 overlaps half.
     expect(along(0.3, 0.2)).toBeCloseTo(0, 9);
     expect(along(0.2, 0.2)).toBeCloseTo(-0.5, 9);
@@ -43,7 +43,7 @@ describe('association', () => {
     // A box ahead overlaps more than the whole length.
     expect(along(0.6, 0.2)).toBeCloseTo(1.5, 9);
     // Moving right: the widths count (0.45-0.55 vs a 0.2-0.3 box: a gap of 1.5 widths).
-    expect(overlapAlongMotion(0.5, 0.5, 0.1, 0.2, 0.3, 0, 0.25, 0.5, 0.1, 0.2, 0.5)).toBeCloseTo(-1.5, 9);
+    expect(overlapAlongMotion(0.5, 0.5, 0.1, 0.2, 0.3, 0, 0.2, 0.4, 0.3, 0.6, 0.5)).toBeCloseTo(-1.5, 9);
     // Slower than half its length a second, or standing: no judgement.
     expect(along(0.2, 0.2, 0, 0.05)).toBe(Number.POSITIVE_INFINITY);
     expect(along(0.2, 0.2, 0, 0)).toBe(Number.POSITIVE_INFINITY);
