@@ -51,8 +51,11 @@ describe('RowWidthModel', () => {
     feed(weak, 1000, () => 1, 0.3);
     expect(weak.ready).toBe(false);
     const few = new RowWidthModel();
-    feed(few, 100, () => 1);
+    feed(few, 99, () => 1);
     expect(few.ready).toBe(false);
+    // A hundred confident car boxes that fit: about 7 s of a motorway in rain at 10 fps.
+    feed(few, 1, () => 1);
+    expect(few.ready).toBe(true);
   });
 });
 
