@@ -46,13 +46,6 @@ export interface TrackerOptions {
    */
   tentativeMisses: number;
   /**
-   * ... and a car, bus or lorry's for this observed time since its last match, however many frames that
-   * is (ms): at a high detection rate a lorry in spray or half out of view is missed two or three frames
-   * in a row as often as one is at 10 fps, and its track would start over and over, never confirmed. Not
-   * a two-wheeler's: in a dense clump a second box on a rider would live on as a second track.
-   */
-  tentativeVehicleMs: number;
-  /**
    * A tentative track matched only by a low-score detection (below `weakTrackScore`) lives on and follows
    * it, but gains no hit toward confirmation: a car in spray whose scores swing between 0.13 and 0.35
    * would otherwise start and die tentative again and again, never confirmed and never counted. Such a
@@ -115,7 +108,6 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minHits: 2,
   lostBufferMs: 2000,
   tentativeMisses: 1,
-  tentativeVehicleMs: 100,
   tentativeKeepLow: true,
   suppressRiders: true,
   correctClasses: true,
@@ -243,10 +235,7 @@ export class ByteTracker {
       } else if (t.state === 'tentative') {
         t.lostMs += dtMs;
         // Not a person's: a rider seen as a person only now and then would become a "pedestrian".
-        keep =
-          (++t.misses <= o.tentativeMisses ||
-            (t.lostMs <= o.tentativeVehicleMs && classGroup(t.cls) === VEHICLE_GROUP)) &&
-          t.cls !== 'person';
+        keep = ++t.misses <= o.tentativeMisses && t.cls !== 'person';
       } else {
         t.state = 'lost';
         t.lostMs += dtMs;
