@@ -1,6 +1,7 @@
 import type { TrafficClass } from '../domain/traffic.js';
 import { VEHICLE_GROUP } from '../vision/class-map.js';
 import type { Detection, DetectionResult } from '../vision/detection.js';
+import { iou } from '../vision/nms.js';
 import { bufferedIou, greedyAssign, overlapAlongMotion } from './association.js';
 import { KEEP_LOW_SIZE, mayKeepOnLow } from './keep-low.js';
 import { correctClasses } from './reclassify.js';
@@ -46,6 +47,13 @@ export interface TrackerOptions {
    */
   tentativeMisses: number;
   /**
+   * ... and a car, bus or lorry's for this observed time since its last match, however many frames that
+   * is (ms): at a high detection rate a lorry in spray or half out of view is missed two or three frames
+   * in a row as often as one is at 10 fps, and its track would start over and over, never confirmed. Not
+   * a two-wheeler's: in a dense clump a second box on a rider would live on as a second track.
+   */
+  tentativeVehicleMs: number;
+  /**
    * A tentative track matched only by a low-score detection (below `weakTrackScore`) lives on and follows
    * it, but gains no hit toward confirmation: a car in spray whose scores swing between 0.13 and 0.35
    * would otherwise start and die tentative again and again, never confirmed and never counted. Such a
@@ -63,7 +71,8 @@ export interface TrackerOptions {
  * Largest change of a box's width or height (either way) from one match to the next that is still the
  * object moving. Beyond it the detection is another object or part of one (dense traffic, a rider's box
  * and its motorcycle's): a tracked track takes it without a velocity from the jump (KalmanBox.restartAt), a
- * lost one is not re-found on it. The line counter holds a crossing made on such a step to a margin.
+ * lost one does not, nor a faint vehicle's on a box another track fits. The line counter holds a crossing
+ * made on such a step to a margin.
  */
 export const SIZE_STEP = 1.5;
 
@@ -77,6 +86,9 @@ export const SIZE_STEP = 1.5;
  */
 const BEHIND = 0.3;
 const MOVING = 0.5;
+
+/** IoU at which a detection of about a track's size is that track's box (see otherTrackFits). */
+const TRACK_FITS = 0.5;
 
 /** A box at least this many times a car's width at its row (RowWidthModel) is car-wide: cars are 0.87-1.15x. */
 const CAR_WIDE = 0.85;
@@ -108,6 +120,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minHits: 2,
   lostBufferMs: 2000,
   tentativeMisses: 1,
+  tentativeVehicleMs: 100,
   tentativeKeepLow: true,
   suppressRiders: true,
   correctClasses: true,
@@ -235,7 +248,10 @@ export class ByteTracker {
       } else if (t.state === 'tentative') {
         t.lostMs += dtMs;
         // Not a person's: a rider seen as a person only now and then would become a "pedestrian".
-        keep = ++t.misses <= o.tentativeMisses && t.cls !== 'person';
+        keep =
+          (++t.misses <= o.tentativeMisses ||
+            (t.lostMs <= o.tentativeVehicleMs && classGroup(t.cls) === VEHICLE_GROUP)) &&
+          t.cls !== 'person';
       } else {
         t.state = 'lost';
         t.lostMs += dtMs;
@@ -314,6 +330,19 @@ export class ByteTracker {
           overlapAlongMotion(kf.cx, kf.cy, kf.w, kf.h, kf.vx, kf.vy, d.x1, d.y1, d.x2, d.y2, MOVING) < BEHIND
         )
           s = 0;
+        // A faint vehicle's track (its boxes scored under the high score on average) does not jump to a box of
+        // another size that another track fits: that is the larger vehicle beside or behind it, tracked already.
+        // In the UK spray a faint car's track, just counted, went on with the crane lorry behind it, and the
+        // lorry's own crossing was lost with it (a track counts once). Two-wheelers' boxes are left alone.
+        if (
+          fresh &&
+          group === VEHICLE_GROUP &&
+          s >= threshold &&
+          sizeRatio(t, d) > SIZE_STEP &&
+          t.meanScore < o.highScore &&
+          this.otherTrackFits(t, d)
+        )
+          s = 0;
         // A low-score box keeps a tentative track alive only when it is about the track's own box.
         if (!hit && sizeRatio(t, d) > KEEP_LOW_SIZE) s = 0;
         sim[r * cols + c] = s;
@@ -337,6 +366,16 @@ export class ByteTracker {
       else t.weak = true;
       t.matched = true;
     }
+  }
+
+  /** Whether a track other than `t`, of about the detection's size, overlaps it by TRACK_FITS. */
+  private otherTrackFits(t: Track, d: Detection): boolean {
+    for (let i = 0; i < this.tracks.length; i++) {
+      const o = this.tracks[i]!;
+      if (o === t || sizeRatio(o, d) > SIZE_STEP) continue;
+      if (iou(o.bx1, o.by1, o.bx2, o.by2, d.x1, d.y1, d.x2, d.y2) >= TRACK_FITS) return true;
+    }
+    return false;
   }
 
   /**

@@ -28,7 +28,15 @@ export const LARGE_VEHICLE_WIDTH = 1.2;
  * detector calls a car that narrow is the front or lower half of a motorcycle ridden toward the camera.
  */
 export const SMALL_VEHICLE_WIDTH = 0.5;
-/** Width ratios a track needs before LARGE_VEHICLE_WIDTH or SMALL_VEHICLE_WIDTH applies. */
+/**
+ * A track voted car, but only faintly (car votes under WIDE_CAR_SCORE a detection), whose boxes were on average
+ * at least this many times a car's width at their rows is a lorry (or a bus, if voted bus more than truck):
+ * a tanker's rear in spray at the frame's edge is a "car" scored 0.1-0.4, 1.6x a car's width. A car seen
+ * at an angle measures up to 1.4x, but the model is sure of it (0.7-0.9 on the Jakarta clip).
+ */
+export const WIDE_VEHICLE_WIDTH = 1.4;
+export const WIDE_CAR_SCORE = 0.5;
+/** Width ratios a track needs before LARGE_, SMALL_ or WIDE_VEHICLE_WIDTH applies. */
 const WIDTH_SAMPLES = 3;
 
 /**
@@ -69,6 +77,8 @@ export class Track {
    * tentative (keep-low.ts): confirmed later, and only when moving.
    */
   weak = false;
+  /** Detections recorded (observe), low-score ones included. */
+  private observed = 0;
   /** Sum and count of the track's box widths over a car's width at their rows (RowWidthModel). */
   private widthSum = 0;
   private widthN = 0;
@@ -102,6 +112,7 @@ export class Track {
   ) {
     this.id = id;
     this.votes.fill(0);
+    this.observed = 0;
     this.widthSum = 0;
     this.widthN = 0;
     this.trailLen = 0;
@@ -147,6 +158,7 @@ export class Track {
     this.y2 = y2;
     const ci = TRAFFIC_CLASSES.indexOf(cls);
     this.votes[ci] = this.votes[ci]! + score;
+    this.observed++;
     let best = 0;
     for (let i = 1; i < N_CLASSES; i++) if (this.votes[i]! > this.votes[best]!) best = i;
     // Votes only grow, so once a rider, the track stays one (the rider's person detections keep outvoting
@@ -161,6 +173,12 @@ export class Track {
     if (this.widthN >= WIDTH_SAMPLES) {
       if ((best === BUS || best === TRUCK) && this.widthSum <= LARGE_VEHICLE_WIDTH * this.widthN) best = CAR;
       else if (best === CAR && this.widthSum <= SMALL_VEHICLE_WIDTH * this.widthN) best = bike;
+      else if (
+        best === CAR &&
+        this.widthSum >= WIDE_VEHICLE_WIDTH * this.widthN &&
+        this.votes[CAR]! < WIDE_CAR_SCORE * this.observed
+      )
+        best = this.votes[BUS]! > this.votes[TRUCK]! ? BUS : TRUCK;
     }
     this.cls = TRAFFIC_CLASSES[best]!;
     this.trail[this.trailHead * 2] = (x1 + x2) / 2;
@@ -192,6 +210,13 @@ export class Track {
   }
   get by2(): number {
     return this.kf.cy + this.kf.h / 2;
+  }
+  /** Mean score of the detections the track was matched to (0 before any). */
+  get meanScore(): number {
+    if (this.observed === 0) return 0;
+    let sum = 0;
+    for (let i = 0; i < N_CLASSES; i++) sum += this.votes[i]!;
+    return sum / this.observed;
   }
   get confirmed(): boolean {
     return this.state !== 'tentative';

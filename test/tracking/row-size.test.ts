@@ -145,4 +145,22 @@ describe('ByteTracker: buses and trucks as wide as a car', () => {
     expect(classes.get('small car')).toBe('car');
     expect(classes.get('car0')).toBe('car');
   });
+
+  it('calls a faint "car" 1.6x as wide as the cars at its row a truck; keeps a van, and a sure car at an angle', () => {
+    const at = (y2: number, share: number, score: number, name: string): SimObject => {
+      const w = carWidth(y2) * share;
+      return { name, cls: 'car', x: -0.3, y: y2 - w * 0.8, w, h: w * 1.1, vx: 0.1, vy: 0, score, from: 8 };
+    };
+    const classes = scene([
+      // A tanker's rear in spray, a faint "car" to the model.
+      at(0.7, 1.6, 0.3, 'tanker'),
+      at(0.85, 1.15, 0.3, 'van'),
+      // A car seen at an angle is as wide, but the model is sure of it.
+      at(0.55, 1.6, 0.8, 'angled car'),
+    ]);
+    expect(classes.get('tanker')).toBe('truck');
+    expect(classes.get('van')).toBe('car');
+    expect(classes.get('angled car')).toBe('car');
+    expect(classes.get('car0')).toBe('car');
+  });
 });
