@@ -38,6 +38,12 @@ export const WIDE_VEHICLE_WIDTH = 1.4;
 export const WIDE_CAR_SCORE = 0.5;
 /** Width ratios a track needs before LARGE_, SMALL_ or WIDE_VEHICLE_WIDTH applies. */
 const WIDTH_SAMPLES = 3;
+/**
+ * ... WIDE_VEHICLE_WIDTH five: on the residential demo clip a faint track born on the merged box of a car
+ * passing a parked one (2x a car) was a "truck" on its third box, as it crossed the line, and a car by the
+ * tenth.
+ */
+const WIDE_SAMPLES = 5;
 
 /**
  * Score-weighted two-wheeler votes (about two confident detections, or several weak ones) that make a
@@ -175,6 +181,7 @@ export class Track {
       else if (best === CAR && this.widthSum <= SMALL_VEHICLE_WIDTH * this.widthN) best = bike;
       else if (
         best === CAR &&
+        this.widthN >= WIDE_SAMPLES &&
         this.widthSum >= WIDE_VEHICLE_WIDTH * this.widthN &&
         this.votes[CAR]! < WIDE_CAR_SCORE * this.observed
       )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteTracker } from '../../src/tracking/byte-tracker.js';
 import { RowSizeModel, RowWidthModel } from '../../src/tracking/row-size.js';
+import { Track } from '../../src/tracking/track.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
 /** A car's width at bottom row y2 in the synthetic road view (perspective: linear in the row). */
@@ -162,5 +163,18 @@ describe('ByteTracker: buses and trucks as wide as a car', () => {
     expect(classes.get('van')).toBe('car');
     expect(classes.get('angled car')).toBe('car');
     expect(classes.get('car0')).toBe('car');
+  });
+
+  it('calls a faint wide "car" a truck only from its fifth box (a merged box of two cars is wide for a box or two)', () => {
+    // Born on the box of a car passing a parked one (2x a car), then on the parked car alone (1.2x).
+    const t = new Track();
+    t.start(1, 'car', 0.35, 0.5, 0.2, 0.77, 0.43, 2);
+    const seen: string[] = [];
+    for (const ratio of [1.9, 1.2, 1.6, 1.6, 1.6]) {
+      t.observe('car', 0.3, 0.35, 0.2, 0.46, 0.33, ratio);
+      seen.push(t.cls);
+    }
+    // Mean width after each box: 1.95, 1.7, 1.68 (a car at four boxes), 1.66 (a truck at five), 1.65.
+    expect(seen).toEqual(['car', 'car', 'car', 'truck', 'truck']);
   });
 });
