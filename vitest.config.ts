@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The 5-minute camera soak starts first, on one worker, while the other works through the rest: started
+ * The 3-minute camera soak starts first, on one worker, while the other works through the rest: started
  * last (a fresh CI has no timing cache) it would add its whole length to the run.
  */
 class SoakFirst extends BaseSequencer {

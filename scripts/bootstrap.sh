@@ -47,6 +47,18 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); proce
   exit 1
 fi
 
+# better-sqlite3 compiles SQLite from source (~100 s) when its prebuilt binary cannot be downloaded (only the
+# npm registry may be reachable). Its installer (prebuild-install) first looks in the folder named by
+# npm_config_better_sqlite3_local_prebuilds, where the binary built by an earlier install is kept, by version
+# and Node ABI.
+prebuilds="${XDG_CACHE_HOME:-$HOME/.cache}/ioc-edge/prebuilds"
+export npm_config_better_sqlite3_local_prebuilds="$prebuilds"
+# shellcheck disable=SC2016
+sqlite_tar=$(node -p 'const v = JSON.parse(require("fs").readFileSync("package-lock.json", "utf8"))
+  .packages["node_modules/better-sqlite3"].version;
+  `better-sqlite3-v${v}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`')
+sqlite_ok() { node -e 'new (require("better-sqlite3"))(":memory:").prepare("select 1").get()' 2>/dev/null; }
+
 # npm ci only when node_modules does not hold exactly the locked versions (a stale mtime is no reason to
 # reinstall, and node_modules may be a link to another checkout's install of the same lock).
 # shellcheck disable=SC2016
@@ -65,6 +77,13 @@ if ! node -e '
     exit 1
   fi
   npm ci --no-audit --no-fund
+  sqlite_ok || { rm -f "$prebuilds/$sqlite_tar"; npm rebuild better-sqlite3; }
+  # Compiled here (no usable binary was kept): keep it for the next install, a fresh clone or CI. Best effort.
+  if [ -d node_modules/better-sqlite3/build/Release/obj.target ] && sqlite_ok; then
+    (mkdir -p "$prebuilds" && tar -czf "$prebuilds/$sqlite_tar.tmp" -C node_modules/better-sqlite3 \
+      build/Release/better_sqlite3.node && mv "$prebuilds/$sqlite_tar.tmp" "$prebuilds/$sqlite_tar") 2>/dev/null ||
+      rm -f "$prebuilds/$sqlite_tar.tmp" 2>/dev/null || true
+  fi
 fi
 
 # The committed binary assets: a Git LFS pointer or a truncated checkout must fail here, not at start.
