@@ -36,6 +36,11 @@ const REVERSE_LEAP = 0.3;
  * centre that merely slid over it on the change is no crossing.
  */
 const JUMP_MARGIN = 0.25;
+/**
+ * A track found past the line after this long without a box (ms), or found again only this long after it
+ * crossed, was not seen crossing well (lastUnseen): two missed detector frames at 5 fps, four at 10 fps.
+ */
+const UNSEEN_MS = 500;
 
 /**
  * Counts tracks crossing one line segment, once per vehicle, named by the line's directions: crossing to
@@ -55,6 +60,12 @@ export class LineCounter extends LineGeometry {
   private readonly ended = new EndedTracks(this.pool);
   /** The latest crossing observe() returned was a track first seen past the line (back-projected). */
   lastBirth = false;
+  /**
+   * The latest crossing observe() returned was not seen well: the track was found past the line after
+   * UNSEEN_MS or more without a box (it coasted across), or only found again that long after it crossed.
+   * Like a birth, it may be another track's vehicle again.
+   */
+  lastUnseen = false;
   /** Stream time of the first observation of any track (NaN before). */
   private startPts = Number.NaN;
   /** Crossings in the current interval: index = direction * classes + class index in TRAFFIC_CLASSES. */
@@ -122,6 +133,8 @@ export class LineCounter extends LineGeometry {
     }
     let dir = -1;
     this.lastBirth = false;
+    this.lastUnseen = false;
+    const gap = ptsMs - s.lastPts;
     // Move across the line per 100 ms since the last observation (none when either lies on the line).
     const across = side !== 0 && s.side !== 0;
     const step = across ? (side - s.side) / this.len / (Math.max(1, ptsMs - s.lastPts) / 100) : 0;
@@ -142,6 +155,7 @@ export class LineCounter extends LineGeometry {
           s.pendingLevel = level;
           const ext = this.extentAcross(w, h);
           s.pendingJump = sizeChange(w, h, s.w, s.h) > SIZE_STEP;
+          s.pendingGap = gap;
           const e = Math.max(ext, s.extent);
           // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
           // traffic) is no crossing.
@@ -183,6 +197,7 @@ export class LineCounter extends LineGeometry {
     if (dir < 0) return undefined;
     this.markCounted(s);
     const held = s.pending > 0;
+    this.lastUnseen = held && (s.pendingGap >= UNSEEN_MS || gap >= UNSEEN_MS);
     s.pending = 0;
     // A held crossing happened when the track crossed, not when it was found to hold.
     return held
@@ -244,6 +259,7 @@ export class LineCounter extends LineGeometry {
     s.pendingCls = from.pendingCls;
     s.pendingLevel = from.pendingLevel;
     s.pendingJump = from.pendingJump;
+    s.pendingGap = from.pendingGap;
     s.extent = from.extent;
     s.w = from.w;
     s.h = from.h;

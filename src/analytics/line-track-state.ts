@@ -19,6 +19,8 @@ export interface LineTrackState {
   pendingLevel: number;
   /** The box jumped in size as it crossed (a box change, not a move): not counted at the track's end. */
   pendingJump: boolean;
+  /** Time since the observation before the crossing (ms): long when the track coasted across unseen. */
+  pendingGap: number;
   /** Box extent across the line, and box size, at the latest observation. */
   extent: number;
   w: number;
@@ -85,6 +87,7 @@ export class LineTrackPool {
     s.pendingCls = 'car';
     s.pendingLevel = 0;
     s.pendingJump = false;
+    s.pendingGap = 0;
     s.extent = 0;
     s.w = 0;
     s.h = 0;

@@ -79,33 +79,33 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
   const at = (key: string, mode: string, cls: TrafficClass, dir = 'down') =>
     (runs[`${key}@${mode}`]![dir] as Partial<Record<TrafficClass, number>>)[cls] ?? 0;
 
-  // Measured (10 fps / every frame, hand count): 0.7 22 / 24 of 23, 0.8 24 / 24 of 22, 0.9 21 / 21 of 22.
   it('counts cars within 10 % of the hand count at every line height, at 10 fps and every frame', () => {
-    for (const key of KEYS) {
-      const truth = line(key).counts.down!.car!;
-      for (const mode of ['10', 'every']) {
+    const measured: string[] = [];
+    for (const mode of ['10', 'every']) {
+      for (const key of KEYS) {
+        const t = line(key).counts.down!.car!;
         const n = at(key, mode, 'car');
-        expect(Math.abs(n - truth), `${key}@${mode}: ${n} cars vs ${truth}`).toBeLessThanOrEqual(
-          allowedOff(truth, 0.1),
-        );
+        measured.push(`${key}@${mode} ${n} of ${t}`);
+        expect(Math.abs(n - t), measured.join(', ')).toBeLessThanOrEqual(allowedOff(t, 0.1));
       }
     }
+    console.log(`cars: ${measured.join(', ')}`);
   });
 
-  // Measured (10 fps / every frame, hand count): 0.7 21 / 20 of 22, 0.8 24 / 24 of 21, 0.9 23 / 22 of 22.
-  // Before the automatic regions: 0 of 22 at 0.7. At 0.8 every frame one extra is the rider on the line
-  // at frame 0, whom the hand count leaves out; bench/crossings.ts lists the others.
-  it('counts motorcycles within 10 % at 0.7 and 0.9; GOAL NOT MET at 0.8 (+14 %): within 3 there', () => {
+  // At 0.8 every frame one extra is the rider on the line at frame 0, whom the hand count leaves out. Before
+  // the automatic regions: 0 of 22 at 0.7. Until crossings not seen well were judged like births (a second
+  // track on a rider, coasting across the line): 24 at 0.8 every frame. bench/crossings.ts lists them.
+  it('counts motorcycles within 10 % of the hand count at every line height, at 10 fps and every frame', () => {
+    const measured: string[] = [];
     for (const mode of ['10', 'every']) {
-      for (const key of ['y070', 'y090full']) {
+      for (const key of KEYS) {
         const t = line(key).counts.down!.motorcycle!;
         const n = at(key, mode, 'motorcycle');
-        expect(Math.abs(n - t), `${key}@${mode}: ${n} vs ${t}`).toBeLessThanOrEqual(allowedOff(t, 0.1));
+        measured.push(`${key}@${mode} ${n} of ${t}`);
+        expect(Math.abs(n - t), measured.join(', ')).toBeLessThanOrEqual(allowedOff(t, 0.1));
       }
-      const t80 = line('y080full').counts.down!.motorcycle!;
-      const n80 = at('y080full', mode, 'motorcycle');
-      expect(Math.abs(n80 - t80), `y080full@${mode}: ${n80} vs ${t80}`).toBeLessThanOrEqual(3);
     }
+    console.log(`motorcycles: ${measured.join(', ')}`);
   });
 
   // Measured, 10 fps and every frame alike (docs/analytics.md, "How high a line can go"): 0.55 4.1 % of
@@ -146,19 +146,15 @@ describe('accuracy with default settings: Jakarta dense motorcycle traffic, full
     }
   });
 
-  // Measured (10 fps / every frame): motorcycles 21 / 20, 24 / 24, 23 / 22; cars 22 / 24, 24 / 24, 21 / 21.
-  // Cars at 0.7 over the five frame choices at 10 fps (bench/crossings.ts --phase 0..4): 22, 22, 23, 22, 22
-  // against 24 every frame (hand count 23).
-  it('counts at 10 fps within 5 % (at least 1) of every frame; GOAL NOT MET for cars at 0.7: within 10 % there', () => {
+  // Cars at 0.7 over the five frame choices at 10 fps (bench/crossings.ts --phase 0..4) were 22, 22, 23, 22,
+  // 22 against 24 every frame (hand count 23) until crossings not seen well were judged like births.
+  it('counts at 10 fps within 5 % (at least 1) of every frame', () => {
     for (const key of KEYS) {
-      for (const [cls, share] of [
-        ['car', key === 'y070' ? 0.1 : 0.05],
-        ['motorcycle', 0.05],
-      ] as const) {
+      for (const cls of ['car', 'motorcycle'] as const) {
         const a = at(key, '10', cls);
         const b = at(key, 'every', cls);
         expect(Math.abs(a - b), `${key} ${cls}: ${a} at 10 fps, ${b} every frame`).toBeLessThanOrEqual(
-          allowedOff(b, share),
+          allowedOff(b, 0.05),
         );
       }
     }

@@ -136,8 +136,9 @@ export class LineCrossings implements FrameRule {
     const recent = this.recent;
     const pts = ev.ptsMs;
     // A track first seen past the line, where another track crossed just before, is most likely that
-    // vehicle again (the other track jumped off it): a wider window, and near is enough.
-    const birth = line.lastBirth && !ended;
+    // vehicle again (the other track jumped off it): a wider window, and near is enough. So is a track
+    // that crossed unseen (a second box on a rider, coasting until it is found on them past the line).
+    const birth = (line.lastBirth || line.lastUnseen) && !ended;
     const wide = line.extentAlong(x2 - x1, y2 - y1);
     const group = classGroup(ev.cls);
     for (let i = 0; i < recent.length; i++) {

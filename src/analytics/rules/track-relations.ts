@@ -1,5 +1,6 @@
 import { SIZE_STEP } from '../../tracking/byte-tracker.js';
 import { classGroup, type Track } from '../../tracking/track.js';
+import { riderOverlap } from '../../vision/riders.js';
 import type { LineCounter } from '../line-counter.js';
 
 // How two tracks relate, for line counting: one continuing another, one a second box on another's
@@ -57,11 +58,13 @@ export function gateDistance(
 /**
  * Whether a new track's box lies BIRTH_OVERLAP or more inside (or over) another confirmed live track of
  * its class group, or of the other vehicle group (a head-on motorcycle the detector also calls a car): a
- * second box on a vehicle already tracked, not a vehicle of its own.
+ * second box on a vehicle already tracked, not a vehicle of its own. So is a person track born on a
+ * two-wheeler's track where its rider sits (riderOverlap): a second box on the rider.
  */
 export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
   const group = classGroup(t.cls);
   const vehicle = group !== 0;
+  const person = t.cls === 'person';
   const ax1 = t.bx1;
   const ay1 = t.by1;
   const ax2 = t.bx2;
@@ -70,6 +73,12 @@ export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
   for (let i = 0; i < tracks.length; i++) {
     const o = tracks[i]!;
     if (o === t || !o.confirmed) continue;
+    if (
+      person &&
+      (o.cls === 'motorcycle' || o.cls === 'bicycle') &&
+      riderOverlap(ax1, ay1, ax2, ay2, o.bx1, o.by1, o.bx2, o.by2) > 0
+    )
+      return true;
     const og = classGroup(o.cls);
     if (og !== group && !(vehicle && og !== 0)) continue;
     const iw = Math.min(ax2, o.bx2) - Math.max(ax1, o.bx1);

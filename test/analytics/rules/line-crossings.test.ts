@@ -264,6 +264,79 @@ describe('LineCrossings', () => {
     expect(counted(0.03, 'person', true, 'motorcycle', 0.03)).toBe(0);
   });
 
+  it('a track that coasted across the line unseen (or was lost just after), found just after a rider it touches counted, is that rider again', () => {
+    // Jakarta: a second track on a rider's upper body loses its box for 600 ms before the line and is found
+    // on them past it, 0.9 s after the bike's track counted (outside the 300 ms of two boxes crossing together).
+    const counted = (gapMs: number, apart: boolean, when: 'before' | 'after' = 'before') => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const bike = s.add(1, 'motorcycle', [0.485, 0.4, 0.515, 0.5]);
+      const upper = s.add(2, 'motorcycle', [0.485, 0.37, 0.515, 0.42]);
+      const at = (pts: number) => {
+        // The bike's centre crosses at 1000 ms, the upper body's 300 ms later (0.1 a second down).
+        const cy = 0.4 + pts / 10_000;
+        place(bike, cy, 0.1, 0.1, 0.03);
+        Object.assign(bike.track, { x1: 0.485, y1: cy - 0.05, x2: 0.515, y2: cy + 0.05 });
+        const ux = apart ? 0.2 : 0.5;
+        place(upper, cy - 0.07, 0.05, 0.1, 0.03);
+        upper.track.kf.init(ux, cy - 0.07, 0.03, 0.05);
+        upper.track.kf.s[3] = 0.1;
+        upper.info.cx = ux;
+        Object.assign(upper.track, { x1: ux - 0.015, y1: cy - 0.095, x2: ux + 0.015, y2: cy - 0.045 });
+      };
+      // Unseen for gapMs before it is found again at 1900 ms, past the line; or seen crossing (1800 ms),
+      // then unseen for gapMs.
+      const [from, to] = when === 'before' ? [1900 - gapMs, 1900] : [1900, 1900 + gapMs];
+      for (let pts = 0; pts <= 3000; pts += 100) {
+        at(pts);
+        upper.track.matched = pts < from || pts >= to;
+        s.step(rule, pts);
+      }
+      return rule.lines[0]!.total('down', 'motorcycle');
+    };
+    expect(counted(600, false)).toBe(1);
+    expect(counted(600, false, 'after')).toBe(1);
+    // Seen all the way across, it is a second rider; unseen but elsewhere along the line, too.
+    expect(counted(0, false)).toBe(2);
+    expect(counted(600, true)).toBe(2);
+  });
+
+  it('a person track first seen past the line on a two-wheeler where its rider sits is not counted', () => {
+    // Jakarta: a third track born on a rider 1.2 s after the bike's track counted (past the wider window
+    // for a track first seen past the line); a person beside the bike is a road user of their own.
+    const counted = (px: number) => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const bike = s.add(1, 'motorcycle', [0.48, 0.35, 0.52, 0.45]);
+      const bikeAt = (pts: number) => {
+        const cy = 0.4 + pts / 20_000;
+        place(bike, cy, 0.1, 0.05, 0.04);
+        Object.assign(bike.track, { x1: 0.48, y1: cy - 0.05, x2: 0.52, y2: cy + 0.05 });
+        return cy;
+      };
+      for (let pts = 0; pts <= 3200; pts += 100) {
+        bikeAt(pts);
+        s.step(rule, pts);
+      }
+      expect(rule.lines[0]!.total('down', 'motorcycle')).toBe(1);
+      // The rider's box: the bike's upper half and a little above it.
+      const person = s.add(2, 'person', [px - 0.015, 0.55, px + 0.015, 0.6], { hits: 1 });
+      for (let pts = 3300; pts <= 3800; pts += 100) {
+        const cy = bikeAt(pts) - 0.03;
+        place(person, cy, 0.06, 0.05, 0.03);
+        person.track.kf.init(px, cy, 0.03, 0.06);
+        person.track.kf.s[3] = 0.05;
+        person.info.cx = px;
+        Object.assign(person.track, { x1: px - 0.015, y1: cy - 0.03, x2: px + 0.015, y2: cy + 0.03 });
+        s.step(rule, pts);
+        person.track.hits = 5;
+      }
+      return rule.lines[0]!.total('down', 'person');
+    };
+    expect(counted(0.5)).toBe(0);
+    expect(counted(0.56)).toBe(1);
+  });
+
   it('two tracks crossing together at one place count once, unless one is far narrower: a motorcycle just in front of a car', () => {
     const crossTogether = (w: number, cls: 'car' | 'motorcycle') => {
       const s = new RuleScene();
