@@ -124,26 +124,27 @@ describe('Camera against a real RTSP server', () => {
     }
   });
 
-  it('20 flaps leave no orphan ffmpeg and no fd growth', async () => {
+  // The camera soak (test/soak/) drops 4 cameras 15 times through the whole gateway.
+  it('10 flaps leave no orphan ffmpeg and no fd growth', async () => {
     const { cam, pids } = makeCamera(server.url, { backoffMaxMs: 400 });
     cam.start();
     let fdsAfterFirst = 0;
     try {
       await waitState(cam, 'streaming');
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 10; i++) {
         await server.kill();
         await waitState(cam, 'backoff');
         await server.restart();
         await waitState(cam, 'streaming');
         if (i === 1) fdsAfterFirst = openFdCount();
       }
-      expect(cam.reconnects).toBe(20);
+      expect(cam.reconnects).toBe(10);
       const fds = openFdCount();
       expect(fds).toBeLessThanOrEqual(fdsAfterFirst + 2);
     } finally {
       await cam.stop();
     }
-    expect(pids.size).toBeGreaterThanOrEqual(21);
+    expect(pids.size).toBeGreaterThanOrEqual(11);
     const alive = [...pids].filter(pidAlive);
     expect(alive).toEqual([]);
   }, 120_000);
