@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The longest files start first, each on a worker of its own, while the others work through the rest:
- * started last (a fresh CI has no timing cache) one would add its whole length to the run: the 3-minute
+ * The longest files start first, while the other worker works through the rest:
+ * started last (a fresh CI has no timing cache) one would add its whole length to the run: the 2-minute
  * camera soak, the accuracy runs with default settings (~4 min of clip analysis), the 100 s chaos run.
  */
 const FIRST = ['/test/soak/', '/test/accuracy/default-settings.test.ts', '/test/chaos/gateway-chaos.test.ts'];
@@ -26,9 +26,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Tests that start real servers share 2 cores; many of them mostly wait (for a camera to come back, an
-    // outage to pass, a browser), so a third worker keeps the cores busy.
-    maxWorkers: 3,
+    // Tests that start real servers share 2 cores, which 2 workers keep ~95 % busy: a third worker made the
+    // run no shorter, and timed out a clip analysis.
+    maxWorkers: 2,
     reporters: ['default'],
     sequence: { sequencer: LongestFirst },
   },

@@ -1,5 +1,5 @@
 /**
- * npm run soak:cameras — the long camera soak (the 3-minute one runs with the tests: test/soak/cameras.test.ts).
+ * npm run soak:cameras — the long camera soak (the 2-minute one runs with the tests: test/soak/cameras.test.ts).
  *
  * The assembled gateway as production runs it (node dist/cli.js, built first) on 4 RTSP test cameras with
  * clips on (one with a detect substream and its main stream recorded by a second ffmpeg); the five RTSP
