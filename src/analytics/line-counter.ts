@@ -137,7 +137,7 @@ export class LineCounter extends LineGeometry {
     const gap = ptsMs - s.lastPts;
     // Move across the line per 100 ms since the last observation (none when either lies on the line).
     const across = side !== 0 && s.side !== 0;
-    const step = across ? (side - s.side) / this.len / (Math.max(1, ptsMs - s.lastPts) / 100) : 0;
+    const step = across ? (side - s.side) / this.len / (Math.max(1, gap) / 100) : 0;
     if (!s.counted) {
       if (
         side !== 0 &&
