@@ -101,7 +101,10 @@ export class CameraAnalytics {
     this.ctx = new FrameContext(camera.id, this.zones, this.infos, this.incidents);
     this.crossings = new LineCrossings(camera);
     this.lines = this.crossings.lines;
-    this.intervals = new CountIntervals(this.lines, this.zones, camera.countInterval ?? 60_000);
+    const crossings = this.crossings;
+    this.intervals = new CountIntervals(this.lines, this.zones, camera.countInterval ?? 60_000, (ctx) =>
+      crossings.settle(ctx),
+    );
     // Zone membership (transits) comes before what reads it; ZoneCounts before congestion and queues.
     this.rules = [
       this.crossings,

@@ -339,6 +339,22 @@ export class LineCounter extends LineGeometry {
     if (this.counts[k]! > 0) this.counts[k] = this.counts[k]! - 1;
   }
 
+  /**
+   * A crossing this line returned turned out to be of class `cls` (its track's class settled later): it
+   * moves there. False when this line does not count `cls`: the crossing is taken back.
+   */
+  reclass(crossing: LineCrossing, cls: TrafficClass): boolean {
+    if (cls === crossing.cls) return true;
+    this.uncount(crossing);
+    if (!this.classes.includes(cls)) return false;
+    const k =
+      this.directions.indexOf(crossing.direction) * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(cls);
+    this.counts[k] = this.counts[k]! + 1;
+    this.totals[k] = this.totals[k]! + 1;
+    crossing.cls = cls;
+    return true;
+  }
+
   /** Total crossings since start for a direction name and class. */
   total(direction: string, cls: TrafficClass): number {
     const dir = this.directions.indexOf(direction);

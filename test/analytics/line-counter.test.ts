@@ -28,6 +28,8 @@ function countScene(objects: SimObject[], lines = [LINE], fps = 10, seconds = 6)
   for (const r of simulate(objects, fps, seconds).results) {
     for (const e of a.process(r)) if (e.type === 'line_crossing') crossings.push(e);
   }
+  // Crossings still settling their class are reported when the interval closes.
+  for (const e of a.flush()) if (e.type === 'line_crossing') crossings.push(e);
   return { a, crossings };
 }
 

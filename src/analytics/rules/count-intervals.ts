@@ -19,6 +19,8 @@ export class CountIntervals implements FrameRule {
     private readonly lines: readonly LineCounter[],
     private readonly zones: readonly ZoneRuntime[],
     intervalMs = 60_000,
+    /** Runs just before an interval closes (crossings still settling their class are counted then). */
+    private readonly beforeClose: (ctx: FrameContext) => void = () => {},
   ) {
     this.intervalMs = Math.max(1000, intervalMs);
   }
@@ -41,6 +43,7 @@ export class CountIntervals implements FrameRule {
   }
 
   private emit(start: number, end: number, ctx: FrameContext): void {
+    this.beforeClose(ctx);
     const id = ctx.cameraId;
     for (const line of this.lines) {
       for (let d = 0; d < 2; d++) {

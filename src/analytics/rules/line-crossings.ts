@@ -1,6 +1,7 @@
 import type { CameraConfig } from '../../config/schema.js';
 import type { TrafficClass } from '../../domain/traffic.js';
 import { classGroup, type Track } from '../../tracking/track.js';
+import { CrossingClasses } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
@@ -62,12 +63,15 @@ export class LineCrossings implements FrameRule {
   readonly lines: LineCounter[];
   private readonly ended: EndedTrack[] = [];
   private readonly recent: RecentCount[] = [];
+  /** Crossings counted whose class is still settling (reported once it has). */
+  private readonly classes = new CrossingClasses();
 
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
   }
 
   update(tracks: readonly Track[], ctx: FrameContext): void {
+    if (this.classes.size > 0) this.classes.release(ctx.pts, tracks, ctx, ctx.events);
     if (!ctx.inferred || this.lines.length === 0) return;
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
@@ -94,7 +98,7 @@ export class LineCrossings implements FrameRule {
           ev &&
           !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev, t, tracks)
         ) {
-          ctx.events.push(ev);
+          this.classes.hold(ev, line, ctx.pts);
         }
       }
     }
@@ -180,8 +184,17 @@ export class LineCrossings implements FrameRule {
   }
 
   /**
+   * Reports every crossing whose class is still settling, with its track's class now: before a count
+   * interval closes, so that each crossing is in the interval it was made in.
+   */
+  settle(ctx: FrameContext): void {
+    if (this.classes.size > 0) this.classes.release(Number.POSITIVE_INFINITY, ctx.tracks, ctx, ctx.events);
+  }
+
+  /**
    * A track is gone: its line states are kept a while, for a fragment that continues it; a crossing it
-   * made just before is counted (see LineCounter.forget).
+   * made just before is counted (see LineCounter.forget). Its crossings are reported with its class at the
+   * end.
    */
   trackEnded(t: Track, ctx: FrameContext): void {
     const pts = ctx.pts;
@@ -190,9 +203,10 @@ export class LineCrossings implements FrameRule {
       const ev = line.forget(t.id, pts);
       // Its box when last seen (the filtered one has coasted on since).
       if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
-        ctx.events.push(ev);
+        this.classes.hold(ev, line, pts);
       }
     }
+    if (this.classes.size > 0) this.classes.ended(t.id, ctx.classOf(t), ctx.events);
     if (this.lines.length === 0 || !t.confirmed) return;
     const e: EndedTrack = this.ended.length >= 32 ? this.ended.shift()! : ({} as EndedTrack);
     e.id = t.id;

@@ -23,6 +23,13 @@ function place(t: SceneTrack, cy: number, h = 0.1, vy = 0, w = 0.1): void {
   t.info.by = cy + h / 2;
 }
 
+/** Crossings still settling their class, reported now (as just before a count interval closes). */
+function settled(s: RuleScene, rule: LineCrossings) {
+  s.ctx.events.length = 0;
+  rule.settle(s.ctx);
+  return [...s.ctx.events];
+}
+
 describe('LineCrossings', () => {
   it('feeds each line the anchor it asks for, from tracks matched in detector frames', () => {
     const s = new RuleScene();
@@ -39,12 +46,15 @@ describe('LineCrossings', () => {
     // Across now; counted once it holds the new side (the next detector frame).
     expect(s.step(rule, 300)).toEqual([]);
     place(bus, 0.55, 0.25);
-    expect(s.step(rule, 400)).toMatchObject([
-      { type: 'line_crossing', lineId: 'b', direction: 'down', cls: 'bus', trackId: 1, ptsMs: 300 },
-    ]);
+    s.step(rule, 400);
+    expect(rule.lines.map((l) => l.total('down', 'bus'))).toEqual([0, 1]);
     place(bus, 0.6, 0.25);
-    expect(s.step(rule, 500)).toMatchObject([{ lineId: 'l', direction: 'down' }]);
+    s.step(rule, 500);
     expect(rule.lines.map((l) => l.total('down', 'bus'))).toEqual([1, 1]);
+    expect(settled(s, rule)).toMatchObject([
+      { type: 'line_crossing', lineId: 'b', direction: 'down', cls: 'bus', trackId: 1, ptsMs: 300 },
+      { lineId: 'l', direction: 'down' },
+    ]);
   });
 
   it('does not count a track whose box slides back across the line while its vehicle moves on', () => {
@@ -64,7 +74,7 @@ describe('LineCrossings', () => {
       place(car, 0.49, 0.1, vy);
       const events = [...s.step(rule, 200)];
       place(car, 0.47, 0.1, vy);
-      events.push(...s.step(rule, 300), ...s.step(rule, 400));
+      events.push(...s.step(rule, 300), ...s.step(rule, 400), ...settled(s, rule));
       expect(events.filter((e) => e.type === 'line_crossing')).toHaveLength(counted);
       expect(rule.lines[0]!.total('up', 'car')).toBe(counted);
     }
@@ -96,7 +106,7 @@ describe('LineCrossings', () => {
     // A new track right where it should be, past the line.
     const next = s.add(2, 'car', [0.45, 0.48, 0.55, 0.58], { hits: 1 });
     place(next, 0.53, 0.1, 0.2);
-    const events = s.run(rule, 2100, 2600);
+    const events = [...s.run(rule, 2100, 2600), ...settled(s, rule)];
     expect(events.filter((e) => e.type === 'line_crossing')).toMatchObject([
       { trackId: 2, direction: 'down' },
     ]);
@@ -140,6 +150,7 @@ describe('LineCrossings', () => {
         move(car, 0.62 + offset + 0.03 * i);
         events.push(...s.step(rule, 1600 + 100 * i));
       }
+      events.push(...settled(s, rule));
       return { rule, crossings: events.filter((e) => e.type === 'line_crossing') };
     }
 

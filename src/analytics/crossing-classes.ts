@@ -1,0 +1,93 @@
+import type { TrafficClass } from '../domain/traffic.js';
+import type { Track } from '../tracking/track.js';
+import type { LineCrossing } from './events.js';
+import type { LineCounter } from './line-counter.js';
+
+/**
+ * A crossing's class is the track's class this long (stream ms) after it counted, or when the track ends if
+ * sooner: five more detector frames at the default 5 fps. A track's class is a vote over its detections
+ * (Track.observe), and at the line it may rest on a few far, small boxes: a lorry seen head-on in spray is
+ * "bus" on one box and "truck" on the next, a van a "truck" until it is close. Crossings move between
+ * classes (LineCounter.reclass) before the count interval that holds them closes, so the counts stay whole.
+ */
+export const SETTLE_MS = 1000;
+
+/** A crossing counted and not yet reported: its class may still change. */
+interface Settling {
+  ev: LineCrossing;
+  line: LineCounter;
+  untilPts: number;
+}
+
+/**
+ * Holds each crossing a line counted until its track's class has settled, then hands it on with that
+ * class. A crossing never turns into a person (a rider's bike hidden again is no pedestrian); a person
+ * crossing may turn into the two-wheeler the track turned out to ride.
+ */
+export class CrossingClasses {
+  private readonly held: Settling[] = [];
+  private readonly spare: Settling[] = [];
+
+  get size(): number {
+    return this.held.length;
+  }
+
+  /** Holds `ev`, just counted by `line`, until stream time `pts` + SETTLE_MS. */
+  hold(ev: LineCrossing, line: LineCounter, pts: number): void {
+    const s = this.spare.pop() ?? ({} as Settling);
+    s.ev = ev;
+    s.line = line;
+    s.untilPts = pts + SETTLE_MS;
+    this.held.push(s);
+  }
+
+  /**
+   * Hands on (into `out`) the crossings held until `pts` or earlier, and every one when `pts` is Infinity,
+   * each with the class `classes` gives its track among `tracks` (the class it counted with if the track
+   * is not there).
+   */
+  release(
+    pts: number,
+    tracks: readonly Track[],
+    classes: { classOf(t: Track): TrafficClass },
+    out: { push(ev: LineCrossing): unknown },
+  ): void {
+    const held = this.held;
+    let kept = 0;
+    for (let i = 0; i < held.length; i++) {
+      const s = held[i]!;
+      if (s.untilPts > pts) {
+        held[kept++] = s;
+        continue;
+      }
+      const t = findTrack(tracks, s.ev.trackId);
+      this.settle(s, t ? classes.classOf(t) : s.ev.cls, out);
+    }
+    held.length = kept;
+  }
+
+  /** Hands on the crossings of a track that ended, with its class at the end. */
+  ended(trackId: number, cls: TrafficClass, out: { push(ev: LineCrossing): unknown }): void {
+    const held = this.held;
+    let kept = 0;
+    for (let i = 0; i < held.length; i++) {
+      const s = held[i]!;
+      if (s.ev.trackId === trackId) this.settle(s, cls, out);
+      else held[kept++] = s;
+    }
+    held.length = kept;
+  }
+
+  private settle(s: Settling, cls: TrafficClass, out: { push(ev: LineCrossing): unknown }): void {
+    const ev = s.ev;
+    if (cls === ev.cls || cls === 'person' || s.line.reclass(ev, cls)) out.push(ev);
+    s.ev = undefined as unknown as LineCrossing;
+    s.line = undefined as unknown as LineCounter;
+    this.spare.push(s);
+  }
+}
+
+function findTrack(tracks: readonly Track[], id: number): Track | undefined {
+  for (let i = 0; i < tracks.length; i++) if (tracks[i]!.id === id) return tracks[i];
+  return undefined;
+}

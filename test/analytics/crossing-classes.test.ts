@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { CameraAnalytics } from '../../src/analytics/camera-analytics.js';
+import { SETTLE_MS } from '../../src/analytics/crossing-classes.js';
+import { LineCrossings } from '../../src/analytics/rules/line-crossings.js';
+import type { LineConfig } from '../../src/config/schema.js';
+import type { TrafficClass } from '../../src/domain/traffic.js';
+import { RuleScene, type SceneTrack } from '../support/rule-scene.js';
+import { simulate } from '../support/synthetic-traffic.js';
+
+const LINE: LineConfig = {
+  id: 'l',
+  points: [
+    [0, 0.5],
+    [1, 0.5],
+  ],
+  directions: ['down', 'up'],
+  anchor: 'center',
+};
+
+function place(t: SceneTrack, cy: number): void {
+  t.track.kf.init(0.5, cy, 0.1, 0.1);
+  t.track.kf.s[3] = 0.2;
+  t.info.cx = 0.5;
+  t.info.cy = cy;
+  t.info.by = cy + 0.05;
+}
+
+/**
+ * A track of class `cls` going down across the line (counted at 300 ms, held from 400 ms), its class
+ * turned to `later` at `changeAt` ms; every event up to `until` ms.
+ */
+function crossing(cls: TrafficClass, later: TrafficClass, changeAt: number, until: number, line = LINE) {
+  const s = new RuleScene();
+  const rule = new LineCrossings({ id: 'cam', lines: [line] });
+  const v = s.add(1, cls, [0.45, 0.35, 0.55, 0.45]);
+  const events = [];
+  for (let pts = 0; pts <= until; pts += 100) {
+    place(v, 0.4 + 0.0005 * pts);
+    if (pts === changeAt) v.track.cls = later;
+    events.push(...s.step(rule, pts));
+  }
+  return { s, rule, v, crossings: events.filter((e) => e.type === 'line_crossing') };
+}
+
+describe('crossing classes settle after the line', () => {
+  it('reports a crossing with the class its track has SETTLE_MS later, and moves its count there', () => {
+    const { rule, crossings } = crossing('bus', 'truck', 800, 400 + SETTLE_MS);
+    expect(crossings).toMatchObject([{ cls: 'truck', direction: 'down', ptsMs: 300 }]);
+    expect(rule.lines[0]!.total('down', 'truck')).toBe(1);
+    expect(rule.lines[0]!.total('down', 'bus')).toBe(0);
+    expect(rule.lines[0]!.counts.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('counts at the line and reports nothing before the class has settled', () => {
+    const { rule, crossings } = crossing('bus', 'truck', 800, 300 + SETTLE_MS);
+    expect(crossings).toEqual([]);
+    expect(rule.lines[0]!.total('down', 'bus')).toBe(1);
+  });
+
+  it('keeps the class the track had when it settled, not what it turned into later', () => {
+    const { crossings } = crossing('bus', 'truck', 500 + SETTLE_MS, 600 + SETTLE_MS);
+    expect(crossings).toMatchObject([{ cls: 'bus' }]);
+  });
+
+  it('reports at once, with its last class, a crossing whose track ends', () => {
+    const { s, rule, v, crossings } = crossing('car', 'truck', 600, 700);
+    expect(crossings).toEqual([]);
+    s.ctx.events.length = 0;
+    rule.trackEnded(v.track, s.ctx);
+    expect(s.ctx.events).toMatchObject([{ type: 'line_crossing', cls: 'truck', trackId: 1 }]);
+  });
+
+  it('never turns a crossing into a person, but a person into the two-wheeler it rides', () => {
+    expect(crossing('motorcycle', 'person', 600, 1500).crossings).toMatchObject([{ cls: 'motorcycle' }]);
+    expect(crossing('person', 'motorcycle', 600, 1500).crossings).toMatchObject([{ cls: 'motorcycle' }]);
+  });
+
+  it('takes a crossing back when the line does not count the class it settled on', () => {
+    const { rule, crossings } = crossing('car', 'bus', 600, 1500, { ...LINE, classes: ['car', 'truck'] });
+    expect(crossings).toEqual([]);
+    expect(rule.lines[0]!.total('down', 'car')).toBe(0);
+  });
+
+  it('reports every crossing still settling before a count interval closes, in that interval', () => {
+    // Interval 2 s; the car crosses y = 0.5 at 0.95 s, so its class settles just after the interval ends.
+    const a = new CameraAnalytics({ id: 'cam', lines: [LINE], zones: [], countInterval: 2000 });
+    const car = { name: 'c', cls: 'car' as const, x: 0.5, y: 0.405, w: 0.08, h: 0.06, vx: 0, vy: 0.1 };
+    const events = [];
+    for (const r of simulate([car], 10, 3.5).results) events.push(...a.process(r));
+    const first = events.findIndex((e) => e.type === 'count_interval');
+    const crossingAt = events.findIndex((e) => e.type === 'line_crossing');
+    expect(crossingAt).toBeGreaterThanOrEqual(0);
+    expect(crossingAt).toBeLessThan(first);
+    const cars = events.filter((e) => e.type === 'count_interval' && e.cls === 'car' && e.direction === 'down');
+    expect(cars.map((e) => (e.type === 'count_interval' ? e.count : -1))).toEqual([1]);
+  });
+});
