@@ -91,7 +91,45 @@ describe('crossing classes settle after the line', () => {
     const crossingAt = events.findIndex((e) => e.type === 'line_crossing');
     expect(crossingAt).toBeGreaterThanOrEqual(0);
     expect(crossingAt).toBeLessThan(first);
-    const cars = events.filter((e) => e.type === 'count_interval' && e.cls === 'car' && e.direction === 'down');
+    const cars = events.filter(
+      (e) => e.type === 'count_interval' && e.cls === 'car' && e.direction === 'down',
+    );
     expect(cars.map((e) => (e.type === 'count_interval' ? e.count : -1))).toEqual([1]);
+  });
+
+  it('takes back a person first seen past the line who is still a person when the class settles', () => {
+    /** A track of class `cls` first seen just past the line, moving away; `later` from 1.5 s. */
+    const born = (cls: TrafficClass, later: TrafficClass) => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const watcher = s.add(9, 'car', [0.05, 0.05, 0.1, 0.1]);
+      place(watcher, 0.07);
+      s.run(rule, 0, 1200);
+      const v = s.add(2, cls, [0.45, 0.55, 0.55, 0.6], { hits: 1 });
+      place(v, 0.53);
+      s.run(rule, 1300, 1300);
+      v.track.hits = 5;
+      const events = [];
+      for (let pts = 1400; pts <= 3000; pts += 100) {
+        place(v, 0.53 + 0.0002 * (pts - 1300));
+        if (pts === 1500) v.track.cls = later;
+        events.push(...s.step(rule, pts));
+      }
+      const down = (c: TrafficClass) => rule.lines[0]!.total('down', c);
+      return {
+        crossings: events.filter((e) => e.type === 'line_crossing'),
+        person: down('person'),
+        bike: down('motorcycle'),
+      };
+    };
+    expect(born('car', 'car').crossings).toMatchObject([{ cls: 'car', trackId: 2 }]);
+    expect(born('person', 'person')).toEqual({ crossings: [], person: 0, bike: 0 });
+    expect(born('person', 'motorcycle')).toMatchObject({
+      crossings: [{ cls: 'motorcycle' }],
+      person: 0,
+      bike: 1,
+    });
+    // Seen crossing, a person is counted.
+    expect(crossing('person', 'person', 600, 1500).crossings).toMatchObject([{ cls: 'person' }]);
   });
 });

@@ -98,7 +98,7 @@ export class LineCrossings implements FrameRule {
           ev &&
           !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev, t, tracks)
         ) {
-          this.classes.hold(ev, line, ctx.pts);
+          this.classes.hold(ev, line, ctx.pts, line.lastBirth);
         }
       }
     }
