@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import { SETTLE_MS } from '../../src/analytics/crossing-classes.js';
 import { LineCrossings } from '../../src/analytics/rules/line-crossings.js';
-import type { LineConfig } from '../../src/config/schema.js';
 import type { TrafficClass } from '../../src/domain/traffic.js';
+import { MID_LINE } from '../support/mid-line.js';
 import { RuleScene, type SceneTrack } from '../support/rule-scene.js';
 import { simulate } from '../support/synthetic-traffic.js';
 
-const LINE: LineConfig = {
-  id: 'l',
-  points: [
-    [0, 0.5],
-    [1, 0.5],
-  ],
-  directions: ['down', 'up'],
-  anchor: 'center',
-};
+const LINE = MID_LINE;
 
 function place(t: SceneTrack, cy: number): void {
   t.track.kf.init(0.5, cy, 0.1, 0.1);

@@ -4,17 +4,10 @@ import { segmentsCross, sideOf } from '../../src/analytics/geometry.js';
 import { BIRTH_GATE, ENDED_TTL_MS, LineCounter } from '../../src/analytics/line-counter.js';
 import type { CameraConfig, LineConfig } from '../../src/config/schema.js';
 import type { TrafficClass } from '../../src/domain/traffic.js';
+import { MID_LINE } from '../support/mid-line.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
-const LINE: LineConfig = {
-  id: 'l',
-  points: [
-    [0, 0.5],
-    [1, 0.5],
-  ],
-  directions: ['down', 'up'],
-  anchor: 'center',
-};
+const LINE = MID_LINE;
 
 function camera(
   lines: LineConfig[],

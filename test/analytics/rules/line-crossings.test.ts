@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LineCrossings } from '../../../src/analytics/rules/line-crossings.js';
-import type { LineConfig } from '../../../src/config/schema.js';
+import { MID_LINE } from '../../support/mid-line.js';
 import { RuleScene, type SceneTrack } from '../../support/rule-scene.js';
 
-const LINE: LineConfig = {
-  id: 'l',
-  points: [
-    [0, 0.5],
-    [1, 0.5],
-  ],
-  directions: ['down', 'up'],
-  anchor: 'center',
-};
+const LINE = MID_LINE;
 
 /** Puts the track's box (and what the rules read of it) at centre (0.5, cy), `h` tall, `w` wide. */
 function place(t: SceneTrack, cy: number, h = 0.1, vy = 0, w = 0.1): void {
