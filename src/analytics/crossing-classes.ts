@@ -91,7 +91,7 @@ export class CrossingClasses {
   private settle(s: Settling, cls: TrafficClass, out: { push(ev: LineCrossing): unknown }): void {
     const ev = s.ev;
     if (s.birth && ev.cls === 'person' && cls === 'person') s.line.uncount(ev);
-    else if (cls === ev.cls || cls === 'person' || s.line.reclass(ev, cls)) out.push(ev);
+    else if (cls === 'person' || s.line.reclass(ev, cls)) out.push(ev);
     s.ev = undefined as unknown as LineCrossing;
     s.line = undefined as unknown as LineCounter;
     this.spare.push(s);

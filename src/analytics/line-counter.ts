@@ -217,10 +217,7 @@ export class LineCounter extends LineGeometry {
   }
 
   private count(dir: number, cls: TrafficClass, trackId: number, timeMs: number, ptsMs: number) {
-    if (!this.classes.includes(cls)) return undefined;
-    const k = dir * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(cls);
-    this.counts[k] = this.counts[k]! + 1;
-    this.totals[k] = this.totals[k]! + 1;
+    if (!this.add(dir, cls)) return undefined;
     const crossing: LineCrossing = {
       type: 'line_crossing',
       cameraId: this.cameraId,
@@ -346,12 +343,17 @@ export class LineCounter extends LineGeometry {
   reclass(crossing: LineCrossing, cls: TrafficClass): boolean {
     if (cls === crossing.cls) return true;
     this.uncount(crossing);
+    if (!this.add(this.directions.indexOf(crossing.direction), cls)) return false;
+    crossing.cls = cls;
+    return true;
+  }
+
+  /** One crossing more in direction `dir` (0 or 1) for `cls`; false when this line does not count `cls`. */
+  private add(dir: number, cls: TrafficClass): boolean {
     if (!this.classes.includes(cls)) return false;
-    const k =
-      this.directions.indexOf(crossing.direction) * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(cls);
+    const k = dir * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(cls);
     this.counts[k] = this.counts[k]! + 1;
     this.totals[k] = this.totals[k]! + 1;
-    crossing.cls = cls;
     return true;
   }
 
