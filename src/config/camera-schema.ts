@@ -109,7 +109,7 @@ const detectSchema = z.strictObject({
    * width (416x256 for 16:9; 1 = the whole picture alone). The whole picture takes 1; the regions around
    * the lines and zones get as much resolution as the rest allows (vision/detect-plan.ts).
    */
-  budget: z.number().min(1).max(8).default(2.5),
+  budget: z.number().min(1).max(8).default(4),
 });
 
 const clipsSchema = z.strictObject({

@@ -19,6 +19,13 @@ const WHOLE_FRACTION = 0.7;
 const MIN_GAIN = 1.2;
 /** Upscaling beyond this (model pixels per camera pixel) adds nothing the camera did not see. */
 const MAX_SCALE = 2;
+/**
+ * Regions are sized to this many model pixels across the picture's width when the budget allows (a
+ * full-width band on a 16:9 picture: 960x160): what a motorcycle gets depends on its share of the picture,
+ * not on how many lines and zones the camera has. Enough for a line where a motorcycle is about 8 % of the
+ * picture's height (docs/analytics.md, "How high a line can go").
+ */
+export const REGION_WIDTH = 960;
 
 export interface PlanInput {
   srcWidth: number;
@@ -71,6 +78,7 @@ interface Box {
 const up32 = (v: number) => Math.max(STRIDE, Math.ceil(v / STRIDE) * STRIDE);
 const round32 = (v: number) => Math.max(STRIDE, Math.round(v / STRIDE) * STRIDE);
 const area = (b: Box) => (b.x2 - b.x1) * (b.y2 - b.y1);
+const coverage = (bs: readonly Box[]) => bs.reduce((a, b) => a + area(b), 0);
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
@@ -95,18 +103,29 @@ export function planDetection(input: PlanInput): DetectPlan {
     cost: 1,
     explain: [why, `whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px)`],
   });
-  const boxes: Box[] = [];
-  for (const l of input.lines) boxes.push(lineBand(l.points, W, H, l.id));
-  for (const z of input.zones) boxes.push(zoneBox(z.polygon, z.id));
+  const bands = input.lines.map((l) => lineBand(l.points, W, H, l.id));
+  const boxes = [...bands, ...input.zones.map((z) => zoneBox(z.polygon, z.id))];
   if (boxes.length === 0) return wholeOnly('no lines or zones: the whole picture');
-  const merged = mergeBoxes(boxes);
-  const covered = merged.reduce((a, b) => a + area(b), 0);
+  let merged = mergeBoxes(boxes);
+  let covered = coverage(merged);
+  // Zones as large as most of the picture (a whole street, a junction) are served by the whole picture;
+  // the lines keep their regions: counts are what small road users are missed from first.
+  const note: string[] = [];
+  if (covered >= WHOLE_FRACTION && bands.length > 0 && bands.length < boxes.length) {
+    const linesOnly = mergeBoxes(bands);
+    if (coverage(linesOnly) < WHOLE_FRACTION) {
+      note.push(`zones and lines would cover ${pct(covered)} of the frame: the whole picture serves the zones`);
+      merged = linesOnly;
+      covered = coverage(linesOnly);
+    }
+  }
   if (covered >= WHOLE_FRACTION) {
     return wholeOnly(`lines and zones cover ${pct(covered)} of the frame: the whole picture`);
   }
-  // One scale for all regions, as large as the budget allows (the whole picture takes 1 of it).
+  // One scale for all regions: REGION_WIDTH across the picture, less if the budget left after the whole
+  // picture does not allow it.
   const budgetPixels = (input.budget - 1) * basePixels;
-  let scale = Math.min(MAX_SCALE, Math.sqrt(budgetPixels / (covered * W * H)));
+  let scale = Math.min(MAX_SCALE, REGION_WIDTH / W, Math.sqrt(budgetPixels / (covered * W * H)));
   let regions = sized(merged, scale, W, H);
   // Rounding to the stride can overshoot: shrink until within the budget.
   for (let i = 0; i < 20 && total(regions) > budgetPixels; i++) {
@@ -132,6 +151,7 @@ export function planDetection(input: PlanInput): DetectPlan {
     pixels,
     cost: pixels / basePixels,
     explain: [
+      ...note,
       `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the lines and zones (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget})`,
       ...regions.map(
         (r) =>

@@ -3,6 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { CameraConfig, DetectorConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
+import { planDetection } from './detect-plan.js';
 import { Detector } from './detector.js';
 
 /** Inferences per second one session is given at most (at ~8-12 ms each: about half of its thread). */
@@ -10,7 +11,7 @@ const INFERENCES_PER_SESSION = 40;
 
 /**
  * How many inference sessions (worker threads) the cameras need: one per 40 inferences a second they may
- * ask for (detect fps x tiles, or the automatic regions' budget, as if every frame moved), at most one
+ * ask for (detect fps x tiles, or the automatic regions' cost, as if every frame moved), at most one
  * per core (as many as the config's intra-op threads allow). One thread serves ~8 cameras at 5 fps; beyond that, with the other core busy
  * decoding, its inferences slow down (12 ms instead of 7) and it fell behind with the cores not full.
  */
@@ -25,13 +26,21 @@ export function inferenceSessionsFor(
 }
 
 /**
- * Whole-picture inferences a frame of the camera may cost: its tiles set by hand, or with automatic regions
- * (vision/detect-plan.ts, planned from the lines and zones) at most its budget (the regions run on every
- * frame in dense motorcycle traffic).
+ * Whole-picture inferences a frame of the camera may cost: its tiles set by hand, or the automatic regions'
+ * cost (vision/detect-plan.ts, planned from the lines and zones; the regions run on every frame in dense
+ * motorcycle traffic), estimated before the picture and the model are known for a 16:9 picture and the
+ * bundled model's 416-pixel width.
  */
 function inferencesPerFrame(c: CameraConfig): number {
   if (c.detect.tiles) return c.detect.tiles.length;
-  return c.lines.length + c.zones.length > 0 ? c.detect.budget : 1;
+  return planDetection({
+    srcWidth: 1920,
+    srcHeight: 1080,
+    lines: c.lines,
+    zones: c.zones,
+    baseWidth: 416,
+    budget: c.detect.budget,
+  }).cost;
 }
 
 /**

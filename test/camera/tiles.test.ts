@@ -68,7 +68,7 @@ describe('detection tile geometry', () => {
     // Absent: the gateway chooses the regions (vision/detect-plan.ts) within the budget.
     const auto = cameraSchema.parse({ id: 'c', url: 'rtsp://h/s' }).detect;
     expect(auto.tiles).toBeUndefined();
-    expect(auto.budget).toBe(2.5);
+    expect(auto.budget).toBe(4);
     expect(JSON.stringify(parse([[0.5, 0, 0.4, 1]]).error?.issues)).toContain('x2 > x1');
     expect(JSON.stringify(parse([[0, 0.6, 1, 0.2]]).error?.issues)).toContain('y2 > y1');
     expect(JSON.stringify(parse([[0, 0, 1.2, 1]]).error?.issues)).toContain('between 0 and 1');

@@ -32,7 +32,7 @@ describe('inferenceSessionsFor', () => {
     expect(inferenceSessionsFor(cameras(16), { intraOpThreads: 2 }, 2)).toBe(1);
   });
 
-  it('counts a camera with automatic regions (a line, no tiles) at its budget of whole pictures', () => {
+  it('counts a camera with automatic regions (a line, no tiles) at its planned cost in whole pictures', () => {
     const line = [
       {
         id: 'l',
@@ -53,7 +53,7 @@ describe('inferenceSessionsFor', () => {
           detect: budget ? { budget } : {},
         })),
       }).cameras;
-    expect(inferenceSessionsFor(withLines(3), { intraOpThreads: 1 }, 4)).toBe(1); // 3 x 5 fps x 2.5
+    expect(inferenceSessionsFor(withLines(3), { intraOpThreads: 1 }, 4)).toBe(1); // 3 x 5 fps x 2.44 (the plan of a 16:9 picture)
     expect(inferenceSessionsFor(withLines(4), { intraOpThreads: 1 }, 4)).toBe(2); // 50 a second
     expect(inferenceSessionsFor(withLines(4, 1), { intraOpThreads: 1 }, 4)).toBe(1);
   });
