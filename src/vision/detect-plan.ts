@@ -114,7 +114,9 @@ export function planDetection(input: PlanInput): DetectPlan {
   if (covered >= WHOLE_FRACTION && bands.length > 0 && bands.length < boxes.length) {
     const linesOnly = mergeBoxes(bands);
     if (coverage(linesOnly) < WHOLE_FRACTION) {
-      note.push(`zones and lines would cover ${pct(covered)} of the frame: the whole picture serves the zones`);
+      note.push(
+        `zones and lines would cover ${pct(covered)} of the frame: the whole picture serves the zones`,
+      );
       merged = linesOnly;
       covered = coverage(linesOnly);
     }
