@@ -24,6 +24,7 @@ import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
 import { reversedClips } from './accuracy-reversed.js';
+import { sharedCamera } from './accuracy-shared.js';
 
 const OUT = join(REPO, 'bench', 'results');
 
@@ -145,7 +146,15 @@ async function main(): Promise<void> {
   const dflt = await defaultSettings(log);
   const speed = await throughput(log);
   const backwards = await reversedClips(log);
-  md.push(...dflt.md, ...backwards.md, ...speed.md, '## Incidents and hand-configured cameras', '');
+  const shared = await sharedCamera(log);
+  md.push(
+    ...dflt.md,
+    ...shared.md,
+    ...backwards.md,
+    ...speed.md,
+    '## Incidents and hand-configured cameras',
+    '',
+  );
   const json: unknown[] = [];
   const evidence: Buffer[] = [];
   const perType = new Map<string, number>();
@@ -273,7 +282,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, reversed: backwards.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, reversed: backwards.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

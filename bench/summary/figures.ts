@@ -1,9 +1,10 @@
 // The headline figure of every benchmark beside its goal (from the issues) and the peer measured in the same run,
 // read from whatever bench/results/*.json exist; a missing or unreadable file is "not measured".
 import { missing, type Results, type Row } from './rows.js';
+import { accuracy } from './sources-accuracy.js';
 import { alerts, fleet, sensors, timeseries } from './sources-box.js';
 import { soak } from './sources-soak.js';
-import { accuracy, capacity, detect, ingest, memory, tracking } from './sources-video.js';
+import { capacity, detect, ingest, memory, tracking } from './sources-video.js';
 
 export { at, list, num, type Results, type Row, type Verdict } from './rows.js';
 
