@@ -43,7 +43,7 @@ export function describeLineSize(s: LineSize): string {
   if (s.status === 'ok') return `line ${s.line}: ${size}, large enough to be counted`;
   return (
     `line ${s.line}: ${size}, too small to be counted well (${SMALL_TWO_WHEELER_PX} or more counts well): ` +
-    'draw the line lower in the picture, nearer the camera, or raise detect.budget'
+    'draw the line lower in the picture, nearer the camera, or raise detect.regionWidth'
   );
 }
 

@@ -105,9 +105,16 @@ const detectSchema = z.strictObject({
    */
   tiles: z.array(tileRect).min(1).max(8).optional(),
   /**
-   * Inference budget per frame: model pixels, as a multiple of the whole picture at the model's input
-   * width (416x256 for 16:9; 1 = the whole picture alone). The whole picture takes 1; the regions around
-   * the lines and zones get as much resolution as the rest allows (vision/detect-plan.ts).
+   * Resolution of the automatic regions around the lines and zones: model pixels across the picture's
+   * width (960: a full-width band on a 16:9 picture is inferred at 960x160), whatever the camera's
+   * resolution and however many lines and zones it has, within `budget` (vision/detect-plan.ts). Raise it
+   * for a line drawn where motorcycles are small (the line-size warning), with the budget.
+   */
+  regionWidth: z.number().int().min(416).max(3840).default(960),
+  /**
+   * Most inference per frame: model pixels, as a multiple of the whole picture at the model's input
+   * width (416x256 for 16:9; 1 = the whole picture alone). The whole picture takes 1; regions that would
+   * cost more at `regionWidth` get a lower resolution (vision/detect-plan.ts).
    */
   budget: z.number().min(1).max(8).default(4),
 });

@@ -60,6 +60,7 @@ export function detectLayout(
     lines: camera.lines,
     zones: camera.zones,
     baseWidth: inputWidth,
+    regionWidth: camera.detect.regionWidth,
     budget: camera.detect.budget,
   });
   if (plan.regions.length === 0) return { ...whole(plan.explain.join('; ')), plan };

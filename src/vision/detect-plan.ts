@@ -19,13 +19,7 @@ const WHOLE_FRACTION = 0.7;
 const MIN_GAIN = 1.2;
 /** Upscaling beyond this (model pixels per camera pixel) adds nothing the camera did not see. */
 const MAX_SCALE = 2;
-/**
- * Regions are sized to this many model pixels across the picture's width when the budget allows (a
- * full-width band on a 16:9 picture: 960x160): what a motorcycle gets depends on its share of the picture,
- * not on how many lines and zones the camera has. Enough for a line where a motorcycle is about 8 % of the
- * picture's height (docs/analytics.md, "How high a line can go").
- */
-export const REGION_WIDTH = 960;
+
 
 export interface PlanInput {
   srcWidth: number;
@@ -34,7 +28,13 @@ export interface PlanInput {
   zones: readonly { id: string; polygon: readonly (readonly [number, number])[] }[];
   /** Model input width the whole picture gets (the model's export width). */
   baseWidth: number;
-  /** Model pixels inferred per frame, as a multiple of the whole picture at `baseWidth`. */
+  /**
+   * Model pixels across the picture's width the regions are sized to (a full-width band on a 16:9 picture:
+   * 960x160 at 960), whatever the number of lines and zones: what a motorcycle gets depends on its share of
+   * the picture only. Less when `budget` does not allow it.
+   */
+  regionWidth: number;
+  /** Most model pixels inferred per frame, as a multiple of the whole picture at `baseWidth`. */
   budget: number;
 }
 
@@ -85,9 +85,10 @@ const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
  * Computes, from a camera's lines, zones and frame size alone, the regions detection needs and their
  * scale: a band around each counting line (vehicles seen whole for a few frames on both sides of it) and
  * each zone's bounding box, overlapping ones merged, all at one scale so a motorcycle gets as many model
- * pixels wherever it is, as large as the budget left after the whole picture allows. When that gives too
- * little over the whole picture (the regions cover most of the frame, or the budget is small), the whole
- * picture alone is detected.
+ * pixels wherever it is: `regionWidth` across the picture, less if the budget left after the whole picture
+ * does not allow that. Zones covering most of the picture are left to the whole picture when the lines
+ * alone do not. When the regions would gain too little over the whole picture (they cover most of the
+ * frame, or the budget is small), the whole picture alone is detected.
  */
 export function planDetection(input: PlanInput): DetectPlan {
   const { srcWidth: W, srcHeight: H, baseWidth } = input;
@@ -124,10 +125,10 @@ export function planDetection(input: PlanInput): DetectPlan {
   if (covered >= WHOLE_FRACTION) {
     return wholeOnly(`lines and zones cover ${pct(covered)} of the frame: the whole picture`);
   }
-  // One scale for all regions: REGION_WIDTH across the picture, less if the budget left after the whole
+  // One scale for all regions: regionWidth across the picture, less if the budget left after the whole
   // picture does not allow it.
   const budgetPixels = (input.budget - 1) * basePixels;
-  let scale = Math.min(MAX_SCALE, REGION_WIDTH / W, Math.sqrt(budgetPixels / (covered * W * H)));
+  let scale = Math.min(MAX_SCALE, input.regionWidth / W, Math.sqrt(budgetPixels / (covered * W * H)));
   let regions = sized(merged, scale, W, H);
   // Rounding to the stride can overshoot: shrink until within the budget.
   for (let i = 0; i < 20 && total(regions) > budgetPixels; i++) {
@@ -154,7 +155,7 @@ export function planDetection(input: PlanInput): DetectPlan {
     cost: pixels / basePixels,
     explain: [
       ...note,
-      `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the lines and zones (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget})`,
+      `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the lines and zones (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget}; regions sized to ${input.regionWidth} model px across the picture)`,
       ...regions.map(
         (r) =>
           `region [${r.rect.map((v) => fmt(v)).join(', ')}] → ${r.inputWidth}x${r.inputHeight} for ${r.serves.join(', ')}`,

@@ -39,6 +39,7 @@ function inferencesPerFrame(c: CameraConfig): number {
     lines: c.lines,
     zones: c.zones,
     baseWidth: 416,
+    regionWidth: c.detect.regionWidth,
     budget: c.detect.budget,
   }).cost;
 }

@@ -157,7 +157,7 @@ describe('describeLineSize', () => {
   it('tells the technician the size and, for a small line, what to do', () => {
     const small = describeLineSize({ line: 'high', heightPct: 4.1, modelPx: 22, status: 'small' });
     expect(small).toBe(
-      `line high: motorcycles crossing it are about 22 model pixels tall (4.1 % of the picture), too small to be counted well (${SMALL_TWO_WHEELER_PX} or more counts well): draw the line lower in the picture, nearer the camera, or raise detect.budget`,
+      `line high: motorcycles crossing it are about 22 model pixels tall (4.1 % of the picture), too small to be counted well (${SMALL_TWO_WHEELER_PX} or more counts well): draw the line lower in the picture, nearer the camera, or raise detect.regionWidth`,
     );
     expect(describeLineSize({ line: 'low', heightPct: 9.7, modelPx: 52, status: 'ok' })).toBe(
       'line low: motorcycles crossing it are about 52 model pixels tall (9.7 % of the picture), large enough to be counted',

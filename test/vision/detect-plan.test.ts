@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraSchema } from '../../src/config/schema.js';
 import { detectLayout } from '../../src/vision/detect-layout.js';
-import { BAND_HALF, type PlanInput, planDetection, REGION_WIDTH } from '../../src/vision/detect-plan.js';
+import { BAND_HALF, type PlanInput, planDetection } from '../../src/vision/detect-plan.js';
 
 const line = (id: string, a: [number, number], b: [number, number]) => ({ id, points: [a, b] });
 
@@ -12,6 +12,7 @@ function plan(extra: Partial<PlanInput>) {
     lines: [],
     zones: [],
     baseWidth: 416,
+    regionWidth: 960,
     budget: 4,
     ...extra,
   });
@@ -25,7 +26,7 @@ describe('automatic detection regions (planDetection)', () => {
     expect(p.cost).toBe(1);
   });
 
-  it('puts a band around a level line, REGION_WIDTH model pixels across the picture', () => {
+  it('puts a band around a level line, regionWidth model pixels across the picture', () => {
     const p = plan({ lines: [line('main', [0, 0.7], [1, 0.7])] });
     expect(p.regions).toHaveLength(1);
     const r = p.regions[0]!;
@@ -34,8 +35,8 @@ describe('automatic detection regions (planDetection)', () => {
     expect(r.inputWidth % 32).toBe(0);
     expect(r.inputHeight % 32).toBe(0);
     // 960x160 for a 1280x720 picture: the whole picture (1) + 1.44 of it for the region.
-    expect(r.inputWidth).toBe(REGION_WIDTH);
-    expect(p.scale).toBeCloseTo(REGION_WIDTH / 1280, 1);
+    expect(r.inputWidth).toBe(960);
+    expect(p.scale).toBeCloseTo(960 / 1280, 1);
     expect(p.cost).toBeCloseTo(2.44, 2);
     expect(p.explain.join(' ')).toMatch(/regions at .* while small road users are around/);
   });
@@ -107,6 +108,17 @@ describe('automatic detection regions (planDetection)', () => {
     expect(capped.cost).toBeLessThanOrEqual(2.5);
   });
 
+  it('gives a line drawn where motorcycles are small more resolution with a larger regionWidth, within the budget', () => {
+    const far = [line('far', [0, 0.55], [1, 0.55])];
+    const dflt = plan({ lines: far });
+    const finer = plan({ lines: far, regionWidth: 1280 });
+    expect(finer.regions[0]!.inputWidth).toBe(1280);
+    expect(finer.scale).toBeGreaterThan(1.3 * dflt.scale);
+    const capped = plan({ lines: far, regionWidth: 1280, budget: 2.5 });
+    expect(capped.cost).toBeLessThanOrEqual(2.5);
+    expect(capped.scale).toBeLessThan(finer.scale);
+  });
+
   it('falls back to the whole picture when the regions would cover most of the frame or gain too little', () => {
     const wholeZone = {
       id: 'all',
@@ -137,6 +149,7 @@ describe('automatic detection regions (planDetection)', () => {
       lines: [line('m', [0.4, 0.5], [0.6, 0.5])],
       zones: [],
       baseWidth: 416,
+      regionWidth: 3840,
       budget: 8,
     });
     expect(p.scale).toBeLessThanOrEqual(2.1);

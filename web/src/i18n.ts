@@ -50,7 +50,7 @@ const en = {
   motoHeight: 'Motorcycle height at the line (model pixels)',
   lineTooHigh: 'Motorcycles at this line are too small to be counted well.',
   lineTooHighHint:
-    'Draw the line lower in the picture, nearer the camera (36 model pixels or more counts well), or raise detect.budget.',
+    'Draw the line lower in the picture, nearer the camera (36 model pixels or more counts well), or raise detect.regionWidth.',
   noLines: 'No counting lines: draw one in Lines & zones.',
   total: 'total',
   open: 'Open',
@@ -126,7 +126,7 @@ const vi: Record<Key, string> = {
   motoHeight: 'Chiều cao xe máy tại vạch (điểm ảnh mô hình)',
   lineTooHigh: 'Xe máy ở vạch này quá nhỏ để đếm chính xác.',
   lineTooHighHint:
-    'Hãy vẽ vạch thấp hơn trong khung hình, gần camera hơn (từ 36 điểm ảnh mô hình trở lên thì đếm tốt), hoặc tăng detect.budget.',
+    'Hãy vẽ vạch thấp hơn trong khung hình, gần camera hơn (từ 36 điểm ảnh mô hình trở lên thì đếm tốt), hoặc tăng detect.regionWidth.',
   noLines: 'Chưa có vạch đếm: hãy vẽ trong Vạch đếm & vùng.',
   total: 'tổng',
   open: 'Đang mở',
