@@ -20,7 +20,6 @@ const MIN_GAIN = 1.2;
 /** Upscaling beyond this (model pixels per camera pixel) adds nothing the camera did not see. */
 const MAX_SCALE = 2;
 
-
 export interface PlanInput {
   srcWidth: number;
   srcHeight: number;
