@@ -66,6 +66,11 @@ export class LineCounter extends LineGeometry {
    * Like a birth, it may be another track's vehicle again.
    */
   lastUnseen = false;
+  /**
+   * How long (stream ms) the track of the latest crossing observe() returned had been seen when it crossed,
+   * the tracks it continued included (see inherit).
+   */
+  lastSeenMs = 0;
   /** Stream time of the first observation of any track (NaN before). */
   private startPts = Number.NaN;
   /** Crossings in the current interval: index = direction * classes + class index in TRAFFIC_CLASSES. */
@@ -198,6 +203,7 @@ export class LineCounter extends LineGeometry {
     this.markCounted(s);
     const held = s.pending > 0;
     this.lastUnseen = held && (s.pendingGap >= UNSEEN_MS || gap >= UNSEEN_MS);
+    this.lastSeenMs = (held ? s.pendingPts : ptsMs) - s.bornPts;
     s.pending = 0;
     // A held crossing happened when the track crossed, not when it was found to hold.
     return held

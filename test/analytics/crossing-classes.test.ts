@@ -121,7 +121,24 @@ describe('crossing classes settle after the line', () => {
       person: 0,
       bike: 1,
     });
-    // Seen crossing, a person is counted.
-    expect(crossing('person', 'person', 600, 1500).crossings).toMatchObject([{ cls: 'person' }]);
+  });
+
+  it('counts a person seen walking to the line, not one seen only just before it who is still a person', () => {
+    // Seen for 200 ms when it crossed (crossing() starts the track 0.1 above the line).
+    const young = crossing('person', 'person', 600, 1500);
+    expect(young.crossings).toEqual([]);
+    expect(young.rule.lines[0]!.total('down', 'person')).toBe(0);
+    expect(crossing('person', 'motorcycle', 600, 1500).crossings).toMatchObject([{ cls: 'motorcycle' }]);
+    // Seen for 2 s before the line.
+    const s = new RuleScene();
+    const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+    const walker = s.add(3, 'person', [0.45, 0.25, 0.55, 0.35]);
+    const events = [];
+    for (let pts = 0; pts <= 2300 + SETTLE_MS; pts += 100) {
+      place(walker, 0.3 + 0.0001 * pts);
+      events.push(...s.step(rule, pts));
+    }
+    expect(events.filter((e) => e.type === 'line_crossing')).toMatchObject([{ cls: 'person', trackId: 3 }]);
+    expect(rule.lines[0]!.total('down', 'person')).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import type { CameraConfig } from '../../config/schema.js';
 import type { TrafficClass } from '../../domain/traffic.js';
 import { classGroup, type Track } from '../../tracking/track.js';
-import { CrossingClasses } from '../crossing-classes.js';
+import { CrossingClasses, SURE_PERSON_MS } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
@@ -98,7 +98,7 @@ export class LineCrossings implements FrameRule {
           ev &&
           !this.countedTwice(l, ev.direction, t.id, t.bx1, t.by1, t.bx2, t.by2, line, ev, t, tracks)
         ) {
-          this.classes.hold(ev, line, ctx.pts, line.lastBirth);
+          this.classes.hold(ev, line, ctx.pts, line.lastBirth || line.lastSeenMs < SURE_PERSON_MS);
         }
       }
     }
