@@ -45,13 +45,15 @@ export function baseline(clip: string, ys: number[]): Baseline {
 }
 
 /**
- * `analyze` on a clip (in MEDIA, or an absolute path) with one full-width line (each line is its own
- * camera: the regions follow it).
+ * `analyze` on a clip (in MEDIA, or an absolute path) as one camera whose YAML body (detect, lines, zones;
+ * without id and url) is `body`, one line each.
  */
-export async function analyze(clip: string, line: TruthLine, mode: Mode): Promise<AnalyzeReport> {
+export async function analyzeCamera(
+  clip: string,
+  body: string[],
+  everyFrame: boolean,
+): Promise<AnalyzeReport> {
   const path = resolve(MEDIA, clip);
-  const fps = mode === '10 fps' ? 10 : 30;
-  const tiles = mode === 'every frame, whole picture only' ? ', tiles: [[0, 0, 1, 1]]' : '';
   const cfg = parseConfigText(
     [
       'node: { id: bench, site: bench }',
@@ -59,13 +61,29 @@ export async function analyze(clip: string, line: TruthLine, mode: Mode): Promis
       'cameras:',
       '  - id: clip',
       `    url: ${JSON.stringify(pathToFileURL(path).href)}`,
-      `    detect: { fps: ${fps}${tiles} }`,
-      `    lines: [{ id: l, points: ${JSON.stringify(line.points)}, directions: [down, up] }]`,
+      ...body.map((l) => `    ${l}`),
     ].join('\n'),
     join(REPO, 'bench/accuracy.yaml'),
     { cwd: REPO, env: {} },
   );
-  return analyzeFile(cfg, path, { everyFrame: mode !== '10 fps' });
+  return analyzeFile(cfg, path, { everyFrame });
+}
+
+/**
+ * `analyze` on a clip (in MEDIA, or an absolute path) with one full-width line (each line is its own
+ * camera: the regions follow it).
+ */
+export async function analyze(clip: string, line: TruthLine, mode: Mode): Promise<AnalyzeReport> {
+  const fps = mode === '10 fps' ? 10 : 30;
+  const tiles = mode === 'every frame, whole picture only' ? ', tiles: [[0, 0, 1, 1]]' : '';
+  return analyzeCamera(
+    clip,
+    [
+      `detect: { fps: ${fps}${tiles} }`,
+      `lines: [{ id: l, points: ${JSON.stringify(line.points)}, directions: [down, up] }]`,
+    ],
+    mode !== '10 fps',
+  );
 }
 
 const MODES: Mode[] = ['10 fps', 'every frame', 'every frame, whole picture only'];

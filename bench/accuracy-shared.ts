@@ -4,14 +4,11 @@
  * boxes merge), and each line must still count as it does alone. Default settings otherwise, at
  * `detect.fps: 10` and on every frame, against the same hand counts as the one-line runs.
  */
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseConfigText } from '../src/config/load.js';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
-import { type AnalyzeReport, analyzeFile } from '../src/pipeline/analyze.js';
+import type { AnalyzeReport } from '../src/pipeline/analyze.js';
 import { JAKARTA_ROAD } from '../test/support/clip-cameras.js';
 import { allowedOff, loadTruth, type TruthLine } from '../test/support/ground-truth.js';
-import { MEDIA, REPO } from '../test/support/vision.js';
+import { analyzeCamera } from './accuracy-default.js';
 
 interface Setup {
   clip: 'jakarta' | 'uk-rain';
@@ -29,31 +26,19 @@ const SETUPS: Setup[] = [
 ];
 const MODES = ['10 fps', 'every frame'] as const;
 
-async function analyze(
-  clip: string,
-  lines: TruthLine[],
-  extra: string,
-  every: boolean,
-): Promise<AnalyzeReport> {
-  const path = resolve(MEDIA, clip);
-  const cfg = parseConfigText(
+function analyze(clip: string, lines: TruthLine[], extra: string, every: boolean): Promise<AnalyzeReport> {
+  return analyzeCamera(
+    clip,
     [
-      'node: { id: bench, site: bench }',
-      `models: { dir: ${JSON.stringify(join(REPO, 'models'))} }`,
-      'cameras:',
-      '  - id: clip',
-      `    url: ${JSON.stringify(pathToFileURL(path).href)}`,
-      `    detect: { fps: ${every ? 30 : 10} }`,
-      '    lines:',
+      `detect: { fps: ${every ? 30 : 10} }`,
+      'lines:',
       ...lines.map(
-        (l) => `      - { id: ${l.key}, points: ${JSON.stringify(l.points)}, directions: [down, up] }`,
+        (l) => `  - { id: ${l.key}, points: ${JSON.stringify(l.points)}, directions: [down, up] }`,
       ),
-      ...extra.split('\n').map((s) => `    ${s}`),
-    ].join('\n'),
-    join(REPO, 'bench/accuracy.yaml'),
-    { cwd: REPO, env: {} },
+      ...extra.split('\n'),
+    ],
+    every,
   );
-  return analyzeFile(cfg, path, { everyFrame: every });
 }
 
 export async function sharedCamera(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
