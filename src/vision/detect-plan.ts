@@ -154,7 +154,7 @@ export function planDetection(input: PlanInput): DetectPlan {
     cost: pixels / basePixels,
     explain: [
       ...note,
-      `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the lines and zones (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget}; regions sized to ${input.regionWidth} model px across the picture)`,
+      `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the ${note.length > 0 ? 'lines' : 'lines and zones'} (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget}; regions sized to ${input.regionWidth} model px across the picture)`,
       ...regions.map(
         (r) =>
           `region [${r.rect.map((v) => fmt(v)).join(', ')}] → ${r.inputWidth}x${r.inputHeight} for ${r.serves.join(', ')}`,

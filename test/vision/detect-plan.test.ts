@@ -137,6 +137,7 @@ describe('automatic detection regions (planDetection)', () => {
     expect(street.regions.map((r) => r.serves)).toEqual([['line main']]);
     expect(street.scale).toBeCloseTo(plan({ lines: [line('main', [0, 0.7], [1, 0.7])] }).scale, 6);
     expect(street.explain[0]).toMatch(/would cover 100 % of the frame: the whole picture serves the zones/);
+    expect(street.explain[1]).toMatch(/around the lines \(30 % of the frame\)/);
     const poor = plan({ lines: [line('main', [0, 0.5], [1, 0.5])], budget: 1.1 });
     expect(poor.regions).toEqual([]);
     expect(poor.explain[0]).toMatch(/not enough over the whole picture/);
