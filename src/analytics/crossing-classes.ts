@@ -22,7 +22,7 @@ interface Settling {
 }
 
 /**
- * A person track seen for less than this (observed ms) when it counted at a line is doubtful: someone
+ * A person track seen for less than this (stream ms, LineCounter.lastSeenMs) when it counted at a line is doubtful: someone
  * walking along the carriageway is seen for seconds before the line (1.4 m in this time), while in dense
  * traffic the detector finds a rider whose bike it misses as a "person" just before or past the line
  * (Jakarta, 0.7 line with the 0.8 and 0.9 lines on the camera, 10 fps: a rider seen as a person only for

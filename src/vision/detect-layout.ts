@@ -23,6 +23,24 @@ export interface DetectLayout {
 type LayoutCamera = Pick<CameraConfig, 'lines' | 'zones' | 'detect'>;
 
 /**
+ * The automatic detection plan (detect-plan.ts) for a camera's lines, zones and detect settings, the whole
+ * picture at `baseWidth`; planned for the camera's picture, and before it is known (0 x 0) for a 16:9 one
+ * (the camera re-plans on its first frame when that differs).
+ */
+export function cameraPlan(camera: LayoutCamera, baseWidth: number, srcWidth = 0, srcHeight = 0): DetectPlan {
+  const known = srcWidth > 0 && srcHeight > 0;
+  return planDetection({
+    srcWidth: known ? srcWidth : 1920,
+    srcHeight: known ? srcHeight : 1080,
+    lines: camera.lines,
+    zones: camera.zones,
+    baseWidth,
+    regionWidth: camera.detect.regionWidth,
+    budget: camera.detect.budget,
+  });
+}
+
+/**
  * A camera's frame layout for a picture of `srcWidth` x `srcHeight` (0 x 0 when not known yet: the
  * whole-picture slot is then square, so any picture fits): `detect.tiles` when set by hand (each at the
  * model's export size), else the automatic regions of planDetection, tile 0 being the whole picture.
@@ -51,18 +69,8 @@ export function detectLayout(
       `the whole picture: detection regions need a model that takes other input sizes (${model.fit.unavailable ?? 'detector.fitInput is off'})`,
     );
   }
-  // Planned for the camera's picture; before it is known, for a 16:9 one (the camera re-plans on its first
-  // frame when that differs).
+  const plan = cameraPlan(camera, inputWidth, srcWidth, srcHeight);
   const known = srcWidth > 0 && srcHeight > 0;
-  const plan = planDetection({
-    srcWidth: known ? srcWidth : 1920,
-    srcHeight: known ? srcHeight : 1080,
-    lines: camera.lines,
-    zones: camera.zones,
-    baseWidth: inputWidth,
-    regionWidth: camera.detect.regionWidth,
-    budget: camera.detect.budget,
-  });
   if (plan.regions.length === 0) return { ...whole(plan.explain.join('; ')), plan };
   const tiles: TileSpec[] = [
     {

@@ -106,21 +106,16 @@ export function planDetection(input: PlanInput): DetectPlan {
   const bands = input.lines.map((l) => lineBand(l.points, W, H, l.id));
   const boxes = [...bands, ...input.zones.map((z) => zoneBox(z.polygon, z.id))];
   if (boxes.length === 0) return wholeOnly('no lines or zones: the whole picture');
-  let merged = mergeBoxes(boxes);
-  let covered = coverage(merged);
+  const all = mergeBoxes(boxes);
   // Zones as large as most of the picture (a whole street, a junction) are served by the whole picture;
   // the lines keep their regions: counts are what small road users are missed from first.
-  const note: string[] = [];
-  if (covered >= WHOLE_FRACTION && bands.length > 0 && bands.length < boxes.length) {
-    const linesOnly = mergeBoxes(bands);
-    if (coverage(linesOnly) < WHOLE_FRACTION) {
-      note.push(
-        `zones and lines would cover ${pct(covered)} of the frame: the whole picture serves the zones`,
-      );
-      merged = linesOnly;
-      covered = coverage(linesOnly);
-    }
-  }
+  const linesOnly =
+    coverage(all) >= WHOLE_FRACTION && bands.length > 0 && bands.length < boxes.length
+      ? mergeBoxes(bands)
+      : undefined;
+  const zonesToWhole = linesOnly !== undefined && coverage(linesOnly) < WHOLE_FRACTION;
+  const merged = zonesToWhole ? linesOnly : all;
+  const covered = coverage(merged);
   if (covered >= WHOLE_FRACTION) {
     return wholeOnly(`lines and zones cover ${pct(covered)} of the frame: the whole picture`);
   }
@@ -153,8 +148,12 @@ export function planDetection(input: PlanInput): DetectPlan {
     pixels,
     cost: pixels / basePixels,
     explain: [
-      ...note,
-      `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the ${note.length > 0 ? 'lines' : 'lines and zones'} (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget}; regions sized to ${input.regionWidth} model px across the picture)`,
+      ...(zonesToWhole
+        ? [
+            `zones and lines would cover ${pct(coverage(all))} of the frame: the whole picture serves the zones`,
+          ]
+        : []),
+      `the whole picture ${baseWidth}x${wholeH} (${fmt(baseScale)} model px per camera px) on every frame; around the ${zonesToWhole ? 'lines' : 'lines and zones'} (${pct(covered)} of the frame) regions at ${fmt(effective)} (${fmt(effective / baseScale)}x) while small road users are around, ${fmt(pixels / basePixels)}x the whole picture's cost then (budget ${input.budget}; regions sized to ${input.regionWidth} model px across the picture)`,
       ...regions.map(
         (r) =>
           `region [${r.rect.map((v) => fmt(v)).join(', ')}] → ${r.inputWidth}x${r.inputHeight} for ${r.serves.join(', ')}`,

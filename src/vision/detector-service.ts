@@ -3,7 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { CameraConfig, DetectorConfig } from '../config/schema.js';
 import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
-import { planDetection } from './detect-plan.js';
+import { cameraPlan } from './detect-layout.js';
 import { Detector } from './detector.js';
 
 /** Inferences per second one session is given at most (at ~8-12 ms each: about half of its thread). */
@@ -28,20 +28,12 @@ export function inferenceSessionsFor(
 /**
  * Whole-picture inferences a frame of the camera may cost: its tiles set by hand, or the automatic regions'
  * cost (vision/detect-plan.ts, planned from the lines and zones; the regions run on every frame in dense
- * motorcycle traffic), estimated before the picture and the model are known for a 16:9 picture and the
- * bundled model's 416-pixel width.
+ * motorcycle traffic), estimated before the picture and the model are known (cameraPlan: a 16:9 picture).
  */
 function inferencesPerFrame(c: CameraConfig): number {
   if (c.detect.tiles) return c.detect.tiles.length;
-  return planDetection({
-    srcWidth: 1920,
-    srcHeight: 1080,
-    lines: c.lines,
-    zones: c.zones,
-    baseWidth: 416,
-    regionWidth: c.detect.regionWidth,
-    budget: c.detect.budget,
-  }).cost;
+  // The bundled model's input width (the model is not loaded yet).
+  return cameraPlan(c, 416).cost;
 }
 
 /**
