@@ -1,6 +1,6 @@
-import { type FrameGeometry, tileHolds } from '../camera/frame.js';
+import { type FrameGeometry, type FrameTile, tileHolds } from '../camera/frame.js';
 import type { LineConfig } from '../config/schema.js';
-import { RowSizeModel } from '../tracking/row-size.js';
+import { RowSizeModel, RowWidthModel } from '../tracking/row-size.js';
 import type { Detection } from '../vision/detection.js';
 
 /**
@@ -24,6 +24,29 @@ const HEIGHT_SCORE = 0.3;
  */
 const HEIGHT_FIT_SHARE = 0.6;
 
+/**
+ * A motorcycle with its rider is about this many times as tall (camera pixels) as a car is wide at the
+ * same row: 0.74-0.78 on the Jakarta clip at rows 0.7-0.9 (both learnt from the clip's boxes). Used where
+ * two-wheelers ride but too few are detected to learn their heights: a line drawn so high that the
+ * detector misses nearly every motorcycle there would otherwise get no warning at all.
+ */
+export const TWO_WHEELER_PER_CAR_WIDTH = 0.75;
+/** Two-wheeler boxes (scored HEIGHT_SCORE) seen before their size may be estimated from the cars'. */
+const SEEN_TO_ESTIMATE = 30;
+
+/**
+ * What a small line's regions are sized to when the technician raises detect.regionWidth: a margin over
+ * SMALL_TWO_WHEELER_PX. On the Jakarta clip a full-width line at 0.55 of the height (motorcycles 21 model
+ * px at the default 960, 7 of about 21 counted) counted 14 at 1600 and 20 at 1920 (~39 px); at 0.6 (29 px,
+ * 15 counted) 22 at 1280.
+ */
+const SUGGEST_PX = 42;
+/**
+ * Below this many camera pixels tall, upscaling does not bring motorcycles back: at 0.5 of the height on
+ * the Jakarta clip (about 19 px) a region at 1.85 model px per camera px counted 7 motorcycles.
+ */
+export const MIN_CAMERA_PX = 21;
+
 /** How tall two-wheelers are where they cross one counting line. */
 export interface LineSize {
   line: string;
@@ -33,18 +56,37 @@ export interface LineSize {
   modelPx: number | null;
   /** `small`: below SMALL_TWO_WHEELER_PX, many will be missed; `unknown`: not enough two-wheelers seen. */
   status: 'ok' | 'small' | 'unknown';
+  /**
+   * What the height was learnt from: the two-wheelers' boxes, or (too few of those detected well) the
+   * cars' widths at the line's row (TWO_WHEELER_PER_CAR_WIDTH). Absent when unknown.
+   */
+  from?: 'two-wheelers' | 'cars';
+  /**
+   * For a small line: the detect.regionWidth that would give its motorcycles SUGGEST_PX model pixels (null:
+   * too few camera pixels for upscaling to help, MIN_CAMERA_PX).
+   */
+  regionWidth?: number | null;
+  /**
+   * ... and the detect.budget that regions at that width need (every region of the camera grows with it),
+   * when the line is in an automatic region; at most the schema's 8.
+   */
+  budget?: number;
 }
 
 /** What a technician reads of a line's size (logs, `ioc-edge analyze`). */
 export function describeLineSize(s: LineSize): string {
-  const size = `motorcycles crossing it are about ${s.modelPx} model pixels tall (${s.heightPct} % of the picture)`;
+  const size =
+    s.from === 'cars'
+      ? `motorcycles crossing it would be about ${s.modelPx} model pixels tall (${s.heightPct} % of the picture; estimated from the cars' widths, too few motorcycles detected to measure)`
+      : `motorcycles crossing it are about ${s.modelPx} model pixels tall (${s.heightPct} % of the picture)`;
   if (s.status === 'unknown')
     return `line ${s.line}: too few two-wheelers seen yet to tell how tall they are`;
   if (s.status === 'ok') return `line ${s.line}: ${size}, large enough to be counted`;
-  return (
-    `line ${s.line}: ${size}, too small to be counted well (${SMALL_TWO_WHEELER_PX} or more counts well): ` +
-    'draw the line lower in the picture, nearer the camera, or raise detect.regionWidth'
-  );
+  const fix =
+    s.regionWidth === null
+      ? "draw the line lower in the picture, nearer the camera (they are too few of the camera's pixels for larger detection regions to help), or zoom the camera in"
+      : `draw the line lower in the picture, nearer the camera, or raise detect.regionWidth${s.regionWidth ? ` to about ${s.regionWidth}${s.budget ? ` with detect.budget at ${s.budget} or more` : ''}` : ''}`;
+  return `line ${s.line}: ${size}, too small to be counted well (${SMALL_TWO_WHEELER_PX} or more counts well): ${fix}`;
 }
 
 /**
@@ -62,12 +104,19 @@ export class TwoWheelerSizes {
     // Two-wheeler boxes are fewer than cars' (about 160 in a 20 s clip of dense traffic at 10 fps).
     minSamples: 100,
   });
+  /** Cars' widths per row: where two-wheelers ride but few are detected (TWO_WHEELER_PER_CAR_WIDTH). */
+  private readonly cars = new RowWidthModel();
+  /** Two-wheeler boxes scored HEIGHT_SCORE or more so far. */
+  private seen = 0;
 
   /** Learns from one inferred frame's detections. */
   add(detections: readonly Detection[]): void {
     for (let i = 0; i < detections.length; i++) {
       const d = detections[i]!;
-      if (d.cls === 'motorcycle' || d.cls === 'bicycle') this.model.add(d.score, d.x1, d.y1, d.x2, d.y2);
+      if (d.cls === 'motorcycle' || d.cls === 'bicycle') {
+        this.model.add(d.score, d.x1, d.y1, d.x2, d.y2);
+        if (d.score >= HEIGHT_SCORE) this.seen++;
+      } else if (d.cls === 'car') this.cars.add(d.score, d.x1, d.y1, d.x2, d.y2);
     }
   }
 
@@ -85,28 +134,80 @@ export class TwoWheelerSizes {
       }
       x /= l.points.length;
       y /= l.points.length;
-      const h = this.heightAt(y, l.anchor === 'bottom');
+      const from = this.basis();
+      const perCar = (TWO_WHEELER_PER_CAR_WIDTH * geometry.srcWidth) / geometry.srcHeight;
+      const h = from ? this.heightAt(y, l.anchor === 'bottom', from === 'cars' ? perCar : 0) : Number.NaN;
       if (!Number.isFinite(h)) return { line: l.id, heightPct: null, modelPx: null, status: 'unknown' };
-      const px = h * geometry.srcHeight * scaleAt(geometry, x, y);
-      return {
+      const cameraPx = h * geometry.srcHeight;
+      const scale = scaleAt(geometry, x, y);
+      const px = cameraPx * scale;
+      const small = px < SMALL_TWO_WHEELER_PX;
+      const size: LineSize = {
         line: l.id,
         heightPct: Math.round(h * 1000) / 10,
         modelPx: Math.round(px),
-        status: px < SMALL_TWO_WHEELER_PX ? 'small' : 'ok',
+        status: small ? 'small' : 'ok',
+        from,
       };
+      // What regionWidth to try, only where it sizes the line's region (not hand tiles, not the whole
+      // picture alone, where it changes nothing).
+      if (small && cameraPx < MIN_CAMERA_PX) size.regionWidth = null;
+      else if (small && inAutomaticRegion(geometry, x, y)) {
+        const wanted = SUGGEST_PX / cameraPx;
+        size.regionWidth = Math.ceil((wanted * geometry.srcWidth) / 64) * 64;
+        size.budget = budgetFor(geometry.tiles!, scale, wanted);
+      }
+      return size;
     });
+  }
+
+  /** Where two-wheeler heights come from now, if anywhere. */
+  private basis(): LineSize['from'] {
+    if (Number.isFinite(this.model.at(0.5))) return 'two-wheelers';
+    if (this.seen >= SEEN_TO_ESTIMATE && Number.isFinite(this.cars.at(0.5))) return 'cars';
+    return undefined;
   }
 
   /**
    * Height (fraction of the picture) of a two-wheeler whose anchor is on row `y`: its bottom edge, or its
-   * centre, whose bottom is then half its height lower (found in a few steps).
+   * centre, whose bottom is then half its height lower (found in a few steps). From the cars' widths
+   * times `perCar` (height per width, in picture fractions) when that is not 0.
    */
-  private heightAt(y: number, bottom: boolean): number {
-    let h = this.model.at(y);
+  private heightAt(y: number, bottom: boolean, perCar: number): number {
+    const at = (y2: number) => (perCar > 0 ? perCar * this.cars.at(y2) : this.model.at(y2));
+    let h = at(y);
     if (bottom) return h;
-    for (let i = 0; i < 3 && h > 0; i++) h = this.model.at(y + h / 2);
+    for (let i = 0; i < 3 && h > 0; i++) h = at(y + h / 2);
     return h;
   }
+}
+
+/** Most detect.budget the config takes. */
+const MAX_BUDGET = 8;
+
+/**
+ * The detect.budget (to half a whole picture) the automatic regions among `tiles` (tile 0 the whole
+ * picture) need when all of them, inferred at `scale` now, are scaled to `wanted` model px per camera px.
+ */
+function budgetFor(tiles: readonly FrameTile[], scale: number, wanted: number): number {
+  let regions = 0;
+  for (let i = 1; i < tiles.length; i++) {
+    const t = tiles[i]!;
+    if (t.infer) regions += t.width * t.tileHeight;
+  }
+  const whole = tiles[0]!.width * tiles[0]!.tileHeight;
+  const grow = (wanted / scale) ** 2;
+  return Math.min(MAX_BUDGET, Math.ceil(2 * (1 + (regions * grow) / whole)) / 2);
+}
+
+/** Whether the finest inferred tile holding a point (fractions of the picture) is an automatic region. */
+function inAutomaticRegion(g: FrameGeometry, x: number, y: number): boolean {
+  if (!g.tiles) return false;
+  let best: FrameTile | undefined;
+  for (const t of g.tiles) {
+    if (t.infer && t.scale > (best?.scale ?? 0) && tileHolds(t, x * g.srcWidth, y * g.srcHeight)) best = t;
+  }
+  return best?.gated === true;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeLineSize,
+  MIN_CAMERA_PX,
   SMALL_TWO_WHEELER_PX,
   scaleAt,
+  TWO_WHEELER_PER_CAR_WIDTH,
   TwoWheelerSizes,
 } from '../../src/analytics/line-sizes.js';
 import type { FrameGeometry, FrameTile } from '../../src/camera/frame.js';
@@ -21,7 +23,14 @@ function lcg(seed: number): () => number {
 }
 
 /** `frames` frames of four two-wheelers each, bottoms at rows lo..hi, heights within ±10 %. */
-function feed(sizes: TwoWheelerSizes, frames: number, lo = 0.6, hi = 0.95, cls: TrafficClass = 'motorcycle') {
+function feed(
+  sizes: TwoWheelerSizes,
+  frames: number,
+  lo = 0.6,
+  hi = 0.95,
+  cls: TrafficClass = 'motorcycle',
+  otherCar = true,
+) {
   const rand = lcg(3);
   for (let f = 0; f < frames; f++) {
     const dets: Detection[] = [];
@@ -31,8 +40,8 @@ function feed(sizes: TwoWheelerSizes, frames: number, lo = 0.6, hi = 0.95, cls: 
       const x1 = 0.1 + 0.7 * rand();
       dets.push({ cls, score: 0.35 + 0.5 * rand(), x1, y1: y2 - h, x2: x1 + h * 0.5, y2 });
     }
-    // A car in every frame: not a two-wheeler, not learnt from.
-    dets.push({ cls: 'car', score: 0.9, x1: 0.4, y1: 0.5, x2: 0.6, y2: 0.9 });
+    // A car in every frame: not a two-wheeler, not learnt from (as wide as a lorry at its row).
+    if (otherCar) dets.push({ cls: 'car', score: 0.9, x1: 0.4, y1: 0.5, x2: 0.6, y2: 0.9 });
     sizes.add(dets);
   }
 }
@@ -120,12 +129,59 @@ describe('TwoWheelerSizes', () => {
     expect(few.report([line('l', 0.8)], whole(1024, 576, 1))).toEqual([
       { line: 'l', heightPct: null, modelPx: null, status: 'unknown' },
     ]);
+    // A motorway: cars only, no two-wheeler to warn about.
     const cars = new TwoWheelerSizes();
     feed(cars, 200, 0.6, 0.95, 'car');
     expect(cars.report([line('l', 0.8)], whole(1024, 576, 1))[0]!.status).toBe('unknown');
     const bicycles = new TwoWheelerSizes();
     feed(bicycles, 60, 0.6, 0.95, 'bicycle');
     expect(bicycles.report([line('l', 0.8)], whole(1024, 576, 1))[0]!.status).toBe('ok');
+  });
+
+  it('estimates from the cars where two-wheelers ride but too few are detected to measure them', () => {
+    const sizes = new TwoWheelerSizes();
+    // Cars as wide as half a motorcycle's height at their row, and 40 motorcycle boxes: too few to fit.
+    feed(sizes, 200, 0.6, 0.95, 'car', false);
+    feed(sizes, 10, 0.6, 0.95, 'motorcycle', false);
+    const [l] = sizes.report([line('l', 0.8, 'bottom')], whole(1024, 576, 1.25));
+    const h = TWO_WHEELER_PER_CAR_WIDTH * 0.5 * motoHeight(0.8) * (1024 / 576);
+    expect(l).toMatchObject({ heightPct: Math.round(h * 1000) / 10, status: 'ok', from: 'cars' });
+    expect(Math.abs(l!.modelPx! - h * 576 * 1.25)).toBeLessThanOrEqual(1);
+    // Once enough two-wheelers are seen, their own heights.
+    feed(sizes, 60);
+    expect(sizes.report([line('l', 0.8, 'bottom')], whole(1024, 576, 0.5))[0]!.from).toBe('two-wheelers');
+  });
+
+  it('says which detect.regionWidth would make a small line large enough, or that none would', () => {
+    const sizes = new TwoWheelerSizes();
+    feed(sizes, 60);
+    // At 0.6 motorcycles are 0.05 x 576 = 28.8 camera px: 42 model px need 1.46 per camera px, 1493 wide
+    // (in an automatic region, below).
+    const [mid, far] = sizes.report(
+      [line('mid', 0.6, 'bottom'), line('far', 0.5, 'bottom')],
+      whole(1024, 576, 0.40625),
+    );
+    // The whole picture alone (no automatic region): regionWidth would change nothing.
+    expect(mid!.status).toBe('small');
+    expect(mid!.regionWidth).toBeUndefined();
+    // At 0.5: 17 camera px, fewer than MIN_CAMERA_PX.
+    expect(motoHeight(0.5) * 576).toBeLessThan(MIN_CAMERA_PX);
+    expect(far).toMatchObject({ status: 'small', regionWidth: null });
+    expect(describeLineSize(far!)).toMatch(/too few of the camera's pixels .* or zoom the camera in$/);
+    expect(describeLineSize(mid!)).toMatch(/, or raise detect\.regionWidth$/);
+    // In an automatic band at 0.9375 (960x160 beside the whole picture's 416x256), regions at 1.46 need
+    // 1 + 960 x 160 x (1.46 / 0.9375)^2 / (416 x 256) = 4.49 whole pictures.
+    const band: FrameGeometry = {
+      ...whole(1024, 576, 0.40625),
+      height: 256 + 160,
+      tiles: [
+        { ...tile(0, 0, 1024, 576, 0.40625), tileHeight: 256 },
+        { ...tile(32, 260, 960, 170, 0.9375), tileHeight: 160 },
+      ],
+    };
+    const [inBand] = sizes.report([line('mid', 0.6, 'bottom')], band);
+    expect(inBand).toMatchObject({ status: 'small', regionWidth: 1536, budget: 4.5 });
+    expect(describeLineSize(inBand!)).toMatch(/to about 1536 with detect\.budget at 4\.5 or more$/);
   });
 
   it('calls a line above the horizon the fit puts there small, at 0 px', () => {
@@ -135,6 +191,7 @@ describe('TwoWheelerSizes', () => {
       heightPct: 0,
       modelPx: 0,
       status: 'small',
+      regionWidth: null,
     });
   });
 });
@@ -158,6 +215,16 @@ describe('describeLineSize', () => {
     const small = describeLineSize({ line: 'high', heightPct: 4.1, modelPx: 22, status: 'small' });
     expect(small).toBe(
       `line high: motorcycles crossing it are about 22 model pixels tall (4.1 % of the picture), too small to be counted well (${SMALL_TWO_WHEELER_PX} or more counts well): draw the line lower in the picture, nearer the camera, or raise detect.regionWidth`,
+    );
+    const estimated = describeLineSize({
+      line: 'far',
+      heightPct: 3.3,
+      modelPx: 18,
+      status: 'ok',
+      from: 'cars',
+    });
+    expect(estimated).toMatch(
+      /would be about 18 model pixels tall \(3\.3 % of the picture; estimated from the cars' widths/,
     );
     expect(describeLineSize({ line: 'low', heightPct: 9.7, modelPx: 52, status: 'ok' })).toBe(
       'line low: motorcycles crossing it are about 52 model pixels tall (9.7 % of the picture), large enough to be counted',

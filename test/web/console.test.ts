@@ -243,7 +243,12 @@ describe('technician console: a counting line drawn where motorcycles are too sm
       'Motorcycles at this line are too small to be counted well.',
     );
     expect(await warning.textContent()).toMatch(
-      /Motorcycle height at the line \(model pixels\): \d+ \(\d+(\.\d)? %\)/,
+      // Estimated from the cars' widths until enough motorcycles were seen to measure them.
+      /Motorcycle height at the line \(model pixels\): \d+ \(\d+(\.\d)? %(, estimated from the cars' widths: too few motorcycles detected to measure)?\)/,
+    );
+    // Motorcycles there are about 22 of the camera's pixels tall: larger regions help, and it says how large.
+    expect(await warning.locator('[data-suggest="regionWidth"]').textContent()).toMatch(
+      /^detect\.regionWidth that would make them large enough: (1[5-9]|2[0-3])\d\d, detect\.budget ≥ [5-8](\.5)?$/,
     );
     await shot(page, 'laptop-counts-line-too-high');
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();

@@ -121,5 +121,11 @@ export interface LineCounts {
     heightPct: number | null;
     modelPx: number | null;
     status: 'ok' | 'small' | 'unknown';
+    /** What the height was learnt from (absent while unknown). */
+    from?: 'two-wheelers' | 'cars';
+    /** For a small line: the detect.regionWidth that would make them large enough (null: none would). */
+    regionWidth?: number | null;
+    /** ... and the detect.budget regions that wide need. */
+    budget?: number;
   } | null;
 }

@@ -51,6 +51,10 @@ const en = {
   lineTooHigh: 'Motorcycles at this line are too small to be counted well.',
   lineTooHighHint:
     'Draw the line lower in the picture, nearer the camera (36 model pixels or more counts well), or raise detect.regionWidth.',
+  suggestedWidth: 'detect.regionWidth that would make them large enough',
+  lineTooFar:
+    "Too few of the camera's pixels for larger detection regions to help: draw the line lower in the picture, or zoom the camera in.",
+  fromCars: "estimated from the cars' widths: too few motorcycles detected to measure",
   noLines: 'No counting lines: draw one in Lines & zones.',
   total: 'total',
   open: 'Open',
@@ -127,6 +131,10 @@ const vi: Record<Key, string> = {
   lineTooHigh: 'Xe máy ở vạch này quá nhỏ để đếm chính xác.',
   lineTooHighHint:
     'Hãy vẽ vạch thấp hơn trong khung hình, gần camera hơn (từ 36 điểm ảnh mô hình trở lên thì đếm tốt), hoặc tăng detect.regionWidth.',
+  suggestedWidth: 'detect.regionWidth đủ để xe máy đủ lớn',
+  lineTooFar:
+    'Xe máy chiếm quá ít điểm ảnh của camera, vùng phát hiện lớn hơn cũng không giúp được: hãy vẽ vạch thấp hơn trong khung hình, hoặc phóng to camera.',
+  fromCars: 'ước tính từ bề ngang ô tô: phát hiện được quá ít xe máy để đo',
   noLines: 'Chưa có vạch đếm: hãy vẽ trong Vạch đếm & vùng.',
   total: 'tổng',
   open: 'Đang mở',

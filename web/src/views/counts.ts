@@ -56,15 +56,22 @@ function sizeNote(size: LineCounts['size']): HTMLElement | null {
   const figure = h(
     'p',
     { class: 'muted small' },
-    `${t('motoHeight')}: ${size.modelPx} (${size.heightPct} %)`,
+    `${t('motoHeight')}: ${size.modelPx} (${size.heightPct} %${size.from === 'cars' ? `, ${t('fromCars')}` : ''})`,
   );
   if (size.status !== 'small') return figure;
   return h(
     'div',
     { class: 'msg warn', role: 'alert', 'data-size': 'small' },
     h('strong', null, t('lineTooHigh')),
-    h('p', null, t('lineTooHighHint')),
+    h('p', null, size.regionWidth === null ? t('lineTooFar') : t('lineTooHighHint')),
     figure,
+    size.regionWidth
+      ? h(
+          'p',
+          { class: 'muted small', 'data-suggest': 'regionWidth' },
+          `${t('suggestedWidth')}: ${size.regionWidth}${size.budget ? `, detect.budget ≥ ${size.budget}` : ''}`,
+        )
+      : null,
   );
 }
 
