@@ -171,7 +171,7 @@ export class CameraAnalytics {
   flush(endIncidents = false): readonly AnalyticsEventWithEvidence[] {
     const ctx = this.ctx;
     ctx.events.length = 0;
-    if (endIncidents) for (const t of this.tracker.tracks) this.crossings.trackEnded(t, ctx);
+    if (endIncidents) for (const t of this.tracker.tracks) this.crossings.trackEnded(t, ctx, true);
     this.intervals.flush(ctx);
     if (endIncidents) this.incidents.endAll(ctx);
     return ctx.events;

@@ -37,6 +37,21 @@ const REVERSE_LEAP = 0.3;
  */
 const JUMP_MARGIN = 0.25;
 /**
+ * A person's crossing counts only once they are this many box extents past the line: someone waiting or
+ * sitting on the pavement under a full-width line, whose box only flickers in size, has the centre dither
+ * across the line by a hundredth of its height and was counted going the other way (Jakarta, a line at
+ * 0.6). Someone walking through gets that far within a detector frame or two, and the crossing keeps the
+ * time it was made. Vehicles are left alone: a margin for every crossing moved the dense-traffic counts
+ * by ±1 either way and counted a box leaping off a blur of spray onto the car behind it.
+ */
+const PERSON_MARGIN = 0.1;
+
+/** How far past the line (box extents) a crossing must get to count. */
+function marginOf(jump: boolean, cls: TrafficClass): number {
+  if (jump) return JUMP_MARGIN;
+  return cls === 'person' ? PERSON_MARGIN : 0;
+}
+/**
  * A track found past the line after this long without a box (ms), or found again only this long after it
  * crossed, was not seen crossing well (lastUnseen): two missed detector frames at 5 fps, four at 10 fps.
  */
@@ -178,7 +193,7 @@ export class LineCounter extends LineGeometry {
           level > 0 &&
           ptsMs - s.pendingPts >= HOLD_MS &&
           flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts) &&
-          (!s.pendingJump || Math.abs(side) / this.len >= JUMP_MARGIN * this.extentAcross(w, h))
+          Math.abs(side) / this.len >= marginOf(s.pendingJump, cls) * this.extentAcross(w, h)
         )
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
@@ -306,9 +321,10 @@ export class LineCounter extends LineGeometry {
   /**
    * The track ended: its state is kept a while for a fragment that continues it (inherit). A crossing it
    * made on its last observations, by a track seen long enough (a vehicle that crossed and left the view
-   * or the detector's sight), is counted now; returned like observe()'s.
+   * or the detector's sight), is counted now: a person's once past PERSON_MARGIN, or whatever the margin
+   * when the stream ended (`streamEnd`: no later frame could take it further); returned like observe()'s.
    */
-  forget(trackId: number, ptsMs = 0): LineCrossing | undefined {
+  forget(trackId: number, ptsMs = 0, streamEnd = false): LineCrossing | undefined {
     const s = this.state.get(trackId);
     if (!s) return undefined;
     this.state.delete(trackId);
@@ -323,7 +339,8 @@ export class LineCounter extends LineGeometry {
       s.pendingLevel > 1 &&
       flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts) &&
       !s.duplicate &&
-      !s.pendingJump
+      !s.pendingJump &&
+      (streamEnd || Math.abs(s.side) / this.len >= marginOf(false, s.pendingCls) * s.extent)
     ) {
       this.markCounted(s);
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);

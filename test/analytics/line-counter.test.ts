@@ -148,6 +148,34 @@ describe('LineCounter', () => {
     }
   });
 
+  it('does not count a person standing on the line whose box only flickers across it', () => {
+    const c = new LineCounter('cam', LINE);
+    // A person waiting on the pavement, the centre of a 0.06-tall box dithering 0.0015 about the line.
+    arrive(c, 1, 0.8, 0.4985, 2000, 2, 'person');
+    for (let k = 1; k <= 30; k++) at(c, 1, 0.8, k % 2 ? 0.5015 : 0.4985, 2000 + 100 * k, 2, 'person');
+    at(c, 1, 0.8, 0.5012, 5100, 2, 'person');
+    expect(c.forget(1, 7000)).toBeUndefined();
+    expect(c.total('down', 'person') + c.total('up', 'person')).toBe(0);
+    // Someone stepping across at 0.003 per 100 ms counts once 0.1 of the box past (0.006), with the time they crossed.
+    arrive(c, 2, 0.7, 0.494, 2000, 2, 'person');
+    expect(at(c, 2, 0.7, 0.497, 2100, 2, 'person')).toBeUndefined();
+    expect(at(c, 2, 0.7, 0.5015, 2200, 2, 'person')).toBeUndefined();
+    expect(at(c, 2, 0.7, 0.5045, 2300, 2, 'person')).toBeUndefined();
+    expect(at(c, 2, 0.7, 0.5075, 2400, 2, 'person')).toMatchObject({ direction: 'down', ptsMs: 2200 });
+    // When the stream ends no later frame can take a crossing further: counted as it is (not when only the
+    // track ended).
+    for (const id of [3, 4]) {
+      arrive(c, id, 0.3, 0.496, 2000, 2, 'person');
+      at(c, id, 0.3, 0.5005, 2100, 2, 'person');
+    }
+    expect(c.forget(3, 2200)).toBeUndefined();
+    expect(c.forget(4, 2200, true)).toMatchObject({ direction: 'down', trackId: 4, ptsMs: 2100 });
+    // A vehicle's crossing needs no margin.
+    arrive(c, 5, 0.3, 0.496, 2000);
+    at(c, 5, 0.3, 0.5005, 2100);
+    expect(at(c, 5, 0.3, 0.501, 2200)).toMatchObject({ direction: 'down', trackId: 5, ptsMs: 2100 });
+  });
+
   it('counts a young track crossing against the traffic only once it has been seen 500 ms', () => {
     const c = new LineCounter('cam', LINE);
     const young = (id: number, t0: number) => {

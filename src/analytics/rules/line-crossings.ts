@@ -193,14 +193,14 @@ export class LineCrossings implements FrameRule {
 
   /**
    * A track is gone: its line states are kept a while, for a fragment that continues it; a crossing it
-   * made just before is counted (see LineCounter.forget). Its crossings are reported with its class at the
-   * end.
+   * made just before is counted (see LineCounter.forget; `streamEnd`: the stream ended). Its crossings are
+   * reported with its class at the end.
    */
-  trackEnded(t: Track, ctx: FrameContext): void {
+  trackEnded(t: Track, ctx: FrameContext, streamEnd = false): void {
     const pts = ctx.pts;
     for (let l = 0; l < this.lines.length; l++) {
       const line = this.lines[l]!;
-      const ev = line.forget(t.id, pts);
+      const ev = line.forget(t.id, pts, streamEnd);
       // Its box when last seen (the filtered one has coasted on since).
       if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
         this.classes.hold(ev, line, pts);
