@@ -4,7 +4,7 @@ import { SIZE_STEP, sizeChange } from '../tracking/byte-tracker.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
-import { flowAllows } from './line-flow.js';
+import { againstFlow, flowAllows } from './line-flow.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry } from './line-geometry.js';
 import { LineTrackPool, type LineTrackState } from './line-track-state.js';
@@ -378,6 +378,11 @@ export class LineCounter extends LineGeometry {
     this.counts[k] = this.counts[k]! + 1;
     this.totals[k] = this.totals[k]! + 1;
     return true;
+  }
+
+  /** Whether nearly all of this line's crossings so far went the other way than `direction` (line-flow.ts). */
+  againstFlow(direction: string): boolean {
+    return againstFlow(this.totals, this.directions.indexOf(direction));
   }
 
   /** Total crossings since start for a direction name and class. */

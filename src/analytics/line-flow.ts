@@ -11,11 +11,18 @@ const FLOW_MIN = 5;
 const FLOW_RATIO = 4;
 
 /**
- * Whether a track seen for `seenMs` may count a crossing in direction `dir` (0 or 1) of a line whose
- * crossings so far are `totals` (index = direction * classes + class index in TRAFFIC_CLASSES).
+ * A track whose boxes scored below this on average does not count against a line's flow at all, however
+ * long it was seen: in a queue a faint track re-found again and again on low-score boxes wanders back
+ * from car to car (Jakarta, a line at 0.6: a "car" going up after 3.6 s of that). A vehicle really going
+ * the wrong way is seen clearly.
  */
-export function flowAllows(totals: Int32Array, dir: number, seenMs: number): boolean {
-  if (seenMs >= AGAINST_FLOW_SEEN_MS) return true;
+export const AGAINST_FLOW_SCORE = 0.3;
+
+/**
+ * Whether nearly all of a line's crossings so far (`totals`, index = direction * classes + class index in
+ * TRAFFIC_CLASSES) went the other way than direction `dir` (0 or 1).
+ */
+export function againstFlow(totals: Int32Array, dir: number): boolean {
   const n = TRAFFIC_CLASSES.length;
   let mine = 0;
   let other = 0;
@@ -23,5 +30,10 @@ export function flowAllows(totals: Int32Array, dir: number, seenMs: number): boo
     mine += totals[dir * n + k]!;
     other += totals[(1 - dir) * n + k]!;
   }
-  return other < FLOW_MIN || other < FLOW_RATIO * (mine + 1);
+  return other >= FLOW_MIN && other >= FLOW_RATIO * (mine + 1);
+}
+
+/** Whether a track seen for `seenMs` may count a crossing in direction `dir` (0 or 1) of a line. */
+export function flowAllows(totals: Int32Array, dir: number, seenMs: number): boolean {
+  return seenMs >= AGAINST_FLOW_SEEN_MS || !againstFlow(totals, dir);
 }

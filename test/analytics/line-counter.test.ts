@@ -468,6 +468,42 @@ describe('line counting on tracks', () => {
     expect(a.total('l', 'down', 'motorcycle')).toBe(1);
   });
 
+  it('does not count a faint track against a line whose traffic all went the other way', () => {
+    // Eight cars down in 4 s, each in its own lane, then a car going up from 4.5 s.
+    const down: SimObject[] = Array.from({ length: 8 }, (_, k) => ({
+      name: `d${k}`,
+      cls: 'car' as const,
+      x: 0.1 + 0.1 * k,
+      y: 0.3 - 0.05 * k,
+      w: 0.06,
+      h: 0.05,
+      vx: 0,
+      vy: 0.15,
+    }));
+    const up = (score: number): SimObject => ({
+      name: 'up',
+      cls: 'car',
+      // At 0.8 when it appears at 4.5 s, across the line at 7.5 s.
+      x: 0.95,
+      y: 1.25,
+      w: 0.06,
+      h: 0.05,
+      vx: 0,
+      vy: -0.1,
+      score,
+      from: 4.5,
+    });
+    // Scored 0.22 on every frame (a faint track wandering through a queue): no count.
+    const faint = countScene([...down, up(0.22)], [LINE], 10, 9).a;
+    expect(faint.total('l', 'down', 'car')).toBe(8);
+    expect(faint.total('l', 'up', 'car')).toBe(0);
+    // Seen clearly: a vehicle going the wrong way is counted.
+    const clear = countScene([...down, up(0.7)], [LINE], 10, 9).a;
+    expect(clear.total('l', 'up', 'car')).toBe(1);
+    // ... and so is the faint one on a line with no flow yet.
+    expect(countScene([up(0.22)], [LINE], 10, 9).a.total('l', 'up', 'car')).toBe(1);
+  });
+
   it('does not count a track first seen already past the line', () => {
     const { crossings } = countScene([
       { name: 'c', cls: 'car', x: 0.5, y: 0.62, w: 0.08, h: 0.06, vx: 0, vy: 0.05 },

@@ -5,6 +5,7 @@ import { CrossingClasses, SURE_PERSON_MS } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
+import { AGAINST_FLOW_SCORE } from '../line-flow.js';
 import { aboutAsWide, againstMotion, gateDistance, overlapsLiveTrack, seenApart } from './track-relations.js';
 
 /** Matches a track needs before it counts for being first seen past a line (a few frames of evidence). */
@@ -90,7 +91,7 @@ export class LineCrossings implements FrameRule {
         const y = line.anchor === 'bottom' ? info.by : info.cy;
         const ev = line.observe(t.id, cls, level, info.cx, y, w, h, ctx.time, ctx.pts);
         if (duplicate) line.noBirth(t.id);
-        if (ev && againstMotion(line, ev.direction, t.kf.vx, t.kf.vy)) {
+        if (ev && (againstMotion(line, ev.direction, t.kf.vx, t.kf.vy) || faintAgainstFlow(line, ev, t))) {
           line.uncount(ev);
           continue;
         }
@@ -200,7 +201,11 @@ export class LineCrossings implements FrameRule {
     const pts = ctx.pts;
     for (let l = 0; l < this.lines.length; l++) {
       const line = this.lines[l]!;
-      const ev = line.forget(t.id, pts, streamEnd);
+      let ev = line.forget(t.id, pts, streamEnd);
+      if (ev && faintAgainstFlow(line, ev, t)) {
+        line.uncount(ev);
+        ev = undefined;
+      }
       // Its box when last seen (the filtered one has coasted on since).
       if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
         this.classes.hold(ev, line, pts);
@@ -263,4 +268,12 @@ export class LineCrossings implements FrameRule {
     for (const line of this.lines) line.inherit(t.id, best);
     return true;
   }
+}
+
+/**
+ * A crossing against the flow of a line nearly all of whose traffic went the other way, by a track whose
+ * boxes scored below AGAINST_FLOW_SCORE on average: a faint track wandering back through a queue.
+ */
+function faintAgainstFlow(line: LineCounter, ev: LineCrossing, t: Track): boolean {
+  return t.meanScore < AGAINST_FLOW_SCORE && line.againstFlow(ev.direction);
 }
