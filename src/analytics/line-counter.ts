@@ -37,20 +37,37 @@ const REVERSE_LEAP = 0.3;
  */
 const JUMP_MARGIN = 0.25;
 /**
- * A person's crossing counts only once they are this many box extents past the line: someone waiting or
- * sitting on the pavement under a full-width line, whose box only flickers in size, has the centre dither
- * across the line by a hundredth of its height and was counted going the other way (Jakarta, a line at
- * 0.6). Someone walking through gets that far within a detector frame or two, and the crossing keeps the
- * time it was made. Vehicles are left alone: a margin for every crossing moved the dense-traffic counts
- * by ±1 either way and counted a box leaping off a blur of spray onto the car behind it.
+ * A person's crossing, or that of a road user standing where the line first saw it (seen STILL_MS or
+ * longer, within STILL_MOVE box extents of there), counts only once it is this many box extents past the
+ * line: someone waiting or sitting on the pavement under a full-width line, or a motorbike parked there,
+ * whose box only flickers in size, has the centre dither across the line by a hundredth of its height and
+ * was counted going the other way (Jakarta, a line at 0.6: a "person" going up). Someone walking through
+ * gets that far within a detector frame or two, and the crossing keeps the time it was made. Moving
+ * vehicles are left alone: a margin for every crossing moved the dense-traffic counts by ±1 either way.
  */
-const PERSON_MARGIN = 0.1;
+const STILL_MARGIN = 0.1;
+const STILL_MS = 1000;
+const STILL_MOVE = 0.5;
 
-/** How far past the line (box extents) a crossing must get to count. */
-function marginOf(jump: boolean, cls: TrafficClass): number {
+/**
+ * A crossing still short of its margin (a person's, a still road user's, a box's that changed size) that
+ * gets past it by one step of at least LEAP_STEP box extents, LEAP_RATIO times the track's recent steps
+ * across the line (averaged), is a leap onto another road user, no crossing: in the UK spray a box on a
+ * blur of tail lights sat on the line for three seconds and then jumped half its height down onto the car
+ * behind it, against that carriageway's traffic.
+ */
+const LEAP_STEP = 0.4;
+const LEAP_RATIO = 5;
+
+/**
+ * How far past the line (box extents) a crossing must get to count: JUMP_MARGIN for a box that changed
+ * size across it, STILL_MARGIN for a person or a road user standing still.
+ */
+function marginOf(jump: boolean, cls: TrafficClass, still: boolean): number {
   if (jump) return JUMP_MARGIN;
-  return cls === 'person' ? PERSON_MARGIN : 0;
+  return cls === 'person' || still ? STILL_MARGIN : 0;
 }
+
 /**
  * A track found past the line after this long without a box (ms), or found again only this long after it
  * crossed, was not seen crossing well (lastUnseen): two missed detector frames at 5 fps, four at 10 fps.
@@ -188,12 +205,22 @@ export class LineCounter extends LineGeometry {
             s.pending = 0;
         }
       }
+      // A crossing still short of its margin that gets past it by one leap (LEAP_STEP) was no crossing.
+      if (
+        s.pending > 0 &&
+        Math.abs(s.side) / this.len <
+          marginOf(false, cls, this.still(s, s.x, s.y, s.w, s.h, s.lastPts)) * s.extent &&
+        Math.abs(side - s.side) / this.len >= LEAP_STEP * s.extent &&
+        Math.abs(step) >= LEAP_RATIO * Math.abs(s.step)
+      )
+        s.pending = 0;
       if (s.pending > 0) {
         if (
           level > 0 &&
           ptsMs - s.pendingPts >= HOLD_MS &&
           flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts) &&
-          Math.abs(side) / this.len >= marginOf(s.pendingJump, cls) * this.extentAcross(w, h)
+          Math.abs(side) / this.len >=
+            marginOf(s.pendingJump, cls, this.still(s, x, y, w, h, ptsMs)) * this.extentAcross(w, h)
         )
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
@@ -340,7 +367,9 @@ export class LineCounter extends LineGeometry {
       flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts) &&
       !s.duplicate &&
       !s.pendingJump &&
-      (streamEnd || Math.abs(s.side) / this.len >= marginOf(false, s.pendingCls) * s.extent)
+      (streamEnd ||
+        Math.abs(s.side) / this.len >=
+          marginOf(false, s.pendingCls, this.still(s, s.x, s.y, s.w, s.h, s.lastPts)) * s.extent)
     ) {
       this.markCounted(s);
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);
@@ -378,6 +407,15 @@ export class LineCounter extends LineGeometry {
     this.counts[k] = this.counts[k]! + 1;
     this.totals[k] = this.totals[k]! + 1;
     return true;
+  }
+
+  /**
+   * Whether a track at (x, y), box `w` x `h`, at stream time `ptsMs`, stands where the line first saw it:
+   * seen STILL_MS or longer, and within STILL_MOVE box extents (across the line) of there.
+   */
+  private still(s: LineTrackState, x: number, y: number, w: number, h: number, ptsMs: number): boolean {
+    if (ptsMs - s.bornPts < STILL_MS) return false;
+    return Math.hypot(x - s.firstX, y - s.firstY) < STILL_MOVE * this.extentAcross(w, h);
   }
 
   /** Whether nearly all of this line's crossings so far went the other way than `direction` (line-flow.ts). */
