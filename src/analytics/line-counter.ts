@@ -50,7 +50,7 @@ const STILL_MS = 1000;
 const STILL_MOVE = 0.5;
 
 /**
- * A crossing still short of its margin (a person's, a still road user's, a box's that changed size) that
+ * A crossing still short of its margin (a person's or a still road user's, STILL_MARGIN) that
  * gets past it by one step of at least LEAP_STEP box extents, LEAP_RATIO times the track's recent steps
  * across the line (averaged), is a leap onto another road user, no crossing: in the UK spray a box on a
  * blur of tail lights sat on the line for three seconds and then jumped half its height down onto the car
@@ -348,8 +348,9 @@ export class LineCounter extends LineGeometry {
   /**
    * The track ended: its state is kept a while for a fragment that continues it (inherit). A crossing it
    * made on its last observations, by a track seen long enough (a vehicle that crossed and left the view
-   * or the detector's sight), is counted now: a person's once past PERSON_MARGIN, or whatever the margin
-   * when the stream ended (`streamEnd`: no later frame could take it further); returned like observe()'s.
+   * or the detector's sight), is counted now: a person's or a still road user's once past STILL_MARGIN, or
+   * whatever the margin when the stream ended (`streamEnd`: no later frame could take it further); returned
+   * like observe()'s.
    */
   forget(trackId: number, ptsMs = 0, streamEnd = false): LineCrossing | undefined {
     const s = this.state.get(trackId);
