@@ -75,6 +75,16 @@ function marginOf(jump: boolean, cls: TrafficClass, still: boolean): number {
 const UNSEEN_MS = 500;
 
 /**
+ * A crossing made unseen (UNSEEN_MS: a track found past the line after coasting, a fragment continuing a
+ * lost track) counts once the track has moved on this many box extents further from the line than where
+ * it was found past it, or at its end if it did not come back as far toward the line. A fragment going
+ * back toward the line is another vehicle coming the other way (UK rain, re-encoded: an oncoming car found
+ * where a lost car of the other carriageway was predicted, 2 s after it was last seen, counted that car's
+ * direction and not its own).
+ */
+const AWAY_MARGIN = 0.1;
+
+/**
  * Counts tracks crossing one line segment, once per vehicle, named by the line's directions: crossing to
  * the right of a->b (y down) is `directions[0]`. A track counts when two of its observed positions lie on
  * both sides of the segment; a crossing seen while the track is still tentative counts once it is
@@ -182,8 +192,9 @@ export class LineCounter extends LineGeometry {
         Math.sign(side) !== Math.sign(s.side) &&
         segmentsCross(this.ax, this.ay, this.bx, this.by, s.x, s.y, x, y)
       ) {
-        // Crossed: counted once the new side holds (a box that jumps across and back is no crossing).
-        if (s.pending > 0) s.pending = 0;
+        // Crossed: counted once the new side holds (a box that jumps across and back is no crossing). A
+        // crossing back, seen, replaces an unseen one the track never moved on from (AWAY_MARGIN).
+        if (s.pending > 0 && (s.pendingAway || gap >= UNSEEN_MS)) s.pending = 0;
         else {
           s.pending = side > 0 ? 1 : 2;
           s.pendingPts = ptsMs;
@@ -193,6 +204,8 @@ export class LineCounter extends LineGeometry {
           const ext = this.extentAcross(w, h);
           s.pendingJump = sizeChange(w, h, s.w, s.h) > SIZE_STEP;
           s.pendingGap = gap;
+          s.pendingAway = gap < UNSEEN_MS;
+          s.pendingSide = side;
           const e = Math.max(ext, s.extent);
           // Straight from the track's first box: a new track that leapt (to another vehicle, in dense
           // traffic) is no crossing.
@@ -215,7 +228,10 @@ export class LineCounter extends LineGeometry {
       )
         s.pending = 0;
       if (s.pending > 0) {
+        if (!s.pendingAway && this.awayBy(s, side) >= AWAY_MARGIN * this.extentAcross(w, h))
+          s.pendingAway = true;
         if (
+          s.pendingAway &&
           level > 0 &&
           ptsMs - s.pendingPts >= HOLD_MS &&
           flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts) &&
@@ -305,6 +321,8 @@ export class LineCounter extends LineGeometry {
     s.pendingLevel = from.pendingLevel;
     s.pendingJump = from.pendingJump;
     s.pendingGap = from.pendingGap;
+    s.pendingAway = from.pendingAway;
+    s.pendingSide = from.pendingSide;
     s.extent = from.extent;
     s.w = from.w;
     s.h = from.h;
@@ -349,8 +367,8 @@ export class LineCounter extends LineGeometry {
    * The track ended: its state is kept a while for a fragment that continues it (inherit). A crossing it
    * made on its last observations, by a track seen long enough (a vehicle that crossed and left the view
    * or the detector's sight), is counted now: a person's or a still road user's once past STILL_MARGIN, or
-   * whatever the margin when the stream ended (`streamEnd`: no later frame could take it further); returned
-   * like observe()'s.
+   * whatever the margin when the stream ended (`streamEnd`: no later frame could take it further), and an
+   * unseen one unless the track went back toward the line since (AWAY_MARGIN); returned like observe()'s.
    */
   forget(trackId: number, ptsMs = 0, streamEnd = false): LineCrossing | undefined {
     const s = this.state.get(trackId);
@@ -364,6 +382,7 @@ export class LineCounter extends LineGeometry {
     if (
       !s.counted &&
       s.pending > 0 &&
+      (s.pendingAway || !this.wentBack(s)) &&
       s.pendingLevel > 1 &&
       flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts) &&
       !s.duplicate &&
@@ -378,6 +397,16 @@ export class LineCounter extends LineGeometry {
     }
     this.ended.keep(s, ptsMs);
     return crossing;
+  }
+
+  /** How far (image fractions) `side` lies beyond where the track was found past the line on its pending crossing. */
+  private awayBy(s: LineTrackState, side: number): number {
+    return ((side - s.pendingSide) * (s.pending === 1 ? 1 : -1)) / this.len;
+  }
+
+  /** The track came back toward the line, AWAY_MARGIN or more, since it was found past it. */
+  private wentBack(s: LineTrackState): boolean {
+    return this.awayBy(s, s.side) <= -AWAY_MARGIN * s.extent;
   }
 
   /** Takes back a crossing this line returned (the same vehicle was counted by another track). */

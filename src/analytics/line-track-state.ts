@@ -21,6 +21,13 @@ export interface LineTrackState {
   pendingJump: boolean;
   /** Time since the observation before the crossing (ms): long when the track coasted across unseen. */
   pendingGap: number;
+  /**
+   * The track moved on away from the line after crossing: a crossing made unseen (over UNSEEN_MS without
+   * a box, a fragment continuing a lost track) counts only then, and yields to a crossing back before.
+   */
+  pendingAway: boolean;
+  /** Signed distance from the line where the track was found past it (the side's scale). */
+  pendingSide: number;
   /** Box extent across the line, and box size, at the latest observation. */
   extent: number;
   w: number;
@@ -88,6 +95,8 @@ export class LineTrackPool {
     s.pendingLevel = 0;
     s.pendingJump = false;
     s.pendingGap = 0;
+    s.pendingAway = false;
+    s.pendingSide = 0;
     s.extent = 0;
     s.w = 0;
     s.h = 0;

@@ -435,6 +435,43 @@ describe('LineCounter', () => {
       expect(c.total('up', 'car')).toBe(0);
     });
 
+    /** Track 1 going down, last seen at 0.35 (2.1 s), ended; track 2, 2 s later, continues it at `y`. */
+    const unseen = (y: number) => {
+      const c = watching();
+      arrive(c, 1, 0.5, 0.3, 2000);
+      at(c, 1, 0.5, 0.35, 2100);
+      c.forget(1, 4100);
+      expect(c.inherit(2, 1)).toBe(true);
+      at(c, 2, 0.5, y, 4200);
+      return c;
+    };
+
+    it('a fragment found past the line after a long gap that goes back toward it counts its own crossing only', () => {
+      // Another vehicle, coming the other way, where the lost one was predicted.
+      const c = unseen(0.7);
+      for (const [i, y] of [0.69, 0.67, 0.64, 0.6, 0.56, 0.52, 0.48, 0.44, 0.4].entries())
+        at(c, 2, 0.5, y, 4300 + i * 100);
+      expect(c.total('down', 'car')).toBe(0);
+      expect(c.total('up', 'car')).toBe(1);
+    });
+
+    it('a fragment found past the line after a long gap counts once it moves on, or at its end if it stayed', () => {
+      const c = unseen(0.6);
+      at(c, 2, 0.5, 0.6, 4300);
+      expect(c.total('down', 'car')).toBe(0);
+      at(c, 2, 0.5, 0.64, 4400);
+      expect(c.total('down', 'car')).toBe(1);
+      // Found standing past the line (a queue), and ending there.
+      const d = unseen(0.6);
+      for (const t of [4300, 4400, 4500]) at(d, 2, 0.5, 0.6, t);
+      expect(d.forget(2, 4600)?.direction).toBe('down');
+      // Found past the line, then back toward it, and ending: nothing.
+      const e = unseen(0.7);
+      for (const [i, y] of [0.68, 0.65, 0.62].entries()) at(e, 2, 0.5, y, 4300 + i * 100);
+      expect(e.forget(2, 4600)).toBeUndefined();
+      expect(e.total('down', 'car')).toBe(0);
+    });
+
     /** Track 1 lost before the line, and track 2 taking its state over. */
     const continued = () => {
       const c = new LineCounter('cam', LINE);
