@@ -1,5 +1,6 @@
 import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
+import { AutoLevels } from '../vision/auto-levels.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { Detector, Polygon } from '../vision/detector.js';
 import { MotionGate } from '../vision/motion.js';
@@ -96,6 +97,8 @@ export class CameraPipeline {
   /** Settles once the latest started frame has reached the analytics stage (or failed). */
   private tail: Promise<unknown> = Promise.resolve();
   private active = 0;
+  /** Exposure normalisation of the frames the detector sees (haze, fog, spray). */
+  private readonly levels = new AutoLevels();
   private readonly onInferred: (() => void) | undefined;
   private readonly gateLag: number;
   /** Gate decisions, one after another in frame order. */
@@ -211,8 +214,15 @@ export class CameraPipeline {
     try {
       const decision = await this.gateDecision(frame, index);
       const infer = decision !== SKIP;
+      if (infer) this.levels.update(frame.data, frame.geometry);
       const detections = infer
-        ? await this.detector.detect(frame.data, frame.geometry, this.ignore, decision === INFER_ALL)
+        ? await this.detector.detect(
+            frame.data,
+            frame.geometry,
+            this.ignore,
+            decision === INFER_ALL,
+            this.levels.lut,
+          )
         : [];
       if (before) await before;
       if (infer) this.regionGate?.observe(detections, frame.ptsMs);

@@ -122,13 +122,15 @@ export class Detector {
    * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
    * own size, fitted to its picture; gated tiles, the automatic regions, only with `regions`). Boxes come
    * back in fractions of the camera image; those whose centre lies in an `ignore` polygon (same
-   * fractions) are dropped.
+   * fractions) are dropped. With `lut` (the camera's AutoLevels), the detector sees every pixel value `v`
+   * as `lut[v]`.
    */
   async detect(
     data: Uint8Array,
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
     regions = true,
+    lut?: Float32Array,
   ): Promise<Detection[]> {
     const tiles = geometry.tiles;
     if (geometry !== this.checked) await this.check(geometry);
@@ -147,7 +149,7 @@ export class Detector {
           // The picture is at the top of the frame: a fitted input is the frame's first h rows.
           const w = geometry.width;
           const h = this.input.heightFor(geometry.contentHeight, geometry.height);
-          this.preprocess(session, data, w * h, w, w * 3);
+          this.preprocess(session, data, w * h, w, w * 3, lut);
           const out = await this.runAt(session, w, h);
           try {
             return this.post.detections(out, w, h, geometry, ignore);
@@ -160,7 +162,7 @@ export class Detector {
         const tile = tiles[single]!;
         const w = tile.width;
         const h = this.input.tileHeight(tile);
-        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, geometry.width * 3);
+        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, geometry.width * 3, lut);
         const out = await this.runAt(session, w, h);
         this.post.beginTiles(this.post.rowsAt(w, h));
         this.collect(out, geometry, single, session);
@@ -201,7 +203,7 @@ export class Detector {
         }
         const w = tile.width;
         const h = this.input.tileHeight(tile);
-        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, stride);
+        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, stride, lut);
         runs.push({ out: this.runAt(session, w, h), tile: t, session });
       }
       while (head < runs.length) {
@@ -269,9 +271,10 @@ export class Detector {
     count: number,
     width: number,
     stride: number,
+    lut: Float32Array | undefined,
   ): void {
     const yolov8 = this.cfg.family === 'yolov8';
-    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride);
+    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride, lut);
   }
 
   /**
