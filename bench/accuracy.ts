@@ -2,7 +2,8 @@
  * Accuracy report: runs the real chain (ffmpeg reader → vision pipeline → traffic analytics) on the
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
- * throughput (bench/accuracy-default.ts), and the same clips played backwards (bench/accuracy-reversed.ts).
+ * throughput (bench/accuracy-default.ts), the same clips played backwards (bench/accuracy-reversed.ts), and the UK
+ * rain clip behind haze (bench/accuracy-haze.ts).
  * Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
  *
  *   npx tsx bench/accuracy.ts
@@ -23,6 +24,7 @@ import {
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
+import { hazedClip } from './accuracy-haze.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
 
@@ -147,10 +149,12 @@ async function main(): Promise<void> {
   const speed = await throughput(log);
   const backwards = await reversedClips(log);
   const shared = await sharedCamera(log);
+  const haze = await hazedClip(log);
   md.push(
     ...dflt.md,
     ...shared.md,
     ...backwards.md,
+    ...haze.md,
     ...speed.md,
     '## Incidents and hand-configured cameras',
     '',
@@ -282,7 +286,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, reversed: backwards.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, reversed: backwards.json, hazed: haze.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

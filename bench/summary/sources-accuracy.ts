@@ -41,6 +41,17 @@ export function accuracy(r: unknown): Row[] {
       peer: `OpenCV ${num(backwards, 'OpenCV')}`,
     });
   }
+  const haze = at(r, 'hazed', 'off');
+  if (haze) {
+    rows.push({
+      area: 'Accuracy',
+      figure: 'UK rain behind haze (brightness spanning ~90 of 255): off by, sum over lines and classes',
+      value: `${num(haze, '10 fps')} at 10 fps, ${num(haze, 'every frame')} every frame`,
+      goal: 'none (clear air: see the uk-rain rows)',
+      verdict: 'info',
+      peer: `OpenCV ${num(haze, 'OpenCV')}`,
+    });
+  }
   const ratio = num(r, 'throughput', 'ratio');
   if (ratio !== undefined) {
     const base = list(r, 'throughput', 'baseline')
