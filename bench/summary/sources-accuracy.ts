@@ -30,28 +30,28 @@ export function accuracy(r: unknown): Row[] {
   }
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
-  const backwards = at(r, 'reversed', 'off');
-  if (backwards) {
+  const offRow = (key: string, figure: string, goal: string) => {
+    const off = at(r, key, 'off');
+    if (!off) return;
     rows.push({
       area: 'Accuracy',
-      figure: 'the clips played backwards (traffic the other way): off by, sum over lines and classes',
-      value: `${num(backwards, '10 fps')} at 10 fps, ${num(backwards, 'every frame')} every frame`,
-      goal: 'none (a check on directions not developed on)',
+      figure: `${figure}: off by, sum over lines and classes`,
+      value: `${num(off, '10 fps')} at 10 fps, ${num(off, 'every frame')} every frame`,
+      goal,
       verdict: 'info',
-      peer: `OpenCV ${num(backwards, 'OpenCV')}`,
+      peer: `OpenCV ${num(off, 'OpenCV')}`,
     });
-  }
-  const haze = at(r, 'hazed', 'off');
-  if (haze) {
-    rows.push({
-      area: 'Accuracy',
-      figure: 'UK rain behind haze (brightness spanning ~90 of 255): off by, sum over lines and classes',
-      value: `${num(haze, '10 fps')} at 10 fps, ${num(haze, 'every frame')} every frame`,
-      goal: 'none (clear air: see the uk-rain rows)',
-      verdict: 'info',
-      peer: `OpenCV ${num(haze, 'OpenCV')}`,
-    });
-  }
+  };
+  offRow(
+    'reversed',
+    'the clips played backwards (traffic the other way)',
+    'none (a check on directions not developed on)',
+  );
+  offRow(
+    'hazed',
+    'UK rain behind haze (brightness spanning ~90 of 255)',
+    'none (clear air: see the uk-rain rows)',
+  );
   const ratio = num(r, 'throughput', 'ratio');
   if (ratio !== undefined) {
     const base = list(r, 'throughput', 'baseline')

@@ -1,37 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { filteredClip } from '../support/filtered-clip.js';
 import { loadTruth } from '../support/ground-truth.js';
-import { requireBinary } from '../support/process.js';
 import { runClip } from '../support/run-clip.js';
-import { MEDIA } from '../support/vision.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ioc-haze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The UK rain clip behind haze: grey lifted, contrast cut to 0.6 (its brightness spans 91 of 255 then, 153 clear). */
-function hazed(): string {
-  requireBinary('ffmpeg', 'ffmpeg');
-  const out = join(dir, 'uk-haze.mp4');
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    join(MEDIA, 'uk_motorway_heavy_rain.mp4'),
-    '-vf',
-    'eq=contrast=0.6:brightness=0.12',
-    '-an',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    out,
-  ]);
-  return out;
-}
+/** The UK rain clip behind haze: grey lifted, contrast cut to 0.6 (its brightness spans about 90 of 255 then, about 150 clear). */
+const hazed = () =>
+  filteredClip(dir, 'uk-haze', 'uk_motorway_heavy_rain.mp4', 'eq=contrast=0.6:brightness=0.12');
 
 describe('accuracy: counting through haze', () => {
   it('counts the cars going away at 0.65 and 0.8 as in clear air (hand count 20 each, ±2), no tamper', async () => {

@@ -1,37 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requireBinary } from '../support/process.js';
+import { filteredClip } from '../support/filtered-clip.js';
 import { runClip } from '../support/run-clip.js';
-import { MEDIA } from '../support/vision.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ioc-tamper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The NL clip played twice (22 s, 640x360) with `filter` applied between 4 s and 9 s. */
 function tampered(name: string, filter: string): string {
-  requireBinary('ffmpeg', 'ffmpeg');
-  const out = join(dir, `${name}.mp4`);
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
+  return filteredClip(dir, name, 'nl_motorway_overpass.mp4', `scale=640:360,${filter}`, [
     '-stream_loop',
     '1',
-    '-i',
-    join(MEDIA, 'nl_motorway_overpass.mp4'),
-    '-vf',
-    `scale=640:360,${filter}`,
-    '-an',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    out,
   ]);
-  return out;
 }
 
 describe('accuracy: camera tamper on real video', () => {
