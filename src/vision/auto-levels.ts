@@ -7,8 +7,8 @@ import type { FrameGeometry } from '../camera/frame.js';
  * to frame, is the narrowest) and are untouched: at 150 the UK clip was stretched a little on some frames,
  * and that alone moved a 10 fps count by 2 (dense scenes react to any change of input).
  * Haze, fog, spray and low sun flatten a picture into a narrow band where the detector, trained on
- * well-exposed photos, scores vehicles far lower: the UK rain clip at contrast 0.6 (span 87-89) counted 9 of
- * the 20 vehicles going away at 10 fps, 11 on every frame; stretched back, 20 and 21.
+ * well-exposed photos, scores vehicles far lower: the UK rain clip at contrast 0.6 (span 87-89) counted 9
+ * of the 20 vehicles going away at 0.8 at 10 fps, 11 on every frame; stretched, 20 and 22.
  */
 export const LEVELS_FROM_SPAN = 135;
 export const LEVELS_FULL_SPAN = 95;
