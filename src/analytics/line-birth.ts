@@ -1,7 +1,7 @@
 // Counting a track first seen just past a line (a vehicle the detector found only as it crossed):
 // back-projecting its motion to the line.
 import { SIZE_STEP } from '../tracking/byte-tracker.js';
-import type { LineGeometry } from './line-geometry.js';
+import { borders, type LineGeometry } from './line-geometry.js';
 import type { LineTrackState } from './line-track-state.js';
 
 /**
@@ -27,27 +27,6 @@ const DECIDE_WITHIN_MS = 2000;
 /** The back-projected crossing must lie within the segment, up to this fraction of its length beyond. */
 const SEGMENT_SLACK = 0.02;
 /**
- * A box edge or a line end this close to the frame's border (image fractions) is at the border. A line
- * drawn to the border goes on beyond the picture: a vehicle entering the picture there, already past the
- * line, crossed it out of view (the back-projected crossing lies past that end of the segment).
- */
-const BORDER = 0.02;
-const LEFT = 1;
-const RIGHT = 2;
-const TOP = 4;
-const BOTTOM = 8;
-
-/** The frame borders a point (or box edges: x1, y1, x2, y2) lies on, as bits. */
-function borders(x1: number, y1: number, x2: number, y2: number): number {
-  return (
-    (x1 <= BORDER ? LEFT : 0) |
-    (x2 >= 1 - BORDER ? RIGHT : 0) |
-    (y1 <= BORDER ? TOP : 0) |
-    (y2 >= 1 - BORDER ? BOTTOM : 0)
-  );
-}
-
-/**
  * Notes a new track's first observation (distance `side` / len from the line, box extent across it
  * `extent`), for a count if it turns out to have crossed just before: not in the warm-up after the line's
  * first observation (`startPts`).
@@ -71,8 +50,7 @@ export function noteFirstSighting(
   s.firstHi = c + extent / 2;
   s.firstPts = ptsMs;
   s.firstD = side / g.len;
-  const top = g.anchor === 'bottom' ? s.firstY - h : s.firstY - h / 2;
-  s.firstBorders = borders(s.firstX - s.w / 2, top, s.firstX + s.w / 2, top + h);
+  s.firstBorders = g.bordersOf(s.firstX, s.firstY, s.w, h);
 }
 
 /**

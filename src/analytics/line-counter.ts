@@ -1,12 +1,12 @@
 import type { LineConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
-import { SIZE_STEP, sizeChange } from '../tracking/byte-tracker.js';
+import { SIZE_STEP } from '../tracking/byte-tracker.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
 import { againstFlow, flowAllows } from './line-flow.js';
 import { EndedTracks } from './line-fragments.js';
-import { LineGeometry } from './line-geometry.js';
+import { LineGeometry, sizeChangeInView } from './line-geometry.js';
 import { LineTrackPool, type LineTrackState } from './line-track-state.js';
 
 export { BIRTH_GATE } from './line-birth.js';
@@ -174,6 +174,7 @@ export class LineCounter extends LineGeometry {
       s.extent = extent;
       s.w = w;
       s.h = h;
+      s.borders = this.bordersOf(x, y, w, h);
       s.n = 1;
       s.bornPts = ptsMs;
       s.lastPts = ptsMs;
@@ -188,6 +189,8 @@ export class LineCounter extends LineGeometry {
     // Move across the line per 100 ms since the last observation (none when either lies on the line).
     const across = side !== 0 && s.side !== 0;
     const step = across ? (side - s.side) / this.len / (Math.max(1, gap) / 100) : 0;
+    const borders = this.bordersOf(x, y, w, h);
+    const resized = sizeChangeInView(w, h, s.w, s.h, borders | s.borders) > SIZE_STEP;
     if (!s.counted) {
       if (
         side !== 0 &&
@@ -204,7 +207,7 @@ export class LineCounter extends LineGeometry {
           s.pendingCls = cls;
           s.pendingLevel = level;
           const ext = this.extentAcross(w, h);
-          s.pendingJump = sizeChange(w, h, s.w, s.h) > SIZE_STEP;
+          s.pendingJump = resized;
           s.pendingGap = gap;
           s.pendingAway = gap < UNSEEN_MS;
           s.pendingSide = side;
@@ -249,7 +252,7 @@ export class LineCounter extends LineGeometry {
     }
     dropBirthIfBack(s, side);
     // A box that changed size (another detection taken for the track) did not move: its step is no motion.
-    if (across && sizeChange(w, h, s.w, s.h) <= SIZE_STEP) s.step = s.step !== 0 ? (s.step + step) / 2 : step;
+    if (across && !resized) s.step = s.step !== 0 ? (s.step + step) / 2 : step;
     // Points exactly on the line keep the previous side, so touching the line and going back is no crossing.
     if (side !== 0) s.side = side;
     s.x = x;
@@ -257,6 +260,7 @@ export class LineCounter extends LineGeometry {
     s.extent = this.extentAcross(w, h);
     s.w = w;
     s.h = h;
+    s.borders = borders;
     s.n++;
     s.lastPts = ptsMs;
     if (dir < 0) return undefined;
@@ -328,6 +332,7 @@ export class LineCounter extends LineGeometry {
     s.extent = from.extent;
     s.w = from.w;
     s.h = from.h;
+    s.borders = from.borders;
     s.n = from.n;
     s.bornPts = from.bornPts;
     s.step = from.step;

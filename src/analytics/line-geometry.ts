@@ -1,5 +1,37 @@
 import type { LineConfig } from '../config/schema.js';
 
+/**
+ * A box edge or a line end this close to the frame's border (image fractions) is at the border. A line
+ * drawn to the border goes on beyond the picture: a vehicle entering the picture there, already past the
+ * line, crossed it out of view (the back-projected crossing lies past that end of the segment).
+ */
+const BORDER = 0.02;
+export const LEFT = 1;
+export const RIGHT = 2;
+export const TOP = 4;
+export const BOTTOM = 8;
+
+/** The frame borders a point (or box edges: x1, y1, x2, y2) lies on, as bits. */
+export function borders(x1: number, y1: number, x2: number, y2: number): number {
+  return (
+    (x1 <= BORDER ? LEFT : 0) |
+    (x2 >= 1 - BORDER ? RIGHT : 0) |
+    (y1 <= BORDER ? TOP : 0) |
+    (y2 >= 1 - BORDER ? BOTTOM : 0)
+  );
+}
+
+/**
+ * How much a box of `w` x `h` differs in size from one of `w0` x `h0` (sizeChange), leaving out a
+ * dimension the frame border cut on either box (`cut`: borders() bits of both): a vehicle leaving the
+ * picture shrinks there as a box, it is not another detection taken for its track.
+ */
+export function sizeChangeInView(w: number, h: number, w0: number, h0: number, cut: number): number {
+  const rw = w0 > 0 && (cut & (LEFT | RIGHT)) === 0 ? w / w0 : 1;
+  const rh = h0 > 0 && (cut & (TOP | BOTTOM)) === 0 ? h / h0 : 1;
+  return Math.max(rw, 1 / rw, rh, 1 / rh);
+}
+
 /** A counting line's segment in image fractions, and where boxes lie across and along it. */
 export class LineGeometry {
   readonly ax: number;
@@ -22,6 +54,12 @@ export class LineGeometry {
     this.nx = -(this.by - this.ay) / this.len;
     this.ny = (this.bx - this.ax) / this.len;
     this.anchor = line.anchor;
+  }
+
+  /** The frame borders the box of anchor (x, y), `w` x `h`, touches (borders() bits). */
+  bordersOf(x: number, y: number, w: number, h: number): number {
+    const top = this.anchor === 'bottom' ? y - h : y - h / 2;
+    return borders(x - w / 2, top, x + w / 2, top + h);
   }
 
   /** A box's extent across the line (its size along the normal). */

@@ -32,6 +32,8 @@ export interface LineTrackState {
   extent: number;
   w: number;
   h: number;
+  /** Frame borders the latest box touched (line-geometry.ts borders() bits). */
+  borders: number;
   /** Signed move across the line per 100 ms (image fractions), its latest steps averaged (halved each step); 0: none. */
   step: number;
   /** Observations so far, and the time of the first (a fragment's: the track it continued) and latest. */
@@ -100,6 +102,7 @@ export class LineTrackPool {
     s.extent = 0;
     s.w = 0;
     s.h = 0;
+    s.borders = 0;
     s.step = 0;
     s.n = 0;
     s.bornPts = 0;

@@ -404,6 +404,32 @@ describe('LineCounter', () => {
       expect(c.total('up', 'car')).toBe(1);
       expect(c.total('down', 'car')).toBe(0);
     });
+
+    it('a car leaving the picture, its box cut by the border as it crosses, is counted when it is gone', () => {
+      // The NL motorway at 10 fps with a line at 0.8: a near car's box is 0.36 high; on the frame that
+      // takes its centre past the line the bottom border cuts it to 0.22, then the car is gone.
+      const line: LineConfig = {
+        id: 'low',
+        points: [
+          [0, 0.8],
+          [1, 0.8],
+        ],
+        directions: ['down', 'up'],
+        anchor: 'center',
+      };
+      const c = new LineCounter('cam', line);
+      const boxes: [number, number, number][] = [
+        [0.42, 0.19, 0.2],
+        [0.5, 0.24, 0.26],
+        [0.61, 0.29, 0.33],
+        [0.79, 0.19, 0.36],
+        [0.885, 0.21, 0.22],
+      ];
+      boxes.forEach(([y, w, h], i) => {
+        c.observe(1, 'car', 2, 0.82, y, w, h, 1700 + i * 100, 1700 + i * 100);
+      });
+      expect(c.forget(1, 2400)).toMatchObject({ direction: 'down', ptsMs: 2100 });
+    });
   });
 
   describe('fragments', () => {
