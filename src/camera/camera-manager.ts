@@ -159,6 +159,11 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
     return takeSnapshot(this.requireCamera(id), { full });
   }
 
+  /** Re-plans a camera's frame layout (layoutFor) and reconnects it when that changed. */
+  relayout(id: string): void {
+    this.cameras.get(id)?.relayout();
+  }
+
   /** Restarts the camera's stream; resolves with its state once streaming again or after `waitMs`. */
   async restart(id: string, waitMs: number): Promise<{ state: CameraState }> {
     const cam = this.requireCamera(id);

@@ -209,6 +209,21 @@ export class Camera extends EventEmitter<CameraEvents> {
     void this.restart();
   }
 
+  /**
+   * The layout for the current picture changed (the gateway re-sized the camera's detection regions):
+   * reconnect once with it. Nothing happens when it did not change.
+   */
+  relayout(): void {
+    const layoutFor = this.opts.layoutFor;
+    if (!layoutFor) return;
+    const [width, height] = this.layoutSize;
+    const next = layoutFor(width, height);
+    if (sameLayout(next, this.layout)) return;
+    this.layout = next;
+    this.opts.onLayout?.(next, width, height);
+    void this.restart();
+  }
+
   private onFirstFrame(): void {
     this.retry.reset();
     if (this.everStreamed) this.reconnects++;

@@ -107,10 +107,11 @@ const detectSchema = z.strictObject({
   /**
    * Resolution of the automatic regions around the lines and zones: model pixels across the picture's
    * width (960: a full-width band on a 16:9 picture is inferred at 960x160), whatever the camera's
-   * resolution and however many lines and zones it has, within `budget` (vision/detect-plan.ts). Raise it
-   * for a line drawn where motorcycles are small (the line-size warning), with the budget.
+   * resolution and however many lines and zones it has, within `budget` (vision/detect-plan.ts). Unset:
+   * the regions start at 960 and the gateway sizes them up once, when a line turns out to be where
+   * motorcycles are too small to be counted well (pipeline/region-sizing.ts). Set: that size, always.
    */
-  regionWidth: z.number().int().min(416).max(3840).default(960),
+  regionWidth: z.number().int().min(416).max(3840).optional(),
   /**
    * Most inference per frame: model pixels, as a multiple of the whole picture at the model's input
    * width (416x256 for 16:9; 1 = the whole picture alone). The whole picture takes 1; regions that would

@@ -52,6 +52,8 @@ export class Gateway implements RunnableGateway {
   sensors?: SensorService;
   /** True from the end of start() to the start of stop(). */
   running = false;
+  /** Detection regions the gateway re-sized, by camera (region-sizing.ts; until the config changes). */
+  private readonly regionWidths = new Map<string, number>();
 
   constructor(
     readonly cfg: ResolvedConfig,
@@ -188,7 +190,9 @@ export class Gateway implements RunnableGateway {
    * reasons once the picture size is known.
    */
   private layoutFor(camera: CameraConfig, detector: Detector, w: number, h: number): readonly TileSpec[] {
-    const layout = detectLayout(camera, detector, w, h);
+    const regionWidth = this.regionWidths.get(camera.id);
+    const planned = regionWidth ? { ...camera, detect: { ...camera.detect, regionWidth } } : camera;
+    const layout = detectLayout(planned, detector, w, h);
     if (w > 0) {
       this.log.info(
         {
@@ -229,6 +233,10 @@ export class Gateway implements RunnableGateway {
         dataDir: cfg.dataDir,
         log: log.child({ module: 'vision' }),
         metrics: this.metrics,
+        onResize: (cameraId, resize) => {
+          this.regionWidths.set(cameraId, resize.regionWidth);
+          cameras.relayout(cameraId);
+        },
       });
       await this.run(this.traffic);
     }

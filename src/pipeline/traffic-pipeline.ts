@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { Detection } from '../vision/detection.js';
 import type { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
+import { describeResize, type RegionResize } from './region-sizing.js';
 import { DetectionScheduler } from './scheduler.js';
 import { type StageOptions, TrafficStage } from './traffic-stage.js';
 
@@ -38,6 +39,11 @@ export interface TrafficPipelineOptions {
   onEvidence?: StageOptions['onEvidence'];
   log: Logger;
   metrics?: Registry;
+  /**
+   * A camera's automatic detection regions should grow (region-sizing.ts, logged here): the owner of the
+   * cameras re-plans its layout with `resize.regionWidth`. Without it the regions keep their size.
+   */
+  onResize?: (cameraId: string, resize: RegionResize) => void;
   /** The stage after detection; default: tracking and analytics (a TrafficStage publishing to `emit`). */
   stageFor?: (camera: CameraConfig) => CameraStage;
 }
@@ -90,6 +96,12 @@ export class TrafficPipeline implements Service {
           { camera: camera.id, line: size.line, modelPx: size.modelPx, heightPct: size.heightPct },
           describeLineSize(size),
         ),
+      onResize: opts.onResize
+        ? (resize) => {
+            opts.log.info({ camera: camera.id, regionWidth: resize.regionWidth }, describeResize(resize));
+            opts.onResize!(camera.id, resize);
+          }
+        : undefined,
     });
   }
 

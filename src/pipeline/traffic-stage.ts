@@ -14,6 +14,7 @@ import type { CameraConfig } from '../config/schema.js';
 import type { TrafficClass } from '../domain/traffic.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { AnalyticsStage } from './camera-pipeline.js';
+import { mayWantLargerRegions, type RegionResize, RegionSizer } from './region-sizing.js';
 
 /** counts[lineId][direction][class] = vehicles that crossed. */
 export type LineCounts = Record<string, Record<string, Partial<Record<TrafficClass, number>>>>;
@@ -36,6 +37,15 @@ export interface StageOptions extends Partial<CameraAnalyticsOptions> {
   onEvidence?: (incident: Incident, jpeg: Buffer, path: string) => void;
   /** Called once per line when two-wheelers crossing it turn out too small to be counted well. */
   onSmallLine?: (size: LineSize) => void;
+  /**
+   * Called once when the camera's automatic regions should grow for such a line (region-sizing.ts): the
+   * caller re-plans the camera's detection with `regionWidth`. Without it nothing is re-sized.
+   */
+  onResize?: (resize: RegionResize) => void;
+  /** Stream time from the first frame within which a re-size may come (default: always). */
+  resizeWithinMs?: number;
+  /** Called once when no re-size will come any more (past `resizeWithinMs`). */
+  onSizingDone?: () => void;
 }
 
 /** Wall time between looks at the lines' two-wheeler sizes (for onSmallLine), ms. */
@@ -55,6 +65,7 @@ export class TrafficStage implements AnalyticsStage {
   private geometry: FrameGeometry | undefined;
   private nextSizeCheck = 0;
   private readonly warnedSmall = new Set<string>();
+  private readonly sizer: RegionSizer | undefined;
 
   constructor(
     private readonly camera: CameraConfig,
@@ -62,6 +73,7 @@ export class TrafficStage implements AnalyticsStage {
     private readonly opts: StageOptions = {},
   ) {
     this.analytics = new CameraAnalytics(camera, opts);
+    this.sizer = opts.onResize ? new RegionSizer(camera, opts.resizeWithinMs) : undefined;
   }
 
   push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void {
@@ -70,6 +82,11 @@ export class TrafficStage implements AnalyticsStage {
     for (const e of this.analytics.process(result, frame)) {
       if (e.type === 'incident_start' && e.evidence && this.opts.evidenceDir) this.writeEvidence(e.evidence);
       this.listener(e);
+    }
+    if (this.sizer?.active) {
+      const resize = this.sizer.check(result.ptsMs, () => this.lineSizes());
+      if (resize) this.opts.onResize!(resize);
+      else if (!this.sizer.active) this.opts.onSizingDone?.();
     }
     if (result.wallMs >= this.nextSizeCheck && this.opts.onSmallLine) this.checkSizes(result.wallMs);
   }
@@ -83,6 +100,8 @@ export class TrafficStage implements AnalyticsStage {
     this.nextSizeCheck = now + SIZE_CHECK_MS;
     for (const size of this.lineSizes()) {
       if (size.status !== 'small' || this.warnedSmall.has(size.line)) continue;
+      // The regions are about to grow for it: warn only if it is still small at their new size.
+      if (this.sizer?.active && mayWantLargerRegions(size)) continue;
       this.warnedSmall.add(size.line);
       this.opts.onSmallLine?.(size);
     }

@@ -3,7 +3,7 @@ import { type TileSpec, uniformTiles } from '../camera/letterbox.js';
 export { sameLayout } from '../camera/letterbox.js';
 
 import type { CameraConfig } from '../config/schema.js';
-import { type DetectPlan, planDetection } from './detect-plan.js';
+import { type DetectPlan, planDetection, START_REGION_WIDTH } from './detect-plan.js';
 import type { InputFit } from './model-loader.js';
 
 /** What the layout needs to know of the detector. */
@@ -35,7 +35,7 @@ export function cameraPlan(camera: LayoutCamera, baseWidth: number, srcWidth = 0
     lines: camera.lines,
     zones: camera.zones,
     baseWidth,
-    regionWidth: camera.detect.regionWidth,
+    regionWidth: camera.detect.regionWidth ?? START_REGION_WIDTH,
     budget: camera.detect.budget,
   });
 }

@@ -19,6 +19,11 @@ const WHOLE_FRACTION = 0.7;
 const MIN_GAIN = 1.2;
 /** Upscaling beyond this (model pixels per camera pixel) adds nothing the camera did not see. */
 const MAX_SCALE = 2;
+/**
+ * Model pixels across the picture the automatic regions start at while detect.regionWidth is unset (the
+ * gateway may size them up for small motorcycles: pipeline/region-sizing.ts).
+ */
+export const START_REGION_WIDTH = 960;
 
 export interface PlanInput {
   srcWidth: number;
