@@ -74,3 +74,60 @@ describe('ioc-edge run: camera → detection → tracking → counts → spool',
     }
   });
 });
+
+describe('ioc-edge run: detection regions sized to the motorcycles seen', () => {
+  it("grows a camera's regions once for a line where motorcycles are small, and streams on with them", async () => {
+    const config = join(dir, 'sizing.yaml');
+    writeFileSync(
+      config,
+      [
+        'node: { id: edge-sizing, site: test }',
+        `dataDir: ${dir}/sizing`,
+        'cameras:',
+        '  - id: jk',
+        `    url: file://${ROOT}media/jakarta_dense_traffic_motorcycles.mp4`,
+        '    detect: { fps: 10 }',
+        '    lines: [{ id: high, points: [[0, 0.6], [1, 0.6]], directions: [down, up] }]',
+        `mqtt: { broker: { port: ${await freePort()} } }`,
+        'api: { port: 0 }',
+        '',
+      ].join('\n'),
+    );
+    const gw = startCli(['run', '--config', config]);
+    try {
+      // The motorcycles' own boxes tell their size after about 15 s of the clip (10 detector frames a second).
+      await waitUntil(
+        'the regions re-sized',
+        async () => /regions re-sized to \d+ model px/.test(gw.output()),
+        {
+          server: gw,
+          timeoutMs: 60_000,
+          intervalMs: 250,
+        },
+      );
+      const layouts = [
+        ...gw.output().matchAll(/"camera":"jk","picture":"1024x576","tiles":\[([^\]]*)\]/g),
+      ].map((m) => m[1]);
+      expect(layouts).toHaveLength(2);
+      expect(layouts[0]).toBe('"416x256","960x160"');
+      expect(layouts[1]).not.toBe(layouts[0]);
+      // Warned only if still small after the re-size: not here.
+      expect(gw.output()).not.toMatch(/too small to be counted well/);
+      const api = (gw.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"API listening"/) ?? [])[1];
+      await waitUntil(
+        'the camera streaming again',
+        async () => {
+          const health = (await (await fetch(`${api}/api/health`)).json()) as {
+            cameras: Record<string, { state: string; reconnects: number }>;
+          };
+          return health.cameras.jk!.state === 'streaming' && health.cameras.jk!.reconnects === 1;
+        },
+        { server: gw, timeoutMs: 15_000, intervalMs: 250 },
+      );
+      gw.child.kill('SIGTERM');
+      expect(await gw.exited).toBe(0);
+    } finally {
+      await gw.stop();
+    }
+  }, 90_000);
+});
