@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../src/config/load.js';
 import { analyzeFile } from '../../src/pipeline/analyze.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { loadTruth } from '../support/ground-truth.js';
-import { MEDIA, REPO, testConfig } from '../support/vision.js';
+import { MEDIA, testConfig } from '../support/vision.js';
 
 /**
  * A technician draws a line high in the picture of dense motorcycle traffic, where motorcycles are ~28
@@ -15,19 +14,14 @@ import { MEDIA, REPO, testConfig } from '../support/vision.js';
  * 0.6 first, within the clip but for the first half second's; the default regions counted 14-15.
  */
 function config(detect: string) {
-  testConfig(); // clear errors when the model or clips are missing
-  return parseConfigText(
+  return testConfig(
     [
-      'node: { id: t, site: t }',
-      `models: { dir: ${JSON.stringify(join(REPO, 'models'))} }`,
       'cameras:',
       '  - id: clip',
       `    url: ${JSON.stringify(pathToFileURL(join(MEDIA, 'x.mp4')).href)}`,
       `    detect: { fps: 10${detect} }`,
       '    lines: [{ id: high, points: [[0, 0.6], [1, 0.6]], directions: [down, up] }]',
     ].join('\n'),
-    join(REPO, 'test-config.yaml'),
-    { cwd: REPO, env: {} },
   );
 }
 
