@@ -3,20 +3,25 @@ import type { CameraConfig } from '../config/schema.js';
 import { START_REGION_WIDTH } from '../vision/detect-plan.js';
 
 /**
- * Stream time (ms) from a camera's first frame before its regions may be re-sized, and between looks at
- * its lines' sizes after that: the first estimates rest on a handful of boxes.
+ * Stream time (ms) from a camera's first frame before its lines' sizes are looked at, and between looks:
+ * the first estimates rest on a handful of boxes.
  */
 const DECIDE_AFTER_MS = 3000;
 const CHECK_EVERY_MS = 1000;
 /**
- * Lines whose motorcycles are measured (from their own boxes, not estimated from the cars') below this
- * many model pixels get larger regions. Below SMALL_TWO_WHEELER_PX, the warning's threshold, with a
- * margin: on the Jakarta clip a line at 0.7 of the height (38 px, 20 of 22 counted) lost 1-3 motorcycles
- * when sized up to 1216, while lines at 0.65 (33 px: 16 / 19 counted at 10 fps / every frame) and 0.6
- * (29 px: 15 / 14) gained (19 / 20 at 1280, 23 / 19 at 1472); the cars' estimate read 34 px at 0.7 after
- * 3 s, where the motorcycles' own boxes later said 38.
+ * A line's size is the mean of its last LOOKS looks (one a second): the measure moves by ±3 px as boxes
+ * come in, and the fit from the motorcycles' own boxes and the estimate from the cars' widths take turns.
+ * On the Jakarta clip, a second apart: a line at 0.7 of the height 33-38 px, at 0.65 28-34, at 0.6 24-29.
  */
-const RESIZE_BELOW_PX = 34;
+const LOOKS = 5;
+/**
+ * Lines whose motorcycles measure (LOOKS mean) under this many model pixels get larger regions. Below
+ * SMALL_TWO_WHEELER_PX, the warning's threshold, with a margin: on the Jakarta clip the line at 0.7 (36-38
+ * px over the clip, 20 of 22 counted) lost 1-3 motorcycles when sized up to 1216, and with two more lines
+ * on its camera a single look read 33 after 3 s; lines at 0.65 (about 32 px: 16 / 19 counted at 10 fps /
+ * every frame) and 0.6 (about 28 px: 15 / 14) gained (19 / 21 at 1280, 23 / 19 at 1472).
+ */
+const RESIZE_BELOW_PX = 33.5;
 /** Most model pixels across the picture the gateway sizes regions to by itself (the schema's bound). */
 const MAX_REGION_WIDTH = 3840;
 
@@ -26,54 +31,39 @@ export interface RegionResize {
   regionWidth: number;
   /** Stream time of the decision, ms from the camera's first frame. */
   afterMs: number;
-  /** The small lines it is for, as measured at the start width. */
+  /** The lines it is for, as measured at the start width (`modelPx`: the LOOKS mean, rounded). */
   lines: LineSize[];
 }
 
 /**
- * Whether a line's motorcycles call for larger regions: measured from their own boxes below
- * RESIZE_BELOW_PX, on a line in an automatic region where larger regions would help (LineSize.regionWidth).
+ * Whether the sizer may grow the regions for a small line (one in an automatic region where larger
+ * regions would help: LineSize.regionWidth) measuring `px`: its warning waits meanwhile.
  */
-export function wantsLargerRegions(s: LineSize): boolean {
-  return (
-    s.status === 'small' &&
-    s.from === 'two-wheelers' &&
-    s.modelPx !== null &&
-    s.modelPx < RESIZE_BELOW_PX &&
-    typeof s.regionWidth === 'number'
-  );
+export function mayWantLargerRegions(s: LineSize, px = s.modelPx): boolean {
+  return s.status === 'small' && typeof s.regionWidth === 'number' && px !== null && px < RESIZE_BELOW_PX;
 }
 
 /**
- * Whether the sizer may still grow the regions for a small line: measured under RESIZE_BELOW_PX, or so far
- * only estimated from the cars (the two-wheelers' own boxes will tell). Its warning waits meanwhile.
+ * The regionWidth that lines measuring `px` (their LOOKS mean; null: not known long enough) need: the
+ * largest a line mayWantLargerRegions asks for (its motorcycles at SUGGEST_PX), when above `current`.
  */
-export function mayWantLargerRegions(s: LineSize): boolean {
-  return (
-    s.status === 'small' &&
-    typeof s.regionWidth === 'number' &&
-    (s.from === 'cars' || (s.modelPx !== null && s.modelPx < RESIZE_BELOW_PX))
-  );
-}
-
-/**
- * The regionWidth a camera's lines need: the largest that a line wantsLargerRegions asks for (its
- * motorcycles at SUGGEST_PX), when above `current`; undefined when none does.
- */
-export function neededRegionWidth(sizes: readonly LineSize[], current: number): number | undefined {
+export function neededRegionWidth(
+  sizes: readonly LineSize[],
+  px: readonly (number | null)[],
+  current: number,
+): number | undefined {
   let width = current;
-  for (const s of sizes) {
-    if (wantsLargerRegions(s)) width = Math.max(width, Math.min(MAX_REGION_WIDTH, s.regionWidth!));
+  for (let i = 0; i < sizes.length; i++) {
+    const s = sizes[i]!;
+    if (mayWantLargerRegions(s, px[i] ?? null))
+      width = Math.max(width, Math.min(MAX_REGION_WIDTH, s.regionWidth!));
   }
   return width > current ? width : undefined;
 }
 
 /** What the technician reads in the log and in `analyze --explain`. */
 export function describeResize(r: RegionResize): string {
-  const lines = r.lines
-    .filter(wantsLargerRegions)
-    .map((s) => `${s.line} ${s.modelPx} px`)
-    .join(', ');
+  const lines = r.lines.map((s) => `${s.line} ${s.modelPx} px`).join(', ');
   return (
     `regions re-sized to ${r.regionWidth} model px across the picture after ${(r.afterMs / 1000).toFixed(1)} s: ` +
     `motorcycles at ${lines} at ${START_REGION_WIDTH} (${SMALL_TWO_WHEELER_PX} or more counts well); ` +
@@ -84,23 +74,28 @@ export function describeResize(r: RegionResize): string {
 /**
  * Sizes one camera's automatic detection regions to the motorcycles it sees, once: the regions start at
  * START_REGION_WIDTH, and when a line turns out to be where motorcycles are too small to be counted well
- * (line-sizes.ts), they grow to what that line needs, within detect.budget. Only while the regions are
- * automatic: detect.regionWidth or detect.tiles set by hand turn it off.
+ * (line-sizes.ts; the mean of its last LOOKS looks under RESIZE_BELOW_PX), they grow to what that line
+ * needs, within detect.budget. Only while the regions are automatic: detect.regionWidth or detect.tiles set
+ * by hand turn it off.
  */
 export class RegionSizer {
   private done: boolean;
   private startPts = Number.NaN;
   private nextPts = 0;
+  /** Each line's last LOOKS looks (model px; NaN: unknown then), a ring at `look % LOOKS`. */
+  private readonly looks: Float64Array;
+  private look = 0;
+  private readonly lines: number;
 
   /** `decideWithinMs`: stream time from the first frame after which it stops looking (a clip's events wait). */
   constructor(
     camera: Pick<CameraConfig, 'detect' | 'lines'>,
     private readonly decideWithinMs = Number.POSITIVE_INFINITY,
   ) {
+    this.lines = camera.lines.length;
+    this.looks = new Float64Array(this.lines * LOOKS).fill(Number.NaN);
     this.done =
-      camera.detect.regionWidth !== undefined ||
-      camera.detect.tiles !== undefined ||
-      camera.lines.length === 0;
+      camera.detect.regionWidth !== undefined || camera.detect.tiles !== undefined || this.lines === 0;
   }
 
   /** Whether it may still re-size the regions. */
@@ -125,9 +120,20 @@ export class RegionSizer {
       return undefined;
     }
     const now = sizes();
-    const width = neededRegionWidth(now, START_REGION_WIDTH);
+    const slot = this.look++ % LOOKS;
+    const means: (number | null)[] = [];
+    for (let i = 0; i < this.lines; i++) {
+      this.looks[i * LOOKS + slot] = now[i]?.modelPx ?? Number.NaN;
+      let sum = 0;
+      for (let k = 0; k < LOOKS; k++) sum += this.looks[i * LOOKS + k]!;
+      means.push(Number.isNaN(sum) ? null : sum / LOOKS);
+    }
+    const width = neededRegionWidth(now, means, START_REGION_WIDTH);
     if (width === undefined) return undefined;
     this.done = true;
-    return { regionWidth: width, afterMs: ptsMs - this.startPts, lines: now.slice() };
+    const lines = now
+      .map((s, i) => ({ ...s, modelPx: Math.round(means[i] ?? 0) }))
+      .filter((_, i) => mayWantLargerRegions(now[i]!, means[i] ?? null));
+    return { regionWidth: width, afterMs: ptsMs - this.startPts, lines };
   }
 }
