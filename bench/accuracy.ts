@@ -25,6 +25,7 @@ import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip } from './accuracy-haze.js';
+import { higherLines } from './accuracy-higher.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
 
@@ -150,9 +151,11 @@ async function main(): Promise<void> {
   const backwards = await reversedClips(log);
   const shared = await sharedCamera(log);
   const haze = await hazedClip(log);
+  const higher = await higherLines(log);
   md.push(
     ...dflt.md,
     ...shared.md,
+    ...higher.md,
     ...backwards.md,
     ...haze.md,
     ...speed.md,
@@ -286,7 +289,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, reversed: backwards.json, hazed: haze.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, reversed: backwards.json, hazed: haze.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -30,6 +30,7 @@ export function accuracy(r: unknown): Row[] {
   }
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
+  rows.push(...higherLines(at(r, 'higherLines')));
   const offRow = (key: string, figure: string, goal: string) => {
     const off = at(r, key, 'off');
     if (!off) return;
@@ -167,4 +168,19 @@ function sharedCamera(d: unknown): Row[] {
     }
   }
   return rows;
+}
+
+/**
+ * Lines higher than the hand counts (bench/accuracy-higher.ts): motorcycles with the regions the gateway
+ * sized, beside the regions held at 960, against a derived count (no goal: not a hand count).
+ */
+function higherLines(d: unknown): Row[] {
+  return (Array.isArray(d) ? d : []).map((h) => ({
+    area: 'Accuracy',
+    figure: `Jakarta, line at ${at(h, 'y')}: motorcycles with the regions the gateway sized (10 fps / every frame)`,
+    value: `${num(h, 'sized', '10 fps')} / ${num(h, 'sized', 'every frame')} of about ${at(h, 'derived')}`,
+    goal: 'none (a derived count, not a hand count)',
+    verdict: 'info',
+    peer: `regions held at 960: ${num(h, 'fixed', '10 fps')} / ${num(h, 'fixed', 'every frame')}`,
+  }));
 }

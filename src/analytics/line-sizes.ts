@@ -120,10 +120,15 @@ export class TwoWheelerSizes {
     }
   }
 
-  /** Each line's two-wheeler size, at the scale `geometry` gives detection around the line's middle. */
+  /**
+   * Each line's two-wheeler size, at the scale `geometry` gives detection around the line's middle. With
+   * `basis` 'cars', estimated from the cars' widths even where the two-wheelers' own fit is ready (null
+   * sizes where the cars do not tell: a cross-check, region-sizing.ts).
+   */
   report(
     lines: readonly Pick<LineConfig, 'id' | 'points' | 'anchor'>[],
     geometry: FrameGeometry,
+    basis?: 'cars',
   ): LineSize[] {
     return lines.map((l) => {
       let x = 0;
@@ -134,7 +139,7 @@ export class TwoWheelerSizes {
       }
       x /= l.points.length;
       y /= l.points.length;
-      const from = this.basis();
+      const from = basis === 'cars' ? this.carBasis() : this.basis();
       const perCar = (TWO_WHEELER_PER_CAR_WIDTH * geometry.srcWidth) / geometry.srcHeight;
       const h = from ? this.heightAt(y, l.anchor === 'bottom', from === 'cars' ? perCar : 0) : Number.NaN;
       if (!Number.isFinite(h)) return { line: l.id, heightPct: null, modelPx: null, status: 'unknown' };
@@ -164,8 +169,11 @@ export class TwoWheelerSizes {
   /** Where two-wheeler heights come from now, if anywhere. */
   private basis(): LineSize['from'] {
     if (Number.isFinite(this.model.at(0.5))) return 'two-wheelers';
-    if (this.seen >= SEEN_TO_ESTIMATE && Number.isFinite(this.cars.at(0.5))) return 'cars';
-    return undefined;
+    return this.carBasis();
+  }
+
+  private carBasis(): LineSize['from'] {
+    return this.seen >= SEEN_TO_ESTIMATE && Number.isFinite(this.cars.at(0.5)) ? 'cars' : undefined;
   }
 
   /**

@@ -104,10 +104,15 @@ export class RegionSizer {
   }
 
   /**
-   * Looks at the lines' sizes (`sizes`, called at most once a second of stream time `ptsMs`): the re-size
-   * when one is due (then never again), else undefined (and `active` false once past `decideWithinMs`).
+   * Looks at the lines' sizes (`sizes`, called at most once a second of stream time `ptsMs`; `fromCars`:
+   * the same estimated from the cars' widths, which bounds them from below): the re-size when one is due
+   * (then never again), else undefined (and `active` false once past `decideWithinMs`).
    */
-  check(ptsMs: number, sizes: () => readonly LineSize[]): RegionResize | undefined {
+  check(
+    ptsMs: number,
+    sizes: () => readonly LineSize[],
+    fromCars?: () => readonly LineSize[],
+  ): RegionResize | undefined {
     if (this.done) return undefined;
     if (Number.isNaN(this.startPts)) {
       this.startPts = ptsMs;
@@ -120,10 +125,14 @@ export class RegionSizer {
       return undefined;
     }
     const now = sizes();
+    const cars = fromCars?.();
     const slot = this.look++ % LOOKS;
     const means: (number | null)[] = [];
     for (let i = 0; i < this.lines; i++) {
-      this.looks[i * LOOKS + slot] = now[i]?.modelPx ?? Number.NaN;
+      // The cars' estimate bounds the two-wheelers' own fit from below: early on, on boxes of a few
+      // rows, the fit extrapolates low (a line at 0.7 with a zone above it: fit 30-35 px over 3-10 s
+      // where the cars' widths said 37-39 throughout, and the fit itself 38 by the end).
+      this.looks[i * LOOKS + slot] = Math.max(now[i]?.modelPx ?? Number.NaN, cars?.[i]?.modelPx ?? 0);
       let sum = 0;
       for (let k = 0; k < LOOKS; k++) sum += this.looks[i * LOOKS + k]!;
       means.push(Number.isNaN(sum) ? null : sum / LOOKS);

@@ -84,7 +84,11 @@ export class TrafficStage implements AnalyticsStage {
       this.listener(e);
     }
     if (this.sizer?.active) {
-      const resize = this.sizer.check(result.ptsMs, () => this.lineSizes());
+      const resize = this.sizer.check(
+        result.ptsMs,
+        () => this.lineSizes(),
+        () => this.analytics.twoWheelers.report(this.camera.lines, this.geometry!, 'cars'),
+      );
       if (resize) this.opts.onResize!(resize);
       else if (!this.sizer.active) this.opts.onSizingDone?.();
     }

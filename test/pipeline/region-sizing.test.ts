@@ -65,6 +65,33 @@ describe('RegionSizer', () => {
     expect(sizer.active).toBe(true);
   });
 
+  it("takes the cars' estimate as a floor for the two-wheelers' own fit", () => {
+    const sizer = new RegionSizer(camera());
+    // The fit reads 30-32 early on, the cars' widths 37: not small.
+    for (let i = 0; i < 12; i++) {
+      const fit = [size('a', 30 + (i % 3))];
+      const cars = [size('a', 37, { from: 'cars' })];
+      expect(
+        sizer.check(
+          i * 1000,
+          () => fit,
+          () => cars,
+        ),
+      ).toBeUndefined();
+    }
+    // Where the cars say nothing (no car seen at the line's row), the fit alone.
+    const alone = new RegionSizer(camera());
+    const none: LineSize = { line: 'a', heightPct: null, modelPx: null, status: 'unknown' };
+    let r: ReturnType<RegionSizer['check']>;
+    for (let i = 0; i < 8 && !r; i++)
+      r = alone.check(
+        i * 1000,
+        () => [size('a', 30)],
+        () => [none],
+      );
+    expect(r).toMatchObject({ lines: [{ modelPx: 30 }] });
+  });
+
   it('waits for lines not yet known', () => {
     const sizer = new RegionSizer(camera());
     const unknown: LineSize = { line: 'a', heightPct: null, modelPx: null, status: 'unknown' };
