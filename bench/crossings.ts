@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { probeStream } from '../src/pipeline/analyze.js';
+import { probeStream } from '../src/pipeline/clip-probe.js';
 import {
   type GotCrossing,
   loadTruth,

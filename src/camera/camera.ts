@@ -202,16 +202,12 @@ export class Camera extends EventEmitter<CameraEvents> {
     const layoutFor = this.opts.layoutFor;
     if (!layoutFor || (width === this.layoutSize[0] && height === this.layoutSize[1])) return;
     this.layoutSize = [width, height];
-    const next = layoutFor(width, height);
-    if (sameLayout(next, this.layout)) return;
-    this.layout = next;
-    this.opts.onLayout?.(next, width, height);
-    void this.restart();
+    this.relayout();
   }
 
   /**
-   * The layout for the current picture changed (the gateway re-sized the camera's detection regions):
-   * reconnect once with it. Nothing happens when it did not change.
+   * The layout for the current picture changed (its size, or the gateway re-sized the camera's detection
+   * regions): reconnect once with it. Nothing happens when it did not change.
    */
   relayout(): void {
     const layoutFor = this.opts.layoutFor;

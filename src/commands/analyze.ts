@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { describeLineSize } from '../analytics/line-sizes.js';
-import { type AnalyzeReport, analyzeFile, probeDuration } from '../pipeline/analyze.js';
+import { type AnalyzeReport, analyzeFile } from '../pipeline/analyze.js';
+import { probeDuration } from '../pipeline/clip-probe.js';
 import { explainPicture, videoStill } from '../pipeline/explain.js';
 import { loadOrReport } from './load-config.js';
 

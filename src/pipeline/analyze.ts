@@ -14,8 +14,6 @@ import type { PipelineEvent } from './events.js';
 import { describeResize, type RegionResize, RegionSizer } from './region-sizing.js';
 import { DetectionScheduler } from './scheduler.js';
 
-export { probeDuration, probeStream, probeVideoSize } from './clip-probe.js';
-
 import { type IncidentSummary, type LineCounts, TrafficStage } from './traffic-stage.js';
 
 export interface AnalyzeOptions {
@@ -124,7 +122,7 @@ export async function analyzeFile(
   try {
     const size = probeVideoSize(path) ?? [0, 0];
     const first = await analyzePass({ camera, detector, path, file, size, sessions, options });
-    if (!first.resize) return first.report;
+    if ('report' in first) return first.report;
     // A line where the clip's motorcycles are too small for the regions it started with: the whole clip
     // again from its start, with the regions the gateway would have grown to (region-sizing.ts).
     const resized = { ...camera, detect: { ...camera.detect, regionWidth: first.resize.regionWidth } };
@@ -132,7 +130,8 @@ export async function analyzeFile(
       { camera: resized, detector, path, file, size, sessions, options },
       first.resize,
     );
-    again.report.wallSeconds = round(again.report.wallSeconds + first.report.wallSeconds, 3);
+    if (!('report' in again)) throw new Error('regions re-sized twice'); // a re-sized pass does not size
+    again.report.wallSeconds = round(again.report.wallSeconds + first.wallSeconds, 3);
     again.report.fps = round(again.report.frames / again.report.wallSeconds, 1);
     return again.report;
   } finally {
@@ -153,12 +152,12 @@ interface Pass {
 /**
  * One run of the pipeline over the clip. With the regions automatic (and not `resized` already), events
  * are held back while the gateway may still re-size them (RegionSizer: the first minute of the clip): a
- * re-size stops the run, which then reports nothing but `resize`.
+ * re-size stops the run, which then reports only that and its wall time.
  */
 async function analyzePass(
   p: Pass,
   resized?: RegionResize,
-): Promise<{ report: AnalyzeReport; resize?: RegionResize }> {
+): Promise<{ report: AnalyzeReport } | { resize: RegionResize; wallSeconds: number }> {
   const { camera, detector, file, sessions, options } = p;
   const layout = detectLayout(camera, detector, p.size[0], p.size[1]);
   if (resized) layout.explain = [...layout.explain, describeResize(resized)];
@@ -166,7 +165,7 @@ async function analyzePass(
   let resize: RegionResize | undefined;
   let held: PipelineEvent[] | undefined;
   const emit = options.onEvent ?? (() => {});
-  const sizing = !resized && !options.stage && new RegionSizer(camera, SIZE_CLIP_WITHIN_MS).active;
+  const sizing = !resized && !options.stage && RegionSizer.applies(camera);
   if (sizing && options.onEvent) held = [];
   const traffic = options.stage
     ? undefined
@@ -239,7 +238,7 @@ async function analyzePass(
   const wallSeconds = (performance.now() - t0) / 1000;
   if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
   const frames = pipeline.stats.frames;
-  if (resize) return { report: { ...EMPTY_REPORT, frames, wallSeconds }, resize };
+  if (resize) return { resize, wallSeconds };
   if (!exit.ended) {
     throw new Error(
       `decoding ${file} failed (${exit.reason ?? `exit code ${exit.code}`}): ${exit.stderrTail.slice(-3).join(' | ')}`,
@@ -276,20 +275,6 @@ async function analyzePass(
   };
   return { report };
 }
-
-/** What a pass stopped for a re-size reports (only its frames and wall time are used). */
-const EMPTY_REPORT: AnalyzeReport = {
-  frames: 0,
-  detection: { tiles: [], cost: 0, regionsOn: 0, regionsOff: 0, explain: [] },
-  seconds: 0,
-  wallSeconds: 0,
-  fps: 0,
-  inference: { runs: 0, meanMs: 0 },
-  motionSkipped: 0,
-  counts: {},
-  lineSizes: [],
-  incidents: [],
-};
 
 /** A clip's regions are re-sized within its first minute or not at all (its events are held till then). */
 const SIZE_CLIP_WITHIN_MS = 60_000;

@@ -94,8 +94,14 @@ export class RegionSizer {
   ) {
     this.lines = camera.lines.length;
     this.looks = new Float64Array(this.lines * LOOKS).fill(Number.NaN);
-    this.done =
-      camera.detect.regionWidth !== undefined || camera.detect.tiles !== undefined || this.lines === 0;
+    this.done = !RegionSizer.applies(camera);
+  }
+
+  /** Whether a camera's regions are the gateway's to size: automatic, not set by hand, and serving lines. */
+  static applies(camera: Pick<CameraConfig, 'detect' | 'lines'>): boolean {
+    return (
+      camera.detect.regionWidth === undefined && camera.detect.tiles === undefined && camera.lines.length > 0
+    );
   }
 
   /** Whether it may still re-size the regions. */

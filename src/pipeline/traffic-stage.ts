@@ -66,6 +66,10 @@ export class TrafficStage implements AnalyticsStage {
   private nextSizeCheck = 0;
   private readonly warnedSmall = new Set<string>();
   private readonly sizer: RegionSizer | undefined;
+  /** What the sizer looks at (made once: push() runs per frame). */
+  private readonly sizesNow = () => this.lineSizes();
+  private readonly sizesFromCars = () =>
+    this.geometry ? this.analytics.twoWheelers.report(this.camera.lines, this.geometry, 'cars') : [];
 
   constructor(
     private readonly camera: CameraConfig,
@@ -84,11 +88,7 @@ export class TrafficStage implements AnalyticsStage {
       this.listener(e);
     }
     if (this.sizer?.active) {
-      const resize = this.sizer.check(
-        result.ptsMs,
-        () => this.lineSizes(),
-        () => this.analytics.twoWheelers.report(this.camera.lines, this.geometry!, 'cars'),
-      );
+      const resize = this.sizer.check(result.ptsMs, this.sizesNow, this.sizesFromCars);
       if (resize) this.opts.onResize!(resize);
       else if (!this.sizer.active) this.opts.onSizingDone?.();
     }

@@ -6,8 +6,8 @@ import type {
 } from '../../src/analytics/camera-analytics.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import type { CameraConfig } from '../../src/config/schema.js';
-import { probeVideoSize } from '../../src/pipeline/analyze.js';
 import { CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
+import { probeVideoSize } from '../../src/pipeline/clip-probe.js';
 import { TrafficStage } from '../../src/pipeline/traffic-stage.js';
 import { type DetectLayout, detectLayout } from '../../src/vision/detect-layout.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
