@@ -71,6 +71,11 @@ export interface LineSize {
    * when the line is in an automatic region; at most the schema's 8.
    */
   budget?: number;
+  /**
+   * The gateway is about to grow its automatic detection regions for this small line
+   * (pipeline/region-sizing.ts): its warning waits until they have grown (or will not).
+   */
+  sizing?: true;
 }
 
 /** What a technician reads of a line's size (logs, `ioc-edge analyze`). */

@@ -67,7 +67,8 @@ export class TrafficStage implements AnalyticsStage {
   private readonly warnedSmall = new Set<string>();
   private readonly sizer: RegionSizer | undefined;
   /** What the sizer looks at (made once: push() runs per frame). */
-  private readonly sizesNow = () => this.lineSizes();
+  private readonly sizesNow = () =>
+    this.geometry ? this.analytics.twoWheelers.report(this.camera.lines, this.geometry) : [];
   private readonly sizesFromCars = () =>
     this.geometry ? this.analytics.twoWheelers.report(this.camera.lines, this.geometry, 'cars') : [];
 
@@ -95,9 +96,14 @@ export class TrafficStage implements AnalyticsStage {
     if (result.wallMs >= this.nextSizeCheck && this.opts.onSmallLine) this.checkSizes(result.wallMs);
   }
 
-  /** How tall two-wheelers are where they cross each line (empty before the first frame). */
+  /**
+   * How tall two-wheelers are where they cross each line (empty before the first frame), `sizing` where
+   * the regions may still grow for the line.
+   */
   lineSizes(): LineSize[] {
-    return this.geometry ? this.analytics.twoWheelers.report(this.camera.lines, this.geometry) : [];
+    const sizes = this.sizesNow();
+    if (this.sizer?.active) for (const s of sizes) if (mayWantLargerRegions(s)) s.sizing = true;
+    return sizes;
   }
 
   private checkSizes(now: number): void {
@@ -105,7 +111,7 @@ export class TrafficStage implements AnalyticsStage {
     for (const size of this.lineSizes()) {
       if (size.status !== 'small' || this.warnedSmall.has(size.line)) continue;
       // The regions are about to grow for it: warn only if it is still small at their new size.
-      if (this.sizer?.active && mayWantLargerRegions(size)) continue;
+      if (size.sizing) continue;
       this.warnedSmall.add(size.line);
       this.opts.onSmallLine?.(size);
     }

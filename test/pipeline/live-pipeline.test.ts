@@ -95,10 +95,24 @@ describe('ioc-edge run: detection regions sized to the motorcycles seen', () => 
     );
     const gw = startCli(['run', '--config', config]);
     try {
+      // What the console shows meanwhile: the line's size, `sizing` while the regions may grow for it.
+      const seen = new Set<string>();
+      const apiUrl = () =>
+        (gw.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"API listening"/) ?? [])[1];
+      const lineSize = async () => {
+        const [l] = (await (await fetch(`${apiUrl()}/api/counts?camera=jk`)).json()) as {
+          size: { status: string; sizing?: boolean } | null;
+        }[];
+        return l?.size ? `${l.size.status}${l.size.sizing ? ', sizing' : ''}` : 'none';
+      };
       // The motorcycles' own boxes tell their size after about 15 s of the clip (10 detector frames a second).
       await waitUntil(
         'the regions re-sized',
-        async () => /regions re-sized to \d+ model px/.test(gw.output()),
+        async () => {
+          if (/regions re-sized to \d+ model px/.test(gw.output())) return true;
+          if (apiUrl()) seen.add(await lineSize());
+          return false;
+        },
         {
           server: gw,
           timeoutMs: 60_000,
@@ -113,7 +127,11 @@ describe('ioc-edge run: detection regions sized to the motorcycles seen', () => 
       expect(layouts[1]).not.toBe(layouts[0]);
       // Warned only if still small after the re-size: not here.
       expect(gw.output()).not.toMatch(/too small to be counted well/);
-      const api = (gw.output().match(/"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"API listening"/) ?? [])[1];
+      // Before the re-size the line was small and being sized, never small alone (the console's warning).
+      expect(seen).toContain('small, sizing');
+      expect(seen).not.toContain('small');
+      expect(await lineSize()).not.toMatch(/sizing/);
+      const api = apiUrl();
       await waitUntil(
         'the camera streaming again',
         async () => {

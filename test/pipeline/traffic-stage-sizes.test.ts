@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LineSize } from '../../src/analytics/line-sizes.js';
-import type { FrameGeometry } from '../../src/camera/frame.js';
+import type { FrameGeometry, FrameTile } from '../../src/camera/frame.js';
 import type { Detection } from '../../src/domain/traffic.js';
+import type { RegionResize } from '../../src/pipeline/region-sizing.js';
 import { TrafficStage } from '../../src/pipeline/traffic-stage.js';
 import { testConfig } from '../support/vision.js';
 
@@ -15,6 +16,27 @@ const GEOMETRY: FrameGeometry = {
   contentWidth: 1024,
   contentHeight: 576,
 };
+
+/** Three motorcycles at rows 0.6-0.95, 0.2 x (y2 - 0.35) tall (perspective), riding down the picture. */
+function motorcycles(f: number): Detection[] {
+  const detections: Detection[] = [];
+  for (let k = 0; k < 3; k++) {
+    const y2 = 0.6 + ((f * 0.013 + k * 0.11) % 0.35);
+    const h = 0.2 * (y2 - 0.35);
+    const x1 = 0.2 + 0.25 * k;
+    detections.push({ cls: 'motorcycle', score: 0.6, x1, y1: y2 - h, x2: x1 + h / 2, y2 });
+  }
+  return detections;
+}
+
+const frame = (f: number) => ({
+  cameraId: 'c',
+  seq: f,
+  ptsMs: f * 100,
+  wallMs: 1_700_000_000_000 + f * 100,
+  inferred: true,
+  detections: motorcycles(f),
+});
 
 describe('TrafficStage: lines where motorcycles are too small', () => {
   it('reports each line once it has seen enough two-wheelers, and calls onSmallLine once per small line', () => {
@@ -32,27 +54,9 @@ describe('TrafficStage: lines where motorcycles are too small', () => {
     const small: LineSize[] = [];
     const stage = new TrafficStage(cfg.cameras[0]!, () => {}, { onSmallLine: (s) => small.push(s) });
     expect(stage.lineSizes()).toEqual([]);
-    // Three motorcycles a frame at rows 0.6-0.95, 0.2 (y2 - 0.35) tall (perspective), 10 frames a second
-    // for a minute, riding down the picture.
+    // Three motorcycles a frame, 10 frames a second for a minute.
     for (let f = 0; f < 600; f++) {
-      const detections: Detection[] = [];
-      for (let k = 0; k < 3; k++) {
-        const y2 = 0.6 + ((f * 0.013 + k * 0.11) % 0.35);
-        const h = 0.2 * (y2 - 0.35);
-        const x1 = 0.2 + 0.25 * k;
-        detections.push({ cls: 'motorcycle', score: 0.6, x1, y1: y2 - h, x2: x1 + h / 2, y2 });
-      }
-      stage.push(
-        {
-          cameraId: 'c',
-          seq: f,
-          ptsMs: f * 100,
-          wallMs: 1_700_000_000_000 + f * 100,
-          inferred: true,
-          detections,
-        },
-        GEOMETRY,
-      );
+      stage.push(frame(f), GEOMETRY);
       // Not before enough two-wheelers are seen: about 100 boxes, 34 frames.
       if (f === 20) expect(stage.lineSizes().map((s) => s.status)).toEqual(['unknown', 'unknown']);
     }
@@ -64,5 +68,64 @@ describe('TrafficStage: lines where motorcycles are too small', () => {
     expect(Math.abs(low!.modelPx! - 63)).toBeLessThanOrEqual(1);
     // Said once, though it stays small for the whole minute.
     expect(small).toEqual([high]);
+  });
+
+  it('says a small line is being sized while its automatic regions may grow for it, and warns only after', () => {
+    const cfg = testConfig(
+      [
+        'cameras:',
+        '  - id: c',
+        '    url: file:///nonexistent.mp4',
+        '    lines: [{ id: mid, points: [[0, 0.6], [1, 0.6]], directions: [down, up], anchor: bottom }]',
+        '',
+      ].join('\n'),
+    );
+    // The whole picture at 0.40625 (416x234) and an automatic band over the line at 0.9375 (960x160):
+    // motorcycles at 0.6 are 0.05 x 576 = 29 camera px, 27 model px in the band.
+    const band = (cropX: number, cropY: number, w: number, h: number, scale: number): FrameTile => ({
+      cropX,
+      cropY,
+      cropWidth: w,
+      cropHeight: h,
+      width: Math.round(w * scale),
+      tileHeight: Math.round(h * scale),
+      byteOffset: 0,
+      scale,
+      contentWidth: Math.round(w * scale),
+      contentHeight: Math.round(h * scale),
+      infer: true,
+      gated: true,
+    });
+    const geometry: FrameGeometry = {
+      srcWidth: 1024,
+      srcHeight: 576,
+      width: 960,
+      height: 256 + 160,
+      scale: 0.40625,
+      contentWidth: 416,
+      contentHeight: 234,
+      tiles: [{ ...band(0, 0, 1024, 576, 0.40625), gated: false }, band(0, 260, 1024, 170, 0.9375)],
+    };
+    const resizes: RegionResize[] = [];
+    const small: LineSize[] = [];
+    const stage = new TrafficStage(cfg.cameras[0]!, () => {}, {
+      onResize: (r) => resizes.push(r),
+      onSmallLine: (s) => small.push(s),
+    });
+    let sizing = 0;
+    for (let f = 0; f < 600; f++) {
+      stage.push(frame(f), geometry);
+      const [s] = stage.lineSizes();
+      if (resizes.length === 0 && s?.sizing) sizing++;
+      if (resizes.length === 0) expect(small).toEqual([]);
+      else expect(s?.sizing).toBeUndefined();
+    }
+    // Known (and small) from about 3.4 s: looks at 4-8 s, re-sized on their mean at 8 s.
+    expect(resizes).toHaveLength(1);
+    expect(resizes[0]!.afterMs).toBe(8000);
+    expect(sizing).toBeGreaterThan(20);
+    // The regions were asked to grow but this stage is still fed the old ones: now it is a warning.
+    expect(small).toMatchObject([{ line: 'mid', status: 'small' }]);
+    expect(small[0]!.sizing).toBeUndefined();
   });
 });

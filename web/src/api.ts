@@ -127,5 +127,7 @@ export interface LineCounts {
     regionWidth?: number | null;
     /** ... and the detect.budget regions that wide need. */
     budget?: number;
+    /** The gateway is growing its detection regions for this small line: the warning waits. */
+    sizing?: true;
   } | null;
 }

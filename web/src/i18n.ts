@@ -55,6 +55,8 @@ const en = {
   lineTooFar:
     "Too few of the camera's pixels for larger detection regions to help: draw the line lower in the picture, or zoom the camera in.",
   fromCars: "estimated from the cars' widths: too few motorcycles detected to measure",
+  lineSizing:
+    'Motorcycles at this line are small at the current detection size: the gateway is enlarging its detection regions for it (counts may be low until then).',
   noLines: 'No counting lines: draw one in Lines & zones.',
   total: 'total',
   open: 'Open',
@@ -135,6 +137,8 @@ const vi: Record<Key, string> = {
   lineTooFar:
     'Xe máy chiếm quá ít điểm ảnh của camera, vùng phát hiện lớn hơn cũng không giúp được: hãy vẽ vạch thấp hơn trong khung hình, hoặc phóng to camera.',
   fromCars: 'ước tính từ bề ngang ô tô: phát hiện được quá ít xe máy để đo',
+  lineSizing:
+    'Xe máy ở vạch này còn nhỏ ở kích thước phát hiện hiện tại: gateway đang mở rộng vùng phát hiện cho vạch này (số đếm có thể thấp cho đến lúc đó).',
   noLines: 'Chưa có vạch đếm: hãy vẽ trong Vạch đếm & vùng.',
   total: 'tổng',
   open: 'Đang mở',

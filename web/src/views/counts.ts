@@ -50,7 +50,10 @@ function lineCard(l: LineCounts): HTMLElement {
   );
 }
 
-/** How tall motorcycles are at the line, and a warning where they are too small to be counted well. */
+/**
+ * How tall motorcycles are at the line, and a warning where they are too small to be counted well (a note
+ * instead while the gateway grows its detection regions for the line).
+ */
 function sizeNote(size: LineCounts['size']): HTMLElement | null {
   if (!size || size.status === 'unknown') return null;
   const figure = h(
@@ -59,6 +62,9 @@ function sizeNote(size: LineCounts['size']): HTMLElement | null {
     `${t('motoHeight')}: ${size.modelPx} (${size.heightPct} %${size.from === 'cars' ? `, ${t('fromCars')}` : ''})`,
   );
   if (size.status !== 'small') return figure;
+  if (size.sizing) {
+    return h('div', { class: 'msg info', 'data-size': 'sizing' }, h('p', null, t('lineSizing')), figure);
+  }
   return h(
     'div',
     { class: 'msg warn', role: 'alert', 'data-size': 'small' },
