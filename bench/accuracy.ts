@@ -26,6 +26,7 @@ import { MEDIA, REPO } from '../test/support/vision.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
+import { incidentGoals } from './accuracy-incidents.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
 
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
   const shared = await sharedCamera(log);
   const haze = await hazedClip(log);
   const higher = await higherLines(log);
+  const police = await incidentGoals(log);
   md.push(
     ...dflt.md,
     ...shared.md,
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
     ...backwards.md,
     ...haze.md,
     ...speed.md,
+    ...police.md,
     '## Incidents and hand-configured cameras',
     '',
   );
@@ -289,7 +292,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, reversed: backwards.json, hazed: haze.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -31,6 +31,7 @@ export function accuracy(r: unknown): Row[] {
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
   rows.push(...higherLines(at(r, 'higherLines')));
+  rows.push(...incidentRows(at(r, 'incidents')));
   const offRow = (key: string, figure: string, goal: string) => {
     const off = at(r, key, 'off');
     if (!off) return;
@@ -183,4 +184,44 @@ function higherLines(d: unknown): Row[] {
     verdict: 'info',
     peer: `regions held at 960: ${num(h, 'fixed', '10 fps')} / ${num(h, 'fixed', 'every frame')}`,
   }));
+}
+
+/** The fallen cyclist, the vehicle stopping by it and the junction's own traffic (accuracy-incidents.ts). */
+function incidentRows(d: unknown): Row[] {
+  if (!d) return [];
+  const places = list(d, 'fallen', 'places');
+  const worst = num(d, 'fallen', 'worstSeconds');
+  const wrong = places.filter((p) => at(p, 'where') !== true || (num(p, 'others') ?? 0) > 0).length;
+  const rows: Row[] = [
+    {
+      area: 'Incidents',
+      figure: `fallen cyclist composed into the junction clip at ${places.length} places: road_obstacle raised after the fall (worst)`,
+      value:
+        worst === undefined
+          ? 'not raised everywhere'
+          : `${worst} s${wrong ? `; ${wrong} places with a box elsewhere` : ''}`,
+      goal: '≤ 5 s, where it lies',
+      verdict: worst !== undefined && worst <= 5 && wrong === 0 ? 'pass' : 'miss',
+    },
+  ];
+  const car = num(d, 'stoppingCar', 'raisedAfter');
+  rows.push({
+    area: 'Incidents',
+    figure: 'a car stopping by it (the ambulance): stopped_vehicle after it stopped (zone stoppedAfter 10 s)',
+    value: car === undefined ? 'not raised' : `${car} s`,
+    goal: 'raised',
+    verdict: car !== undefined && (num(d, 'stoppingCar', 'obstaclesOnCar') ?? 0) === 0 ? 'pass' : 'miss',
+  });
+  const alarms = num(d, 'junction', 'falseAlarms');
+  if (alarms !== undefined) {
+    rows.push({
+      area: 'Incidents',
+      figure:
+        'junction as recorded (cars waiting to turn, cyclist waiting, parked car): road_obstacle or stopped_vehicle',
+      value: String(alarms),
+      goal: '0',
+      verdict: alarms === 0 ? 'pass' : 'miss',
+    });
+  }
+  return rows;
 }
