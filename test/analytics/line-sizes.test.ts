@@ -7,8 +7,9 @@ import {
   TWO_WHEELER_PER_CAR_WIDTH,
   TwoWheelerSizes,
 } from '../../src/analytics/line-sizes.js';
-import type { FrameGeometry, FrameTile } from '../../src/camera/frame.js';
+import type { FrameGeometry } from '../../src/camera/frame.js';
 import type { Detection, TrafficClass } from '../../src/domain/traffic.js';
+import { geometryTile, wholeGeometry } from '../support/frame-geometry.js';
 
 /** A motorcycle's box height at bottom row y2 in a synthetic road view (perspective: linear in the row). */
 const motoHeight = (y2: number) => 0.2 * (y2 - 0.35);
@@ -46,39 +47,8 @@ function feed(
   }
 }
 
-const whole = (srcWidth: number, srcHeight: number, scale: number): FrameGeometry => ({
-  srcWidth,
-  srcHeight,
-  width: Math.round(srcWidth * scale),
-  height: Math.round(srcHeight * scale),
-  scale,
-  contentWidth: Math.round(srcWidth * scale),
-  contentHeight: Math.round(srcHeight * scale),
-});
-
-function tile(
-  cropX: number,
-  cropY: number,
-  cropWidth: number,
-  cropHeight: number,
-  scale: number,
-  infer = true,
-) {
-  return {
-    cropX,
-    cropY,
-    cropWidth,
-    cropHeight,
-    width: Math.round(cropWidth * scale),
-    tileHeight: Math.round(cropHeight * scale),
-    byteOffset: 0,
-    scale,
-    contentWidth: Math.round(cropWidth * scale),
-    contentHeight: Math.round(cropHeight * scale),
-    infer,
-    gated: true,
-  } satisfies FrameTile;
-}
+const whole = wholeGeometry;
+const tile = geometryTile;
 
 const line = (id: string, y: number, anchor: 'center' | 'bottom' = 'center') => ({
   id,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LineSize } from '../../src/analytics/line-sizes.js';
-import type { FrameGeometry, FrameTile } from '../../src/camera/frame.js';
+import type { FrameGeometry } from '../../src/camera/frame.js';
 import type { Detection } from '../../src/domain/traffic.js';
 import type { RegionResize } from '../../src/pipeline/region-sizing.js';
 import { TrafficStage } from '../../src/pipeline/traffic-stage.js';
+import { geometryTile, wholeGeometry } from '../support/frame-geometry.js';
 import { testConfig } from '../support/vision.js';
 
 /** The whole 1024x576 picture at one model pixel per camera pixel. */
@@ -82,29 +83,14 @@ describe('TrafficStage: lines where motorcycles are too small', () => {
     );
     // The whole picture at 0.40625 (416x234) and an automatic band over the line at 0.9375 (960x160):
     // motorcycles at 0.6 are 0.05 x 576 = 29 camera px, 27 model px in the band.
-    const band = (cropX: number, cropY: number, w: number, h: number, scale: number): FrameTile => ({
-      cropX,
-      cropY,
-      cropWidth: w,
-      cropHeight: h,
-      width: Math.round(w * scale),
-      tileHeight: Math.round(h * scale),
-      byteOffset: 0,
-      scale,
-      contentWidth: Math.round(w * scale),
-      contentHeight: Math.round(h * scale),
-      infer: true,
-      gated: true,
-    });
     const geometry: FrameGeometry = {
-      srcWidth: 1024,
-      srcHeight: 576,
+      ...wholeGeometry(1024, 576, 0.40625),
       width: 960,
       height: 256 + 160,
-      scale: 0.40625,
-      contentWidth: 416,
-      contentHeight: 234,
-      tiles: [{ ...band(0, 0, 1024, 576, 0.40625), gated: false }, band(0, 260, 1024, 170, 0.9375)],
+      tiles: [
+        { ...geometryTile(0, 0, 1024, 576, 0.40625), tileHeight: 256, gated: false },
+        { ...geometryTile(0, 260, 1024, 170, 0.9375), tileHeight: 160 },
+      ],
     };
     const resizes: RegionResize[] = [];
     const small: LineSize[] = [];
