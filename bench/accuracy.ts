@@ -24,7 +24,7 @@ import {
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
-import { hazedClip } from './accuracy-haze.js';
+import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
 import { incidentGoals } from './accuracy-incidents.js';
 import { reversedClips } from './accuracy-reversed.js';
@@ -152,6 +152,7 @@ async function main(): Promise<void> {
   const backwards = await reversedClips(log);
   const shared = await sharedCamera(log);
   const haze = await hazedClip(log);
+  const sun = await lowSunClips(log);
   const higher = await higherLines(log);
   const police = await incidentGoals(log);
   md.push(
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     ...higher.md,
     ...backwards.md,
     ...haze.md,
+    ...sun.md,
     ...speed.md,
     ...police.md,
     '## Incidents and hand-configured cameras',
@@ -292,7 +294,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -54,6 +54,11 @@ export function accuracy(r: unknown): Row[] {
     'UK rain behind haze (brightness spanning ~90 of 255)',
     'none (clear air: see the uk-rain rows)',
   );
+  offRow(
+    'lowSun',
+    'NL and UK rain in low sun (a glare veil from the top, half the contrast)',
+    'none (clear air: see the nl and uk-rain rows)',
+  );
   const ratio = num(r, 'throughput', 'ratio');
   if (ratio !== undefined) {
     const base = list(r, 'throughput', 'baseline')
