@@ -92,8 +92,8 @@ export function overlaySvg(o: Overlay, width: number, height: number): string {
   const font = Math.max(12, Math.round(width / 60));
   const thin = Math.max(2, Math.round(width / 400));
   const mid = Math.max(2, Math.round(width / 320));
-  const label = (x: number, y: number, colour: string, text: string) =>
-    `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} font-size="${font}" fill="${colour}" stroke="#000" stroke-width="0.6">${escapeXml(text)}</text>`;
+  const label = (x: number, y: number, colour: string, text: string, anchor = 'start') =>
+    `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${anchor === 'start' ? '' : ` text-anchor="${anchor}"`} ${FONT} font-size="${font}" fill="${colour}" stroke="#000" stroke-width="0.6">${escapeXml(text)}</text>`;
   const parts: string[] = [];
   for (const p of o.polygons ?? []) {
     const c = p.colour ?? ZONE_COLOUR;
@@ -111,7 +111,10 @@ export function overlaySvg(o: Overlay, width: number, height: number): string {
     parts.push(`<line ${ends} stroke="${c}" stroke-width="${mid}"/>`);
     const mx = ((l.a[0] + l.b[0]) / 2) * width;
     const my = ((l.a[1] + l.b[1]) / 2) * height;
-    if (l.label) parts.push(label(mx + 4, my - 4, c, l.label));
+    // The name a quarter of the way along, clear of the side names at the middle.
+    const qx = (0.75 * l.a[0] + 0.25 * l.b[0]) * width;
+    const qy = (0.75 * l.a[1] + 0.25 * l.b[1]) * height;
+    if (l.label) parts.push(label(qx + 4, qy - 4, c, l.label));
     if (l.sides) {
       const dx = (l.b[0] - l.a[0]) * width;
       const dy = (l.b[1] - l.a[1]) * height;
@@ -124,9 +127,11 @@ export function overlaySvg(o: Overlay, width: number, height: number): string {
         [1, l.sides[0]],
         [-1, l.sides[1]],
       ] as const) {
-        const x = mx + k * nx * off - font;
+        // Each name grows away from the line: on a steep line a name on its left ends there.
+        const side = k * nx;
+        const anchor = side < -0.3 ? 'end' : side > 0.3 ? 'start' : 'middle';
         const y = my + k * ny * off + font / 2;
-        parts.push(label(x, y, c, `${arrow(k * nx, k * ny)} ${name}`));
+        parts.push(label(mx + side * off, y, c, `${arrow(side, k * ny)} ${name}`, anchor));
       }
     }
   }

@@ -86,6 +86,24 @@ describe('annotator', () => {
     );
     expect(texts.get('↓ down')).toBeGreaterThan(100);
     expect(texts.get('↑ up')).toBeLessThan(100);
+    // A vertical line: each name ends (or starts) beside it, on its own side, not across it.
+    const steep = overlaySvg(
+      { lines: [{ a: [0.5, 0], b: [0.5, 1], sides: ['leftward', 'rightward'] }] },
+      400,
+      200,
+    );
+    const side = (name: string) => {
+      const el =
+        [...steep.matchAll(/<text [^>]*>[^<]*<\/text>/g)].find((m) => m[0].includes(` ${name}<`))?.[0] ?? '';
+      return {
+        x: Number(el.match(/ x="([\d.]+)"/)?.[1]),
+        anchor: el.match(/text-anchor="(\w+)"/)?.[1] ?? 'start',
+      };
+    };
+    expect(side('leftward')).toMatchObject({ anchor: 'end' });
+    expect(side('leftward').x).toBeLessThan(200);
+    expect(side('rightward')).toMatchObject({ anchor: 'start' });
+    expect(side('rightward').x).toBeGreaterThan(200);
     expect(arrow(1, 0)).toBe('→');
     expect(arrow(-1, -1)).toBe('↖');
   });
