@@ -48,6 +48,12 @@ export interface StageOptions extends Partial<CameraAnalyticsOptions> {
   onSizingDone?: () => void;
 }
 
+/**
+ * Stream time after a re-size within which frames at the new regions are awaited (ms): a camera whose
+ * regions could not grow within its budget keeps its layout and never reconnects.
+ */
+const RESIZE_SETTLE_MS = 10_000;
+
 /** Wall time between looks at the lines' two-wheeler sizes (for onSmallLine), ms. */
 const SIZE_CHECK_MS = 10_000;
 
@@ -66,6 +72,12 @@ export class TrafficStage implements AnalyticsStage {
   private nextSizeCheck = 0;
   private readonly warnedSmall = new Set<string>();
   private readonly sizer: RegionSizer | undefined;
+  /**
+   * The regions detection ran at when they were asked to grow, until frames come at new ones (the camera
+   * reconnects with them): the lines' sizes until then are those of the old regions.
+   */
+  private resizedFrom: FrameGeometry | undefined;
+  private resizedAtPts = 0;
   /** What the sizer looks at (made once: push() runs per frame). */
   private readonly sizesNow = () =>
     this.geometry ? this.analytics.twoWheelers.report(this.camera.lines, this.geometry) : [];
@@ -84,25 +96,35 @@ export class TrafficStage implements AnalyticsStage {
   push(result: DetectionResult, geometry: FrameGeometry, frame?: Frame): void {
     if (!frame) this.analytics.opts.aspect = geometry.srcWidth / geometry.srcHeight;
     this.geometry = geometry;
+    if (
+      this.resizedFrom !== undefined &&
+      (geometry !== this.resizedFrom || result.ptsMs - this.resizedAtPts > RESIZE_SETTLE_MS)
+    )
+      this.resizedFrom = undefined;
     for (const e of this.analytics.process(result, frame)) {
       if (e.type === 'incident_start' && e.evidence && this.opts.evidenceDir) this.writeEvidence(e.evidence);
       this.listener(e);
     }
     if (this.sizer?.active) {
       const resize = this.sizer.check(result.ptsMs, this.sizesNow, this.sizesFromCars);
-      if (resize) this.opts.onResize!(resize);
-      else if (!this.sizer.active) this.opts.onSizingDone?.();
+      if (resize) {
+        this.resizedFrom = geometry;
+        this.resizedAtPts = result.ptsMs;
+        this.opts.onResize!(resize);
+      } else if (!this.sizer.active) this.opts.onSizingDone?.();
     }
     if (result.wallMs >= this.nextSizeCheck && this.opts.onSmallLine) this.checkSizes(result.wallMs);
   }
 
   /**
    * How tall two-wheelers are where they cross each line (empty before the first frame), `sizing` where
-   * the regions may still grow for the line.
+   * the regions may still grow for the line, or have been asked to and frames at them have not come yet.
    */
   lineSizes(): LineSize[] {
     const sizes = this.sizesNow();
-    if (this.sizer?.active) for (const s of sizes) if (mayWantLargerRegions(s)) s.sizing = true;
+    if (this.sizer?.active || this.resizedFrom !== undefined) {
+      for (const s of sizes) if (mayWantLargerRegions(s)) s.sizing = true;
+    }
     return sizes;
   }
 

@@ -130,7 +130,6 @@ describe('ioc-edge run: detection regions sized to the motorcycles seen', () => 
       // Before the re-size the line was small and being sized, never small alone (the console's warning).
       expect(seen).toContain('small, sizing');
       expect(seen).not.toContain('small');
-      expect(await lineSize()).not.toMatch(/sizing/);
       const api = apiUrl();
       await waitUntil(
         'the camera streaming again',
@@ -142,6 +141,12 @@ describe('ioc-edge run: detection regions sized to the motorcycles seen', () => 
         },
         { server: gw, timeoutMs: 15_000, intervalMs: 250 },
       );
+      // Sizing until frames come at the new regions; then the size there.
+      await waitUntil('the line measured at the new regions', async () => !/sizing/.test(await lineSize()), {
+        server: gw,
+        timeoutMs: 10_000,
+        intervalMs: 250,
+      });
       gw.child.kill('SIGTERM');
       expect(await gw.exited).toBe(0);
     } finally {
