@@ -86,6 +86,8 @@ export class RegionSizer {
   private readonly looks: Float64Array;
   private look = 0;
   private readonly lines: number;
+  /** Each line's LOOKS mean at the latest look (NaN: not LOOKS looks known yet). */
+  private readonly means: Float64Array;
 
   /** `decideWithinMs`: stream time from the first frame after which it stops looking (a clip's events wait). */
   constructor(
@@ -94,6 +96,7 @@ export class RegionSizer {
   ) {
     this.lines = camera.lines.length;
     this.looks = new Float64Array(this.lines * LOOKS).fill(Number.NaN);
+    this.means = new Float64Array(this.lines).fill(Number.NaN);
     this.done = !RegionSizer.applies(camera);
   }
 
@@ -107,6 +110,15 @@ export class RegionSizer {
   /** Whether it may still re-size the regions. */
   get active(): boolean {
     return !this.done;
+  }
+
+  /**
+   * Whether it is still making up its mind about line `i` (by index in the camera's lines): active, and
+   * not yet LOOKS looks of it known. Past that, a line measuring (LOOKS mean) 33.5 px or more is not
+   * re-sized for unless it comes down later.
+   */
+  deciding(i: number): boolean {
+    return !this.done && Number.isNaN(this.means[i] ?? 0);
   }
 
   /**
@@ -141,6 +153,7 @@ export class RegionSizer {
       this.looks[i * LOOKS + slot] = Math.max(now[i]?.modelPx ?? Number.NaN, cars?.[i]?.modelPx ?? 0);
       let sum = 0;
       for (let k = 0; k < LOOKS; k++) sum += this.looks[i * LOOKS + k]!;
+      this.means[i] = sum / LOOKS;
       means.push(Number.isNaN(sum) ? null : sum / LOOKS);
     }
     const width = neededRegionWidth(now, means, START_REGION_WIDTH);

@@ -118,12 +118,16 @@ export class TrafficStage implements AnalyticsStage {
 
   /**
    * How tall two-wheelers are where they cross each line (empty before the first frame), `sizing` where
-   * the regions may still grow for the line, or have been asked to and frames at them have not come yet.
+   * the sizer is still judging a small line, or the regions grew and frames at them have not come yet.
    */
   lineSizes(): LineSize[] {
     const sizes = this.sizesNow();
-    if (this.sizer?.active || this.resizedFrom !== undefined) {
-      for (const s of sizes) if (mayWantLargerRegions(s)) s.sizing = true;
+    const resizing = this.resizedFrom !== undefined;
+    if (resizing || this.sizer?.active) {
+      for (let i = 0; i < sizes.length; i++) {
+        const s = sizes[i]!;
+        if (mayWantLargerRegions(s) && (resizing || this.sizer!.deciding(i))) s.sizing = true;
+      }
     }
     return sizes;
   }

@@ -60,9 +60,14 @@ describe('RegionSizer', () => {
     const sizer = new RegionSizer(camera());
     const looks = [36, 33, 34, 35, 36, 37, 33, 36, 38, 36];
     looks.forEach((px, i) => {
+      // Making up its mind on the line until five looks are in: the first call starts the clock, the looks
+      // come from 3 s after it, a second apart (calls 3-7).
+      expect(sizer.deciding(0)).toBe(i < 8);
       expect(sizer.check(3000 + i * 1000, () => [size('a', px)])).toBeUndefined();
     });
     expect(sizer.active).toBe(true);
+    // Measured, and not small enough to grow for: the console's warning stands, whatever one look says.
+    expect(sizer.deciding(0)).toBe(false);
   });
 
   it("takes the cars' estimate as a floor for the two-wheelers' own fit", () => {
