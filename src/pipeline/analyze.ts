@@ -11,7 +11,7 @@ import { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
 import { probeVideoSize } from './clip-probe.js';
 import type { PipelineEvent } from './events.js';
-import { describeResize, type RegionResize, RegionSizer } from './region-sizing.js';
+import { describeResize, type RegionResize, RegionSizer, withRegionWidth } from './region-sizing.js';
 import { DetectionScheduler } from './scheduler.js';
 
 import { type IncidentSummary, type LineCounts, TrafficStage } from './traffic-stage.js';
@@ -125,7 +125,7 @@ export async function analyzeFile(
     if ('report' in first) return first.report;
     // A line where the clip's motorcycles are too small for the regions it started with: the whole clip
     // again from its start, with the regions the gateway would have grown to (region-sizing.ts).
-    const resized = { ...camera, detect: { ...camera.detect, regionWidth: first.resize.regionWidth } };
+    const resized = withRegionWidth(camera, first.resize.regionWidth);
     const again = await analyzePass(
       { camera: resized, detector, path, file, size, sessions, options },
       first.resize,

@@ -26,6 +26,7 @@ import { EventBus } from './event-bus.js';
 import type { PipelineEvent } from './events.js';
 import { logIncidents } from './incident-log.js';
 import { partHealth } from './part-health.js';
+import { withRegionWidth } from './region-sizing.js';
 import type { GatewayControl, RunnableGateway } from './runner.js';
 import { writeEventsToTimeSeries } from './timeseries-sink.js';
 import { TrafficPipeline } from './traffic-pipeline.js';
@@ -191,7 +192,7 @@ export class Gateway implements RunnableGateway {
    */
   private layoutFor(camera: CameraConfig, detector: Detector, w: number, h: number): readonly TileSpec[] {
     const regionWidth = this.regionWidths.get(camera.id);
-    const planned = regionWidth ? { ...camera, detect: { ...camera.detect, regionWidth } } : camera;
+    const planned = regionWidth ? withRegionWidth(camera, regionWidth) : camera;
     const layout = detectLayout(planned, detector, w, h);
     if (w > 0) {
       this.log.info(

@@ -61,6 +61,11 @@ export function neededRegionWidth(
   return width > current ? width : undefined;
 }
 
+/** `camera` with its automatic regions at `regionWidth` (the width a re-size asked for). */
+export function withRegionWidth<C extends Pick<CameraConfig, 'detect'>>(camera: C, regionWidth: number): C {
+  return { ...camera, detect: { ...camera.detect, regionWidth } };
+}
+
 /** What the technician reads in the log and in `analyze --explain`. */
 export function describeResize(r: RegionResize): string {
   const lines = r.lines.map((s) => `${s.line} ${s.modelPx} px`).join(', ');
