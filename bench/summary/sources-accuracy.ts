@@ -196,7 +196,7 @@ function incidentRows(d: unknown): Row[] {
   if (!d) return [];
   const places = list(d, 'fallen', 'places');
   const worst = num(d, 'fallen', 'worstSeconds');
-  const wrong = places.filter((p) => at(p, 'where') !== true || (num(p, 'others') ?? 0) > 0).length;
+  const wrong = places.filter((p) => (num(p, 'others') ?? 0) > 0).length;
   const rows: Row[] = [
     {
       area: 'Incidents',

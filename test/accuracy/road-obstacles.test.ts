@@ -1,22 +1,23 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
 import { JUNCTION_ZONES } from '../support/clip-cameras.js';
+import {
+  boxesOverlap,
+  JUNCTION_CLIP as CLIP,
+  composeFallen,
+  type FallenScene,
+  incidentBox,
+  startedIncidents,
+} from '../support/fallen-scene.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
-import { MEDIA } from '../support/vision.js';
 
-const PYTHON = '/usr/bin/python3';
-const CLIP = 'intersection_cctv_pedestrians.mp4';
 /** The junction without the sidewalk corner: the waiting cyclist stands in the no_stopping junction zone. */
 const WITHOUT_CORNER = JUNCTION_ZONES.slice(0, JUNCTION_ZONES.indexOf('  - id: signal-corner'));
 
-const obstacles = (run: ClipRun): Incident[] =>
-  run.events.flatMap((e) =>
-    e.type === 'incident_start' && e.incident.type === 'road_obstacle' ? [e.incident] : [],
-  );
+const obstacles = (run: ClipRun): Incident[] => startedIncidents(run, 'road_obstacle');
 
 describe('accuracy: no road obstacle on the junction clip', () => {
   it('raises none for the cyclist waiting upright at the signal pole, the parked car or cars waiting to turn', async () => {
@@ -36,23 +37,14 @@ describe('accuracy: no road obstacle on the junction clip', () => {
  */
 describe('accuracy: a fallen cyclist composed into the junction clip', () => {
   let dir: string;
-  let fall: { fallSeconds: number; box: [number, number, number, number] };
+  let fall: FallenScene;
   let run: ClipRun;
 
   beforeAll(async () => {
-    if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
     dir = mkdtempSync(join(tmpdir(), 'fallen-'));
-    const out = join(dir, 'fallen.mp4');
-    fall = JSON.parse(
-      execFileSync(
-        PYTHON,
-        [join(import.meta.dirname, '../support/compose-fallen.py'), join(MEDIA, CLIP), out],
-        {
-          encoding: 'utf8',
-        },
-      ),
-    );
-    run = await runClip(out, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+    const made = composeFallen(dir, 'fallen');
+    fall = made.scene;
+    run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,11 +59,9 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
     const ev = run.events.find((e) => e.type === 'incident_start' && e.incident === first);
     expect(ev?.type === 'incident_start' && ev.evidence !== undefined).toBe(true);
     // Where the pasted cyclist lies.
-    const m = first!.detail.match(/at \[([\d.]+), ([\d.]+), ([\d.]+), ([\d.]+)\]/);
-    if (m) {
-      const [x1, y1, x2, y2] = m.slice(1).map(Number) as [number, number, number, number];
-      const [bx1, by1, bx2, by2] = fall.box;
-      expect(x1 < bx2 && bx1 < x2 && y1 < by2 && by1 < y2).toBe(true);
+    const box = incidentBox(first!);
+    if (box) {
+      expect(boxesOverlap(box, fall.box)).toBe(true);
     } else {
       expect(first!.detail).toMatch(/lying|down/);
     }
@@ -87,27 +77,14 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
  */
 describe('accuracy: a car stopping by the fallen cyclist', () => {
   let dir: string;
-  let scene: { fallSeconds: number; carStopSeconds: number; carBox: [number, number, number, number] };
+  let scene: FallenScene;
   let run: ClipRun;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fallen-car-'));
-    const out = join(dir, 'fallen-car.mp4');
-    scene = JSON.parse(
-      execFileSync(
-        PYTHON,
-        [
-          join(import.meta.dirname, '../support/compose-fallen.py'),
-          join(MEDIA, CLIP),
-          out,
-          '--seconds',
-          '20',
-          '--stopping-car',
-        ],
-        { encoding: 'utf8' },
-      ),
-    );
-    run = await runClip(out, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+    const made = composeFallen(dir, 'fallen-car', ['--seconds', '20', '--stopping-car']);
+    scene = made.scene;
+    run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,20 +95,20 @@ describe('accuracy: a car stopping by the fallen cyclist', () => {
     );
     // The junction clip itself raises no stopped_vehicle with these zones (the parked car is in the parking
     // zone): one here is the pasted car's.
-    const car = stopped.find((i) => i.startPtsMs / 1000 >= scene.carStopSeconds + 9);
+    const car = stopped.find((i) => i.startPtsMs / 1000 >= scene.carStopSeconds! + 9);
     expect(car, stopped.map((i) => `${i.startPtsMs} ms ${i.zoneId}: ${i.detail}`).join('; ')).toBeDefined();
-    expect(car!.startPtsMs / 1000 - scene.carStopSeconds).toBeLessThanOrEqual(13);
+    expect(car!.startPtsMs / 1000 - scene.carStopSeconds!).toBeLessThanOrEqual(13);
     // Only that car (one incident, though it stands in two zones: the zebra and the junction).
     expect(stopped.filter((i) => i.trackIds.join() !== car!.trackIds.join())).toEqual([]);
     const obs = obstacles(run);
     expect(obs.length, obs.map((i) => i.detail).join('; ')).toBeGreaterThanOrEqual(1);
     expect(obs[0]!.startPtsMs / 1000 - scene.fallSeconds).toBeLessThanOrEqual(5);
     for (const i of obs) {
-      const m = i.detail.match(/at \[([\d.]+), ([\d.]+), ([\d.]+), ([\d.]+)\]/);
-      if (!m) continue;
-      const [bx1, by1, bx2, by2] = scene.carBox;
-      const cx = (Number(m[1]) + Number(m[3])) / 2;
-      const cy = (Number(m[2]) + Number(m[4])) / 2;
+      const box = incidentBox(i);
+      if (!box) continue;
+      const [bx1, by1, bx2, by2] = scene.carBox!;
+      const cx = (box[0] + box[2]) / 2;
+      const cy = (box[1] + box[3]) / 2;
       expect(cx > bx1 && cx < bx2 && cy > by1 && cy < by2, `obstacle on the car: ${i.detail}`).toBe(false);
     }
   });

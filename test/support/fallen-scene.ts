@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Incident } from '../../src/analytics/events.js';
+import type { ClipRun } from './run-clip.js';
+import { MEDIA } from './vision.js';
+
+const PYTHON = '/usr/bin/python3';
+/** The clip the fallen cyclist is composed into (its own cyclist and pedestrian, laid down). */
+export const JUNCTION_CLIP = 'intersection_cctv_pedestrians.mp4';
+
+/** [x1, y1, x2, y2] in fractions of the picture. */
+export type Box = [number, number, number, number];
+
+/** What compose-fallen.py put where (see its docstring). */
+export interface FallenScene {
+  fallSeconds: number;
+  box: Box;
+  /** With --stopping-car: when the car stands still, and where. */
+  carStopSeconds?: number;
+  carBox?: Box;
+}
+
+/** Composes the scene (compose-fallen.py with `args`) into `dir/name.mp4`. */
+export function composeFallen(
+  dir: string,
+  name: string,
+  args: string[] = [],
+): { path: string; scene: FallenScene } {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
+  const path = join(dir, `${name}.mp4`);
+  const out = execFileSync(
+    PYTHON,
+    [join(import.meta.dirname, 'compose-fallen.py'), join(MEDIA, JUNCTION_CLIP), path, ...args],
+    { encoding: 'utf8' },
+  );
+  return { path, scene: JSON.parse(out) as FallenScene };
+}
+
+/** The incidents of `type` a run started, in order. */
+export const startedIncidents = (run: ClipRun, type: string): Incident[] =>
+  run.events.flatMap((e) => (e.type === 'incident_start' && e.incident.type === type ? [e.incident] : []));
+
+/** The box an incident's detail names ("at [x1, y1, x2, y2]": road_obstacle), if any. */
+export function incidentBox(i: Incident): Box | undefined {
+  const m = i.detail.match(/at \[([\d.]+), ([\d.]+), ([\d.]+), ([\d.]+)\]/);
+  return m ? (m.slice(1).map(Number) as Box) : undefined;
+}
+
+export const boxesOverlap = (a: Box, b: Box): boolean =>
+  a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
