@@ -3,10 +3,9 @@
  * ffmpeg's `eq` filter, so the picture's brightness spans about 90 of 255 instead of 153. The hand counts
  * hold; the cameras' levels (src/vision/auto-levels.ts) should keep the counts as in clear air.
  */
+import { HAZE, LOW_SUN } from '../test/support/filtered-clip.js';
 import { loadTruth } from '../test/support/ground-truth.js';
 import { countDerived, derivedClip, type Off, offLine } from './accuracy-derived.js';
-
-const HAZE = 'eq=contrast=0.6:brightness=0.12';
 
 export async function hazedClip(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
   const md: string[] = [
@@ -31,11 +30,9 @@ export async function hazedClip(log: (s: string) => void): Promise<{ md: string[
 }
 
 /**
- * Low sun ahead of the camera: a veil of glare strongest at the top of the picture (its far end) and
- * fading down it, over a picture at half its contrast. Not a weather the levels undo: the veil is uneven.
+ * Low sun ahead of the camera (LOW_SUN): the veil is uneven, so the cameras' levels map each band of rows
+ * from its own brightness.
  */
-const LOW_SUN = "format=yuv420p,geq=lum='clip(lum(X,Y)*0.5+170*exp(-3*Y/H),0,255)':cb='cb(X,Y)':cr='cr(X,Y)'";
-
 export async function lowSunClips(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
   const md: string[] = [
     '## Motorways in low sun',

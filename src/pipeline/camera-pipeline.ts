@@ -221,7 +221,7 @@ export class CameraPipeline {
             frame.geometry,
             this.ignore,
             decision === INFER_ALL,
-            this.levels.lut,
+            this.levels.lut ? this.levels : undefined,
           )
         : [];
       if (before) await before;

@@ -1,5 +1,6 @@
 import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
+import type { AutoLevels } from './auto-levels.js';
 import { buildClassMap } from './class-map.js';
 import type { Detection } from './detection.js';
 import type { RunStats, WorkerSession } from './inference-worker.js';
@@ -122,15 +123,15 @@ export class Detector {
    * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
    * own size, fitted to its picture; gated tiles, the automatic regions, only with `regions`). Boxes come
    * back in fractions of the camera image; those whose centre lies in an `ignore` polygon (same
-   * fractions) are dropped. With `lut` (the camera's AutoLevels), the detector sees every pixel value `v`
-   * as `lut[v]`.
+   * fractions) are dropped. With `levels` (the camera's AutoLevels, when it maps), the detector sees each
+   * pixel value through the table of its row's step.
    */
   async detect(
     data: Uint8Array,
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
     regions = true,
-    lut?: Float32Array,
+    levels?: AutoLevels,
   ): Promise<Detection[]> {
     const tiles = geometry.tiles;
     if (geometry !== this.checked) await this.check(geometry);
@@ -149,7 +150,7 @@ export class Detector {
           // The picture is at the top of the frame: a fitted input is the frame's first h rows.
           const w = geometry.width;
           const h = this.input.heightFor(geometry.contentHeight, geometry.height);
-          this.preprocess(session, data, w * h, w, w * 3, lut);
+          this.preprocess(session, data, w * h, w, w * 3, levels, 0, geometry.scale);
           const out = await this.runAt(session, w, h);
           try {
             return this.post.detections(out, w, h, geometry, ignore);
@@ -162,7 +163,16 @@ export class Detector {
         const tile = tiles[single]!;
         const w = tile.width;
         const h = this.input.tileHeight(tile);
-        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, geometry.width * 3, lut);
+        this.preprocess(
+          session,
+          data.subarray(tile.byteOffset),
+          w * h,
+          w,
+          geometry.width * 3,
+          levels,
+          tile.cropY,
+          tile.scale,
+        );
         const out = await this.runAt(session, w, h);
         this.post.beginTiles(this.post.rowsAt(w, h));
         this.collect(out, geometry, single, session);
@@ -203,7 +213,16 @@ export class Detector {
         }
         const w = tile.width;
         const h = this.input.tileHeight(tile);
-        this.preprocess(session, data.subarray(tile.byteOffset), w * h, w, stride, lut);
+        this.preprocess(
+          session,
+          data.subarray(tile.byteOffset),
+          w * h,
+          w,
+          stride,
+          levels,
+          tile.cropY,
+          tile.scale,
+        );
         runs.push({ out: this.runAt(session, w, h), tile: t, session });
       }
       while (head < runs.length) {
@@ -263,7 +282,8 @@ export class Detector {
 
   /**
    * BGR24 pixels (`count` of them, rows of `width` that are `stride` bytes apart) → the session's free
-   * input buffer, in the channel order and scale of the model family.
+   * input buffer, in the channel order and scale of the model family; through `levels`' tables for rows
+   * from camera row `cropY` down, `scale` pixels per camera pixel.
    */
   private preprocess(
     session: WorkerSession,
@@ -271,10 +291,15 @@ export class Detector {
     count: number,
     width: number,
     stride: number,
-    lut: Float32Array | undefined,
+    levels: AutoLevels | undefined,
+    cropY: number,
+    scale: number,
   ): void {
     const yolov8 = this.cfg.family === 'yolov8';
-    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride, lut);
+    const lut = levels?.lut;
+    const first = lut ? levels!.stepAt(cropY) : 0;
+    const perRow = lut ? levels!.stepsPerRow(scale) : 0;
+    bgrToChw(pixels, session.input, count, yolov8, yolov8 ? 1 / 255 : 1, width, stride, lut, first, perRow);
   }
 
   /**

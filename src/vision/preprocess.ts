@@ -2,8 +2,10 @@
  * Packed HWC uint8 BGR pixels → planar CHW float32 in a reused buffer, one pass over the pixels.
  * `rgb` swaps to R, G, B plane order (YOLOv8); `scale` multiplies every value (1 for YOLOX's 0..255,
  * 1/255 for YOLOv8). `pixels` = width x rows; the rows are `stride` bytes apart in `src` (a tile at the left
- * of a wider frame), contiguous by default. With `lut` (256 values, AutoLevels) each byte `v` is read as
- * `lut[v]` (then scaled). Every value goes through one 256-entry table: no slower than a multiply.
+ * of a wider frame), contiguous by default. With `lut` (AutoLevels: one or more tables of 256 values, one
+ * per row step down the picture) each byte `v` of row `r` is read as `lut[256 * s + v]` (then scaled), `s`
+ * the step `lutFirst + lutPerRow * (r + 0.5)` rounded down and held to the tables there are. Every value
+ * goes through a 256-entry table: no slower than a multiply.
  */
 export function bgrToChw(
   src: Uint8Array,
@@ -14,6 +16,8 @@ export function bgrToChw(
   width = pixels,
   stride = width * 3,
   lut?: Float32Array,
+  lutFirst = 0,
+  lutPerRow = 0,
 ): void {
   const rows = pixels / width;
   if (!Number.isInteger(rows)) throw new Error(`${pixels} pixels are not rows of ${width}`);
@@ -26,27 +30,45 @@ export function bgrToChw(
   const aligned = src.byteOffset % 4 === 0 && stride % 4 === 0;
   const words = aligned ? new Uint32Array(src.buffer, src.byteOffset, Math.floor(src.length / 4)) : undefined;
   const values = valueTable(lut, scale);
+  const steps = values.length >> 8;
+  if (steps > 1) {
+    // A table per row step: row by row, each row its step's table.
+    for (let r = 0; r < rows; r++) {
+      const s = Math.min(steps - 1, Math.max(0, Math.floor(lutFirst + lutPerRow * (r + 0.5))));
+      convertRun(src, words, r * stride, dst, r * width, width, pixels, rgb, values, s << 8);
+    }
+    return;
+  }
   // Contiguous rows are one run.
   const runs = stride === width * 3 ? 1 : rows;
   const n = runs === 1 ? pixels : width;
-  for (let r = 0; r < runs; r++) convertRun(src, words, r * stride, dst, r * width, n, pixels, rgb, values);
+  for (let r = 0; r < runs; r++)
+    convertRun(src, words, r * stride, dst, r * width, n, pixels, rgb, values, 0);
 }
 
-/** What each byte value becomes: `lut[v] * scale`, or `v * scale`; one table reused (no allocation). */
-const table = new Float32Array(256);
+/** What each byte value becomes: `lut[v] * scale`, or `v * scale`; one table set reused (no allocation). */
+let table = new Float32Array(256);
 let tableScale = Number.NaN;
 let tableLut: Float32Array | undefined;
 
 function valueTable(lut: Float32Array | undefined, scale: number): Float32Array {
+  // The lookup itself when it needs no scaling.
+  if (lut && scale === 1) return lut;
   // The identity table is kept between calls; a lookup is rebuilt each call (it changes with the light).
-  if (lut === undefined && tableLut === undefined && scale === tableScale) return table;
-  for (let v = 0; v < 256; v++) table[v] = (lut ? lut[v]! : v) * scale;
+  if (lut === undefined && tableLut === undefined && scale === tableScale && table.length === 256)
+    return table;
+  const n = lut ? lut.length : 256;
+  if (table.length !== n) table = new Float32Array(n);
+  for (let i = 0; i < n; i++) table[i] = (lut ? lut[i]! : i) * scale;
   tableScale = scale;
   tableLut = lut;
   return table;
 }
 
-/** Converts `n` pixels from byte `from` of `src` to CHW positions `at`.. of planes `plane` values long. */
+/**
+ * Converts `n` pixels from byte `from` of `src` to CHW positions `at`.. of planes `plane` values long, each
+ * byte through the 256 values of `values` from `v`.
+ */
 function convertRun(
   src: Uint8Array,
   words: Uint32Array | undefined,
@@ -57,6 +79,7 @@ function convertRun(
   plane: number,
   rgb: boolean,
   values: Float32Array,
+  v: number,
 ): void {
   const b = (rgb ? 2 * plane : 0) + at;
   const g = plane + at;
@@ -70,23 +93,23 @@ function convertRun(
       const w0 = words[w]!;
       const w1 = words[w + 1]!;
       const w2 = words[w + 2]!;
-      dst[b + i] = values[w0 & 255]!;
-      dst[g + i] = values[(w0 >>> 8) & 255]!;
-      dst[r + i] = values[(w0 >>> 16) & 255]!;
-      dst[b + i + 1] = values[w0 >>> 24]!;
-      dst[g + i + 1] = values[w1 & 255]!;
-      dst[r + i + 1] = values[(w1 >>> 8) & 255]!;
-      dst[b + i + 2] = values[(w1 >>> 16) & 255]!;
-      dst[g + i + 2] = values[w1 >>> 24]!;
-      dst[r + i + 2] = values[w2 & 255]!;
-      dst[b + i + 3] = values[(w2 >>> 8) & 255]!;
-      dst[g + i + 3] = values[(w2 >>> 16) & 255]!;
-      dst[r + i + 3] = values[w2 >>> 24]!;
+      dst[b + i] = values[v + (w0 & 255)]!;
+      dst[g + i] = values[v + ((w0 >>> 8) & 255)]!;
+      dst[r + i] = values[v + ((w0 >>> 16) & 255)]!;
+      dst[b + i + 1] = values[v + (w0 >>> 24)]!;
+      dst[g + i + 1] = values[v + (w1 & 255)]!;
+      dst[r + i + 1] = values[v + ((w1 >>> 8) & 255)]!;
+      dst[b + i + 2] = values[v + ((w1 >>> 16) & 255)]!;
+      dst[g + i + 2] = values[v + (w1 >>> 24)]!;
+      dst[r + i + 2] = values[v + (w2 & 255)]!;
+      dst[b + i + 3] = values[v + ((w2 >>> 8) & 255)]!;
+      dst[g + i + 3] = values[v + ((w2 >>> 16) & 255)]!;
+      dst[r + i + 3] = values[v + (w2 >>> 24)]!;
     }
   }
   for (let s = from + i * 3; i < n; i++, s += 3) {
-    dst[b + i] = values[src[s]!]!;
-    dst[g + i] = values[src[s + 1]!]!;
-    dst[r + i] = values[src[s + 2]!]!;
+    dst[b + i] = values[v + src[s]!]!;
+    dst[g + i] = values[v + src[s + 1]!]!;
+    dst[r + i] = values[v + src[s + 2]!]!;
   }
 }
