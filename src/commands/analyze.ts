@@ -104,6 +104,11 @@ function formatReport(file: string, r: AnalyzeReport): string {
     `inference: ${r.inference.runs} runs, mean ${r.inference.meanMs} ms; motion gate skipped ${r.motionSkipped}`,
     `detection: ${r.detection.tiles.map((t) => `${t.input}${t.inferred ? '' : ' (kept)'}`).join(' + ')}; regions on ${r.detection.regionsOn} frames, off ${r.detection.regionsOff}`,
   ];
+  const { whole, rows } = r.detection.levelled;
+  if (whole + rows > 0)
+    lines.push(
+      `contrast stretched for the detector on ${whole + rows} frames (${whole} haze: the whole picture, ${rows} glare: row band by row band)`,
+    );
   for (const [line, dirs] of Object.entries(r.counts)) {
     for (const [dir, classes] of Object.entries(dirs)) {
       const parts = Object.entries(classes).map(([c, n]) => `${c} ${n}`);

@@ -45,13 +45,16 @@ export interface AnalyzeReport {
   frames: number;
   /**
    * Where detection ran: the tiles (model input sizes), the cost of a frame with the regions (x the whole
-   * picture), on how many inferred frames the regions ran, and the plan's reasons.
+   * picture), on how many inferred frames the regions ran, on how many the contrast was stretched for the
+   * detector (`levelled`: for the whole picture, or row band by row band under a glare veil), and the
+   * plan's reasons.
    */
   detection: {
     tiles: { rect: number[]; input: string; inferred: boolean }[];
     cost: number;
     regionsOn: number;
     regionsOff: number;
+    levelled: { whole: number; rows: number };
     explain: string[];
   };
   /** Clip time covered, seconds. */
@@ -262,6 +265,7 @@ async function analyzePass(
       ...layoutSummary(layout, detector),
       regionsOn: pipeline.stats.regionsOn,
       regionsOff: pipeline.stats.regionsOff,
+      levelled: { whole: pipeline.stats.levelledWhole, rows: pipeline.stats.levelledRows },
     },
     seconds: round(seconds, 3),
     wallSeconds: round(wallSeconds, 3),

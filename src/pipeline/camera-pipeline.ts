@@ -50,6 +50,12 @@ export interface PipelineStats {
   /** Inferred frames with and without the automatic detection regions (see RegionGate). */
   regionsOn: number;
   regionsOff: number;
+  /**
+   * Inferred frames the detector saw with their contrast stretched (AutoLevels): one mapping for the whole
+   * picture (haze, fog, spray), or row band by row band (a glare veil: low sun).
+   */
+  levelledWhole: number;
+  levelledRows: number;
 }
 
 const ignoreError = () => {};
@@ -88,6 +94,8 @@ export class CameraPipeline {
     lastPtsMs: 0,
     regionsOn: 0,
     regionsOff: 0,
+    levelledWhole: 0,
+    levelledRows: 0,
   };
   private gate?: MotionGate;
   private regionGate?: RegionGate;
@@ -214,7 +222,13 @@ export class CameraPipeline {
     try {
       const decision = await this.gateDecision(frame, index);
       const infer = decision !== SKIP;
-      if (infer) this.levels.update(frame.data, frame.geometry);
+      if (infer) {
+        this.levels.update(frame.data, frame.geometry);
+        if (this.levels.lut) {
+          if (this.levels.veil > 0) this.stats.levelledRows++;
+          else this.stats.levelledWhole++;
+        }
+      }
       const detections = infer
         ? await this.detector.detect(
             frame.data,

@@ -187,5 +187,18 @@ export class TrafficPipeline implements Service {
         }
       },
     });
+    new Gauge({
+      name: 'ioc_vision_levelled_frames',
+      help: 'Inferred frames whose contrast was stretched for the detector: mapping "whole" (haze, fog, spray) or "rows" (a glare veil, low sun)',
+      labelNames: ['camera', 'mapping'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [id, p] of pipelines) {
+          this.set({ camera: id, mapping: 'whole' }, p.stats.levelledWhole);
+          this.set({ camera: id, mapping: 'rows' }, p.stats.levelledRows);
+        }
+      },
+    });
   }
 }

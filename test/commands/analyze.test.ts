@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { filteredClip, LOW_SUN } from '../support/filtered-clip.js';
 import { tempDir } from '../support/process.js';
 import { NL_CLIP, REPO, testConfig } from '../support/vision.js';
 
@@ -81,6 +82,8 @@ describe('ioc-edge analyze', () => {
     expect(report.inference.runs).toBe(regionsOn + regionsOff + regionsOn * (tiles.length - 1));
     expect(report.inference.meanMs).toBeGreaterThan(0);
     expect(report.fps).toBeGreaterThan(0);
+    // Clear air: the detector sees the pixels as they are.
+    expect(report.detection.levelled).toEqual({ whole: 0, rows: 0 });
     // The analytics stage (issue 5) counts the NL cars crossing the line downward (ground truth 11 down,
     // 0 up; the tracker's exact accuracy is tested in test/analytics); no incidents on a free motorway.
     expect(report.counts.main.up.car).toBe(0);
@@ -110,6 +113,23 @@ describe('ioc-edge analyze', () => {
     );
     expect(r.stdout).toMatch(/inference: \d+ runs, mean [\d.]+ ms/);
     expect(r.stdout).not.toMatch(/model pixels tall/);
+    expect(r.stdout).not.toMatch(/contrast stretched/);
+  });
+
+  it('tells on how many frames the contrast was stretched under a glare veil, row band by row band', async () => {
+    const config = writeConfig(true);
+    const dir = tempDir('analyze-sun');
+    dirs.push(dir);
+    const sun = filteredClip(dir, 'nl-sun', NL_CLIP, LOW_SUN, ['-t', '4']);
+    const r = await analyze([sun, '--config', config, '--camera', 'nl', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { levelled, regionsOn, regionsOff } = JSON.parse(r.stdout).detection;
+    expect(levelled.whole).toBe(0);
+    expect(levelled.rows).toBe(regionsOn + regionsOff);
+    const text = await analyze([sun, '--config', config, '--camera', 'nl']);
+    expect(text.stdout).toMatch(
+      /contrast stretched for the detector on \d+ frames \(0 haze: the whole picture, \d+ glare: row band by row band\)/,
+    );
   });
 
   it('a truncated file: the report of what could be decoded, flagged partial, a warning and exit code 3', async () => {

@@ -86,6 +86,8 @@ describe('DetectorService + TrafficPipeline', () => {
       const metrics = await registry.metrics();
       expect(metrics).toMatch(/ioc_vision_inference_runs 2/);
       expect(metrics).toMatch(/ioc_vision_frames\{camera="b",outcome="inferred"\} 1/);
+      // A clear frame: seen as it is.
+      expect(metrics).toMatch(/ioc_vision_levelled_frames\{camera="b",mapping="rows"\} 0/);
       expect(lines.join('')).toMatch(/detector ready/);
     } finally {
       await traffic.stop();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { requireBinary } from './process.js';
 import { MEDIA } from './vision.js';
 
@@ -15,7 +15,7 @@ export const LOW_SUN =
   "format=yuv420p,geq=lum='clip(lum(X,Y)*0.5+170*exp(-3*Y/H),0,255)':cb='cb(X,Y)':cr='cr(X,Y)'";
 
 /**
- * `clip` (in MEDIA) through the ffmpeg video filter `vf`, written to `dir/name.mp4` (x264 ultrafast, no
+ * `clip` (in MEDIA, or an absolute path) through the ffmpeg video filter `vf`, written to `dir/name.mp4` (x264 ultrafast, no
  * audio); `input` options go before the input (e.g. `-stream_loop 1`).
  */
 export function filteredClip(
@@ -33,7 +33,7 @@ export function filteredClip(
     '-y',
     ...input,
     '-i',
-    join(MEDIA, clip),
+    resolve(MEDIA, clip),
     '-vf',
     vf,
     '-an',
