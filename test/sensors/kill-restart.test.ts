@@ -73,14 +73,19 @@ describe('kill -9 of the gateway while a publisher keeps sending at QoS 1', () =
         : ['sensors/lvl-01/level', String(k)];
     };
     try {
-      // Kill -9 twice in the middle of the stream; the publisher does not stop meanwhile.
-      const running = pub.run(0, 2 * N, make, 2000);
+      // Kill -9 twice in the middle of the stream; the publisher does not stop meanwhile. It is held 2,000
+      // messages past each kill's mark until the gateway is back, so however slow the machine (a loaded CI
+      // box took longer to restart the gateway twice than the publisher took to finish), both kills fall
+      // while it is sending.
       let target = 4000;
+      pub.hold(target + 2000);
+      const running = pub.run(0, 2 * N, make, 2000);
       for (let k = 0; k < 2; k++) {
         await waitUntil(`${target} published`, async () => pub.acked >= target, { timeoutMs: 60_000 });
         await gw.kill();
         ({ gw } = await startGateway(config));
         target = pub.acked + 3000;
+        pub.hold(k === 0 ? target + 2000 : Number.POSITIVE_INFINITY);
       }
       expect(pub.acked).toBeLessThan(2 * N); // both crashes happened while it was sending
       await running;

@@ -89,6 +89,9 @@ export class QosPublisher {
   client!: MqttClient;
   acked = 0;
   sent = 0;
+  /** Messages are not sent beyond index `ceiling` (see hold); the run resumes when it is raised. */
+  private ceiling = Number.POSITIVE_INFINITY;
+  private resume: (() => void) | undefined;
 
   constructor(
     private readonly url: string,
@@ -104,6 +107,15 @@ export class QosPublisher {
       reconnectPeriod: 200,
       ...this.opts,
     });
+  }
+
+  /**
+   * Sends nothing beyond message index `ceiling` until it is raised (Infinity: no ceiling): a test makes
+   * sure the publisher is still sending when something happens, whatever the machine's speed.
+   */
+  hold(ceiling: number): void {
+    this.ceiling = ceiling;
+    this.resume?.();
   }
 
   /**
@@ -124,7 +136,10 @@ export class QosPublisher {
       const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const pump = () => {
-        const allowed = ratePerSec > 0 ? from + ((Date.now() - started) / 1000) * ratePerSec : to;
+        const allowed = Math.min(
+          ratePerSec > 0 ? from + ((Date.now() - started) / 1000) * ratePerSec : to,
+          this.ceiling,
+        );
         if (ratePerSec > 0 && next < to && !timer && next >= allowed)
           timer = setTimeout(() => {
             timer = undefined;
@@ -142,6 +157,7 @@ export class QosPublisher {
           });
         }
       };
+      this.resume = pump;
       pump();
     });
   }
