@@ -36,7 +36,16 @@ export interface PipelineOptions {
    * session or several, so their counts are the same.
    */
   gateLag?: number;
+  /**
+   * Told when the contrast the detector sees has changed and held for CONTRAST_HOLD_MS of stream time:
+   * 'as is', 'haze' (stretched for the whole picture) or 'glare' (row band by row band: low sun).
+   */
+  onContrast?: (mode: ContrastMode) => void;
 }
+
+export type ContrastMode = 'as is' | 'haze' | 'glare';
+/** A camera's contrast mode is reported once it has held this long (stream ms): light changes over seconds. */
+export const CONTRAST_HOLD_MS = 5000;
 
 export interface PipelineStats {
   frames: number;
@@ -99,6 +108,11 @@ export class CameraPipeline {
   };
   private gate?: MotionGate;
   private regionGate?: RegionGate;
+  /** The contrast mode last reported, and the one seen since `contrastSince` (stream ms). */
+  private contrast: ContrastMode = 'as is';
+  private contrastSeen: ContrastMode = 'as is';
+  private contrastSince = 0;
+  private readonly onContrast?: (mode: ContrastMode) => void;
   private readonly intervalMs: number;
   private nextDueMs = Number.NEGATIVE_INFINITY;
   private readonly ignore: readonly Polygon[];
@@ -131,6 +145,7 @@ export class CameraPipeline {
     this.intervalMs = options.everyFrame ? 0 : 1000 / camera.detect.fps;
     this.ignore = camera.detect.ignore as readonly Polygon[];
     this.onInferred = options.onInferred;
+    this.onContrast = options.onContrast;
     this.gateLag = Math.max(1, options.gateLag ?? 1);
   }
 
@@ -213,6 +228,19 @@ export class CameraPipeline {
     return decision;
   }
 
+  /** Reports the contrast mode once a change has held CONTRAST_HOLD_MS (onContrast). */
+  private noteContrast(ptsMs: number): void {
+    const mode: ContrastMode = !this.levels.lut ? 'as is' : this.levels.veil > 0 ? 'glare' : 'haze';
+    if (mode !== this.contrastSeen) {
+      this.contrastSeen = mode;
+      this.contrastSince = ptsMs;
+    }
+    if (mode !== this.contrast && ptsMs - this.contrastSince >= CONTRAST_HOLD_MS) {
+      this.contrast = mode;
+      this.onContrast?.(mode);
+    }
+  }
+
   private async finish(
     frame: Frame,
     index: number,
@@ -228,6 +256,7 @@ export class CameraPipeline {
           if (this.levels.veil > 0) this.stats.levelledRows++;
           else this.stats.levelledWhole++;
         }
+        this.noteContrast(frame.ptsMs);
       }
       const detections = infer
         ? await this.detector.detect(

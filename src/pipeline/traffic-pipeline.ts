@@ -8,7 +8,7 @@ import type { Service } from '../lifecycle/service.js';
 import type { Logger } from '../log/logger.js';
 import type { Detection } from '../vision/detection.js';
 import type { Detector } from '../vision/detector.js';
-import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
+import { type AnalyticsStage, CameraPipeline, type ContrastMode } from './camera-pipeline.js';
 import { describeResize, type RegionResize } from './region-sizing.js';
 import { DetectionScheduler } from './scheduler.js';
 import { type StageOptions, TrafficStage } from './traffic-stage.js';
@@ -53,6 +53,13 @@ export interface TrafficPipelineOptions {
  * detector (one round-robin scheduler, two frames in flight per inference session) → tracking and analytics → events. Frame pools
  * live as long as their camera (across reconnects), so each camera is attached once, at start.
  */
+/** What the log says when a camera's picture changes between clear, hazy and under a glare veil. */
+const CONTRAST_MESSAGES: Record<ContrastMode, string> = {
+  'as is': 'picture contrast normal again: the detector sees it as it is',
+  haze: 'picture flat (haze, fog, spray or a dirty window): contrast stretched for the detector',
+  glare: 'picture under a glare veil (low sun or a lamp ahead): contrast stretched row band by row band',
+};
+
 export class TrafficPipeline implements Service {
   readonly name = 'traffic-pipeline';
   private readonly scheduler: DetectionScheduler;
@@ -77,6 +84,7 @@ export class TrafficPipeline implements Service {
       const stage = opts.stageFor?.(camera) ?? this.trafficStage(camera);
       const pipeline = new CameraPipeline(camera, opts.detector, stage, {
         onInferred: () => source.recordDetect(),
+        onContrast: (mode) => opts.log.info({ camera: camera.id, contrast: mode }, CONTRAST_MESSAGES[mode]),
       });
       this.stages.set(camera.id, stage);
       this.pipelines.set(camera.id, pipeline);

@@ -2,12 +2,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { readClipFrames } from '../../src/camera/read-clip-frames.js';
-import { type AnalyticsStage, CameraPipeline } from '../../src/pipeline/camera-pipeline.js';
+import {
+  type AnalyticsStage,
+  CameraPipeline,
+  CONTRAST_HOLD_MS,
+  type ContrastMode,
+} from '../../src/pipeline/camera-pipeline.js';
 import { detectLayout } from '../../src/vision/detect-layout.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';
 import { REGION_WARM_UP_FRAMES } from '../../src/vision/region-gate.js';
 import { decodeFrames, probeSize } from '../support/clip-frames.js';
+import { filteredClip, LOW_SUN } from '../support/filtered-clip.js';
+import { removeDir, tempDir } from '../support/process.js';
 import { MEDIA, NL_CLIP, testConfig } from '../support/vision.js';
 
 /** Records what reaches the analytics stage, in arrival order. */
@@ -99,5 +106,64 @@ describe('CameraPipeline with overlapping frames', () => {
     } finally {
       detector.detect = detect;
     }
+  });
+});
+
+describe('CameraPipeline contrast reports', () => {
+  let detector: Detector;
+  const dir = tempDir('contrast');
+  beforeAll(async () => {
+    detector = await Detector.create(testConfig().detector);
+  });
+  afterAll(async () => {
+    await detector?.close();
+    removeDir(dir);
+  });
+
+  it('tells when the picture turns hazy or glared and back, once each change has held', async () => {
+    const cfg = testConfig(
+      `cameras:\n  - id: nl\n    url: file://${NL_CLIP}\n    detect: { fps: 25, motion: { enabled: false } }`,
+    );
+    const told: [ContrastMode, number][] = [];
+    let pts = 0;
+    const pipeline = new CameraPipeline(cfg.cameras[0]!, detector, recorder(), {
+      everyFrame: true,
+      onContrast: (mode) => told.push([mode, pts]),
+    });
+    const clear = decodeFrames(NL_CLIP, 0, 1);
+    const sun = decodeFrames(filteredClip(dir, 'sun', NL_CLIP, LOW_SUN, ['-t', '1']), 0, 1);
+    const haze = decodeFrames(
+      filteredClip(dir, 'haze', NL_CLIP, 'eq=contrast=0.4:brightness=0.2', ['-t', '1']),
+      0,
+      1,
+    );
+    // NL at 0.4 of its contrast spans about 90 of 255: haze. One frame a second of stream time: clear,
+    // glare, two seconds of haze (shorter than the hold), glare, haze, clear.
+    let seq = 0;
+    const feed = async (d: typeof clear, seconds: number) => {
+      for (let i = 0; i < seconds; i++, seq++) {
+        pts = seq * 1000;
+        await pipeline.process({
+          cameraId: 'nl',
+          seq,
+          ptsMs: pts,
+          wallMs: 0,
+          geometry: d.geometry,
+          data: d.frames[0]!,
+        });
+      }
+    };
+    await feed(clear, 8);
+    expect(told).toEqual([]); // as is from the start: nothing to tell
+    await feed(sun, 8);
+    await feed(haze, 2); // shorter than the hold (the levels follow the light over a few frames)
+    await feed(sun, 8);
+    await feed(haze, 10);
+    await feed(clear, 10);
+    expect(told.map(([m]) => m)).toEqual(['glare', 'haze', 'as is']);
+    // Each told after the change held CONTRAST_HOLD_MS, not at once.
+    expect(told[0]![1]).toBeGreaterThanOrEqual(8000 + CONTRAST_HOLD_MS);
+    expect(pipeline.stats.levelledRows).toBeGreaterThan(0);
+    expect(pipeline.stats.levelledWhole).toBeGreaterThan(0);
   });
 });
