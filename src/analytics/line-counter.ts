@@ -31,6 +31,14 @@ const BIRTH_LEAP = 0.6;
 const REVERSE_FROM = 0.03;
 const REVERSE_LEAP = 0.3;
 /**
+ * The reverse leap is a move between two looks a detector frame apart (100 ms at 10 fps, less at a higher
+ * rate): a track found again after coasting longer has its move taken per LEAP_GAP_MS. A motorcycle in a
+ * slow queue whose box had jumped back a little (its average step pointed backward), lost for 0.9 s and
+ * found 0.6 box extents further on, past the line, had moved on, not leapt (Jakarta, a line at 0.6, every
+ * frame: it went uncounted).
+ */
+const LEAP_GAP_MS = 100;
+/**
  * A crossing made by a box that changed size rather than moved (SIZE_STEP: another detection taken for the
  * track, a box shrinking to a rider) counts only once the track is this many box extents past the line: a
  * centre that merely slid over it on the change is no crossing.
@@ -218,7 +226,7 @@ export class LineCounter extends LineGeometry {
           if (
             s.step * step < 0 &&
             Math.abs(s.step) >= REVERSE_FROM * e &&
-            Math.abs(side - s.side) / this.len > REVERSE_LEAP * e
+            Math.abs(side - s.side) / this.len / Math.max(1, gap / LEAP_GAP_MS) > REVERSE_LEAP * e
           )
             s.pending = 0;
         }

@@ -182,6 +182,30 @@ describe('LineCounter', () => {
     expect(c.total('down', 'motorcycle') + c.total('up', 'motorcycle')).toBe(0);
   });
 
+  it('counts a track found past the line after coasting, however its box wavered back before', () => {
+    const c = new LineCounter('cam', LINE);
+    // Creeping down in a queue toward the line at 0.5 (0.003 per 100 ms, 0.05 of a 0.06 box), its box
+    // jumping back a little twice (the average step points backward) ...
+    at(c, 1, 0.5, 0.47, 2000);
+    at(c, 1, 0.5, 0.473, 2100);
+    at(c, 1, 0.5, 0.464, 2200);
+    at(c, 1, 0.5, 0.458, 2300);
+    // ... then lost for 0.9 s and found 0.05 further on, past the line (0.35 box heights from where it
+    // was last seen: more than a reverse leap in one detector frame, 0.04 per 100 ms here), moving on.
+    at(c, 1, 0.5, 0.503, 3200);
+    at(c, 1, 0.5, 0.506, 3300);
+    const ev = at(c, 1, 0.5, 0.509, 3400) ?? c.forget(1, 3500);
+    expect(ev?.direction).toBe('down');
+    // The same move between two looks a detector frame apart is a leap onto another road user.
+    at(c, 2, 0.5, 0.47, 2000);
+    at(c, 2, 0.5, 0.473, 2100);
+    at(c, 2, 0.5, 0.464, 2200);
+    at(c, 2, 0.5, 0.458, 2300);
+    at(c, 2, 0.5, 0.503, 2400);
+    at(c, 2, 0.5, 0.506, 2500);
+    expect(at(c, 2, 0.5, 0.509, 2600) ?? c.forget(2, 2700)).toBeUndefined();
+  });
+
   it('does not count a still box that gets past the line only by leaping onto another road user', () => {
     const c = new LineCounter('cam', LINE);
     // A box on a blur in the spray sits on the line for 2 s, creeps across it, then jumps 0.6 of its
