@@ -1,6 +1,6 @@
 import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
-import { AutoLevels } from '../vision/auto-levels.js';
+import { AutoLevels, type ContrastMode } from '../vision/auto-levels.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { Detector, Polygon } from '../vision/detector.js';
 import { MotionGate } from '../vision/motion.js';
@@ -43,7 +43,6 @@ export interface PipelineOptions {
   onContrast?: (mode: ContrastMode) => void;
 }
 
-export type ContrastMode = 'as is' | 'haze' | 'glare';
 /** A camera's contrast mode is reported once it has held this long (stream ms): light changes over seconds. */
 export const CONTRAST_HOLD_MS = 5000;
 
@@ -228,9 +227,10 @@ export class CameraPipeline {
     return decision;
   }
 
-  /** Reports the contrast mode once a change has held CONTRAST_HOLD_MS (onContrast). */
-  private noteContrast(ptsMs: number): void {
-    const mode: ContrastMode = !this.levels.lut ? 'as is' : this.levels.veil > 0 ? 'glare' : 'haze';
+  /** Counts the frame's contrast `mode`, and reports a change once it has held CONTRAST_HOLD_MS (onContrast). */
+  private noteContrast(mode: ContrastMode, ptsMs: number): void {
+    if (mode === 'glare') this.stats.levelledRows++;
+    else if (mode === 'haze') this.stats.levelledWhole++;
     if (mode !== this.contrastSeen) {
       this.contrastSeen = mode;
       this.contrastSince = ptsMs;
@@ -252,11 +252,7 @@ export class CameraPipeline {
       const infer = decision !== SKIP;
       if (infer) {
         this.levels.update(frame.data, frame.geometry);
-        if (this.levels.lut) {
-          if (this.levels.veil > 0) this.stats.levelledRows++;
-          else this.stats.levelledWhole++;
-        }
-        this.noteContrast(frame.ptsMs);
+        this.noteContrast(this.levels.mode, frame.ptsMs);
       }
       const detections = infer
         ? await this.detector.detect(

@@ -35,6 +35,9 @@ const WINDOW = 2;
 const VEIL_FROM = 0.75;
 const VEIL_FULL = 1.15;
 
+/** What the detector sees: the pixels as they are, stretched for the whole picture, or row band by row band. */
+export type ContrastMode = 'as is' | 'haze' | 'glare';
+
 /**
  * A camera's exposure normalisation for detection, `value * gain + offset` (clamped to 0..255) for every
  * pixel value the detector sees, from the brightness of its recent frames by the rule above. A haze
@@ -127,6 +130,11 @@ export class AutoLevels {
     for (let s = 0; s < LEVEL_STEPS; s++)
       levelsLut(this.tables.subarray(s * 256, s * 256 + 256), this.gains[s]!, this.offsets[s]!);
     this.lut = this.tables;
+  }
+
+  /** The current mapping: none, the whole picture's (haze, fog, spray) or the row steps' own (a glare veil). */
+  get mode(): ContrastMode {
+    return !this.lut ? 'as is' : this.veil > 0 ? 'glare' : 'haze';
   }
 
   /** Adds step `s`'s histogram to the window and the whole picture's; its sample count. */

@@ -30,7 +30,7 @@ export function bgrToChw(
   const aligned = src.byteOffset % 4 === 0 && stride % 4 === 0;
   const words = aligned ? new Uint32Array(src.buffer, src.byteOffset, Math.floor(src.length / 4)) : undefined;
   const values = valueTable(lut, scale);
-  const steps = values.length >> 8;
+  const steps = lut ? lut.length >> 8 : 1;
   if (steps > 1) {
     // A table per row step: row by row, each row its step's table.
     for (let r = 0; r < rows; r++) {
@@ -46,23 +46,25 @@ export function bgrToChw(
     convertRun(src, words, r * stride, dst, r * width, n, pixels, rgb, values, 0);
 }
 
-/** What each byte value becomes: `lut[v] * scale`, or `v * scale`; one table set reused (no allocation). */
-let table = new Float32Array(256);
-let tableScale = Number.NaN;
-let tableLut: Float32Array | undefined;
+/** `v * scale` for each byte value, kept between calls while the scale stays. */
+const identity = new Float32Array(256);
+let identityScale = Number.NaN;
+/** A lookup times the scale, rebuilt each call (the lookup changes with the light); grown, never shrunk. */
+let scaled = new Float32Array(256);
 
+/** What each byte value becomes: `lut[v] * scale` (each of the lookup's tables), or `v * scale`. */
 function valueTable(lut: Float32Array | undefined, scale: number): Float32Array {
-  // The lookup itself when it needs no scaling.
-  if (lut && scale === 1) return lut;
-  // The identity table is kept between calls; a lookup is rebuilt each call (it changes with the light).
-  if (lut === undefined && tableLut === undefined && scale === tableScale && table.length === 256)
-    return table;
-  const n = lut ? lut.length : 256;
-  if (table.length !== n) table = new Float32Array(n);
-  for (let i = 0; i < n; i++) table[i] = (lut ? lut[i]! : i) * scale;
-  tableScale = scale;
-  tableLut = lut;
-  return table;
+  if (!lut) {
+    if (scale !== identityScale) {
+      for (let v = 0; v < 256; v++) identity[v] = v * scale;
+      identityScale = scale;
+    }
+    return identity;
+  }
+  if (scale === 1) return lut;
+  if (scaled.length < lut.length) scaled = new Float32Array(lut.length);
+  for (let i = 0; i < lut.length; i++) scaled[i] = lut[i]! * scale;
+  return scaled;
 }
 
 /**

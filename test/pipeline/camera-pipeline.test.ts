@@ -2,12 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { readClipFrames } from '../../src/camera/read-clip-frames.js';
-import {
-  type AnalyticsStage,
-  CameraPipeline,
-  CONTRAST_HOLD_MS,
-  type ContrastMode,
-} from '../../src/pipeline/camera-pipeline.js';
+import { type AnalyticsStage, CameraPipeline, CONTRAST_HOLD_MS } from '../../src/pipeline/camera-pipeline.js';
+import type { ContrastMode } from '../../src/vision/auto-levels.js';
 import { detectLayout } from '../../src/vision/detect-layout.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { Detector } from '../../src/vision/detector.js';

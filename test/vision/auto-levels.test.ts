@@ -144,6 +144,9 @@ describe('bgrToChw with a value lookup', () => {
     // Steps past the tables hold to the last (and before them, to the first).
     bgrToChw(src, dst, 8, false, 1, 2, 6, lut, -3, 3);
     expect(Array.from(dst.subarray(0, 8))).toEqual([10, 10, 110, 110, 110, 110, 110, 110]);
+    // Scaled (YOLOv8's 1/255: here 0.5), each table.
+    bgrToChw(src, dst, 8, false, 0.5, 2, 6, lut, 0, 0.5);
+    expect(Array.from(dst.subarray(0, 8))).toEqual([5, 5, 5, 5, 55, 55, 55, 55]);
   });
 
   it('reads each byte through the lookup, then scales, on the word and the byte paths', () => {
