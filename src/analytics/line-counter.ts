@@ -354,6 +354,30 @@ export class LineCounter extends LineGeometry {
     return true;
   }
 
+  /**
+   * The new track `trackId` was taken for a fragment of another (inherit) but is another road user: it
+   * starts over as a track first seen where it is now, and a live track it was linked to is its own again.
+   * Nothing it counted since is taken back (callers disown only tracks that have not).
+   */
+  disown(trackId: number): void {
+    const s = this.state.get(trackId);
+    if (!s) return;
+    if (s.link !== 0) {
+      const l = this.state.get(s.link);
+      if (l && l.link === trackId) {
+        l.link = 0;
+        l.superseded = false;
+      }
+    }
+    this.state.delete(trackId);
+    this.pool.release(s);
+  }
+
+  /** Whether the line counted this track (or a track it continued). */
+  counted(trackId: number): boolean {
+    return this.state.get(trackId)?.counted === true;
+  }
+
   /** The track linked to this one (a fragment and the lost track it continued; 0: none, or counted). */
   linkOf(trackId: number): number {
     const s = this.state.get(trackId);

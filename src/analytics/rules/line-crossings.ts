@@ -3,6 +3,7 @@ import type { TrafficClass } from '../../domain/traffic.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import { CrossingClasses, SURE_PERSON_MS } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
+import { FragmentMoves } from '../fragment-moves.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
 import { AGAINST_FLOW_SCORE } from '../line-flow.js';
@@ -66,6 +67,8 @@ export class LineCrossings implements FrameRule {
   private readonly recent: RecentCount[] = [];
   /** Crossings counted whose class is still settling (reported once it has). */
   private readonly classes = new CrossingClasses();
+  /** Fragments not judged yet by their own first moves. */
+  private readonly fragments = new FragmentMoves();
 
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
@@ -80,6 +83,7 @@ export class LineCrossings implements FrameRule {
       if (!t.matched || !info) continue;
       const born = !this.lines[0]!.knows(t.id);
       if (!born) this.separate(t, tracks);
+      if (!born && this.fragments.size > 0) this.judgeFragment(t, ctx.pts);
       const stitched = born && this.stitch(t, tracks, ctx.pts);
       const duplicate = born && !stitched && overlapsLiveTrack(t, tracks);
       const cls = info.classOf(t);
@@ -199,6 +203,7 @@ export class LineCrossings implements FrameRule {
    */
   trackEnded(t: Track, ctx: FrameContext, streamEnd = false): void {
     const pts = ctx.pts;
+    if (this.fragments.size > 0) this.fragments.ended(t.id);
     for (let l = 0; l < this.lines.length; l++) {
       const line = this.lines[l]!;
       let ev = line.forget(t.id, pts, streamEnd);
@@ -233,6 +238,8 @@ export class LineCrossings implements FrameRule {
     const h = t.kf.h;
     let best = -1;
     let bestD = Number.POSITIVE_INFINITY;
+    let bestVx = 0;
+    let bestVy = 0;
     for (let i = 0; i < tracks.length; i++) {
       const p = tracks[i]!;
       if (p.state !== 'lost' || p.matched || classGroup(p.cls) !== group) continue;
@@ -241,6 +248,8 @@ export class LineCrossings implements FrameRule {
       if (d < bestD) {
         bestD = d;
         best = p.id;
+        bestVx = p.kf.vx;
+        bestVy = p.kf.vy;
       }
     }
     for (let i = this.ended.length - 1; i >= 0; i--) {
@@ -262,11 +271,27 @@ export class LineCrossings implements FrameRule {
       if (d < bestD) {
         bestD = d;
         best = e.id;
+        bestVx = e.vx;
+        bestVy = e.vy;
       }
     }
     if (best < 0) return false;
     for (const line of this.lines) line.inherit(t.id, best);
+    this.fragments.stitched(t, bestVx, bestVy, pts, this.lines);
     return true;
+  }
+
+  /**
+   * A fragment whose own first moves went against the track it continued is another road user: it starts
+   * over on every line as a track first seen now (unless it counted since it took the state over).
+   */
+  private judgeFragment(t: Track, pts: number): void {
+    const counted = this.fragments.judge(t, pts);
+    if (!counted) return;
+    for (let l = 0; l < this.lines.length; l++) {
+      if (this.lines[l]!.counted(t.id) !== counted[l]) return;
+    }
+    for (const line of this.lines) line.disown(t.id);
   }
 }
 

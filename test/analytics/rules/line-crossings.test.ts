@@ -180,6 +180,37 @@ describe('LineCrossings', () => {
     expect(rule.lines[0]!.total('down', 'car')).toBe(1);
   });
 
+  it('a new track taken for a fragment of a counted track, that moves the other way, counts its own crossing', () => {
+    // Two-way road: car 1 went down across the line and was counted; where its motion would have taken it, a
+    // car going up is first seen, stitched to it (its state, counted, taken over) before it moved.
+    for (const [vy, counted] of [
+      [-0.2, 1],
+      [0.2, 0],
+    ] as const) {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
+      place(car, 0.45, 0.1, 0.2);
+      s.run(rule, 0, 1000);
+      place(car, 0.58, 0.1, 0.2);
+      s.run(rule, 1100, 1300);
+      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+      rule.trackEnded(car.track, s.ctx);
+      s.remove(car);
+      const other = s.add(2, 'car', [0.45, 0.57, 0.55, 0.67], { hits: 1 });
+      place(other, 0.62, 0.1, vy);
+      s.run(rule, 1500, 1500);
+      other.track.hits = 5;
+      for (let i = 1; i <= 10; i++) {
+        place(other, 0.62 + vy * 0.1 * i, 0.1, vy);
+        s.run(rule, 1500 + 100 * i, 1500 + 100 * i);
+      }
+      settled(s, rule);
+      expect(rule.lines[0]!.total('up', 'car')).toBe(counted);
+      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+    }
+  });
+
   it('a second box on a tracked vehicle, first seen past the line, is not counted', () => {
     const s = new RuleScene();
     const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
