@@ -1,5 +1,6 @@
-// A new track taken for a fragment of a lost or ended one (LineCrossings.stitch) is judged by its own
-// first moves: a road user going the other way is not that track's vehicle.
+// A new track taken for a fragment of a lost or ended one (LineCrossings.stitch), and a lost track the
+// tracker found again, are judged by their first moves: a road user going the other way is not the
+// vehicle the track followed.
 import type { Track } from '../tracking/track.js';
 
 /**
@@ -17,6 +18,16 @@ const MOVING = 0.3;
 const JUDGE_MS = 1000;
 /** Fragments followed at once, at most (a bound, never reached on real traffic). */
 const MAX_OPEN = 64;
+/**
+ * A lost track found again is judged the same way when it was lost this long (ms) — the tracker's widened
+ * search while it coasts may reach another road user's box: a coasting car of one carriageway took the box
+ * of a car going the other way, and that car's crossing went uncounted (the track had counted) — and was
+ * moving at least REFOUND_MOVING box sizes a second: creeping queues' tracks have no direction to go against.
+ */
+const REFOUND_MS = 300;
+const REFOUND_MOVING = 1.5;
+/** Lost tracks followed at once, at most. */
+const MAX_COASTING = 256;
 
 interface Fragment {
   /** Box when first seen, and when last seen. */
@@ -47,14 +58,36 @@ function wholeMove(a: number, b: number): number {
 
 export class FragmentMoves {
   private readonly open = new Map<number, Fragment>();
+  /** Lost tracks: velocity (fractions a second) and stream time when first seen lost. */
+  private readonly lostAt = new Map<number, [number, number, number]>();
 
   get size(): number {
     return this.open.size;
   }
 
+  get coasting(): number {
+    return this.lostAt.size;
+  }
+
+  /** Track `t` is lost (unmatched) at `pts`: its motion until then is kept from the first such frame. */
+  lost(t: Track, pts: number): void {
+    if (this.lostAt.has(t.id)) return;
+    if (this.lostAt.size >= MAX_COASTING) this.lostAt.clear();
+    this.lostAt.set(t.id, [t.kf.vx, t.kf.vy, pts]);
+  }
+
+  /** Lost track `t` was found again: judged by its next moves when lost long enough, moving fast enough. */
+  found(t: Track, pts: number, lines: readonly { counted(trackId: number): boolean }[]): void {
+    const v = this.lostAt.get(t.id);
+    if (!v) return;
+    this.lostAt.delete(t.id);
+    if (pts - v[2] >= REFOUND_MS) this.stitched(t, v[0], v[1], pts, lines, REFOUND_MOVING);
+  }
+
   /**
    * Track `t`, just born, took over the state of a track moving at `vx`, `vy` (fractions a second) on
-   * `lines`. Stitches are rare: one small object each.
+   * `lines` (judged when that track moved `moving` box sizes a second or more). Stitches are rare: one
+   * small object each.
    */
   stitched(
     t: Track,
@@ -62,12 +95,13 @@ export class FragmentMoves {
     vy: number,
     pts: number,
     lines: readonly { counted(trackId: number): boolean }[],
+    moving = MOVING,
   ): void {
     const w = t.kf.w;
     const h = t.kf.h;
     const ux = vx / w;
     const uy = vy / h;
-    if (!(Math.hypot(ux, uy) >= MOVING)) return;
+    if (!(Math.hypot(ux, uy) >= moving)) return;
     if (this.open.size >= MAX_OPEN) this.open.clear();
     const counted = lines.map((l) => l.counted(t.id));
     const x1 = t.bx1;
@@ -126,6 +160,7 @@ export class FragmentMoves {
 
   /** The track ended. */
   ended(id: number): void {
-    this.open.delete(id);
+    if (this.open.size > 0) this.open.delete(id);
+    if (this.lostAt.size > 0) this.lostAt.delete(id);
   }
 }

@@ -67,7 +67,7 @@ export class LineCrossings implements FrameRule {
   private readonly recent: RecentCount[] = [];
   /** Crossings counted whose class is still settling (reported once it has). */
   private readonly classes = new CrossingClasses();
-  /** Fragments not judged yet by their own first moves. */
+  /** Fragments and lost tracks found again, not judged yet by their own first moves. */
   private readonly fragments = new FragmentMoves();
 
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
@@ -80,8 +80,13 @@ export class LineCrossings implements FrameRule {
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
       const info = ctx.infoAt[i];
-      if (!t.matched || !info) continue;
+      if (!t.matched) {
+        if (t.state === 'lost' && this.lines[0]!.knows(t.id)) this.fragments.lost(t, ctx.pts);
+        continue;
+      }
+      if (!info) continue;
       const born = !this.lines[0]!.knows(t.id);
+      if (!born && this.fragments.coasting > 0) this.fragments.found(t, ctx.pts, this.lines);
       if (!born) this.separate(t, tracks);
       if (!born && this.fragments.size > 0) this.judgeFragment(t, ctx.pts);
       const stitched = born && this.stitch(t, tracks, ctx.pts);
@@ -203,7 +208,7 @@ export class LineCrossings implements FrameRule {
    */
   trackEnded(t: Track, ctx: FrameContext, streamEnd = false): void {
     const pts = ctx.pts;
-    if (this.fragments.size > 0) this.fragments.ended(t.id);
+    this.fragments.ended(t.id);
     for (let l = 0; l < this.lines.length; l++) {
       const line = this.lines[l]!;
       let ev = line.forget(t.id, pts, streamEnd);
@@ -282,8 +287,9 @@ export class LineCrossings implements FrameRule {
   }
 
   /**
-   * A fragment whose own first moves went against the track it continued is another road user: it starts
-   * over on every line as a track first seen now (unless it counted since it took the state over).
+   * A fragment whose own first moves went against the track it continued (or a lost track found again,
+   * against its own motion before) is another road user: it starts over on every line as a track first
+   * seen now (unless it counted since).
    */
   private judgeFragment(t: Track, pts: number): void {
     const counted = this.fragments.judge(t, pts);

@@ -211,6 +211,35 @@ describe('LineCrossings', () => {
     }
   });
 
+  it('a lost track found again on a car going the other way counts that car, not after a short loss', () => {
+    // Car 1 went down across the line (counted) and was lost; 0.5 s later the tracker finds it again on a
+    // car coming up the other carriageway, which crosses the line going up.
+    for (const [lostMs, counted] of [
+      [500, 1],
+      [200, 0],
+    ] as const) {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
+      place(car, 0.45, 0.1, 0.2);
+      s.run(rule, 0, 1000);
+      place(car, 0.58, 0.1, 0.2);
+      s.run(rule, 1100, 1300);
+      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+      car.track.state = 'lost';
+      car.track.matched = false;
+      s.run(rule, 1400, 1400 + lostMs - 100);
+      car.track.state = 'tracked';
+      car.track.matched = true;
+      for (let i = 0; i <= 10; i++) {
+        place(car, 0.6 - 0.02 * i, 0.1, -0.2);
+        s.run(rule, 1400 + lostMs + 100 * i, 1400 + lostMs + 100 * i);
+      }
+      settled(s, rule);
+      expect(rule.lines[0]!.total('up', 'car')).toBe(counted);
+    }
+  });
+
   it('a second box on a tracked vehicle, first seen past the line, is not counted', () => {
     const s = new RuleScene();
     const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
