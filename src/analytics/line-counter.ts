@@ -355,9 +355,10 @@ export class LineCounter extends LineGeometry {
   }
 
   /**
-   * The new track `trackId` was taken for a fragment of another (inherit) but is another road user: it
-   * starts over as a track first seen where it is now, and a live track it was linked to is its own again.
-   * Nothing it counted since is taken back (callers disown only tracks that have not).
+   * Track `trackId` is another road user than the one its state followed (a fragment taken for another
+   * track's continuation, see inherit, or a lost track the tracker found on someone else's box): it starts
+   * over as a track first seen where it is now, and a live track it was linked to is its own again. Nothing
+   * it counted since is taken back (callers disown only tracks that have not).
    */
   disown(trackId: number): void {
     const s = this.state.get(trackId);

@@ -15,6 +15,17 @@ function place(t: SceneTrack, cy: number, h = 0.1, vy = 0, w = 0.1): void {
   t.info.by = cy + h / 2;
 }
 
+/** Car 1 coming down across the line, counted by 1.3 s (0.2 of the frame a second, its box 0.1 square). */
+function countedCar(s: RuleScene, rule: LineCrossings): SceneTrack {
+  const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
+  place(car, 0.45, 0.1, 0.2);
+  s.run(rule, 0, 1000);
+  place(car, 0.56, 0.1, 0.2);
+  s.run(rule, 1100, 1300);
+  expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+  return car;
+}
+
 /** Crossings still settling their class, reported now (as just before a count interval closes). */
 function settled(s: RuleScene, rule: LineCrossings) {
   s.ctx.events.length = 0;
@@ -162,12 +173,7 @@ describe('LineCrossings', () => {
   it('a fragment taking over a counted track does not count again', () => {
     const s = new RuleScene();
     const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
-    const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
-    place(car, 0.45, 0.1, 0.2);
-    s.run(rule, 0, 1000);
-    place(car, 0.56, 0.1, 0.2);
-    s.run(rule, 1100, 1300);
-    expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+    const car = countedCar(s, rule);
     rule.trackEnded(car.track, s.ctx);
     s.remove(car);
     // 0.2 s later a new track where the ended one's motion puts it, just past the line.
@@ -189,12 +195,7 @@ describe('LineCrossings', () => {
     ] as const) {
       const s = new RuleScene();
       const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
-      const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
-      place(car, 0.45, 0.1, 0.2);
-      s.run(rule, 0, 1000);
-      place(car, 0.58, 0.1, 0.2);
-      s.run(rule, 1100, 1300);
-      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+      const car = countedCar(s, rule);
       rule.trackEnded(car.track, s.ctx);
       s.remove(car);
       const other = s.add(2, 'car', [0.45, 0.57, 0.55, 0.67], { hits: 1 });
@@ -220,12 +221,7 @@ describe('LineCrossings', () => {
     ] as const) {
       const s = new RuleScene();
       const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
-      const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
-      place(car, 0.45, 0.1, 0.2);
-      s.run(rule, 0, 1000);
-      place(car, 0.58, 0.1, 0.2);
-      s.run(rule, 1100, 1300);
-      expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+      const car = countedCar(s, rule);
       car.track.state = 'lost';
       car.track.matched = false;
       s.run(rule, 1400, 1400 + lostMs - 100);
