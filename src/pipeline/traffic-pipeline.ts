@@ -49,11 +49,6 @@ export interface TrafficPipelineOptions {
   stageFor?: (camera: CameraConfig) => CameraStage;
 }
 
-/**
- * The live traffic path of every camera: its frames → detect-fps throttle → motion gate → the shared
- * detector (one round-robin scheduler, two frames in flight per inference session) → tracking and analytics → events. Frame pools
- * live as long as their camera (across reconnects), so each camera is attached once, at start.
- */
 /** What the log says when a camera's picture changes between clear, hazy and under a glare veil. */
 const CONTRAST_MESSAGES: Record<ContrastMode, string> = {
   'as is': 'picture contrast normal again: the detector sees it as it is',
@@ -61,6 +56,11 @@ const CONTRAST_MESSAGES: Record<ContrastMode, string> = {
   glare: 'picture under a glare veil (low sun or a lamp ahead): contrast stretched row band by row band',
 };
 
+/**
+ * The live traffic path of every camera: its frames → detect-fps throttle → motion gate → the shared
+ * detector (one round-robin scheduler, two frames in flight per inference session) → tracking and analytics → events. Frame pools
+ * live as long as their camera (across reconnects), so each camera is attached once, at start.
+ */
 export class TrafficPipeline implements Service {
   readonly name = 'traffic-pipeline';
   private readonly scheduler: DetectionScheduler;
