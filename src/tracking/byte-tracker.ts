@@ -87,6 +87,15 @@ export const SIZE_STEP = 1.5;
 const BEHIND = 0.3;
 const MOVING = 0.5;
 
+/**
+ * A track matched on the previous detector frame and moving less than MOVING lengths of its box a second
+ * (in both axes; a parked car's box jitters at 0.3 a second) is not continued on a box it overlaps by an
+ * IoU under STILL_IOU: that is another road user passing it, whose own track is still tentative (the
+ * first stage takes confirmed tracks only). A standing track's own next box overlaps it far more; at 0.3
+ * the demo clip at 25 fps counted a pickup twice.
+ */
+const STILL_IOU = 0.1;
+
 /** IoU at which a detection of about a track's size is that track's box (see otherTrackFits). */
 const TRACK_FITS = 0.5;
 
@@ -328,6 +337,17 @@ export class ByteTracker {
           fresh &&
           s >= threshold &&
           overlapAlongMotion(kf.cx, kf.cy, kf.w, kf.h, kf.vx, kf.vy, d.x1, d.y1, d.x2, d.y2, MOVING) < BEHIND
+        )
+          s = 0;
+        // A track standing still is where it stood: a box it only reaches through the buffer is a road user
+        // passing it (on the residential demo a parked car's track took the car driving past it, and
+        // that car's crossing was never counted: the track had counted as it parked).
+        if (
+          fresh &&
+          s >= threshold &&
+          Math.abs(kf.vx) < MOVING * kf.w &&
+          Math.abs(kf.vy) < MOVING * kf.h &&
+          iou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2) < STILL_IOU
         )
           s = 0;
         // A faint vehicle's track (its boxes scored under the high score on average) does not jump to a box of

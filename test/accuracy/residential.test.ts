@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { analyzeFile } from '../../src/pipeline/analyze.js';
 import { RESIDENTIAL_KERBS, RESIDENTIAL_STREET } from '../support/clip-cameras.js';
+import { type GotCrossing, loadTruth, matchCrossings } from '../support/ground-truth.js';
 import { runClip } from '../support/run-clip.js';
 import { REPO } from '../support/vision.js';
 
@@ -23,9 +24,56 @@ describe('accuracy: residential street with cars parked on both sides (75 s)', (
 });
 
 /**
+ * Three lines across the street (x = 0.25, 0.5, 0.75), counted by hand (residential-ground-truth.*): 8
+ * vehicles pass each, 4 leftward and 4 rightward, two of them pulling in or out beside parked cars. Matched
+ * to the hand count crossing by crossing (within 1 s), so two errors that cancel in a count both show.
+ */
+describe('accuracy: residential street, lines at three places', () => {
+  const truth = loadTruth('residential');
+  const yaml = (fps: number) =>
+    [
+      `detect: { fps: ${fps} }`,
+      'lines:',
+      ...truth.lines.map(
+        (l) => `  - { id: ${l.key}, points: ${JSON.stringify(l.points)}, directions: [leftward, rightward] }`,
+      ),
+    ].join('\n');
+
+  // Measured: 2 at 10 fps (the bus, which YOLOX-nano sees from above only now and then, missed at two
+  // lines), 6 at the demo's 5 fps; 8 and 10 when a parked car's track could take a car driving past it.
+  for (const [fps, most] of [
+    [10, 3],
+    [5, 6],
+  ] as const) {
+    it(`at ${fps} fps: every line and direction within ±1, at most ${most} crossings missed or extra in all`, async () => {
+      const got = new Map<string, GotCrossing[]>();
+      await runClip(truth.clip, yaml(fps), {
+        decoderFps: true,
+        onEvent: (e) => {
+          if (e.type !== 'line_crossing') return;
+          const key = `${e.lineId}:${e.direction}`;
+          got.set(key, [...(got.get(key) ?? []), { s: e.ptsMs / 1000, cls: e.cls, track: e.trackId }]);
+        },
+      });
+      let wrong = 0;
+      for (const l of truth.lines) {
+        for (const dir of ['leftward', 'rightward']) {
+          const hand = l.crossings![dir]!;
+          const ours = got.get(`${l.key}:${dir}`) ?? [];
+          expect(Math.abs(ours.length - hand.length), `${l.key} ${dir}`).toBeLessThanOrEqual(1);
+          const m = matchCrossings(hand, ours);
+          wrong += m.missed.length + m.extra.length;
+        }
+      }
+      expect(wrong).toBeLessThanOrEqual(most);
+    }, 120_000);
+  }
+});
+
+/**
  * The demo (`npm start`) plays the committed copy of this clip with config/default.yaml. Counted by hand at
  * its line (x = 0.5, across the street): 8 vehicles pass, 4 leftward (cars) and 4 rightward (3 cars and
- * the school bus at ~55 s); the parked cars never cross it.
+ * the school bus at ~53 s); the parked cars never cross it.
  */
 describe('accuracy: `ioc-edge analyze` with the demo config on the demo clip', () => {
   it('counts passing cars only (never more than pass) and raises no incident for the parked cars', async () => {
@@ -34,7 +82,7 @@ describe('accuracy: `ioc-edge analyze` with the demo config on the demo clip', (
     expect(report.incidents).toEqual([]);
     const { leftward, rightward } = report.counts.main!;
     const total = (dir: Record<string, number>) => Object.values(dir).reduce((a, b) => a + b, 0);
-    // Measured: 3 + 3 (YOLOX-nano never sees the bus from above; one car passing another is lost).
+    // Measured: 3 + 4 (the dark car at ~29 s is lost among the parked cars at 5 fps).
     expect(total(leftward!)).toBeLessThanOrEqual(4);
     expect(total(rightward!)).toBeLessThanOrEqual(4);
     expect(total(leftward!)).toBeGreaterThanOrEqual(2);

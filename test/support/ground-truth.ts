@@ -24,7 +24,7 @@ export interface ClipTruth {
 }
 
 /** Loads test/accuracy/<name>-ground-truth.json, or the media's ground-truth.json entry for the NL clip. */
-export function loadTruth(name: 'nl' | 'jakarta' | 'uk-rain'): ClipTruth {
+export function loadTruth(name: 'nl' | 'jakarta' | 'uk-rain' | 'residential'): ClipTruth {
   if (name === 'nl') {
     const clip = 'nl_motorway_overpass.mp4';
     const t = JSON.parse(readFileSync(join(MEDIA, 'ground-truth.json'), 'utf8'))[clip];
