@@ -27,6 +27,7 @@ import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
 import { incidentGoals } from './accuracy-incidents.js';
+import { residentialLines } from './accuracy-residential.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
 
@@ -154,11 +155,13 @@ async function main(): Promise<void> {
   const haze = await hazedClip(log);
   const sun = await lowSunClips(log);
   const higher = await higherLines(log);
+  const residential = await residentialLines(log);
   const police = await incidentGoals(log);
   md.push(
     ...dflt.md,
     ...shared.md,
     ...higher.md,
+    ...residential.md,
     ...backwards.md,
     ...haze.md,
     ...sun.md,
@@ -294,7 +297,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -59,6 +59,20 @@ export function accuracy(r: unknown): Row[] {
     'NL and UK rain in low sun (a glare veil from the top, half the contrast)',
     'none (clear air: see the nl and uk-rain rows)',
   );
+  const residential = list(r, 'residential');
+  if (residential.length > 0) {
+    const wrong = (rate: string) =>
+      residential
+        .filter((x) => at(x, 'rate') === rate)
+        .reduce((n: number, x) => n + list(x, 'missed').length + list(x, 'extra').length, 0);
+    rows.push({
+      area: 'Accuracy',
+      figure: 'residential demo clip, lines at x 0.25 / 0.5 / 0.75: crossings missed or extra (of 24)',
+      value: `${wrong('5 fps (the demo)')} at 5 fps, ${wrong('every frame (~10 fps)')} every frame`,
+      goal: 'none (lines in three places on a street with parked cars)',
+      verdict: 'info',
+    });
+  }
   const ratio = num(r, 'throughput', 'ratio');
   if (ratio !== undefined) {
     const base = list(r, 'throughput', 'baseline')
