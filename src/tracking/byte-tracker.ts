@@ -319,8 +319,13 @@ export class ByteTracker {
       const kf = t.kf;
       // Matched on the previous detector frame (an unmatched confirmed track is lost).
       const fresh = t.state === 'tracked';
-      // A coasting track's position gets less certain the longer it is lost: search wider.
-      const buf = buffer > 0 && lost ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
+      const standing = Math.abs(kf.vx) < MOVING * kf.w && Math.abs(kf.vy) < MOVING * kf.h;
+      // A coasting track's position gets less certain the longer it is lost: search wider. Not a car's, bus's
+      // or lorry's lost standing still: it is where it stood (on the residential demo a parked car's track,
+      // lost for 1.4 s, took a car driving past beside it). A two-wheeler's is: in a queue
+      // its velocity is poorly known (held to its own spot, Jakarta lost a motorcycle at two lines).
+      const grows = lost && !(standing && group === VEHICLE_GROUP);
+      const buf = buffer > 0 && grows ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
       for (let c = 0; c < cols; c++) {
         const d = dets[this.colsIdx[c]!]!;
         let s = bufferedIou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2, buf);
@@ -344,9 +349,8 @@ export class ByteTracker {
         // that car's crossing was never counted: the track had counted as it parked).
         if (
           fresh &&
+          standing &&
           s >= threshold &&
-          Math.abs(kf.vx) < MOVING * kf.w &&
-          Math.abs(kf.vy) < MOVING * kf.h &&
           iou(tx1, ty1, tx2, ty2, d.x1, d.y1, d.x2, d.y2) < STILL_IOU
         )
           s = 0;

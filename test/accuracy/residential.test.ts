@@ -40,10 +40,11 @@ describe('accuracy: residential street, lines at three places', () => {
     ].join('\n');
 
   // Measured: 2 at 10 fps (the bus, which YOLOX-nano sees from above only now and then, missed at two
-  // lines), 6 at the demo's 5 fps; 8 and 10 when a parked car's track could take a car driving past it.
+  // lines), 3 at the demo's 5 fps (the bus again, and the dark pickup counted twice at x 0.25); 8 and 10 when a
+  // parked car's track could take a car driving past it.
   for (const [fps, most] of [
     [10, 3],
-    [5, 6],
+    [5, 4],
   ] as const) {
     it(`at ${fps} fps: every line and direction within ±1, at most ${most} crossings missed or extra in all`, async () => {
       const got = new Map<string, GotCrossing[]>();
@@ -82,7 +83,7 @@ describe('accuracy: `ioc-edge analyze` with the demo config on the demo clip', (
     expect(report.incidents).toEqual([]);
     const { leftward, rightward } = report.counts.main!;
     const total = (dir: Record<string, number>) => Object.values(dir).reduce((a, b) => a + b, 0);
-    // Measured: 3 + 4 (the dark car at ~29 s is lost among the parked cars at 5 fps).
+    // Measured: 4 + 3 (the bus, which YOLOX-nano sees from above only now and then, is missed).
     expect(total(leftward!)).toBeLessThanOrEqual(4);
     expect(total(rightward!)).toBeLessThanOrEqual(4);
     expect(total(leftward!)).toBeGreaterThanOrEqual(2);

@@ -576,6 +576,23 @@ describe('ByteTracker', () => {
     expect(moving.x1).toBeCloseTo(0.015 * 9, 6);
   });
 
+  it('does not widen the search of a parked car lost from view: a car driving past beside it gets its own track', () => {
+    // A parked car seen for 2 s, then not for 1.2 s; a car comes by just beside it (a hundredth of the
+    // width between them), moving 0.01 of the width per 100 ms. A car lost while moving still searches
+    // wider the longer it is lost (see the 1.2 s occlusion test above).
+    const tracker = new ByteTracker();
+    const box = (x1: number) => ({ cls: 'car' as const, score: 0.6, x1, y1: 0.2, x2: x1 + 0.1, y2: 0.3 });
+    for (let i = 0; i < 20; i++) tracker.update(result(i * 100, [box(0.2)]));
+    const parked = tracker.tracks[0]!;
+    for (let i = 20; i < 31; i++) tracker.update(result(i * 100, []));
+    for (let i = 31; i < 36; i++) {
+      tracker.update(result(i * 100, [box(0.31 + 0.01 * (i - 31))]));
+      expect(parked.matched).toBe(false);
+    }
+    expect(parked.state).toBe('lost');
+    expect(tracker.tracks.filter((t) => t !== parked && t.confirmed)).toHaveLength(1);
+  });
+
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
     const seen = (bigger: boolean) => {
       const tracker = new ByteTracker();
