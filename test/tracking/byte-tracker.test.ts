@@ -593,6 +593,24 @@ describe('ByteTracker', () => {
     expect(tracker.tracks.filter((t) => t !== parked && t.confirmed)).toHaveLength(1);
   });
 
+  it('does not find a lost car track again on a second, low-score box of a parked car that has its own track', () => {
+    // A car driving left toward a parked car, 0.02 of the width per 100 ms, lost from view 0.1 of the width
+    // before it; the detector gives the parked car a confident box and a faint second one ("truck", IoU 0.7).
+    const tracker = new ByteTracker();
+    const car = (x1: number) => ({ cls: 'car' as const, score: 0.7, x1, y1: 0.3, x2: x1 + 0.1, y2: 0.4 });
+    const parked = [
+      car(0.1),
+      { cls: 'truck' as const, score: 0.17, x1: 0.105, y1: 0.29, x2: 0.205, y2: 0.41 },
+    ];
+    for (let i = 0; i < 10; i++) tracker.update(result(i * 100, [...parked, car(0.5 - 0.02 * i)]));
+    const moving = tracker.tracks.find((t) => t.x1 > 0.3)!;
+    expect(moving.confirmed).toBe(true);
+    for (let i = 10; i < 20; i++) {
+      tracker.update(result(i * 100, parked));
+      expect(moving.matched).toBe(false);
+    }
+  });
+
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
     const seen = (bigger: boolean) => {
       const tracker = new ByteTracker();
