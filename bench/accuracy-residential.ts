@@ -4,8 +4,8 @@
  * (test/accuracy/residential-ground-truth.*). Matched by time, so two errors that cancel in a count both
  * show. The OpenCV baseline counts horizontal lines only: no column for it here.
  */
-import { type GotCrossing, loadTruth, matchCrossings } from '../test/support/ground-truth.js';
-import { runClip } from '../test/support/run-clip.js';
+import { loadTruth, matchCrossings } from '../test/support/ground-truth.js';
+import { truthCrossings } from '../test/support/truth-crossings.js';
 
 const DIRECTIONS = ['leftward', 'rightward'] as const;
 /** The demo's rate (config/default.yaml) and every frame (the clip runs at about 10 fps). */
@@ -16,14 +16,6 @@ const RATES = [
 
 export async function residentialLines(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
   const truth = loadTruth('residential');
-  const yaml = (fps: number) =>
-    [
-      `detect: { fps: ${fps} }`,
-      'lines:',
-      ...truth.lines.map(
-        (l) => `  - { id: ${l.key}, points: ${JSON.stringify(l.points)}, directions: [leftward, rightward] }`,
-      ),
-    ].join('\n');
   const md: string[] = [
     '## Residential street (the demo clip), lines at three places',
     '',
@@ -39,16 +31,7 @@ export async function residentialLines(log: (s: string) => void): Promise<{ md: 
   const json: unknown[] = [];
   for (const rate of RATES) {
     log(`residential ${rate.name}: `);
-    const got = new Map<string, GotCrossing[]>();
-    await runClip(truth.clip, yaml(rate.fps || 10), {
-      decoderFps: true,
-      everyFrame: rate.fps === 0,
-      onEvent: (e) => {
-        if (e.type !== 'line_crossing') return;
-        const key = `${e.lineId}:${e.direction}`;
-        got.set(key, [...(got.get(key) ?? []), { s: e.ptsMs / 1000, cls: e.cls, track: e.trackId }]);
-      },
-    });
+    const got = await truthCrossings(truth, DIRECTIONS, { fps: rate.fps || 10, everyFrame: rate.fps === 0 });
     let wrong = 0;
     for (const l of truth.lines) {
       for (const dir of DIRECTIONS) {

@@ -322,8 +322,8 @@ export class ByteTracker {
       const standing = Math.abs(kf.vx) < MOVING * kf.w && Math.abs(kf.vy) < MOVING * kf.h;
       // A coasting track's position gets less certain the longer it is lost: search wider. Not a car's, bus's
       // or lorry's lost standing still: it is where it stood (on the residential demo a parked car's track,
-      // lost for 1.4 s, took a car driving past beside it). A two-wheeler's is: in a queue
-      // its velocity is poorly known (held to its own spot, Jakarta lost a motorcycle at two lines).
+      // lost for 1.4 s, took a car driving past beside it). A two-wheeler's is: in a queue its velocity is
+      // poorly known (held to its own spot, Jakarta lost a motorcycle at two lines).
       const grows = lost && !(standing && group === VEHICLE_GROUP);
       const buf = buffer > 0 && grows ? buffer + (o.lostGrowth * t.lostMs) / 1000 : buffer;
       for (let c = 0; c < cols; c++) {
@@ -371,7 +371,7 @@ export class ByteTracker {
         // frame already (the same size, IoU >= TRACK_FITS with its box): at 5 fps on the residential demo a
         // pickup's second track, lost, went on along the low-score duplicate boxes of the parked cars it
         // passed and crossed a line on them. Not a two-wheeler's: in a Jakarta clump it lost a motorcycle.
-        if (lost && group === VEHICLE_GROUP && s >= threshold && this.matchedTrackFits(t, d)) s = 0;
+        if (lost && group === VEHICLE_GROUP && s >= threshold && this.otherTrackFits(t, d, true)) s = 0;
         // A low-score box keeps a tentative track alive only when it is about the track's own box.
         if (!hit && sizeRatio(t, d) > KEEP_LOW_SIZE) s = 0;
         sim[r * cols + c] = s;
@@ -397,21 +397,14 @@ export class ByteTracker {
     }
   }
 
-  /** Whether a track other than `t` matched this frame, of about the detection's size, overlaps it by TRACK_FITS. */
-  private matchedTrackFits(t: Track, d: Detection): boolean {
+  /**
+   * Whether a track other than `t` (one matched this frame, if `matchedOnly`), of about the detection's
+   * size, overlaps it by TRACK_FITS.
+   */
+  private otherTrackFits(t: Track, d: Detection, matchedOnly = false): boolean {
     for (let i = 0; i < this.tracks.length; i++) {
       const o = this.tracks[i]!;
-      if (o === t || !o.matched || sizeRatio(o, d) > SIZE_STEP) continue;
-      if (iou(o.bx1, o.by1, o.bx2, o.by2, d.x1, d.y1, d.x2, d.y2) >= TRACK_FITS) return true;
-    }
-    return false;
-  }
-
-  /** Whether a track other than `t`, of about the detection's size, overlaps it by TRACK_FITS. */
-  private otherTrackFits(t: Track, d: Detection): boolean {
-    for (let i = 0; i < this.tracks.length; i++) {
-      const o = this.tracks[i]!;
-      if (o === t || sizeRatio(o, d) > SIZE_STEP) continue;
+      if (o === t || (matchedOnly && !o.matched) || sizeRatio(o, d) > SIZE_STEP) continue;
       if (iou(o.bx1, o.by1, o.bx2, o.by2, d.x1, d.y1, d.x2, d.y2) >= TRACK_FITS) return true;
     }
     return false;

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { analyzeFile } from '../../src/pipeline/analyze.js';
 import { RESIDENTIAL_KERBS, RESIDENTIAL_STREET } from '../support/clip-cameras.js';
-import { type GotCrossing, loadTruth, matchCrossings } from '../support/ground-truth.js';
+import { loadTruth, matchCrossings } from '../support/ground-truth.js';
 import { runClip } from '../support/run-clip.js';
+import { truthCrossings } from '../support/truth-crossings.js';
 import { REPO } from '../support/vision.js';
 
 describe('accuracy: residential street with cars parked on both sides (75 s)', () => {
@@ -30,15 +31,6 @@ describe('accuracy: residential street with cars parked on both sides (75 s)', (
  */
 describe('accuracy: residential street, lines at three places', () => {
   const truth = loadTruth('residential');
-  const yaml = (fps: number) =>
-    [
-      `detect: { fps: ${fps} }`,
-      'lines:',
-      ...truth.lines.map(
-        (l) => `  - { id: ${l.key}, points: ${JSON.stringify(l.points)}, directions: [leftward, rightward] }`,
-      ),
-    ].join('\n');
-
   // Measured: 2 at 10 fps and at the demo's 5 fps (the bus, which YOLOX-nano sees from above only now and
   // then, missed at two lines); 8 and 10 when a parked car's track could take a car driving past it.
   for (const [fps, most] of [
@@ -46,15 +38,7 @@ describe('accuracy: residential street, lines at three places', () => {
     [5, 3],
   ] as const) {
     it(`at ${fps} fps: every line and direction within ±1, at most ${most} crossings missed or extra in all`, async () => {
-      const got = new Map<string, GotCrossing[]>();
-      await runClip(truth.clip, yaml(fps), {
-        decoderFps: true,
-        onEvent: (e) => {
-          if (e.type !== 'line_crossing') return;
-          const key = `${e.lineId}:${e.direction}`;
-          got.set(key, [...(got.get(key) ?? []), { s: e.ptsMs / 1000, cls: e.cls, track: e.trackId }]);
-        },
-      });
+      const got = await truthCrossings(truth, ['leftward', 'rightward'], { fps });
       let wrong = 0;
       for (const l of truth.lines) {
         for (const dir of ['leftward', 'rightward']) {
