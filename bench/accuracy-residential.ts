@@ -8,6 +8,7 @@ import { loadTruth, matchCrossings } from '../test/support/ground-truth.js';
 import { truthCrossings } from '../test/support/truth-crossings.js';
 
 const DIRECTIONS = ['leftward', 'rightward'] as const;
+const times = (s: number[]) => s.map((v) => v.toFixed(1)).join(', ') || '–';
 /** The demo's rate (config/default.yaml) and every frame (the clip runs at about 10 fps). */
 const RATES = [
   { name: '5 fps (the demo)', fps: 5 },
@@ -33,13 +34,14 @@ export async function residentialLines(log: (s: string) => void): Promise<{ md: 
     log(`residential ${rate.name}: `);
     const got = await truthCrossings(truth, DIRECTIONS, { fps: rate.fps || 10, everyFrame: rate.fps === 0 });
     let wrong = 0;
+    let all = 0;
     for (const l of truth.lines) {
       for (const dir of DIRECTIONS) {
         const hand = l.crossings![dir]!;
         const ours = got.get(`${l.key}:${dir}`) ?? [];
         const m = matchCrossings(hand, ours);
         wrong += m.missed.length + m.extra.length;
-        const times = (s: number[]) => s.map((v) => v.toFixed(1)).join(', ') || '–';
+        all += hand.length;
         md.push(
           `| ${rate.name} | ${l.key} | ${dir} | ${ours.length} / ${hand.length} | ${times(m.missed.map((t) => t[0]))} | ${times(m.extra.map((g) => g.s))} |`,
         );
@@ -54,7 +56,7 @@ export async function residentialLines(log: (s: string) => void): Promise<{ md: 
         });
       }
     }
-    md.push(`| ${rate.name} | all | | | **${wrong} missed or extra of ${truth.lines.length * 8}** | |`);
+    md.push(`| ${rate.name} | all | | | **${wrong} missed or extra of ${all}** | |`);
     log(`${wrong} missed or extra\n`);
   }
   md.push('');
