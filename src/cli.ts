@@ -10,9 +10,11 @@ commands:
   probe URL [--timeout S] [--udp]
                               connect to a camera once: codec, resolution, fps, time to first
                               frame, or why not (exit 0/1)
-  analyze VIDEO [--camera ID] [--json] [--every-frame]
+  analyze VIDEO [--camera ID] [--json] [--every-frame] [--sessions N]
+          [--explain [--explain-out F.jpg]]
                               run the vision path on a video file as fast as possible and report
-                              frames, speed, inference time, line counts and incidents
+                              frames, speed, inference time, line counts and incidents; --explain
+                              says where detection runs and why, and draws it on a still
 
 options:
   -c, --config FILE           config file (default: config/default.yaml)
@@ -41,6 +43,13 @@ export async function main(argv: string[]): Promise<number> {
   if (!load) {
     process.stderr.write(`ioc-edge: unknown command "${name}"\n\n${USAGE}`);
     return 2;
+  }
+  // Before the command parses its options: "--help" is no option of theirs (after "--" it is an argument).
+  const end = rest.indexOf('--');
+  const options = end < 0 ? rest : rest.slice(0, end);
+  if (options.includes('-h') || options.includes('--help')) {
+    process.stdout.write(USAGE);
+    return 0;
   }
   try {
     const command = await load();
