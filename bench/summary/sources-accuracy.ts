@@ -201,7 +201,7 @@ function higherLines(d: unknown): Row[] {
     value: `${num(h, 'sized', '10 fps')} / ${num(h, 'sized', 'every frame')} of about ${at(h, 'derived')}`,
     goal: 'none (a derived count, not a hand count)',
     verdict: 'info',
-    peer: `regions held at 960: ${num(h, 'fixed', '10 fps')} / ${num(h, 'fixed', 'every frame')}`,
+    peer: `with a carriageway zone: ${num(h, 'withZone', '10 fps')} / ${num(h, 'withZone', 'every frame')}; regions held at 960: ${num(h, 'fixed', '10 fps')} / ${num(h, 'fixed', 'every frame')}`,
   }));
 }
 

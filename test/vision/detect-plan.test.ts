@@ -101,11 +101,47 @@ describe('automatic detection regions (planDetection)', () => {
       expect(p.cost).toBeGreaterThan(one.cost + 0.5);
       expect(p.cost).toBeLessThanOrEqual(4);
     }
-    // A smaller budget is a cap: the same regions at a lower scale, within it.
-    const capped = plan({ lines: [full('a', 0.7)], zones: [road], budget: 2.5 });
-    expect(capped.regions[0]!.rect).toEqual(withZone.regions[0]!.rect);
-    expect(capped.scale).toBeLessThan(0.75 * one.scale);
+    // Three lines within a smaller budget: the same region at a lower scale.
+    const capped = plan({ lines: [full('a', 0.7), full('b', 0.8), full('c', 0.9)], budget: 2.5 });
+    expect(capped.regions[0]!.rect).toEqual(three.regions[0]!.rect);
+    expect(capped.scale).toBeLessThan(0.85 * one.scale);
     expect(capped.cost).toBeLessThanOrEqual(2.5);
+  });
+
+  it('keeps a line at the scale it gets alone when a zone would spread the budget thinner', () => {
+    const road = {
+      id: 'road',
+      polygon: [
+        [0.33, 0.45],
+        [0.62, 0.45],
+        [0.85, 1],
+        [0.28, 1],
+      ] as [number, number][],
+    };
+    const a = line('a', [0, 0.7], [1, 0.7]);
+    for (const budget of [2.5, 3.2]) {
+      const alone = plan({ lines: [a], budget });
+      const withZone = plan({ lines: [a], zones: [road], budget });
+      expect(withZone.regions[0]!.serves).toEqual(['line a']);
+      expect(withZone.regions[0]!.rect).toEqual(alone.regions[0]!.rect);
+      expect(withZone.scale).toBeCloseTo(alone.scale, 6);
+      expect(withZone.cost).toBeLessThanOrEqual(budget);
+      expect(withZone.explain[0]).toMatch(/with the zones the regions would get .* the lines alone/);
+    }
+    // Budget 2.5: nothing worth a region left for the zone, the whole picture serves it; budget 3.2: the
+    // zone gets a region of its own at what is left.
+    const tight = plan({ lines: [a], zones: [road], budget: 2.5 });
+    expect(tight.regions).toHaveLength(1);
+    expect(tight.explain[0]).toMatch(/the whole picture serves the zones$/);
+    const roomy = plan({ lines: [a], zones: [road], budget: 3.2 });
+    expect(roomy.regions.map((r) => r.serves)).toEqual([['line a'], ['zone road']]);
+    const [lineRegion, zoneRegion] = roomy.regions;
+    expect(zoneRegion!.inputWidth / ((zoneRegion!.rect[2] - zoneRegion!.rect[0]) * 1280)).toBeLessThan(
+      lineRegion!.inputWidth / 1280,
+    );
+    expect(roomy.explain[0]).toMatch(/the zones get regions of their own at/);
+    // Where the budget holds both at the lines' scale, one region serves them (as above).
+    expect(plan({ lines: [a], zones: [road] }).regions).toHaveLength(1);
   });
 
   it('gives a line drawn where motorcycles are small more resolution with a larger regionWidth, within the budget', () => {
