@@ -262,6 +262,7 @@ export class ByteTracker {
             (t.lostMs <= o.tentativeVehicleMs && classGroup(t.cls) === VEHICLE_GROUP)) &&
           t.cls !== 'person';
       } else {
+        if (t.state !== 'lost') t.coastAlongHistory();
         t.state = 'lost';
         t.lostMs += dtMs;
         const cx = t.kf.cx;

@@ -113,6 +113,12 @@ export class KalmanBox {
     }
   }
 
+  /** Sets the centre's velocity (fractions of the frame a second), e.g. for coasting. */
+  setVelocity(vx: number, vy: number): void {
+    this.s[1] = vx;
+    this.s[3] = vy;
+  }
+
   /** Corrects the state with a measured box. */
   update(cx: number, cy: number, w: number, h: number): void {
     const s = this.s;

@@ -630,6 +630,33 @@ describe('ByteTracker', () => {
   });
 });
 
+describe('ByteTracker, a lost track coasting', () => {
+  /** A motorcycle box 0.025 wide, 0.05 tall, centred at x 0.5, y `cy`. */
+  const moto = (cy: number) => ({
+    cls: 'motorcycle' as const,
+    score: 0.7,
+    x1: 0.4875,
+    y1: cy - 0.025,
+    x2: 0.5125,
+    y2: cy + 0.025,
+  });
+
+  it('does not coast back up the road after its last box stepped back', () => {
+    const tracker = new ByteTracker();
+    // Creeping down 0.6 box heights a second for 3 s at 10 fps, its last box 0.006 back (box jitter in a
+    // dense clump), then not seen.
+    let cy = 0.5;
+    for (let i = 0; i < 30; i++) tracker.update(result(i * 100, [moto((cy = 0.5 + 0.003 * i))]));
+    tracker.update(result(3000, [moto(cy - 0.006)]));
+    const t = tracker.tracks[0]!;
+    const last = t.kf.cy;
+    for (let i = 1; i <= 12; i++) tracker.update(result(3000 + i * 100, []));
+    expect(t.state).toBe('lost');
+    // On along its way at its mean speed (0.03 a second), not back toward the riders behind it.
+    expect(t.kf.cy).toBeGreaterThan(last + 0.02);
+  });
+});
+
 /** A car box 0.1 wide centred at x 0.4, y `cy`, `h` tall. */
 function car(cy: number, h: number, score: number) {
   return { cls: 'car' as const, score, x1: 0.35, y1: cy - h / 2, x2: 0.45, y2: cy + h / 2 };
