@@ -113,6 +113,31 @@ function sizeRatio(t: Track, d: Detection): number {
   return sizeChange(d.x2 - d.x1, d.y2 - d.y1, t.kf.w, t.kf.h);
 }
 
+/**
+ * A track lost at most NEARING_LOST_MS (two missed detector frames at 5 fps) may be found again on a box up
+ * to NEARING_GROWTH times its size, lying ahead of it along its motion: a vehicle nearing the camera, whose
+ * box doubles in a few tenths of a second while the lost track's size stays as it was last seen. On the NL
+ * motorway at 5 and 7 fps a car missed one detector frame just above the line was seen next well past it,
+ * 1.65 times as tall; its track coasted on uncounted (a lost track counts nothing) and a new one on the
+ * car was gone after one more frame, too soon to count.
+ */
+const NEARING_LOST_MS = 400;
+const NEARING_GROWTH = SIZE_STEP * SIZE_STEP;
+
+function nearingAhead(t: Track, d: Detection): boolean {
+  const kf = t.kf;
+  const w = d.x2 - d.x1;
+  const h = d.y2 - d.y1;
+  return (
+    t.lostMs <= NEARING_LOST_MS &&
+    classGroup(t.cls) === VEHICLE_GROUP &&
+    w > kf.w &&
+    h > kf.h &&
+    sizeRatio(t, d) <= NEARING_GROWTH &&
+    ((d.x1 + d.x2) / 2 - kf.cx) * kf.vx + ((d.y1 + d.y2) / 2 - kf.cy) * kf.vy > 0
+  );
+}
+
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   highScore: 0.35,
   lowScore: 0.1,
@@ -336,8 +361,9 @@ export class ByteTracker {
           ? dg === VEHICLE_GROUP
           : dg !== group && !this.detectorAgrees(t, d, this.detRatio[this.colsIdx[c]!]!, group);
         if (crossClass) s *= o.crossClassFactor;
-        // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is another object.
-        if (lost && sizeRatio(t, d) > SIZE_STEP) s = 0;
+        // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is
+        // another object. Unless it is a vehicle nearing the camera, missed for a moment (nearingAhead).
+        if (lost && sizeRatio(t, d) > SIZE_STEP && (standing || !nearingAhead(t, d))) s = 0;
         // Only where it could decide a pair: below the threshold the pair is never taken.
         if (
           fresh &&

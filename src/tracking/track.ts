@@ -149,8 +149,8 @@ export class Track {
 
   /**
    * Called as the track goes lost: it coasts at its mean velocity since it was first seen when the filter's
-   * velocity points against that motion (a box that stepped back a little, or a restart on a box change,
-   * left the filter moving backwards): road users do not reverse. In a dense clump, a motorcycle's track
+   * velocity points against that motion (a box that stepped back a little left the filter moving
+   * backwards: road users do not reverse), or is none (restarted on a box change, KalmanBox.restartAt). In a dense clump, a motorcycle's track
    * counted at a line coasted 0.1 of the picture back up the road in 1.5 s and took the rider behind, whose
    * crossing then went uncounted. Only for a track that moved HISTORY_MOVE of its box height or more.
    */
@@ -158,7 +158,7 @@ export class Track {
     const dx = (this.x1 + this.x2) / 2 - this.x0;
     const dy = (this.y1 + this.y2) / 2 - this.y0;
     if (this.ageMs <= 0 || Math.hypot(dx, dy) < HISTORY_MOVE * Math.max(this.h0, this.y2 - this.y1)) return;
-    if (this.kf.vx * dx + this.kf.vy * dy >= 0) return;
+    if (this.kf.vx * dx + this.kf.vy * dy > 0) return;
     this.kf.setVelocity((dx * 1000) / this.ageMs, (dy * 1000) / this.ageMs);
   }
 

@@ -683,3 +683,26 @@ describe('line counting on tracks', () => {
     expect(new Set(intervals.map((e) => e.cls))).toEqual(new Set(['car', 'motorcycle']));
   });
 });
+
+describe('LineCounter, a vehicle nearing the camera', () => {
+  it('counts a crossing made by a box that grew as it moved on as a whole, though the track ends right after', () => {
+    const c = watching();
+    at(c, 1, 0.5, 0.3, 1000);
+    // Missed for a detector frame at 5 fps, then seen well past the line twice as tall: both edges moved
+    // down (top 0.31 -> 0.525, bottom 0.47 -> 0.855), a move, not a box that changed.
+    c.observe(1, 'car', 2, 0.58, 0.39, 0.09, 0.16, 1200, 1200);
+    c.observe(1, 'car', 2, 0.6, 0.69, 0.17, 0.33, 1600, 1600);
+    const crossing = c.forget(1, 2000);
+    expect(crossing?.direction).toBe('down');
+    expect(crossing?.ptsMs).toBe(1600);
+  });
+
+  it('holds a box that grew at one end only to the margin, and counts nothing when the track ends', () => {
+    const c = watching();
+    at(c, 1, 0.5, 0.3, 1000);
+    c.observe(1, 'car', 2, 0.5, 0.47, 0.08, 0.1, 1200, 1200);
+    // The top stays at 0.42, the bottom grows to 0.64 (a box grown over the car ahead): centre 0.53.
+    c.observe(1, 'car', 2, 0.5, 0.53, 0.08, 0.22, 1400, 1400);
+    expect(c.forget(1, 2000)).toBeUndefined();
+  });
+});

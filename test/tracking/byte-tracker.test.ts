@@ -645,15 +645,46 @@ describe('ByteTracker, a lost track coasting', () => {
     const tracker = new ByteTracker();
     // Creeping down 0.6 box heights a second for 3 s at 10 fps, its last box 0.006 back (box jitter in a
     // dense clump), then not seen.
-    let cy = 0.5;
-    for (let i = 0; i < 30; i++) tracker.update(result(i * 100, [moto((cy = 0.5 + 0.003 * i))]));
-    tracker.update(result(3000, [moto(cy - 0.006)]));
+    for (let i = 0; i < 30; i++) tracker.update(result(i * 100, [moto(0.5 + 0.003 * i)]));
+    tracker.update(result(3000, [moto(0.5 + 0.003 * 29 - 0.006)]));
     const t = tracker.tracks[0]!;
     const last = t.kf.cy;
     for (let i = 1; i <= 12; i++) tracker.update(result(3000 + i * 100, []));
     expect(t.state).toBe('lost');
     // On along its way at its mean speed (0.03 a second), not back toward the riders behind it.
     expect(t.kf.cy).toBeGreaterThan(last + 0.02);
+  });
+
+  /** A car box `h` tall, half as wide, centred at x 0.58, y `cy`. */
+  const nearing = (cy: number, h: number) => ({
+    cls: 'car' as const,
+    score: 0.7,
+    x1: 0.58 - h / 4,
+    y1: cy - h / 2,
+    x2: 0.58 + h / 4,
+    y2: cy + h / 2,
+  });
+
+  it('finds a car nearing the camera again on its box ahead, twice as tall after a missed frame', () => {
+    const tracker = new ByteTracker();
+    // 5 fps: coming toward the camera, its box growing a third a frame; missed at 600 ms.
+    tracker.update(result(0, [nearing(0.2, 0.07)]));
+    tracker.update(result(200, [nearing(0.25, 0.09)]));
+    tracker.update(result(400, [nearing(0.32, 0.12)]));
+    tracker.update(result(600, []));
+    tracker.update(result(800, [nearing(0.55, 0.25)]));
+    expect(tracker.tracks.map((t) => `${t.id}:${t.state}`)).toEqual(['1:tracked']);
+    // A box as much larger behind it along its motion, or after a longer loss, is another vehicle's.
+    const behind = new ByteTracker();
+    for (const [ms, cy, h] of [
+      [0, 0.2, 0.07],
+      [200, 0.25, 0.09],
+      [400, 0.32, 0.12],
+    ] as const)
+      behind.update(result(ms, [nearing(cy, h)]));
+    behind.update(result(600, []));
+    behind.update(result(800, [nearing(0.3, 0.25)]));
+    expect(behind.tracks.map((t) => `${t.id}:${t.state}`)).toEqual(['1:lost', '2:tentative']);
   });
 });
 
