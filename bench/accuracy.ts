@@ -2,8 +2,9 @@
  * Accuracy report: runs the real chain (ffmpeg reader → vision pipeline → traffic analytics) on the
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
- * throughput (bench/accuracy-default.ts), the same clips played backwards (bench/accuracy-reversed.ts), and the UK
- * rain clip behind haze (bench/accuracy-haze.ts).
+ * throughput (bench/accuracy-default.ts), the same clips played backwards (bench/accuracy-reversed.ts), the UK
+ * rain clip behind haze (bench/accuracy-haze.ts), and the hand-counted lines at lower detection rates
+ * (bench/accuracy-rates.ts).
  * Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
  *
  *   npx tsx bench/accuracy.ts
@@ -27,6 +28,7 @@ import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
 import { incidentGoals } from './accuracy-incidents.js';
+import { lowerRates } from './accuracy-rates.js';
 import { residentialLines } from './accuracy-residential.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
@@ -155,12 +157,14 @@ async function main(): Promise<void> {
   const haze = await hazedClip(log);
   const sun = await lowSunClips(log);
   const higher = await higherLines(log);
+  const rates = await lowerRates(log);
   const residential = await residentialLines(log);
   const police = await incidentGoals(log);
   md.push(
     ...dflt.md,
     ...shared.md,
     ...higher.md,
+    ...rates.md,
     ...residential.md,
     ...backwards.md,
     ...haze.md,
@@ -297,7 +301,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, lowerRates: rates.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -31,6 +31,7 @@ export function accuracy(r: unknown): Row[] {
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
   rows.push(...higherLines(at(r, 'higherLines')));
+  rows.push(...lowerRates(at(r, 'lowerRates')));
   rows.push(...incidentRows(at(r, 'incidents')));
   const offRow = (key: string, figure: string, goal: string) => {
     const off = at(r, key, 'off');
@@ -203,6 +204,22 @@ function higherLines(d: unknown): Row[] {
     verdict: 'info',
     peer: `with a carriageway zone: ${num(h, 'withZone', '10 fps')} / ${num(h, 'withZone', 'every frame')}; regions held at 960: ${num(h, 'fixed', '10 fps')} / ${num(h, 'fixed', 'every frame')}`,
   }));
+}
+
+/** The hand-counted lines at detect fps 5, 7 and 10, per clip (bench/accuracy-rates.ts): information. */
+function lowerRates(d: unknown): Row[] {
+  const runs = Array.isArray(d) ? d : [];
+  const clips = [...new Set(runs.map((x) => String(at(x, 'clip'))))];
+  return clips.map((clip) => {
+    const of = (fps: number) => runs.find((x) => at(x, 'clip') === clip && at(x, 'fps') === fps);
+    return {
+      area: 'Accuracy',
+      figure: `${clip}, hand-counted lines at detect 5 / 7 / 10 fps: off by, sum over lines and classes`,
+      value: [5, 7, 10].map((f) => num(of(f), 'off')).join(' / '),
+      goal: 'none (lower rates stand for faster traffic)',
+      verdict: 'info',
+    };
+  });
 }
 
 /** The fallen cyclist, the vehicle stopping by it and the junction's own traffic (accuracy-incidents.ts). */
