@@ -5,6 +5,17 @@ import { BAND_HALF, type PlanInput, planDetection } from '../../src/vision/detec
 
 const line = (id: string, a: [number, number], b: [number, number]) => ({ id, points: [a, b] });
 
+/** A carriageway zone of the Jakarta picture's road (test/support/clip-cameras.ts, JAKARTA_ROAD). */
+const road = {
+  id: 'road',
+  polygon: [
+    [0.33, 0.45],
+    [0.62, 0.45],
+    [0.85, 1],
+    [0.28, 1],
+  ] as [number, number][],
+};
+
 function plan(extra: Partial<PlanInput>) {
   return planDetection({
     srcWidth: 1280,
@@ -83,15 +94,6 @@ describe('automatic detection regions (planDetection)', () => {
   // counted 14-15 there.
   it('gives several lines and a zone the scale one line gets, the cost growing with what they cover, up to the budget', () => {
     const full = (id: string, y: number) => line(id, [0, y], [1, y]);
-    const road = {
-      id: 'road',
-      polygon: [
-        [0.33, 0.45],
-        [0.62, 0.45],
-        [0.85, 1],
-        [0.28, 1],
-      ] as [number, number][],
-    };
     const one = plan({ lines: [full('a', 0.7)] });
     const three = plan({ lines: [full('a', 0.7), full('b', 0.8), full('c', 0.9)] });
     const withZone = plan({ lines: [full('a', 0.7)], zones: [road] });
@@ -109,15 +111,6 @@ describe('automatic detection regions (planDetection)', () => {
   });
 
   it('keeps a line at the scale it gets alone when a zone would spread the budget thinner', () => {
-    const road = {
-      id: 'road',
-      polygon: [
-        [0.33, 0.45],
-        [0.62, 0.45],
-        [0.85, 1],
-        [0.28, 1],
-      ] as [number, number][],
-    };
     const a = line('a', [0, 0.7], [1, 0.7]);
     for (const budget of [2.5, 3.2]) {
       const alone = plan({ lines: [a], budget });
