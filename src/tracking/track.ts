@@ -150,9 +150,10 @@ export class Track {
   /**
    * Called as the track goes lost: it coasts at its mean velocity since it was first seen when the filter's
    * velocity points against that motion (a box that stepped back a little left the filter moving
-   * backwards: road users do not reverse), or is none (restarted on a box change, KalmanBox.restartAt). In a dense clump, a motorcycle's track
-   * counted at a line coasted 0.1 of the picture back up the road in 1.5 s and took the rider behind, whose
-   * crossing then went uncounted. Only for a track that moved HISTORY_MOVE of its box height or more.
+   * backwards: road users do not reverse), or is none (restarted on a box change, KalmanBox.restartAt).
+   * In a dense clump, a motorcycle's track counted at a line coasted 0.1 of the picture back up the road
+   * in 1.5 s and took the rider behind, whose crossing then went uncounted. Only for a track that moved
+   * HISTORY_MOVE of its box height or more.
    */
   coastAlongHistory(): void {
     const dx = (this.x1 + this.x2) / 2 - this.x0;

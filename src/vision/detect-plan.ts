@@ -97,8 +97,9 @@ const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
  * scale: a band around each counting line (vehicles seen whole for a few frames on both sides of it) and
  * each zone's bounding box, overlapping ones merged, all at one scale so a motorcycle gets as many model
  * pixels wherever it is: `regionWidth` across the picture, less if the budget left after the whole picture
- * does not allow that. Zones covering most of the picture are left to the whole picture when the lines
- * alone do not. When the regions would gain too little over the whole picture (they cover most of the
+ * does not allow that. Lines come first: zones that would cover most of the picture with them, or take
+ * their scale down by more than LINES_FIRST, get regions of their own at what the budget leaves, or the
+ * whole picture. When the regions would gain too little over the whole picture (they cover most of the
  * frame, or the budget is small), the whole picture alone is detected.
  */
 export function planDetection(input: PlanInput): DetectPlan {
@@ -156,7 +157,7 @@ export function planDetection(input: PlanInput): DetectPlan {
     if (left > 0 && cov < WHOLE_FRACTION) {
       const fitted = fitBudget(boxes, Math.min(effective, Math.sqrt(left / (cov * W * H))), left, W, H);
       const zs = scaleOf(fitted, W, H);
-      if (zs >= baseScale * MIN_GAIN) {
+      if (zs >= baseScale * MIN_GAIN && total(fitted) <= left) {
         zoneRegions = fitted;
         zonesWhere = `the zones get regions of their own at ${fmt(zs)} with what the budget leaves`;
       }
