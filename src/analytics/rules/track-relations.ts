@@ -59,7 +59,9 @@ export function gateDistance(
  * Whether a new track's box lies BIRTH_OVERLAP or more inside (or over) another confirmed live track of
  * its class group, or of the other vehicle group (a head-on motorcycle the detector also calls a car): a
  * second box on a vehicle already tracked, not a vehicle of its own. So is a person track born on a
- * two-wheeler's track where its rider sits (riderOverlap): a second box on the rider.
+ * two-wheeler's track where its rider sits (riderOverlap): a second box on the rider. A lost track holds
+ * no box this frame (only a prediction, which a road user heading the other way may pass through): a new
+ * track there is a fragment for stitching or a road user of its own.
  */
 export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
   const group = classGroup(t.cls);
@@ -72,7 +74,7 @@ export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
   const areaA = (ax2 - ax1) * (ay2 - ay1);
   for (let i = 0; i < tracks.length; i++) {
     const o = tracks[i]!;
-    if (o === t || !o.confirmed) continue;
+    if (o === t || !o.confirmed || o.state === 'lost') continue;
     if (
       person &&
       (o.cls === 'motorcycle' || o.cls === 'bicycle') &&

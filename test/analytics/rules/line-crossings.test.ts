@@ -269,6 +269,28 @@ describe('LineCrossings', () => {
     expect(rule2.lines[0]!.total('down', 'car')).toBe(1);
   });
 
+  it('a vehicle first seen past the line over a lost track that heads the other way is counted', () => {
+    // UK rain, the detector less sure (scores x 0.6): a car going away, half the size, lost for a second,
+    // coasted on the spot just past the line; the car coming down was first seen over its box. A lost
+    // track holds no box this frame, so the new one is no second box on it.
+    const s = new RuleScene();
+    const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+    const far = s.add(1, 'car', [0.45, 0.54, 0.55, 0.58]);
+    place(far, 0.56, 0.045, -0.02);
+    s.run(rule, 0, 1200);
+    far.track.matched = false;
+    far.track.state = 'lost';
+    const car = s.add(2, 'car', [0.45, 0.5, 0.55, 0.6], { hits: 1 });
+    place(car, 0.55, 0.1, 0.2);
+    s.run(rule, 1300, 1300);
+    car.track.hits = 5;
+    for (let i = 1; i <= 5; i++) {
+      place(car, 0.55 + 0.02 * i, 0.1, 0.2);
+      s.run(rule, 1300 + 100 * i, 1300 + 100 * i);
+    }
+    expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+  });
+
   it('a road user first seen past the line just after a vehicle crossed there is counted unless it is as wide', () => {
     // A rider right beside or behind a car that just crossed is another road user; a box as wide as the
     // car's, first seen past the line where the car crossed, is that car again (its track jumped off it) —
