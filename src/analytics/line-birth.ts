@@ -16,8 +16,14 @@ export const BIRTH_GATE = 1;
  * is in view when a stream starts may have crossed long before.
  */
 const WARM_UP_MS = 1000;
-/** `firstSide` of a track first seen exactly on the line. */
+/** `firstSide` of a track first seen on the line. */
 const ON_LINE = Number.MIN_VALUE;
+/**
+ * A track first seen within this many box extents of the line is on it: past it on whichever side it
+ * moves to. A box there jitters across the line and back by a few pixels before it moves on, and the side
+ * it was first seen on says nothing of where it came from.
+ */
+const ON_LINE_NEAR = 0.1;
 /** A track first seen past the line is judged once it has moved this many box extents across it. */
 const DECIDE_MOVE = 0.2;
 /** ... while its edge nearer the line came back at most this many box extents ... */
@@ -41,8 +47,7 @@ export function noteFirstSighting(
   startPts: number,
 ): void {
   if (!(extent > 0 && ptsMs - startPts >= WARM_UP_MS)) return;
-  // Exactly on the line: past it on whichever side it moves to.
-  s.firstSide = side === 0 ? ON_LINE : side;
+  s.firstSide = Math.abs(side) / g.len <= ON_LINE_NEAR * extent ? ON_LINE : side;
   s.firstDist = Math.abs(side) / g.len / extent;
   s.firstExtent = extent;
   const c = g.centreDistance(side, h);
