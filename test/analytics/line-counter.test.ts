@@ -310,7 +310,8 @@ describe('LineCounter', () => {
       expect(at(c, 1, 0.5, 0.499, 2040, 0)).toBeUndefined();
       expect(at(c, 1, 0.5, 0.501, 2080, 0)).toBeUndefined();
       let got: ReturnType<typeof at>;
-      for (let k = 1; k <= 8 && !got; k++) got = at(c, 1, 0.5, 0.501 + 0.003 * k, 2080 + 40 * k, k > 3 ? 2 : 0);
+      for (let k = 1; k <= 8 && !got; k++)
+        got = at(c, 1, 0.5, 0.501 + 0.003 * k, 2080 + 40 * k, k > 3 ? 2 : 0);
       expect(got?.direction).toBe('down');
       expect(c.total('down', 'car') + c.total('up', 'car')).toBe(1);
       // The same on a car going up.
