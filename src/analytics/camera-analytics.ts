@@ -1,8 +1,9 @@
 import type { Frame } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { TrafficClass } from '../domain/traffic.js';
-import { ByteTracker, type TrackerOptions } from '../tracking/byte-tracker.js';
+import { ByteTracker } from '../tracking/byte-tracker.js';
 import type { Track } from '../tracking/track.js';
+import type { TrackerOptions } from '../tracking/tracker-options.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { Incident } from './events.js';
 import { type AnalyticsEventWithEvidence, FrameContext, type FrameRule } from './frame-context.js';

@@ -1,6 +1,6 @@
 // Counting a track first seen just past a line (a vehicle the detector found only as it crossed):
 // back-projecting its motion to the line.
-import { SIZE_STEP } from '../tracking/byte-tracker.js';
+import { SIZE_STEP } from '../tracking/size-step.js';
 import { borders, type LineGeometry } from './line-geometry.js';
 import type { LineTrackState } from './line-track-state.js';
 

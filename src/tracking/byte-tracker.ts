@@ -7,74 +7,9 @@ import { KEEP_LOW_SIZE, mayKeepOnLow } from './keep-low.js';
 import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
 import { RowWidthModel } from './row-size.js';
+import { nearingAhead, SIZE_STEP, sizeRatio } from './size-step.js';
 import { classGroup, Track } from './track.js';
-
-export interface TrackerOptions {
-  /** Detections at or above this score are "high" (first association stage, may start tracks). */
-  highScore: number;
-  /** Detections below this score are ignored; between low and high they only extend existing tracks. */
-  lowScore: number;
-  /** A new track starts only from an unmatched detection at or above this score. */
-  newTrackScore: number;
-  /**
-   * A weak track (a far or small vehicle the detector is unsure of) starts from a detection at or above
-   * this score, and is confirmed only after `weakHits` matches along a moving path.
-   */
-  weakTrackScore: number;
-  weakHits: number;
-  /** Similarity (buffered IoU) needed in the first stage. */
-  matchFirst: number;
-  /** Similarity (buffered IoU) needed in the second (low-score) stage. */
-  matchSecond: number;
-  /** IoU needed to extend a tentative track. */
-  matchTentative: number;
-  /** Box growth for the first stage's buffered IoU (fraction of box size per side). */
-  buffer: number;
-  /** Box growth when extending tentative tracks, whose velocity is not known yet. */
-  bufferTentative: number;
-  /** Extra box growth per second a track has been lost. */
-  lostGrowth: number;
-  /** Similarity factor when a detection's class group differs from the track's (vehicle / two-wheeler / person). */
-  crossClassFactor: number;
-  /** Matches needed before a track is confirmed. */
-  minHits: number;
-  /** Observed time a lost track is kept for re-identification, ms. */
-  lostBufferMs: number;
-  /**
-   * Detector frames in a row a tentative track may go unmatched and live on (ByteTrack: 0). A rider in a
-   * dense clump, or a far vehicle near the score threshold, is missed now and then; with no second chance
-   * its track never confirms at a low detection rate and the vehicle is counted late or not at all.
-   */
-  tentativeMisses: number;
-  /**
-   * ... and a car, bus or lorry's for this observed time since its last match, however many frames that
-   * is (ms): at a high detection rate a lorry in spray or half out of view is missed two or three frames
-   * in a row as often as one is at 10 fps, and its track would start over and over, never confirmed. Not
-   * a two-wheeler's: in a dense clump a second box on a rider would live on as a second track.
-   */
-  tentativeVehicleMs: number;
-  /**
-   * A tentative track matched only by a low-score detection (below `weakTrackScore`) lives on and follows
-   * it, but gains no hit toward confirmation: a car in spray whose scores swing between 0.13 and 0.35
-   * would otherwise start and die tentative again and again, never confirmed and never counted. Such a
-   * track is then confirmed as a weak one (`weakHits`, and only once it moved: not clutter standing still),
-   * and only in its first moments, alone, and on boxes about its own size (keep-low.ts).
-   */
-  tentativeKeepLow: boolean;
-  /** Drop person detections riding a detected motorcycle or bicycle. */
-  suppressRiders: boolean;
-  /** Correct head-on motorcycles the detector calls "car" (see reclassify.ts). */
-  correctClasses: boolean;
-}
-
-/**
- * Largest change of a box's width or height (either way) from one match to the next that is still the
- * object moving. Beyond it the detection is another object or part of one (dense traffic, a rider's box
- * and its motorcycle's): a tracked track takes it without a velocity from the jump (KalmanBox.restartAt), a
- * lost one does not, nor a faint vehicle's on a box another track fits. The line counter holds a crossing
- * made on such a step to a margin.
- */
-export const SIZE_STEP = 1.5;
+import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './tracker-options.js';
 
 /**
  * A track matched on the previous detector frame and moving at least MOVING lengths of its box a second is
@@ -101,64 +36,6 @@ const TRACK_FITS = 0.5;
 
 /** A box at least this many times a car's width at its row (RowWidthModel) is car-wide: cars are 0.87-1.15x. */
 const CAR_WIDE = 0.85;
-
-/** How much a box of `w` x `h` differs in size from one of `w0` x `h0`: the larger of the width and height ratios, >= 1. */
-export function sizeChange(w: number, h: number, w0: number, h0: number): number {
-  const rw = w0 > 0 ? w / w0 : 1;
-  const rh = h0 > 0 ? h / h0 : 1;
-  return Math.max(rw, 1 / rw, rh, 1 / rh);
-}
-
-function sizeRatio(t: Track, d: Detection): number {
-  return sizeChange(d.x2 - d.x1, d.y2 - d.y1, t.kf.w, t.kf.h);
-}
-
-/**
- * A track lost at most NEARING_LOST_MS (two missed detector frames at 5 fps) may be found again on a box up
- * to NEARING_GROWTH times its size, lying ahead of it along its motion: a vehicle nearing the camera, whose
- * box doubles in a few tenths of a second while the lost track's size stays as it was last seen. On the NL
- * motorway at 5 and 7 fps a car missed one detector frame just above the line was seen next well past it,
- * 1.65 times as tall; its track coasted on uncounted (a lost track counts nothing) and a new one on the
- * car was gone after one more frame, too soon to count.
- */
-const NEARING_LOST_MS = 400;
-const NEARING_GROWTH = SIZE_STEP * SIZE_STEP;
-
-function nearingAhead(t: Track, d: Detection): boolean {
-  const kf = t.kf;
-  const w = d.x2 - d.x1;
-  const h = d.y2 - d.y1;
-  return (
-    t.lostMs <= NEARING_LOST_MS &&
-    classGroup(t.cls) === VEHICLE_GROUP &&
-    w > kf.w &&
-    h > kf.h &&
-    sizeRatio(t, d) <= NEARING_GROWTH &&
-    ((d.x1 + d.x2) / 2 - kf.cx) * kf.vx + ((d.y1 + d.y2) / 2 - kf.cy) * kf.vy > 0
-  );
-}
-
-export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
-  highScore: 0.35,
-  lowScore: 0.1,
-  newTrackScore: 0.4,
-  weakTrackScore: 0.2,
-  weakHits: 3,
-  matchFirst: 0.2,
-  matchSecond: 0.3,
-  matchTentative: 0.25,
-  buffer: 0.3,
-  bufferTentative: 0.7,
-  lostGrowth: 0.5,
-  crossClassFactor: 0.5,
-  minHits: 2,
-  lostBufferMs: 2000,
-  tentativeMisses: 1,
-  tentativeVehicleMs: 100,
-  tentativeKeepLow: true,
-  suppressRiders: true,
-  correctClasses: true,
-};
 
 /**
  * ByteTrack-style multi-object tracker: Kalman-predicted boxes, association of high-score detections

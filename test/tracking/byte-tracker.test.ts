@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ByteTracker, DEFAULT_TRACKER_OPTIONS } from '../../src/tracking/byte-tracker.js';
+import { ByteTracker } from '../../src/tracking/byte-tracker.js';
+import { DEFAULT_TRACKER_OPTIONS } from '../../src/tracking/tracker-options.js';
 import type { DetectionResult } from '../../src/vision/detection.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 

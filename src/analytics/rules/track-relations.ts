@@ -1,4 +1,4 @@
-import { SIZE_STEP } from '../../tracking/byte-tracker.js';
+import { SIZE_STEP } from '../../tracking/size-step.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import { riderOverlap } from '../../vision/riders.js';
 import type { LineCounter } from '../line-counter.js';
