@@ -26,6 +26,27 @@ function countedCar(s: RuleScene, rule: LineCrossings): SceneTrack {
   return car;
 }
 
+/**
+ * Car track 2 first seen at 1.3 s with its centre at `cy` (box `h` tall) just past the line, then confirmed
+ * and moving down 0.02 of the frame per 100 ms for half a second.
+ */
+function bornPastLine(
+  s: RuleScene,
+  rule: LineCrossings,
+  box: [number, number, number, number],
+  cy: number,
+  h: number,
+): void {
+  const t = s.add(2, 'car', box, { hits: 1 });
+  place(t, cy, h, 0.2);
+  s.run(rule, 1300, 1300);
+  t.track.hits = 5;
+  for (let i = 1; i <= 5; i++) {
+    place(t, cy + 0.02 * i, h, 0.2);
+    s.run(rule, 1300 + 100 * i, 1300 + 100 * i);
+  }
+}
+
 /** Crossings still settling their class, reported now (as just before a count interval closes). */
 function settled(s: RuleScene, rule: LineCrossings) {
   s.ctx.events.length = 0;
@@ -243,14 +264,7 @@ describe('LineCrossings', () => {
     place(car, 0.55, 0.1, 0.2);
     s.run(rule, 0, 1200);
     // A part box on the same car (its lower half), moving with it.
-    const part = s.add(2, 'car', [0.45, 0.55, 0.55, 0.6], { hits: 1 });
-    place(part, 0.53, 0.05, 0.2);
-    s.run(rule, 1300, 1300);
-    part.track.hits = 5;
-    for (let i = 1; i <= 5; i++) {
-      place(part, 0.53 + 0.02 * i, 0.05, 0.2);
-      s.run(rule, 1300 + 100 * i, 1300 + 100 * i);
-    }
+    bornPastLine(s, rule, [0.45, 0.55, 0.55, 0.6], 0.53, 0.05);
     expect(rule.lines[0]!.total('down', 'car')).toBe(0);
     // Control: the same box with no vehicle around it is a vehicle first seen just past the line.
     const s2 = new RuleScene();
@@ -258,14 +272,7 @@ describe('LineCrossings', () => {
     const watcher = s2.add(9, 'car', [0.05, 0.05, 0.1, 0.1]);
     place(watcher, 0.07);
     s2.run(rule2, 0, 1200);
-    const alone = s2.add(2, 'car', [0.45, 0.55, 0.55, 0.6], { hits: 1 });
-    place(alone, 0.53, 0.05, 0.2);
-    s2.run(rule2, 1300, 1300);
-    alone.track.hits = 5;
-    for (let i = 1; i <= 5; i++) {
-      place(alone, 0.53 + 0.02 * i, 0.05, 0.2);
-      s2.run(rule2, 1300 + 100 * i, 1300 + 100 * i);
-    }
+    bornPastLine(s2, rule2, [0.45, 0.55, 0.55, 0.6], 0.53, 0.05);
     expect(rule2.lines[0]!.total('down', 'car')).toBe(1);
   });
 
@@ -280,14 +287,7 @@ describe('LineCrossings', () => {
     s.run(rule, 0, 1200);
     far.track.matched = false;
     far.track.state = 'lost';
-    const car = s.add(2, 'car', [0.45, 0.5, 0.55, 0.6], { hits: 1 });
-    place(car, 0.55, 0.1, 0.2);
-    s.run(rule, 1300, 1300);
-    car.track.hits = 5;
-    for (let i = 1; i <= 5; i++) {
-      place(car, 0.55 + 0.02 * i, 0.1, 0.2);
-      s.run(rule, 1300 + 100 * i, 1300 + 100 * i);
-    }
+    bornPastLine(s, rule, [0.45, 0.5, 0.55, 0.6], 0.55, 0.1);
     expect(rule.lines[0]!.total('down', 'car')).toBe(1);
   });
 
