@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseConfigText } from '../src/config/load.js';
+import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
 import { type AnalyzeReport, analyzeFile } from '../src/pipeline/analyze.js';
 import { allowedOff, loadTruth, type TruthLine } from '../test/support/ground-truth.js';
@@ -54,7 +54,12 @@ export async function analyzeCamera(
   everyFrame: boolean,
 ): Promise<AnalyzeReport> {
   const path = resolve(MEDIA, clip);
-  const cfg = parseConfigText(
+  return analyzeFile(benchConfig(path, body), path, { everyFrame });
+}
+
+/** A config with one camera on the clip at `path`, its settings the YAML lines of `body`. */
+export function benchConfig(path: string, body: string[]): ResolvedConfig {
+  return parseConfigText(
     [
       'node: { id: bench, site: bench }',
       `models: { dir: ${JSON.stringify(join(REPO, 'models'))} }`,
@@ -66,7 +71,6 @@ export async function analyzeCamera(
     join(REPO, 'bench/accuracy.yaml'),
     { cwd: REPO, env: {} },
   );
-  return analyzeFile(cfg, path, { everyFrame });
 }
 
 /**

@@ -3,8 +3,8 @@
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
  * throughput (bench/accuracy-default.ts), the same clips played backwards (bench/accuracy-reversed.ts), the UK
- * rain clip behind haze (bench/accuracy-haze.ts), and the hand-counted lines at lower detection rates
- * (bench/accuracy-rates.ts).
+ * rain clip behind haze (bench/accuracy-haze.ts), the hand-counted lines at lower detection rates
+ * (bench/accuracy-rates.ts), and the motorway lines with a less sure detector (bench/accuracy-unsure.ts).
  * Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
  *
  *   npx tsx bench/accuracy.ts
@@ -32,6 +32,7 @@ import { lowerRates } from './accuracy-rates.js';
 import { residentialLines } from './accuracy-residential.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
+import { unsureDetector } from './accuracy-unsure.js';
 
 const OUT = join(REPO, 'bench', 'results');
 
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
   const sun = await lowSunClips(log);
   const higher = await higherLines(log);
   const rates = await lowerRates(log);
+  const unsure = await unsureDetector(log);
   const residential = await residentialLines(log);
   const police = await incidentGoals(log);
   md.push(
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
     ...shared.md,
     ...higher.md,
     ...rates.md,
+    ...unsure.md,
     ...residential.md,
     ...backwards.md,
     ...haze.md,
@@ -301,7 +304,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, lowerRates: rates.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -32,6 +32,7 @@ export function accuracy(r: unknown): Row[] {
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
   rows.push(...higherLines(at(r, 'higherLines')));
   rows.push(...lowerRates(at(r, 'lowerRates')));
+  rows.push(...unsureDetector(at(r, 'unsure')));
   rows.push(...incidentRows(at(r, 'incidents')));
   const offRow = (key: string, figure: string, goal: string) => {
     const off = at(r, key, 'off');
@@ -207,6 +208,23 @@ function higherLines(d: unknown): Row[] {
 }
 
 /** The hand-counted lines at detect fps 5, 7 and 10, per clip (bench/accuracy-rates.ts): information. */
+function unsureDetector(d: unknown): Row[] {
+  const runs = Array.isArray(d) ? d : [];
+  const clips = [...new Set(runs.map((x) => String(at(x, 'clip'))))];
+  return clips.map((clip) => {
+    const of = (mode: string) => runs.find((x) => at(x, 'clip') === clip && at(x, 'mode') === mode);
+    const modes = ['10 fps', 'every frame'];
+    return {
+      area: 'Accuracy',
+      figure: `${clip}, every detector score × ${num(of('10 fps'), 'scale')} (a less sure detector): off by at 10 fps / every frame`,
+      value: modes.map((m) => num(of(m), 'unsure')).join(' / '),
+      goal: 'none (bad light, a dirty lens: the same boxes at lower scores)',
+      verdict: 'info',
+      peer: `scores as they are: ${modes.map((m) => num(of(m), 'clear')).join(' / ')}`,
+    };
+  });
+}
+
 function lowerRates(d: unknown): Row[] {
   const runs = Array.isArray(d) ? d : [];
   const clips = [...new Set(runs.map((x) => String(at(x, 'clip'))))];
