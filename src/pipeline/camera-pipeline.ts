@@ -1,6 +1,6 @@
 import type { Frame, FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
-import { AutoLevels, type ContrastMode } from '../vision/auto-levels.js';
+import { AutoLevels, type ContrastMode, LevelsSnapshot } from '../vision/auto-levels.js';
 import type { DetectionResult } from '../vision/detection.js';
 import type { Detector, Polygon } from '../vision/detector.js';
 import { MotionGate } from '../vision/motion.js';
@@ -120,6 +120,8 @@ export class CameraPipeline {
   private active = 0;
   /** Exposure normalisation of the frames the detector sees (haze, fog, spray). */
   private readonly levels = new AutoLevels();
+  /** Snapshots of the mapping for frames in flight, reused (one per frame the detector has not read yet). */
+  private readonly snapshots: LevelsSnapshot[] = [];
   private readonly onInferred: (() => void) | undefined;
   private readonly gateLag: number;
   /** Gate decisions, one after another in frame order. */
@@ -247,21 +249,18 @@ export class CameraPipeline {
     before: Promise<unknown> | undefined,
   ): Promise<DetectionResult> {
     let pushed = false;
+    let levels: LevelsSnapshot | undefined;
     try {
       const decision = await this.gateDecision(frame, index);
       const infer = decision !== SKIP;
       if (infer) {
         this.levels.update(frame.data, frame.geometry);
         this.noteContrast(this.levels.mode, frame.ptsMs);
+        // This frame's own mapping: the detector may read it only after later frames were measured.
+        if (this.levels.lut) levels = this.levels.snapshot(this.snapshots.pop() ?? new LevelsSnapshot());
       }
       const detections = infer
-        ? await this.detector.detect(
-            frame.data,
-            frame.geometry,
-            this.ignore,
-            decision === INFER_ALL,
-            this.levels.lut ? this.levels : undefined,
-          )
+        ? await this.detector.detect(frame.data, frame.geometry, this.ignore, decision === INFER_ALL, levels)
         : [];
       if (before) await before;
       if (infer) this.regionGate?.observe(detections, frame.ptsMs);
@@ -283,6 +282,7 @@ export class CameraPipeline {
       pushed = true;
       return result;
     } finally {
+      if (levels) this.snapshots.push(levels);
       // A failed frame still answers the gate of a later frame (with the tracks as they are).
       if (!pushed && before) await before.catch(ignoreError);
       // (Gone when frame index + gateLag did not need it and has decided already.)

@@ -45,8 +45,9 @@ export type ContrastMode = 'as is' | 'haze' | 'glare';
  * some rows far more than others, so the whole picture's span stays wide while the rows where the
  * vehicles are have little contrast left: then each row step is mapped from the rows around it. `lut`
  * holds LEVEL_STEPS tables of 256 values from the top of the measured picture (camera rows `top` to
- * `top + height`) to its bottom, or is undefined when the picture is left as it is. A frame in flight may
- * be read with the next frame's mapping: it moves by a fraction (SMOOTH) of the change in light per frame.
+ * `top + height`) to its bottom, or is undefined when the picture is left as it is. The detector reads a
+ * frame's own mapping (snapshot(), taken as the frame is measured): it may preprocess a frame only after
+ * later frames were measured, and the detections must not depend on that timing.
  */
 export class AutoLevels {
   /** Each row step's mapping, top to bottom. */
@@ -167,13 +168,47 @@ export class AutoLevels {
 
   /** The table step (fractional) of camera row `cropY`: bgrToChw's `lutFirst` for a tile starting there. */
   stepAt(cropY: number): number {
-    return ((cropY - this.top) * LEVEL_STEPS) / this.height;
+    return stepAt(this.top, this.height, cropY);
   }
 
   /** Table steps per tile row for a tile of `scale` tile pixels per camera pixel (`lutPerRow`). */
   stepsPerRow(scale: number): number {
-    return LEVEL_STEPS / (this.height * scale);
+    return stepsPerRow(this.height, scale);
   }
+
+  /** The current mapping copied into `into` (a reused snapshot), or undefined when there is none. */
+  snapshot(into: LevelsSnapshot): LevelsSnapshot | undefined {
+    if (!this.lut) return undefined;
+    into.lut.set(this.lut);
+    into.top = this.top;
+    into.height = this.height;
+    return into;
+  }
+}
+
+/** One frame's mapping as the detector reads it (AutoLevels.snapshot): its tables and the rows they span. */
+export class LevelsSnapshot {
+  readonly lut = new Float32Array(LEVEL_STEPS * 256);
+  top = 0;
+  height = 1;
+
+  /** The table step (fractional) of camera row `cropY`. */
+  stepAt(cropY: number): number {
+    return stepAt(this.top, this.height, cropY);
+  }
+
+  /** Table steps per tile row for a tile of `scale` tile pixels per camera pixel. */
+  stepsPerRow(scale: number): number {
+    return stepsPerRow(this.height, scale);
+  }
+}
+
+function stepAt(top: number, height: number, cropY: number): number {
+  return ((cropY - top) * LEVEL_STEPS) / height;
+}
+
+function stepsPerRow(height: number, scale: number): number {
+  return LEVEL_STEPS / (height * scale);
 }
 
 /** The value below which `count` of the histogram's samples lie. */

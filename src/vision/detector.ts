@@ -1,6 +1,6 @@
 import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
-import type { AutoLevels } from './auto-levels.js';
+import type { LevelsSnapshot } from './auto-levels.js';
 import { buildClassMap } from './class-map.js';
 import type { Detection } from './detection.js';
 import type { RunStats, WorkerSession } from './inference-worker.js';
@@ -123,7 +123,7 @@ export class Detector {
    * Detects traffic in one frame: letterboxed BGR24, one picture or a stack of tiles (each inferred at its
    * own size, fitted to its picture; gated tiles, the automatic regions, only with `regions`). Boxes come
    * back in fractions of the camera image; those whose centre lies in an `ignore` polygon (same
-   * fractions) are dropped. With `levels` (the camera's AutoLevels, when it maps), the detector sees each
+   * fractions) are dropped. With `levels` (the frame's contrast mapping, when it has one), the detector sees each
    * pixel value through the table of its row's step.
    */
   async detect(
@@ -131,7 +131,7 @@ export class Detector {
     geometry: FrameGeometry,
     ignore: readonly Polygon[] = [],
     regions = true,
-    levels?: AutoLevels,
+    levels?: LevelsSnapshot,
   ): Promise<Detection[]> {
     const tiles = geometry.tiles;
     if (geometry !== this.checked) await this.check(geometry);
@@ -291,7 +291,7 @@ export class Detector {
     count: number,
     width: number,
     stride: number,
-    levels: AutoLevels | undefined,
+    levels: LevelsSnapshot | undefined,
     cropY: number,
     scale: number,
   ): void {

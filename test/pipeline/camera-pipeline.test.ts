@@ -116,6 +116,32 @@ describe('CameraPipeline contrast reports', () => {
     removeDir(dir);
   });
 
+  it('the detector sees each frame through the contrast mapping measured on it, however many are in flight', async () => {
+    const cfg = testConfig(
+      `cameras:\n  - id: nl\n    url: file://${NL_CLIP}\n    detect: { fps: 25, motion: { enabled: false } }`,
+    );
+    const sun = decodeFrames(filteredClip(dir, 'sun', NL_CLIP, LOW_SUN, ['-t', '1']), 0, 1);
+    const haze = decodeFrames(
+      filteredClip(dir, 'haze', NL_CLIP, 'eq=contrast=0.4:brightness=0.2', ['-t', '1']),
+      0,
+      1,
+    );
+    // Glare and haze in turn: the mapping moves on every frame.
+    const batch: Frame[] = [0, 1, 2, 3, 4, 5, 6, 7].map((seq) => {
+      const d = seq % 2 ? haze : sun;
+      return { cameraId: 'nl', seq, ptsMs: seq * 40, wallMs: 0, geometry: d.geometry, data: d.frames[0]! };
+    });
+    const oneByOne = recorder();
+    const inTurn = new CameraPipeline(cfg.cameras[0]!, detector, oneByOne, { everyFrame: true });
+    for (const f of batch) await inTurn.process(f);
+    // All at once: the later frames are measured while the first ones wait for the detector.
+    const allAtOnce = recorder();
+    const together = new CameraPipeline(cfg.cameras[0]!, detector, allAtOnce, { everyFrame: true });
+    await Promise.all(batch.map((f) => together.process(f)));
+    expect(together.stats.levelledRows + together.stats.levelledWhole).toBeGreaterThan(batch.length / 2);
+    expect(allAtOnce.seen.map((r) => r.detections)).toEqual(oneByOne.seen.map((r) => r.detections));
+  });
+
   it('tells when the picture turns hazy or glared and back, once each change has held', async () => {
     const cfg = testConfig(
       `cameras:\n  - id: nl\n    url: file://${NL_CLIP}\n    detect: { fps: 25, motion: { enabled: false } }`,
