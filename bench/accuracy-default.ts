@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { parseConfigText, type ResolvedConfig } from '../src/config/load.js';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
 import { type AnalyzeReport, analyzeFile } from '../src/pipeline/analyze.js';
+import type { LineCounts } from '../src/pipeline/traffic-stage.js';
 import { allowedOff, loadTruth, type TruthLine } from '../test/support/ground-truth.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 
@@ -55,6 +56,25 @@ export async function analyzeCamera(
 ): Promise<AnalyzeReport> {
   const path = resolve(MEDIA, clip);
   return analyzeFile(benchConfig(path, body), path, { everyFrame });
+}
+
+/**
+ * How far one line's counts (`counts`: by direction, then class) are off its hand count `l`: the sum of
+ * |ours − truth| over the counted directions and classes, and the cells that differ ("y050 down car 10/12",
+ * `tag` after the line's key).
+ */
+export function offTruth(l: TruthLine, counts: LineCounts[string] | undefined, tag = '') {
+  let off = 0;
+  const cells: string[] = [];
+  for (const dir of l.counted) {
+    for (const cls of TRAFFIC_CLASSES) {
+      const want = l.counts[dir]?.[cls] ?? 0;
+      const got = counts?.[dir]?.[cls] ?? 0;
+      off += Math.abs(got - want);
+      if (got !== want) cells.push(`${l.key}${tag} ${dir} ${cls} ${got}/${want}`);
+    }
+  }
+  return { off, cells };
 }
 
 /** A config with one camera on the clip at `path`, its settings the YAML lines of `body`. */

@@ -4,9 +4,8 @@
  * is how faster traffic looks to the tracker (a vehicle moves further and grows more between two detector
  * frames), so this is the check on association at large displacements and on vehicles nearing the camera.
  */
-import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
 import { loadTruth } from '../test/support/ground-truth.js';
-import { analyzeCamera, SKIP } from './accuracy-default.js';
+import { analyzeCamera, offTruth, SKIP } from './accuracy-default.js';
 
 const CLIPS = ['nl', 'uk-rain', 'jakarta'] as const;
 const RATES = [5, 7, 10] as const;
@@ -39,14 +38,9 @@ export async function lowerRates(log: (s: string) => void): Promise<{ md: string
           ],
           false,
         );
-        for (const dir of l.counted) {
-          for (const cls of TRAFFIC_CLASSES) {
-            const want = l.counts[dir]?.[cls] ?? 0;
-            const got = r.counts.l?.[dir]?.[cls] ?? 0;
-            off += Math.abs(got - want);
-            if (got !== want) cells.push(`${l.key} ${dir} ${cls} ${got}/${want}`);
-          }
-        }
+        const o = offTruth(l, r.counts.l);
+        off += o.off;
+        cells.push(...o.cells);
       }
       md.push(`| ${name} | ${fps} | ${off} | ${cells.join('; ') || '—'} |`);
       json.push({ clip: name, fps, off, cells });

@@ -10,14 +10,13 @@
  */
 import { resolve } from 'node:path';
 import type { FrameGeometry } from '../src/camera/frame.js';
-import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
 import { analyzeFile } from '../src/pipeline/analyze.js';
 import type { AnalyticsStage } from '../src/pipeline/camera-pipeline.js';
 import { TrafficStage } from '../src/pipeline/traffic-stage.js';
 import type { DetectionResult } from '../src/vision/detection.js';
 import { loadTruth } from '../test/support/ground-truth.js';
 import { MEDIA } from '../test/support/vision.js';
-import { benchConfig, type Mode, SKIP } from './accuracy-default.js';
+import { benchConfig, type Mode, offTruth, SKIP } from './accuracy-default.js';
 
 const UNSURE = 0.6;
 /** The detector's score floor (config scoreThreshold default): what falls under it is never seen. */
@@ -71,15 +70,9 @@ async function offBy(name: (typeof CLIPS)[number], mode: Mode, scale: number) {
     const stage = new ScaledScores(cfg.cameras[0]!, scale);
     await analyzeFile(cfg, path, { everyFrame: mode !== '10 fps', stage });
     stage.traffic.finish();
-    const counts = stage.traffic.counts().l ?? {};
-    for (const dir of l.counted) {
-      for (const cls of TRAFFIC_CLASSES) {
-        const want = l.counts[dir]?.[cls] ?? 0;
-        const got = counts[dir]?.[cls] ?? 0;
-        off += Math.abs(got - want);
-        if (got !== want) cells.push(`${l.key}${mode === '10 fps' ? '' : '*'} ${dir} ${cls} ${got}/${want}`);
-      }
-    }
+    const o = offTruth(l, stage.traffic.counts().l, mode === '10 fps' ? '' : '*');
+    off += o.off;
+    cells.push(...o.cells);
   }
   return { off, cells };
 }
