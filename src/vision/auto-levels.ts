@@ -166,16 +166,6 @@ export class AutoLevels {
     this.hi[at] = Number.isNaN(u) ? hi : u + SMOOTH * (hi - u);
   }
 
-  /** The table step (fractional) of camera row `cropY`: bgrToChw's `lutFirst` for a tile starting there. */
-  stepAt(cropY: number): number {
-    return stepAt(this.top, this.height, cropY);
-  }
-
-  /** Table steps per tile row for a tile of `scale` tile pixels per camera pixel (`lutPerRow`). */
-  stepsPerRow(scale: number): number {
-    return stepsPerRow(this.height, scale);
-  }
-
   /** The current mapping copied into `into` (a reused snapshot), or undefined when there is none. */
   snapshot(into: LevelsSnapshot): LevelsSnapshot | undefined {
     if (!this.lut) return undefined;
@@ -192,23 +182,15 @@ export class LevelsSnapshot {
   top = 0;
   height = 1;
 
-  /** The table step (fractional) of camera row `cropY`. */
+  /** The table step (fractional) of camera row `cropY`: bgrToChw's `lutFirst` for a tile starting there. */
   stepAt(cropY: number): number {
-    return stepAt(this.top, this.height, cropY);
+    return ((cropY - this.top) * LEVEL_STEPS) / this.height;
   }
 
-  /** Table steps per tile row for a tile of `scale` tile pixels per camera pixel. */
+  /** Table steps per tile row for a tile of `scale` tile pixels per camera pixel (`lutPerRow`). */
   stepsPerRow(scale: number): number {
-    return stepsPerRow(this.height, scale);
+    return LEVEL_STEPS / (this.height * scale);
   }
-}
-
-function stepAt(top: number, height: number, cropY: number): number {
-  return ((cropY - top) * LEVEL_STEPS) / height;
-}
-
-function stepsPerRow(height: number, scale: number): number {
-  return LEVEL_STEPS / (height * scale);
 }
 
 /** The value below which `count` of the histogram's samples lie. */
