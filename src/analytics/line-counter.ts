@@ -140,7 +140,7 @@ export class LineCounter extends LineGeometry {
       if (s.pending > 0) {
         if (
           pendingHolds(this, s, side, cls, level, x, y, w, h, ptsMs) &&
-          flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts)
+          flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts, s.pendingGap >= UNSEEN_MS)
         )
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
@@ -315,7 +315,7 @@ export class LineCounter extends LineGeometry {
       s.pending > 0 &&
       (s.pendingAway || !wentBack(this, s)) &&
       s.pendingLevel > 1 &&
-      flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts) &&
+      flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts, s.pendingGap >= UNSEEN_MS) &&
       !s.duplicate &&
       !s.pendingJump &&
       (streamEnd ||

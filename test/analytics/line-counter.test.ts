@@ -257,6 +257,32 @@ describe('LineCounter', () => {
     expect(c.total('up', 'car')).toBe(2);
   });
 
+  it('never counts a crossing against the traffic made unseen (coasting), however long the track was seen', () => {
+    const c = new LineCounter('cam', LINE);
+    for (let id = 2; id <= 10; id++) {
+      at(c, id, 0.3, 0.4, 1000);
+      at(c, id, 0.3, 0.45, 1100);
+      at(c, id, 0.3, 0.52, 1200);
+      at(c, id, 0.3, 0.55, 1300);
+    }
+    expect(c.total('down', 'car')).toBe(9);
+    // A track seen for 3 s past the line in a queue, lost, coasting back on a jump's velocity for 1 s and
+    // found on a box across the line: no crossing, not at its end either.
+    const back = (id: number, gapMs: number) => {
+      for (let k = 0; k <= 30; k++) at(c, id, 0.5, 0.56 - 0.0005 * k, 2000 + 100 * k);
+      const found = 5000 + gapMs;
+      return (
+        at(c, id, 0.5, 0.47, found) ??
+        at(c, id, 0.5, 0.46, found + 100) ??
+        at(c, id, 0.5, 0.45, found + 200) ??
+        c.forget(id, found + 300)
+      );
+    };
+    expect(back(20, 1000)).toBeUndefined();
+    // Seen as it crosses (the same, found 100 ms on): a vehicle going the wrong way.
+    expect(back(21, 100)).toMatchObject({ direction: 'up', trackId: 21 });
+  });
+
   it('counts a crossing seen while the track was tentative once it is confirmed', () => {
     const c = new LineCounter('cam', LINE);
     arrive(c, 1, 0.5, 0.45, 2000, 0);
