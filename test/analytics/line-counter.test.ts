@@ -50,6 +50,17 @@ function at(
   return c.observe(id, cls, level, x, y, 0.08, 0.06, ms, ms);
 }
 
+/** Nine cars (tracks 2..10) crossing down from `t0`: the line's traffic goes down. */
+function nineDown(c: LineCounter, t0: number) {
+  for (let id = 2; id <= 10; id++) {
+    at(c, id, 0.3, 0.4, t0);
+    at(c, id, 0.3, 0.45, t0 + 100);
+    at(c, id, 0.3, 0.52, t0 + 200);
+    at(c, id, 0.3, 0.55, t0 + 300);
+  }
+  expect(c.total('down', 'car')).toBe(9);
+}
+
 /** A track seen twice where it starts (its crossing is then not straight from its first box). */
 function arrive(
   c: LineCounter,
@@ -238,13 +249,7 @@ describe('LineCounter', () => {
     };
     // On a fresh line nothing is known of the traffic: counted as before.
     expect(young(1, 2000)?.direction).toBe('up');
-    for (let id = 2; id <= 10; id++) {
-      at(c, id, 0.3, 0.4, 3000);
-      at(c, id, 0.3, 0.45, 3100);
-      at(c, id, 0.3, 0.52, 3200);
-      at(c, id, 0.3, 0.55, 3300);
-    }
-    expect(c.total('down', 'car')).toBe(9);
+    nineDown(c, 3000);
     // Nine down, one up: the same young track is now no crossing...
     expect(young(20, 4000)).toBeUndefined();
     // ... and one that goes on up is counted once seen long enough, at the time it crossed.
@@ -259,13 +264,7 @@ describe('LineCounter', () => {
 
   it('never counts a crossing against the traffic made unseen (coasting), however long the track was seen', () => {
     const c = new LineCounter('cam', LINE);
-    for (let id = 2; id <= 10; id++) {
-      at(c, id, 0.3, 0.4, 1000);
-      at(c, id, 0.3, 0.45, 1100);
-      at(c, id, 0.3, 0.52, 1200);
-      at(c, id, 0.3, 0.55, 1300);
-    }
-    expect(c.total('down', 'car')).toBe(9);
+    nineDown(c, 1000);
     // A track seen for 3 s past the line in a queue, lost, coasting back on a jump's velocity for 1 s and
     // found on a box across the line: no crossing, not at its end either.
     const back = (id: number, gapMs: number) => {
