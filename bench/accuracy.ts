@@ -30,6 +30,7 @@ import { higherLines } from './accuracy-higher.js';
 import { incidentGoals } from './accuracy-incidents.js';
 import { lowerRates } from './accuracy-rates.js';
 import { residentialLines } from './accuracy-residential.js';
+import { otherResolutions } from './accuracy-resolution.js';
 import { reversedClips } from './accuracy-reversed.js';
 import { sharedCamera } from './accuracy-shared.js';
 import { unsureDetector } from './accuracy-unsure.js';
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   const shared = await sharedCamera(log);
   const haze = await hazedClip(log);
   const sun = await lowSunClips(log);
+  const sizes = await otherResolutions(log);
   const higher = await higherLines(log);
   const rates = await lowerRates(log);
   const unsure = await unsureDetector(log);
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
     ...backwards.md,
     ...haze.md,
     ...sun.md,
+    ...sizes.md,
     ...speed.md,
     ...police.md,
     '## Incidents and hand-configured cameras',
@@ -304,7 +307,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

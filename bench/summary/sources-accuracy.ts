@@ -61,6 +61,11 @@ export function accuracy(r: unknown): Row[] {
     'NL and UK rain in low sun (a glare veil from the top, half the contrast)',
     'none (clear air: see the nl and uk-rain rows)',
   );
+  offRow(
+    'resolutions',
+    'NL and Jakarta re-scaled to 1920x1080, Jakarta to 640x360',
+    'none (at their own size: see the nl and jakarta rows)',
+  );
   const residential = list(r, 'residential');
   if (residential.length > 0) {
     const wrong = (rate: string) =>
