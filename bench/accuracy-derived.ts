@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRAFFIC_CLASSES } from '../src/domain/traffic.js';
-import type { TruthLine } from '../test/support/ground-truth.js';
+import { loadTruth, type TruthLine } from '../test/support/ground-truth.js';
 import { MEDIA } from '../test/support/vision.js';
-import { analyze, baseline, countCell, type Mode } from './accuracy-default.js';
+import { analyze, baseline, countCell, type Mode, SKIP } from './accuracy-default.js';
 
 export const DERIVED_MODES = ['10 fps', 'every frame'] as const satisfies Mode[];
 type Counts = Record<string, Record<string, number>>;
@@ -82,4 +82,43 @@ export async function countDerived(
 /** The closing line of a derived-clip table. */
 export function offLine(off: Off): string {
   return `Off by, all lines: ours ${off['10 fps']} at 10 fps, ${off['every frame']} on every frame; OpenCV ${off.OpenCV}.`;
+}
+
+/** One derived clip of a table: the hand counts it keeps (`name`), how it is made, its row label. */
+export interface DerivedRun {
+  name: 'nl' | 'jakarta' | 'uk-rain';
+  /** The derived file, from the original clip's name (made on first use). */
+  path: (clip: string) => string;
+  label: string;
+  /** The direction the derived clip's traffic takes for a hand-counted one (default: the same). */
+  swap?: (dir: string) => string;
+}
+
+/**
+ * A table over derived clips, a clip column first: `intro` (title and text), then the rows of each run's
+ * compared lines (countDerived) and the "off by" line.
+ */
+export async function derivedTable(
+  intro: readonly string[],
+  runs: readonly DerivedRun[],
+  log: (s: string) => void,
+): Promise<{ md: string[]; json: unknown }> {
+  const md = [
+    ...intro,
+    '',
+    '| clip | line | direction | class | truth | ours 10 fps | ours every frame | OpenCV |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const off: Off = { '10 fps': 0, 'every frame': 0, OpenCV: 0 };
+  const json: unknown[] = [];
+  for (const r of runs) {
+    const truth = loadTruth(r.name);
+    const lines = truth.lines.filter((l) => !SKIP.has(`${r.name}:${l.key}`));
+    log(`${r.label}: `);
+    const path = r.path(truth.clip);
+    json.push(...(await countDerived(r.name, path, lines, r.swap ?? ((d) => d), md, off, log, r.label)));
+    log('\n');
+  }
+  md.push('', offLine(off), '');
+  return { md, json: { lines: json, off } };
 }

@@ -5,7 +5,7 @@
  */
 import { HAZE, LOW_SUN } from '../test/support/filtered-clip.js';
 import { loadTruth } from '../test/support/ground-truth.js';
-import { countDerived, derivedClip, type Off, offLine } from './accuracy-derived.js';
+import { countDerived, derivedClip, derivedTable, type Off, offLine } from './accuracy-derived.js';
 
 export async function hazedClip(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
   const md: string[] = [
@@ -33,26 +33,18 @@ export async function hazedClip(log: (s: string) => void): Promise<{ md: string[
  * Low sun ahead of the camera (LOW_SUN): the veil is uneven, so the cameras' levels map each band of rows
  * from its own brightness.
  */
-export async function lowSunClips(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
-  const md: string[] = [
+export function lowSunClips(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
+  const intro = [
     '## Motorways in low sun',
     '',
     'NL and UK rain with a glare veil from the top of the picture, fading downward, over half the contrast',
     `(\`ffmpeg -vf "${LOW_SUN}"\`): at the NL line (0.5) the veil adds 38 of 255. The same hand counts, lines`,
     'and cells as the haze table.',
-    '',
-    '| clip | line | direction | class | truth | ours 10 fps | ours every frame | OpenCV |',
-    '|---|---|---|---|---|---|---|---|',
   ];
-  const off: Off = { '10 fps': 0, 'every frame': 0, OpenCV: 0 };
-  const json: unknown[] = [];
-  for (const name of ['nl', 'uk-rain'] as const) {
-    const truth = loadTruth(name);
-    log(`${name} in low sun: `);
-    const path = derivedClip(truth.clip, LOW_SUN, 'low-sun');
-    json.push(...(await countDerived(name, path, truth.lines, (d) => d, md, off, log, name)));
-    log('\n');
-  }
-  md.push('', offLine(off), '');
-  return { md, json: { lines: json, off } };
+  const path = (clip: string) => derivedClip(clip, LOW_SUN, 'low-sun');
+  return derivedTable(
+    intro,
+    (['nl', 'uk-rain'] as const).map((name) => ({ name, path, label: name })),
+    log,
+  );
 }
