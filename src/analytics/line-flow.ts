@@ -36,10 +36,11 @@ export function againstFlow(totals: Int32Array, dir: number): boolean {
 /**
  * Whether a track seen for `seenMs` may count a crossing in direction `dir` (0 or 1) of a line; `unseen`:
  * the track crossed without a box (found past the line UNSEEN_MS or more after its last box: it coasted
- * across, or it is a fragment continuing a track lost that long). Against the flow, an unseen crossing never counts, however long the track was
- * seen: in a queue a lost track coasts on the velocity of a jump between two boxes and is found on a
- * vehicle across the line, going back (Jakarta at 1920x1080, a line at 0.7: a "car" counted going up
- * after coasting 1.7 s). A vehicle really going the wrong way is seen as it crosses.
+ * across, or it is a fragment continuing a track lost that long). Against the flow, an unseen crossing
+ * never counts, however long the track was seen: in a queue a lost track coasts on the velocity of a jump
+ * between two boxes and is found on a vehicle across the line, going back (Jakarta at 1920x1080, a line
+ * at 0.7: a "car" counted going up after coasting 1.7 s). A vehicle really going the wrong way is seen as
+ * it crosses.
  */
 export function flowAllows(totals: Int32Array, dir: number, seenMs: number, unseen = false): boolean {
   return !againstFlow(totals, dir) || (seenMs >= AGAINST_FLOW_SEEN_MS && !unseen);

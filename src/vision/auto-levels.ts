@@ -166,9 +166,9 @@ export class AutoLevels {
     this.hi[at] = Number.isNaN(u) ? hi : u + SMOOTH * (hi - u);
   }
 
-  /** The current mapping copied into `into` (a reused snapshot), or undefined when there is none. */
-  snapshot(into: LevelsSnapshot): LevelsSnapshot | undefined {
-    if (!this.lut) return undefined;
+  /** The current mapping copied into `into` (a reused snapshot): only while there is one (`lut`). */
+  snapshot(into: LevelsSnapshot): LevelsSnapshot {
+    if (!this.lut) throw new Error('auto-levels: no mapping to take a snapshot of');
     into.lut.set(this.lut);
     into.top = this.top;
     into.height = this.height;

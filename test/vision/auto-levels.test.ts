@@ -126,7 +126,7 @@ describe('AutoLevels', () => {
     // Tile 0 shows camera rows 0-720 at 64 / 720 pixels per camera pixel.
     const g = { ...geometry, srcWidth: 720, srcHeight: 720, scale: W / 720 } as FrameGeometry;
     a.update(ramp(130, 220), g);
-    const m = a.snapshot(new LevelsSnapshot())!;
+    const m = a.snapshot(new LevelsSnapshot());
     // A tile of camera rows 360-720 at half scale: 180 rows, steps 16 to 32.
     expect(m.stepAt(360)).toBeCloseTo(LEVEL_STEPS / 2);
     expect(m.stepAt(360) + m.stepsPerRow(0.5) * 180).toBeCloseTo(LEVEL_STEPS);
