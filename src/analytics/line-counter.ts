@@ -4,7 +4,7 @@ import { SIZE_STEP } from '../tracking/size-step.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
-import { againstFlow, flowAllows } from './line-flow.js';
+import { flowAllows, LineFlow } from './line-flow.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry, sizeChangeInView } from './line-geometry.js';
 import {
@@ -57,6 +57,11 @@ export class LineCounter extends LineGeometry {
   readonly counts = new Int32Array(2 * TRAFFIC_CLASSES.length);
   /** Crossings since start, same layout. */
   readonly totals = new Int32Array(2 * TRAFFIC_CLASSES.length);
+  /** Where tracks crossed lately, and which way (counted or not): the flow of each lane. */
+  private readonly flow = new LineFlow(this.totals);
+  /** Where the latest crossing returned was made along the line, and its vehicle's extent along it. */
+  private lastAlong = 0;
+  private lastExtent = 0;
 
   constructor(
     readonly cameraId: string,
@@ -127,25 +132,27 @@ export class LineCounter extends LineGeometry {
     const borders = this.bordersOf(x, y, w, h);
     const resized =
       sizeChangeInView(w, h, s.w, s.h, borders | s.borders) > SIZE_STEP && !movedWhole(this, s, side, w, h);
+    const crossed =
+      across &&
+      Math.sign(side) !== Math.sign(s.side) &&
+      segmentsCross(this.ax, this.ay, this.bx, this.by, s.x, s.y, x, y);
+    if (crossed) this.flow.add(trackId, side > 0 ? 0 : 1, this.alongOf(x, y), this.extentAlong(w, h));
     if (!s.counted) {
-      if (
-        side !== 0 &&
-        s.side !== 0 &&
-        Math.sign(side) !== Math.sign(s.side) &&
-        segmentsCross(this.ax, this.ay, this.bx, this.by, s.x, s.y, x, y)
-      ) {
-        stepAcross(this, s, side, step, gap, resized, cls, level, w, h, timeMs, ptsMs);
-      }
+      if (crossed) stepAcross(this, s, side, step, gap, resized, cls, level, w, h, timeMs, ptsMs);
       dropLeapPast(this, s, side, step, cls);
       if (s.pending > 0) {
         if (
           pendingHolds(this, s, side, cls, level, x, y, w, h, ptsMs) &&
-          flowAllows(this.totals, s.pending - 1, ptsMs - s.bornPts, s.pendingGap >= UNSEEN_MS)
+          flowAllows(
+            this.against(s.pending - 1, trackId, x, y, w, h),
+            ptsMs - s.bornPts,
+            s.pendingGap >= UNSEEN_MS,
+          )
         )
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
         dir = backProjected(this, s, x, y, side, w, h, ptsMs);
-        if (dir >= 0 && !flowAllows(this.totals, dir, ptsMs - s.bornPts)) dir = -1;
+        if (dir >= 0 && !flowAllows(this.against(dir, trackId, x, y, w, h), ptsMs - s.bornPts)) dir = -1;
         this.lastBirth = dir >= 0;
       }
     }
@@ -170,8 +177,8 @@ export class LineCounter extends LineGeometry {
     s.pending = 0;
     // A held crossing happened when the track crossed, not when it was found to hold.
     return held
-      ? this.count(dir, cls, trackId, s.pendingTime, s.pendingPts)
-      : this.count(dir, cls, trackId, timeMs, ptsMs);
+      ? this.count(dir, cls, trackId, s, s.pendingTime, s.pendingPts)
+      : this.count(dir, cls, trackId, s, timeMs, ptsMs);
   }
 
   /**
@@ -185,8 +192,18 @@ export class LineCounter extends LineGeometry {
     if (l) l.counted = true;
   }
 
-  private count(dir: number, cls: TrafficClass, trackId: number, timeMs: number, ptsMs: number) {
+  /** A crossing in direction `dir` by the track in state `s` (where it is now). */
+  private count(
+    dir: number,
+    cls: TrafficClass,
+    trackId: number,
+    s: LineTrackState,
+    timeMs: number,
+    ptsMs: number,
+  ) {
     if (!this.add(dir, cls)) return undefined;
+    this.lastAlong = this.alongOf(s.x, s.y);
+    this.lastExtent = this.extentAlong(s.w, s.h);
     const crossing: LineCrossing = {
       type: 'line_crossing',
       cameraId: this.cameraId,
@@ -315,7 +332,11 @@ export class LineCounter extends LineGeometry {
       s.pending > 0 &&
       (s.pendingAway || !wentBack(this, s)) &&
       s.pendingLevel > 1 &&
-      flowAllows(this.totals, s.pending - 1, s.lastPts - s.bornPts, s.pendingGap >= UNSEEN_MS) &&
+      flowAllows(
+        this.against(s.pending - 1, trackId, s.x, s.y, s.w, s.h),
+        s.lastPts - s.bornPts,
+        s.pendingGap >= UNSEEN_MS,
+      ) &&
       !s.duplicate &&
       !s.pendingJump &&
       (streamEnd ||
@@ -323,7 +344,7 @@ export class LineCounter extends LineGeometry {
           marginOf(false, s.pendingCls, stillAt(this, s, s.x, s.y, s.w, s.h, s.lastPts)) * s.extent)
     ) {
       this.markCounted(s);
-      crossing = this.count(s.pending - 1, s.pendingCls, trackId, s.pendingTime, s.pendingPts);
+      crossing = this.count(s.pending - 1, s.pendingCls, trackId, s, s.pendingTime, s.pendingPts);
       s.pending = 0;
     }
     this.ended.keep(s, ptsMs);
@@ -360,9 +381,17 @@ export class LineCounter extends LineGeometry {
     return true;
   }
 
-  /** Whether nearly all of this line's crossings so far went the other way than `direction` (line-flow.ts). */
-  againstFlow(direction: string): boolean {
-    return againstFlow(this.totals, this.directions.indexOf(direction));
+  /**
+   * Whether the latest crossing this line returned (in `direction`) is against the flow: nearly all of the
+   * line's crossings went the other way, and its lane carries no traffic its way (line-flow.ts).
+   */
+  againstFlow(direction: string, trackId: number): boolean {
+    return this.flow.against(this.directions.indexOf(direction), this.lastAlong, this.lastExtent, trackId);
+  }
+
+  /** Whether a crossing in direction `dir` by track `trackId` at (x, y), `w` x `h`, is against the flow. */
+  private against(dir: number, trackId: number, x: number, y: number, w: number, h: number): boolean {
+    return this.flow.against(dir, this.alongOf(x, y), this.extentAlong(w, h), trackId);
   }
 
   /** Total crossings since start for a direction name and class. */

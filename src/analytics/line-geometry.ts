@@ -72,6 +72,11 @@ export class LineGeometry {
     return Math.abs(this.ny) * w + Math.abs(this.nx) * h;
   }
 
+  /** Where the point (x, y) lies along the line (image fractions, from an origin of its own). */
+  alongOf(x: number, y: number): number {
+    return this.ny * x - this.nx * y;
+  }
+
   /** Signed distance of the box centre from the line, for an anchor at signed distance side / len. */
   centreDistance(side: number, h: number): number {
     const d = side / this.len;

@@ -50,13 +50,13 @@ function at(
   return c.observe(id, cls, level, x, y, 0.08, 0.06, ms, ms);
 }
 
-/** Nine cars (tracks 2..10) crossing down from `t0`: the line's traffic goes down. */
-function nineDown(c: LineCounter, t0: number) {
+/** Nine cars (tracks 2..10) crossing down at `x` from `t0`: the line's traffic goes down, in that lane. */
+function nineDown(c: LineCounter, t0: number, x = 0.5) {
   for (let id = 2; id <= 10; id++) {
-    at(c, id, 0.3, 0.4, t0);
-    at(c, id, 0.3, 0.45, t0 + 100);
-    at(c, id, 0.3, 0.52, t0 + 200);
-    at(c, id, 0.3, 0.55, t0 + 300);
+    at(c, id, x, 0.4, t0);
+    at(c, id, x, 0.45, t0 + 100);
+    at(c, id, x, 0.52, t0 + 200);
+    at(c, id, x, 0.55, t0 + 300);
   }
   expect(c.total('down', 'car')).toBe(9);
 }
@@ -260,6 +260,39 @@ describe('LineCounter', () => {
     expect(at(c, 21, 0.5, 0.46, 5400)).toBeUndefined();
     expect(at(c, 21, 0.5, 0.44, 5500)).toMatchObject({ direction: 'up', trackId: 21, ptsMs: 5300 });
     expect(c.total('up', 'car')).toBe(2);
+  });
+
+  it('holds the quieter side of a two-way road to no proof once a track was seen crossing its way in its lane', () => {
+    const c = new LineCounter('cam', LINE);
+    // Nine cars down on the left carriageway, then young tracks going up, each seen for 0.2 s before it
+    // crosses (a car coming out from behind a lorry, or found late in low sun).
+    nineDown(c, 1000, 0.25);
+    const young = (id: number, x: number, t0: number) => {
+      at(c, id, x, 0.56, t0);
+      at(c, id, x, 0.53, t0 + 100);
+      at(c, id, x, 0.51, t0 + 200);
+      return at(c, id, x, 0.48, t0 + 300) ?? at(c, id, x, 0.46, t0 + 400) ?? c.forget(id, t0 + 500);
+    };
+    // The first on the right carriageway is held to the proof asked against the flow...
+    expect(young(20, 0.7, 2000)).toBeUndefined();
+    // ... but it was seen crossing up there: that lane carries traffic up, and the next one counts.
+    expect(young(21, 0.72, 3000)).toMatchObject({ direction: 'up', trackId: 21 });
+    // In the left lane, where everything went down, a young track going up is still no crossing.
+    expect(young(22, 0.25, 4000)).toBeUndefined();
+    expect(c.total('up', 'car')).toBe(1);
+  });
+
+  it('takes a track jittering across the line in a stopped queue for one vehicle, not traffic both ways', () => {
+    const c = new LineCounter('cam', LINE);
+    nineDown(c, 1000);
+    // A car stopped on the line, its box centre across and back twelve times (it counted down once).
+    for (let k = 0; k < 24; k++) at(c, 30, 0.5, k % 2 === 0 ? 0.49 : 0.51, 2000 + 100 * k);
+    // A young track hopping back up in that lane is still no crossing.
+    at(c, 31, 0.5, 0.56, 5000);
+    at(c, 31, 0.5, 0.53, 5100);
+    at(c, 31, 0.5, 0.51, 5200);
+    expect(at(c, 31, 0.5, 0.48, 5300) ?? at(c, 31, 0.5, 0.46, 5400) ?? c.forget(31, 5500)).toBeUndefined();
+    expect(c.total('up', 'car')).toBe(0);
   });
 
   it('never counts a crossing against the traffic made unseen (coasting), however long the track was seen', () => {
@@ -626,12 +659,12 @@ describe('line counting on tracks', () => {
   });
 
   it('does not count a faint track against a line whose traffic all went the other way', () => {
-    // Eight cars down in 4 s, each in its own lane, then a car going up from 4.5 s.
+    // Eight cars down in 7 s in one lane, then a car going up in that lane from 9.5 s.
     const down: SimObject[] = Array.from({ length: 8 }, (_, k) => ({
       name: `d${k}`,
       cls: 'car' as const,
-      x: 0.1 + 0.1 * k,
-      y: 0.3 - 0.05 * k,
+      x: 0.9,
+      y: 0.3 - 0.12 * k,
       w: 0.06,
       h: 0.05,
       vx: 0,
@@ -640,25 +673,37 @@ describe('line counting on tracks', () => {
     const up = (score: number): SimObject => ({
       name: 'up',
       cls: 'car',
-      // At 0.8 when it appears at 4.5 s, across the line at 7.5 s.
-      x: 0.95,
-      y: 1.25,
+      // At 0.8 when it appears at 9.5 s, across the line at 12.5 s.
+      x: 0.9,
+      y: 1.75,
       w: 0.06,
       h: 0.05,
       vx: 0,
       vy: -0.1,
       score,
-      from: 4.5,
+      from: 9.5,
     });
     // Scored 0.22 on every frame (a faint track wandering through a queue): no count.
-    const faint = countScene([...down, up(0.22)], [LINE], 10, 9).a;
+    const faint = countScene([...down, up(0.22)], [LINE], 10, 14).a;
     expect(faint.total('l', 'down', 'car')).toBe(8);
     expect(faint.total('l', 'up', 'car')).toBe(0);
     // Seen clearly: a vehicle going the wrong way is counted.
-    const clear = countScene([...down, up(0.7)], [LINE], 10, 9).a;
+    const clear = countScene([...down, up(0.7)], [LINE], 10, 14).a;
     expect(clear.total('l', 'up', 'car')).toBe(1);
     // ... and so is the faint one on a line with no flow yet.
-    expect(countScene([up(0.22)], [LINE], 10, 9).a.total('l', 'up', 'car')).toBe(1);
+    expect(countScene([up(0.22)], [LINE], 10, 14).a.total('l', 'up', 'car')).toBe(1);
+    // ... and so is the faint one in a lane where a car went up before it, on a line whose traffic went
+    // down in another lane, twelve cars to the two going up (the other side of a two-way road).
+    const otherLane = Array.from({ length: 12 }, (_, k) => ({
+      ...down[0]!,
+      name: `o${k}`,
+      x: 0.3,
+      y: 0.3 - 0.12 * k,
+    }));
+    const first: SimObject = { ...up(0.7), name: 'first', y: 1.05, from: 0 };
+    const twoWay = countScene([...otherLane, first, up(0.22)], [LINE], 10, 14).a;
+    expect(twoWay.total('l', 'down', 'car')).toBe(12);
+    expect(twoWay.total('l', 'up', 'car')).toBe(2);
   });
 
   it('does not count a track first seen already past the line', () => {

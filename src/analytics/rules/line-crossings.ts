@@ -306,5 +306,5 @@ export class LineCrossings implements FrameRule {
  * boxes scored below AGAINST_FLOW_SCORE on average: a faint track wandering back through a queue.
  */
 function faintAgainstFlow(line: LineCounter, ev: LineCrossing, t: Track): boolean {
-  return t.meanScore < AGAINST_FLOW_SCORE && line.againstFlow(ev.direction);
+  return t.meanScore < AGAINST_FLOW_SCORE && line.againstFlow(ev.direction, t.id);
 }
