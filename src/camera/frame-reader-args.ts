@@ -19,9 +19,10 @@ export function readerInput(o: FrameReaderOptions): FfmpegInput {
 
 /**
  * The ffmpeg arguments (built with fluent-ffmpeg) of a reader: decode, letterbox into `layout` at `o.fps`,
- * BGR24 rawvideo on stdout, plus the extra outputs.
+ * BGR24 rawvideo to the unix socket `target` (`unix:<path>`, which ffmpeg listens on: frame-socket.ts),
+ * plus the extra outputs.
  */
-export function readerArgs(o: FrameReaderOptions, layout: readonly TileSpec[]): string[] {
+export function readerArgs(o: FrameReaderOptions, layout: readonly TileSpec[], target: string): string[] {
   const { options, source } = readerInput(o);
   const input: string[] = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', ...options];
   if (o.hwaccel && o.hwaccel !== 'none') input.push('-hwaccel', o.hwaccel);
@@ -33,8 +34,8 @@ export function readerArgs(o: FrameReaderOptions, layout: readonly TileSpec[]): 
 
   const cmd = ffmpeg().input(source).inputOptions(input);
   cmd
-    .output('pipe:1')
-    .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn'])
+    .output(target)
+    .outputOptions(['-map', '0:v:0', '-an', '-sn', '-dn', '-listen', '1'])
     .videoFilters(layoutFilters(layout, o.fps))
     .outputOptions(o.fps === undefined ? ['-fps_mode', 'passthrough'] : [])
     .outputOptions(['-pix_fmt', 'bgr24'])

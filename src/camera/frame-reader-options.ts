@@ -27,7 +27,7 @@ export interface FrameReaderOptions {
   loop?: boolean;
   /** file:// only: read at the clip's own rate (`-re`). Default true. */
   realtime?: boolean;
-  /** Never drop: pause the pipe while a frame is untaken. Default: file:// and not realtime. */
+  /** Never drop: stop reading ffmpeg while a frame is untaken. Default: file:// and not realtime. */
   lossless?: boolean;
   hwaccel?: Hwaccel;
   /** Decoder and filter threads (0 = ffmpeg's choice). Many cameras on few cores do better with 1. */

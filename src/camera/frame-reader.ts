@@ -4,8 +4,9 @@
  *
  * ffmpeg does everything pixel-related: decode (optionally hardware), fps reduction (`fps` filter),
  * scale keeping aspect ratio, and pad right/bottom with grey 114 to `width` x `height` (the YOLOX input
- * contract), writing `-f rawvideo -pix_fmt bgr24` to stdout. The reader copies each pipe chunk once into
- * a pooled frame buffer and publishes whole frames; nothing is allocated per frame.
+ * contract), writing `-f rawvideo -pix_fmt bgr24` to a private unix socket it listens on (FrameSocket:
+ * read into one reused buffer, unlike a child's stdout). The reader copies each read once into a pooled
+ * frame buffer and publishes whole frames; nothing is allocated per frame.
  *
  * Usage (live camera; a slow consumer only causes counted skips):
  *
@@ -27,7 +28,7 @@
  * Or, simplest for a clip: `for await (const frame of readClipFrames({ ...same options })) { ... }`
  * (read-clip-frames.ts).
  *
- * With `realtime: false` on a file the reader is lossless: it stops reading the pipe (ffmpeg blocks)
+ * With `realtime: false` on a file the reader is lossless: it stops reading the socket (ffmpeg blocks)
  * while a frame waits untaken in the mailbox, so every frame reaches the consumer. The consumer must
  * take() frames (a listener or a loop awaiting `onFrame`) or the clip never finishes.
  *
@@ -44,8 +45,9 @@ import type { FrameGeometry } from './frame.js';
 import { FramePool } from './frame-pool.js';
 import { readerArgs, readerInput } from './frame-reader-args.js';
 import type { FrameReaderOptions } from './frame-reader-options.js';
+import { FrameSlicer } from './frame-slicer.js';
+import { FrameSocket } from './frame-socket.js';
 import { layoutGeometry, layoutSize, type TileSpec, uniformTiles } from './letterbox.js';
-import { PipeFrameSlicer } from './pipe-frame-slicer.js';
 import { type ReaderExit, readerExit } from './reader-exit.js';
 
 export type { FrameReaderOptions, Hwaccel } from './frame-reader-options.js';
@@ -73,7 +75,11 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   private stopping = false;
   private finished = false;
   private readonly stderr = new FfmpegStderr((info) => this.setInfo(info));
-  private readonly slicer: PipeFrameSlicer;
+  private readonly slicer: FrameSlicer;
+  private socket?: FrameSocket;
+  private childExit?: { code: number | null; signal: NodeJS.Signals | null; spawnError?: Error };
+  private socketClosed = false;
+  private started = false;
 
   constructor(readonly opts: FrameReaderOptions) {
     super();
@@ -97,7 +103,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     this.exited = new Promise((r) => {
       this.resolveExit = r;
     });
-    this.slicer = new PipeFrameSlicer(this.pool, this.lossless, opts.ptsOffsetMs ?? 0);
+    this.slicer = new FrameSlicer(this.pool, this.lossless, opts.ptsOffsetMs ?? 0);
   }
 
   /** The input's duration from ffmpeg's banner, seconds (files; undefined for live streams). */
@@ -120,9 +126,9 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     return this.slicer.lastFrameWallMs;
   }
 
-  /** The ffmpeg arguments (built with fluent-ffmpeg), for logs and tests. */
-  args(): string[] {
-    return readerArgs(this.opts, this.layout);
+  /** The ffmpeg arguments (built with fluent-ffmpeg), for logs and tests; frames go to `target`. */
+  args(target = 'unix:/frames.sock'): string[] {
+    return readerArgs(this.opts, this.layout, target);
   }
 
   get pid(): number | undefined {
@@ -134,25 +140,44 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
   }
 
   start(): void {
-    if (this.child) throw new Error(`camera ${this.opts.cameraId}: reader already started`);
-    const args = this.args();
+    if (this.started) throw new Error(`camera ${this.opts.cameraId}: reader already started`);
+    this.started = true;
+    let socket: FrameSocket;
+    try {
+      socket = new FrameSocket({
+        data: (chunk, length) => this.slicer.data(chunk, length),
+        closed: () => {
+          this.socketClosed = true;
+          this.finishOnce();
+        },
+      });
+    } catch (err) {
+      // No socket (temp dir full or read-only): the reader exits at once saying why, never throws.
+      this.socketClosed = true;
+      const e = new Error(`no frame socket: ${err instanceof Error ? err.message : String(err)}`);
+      process.nextTick(() => this.childGone(null, null, e));
+      return;
+    }
+    this.socket = socket;
+    this.slicer.attach(socket);
+    const args = this.args(socket.target);
     const input = readerInput(this.opts);
     const child = spawn(this.opts.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg', args, {
-      stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [input.stdin === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
     });
     this.child = child;
     if (this.opts.lowPriority) lowerPriority(child.pid);
     feedInput(child.stdin, input);
-    this.slicer.attach(child.stdout!);
+    socket.open();
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => this.stderr.write(text));
     let spawnError: Error | undefined;
     child.once('error', (err) => {
       spawnError = err;
       // 'close' does not always follow a failed spawn.
-      if (child.pid === undefined) this.finish(null, null, spawnError);
+      if (child.pid === undefined) this.childGone(null, null, spawnError);
     });
-    child.once('close', (code, signal) => this.finish(code, signal, spawnError));
+    child.once('close', (code, signal) => this.childGone(code, signal, spawnError));
   }
 
   /** SIGTERM (ffmpeg closes its outputs cleanly), then SIGKILL after `graceMs`; resolves once it is gone. */
@@ -161,15 +186,31 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     if (!child) return undefined;
     this.stopping = true;
     this.slicer.stop();
+    // What is still in the socket is read and dropped: a paused socket would never close.
+    this.slicer.drain();
     if (this.running) {
       child.kill('SIGTERM');
-      this.slicer.drain();
       const timer = setTimeout(() => this.running && child.kill('SIGKILL'), graceMs);
       const e = await this.exited;
       clearTimeout(timer);
       return e;
     }
     return this.exited;
+  }
+
+  /** ffmpeg is gone; the reader finishes once its socket has delivered what is left in it. */
+  private childGone(code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void {
+    if (this.childExit) return;
+    this.childExit = { code, signal, spawnError };
+    this.socket?.giveUp();
+    this.finishOnce();
+  }
+
+  private finishOnce(): void {
+    if (this.childExit && this.socketClosed) {
+      const { code, signal, spawnError } = this.childExit;
+      this.finish(code, signal, spawnError);
+    }
   }
 
   private finish(code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void {

@@ -81,7 +81,7 @@ describe('a camera with a detect substream and a record main stream', () => {
     const h = manager.health().cam1!;
     expect(h.stream).toMatchObject({ width: 640, height: 360 });
     const detect = cmdline(manager.get('cam1')!.reader!.pid!);
-    expect(detect).toMatch(/-f rawvideo pipe:1 *$/);
+    expect(detect).toMatch(/-f rawvideo unix:\S+\/frames\.sock *$/);
     expect(detect).not.toMatch(/segment/);
     const record = cmdline(manager.recordStream('cam1')!.pid!);
     expect(record).toMatch(/-map 0:v:0 -an -c copy -f segment/);

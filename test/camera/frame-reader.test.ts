@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import { readClipFrames } from '../../src/camera/read-clip-frames.js';
-import { requireBinary, waitUntil } from '../support/process.js';
+import { requireBinary, tempDir, waitUntil } from '../support/process.js';
 import { startRtspCamera } from '../support/rtsp-camera.js';
 
 requireBinary('ffmpeg', 'ffmpeg');
@@ -197,6 +198,62 @@ describe('FrameReader on a file clip', () => {
       for await (const _ of readClipFrames({ cameraId: 'c', url: missing, width: 416, height: 416 })) {
       }
     }).rejects.toThrow(/not_found/);
+  });
+
+  it('reads frames over a private socket that is gone once the reader ends or is stopped', async () => {
+    const socketDir = (pid: number) => {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return dirname(args.find((a) => a.startsWith('unix:'))!.slice('unix:'.length));
+    };
+    const ended = new FrameReader({
+      cameraId: 'c',
+      url: CLIP,
+      width: 320,
+      height: 320,
+      fps: 2,
+      realtime: false,
+      loop: false,
+    });
+    const frames = collect(ended);
+    ended.start();
+    const dir = socketDir(ended.pid!);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect((await ended.exited).ended).toBe(true);
+    expect(frames.length).toBe(22);
+    expect(existsSync(dir)).toBe(false);
+
+    const stopped = new FrameReader({
+      cameraId: 'c',
+      url: CLIP,
+      width: 320,
+      height: 320,
+      realtime: true,
+      loop: true,
+    });
+    const some = collect(stopped);
+    stopped.start();
+    const dir2 = socketDir(stopped.pid!);
+    await waitUntil('frames from the realtime reader', async () => some.length >= 3, { timeoutMs: 10_000 });
+    expect((await stopped.stop())?.stopped).toBe(true);
+    expect(existsSync(dir2)).toBe(false);
+  });
+
+  it('a reader that cannot make its socket exits at once saying why, and never throws', async () => {
+    const notADir = join(tempDir('frame-socket'), 'file');
+    writeFileSync(notADir, '');
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = notADir;
+    try {
+      const reader = new FrameReader({ cameraId: 'c', url: CLIP, width: 320, height: 320 });
+      expect(() => reader.start()).not.toThrow();
+      const exit = await reader.exited;
+      expect(exit).toMatchObject({ ended: false, reason: 'bad_config' });
+      expect(exit.stderrTail.join('\n')).toMatch(/no frame socket: ENOTDIR/);
+      expect(reader.pid).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it('reports a missing file as not_found', async () => {

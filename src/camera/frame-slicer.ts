@@ -1,26 +1,34 @@
-import type { Readable } from 'node:stream';
 import type { Frame, FrameGeometry } from './frame.js';
 import type { FramePool } from './frame-pool.js';
 
+/** The byte stream the frames come from (ffmpeg's output socket), as far as the slicer steers it. */
+export interface FrameSource {
+  pause(): void;
+  resume(): void;
+}
+
 /**
- * Cuts ffmpeg's rawvideo stdout into whole frames: each pipe chunk is copied once into a pooled frame
+ * Cuts ffmpeg's rawvideo output into whole frames: each chunk read is copied once into a pooled frame
  * buffer, and complete frames are stamped (seq, ptsMs, wallMs, geometry) and published. A frame with no
- * free buffer is read and dropped (a counted skip). Lossless: the pipe pauses (ffmpeg blocks) while a
- * frame waits untaken. Frames also wait, with the pipe paused, until the input's geometry is known.
+ * free buffer is read and dropped (a counted skip). Lossless: the source pauses (ffmpeg blocks) while a
+ * frame waits untaken. Frames also wait, with the source paused, until the input's geometry is known.
+ * Chunks are the reader's reused buffer: bytes held back while paused are copied aside.
  */
-export class PipeFrameSlicer {
+export class FrameSlicer {
   /** Frames completed (published or skipped). */
   framesOut = 0;
   /** Wall clock of the last completed frame (0: none yet). */
   lastFrameWallMs = 0;
 
   private readonly frameBytes: number;
-  private stdout: Readable | undefined;
+  private source: FrameSource | undefined;
   private geometry: FrameGeometry | undefined;
   private fps = 25;
   private cur: Frame | undefined;
   private fill = 0;
+  /** Bytes read but held back while paused: `held[0, heldBytes)`, or none (undefined). */
   private blocked: Buffer | undefined;
+  private held = Buffer.alloc(0);
   private awaitingGeometry = false;
   private stopping = false;
   private unblockScheduled = false;
@@ -41,10 +49,9 @@ export class PipeFrameSlicer {
     });
   }
 
-  /** Reads frames from ffmpeg's stdout. */
-  attach(stdout: Readable): void {
-    this.stdout = stdout;
-    stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+  /** Where `data()` comes from: paused and resumed to hold ffmpeg back. */
+  attach(source: FrameSource): void {
+    this.source = source;
   }
 
   /** The input's geometry and the output frame rate (for ptsMs) are known: frames can be published. */
@@ -63,10 +70,10 @@ export class PipeFrameSlicer {
     this.stopping = true;
   }
 
-  /** Lets a paused pipe flow again (and be discarded): ffmpeg blocked on it cannot exit gracefully. */
+  /** Lets a paused source flow again (and be discarded): ffmpeg blocked on it cannot exit gracefully. */
   drain(): void {
     this.blocked = undefined;
-    this.stdout?.resume();
+    this.source?.resume();
   }
 
   /** The process is gone: returns the partly filled buffer and stops watching the pool. */
@@ -86,36 +93,37 @@ export class PipeFrameSlicer {
   private unblock(): void {
     const rest = this.blocked;
     this.blocked = undefined;
-    if (rest) this.onData(rest);
-    if (!this.blocked) this.stdout?.resume();
+    if (rest) this.data(rest, rest.length);
+    if (!this.blocked) this.source?.resume();
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes read: `chunk[0, length)`. */
+  data(chunk: Buffer, length: number): void {
     if (this.stopping) return;
     if (this.blocked) {
       // Data that was already in flight when we paused: keep order.
-      this.blocked = Buffer.concat([this.blocked, chunk]);
+      this.hold(this.blocked, chunk.subarray(0, length));
       return;
     }
     const size = this.frameBytes;
     let off = 0;
-    while (off < chunk.length) {
+    while (off < length) {
       if (this.fill === 0 && !this.cur) {
         if (this.lossless && this.pool.pending && !this.stopping) {
-          this.block(chunk.subarray(off));
+          this.block(chunk.subarray(off, length));
           return;
         }
         this.cur = this.pool.acquire();
         // No buffer at all (the consumer holds them all): the bytes are read and dropped.
       }
-      const n = Math.min(size - this.fill, chunk.length - off);
+      const n = Math.min(size - this.fill, length - off);
       if (this.cur) chunk.copy(this.cur.data, this.fill, off, off + n);
       this.fill += n;
       off += n;
       if (this.fill === size) {
         if (!this.geometry && this.cur) {
           this.awaitingGeometry = true;
-          this.block(chunk.subarray(off));
+          this.block(chunk.subarray(off, length));
           return;
         }
         this.completeFrame();
@@ -124,8 +132,24 @@ export class PipeFrameSlicer {
   }
 
   private block(rest: Buffer): void {
-    this.blocked = rest;
-    this.stdout?.pause();
+    this.hold(undefined, rest);
+    this.source?.pause();
+  }
+
+  /**
+   * Keeps `more` aside after `before` (the bytes held already, always `held[0, before.length)`), in
+   * `held`: reused, grown when needed. `more` may lie inside `held` (copy handles overlap).
+   */
+  private hold(before: Buffer | undefined, more: Buffer): void {
+    const keep = before ? before.length : 0;
+    const total = keep + more.length;
+    if (total > this.held.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(total, 2 * this.held.length, 64 * 1024));
+      if (before) before.copy(grown, 0);
+      this.held = grown;
+    }
+    more.copy(this.held, keep);
+    this.blocked = this.held.subarray(0, total);
   }
 
   private completeFrame(): void {
