@@ -125,9 +125,15 @@ export class MotionGate {
     const stride = this.geometry.width * 3;
     const norm = 1 / (CELL * CELL * 4);
     let changed = 0;
+    // Rows start 4-byte aligned when the stride is a multiple of 4 (detector sizes are multiples of 32).
+    const words =
+      data.byteOffset % 4 === 0 && stride % 4 === 0
+        ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2)
+        : undefined;
     for (let t = 0; t < this.regions.length; t++) {
       const { cols, rows, firstRow, firstCell } = this.regions[t]!;
-      this.measureRegion(data, stride, norm, cols, rows, firstRow * stride, firstCell);
+      if (words) cellSums(words, stride, norm, cols, rows, firstRow * stride, this.cur, firstCell);
+      else this.measureRegion(data, stride, norm, cols, rows, firstRow * stride, firstCell);
     }
     for (let i = 0; i < cur.length; i++) if (mask[i] && Math.abs(cur[i]! - prev[i]!) > pixelDelta) changed++;
     if (!this.hasPrev) {
@@ -162,6 +168,45 @@ export class MotionGate {
         }
         cur[firstCell + r * cols + c] = (sum * norm) | 0;
       }
+    }
+  }
+}
+
+/**
+ * `measureRegion` on 32-bit words, same cells to the bit (CELL = 4): a cell's 4 pixels of a row are 12 bytes, three
+ * little-endian words [B0 G0 R0 B1] [G1 R1 B2 G2] [R2 B3 G3 R3]. Every byte is summed two at a time in
+ * 16-bit lanes (at most 24 bytes of 255 per lane a cell: no carry), and the four G bytes once more.
+ */
+function cellSums(
+  words: Uint32Array,
+  stride: number,
+  norm: number,
+  cols: number,
+  rows: number,
+  base: number,
+  cur: Uint8Array,
+  firstCell: number,
+): void {
+  const rowWords = stride >> 2;
+  for (let r = 0; r < rows; r++) {
+    const first = (base + r * CELL * stride) >> 2;
+    for (let c = 0, at = firstCell + r * cols; c < cols; c++, at++) {
+      let lanes = 0;
+      let g = 0;
+      for (let y = 0, w = first + c * 3; y < CELL; y++, w += rowWords) {
+        const w0 = words[w]!;
+        const w1 = words[w + 1]!;
+        const w2 = words[w + 2]!;
+        lanes +=
+          (w0 & 0xff00ff) +
+          ((w0 >>> 8) & 0xff00ff) +
+          (w1 & 0xff00ff) +
+          ((w1 >>> 8) & 0xff00ff) +
+          (w2 & 0xff00ff) +
+          ((w2 >>> 8) & 0xff00ff);
+        g += ((w0 >>> 8) & 255) + (w1 & 255) + (w1 >>> 24) + ((w2 >>> 16) & 255);
+      }
+      cur[at] = (((lanes & 0xffff) + (lanes >>> 16) + g) * norm) | 0;
     }
   }
 }

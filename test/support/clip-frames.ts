@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { Frame, FrameGeometry } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
-import { letterboxFilters, letterboxGeometry } from '../../src/camera/letterbox.js';
+import { letterboxFilters, letterboxGeometry, type TileSpec } from '../../src/camera/letterbox.js';
 import { requireBinary } from './process.js';
 
 /** Width and height of a clip's first video stream (ffprobe). */
@@ -71,7 +71,7 @@ export function decodeFrames(file: string, first: number, count: number, size = 
  */
 export async function forEachClipFrame(
   file: string,
-  options: { fps?: number; size?: number; timeoutMs?: number },
+  options: { fps?: number; size?: number; layout?: readonly TileSpec[]; timeoutMs?: number },
   onFrame: (frame: Frame) => void,
 ): Promise<number> {
   const size = options.size ?? 416;
@@ -80,6 +80,7 @@ export async function forEachClipFrame(
     url: pathToFileURL(file).href,
     width: size,
     height: size,
+    layout: options.layout,
     fps: options.fps,
     realtime: false,
     loop: false,

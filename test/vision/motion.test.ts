@@ -56,6 +56,50 @@ describe('MotionGate on synthetic frames', () => {
   });
 });
 
+describe('MotionGate cells', () => {
+  it('are the same to the bit from 32-bit words (aligned frames) as byte by byte (unaligned ones)', async () => {
+    // A tiled frame (the whole picture above a wider region tile) and real pictures: the word path must
+    // not differ in any cell, not only in the decisions.
+    const cellsOf = (gate: MotionGate) => (gate as unknown as { cur: Uint8Array }).cur;
+    let checked = 0;
+    let aligned: MotionGate | undefined;
+    let unaligned: MotionGate | undefined;
+    const spare = Buffer.alloc(4);
+    await forEachClipFrame(
+      join(MEDIA, 'jakarta_dense_traffic_motorcycles.mp4'),
+      {
+        fps: 2,
+        layout: [
+          { rect: [0, 0, 1, 1], width: 416, height: 256, infer: true },
+          { rect: [0, 0.4, 1, 0.7], width: 640, height: 128, infer: true, gated: true },
+        ],
+      },
+      (f) => {
+        aligned ??= new MotionGate(f.geometry, SETTINGS);
+        unaligned ??= new MotionGate(f.geometry, SETTINGS);
+        const shifted = Buffer.concat([spare.subarray(0, 1), f.data]).subarray(1);
+        expect(shifted.byteOffset % 4).not.toBe(0);
+        const a = aligned.measureFrame(f.data);
+        const b = unaligned.measureFrame(shifted);
+        expect(cellsOf(aligned)).toEqual(cellsOf(unaligned));
+        expect(a).toBe(b);
+        aligned.decide(a, f.ptsMs, false);
+        unaligned.decide(b, f.ptsMs, false);
+        checked++;
+      },
+    );
+    expect(checked).toBeGreaterThan(20);
+    // Extremes: all-white cells (the largest sums, no carry between lanes) and all-black ones.
+    const g = letterboxGeometry(640, 360, 416, 416);
+    for (const fill of [255, 0, 254]) {
+      const gate = new MotionGate(g, SETTINGS);
+      const frame = new Uint8Array(416 * 416 * 3).fill(fill);
+      gate.measureFrame(frame);
+      expect(cellsOf(gate).every((v) => v === fill)).toBe(true);
+    }
+  });
+});
+
 describe('MotionGate on real clips at detect 10 fps', () => {
   /** No pixel moved more than 10 grey levels from the previous frame: a frozen picture, no motion in it. */
   function frozen(a: Buffer, b: Buffer): boolean {
