@@ -21,10 +21,13 @@ export interface FrameSocketSink {
  * The channel ffmpeg's rawvideo frames reach the gateway by: a unix socket ffmpeg listens on (output
  * `unix:<path>` with `-listen 1`), in a private directory, which this side connects to once it exists.
  *
- * Why not ffmpeg's stdout: a child's stdout pipe hands Node every 64 KB read in a fresh Buffer (400 MB per
- * minute of 1 MB frames at 25 fps), which the collector reclaims by full mark-compacts; that and the
- * stream machinery cost ~0.3 s of CPU per 335 such frames. A socket that Node connects itself can read
- * into one reused buffer (`onread`), which a child's stdio cannot.
+ * Why not ffmpeg's stdout: a child's stdout pipe hands Node every 64 KB read in a fresh Buffer, 1.5 GB a
+ * minute for 1 MB frames at 25 fps, which the collector reclaims by full mark-compacts; that and the
+ * stream machinery cost ~0.3 s of CPU per 335 such frames (NL clip, every frame, tiled). A socket that Node
+ * connects itself can read into one reused buffer (`onread`), which a child's stdio cannot.
+ *
+ * The directory is made with mode 0700, so no other local user can connect and read the camera; it is
+ * removed when the socket closes.
  */
 export class FrameSocket {
   /** ffmpeg's output target (add `-listen 1` to its output options). */
@@ -40,8 +43,9 @@ export class FrameSocket {
   private paused = false;
 
   constructor(private readonly sink: FrameSocketSink) {
-    const base = tmpdir().length + 26 <= MAX_PATH ? tmpdir() : '/tmp';
-    this.dir = mkdtempSync(join(base, 'ioc-edge-'));
+    // `<base>/ioc-edge-frames-XXXXXX/frames.sock`: a long TMPDIR would not fit in a socket address.
+    const fits = tmpdir().length + '/ioc-edge-frames-XXXXXX/frames.sock'.length <= MAX_PATH;
+    this.dir = mkdtempSync(join(fits ? tmpdir() : '/tmp', 'ioc-edge-frames-'));
     this.path = join(this.dir, 'frames.sock');
     this.target = `unix:${this.path}`;
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import { readClipFrames } from '../../src/camera/read-clip-frames.js';
-import { requireBinary, tempDir, waitUntil } from '../support/process.js';
+import { removeDir, requireBinary, tempDir, waitUntil } from '../support/process.js';
 import { startRtspCamera } from '../support/rtsp-camera.js';
 
 requireBinary('ffmpeg', 'ffmpeg');
@@ -239,7 +239,8 @@ describe('FrameReader on a file clip', () => {
   });
 
   it('a reader that cannot make its socket exits at once saying why, and never throws', async () => {
-    const notADir = join(tempDir('frame-socket'), 'file');
+    const dir = tempDir('frame-socket');
+    const notADir = join(dir, 'file');
     writeFileSync(notADir, '');
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = notADir;
@@ -253,6 +254,7 @@ describe('FrameReader on a file clip', () => {
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
+      removeDir(dir);
     }
   });
 
