@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,10 @@ const RETRY_MS = 20;
 const CHUNK_BYTES = 256 * 1024;
 /** Longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL). */
 const MAX_PATH = 107;
+/** `<prefix><pid>-XXXXXX`: the process that made it, so a later one can tell a dead one's leftovers. */
+const PREFIX = 'ioc-edge-frames-';
+/** Temp dirs already swept of dead processes' socket dirs by this process. */
+const swept = new Set<string>();
 
 export interface FrameSocketSink {
   /** Bytes arrived in `chunk[0, length)`; the chunk is reused by the next read: copy what you keep. */
@@ -27,7 +31,7 @@ export interface FrameSocketSink {
  * connects itself can read into one reused buffer (`onread`), which a child's stdio cannot.
  *
  * The directory is made with mode 0700, so no other local user can connect and read the camera; it is
- * removed when the socket closes.
+ * removed when the socket closes, or by the next gateway process when this one was killed.
  */
 export class FrameSocket {
   /** ffmpeg's output target (add `-listen 1` to its output options). */
@@ -43,9 +47,12 @@ export class FrameSocket {
   private paused = false;
 
   constructor(private readonly sink: FrameSocketSink) {
-    // `<base>/ioc-edge-frames-XXXXXX/frames.sock`: a long TMPDIR would not fit in a socket address.
-    const fits = tmpdir().length + '/ioc-edge-frames-XXXXXX/frames.sock'.length <= MAX_PATH;
-    this.dir = mkdtempSync(join(fits ? tmpdir() : '/tmp', 'ioc-edge-frames-'));
+    // `<base>/ioc-edge-frames-<pid>-XXXXXX/frames.sock`: a long TMPDIR would not fit in a socket address.
+    const prefix = `${PREFIX}${process.pid}-`;
+    const fits = tmpdir().length + `/${prefix}XXXXXX/frames.sock`.length <= MAX_PATH;
+    const base = fits ? tmpdir() : '/tmp';
+    sweepDead(base);
+    this.dir = mkdtempSync(join(base, prefix));
     this.path = join(this.dir, 'frames.sock');
     this.target = `unix:${this.path}`;
   }
@@ -108,5 +115,39 @@ export class FrameSocket {
     this.done = true;
     rmSync(this.dir, { recursive: true, force: true });
     this.sink.closed();
+  }
+}
+
+/**
+ * Removes, once per temp dir, the socket dirs of gateway processes that are gone: one killed (power cut,
+ * OOM, SIGKILL) never removed its own. A dir whose process still runs is never touched.
+ */
+function sweepDead(base: string): void {
+  if (swept.has(base)) return;
+  swept.add(base);
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(PREFIX)) continue;
+    const pid = Number.parseInt(name.slice(PREFIX.length), 10);
+    if (!(pid > 0) || pid === process.pid || alive(pid)) continue;
+    try {
+      rmSync(join(base, name), { recursive: true, force: true });
+    } catch {
+      // another user's, or gone already
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

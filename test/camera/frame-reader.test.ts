@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -236,6 +237,43 @@ describe('FrameReader on a file clip', () => {
     await waitUntil('frames from the realtime reader', async () => some.length >= 3, { timeoutMs: 10_000 });
     expect((await stopped.stop())?.stopped).toBe(true);
     expect(existsSync(dir2)).toBe(false);
+  });
+
+  it("removes the socket dirs a killed gateway left behind, never a running process's", async () => {
+    const base = tempDir('frame-socket-sweep');
+    const dead = spawnSync('true').pid!;
+    const stale = join(base, `ioc-edge-frames-${dead}-AbC123`);
+    const live = join(base, `ioc-edge-frames-${process.ppid}-XyZ789`);
+    const other = join(base, 'ioc-edge-frames-notapid');
+    for (const d of [stale, live, other]) mkdirSync(d);
+    writeFileSync(join(stale, 'frames.sock'), '');
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = base;
+    try {
+      const reader = new FrameReader({
+        cameraId: 'c',
+        url: CLIP,
+        width: 320,
+        height: 320,
+        fps: 1,
+        realtime: false,
+        loop: false,
+      });
+      collect(reader);
+      reader.start();
+      expect((await reader.exited).ended).toBe(true);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(other)).toBe(true);
+      // Its own dir is gone too.
+      expect(readdirSync(base).sort()).toEqual(
+        ['ioc-edge-frames-notapid', `ioc-edge-frames-${process.ppid}-XyZ789`].sort(),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      removeDir(base);
+    }
   });
 
   it('a reader that cannot make its socket exits at once saying why, and never throws', async () => {
