@@ -124,7 +124,6 @@ export class MotionGate {
     const { cur, prev, mask } = this;
     const stride = this.geometry.width * 3;
     const norm = 1 / (CELL * CELL * 4);
-    let changed = 0;
     // Rows start 4-byte aligned when the stride is a multiple of 4 (detector sizes are multiples of 32).
     const words =
       data.byteOffset % 4 === 0 && stride % 4 === 0
@@ -135,7 +134,7 @@ export class MotionGate {
       if (words) cellSums(words, stride, norm, cols, rows, firstRow * stride, this.cur, firstCell);
       else this.measureRegion(data, stride, norm, cols, rows, firstRow * stride, firstCell);
     }
-    for (let i = 0; i < cur.length; i++) if (mask[i] && Math.abs(cur[i]! - prev[i]!) > pixelDelta) changed++;
+    const changed = changedCells(cur, prev, mask, pixelDelta);
     if (!this.hasPrev) {
       this.hasPrev = true;
       this.lastChange = 0;
@@ -170,6 +169,18 @@ export class MotionGate {
       }
     }
   }
+}
+
+/**
+ * Cells of `cur` set in `mask` that differ from `prev` by more than `delta`. A function of its own so that
+ * V8 optimizes the loop with its own type feedback: inside measure() it was compiled on the first frame
+ * (on-stack replacement) before the rest of measure() had run, then thrown away and often left
+ * unoptimized for the rest of a run (~0.5 ms a tiled frame).
+ */
+function changedCells(cur: Uint8Array, prev: Uint8Array, mask: Uint8Array, delta: number): number {
+  let n = 0;
+  for (let i = 0; i < cur.length; i++) if (mask[i] && Math.abs(cur[i]! - prev[i]!) > delta) n++;
+  return n;
 }
 
 /**
