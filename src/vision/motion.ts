@@ -184,9 +184,9 @@ function changedCells(cur: Uint8Array, prev: Uint8Array, mask: Uint8Array, delta
 }
 
 /**
- * `measureRegion` on 32-bit words, same cells to the bit (CELL = 4): a cell's 4 pixels of a row are 12 bytes, three
- * little-endian words [B0 G0 R0 B1] [G1 R1 B2 G2] [R2 B3 G3 R3]. Every byte is summed two at a time in
- * 16-bit lanes (at most 24 bytes of 255 per lane a cell: no carry), and the four G bytes once more.
+ * `measureRegion` on 32-bit words, the same cells to the bit (CELL = 4): a cell's 4 pixels of a row are
+ * 12 bytes, three little-endian words [B0 G0 R0 B1] [G1 R1 B2 G2] [R2 B3 G3 R3]. Every byte is summed two
+ * at a time in 16-bit lanes (at most 24 bytes of 255 per lane a cell: no carry), the four G bytes once more.
  */
 function cellSums(
   words: Uint32Array,
