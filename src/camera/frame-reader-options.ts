@@ -38,6 +38,12 @@ export interface FrameReaderOptions {
   extraOutputs?: Array<{ options: string[]; target: string }>;
   /** Added to every ptsMs (a restarted stream continues its camera's timeline). */
   ptsOffsetMs?: number;
+  /**
+   * Offline analysis: each frame's wallMs is this epoch + its ptsMs, the clip's own timeline, instead of
+   * when it arrived. What runs on wall time (count intervals, which settle the crossings still settling
+   * when they close) then happens at the same clip positions on every run, however fast it goes.
+   */
+  clipClockMs?: number;
   /** Frame pool to publish into (kept across restarts by a camera); created when absent. */
   pool?: FramePool;
   /** Buffers of the pool created when `pool` is absent (default 4). */

@@ -103,7 +103,7 @@ export class FrameReader extends EventEmitter<FrameReaderEvents> {
     this.exited = new Promise((r) => {
       this.resolveExit = r;
     });
-    this.slicer = new FrameSlicer(this.pool, this.lossless, opts.ptsOffsetMs ?? 0);
+    this.slicer = new FrameSlicer(this.pool, this.lossless, opts.ptsOffsetMs ?? 0, opts.clipClockMs);
   }
 
   /** The input's duration from ffmpeg's banner, seconds (files; undefined for live streams). */

@@ -26,18 +26,24 @@ export class FrameSlicer {
   private fps = 25;
   private cur: Frame | undefined;
   private fill = 0;
-  /** Bytes read but held back while paused: `held[0, heldBytes)`, or none (undefined). */
+  /** Bytes read but held back while paused (always the start of `held`), or none (undefined). */
   private blocked: Buffer | undefined;
+  /** Where held-back bytes are copied: the read buffer they came in is reused by the next read. */
   private held = Buffer.alloc(0);
   private awaitingGeometry = false;
   private stopping = false;
   private unblockScheduled = false;
   private readonly unsubscribeTake: () => void;
 
+  /**
+   * `clipClockMs`: stamp each frame's wallMs as this epoch + its ptsMs instead of the time it arrived
+   * (FrameReaderOptions.clipClockMs).
+   */
   constructor(
     private readonly pool: FramePool,
     private readonly lossless: boolean,
     private readonly ptsOffsetMs: number,
+    private readonly clipClockMs?: number,
   ) {
     this.frameBytes = pool.frameBytes;
     // Continue after the consumer's take() returns, never inside it (no re-entrant publish).
@@ -166,7 +172,7 @@ export class FrameSlicer {
     }
     frame.seq = this.pool.nextSeq++;
     frame.ptsMs = this.ptsOffsetMs + (index * 1000) / this.fps;
-    frame.wallMs = now;
+    frame.wallMs = this.clipClockMs === undefined ? now : this.clipClockMs + frame.ptsMs;
     frame.geometry = this.geometry!;
     this.pool.publish(frame);
   }
