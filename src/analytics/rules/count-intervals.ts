@@ -6,6 +6,14 @@ import type { ZoneRuntime } from '../zone-runtime.js';
 
 const N_CLASSES = TRAFFIC_CLASSES.length;
 
+const MIN_INTERVAL_MS = 1000;
+
+/** The start of the count interval (`intervalMs` long, at least 1 s) that epoch ms `time` falls in. */
+export function intervalStart(time: number, intervalMs: number): number {
+  const every = Math.max(MIN_INTERVAL_MS, intervalMs);
+  return Math.floor(time / every) * every;
+}
+
 /**
  * Count intervals aligned to the wall clock (every `intervalMs`, at least 1 s): when a frame falls past the
  * current interval, publishes its line counts (per line, direction and class, zeros included) and zone
@@ -22,18 +30,18 @@ export class CountIntervals implements FrameRule {
     /** Runs just before an interval closes (crossings still settling their class are counted then). */
     private readonly beforeClose: (ctx: FrameContext) => void = () => {},
   ) {
-    this.intervalMs = Math.max(1000, intervalMs);
+    this.intervalMs = Math.max(MIN_INTERVAL_MS, intervalMs);
   }
 
   update(_tracks: readonly Track[], ctx: FrameContext): void {
     const time = ctx.time;
     if (this.start === undefined) {
-      this.start = Math.floor(time / this.intervalMs) * this.intervalMs;
+      this.start = intervalStart(time, this.intervalMs);
       return;
     }
     if (time < this.start + this.intervalMs) return;
     this.emit(this.start, this.start + this.intervalMs, ctx);
-    this.start = Math.floor(time / this.intervalMs) * this.intervalMs;
+    this.start = intervalStart(time, this.intervalMs);
   }
 
   /** Closes the current interval at the context's time (e.g. at the end of a clip). */
