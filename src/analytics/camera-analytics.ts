@@ -103,8 +103,11 @@ export class CameraAnalytics {
     this.crossings = new LineCrossings(camera);
     this.lines = this.crossings.lines;
     const crossings = this.crossings;
-    this.intervals = new CountIntervals(this.lines, this.zones, camera.countInterval ?? 60_000, (ctx) =>
-      crossings.settle(ctx),
+    this.intervals = new CountIntervals(
+      this.lines,
+      this.zones,
+      camera.countInterval ?? 60_000,
+      (ctx, madeBefore) => crossings.settle(ctx, madeBefore),
     );
     // Zone membership (transits) comes before what reads it; ZoneCounts before congestion and queues.
     this.rules = [

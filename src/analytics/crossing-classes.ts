@@ -8,7 +8,8 @@ import type { LineCounter } from './line-counter.js';
  * sooner: five more detector frames at the default 5 fps. A track's class is a vote over its detections
  * (Track.observe), and at the line it may rest on a few far, small boxes: a lorry seen head-on in spray is
  * "bus" on one box and "truck" on the next, a van a "truck" until it is close. Crossings move between
- * classes (LineCounter.reclass) before the count interval that holds them closes, so the counts stay whole.
+ * classes (LineCounter.reclass) before the count interval that holds them is published (it waits this long
+ * after it ended: CountIntervals), so the counts stay whole.
  */
 export const SETTLE_MS = 1000;
 
@@ -62,21 +63,22 @@ export class CrossingClasses {
   }
 
   /**
-   * Hands on (into `out`) the crossings held until `pts` or earlier, and every one when `pts` is Infinity,
-   * each with the class `classes` gives its track among `tracks` (the class it counted with if the track
-   * is not there).
+   * Hands on (into `out`) the crossings held until `pts` or earlier, and those made before epoch ms
+   * `madeBefore` (Infinity: every one), each with the class `classes` gives its track among `tracks` (the
+   * class it counted with if the track is not there).
    */
   release(
     pts: number,
     tracks: readonly Track[],
     classes: { classOf(t: Track): TrafficClass },
     out: { push(ev: LineCrossing): unknown },
+    madeBefore = Number.NEGATIVE_INFINITY,
   ): void {
     const held = this.held;
     let kept = 0;
     for (let i = 0; i < held.length; i++) {
       const s = held[i]!;
-      if (s.untilPts > pts) {
+      if (s.untilPts > pts && s.ev.timeMs >= madeBefore) {
         held[kept++] = s;
         continue;
       }

@@ -3,6 +3,7 @@ import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
 import { SIZE_STEP } from '../tracking/size-step.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
+import { IntervalCounts } from './interval-counts.js';
 import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
 import { flowAllows, LineFlow } from './line-flow.js';
 import { EndedTracks } from './line-fragments.js';
@@ -53,8 +54,8 @@ export class LineCounter extends LineGeometry {
   lastSeenMs = 0;
   /** Stream time of the first observation of any track (NaN before). */
   private startPts = Number.NaN;
-  /** Crossings in the current interval: index = direction * classes + class index in TRAFFIC_CLASSES. */
-  readonly counts = new Int32Array(2 * TRAFFIC_CLASSES.length);
+  /** Crossings per count interval: index = direction * classes + class index in TRAFFIC_CLASSES. */
+  readonly counts = new IntervalCounts(2 * TRAFFIC_CLASSES.length);
   /** Crossings since start, same layout. */
   readonly totals = new Int32Array(2 * TRAFFIC_CLASSES.length);
   /** Where tracks crossed lately, and which way (counted or not): the flow of each lane. */
@@ -201,7 +202,7 @@ export class LineCounter extends LineGeometry {
     timeMs: number,
     ptsMs: number,
   ) {
-    if (!this.add(dir, cls)) return undefined;
+    if (!this.add(dir, cls, timeMs)) return undefined;
     this.lastAlong = this.alongOf(s.x, s.y);
     this.lastExtent = this.extentAlong(s.w, s.h);
     const crossing: LineCrossing = {
@@ -357,7 +358,7 @@ export class LineCounter extends LineGeometry {
     const k = dir * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(crossing.cls);
     if (dir < 0 || this.totals[k]! <= 0) return;
     this.totals[k] = this.totals[k]! - 1;
-    if (this.counts[k]! > 0) this.counts[k] = this.counts[k]! - 1;
+    this.counts.remove(k, crossing.timeMs);
   }
 
   /**
@@ -367,16 +368,19 @@ export class LineCounter extends LineGeometry {
   reclass(crossing: LineCrossing, cls: TrafficClass): boolean {
     if (cls === crossing.cls) return true;
     this.uncount(crossing);
-    if (!this.add(this.directions.indexOf(crossing.direction), cls)) return false;
+    if (!this.add(this.directions.indexOf(crossing.direction), cls, crossing.timeMs)) return false;
     crossing.cls = cls;
     return true;
   }
 
-  /** One crossing more in direction `dir` (0 or 1) for `cls`; false when this line does not count `cls`. */
-  private add(dir: number, cls: TrafficClass): boolean {
+  /**
+   * One crossing more in direction `dir` (0 or 1) for `cls`, made at epoch ms `timeMs`; false when this
+   * line does not count `cls`.
+   */
+  private add(dir: number, cls: TrafficClass, timeMs: number): boolean {
     if (!this.classes.includes(cls)) return false;
     const k = dir * TRAFFIC_CLASSES.length + TRAFFIC_CLASSES.indexOf(cls);
-    this.counts[k] = this.counts[k]! + 1;
+    this.counts.add(k, timeMs);
     this.totals[k] = this.totals[k]! + 1;
     return true;
   }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import { SETTLE_MS } from '../../src/analytics/crossing-classes.js';
+import type { AnalyticsEvent } from '../../src/analytics/events.js';
+import { CountIntervals } from '../../src/analytics/rules/count-intervals.js';
 import { LineCrossings } from '../../src/analytics/rules/line-crossings.js';
 import type { TrafficClass } from '../../src/domain/traffic.js';
 import { MID_LINE } from '../support/mid-line.js';
-import { RuleScene, type SceneTrack } from '../support/rule-scene.js';
+import { RuleScene, type SceneTrack, T0 } from '../support/rule-scene.js';
 import { simulate } from '../support/synthetic-traffic.js';
 
 const LINE = MID_LINE;
@@ -40,7 +42,7 @@ describe('crossing classes settle after the line', () => {
     expect(crossings).toMatchObject([{ cls: 'truck', direction: 'down', ptsMs: 300 }]);
     expect(rule.lines[0]!.total('down', 'truck')).toBe(1);
     expect(rule.lines[0]!.total('down', 'bus')).toBe(0);
-    expect(rule.lines[0]!.counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(rule.lines[0]!.counts.current.reduce((a, b) => a + b, 0)).toBe(1);
   });
 
   it('counts at the line and reports nothing before the class has settled', () => {
@@ -87,6 +89,29 @@ describe('crossing classes settle after the line', () => {
       (e) => e.type === 'count_interval' && e.cls === 'car' && e.direction === 'down',
     );
     expect(cars.map((e) => (e.type === 'count_interval' ? e.count : -1))).toEqual([1]);
+  });
+
+  it('counts a crossing made just before a count interval ended in that interval, with the class it settled on', () => {
+    // Intervals of 1 s from T0; the bus crosses at 0.3 s and turns out a truck at 1.2 s, after the end.
+    const s = new RuleScene();
+    const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+    const intervals = new CountIntervals(rule.lines, [], 1000, (ctx, before) => rule.settle(ctx, before));
+    const v = s.add(1, 'bus', [0.45, 0.35, 0.55, 0.45]);
+    const events: AnalyticsEvent[] = [];
+    for (let pts = 0; pts <= 2500; pts += 100) {
+      place(v, 0.4 + 0.0005 * Math.min(pts, 600));
+      if (pts === 1200) v.track.cls = 'truck';
+      events.push(...s.step([intervals, rule], pts));
+    }
+    const counted = (start: number) =>
+      events.flatMap((e) =>
+        e.type === 'count_interval' && e.startMs === T0 + start && e.direction === 'down' && e.count > 0
+          ? [`${e.cls} ${e.count}`]
+          : [],
+      );
+    expect(counted(0)).toEqual(['truck 1']);
+    expect(counted(1000)).toEqual([]);
+    expect(events.filter((e) => e.type === 'line_crossing')).toMatchObject([{ cls: 'truck', ptsMs: 300 }]);
   });
 
   it('takes back a person first seen past the line who is still a person when the class settles', () => {

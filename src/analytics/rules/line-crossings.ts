@@ -194,11 +194,13 @@ export class LineCrossings implements FrameRule {
   }
 
   /**
-   * Reports every crossing whose class is still settling, with its track's class now: before a count
-   * interval closes, so that each crossing is in the interval it was made in.
+   * Reports every crossing made before epoch ms `madeBefore` (Infinity: every one) whose class is still
+   * settling, with its track's class now: before the count interval they were made in is published.
    */
-  settle(ctx: FrameContext): void {
-    if (this.classes.size > 0) this.classes.release(Number.POSITIVE_INFINITY, ctx.tracks, ctx, ctx.events);
+  settle(ctx: FrameContext, madeBefore: number): void {
+    if (this.classes.size > 0) {
+      this.classes.release(Number.NEGATIVE_INFINITY, ctx.tracks, ctx, ctx.events, madeBefore);
+    }
   }
 
   /**

@@ -50,7 +50,7 @@ function bornPastLine(
 /** Crossings still settling their class, reported now (as just before a count interval closes). */
 function settled(s: RuleScene, rule: LineCrossings) {
   s.ctx.events.length = 0;
-  rule.settle(s.ctx);
+  rule.settle(s.ctx, Number.POSITIVE_INFINITY);
   return [...s.ctx.events];
 }
 
