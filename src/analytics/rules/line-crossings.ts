@@ -25,7 +25,11 @@ const DUP_MS = 300;
  */
 const BIRTH_DUP_MS = 1000;
 const DUP_OVERLAP = 0.6;
-const RECENT = 16;
+/**
+ * Crossings remembered at most (those older than BIRTH_DUP_MS are dropped first): every line's of the last
+ * second, three lines of dense motorcycle traffic on one camera included.
+ */
+const RECENT = 64;
 
 /** A crossing counted lately, with the box of its track then. */
 interface RecentCount {
@@ -65,6 +69,7 @@ export class LineCrossings implements FrameRule {
   readonly lines: LineCounter[];
   private readonly ended: EndedTrack[] = [];
   private readonly recent: RecentCount[] = [];
+  private readonly spare: RecentCount[] = [];
   /** Crossings counted whose class is still settling (reported once it has). */
   private readonly classes = new CrossingClasses();
   /** Fragments and lost tracks found again, not judged yet by their own first moves. */
@@ -155,6 +160,7 @@ export class LineCrossings implements FrameRule {
     const birth = (line.lastBirth || line.lastUnseen) && !ended;
     const wide = line.extentAlong(x2 - x1, y2 - y1);
     const group = classGroup(ev.cls);
+    while (recent.length > 0 && recent[0]!.pts < pts - BIRTH_DUP_MS) this.spare.push(recent.shift()!);
     for (let i = 0; i < recent.length; i++) {
       const r = recent[i]!;
       if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
@@ -178,7 +184,8 @@ export class LineCrossings implements FrameRule {
         return true;
       }
     }
-    const r: RecentCount = recent.length >= RECENT ? recent.shift()! : ({} as RecentCount);
+    const r: RecentCount =
+      recent.length >= RECENT ? recent.shift()! : (this.spare.pop() ?? ({} as RecentCount));
     r.line = l;
     r.dir = dir;
     r.trackId = id;

@@ -345,6 +345,38 @@ describe('LineCrossings', () => {
     expect(counted(0.03, 'person', true, 'motorcycle', 0.03)).toBe(0);
   });
 
+  it("remembers the crossings of each line however busy the camera's other lines are", () => {
+    // The car's second box is first seen past the line 0.6 s after the car crossed, while 20 riders cross
+    // another line of the camera in between (Jakarta, three lines on one camera).
+    const s = new RuleScene();
+    const top = { ...LINE, id: 'top', points: [[0, 0.2] as [number, number], [1, 0.2] as [number, number]] };
+    const rule = new LineCrossings({ id: 'cam', lines: [LINE, top] });
+    const car = s.add(1, 'car', [0.45, 0.35, 0.55, 0.45]);
+    const riders = Array.from({ length: 20 }, (_, i) => s.add(10 + i, 'motorcycle', [0, 0, 0.03, 0.05]));
+    const at = (t: SceneTrack, cx: number, cy: number, w: number, h: number, vy: number) => {
+      t.track.kf.init(cx, cy, w, h);
+      t.track.kf.s[3] = vy;
+      Object.assign(t.info, { cx, cy, by: cy + h / 2 });
+      Object.assign(t.track, { x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 });
+    };
+    for (let pts = 0; pts <= 1900; pts += 100) {
+      at(car, 0.5, 0.4 + Math.max(0, pts - 1200) / 2000, 0.1, 0.1, 0.5);
+      // Across the top line between 1.5 s and 1.6 s, one beside the other.
+      riders.forEach((r, i) => at(r, 0.025 + 0.05 * i, pts < 1600 ? 0.17 : 0.23, 0.03, 0.05, 0.3));
+      s.step(rule, pts);
+    }
+    expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+    expect(rule.lines[1]!.total('down', 'motorcycle')).toBe(20);
+    const second = s.add(2, 'car', [0.45, 0.505, 0.55, 0.555], { hits: 1 });
+    car.track.matched = false;
+    for (let pts = 2000; pts <= 2400; pts += 100) {
+      at(second, 0.5, 0.53 + (pts - 2000) / 5000, 0.1, 0.05, 0.2);
+      s.step(rule, pts);
+      second.track.hits = 5;
+    }
+    expect(rule.lines[0]!.total('down', 'car')).toBe(1);
+  });
+
   it('a track that coasted across the line unseen (or was lost just after), found just after a rider it touches counted, is that rider again', () => {
     // Jakarta: a second track on a rider's upper body loses its box for 600 ms before the line and is found
     // on them past it, 0.9 s after the bike's track counted (outside the 300 ms of two boxes crossing together).
