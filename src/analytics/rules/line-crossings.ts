@@ -25,11 +25,8 @@ const DUP_MS = 300;
  */
 const BIRTH_DUP_MS = 1000;
 const DUP_OVERLAP = 0.6;
-/**
- * Crossings remembered at most (those older than BIRTH_DUP_MS are dropped first): every line's of the last
- * second, three lines of dense motorcycle traffic on one camera included.
- */
-const RECENT = 64;
+/** Crossings remembered per line (a camera's other lines, however busy, do not push them out). */
+const RECENT = 16;
 
 /** A crossing counted lately, with the box of its track then. */
 interface RecentCount {
@@ -69,7 +66,6 @@ export class LineCrossings implements FrameRule {
   readonly lines: LineCounter[];
   private readonly ended: EndedTrack[] = [];
   private readonly recent: RecentCount[] = [];
-  private readonly spare: RecentCount[] = [];
   /** Crossings counted whose class is still settling (reported once it has). */
   private readonly classes = new CrossingClasses();
   /** Fragments and lost tracks found again, not judged yet by their own first moves. */
@@ -160,7 +156,6 @@ export class LineCrossings implements FrameRule {
     const birth = (line.lastBirth || line.lastUnseen) && !ended;
     const wide = line.extentAlong(x2 - x1, y2 - y1);
     const group = classGroup(ev.cls);
-    while (recent.length > 0 && recent[0]!.pts < pts - BIRTH_DUP_MS) this.spare.push(recent.shift()!);
     for (let i = 0; i < recent.length; i++) {
       const r = recent[i]!;
       if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
@@ -184,8 +179,14 @@ export class LineCrossings implements FrameRule {
         return true;
       }
     }
-    const r: RecentCount =
-      recent.length >= RECENT ? recent.shift()! : (this.spare.pop() ?? ({} as RecentCount));
+    let mine = 0;
+    let oldest = -1;
+    for (let i = 0; i < recent.length; i++) {
+      if (recent[i]!.line !== l) continue;
+      if (oldest < 0) oldest = i;
+      mine++;
+    }
+    const r: RecentCount = mine >= RECENT ? recent.splice(oldest, 1)[0]! : ({} as RecentCount);
     r.line = l;
     r.dir = dir;
     r.trackId = id;
