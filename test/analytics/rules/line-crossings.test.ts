@@ -362,7 +362,9 @@ describe('LineCrossings', () => {
     for (let pts = 0; pts <= 1900; pts += 100) {
       at(car, 0.5, 0.4 + Math.max(0, pts - 1200) / 2000, 0.1, 0.1, 0.5);
       // Across the top line between 1.5 s and 1.6 s, one beside the other.
-      riders.forEach((r, i) => at(r, 0.025 + 0.05 * i, pts < 1600 ? 0.17 : 0.23, 0.03, 0.05, 0.3));
+      for (const [i, r] of riders.entries()) {
+        at(r, 0.025 + 0.05 * i, pts < 1600 ? 0.17 : 0.23, 0.03, 0.05, 0.3);
+      }
       s.step(rule, pts);
     }
     expect(rule.lines[0]!.total('down', 'car')).toBe(1);
