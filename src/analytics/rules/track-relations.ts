@@ -57,10 +57,8 @@ export function gateDistance(
 
 /**
  * Whether a new track's box lies BIRTH_OVERLAP or more inside (or over) another confirmed live track of
- * its class group, or of the other vehicle group about as wide (a head-on motorcycle the detector also
- * calls a car): a second box on a vehicle already tracked, not a vehicle of its own. A motorcycle coming
- * out from beside or behind a car is half inside the car's far wider box (Jakarta, 0.7 line: one first
- * seen past the line there went uncounted at 10 fps, on every phase of the frames taken). So is a person track born on a
+ * its class group, or of the other vehicle group (a head-on motorcycle the detector also calls a car): a
+ * second box on a vehicle already tracked, not a vehicle of its own. So is a person track born on a
  * two-wheeler's track where its rider sits (riderOverlap): a second box on the rider. A lost track holds
  * no box this frame (only a prediction, which a road user heading the other way may pass through): a new
  * track there is a fragment for stitching or a road user of its own.
@@ -84,7 +82,7 @@ export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
     )
       return true;
     const og = classGroup(o.cls);
-    if (og !== group && !(vehicle && og !== 0 && aboutAsWide(ax2 - ax1, o.bx2 - o.bx1))) continue;
+    if (og !== group && !(vehicle && og !== 0)) continue;
     const iw = Math.min(ax2, o.bx2) - Math.max(ax1, o.bx1);
     if (iw <= 0) continue;
     const ih = Math.min(ay2, o.by2) - Math.max(ay1, o.by1);
