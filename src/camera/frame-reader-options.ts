@@ -40,8 +40,8 @@ export interface FrameReaderOptions {
   ptsOffsetMs?: number;
   /**
    * Offline analysis: each frame's wallMs is this epoch + its ptsMs, the clip's own timeline, instead of
-   * when it arrived. What runs on wall time (count intervals, which settle the crossings still settling
-   * when they close) then happens at the same clip positions on every run, however fast it goes.
+   * when it arrived. What runs on wall time (count intervals) then happens at the same clip positions on
+   * every run, however fast it goes.
    */
   clipClockMs?: number;
   /** Frame pool to publish into (kept across restarts by a camera); created when absent. */

@@ -211,10 +211,8 @@ async function analyzePass(
     decoderThreads: 1,
     // Each frame in flight holds a buffer, plus the one ffmpeg writes and the one waiting.
     poolSize: maxInFlight + 2,
-    // The clip's timeline from the start of the current count interval: intervals close at the same clip
-    // positions on every run. On the machine's clock a crossing still settling its class (1 s of clip)
-    // when a wall-clock minute turned was reported early with the class it had then: the same code
-    // counted a lorry as a bus in one bench:accuracy run of several (low-sun UK rain, y065 up, 10 fps).
+    // The clip's timeline from the start of the current count interval: intervals close, and their
+    // counts settle, at the same clip positions on every run, however fast it goes or the machine is.
     clipClockMs: intervalStart(Date.now(), camera.countInterval),
   });
   let failure: unknown;

@@ -30,7 +30,6 @@ const RECENT = 16;
 
 /** A crossing counted lately, with the box of its track then. */
 interface RecentCount {
-  line: number;
   dir: string;
   trackId: number;
   pts: number;
@@ -65,7 +64,8 @@ interface EndedTrack {
 export class LineCrossings implements FrameRule {
   readonly lines: LineCounter[];
   private readonly ended: EndedTrack[] = [];
-  private readonly recent: RecentCount[] = [];
+  /** Per line, its crossings counted lately, oldest first. */
+  private readonly recent: RecentCount[][];
   /** Crossings counted whose class is still settling (reported once it has). */
   private readonly classes = new CrossingClasses();
   /** Fragments and lost tracks found again, not judged yet by their own first moves. */
@@ -73,6 +73,7 @@ export class LineCrossings implements FrameRule {
 
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
+    this.recent = this.lines.map(() => []);
   }
 
   update(tracks: readonly Track[], ctx: FrameContext): void {
@@ -148,7 +149,7 @@ export class LineCrossings implements FrameRule {
     tracks?: readonly Track[],
   ): boolean {
     const ended = t === undefined;
-    const recent = this.recent;
+    const recent = this.recent[l]!;
     const pts = ev.ptsMs;
     // A track first seen past the line, where another track crossed just before, is most likely that
     // vehicle again (the other track jumped off it): a wider window, and near is enough. So is a track
@@ -158,7 +159,7 @@ export class LineCrossings implements FrameRule {
     const group = classGroup(ev.cls);
     for (let i = 0; i < recent.length; i++) {
       const r = recent[i]!;
-      if (r.line !== l || r.dir !== dir || r.trackId === id) continue;
+      if (r.dir !== dir || r.trackId === id) continue;
       const dt = Math.abs(pts - r.pts);
       // Both windows below are within BIRTH_DUP_MS (the wider).
       if (dt > BIRTH_DUP_MS) continue;
@@ -179,15 +180,7 @@ export class LineCrossings implements FrameRule {
         return true;
       }
     }
-    let mine = 0;
-    let oldest = -1;
-    for (let i = 0; i < recent.length; i++) {
-      if (recent[i]!.line !== l) continue;
-      if (oldest < 0) oldest = i;
-      mine++;
-    }
-    const r: RecentCount = mine >= RECENT ? recent.splice(oldest, 1)[0]! : ({} as RecentCount);
-    r.line = l;
+    const r: RecentCount = recent.length >= RECENT ? recent.shift()! : ({} as RecentCount);
     r.dir = dir;
     r.trackId = id;
     r.pts = pts;
