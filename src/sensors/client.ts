@@ -149,6 +149,12 @@ export class SensorClient {
     const client = this.client;
     if (!client) return;
     beforeDisconnect();
+    // With manualConnect, MQTT.js's end() re-arms reconnecting once it is done, and a stop while still
+    // connecting finishes at once while the socket connects anyway: the client would come back after
+    // the gateway stopped, subscribe, and keep the process alive. No reconnect from here on, and a
+    // connection not up yet is dropped rather than ended.
+    client.options.reconnectPeriod = 0;
+    const force = !client.connected;
     await new Promise<void>((resolve) => {
       // end(false) sends DISCONNECT after the PUBACKs the final commit released; a broker that does not
       // answer does not hold the shutdown up.
@@ -156,7 +162,7 @@ export class SensorClient {
         client.stream?.destroy();
         resolve();
       }, 2000);
-      client.end(false, {}, () => {
+      client.end(force, {}, () => {
         clearTimeout(timer);
         resolve();
       });

@@ -95,4 +95,33 @@ describe('sensor client', () => {
       await broker.stop();
     }
   }, 60_000);
+  it('a stop while still connecting leaves no client behind: it does not connect after the stop, nor come back', async () => {
+    const rig = sensorRig(
+      {
+        broker: bus.url,
+        clientId: 'stopped-while-connecting',
+        devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
+      },
+      'sensor-stop-connecting',
+    );
+    const { gateway } = rig;
+    try {
+      await rig.start();
+      // The connection is still being made (the broker's CONNACK cannot have arrived in this turn).
+      expect(gateway.health().state).toBe('connecting');
+      await gateway.stop();
+      // A client left behind connects within a round trip to the broker and retries every second: given
+      // 2.5 s, it would have connected at least once.
+      const connected = await eventually(
+        'a connection after the stop',
+        () => gateway.health().connects > 0,
+        2500,
+      )
+        .then(() => true)
+        .catch(() => false);
+      expect(connected).toBe(false);
+    } finally {
+      await rig.stop();
+    }
+  }, 30_000);
 });
