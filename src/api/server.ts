@@ -167,7 +167,18 @@ export class ApiServer implements Service {
   }
 
   async start(): Promise<void> {
-    await this.app.listen({ host: this.host, port: this.opts.port });
+    try {
+      await this.app.listen({ host: this.host, port: this.opts.port });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const where = `${this.host}:${this.opts.port}`;
+      if (code === 'EADDRINUSE')
+        throw new Error(`api.port: ${where} is in use by another process (another gateway still running?)`);
+      if (code === 'EACCES')
+        throw new Error(`api.port: not allowed to listen on ${where} (ports below 1024 need root)`);
+      if (code === 'EADDRNOTAVAIL') throw new Error(`api.host: ${this.host} is no address of this machine`);
+      throw err;
+    }
     this.log.info({ url: this.url }, 'API listening');
   }
 

@@ -7,6 +7,9 @@ import { Box } from '../pipeline/box.js';
 import { loadOrReport } from './load-config.js';
 import { startRunSummary } from './run-summary.js';
 
+/** How long a failed start may take to stop what it started before the process exits anyway. */
+const START_FAILED_STOP_MS = 10_000;
+
 export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } } });
   const cfg = loadOrReport(values.config ?? 'config/default.yaml');
@@ -32,8 +35,12 @@ export async function runCommand(args: string[]): Promise<number> {
     collectGarbage();
   } catch (err) {
     log.fatal({ err }, 'start failed');
+    // Exit even if a half-started part still holds the event loop: the service manager restarts a
+    // process that exited, not one that hangs on without its API.
+    setTimeout(() => process.exit(1), START_FAILED_STOP_MS).unref();
     await box.stop();
-    return 1;
+    log.flush?.();
+    process.exit(1);
   }
   // On a terminal, a compact picture of what the box sees, beside the log lines.
   if (process.stdout.isTTY) summary = startRunSummary(box, process.stdout);

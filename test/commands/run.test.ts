@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,45 @@ describe('ioc-edge run', () => {
       await gw.stop();
     }
   });
+
+  it('exits 1 naming api.port when its port is taken, after stopping what it had started', async () => {
+    const apiPort = await freePort();
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(apiPort, '127.0.0.1', () => r()));
+    const brokerPort = await freePort();
+    const config = join(dir, 'taken.yaml');
+    writeFileSync(
+      config,
+      [
+        'node: { id: edge-taken, site: test }',
+        `dataDir: ${dir}/taken`,
+        'cameras:',
+        `  - { id: cam1, url: "rtsp://127.0.0.1:${await freePort()}/x" }`,
+        `mqtt: { broker: { embedded: true, port: ${brokerPort} } }`,
+        'sensors:',
+        `  broker: mqtt://127.0.0.1:${brokerPort}`,
+        '  devices: [{ id: lvl-01, type: water_level, topic: sensors/lvl-01/level, decoder: number }]',
+        `api: { port: ${apiPort} }`,
+        '',
+      ].join('\n'),
+    );
+    const gw = startCli(['run', '--config', config]);
+    try {
+      const code = await Promise.race([
+        gw.exited,
+        new Promise<string>((r) => setTimeout(() => r('still running after 30 s'), 30_000)),
+      ]);
+      expect(code, gw.output().slice(-3000)).toBe(1);
+      const failed = logLines(gw.output()).find((l) => l.msg === 'start failed');
+      expect((failed?.err as { message?: string })?.message).toBe(
+        `api.port: 127.0.0.1:${apiPort} is in use by another process (another gateway still running?)`,
+      );
+      expect(logLines(gw.output()).some((l) => l.msg === 'camera stopped')).toBe(true);
+    } finally {
+      await gw.stop();
+      holder.close();
+    }
+  }, 60_000);
 
   // As `npm start` runs it (bin/ioc-edge.js: the sources in-process through tsx's loader), a terminal's
   // Ctrl-C, sent to the whole foreground group and pressed twice quickly, stops the gateway gracefully.
