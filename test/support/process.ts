@@ -4,18 +4,56 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A free TCP port on loopback, chosen by the kernel. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for test servers are picked below the kernel's ephemeral range: inside it, any process's
+ * outgoing connection may take a port for its local end while a server restarts on it (a gateway killed
+ * and started again on its API port then fails with EADDRINUSE). Each vitest worker picks from a block
+ * of its own, and one process never hands out a port twice, so parallel tests do not pick alike.
+ */
+const PORT_BASE = 20_000;
+const PORT_BLOCK = 1_200;
+const PORT_BLOCKS = 10;
+const handedOut = new Set<number>();
+
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return 0;
+  }
+}
+
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.once('error', () => resolve(undefined));
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+      const got = typeof addr === 'object' && addr ? addr.port : undefined;
+      srv.close(() => resolve(got));
     });
   });
+}
+
+/** A TCP port on loopback that nothing listens on now, for a server the test starts. */
+export async function freePort(): Promise<number> {
+  const base = PORT_BASE + (Number(process.env.VITEST_POOL_ID ?? 0) % PORT_BLOCKS) * PORT_BLOCK;
+  // On a machine whose ephemeral range starts lower, the kernel's choice is the best there is.
+  if (ephemeralLow() < PORT_BASE + PORT_BLOCKS * PORT_BLOCK) {
+    const port = await listenOnce(0);
+    if (port === undefined) throw new Error('no free loopback port');
+    return port;
+  }
+  for (let tries = 0; tries < 200; tries++) {
+    const port = base + Math.floor(Math.random() * PORT_BLOCK);
+    if (handedOut.has(port)) continue;
+    if ((await listenOnce(port)) === port) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free loopback port in ${base}-${base + PORT_BLOCK - 1}`);
 }
 
 export function tempDir(prefix: string): string {
