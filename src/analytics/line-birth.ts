@@ -12,8 +12,9 @@ import type { LineTrackState } from './line-track-state.js';
  */
 export const BIRTH_GATE = 1;
 /**
- * Nothing is back-projected for tracks first seen this soon after the line's first observation (ms): what
- * is in view when a stream starts may have crossed long before.
+ * A track first seen this soon after the line's first observation (ms) is counted only if its motion puts
+ * its crossing after that observation: what is in view when a stream starts may have crossed long before,
+ * while a road user the detector finds only now, past the line, crossed while the line was watched.
  */
 const WARM_UP_MS = 1000;
 /** `firstSide` of a track first seen on the line. */
@@ -34,8 +35,8 @@ const DECIDE_WITHIN_MS = 2000;
 const SEGMENT_SLACK = 0.02;
 /**
  * Notes a new track's first observation (distance `side` / len from the line, box extent across it
- * `extent`), for a count if it turns out to have crossed just before: not in the warm-up after the line's
- * first observation (`startPts`).
+ * `extent`), for a count if it turns out to have crossed just before; in the warm-up after the line's
+ * first observation (`startPts`), only a crossing after it.
  */
 export function noteFirstSighting(
   g: LineGeometry,
@@ -46,7 +47,8 @@ export function noteFirstSighting(
   ptsMs: number,
   startPts: number,
 ): void {
-  if (!(extent > 0 && ptsMs - startPts >= WARM_UP_MS)) return;
+  if (!(extent > 0)) return;
+  s.crossedNotBefore = ptsMs - startPts < WARM_UP_MS ? startPts : Number.NEGATIVE_INFINITY;
   s.firstSide = Math.abs(side) / g.len <= ON_LINE_NEAR * extent ? ON_LINE : side;
   s.firstDist = Math.abs(side) / g.len / extent;
   s.firstExtent = extent;
@@ -101,10 +103,11 @@ export function backProjected(
   ) {
     return -1;
   }
-  // Back along the motion from the first position to the line.
+  // Back along the motion from the first position to the line (k ≤ 0: a fraction of the motion since).
   const d0 = s.firstD;
   const d1 = side / g.len;
   const k = d0 / (d0 - d1);
+  if (s.firstPts + (ptsMs - s.firstPts) * k < s.crossedNotBefore) return -1;
   const px = s.firstX + (x - s.firstX) * k;
   const py = s.firstY + (y - s.firstY) * k;
   const t = ((px - g.ax) * (g.bx - g.ax) + (py - g.ay) * (g.by - g.ay)) / (g.len * g.len);
@@ -128,6 +131,7 @@ export function copyFirstSighting(s: LineTrackState, from: LineTrackState): void
   s.firstX = from.firstX;
   s.firstY = from.firstY;
   s.firstBorders = from.firstBorders;
+  s.crossedNotBefore = from.crossedNotBefore;
 }
 
 /** A track now on the other side of the line than it was first seen on came from there: it is no birth. */
