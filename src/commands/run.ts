@@ -8,7 +8,7 @@ import { loadOrReport } from './load-config.js';
 import { startRunSummary } from './run-summary.js';
 
 /** How long a failed start may take to stop what it started before the process exits anyway. */
-const START_FAILED_STOP_MS = 10_000;
+const FAILED_STOP_MS = 10_000;
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } } });
@@ -22,11 +22,21 @@ export async function runCommand(args: string[]): Promise<number> {
     scrubber,
     // A config applied later may bring new secrets: the one scrubber learns them before anything logs.
     onConfig: (c) => registerConfigSecrets(scrubber, c),
+    // After a failed apply the previous config did not start again: nothing runs.
+    onFatal: () => void exitFailed(),
   });
   let summary: { stop(): void } | undefined;
   const stop = async () => {
     summary?.stop();
     await box.stop();
+  };
+  const exitFailed = async (): Promise<never> => {
+    // Exit even if a half-started part still holds the event loop: the service manager restarts a
+    // process that exited, not one that hangs on without its pipelines.
+    setTimeout(() => process.exit(1), FAILED_STOP_MS).unref();
+    await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
+    log.flush?.();
+    process.exit(1);
   };
   onShutdownSignal(log, stop);
   onCrash(log, stop);
@@ -35,12 +45,7 @@ export async function runCommand(args: string[]): Promise<number> {
     collectGarbage();
   } catch (err) {
     log.fatal({ err }, 'start failed');
-    // Exit even if a half-started part still holds the event loop: the service manager restarts a
-    // process that exited, not one that hangs on without its API.
-    setTimeout(() => process.exit(1), START_FAILED_STOP_MS).unref();
-    await box.stop();
-    log.flush?.();
-    process.exit(1);
+    return exitFailed();
   }
   // On a terminal, a compact picture of what the box sees, beside the log lines.
   if (process.stdout.isTTY) summary = startRunSummary(box, process.stdout);

@@ -15,6 +15,8 @@ export interface BoxOptions {
   onConfig?: (cfg: ResolvedConfig) => void;
   readyTimeoutMs?: number;
   probe?: ApiHostOptions['probe'];
+  /** Nothing runs any more (see RunnerOptions.onFatal). */
+  onFatal?: (err: unknown) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export class Box {
       log,
       readyTimeoutMs: opts.readyTimeoutMs,
       onConfig: opts.onConfig,
+      onFatal: opts.onFatal,
       build: (c, control) => {
         const g = new Gateway(c, log, scrubber, control);
         g.bus.on('count_interval', (e) => this.counts.add(e));

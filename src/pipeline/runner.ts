@@ -40,6 +40,11 @@ export interface RunnerOptions<G extends RunnableGateway = RunnableGateway> {
   readyTimeoutMs?: number;
   /** Called with each config that starts running (new secrets for the log scrubber). */
   onConfig?: (cfg: ResolvedConfig) => void;
+  /**
+   * After a failed apply the previous config could not start again either: nothing runs. The process
+   * should exit, for its service manager to restart it on the config file (still the previous one).
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 /**
@@ -141,11 +146,16 @@ export class GatewayRunner<G extends RunnableGateway = RunnableGateway> implemen
       'new config did not come up healthy: restoring the previous one',
     );
     await this.gateway?.stop();
-    // If the previous config cannot start either, the error escapes: the process exits and its service
-    // manager restarts it on the file on disk, which is still the previous config.
     this.opts.onConfig?.(previous);
     this.gateway = this.opts.build(previous, this);
-    await this.gateway.start();
+    try {
+      await this.gateway.start();
+    } catch (err) {
+      log.fatal({ origin, apply: id, err }, 'the previous config did not start again either');
+      await this.gateway.stop();
+      this.opts.onFatal?.(err);
+      throw err;
+    }
     return this.announce({ id, status: 'rolled_back', failures }, origin);
   }
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -7,7 +8,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { expectationsFor, unmet } from '../../src/pipeline/config-apply.js';
 import { Gateway } from '../../src/pipeline/gateway.js';
 import { type ApplyOutcome, GatewayRunner } from '../../src/pipeline/runner.js';
-import { removeDir, tempDir, waitUntil } from '../support/process.js';
+import { freePort, removeDir, tempDir, waitUntil } from '../support/process.js';
 import { type RtspCamera, startRtspCamera } from '../support/rtsp-camera.js';
 
 /** A config with one RTSP camera at `url` and `extra` lines; no detector, broker or API (not needed here). */
@@ -127,4 +128,67 @@ describe('expectationsFor', () => {
       'camera moved is not_found, not streaming',
     ]);
   });
+});
+
+describe('GatewayRunner: the previous config does not start again after a failed apply', () => {
+  it('says so and hands the error to onFatal (the process exits for its service manager)', async () => {
+    const dir = tempDir('apply-fatal');
+    const brokerPort = await freePort();
+    const file = join(dir, 'config.yaml');
+    const base = [
+      'node: { id: edge-apply, site: test }',
+      `dataDir: ${dir}/data`,
+      'api: { enabled: false }',
+      '',
+    ];
+    writeFileSync(
+      file,
+      [...base, `mqtt: { broker: { embedded: true, port: ${brokerPort} } }`, ''].join('\n'),
+    );
+    const log = createLogger({ level: 'silent' });
+    const fatal: unknown[] = [];
+    const runner = new GatewayRunner(loadConfigFile(file), {
+      log,
+      build: (c, control) => new Gateway(c, log, scrubberForConfig(c), control),
+      readyTimeoutMs: 3000,
+      onFatal: (err) => fatal.push(err),
+    });
+    let holder: Server | undefined;
+    try {
+      await runner.start();
+      // A camera that never comes up, and no broker: the old gateway's broker port is free while it is tried.
+      const next = [
+        ...base,
+        'mqtt: { broker: { embedded: false } }',
+        'cameras:',
+        `  - { id: cam1, url: "rtsp://127.0.0.1:${await freePort()}/x", detect: { enabled: false } }`,
+        '',
+      ].join('\n');
+      const applying = runner.apply(next, 'test');
+      applying.catch(() => {});
+      // Something else takes the broker's port meanwhile: the previous config cannot listen on it again.
+      await waitUntil(
+        'the broker port free',
+        () =>
+          new Promise<boolean>((resolve) => {
+            const srv = createServer();
+            srv.once('error', () => resolve(false));
+            srv.listen(brokerPort, '127.0.0.1', () => {
+              holder = srv;
+              resolve(true);
+            });
+          }),
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
+      await expect(applying).rejects.toThrow(/EADDRINUSE|in use/);
+      expect(fatal).toHaveLength(1);
+      expect(String((fatal[0] as Error).message)).toMatch(/EADDRINUSE|in use/);
+      // The file on disk is still the previous config, which a restart will run.
+      expect(readFileSync(file, 'utf8')).toContain(`port: ${brokerPort}`);
+    } finally {
+      holder?.close();
+      await runner.stop();
+      removeDir(dir);
+    }
+  }, 30_000);
 });
