@@ -8,7 +8,7 @@ import { decodeYolox, headRows, type YoloxGrid, yoloxGrid } from './decode-yolox
 import type { Detection } from './detection.js';
 import { nms, suppressAcrossClasses, suppressNested } from './nms.js';
 import { inAnyPolygon, type Polygon } from './polygon.js';
-import { mergeRiders } from './riders.js';
+import { mergeRiders, suppressTwinBikes } from './riders.js';
 import { mergeAcrossTiles, TILE_EDGE_PX } from './tile-merge.js';
 import { TileSet } from './tile-set.js';
 
@@ -99,7 +99,7 @@ export class PostProcessor {
     let k = nms(c, this.cfg.nmsIou, this.order, this.suppressed);
     k = suppressAcrossClasses(c, this.order, k, CLASS_GROUP, CROSS_CLASS_IOU);
     k = suppressNested(c, this.order, k, CLASS_GROUP, VEHICLE_GROUP, TWO_WHEELER_GROUP, NESTED);
-    if (this.mergeRiders) k = mergeRiders(c, this.order, k);
+    if (this.mergeRiders) k = this.foldRiders(c, this.order, k);
     const sx = 1 / (geometry.scale * geometry.srcWidth);
     const sy = 1 / (geometry.scale * geometry.srcHeight);
     return this.toDetections(c, this.order, k, sx, sy, ignore);
@@ -175,8 +175,14 @@ export class PostProcessor {
     order.subarray(0, k).sort((a, b) => m.score[b]! - m.score[a]!);
     k = suppressAcrossClasses(m, order, k, CLASS_GROUP, CROSS_CLASS_IOU);
     k = suppressNested(m, order, k, CLASS_GROUP, VEHICLE_GROUP, TWO_WHEELER_GROUP, NESTED);
-    if (this.mergeRiders) k = mergeRiders(m, order, k);
+    if (this.mergeRiders) k = this.foldRiders(m, order, k);
     return this.toDetections(m, order, k, 1, 1, ignore);
+  }
+
+  /** Riders folded into their two-wheelers; then second boxes on a grown two-wheeler dropped. */
+  private foldRiders(c: Candidates, order: Int32Array, k: number): number {
+    const folded = mergeRiders(c, order, k);
+    return folded === k ? k : suppressTwinBikes(c, order, folded);
   }
 
   /** Model output of a run at `w` x `h` → candidates in input pixels. */

@@ -89,3 +89,41 @@ export function mergeRiders(c: Candidates, keep: Int32Array, k: number): number 
   }
   return out;
 }
+
+/** A two-wheeler box this much inside a better one ... */
+const TWIN_NESTED = 0.85;
+/** ... whose bottom lies within this many of its heights of the better one's is a second box on it. */
+const TWIN_BOTTOM_GAP = 0.5;
+
+/**
+ * After mergeRiders grew two-wheelers to take in their riders: drops a two-wheeler box that lies
+ * TWIN_NESTED inside a better two-wheeler box and ends where that one ends (wheels on the same ground,
+ * within TWIN_BOTTOM_GAP of its height): the detector's second, smaller box on the same motorcycle, now
+ * inside the grown one (in a column of riders, three boxes on one rider were tracked and counted apart).
+ * The motorcycle behind, higher in the picture with its wheels above, is kept. Works on kept indices
+ * `keep[0..k)` in place, preserving order; returns the new count.
+ */
+export function suppressTwinBikes(c: Candidates, keep: Int32Array, k: number): number {
+  const { x1, y1, x2, y2, cls } = c;
+  let out = 0;
+  for (let i = 0; i < k; i++) {
+    const b = keep[i]!;
+    let drop = false;
+    if (cls[b] === MOTORCYCLE || cls[b] === BICYCLE) {
+      const hb = y2[b]! - y1[b]!;
+      const areaB = (x2[b]! - x1[b]!) * hb;
+      for (let j = 0; j < out && !drop; j++) {
+        const a = keep[j]!;
+        if (cls[a] !== MOTORCYCLE && cls[a] !== BICYCLE) continue;
+        if (Math.abs(y2[a]! - y2[b]!) > TWIN_BOTTOM_GAP * hb) continue;
+        const iw = Math.min(x2[a]!, x2[b]!) - Math.max(x1[a]!, x1[b]!);
+        if (iw <= 0) continue;
+        const ih = Math.min(y2[a]!, y2[b]!) - Math.max(y1[a]!, y1[b]!);
+        if (ih <= 0) continue;
+        drop = iw * ih >= TWIN_NESTED * areaB;
+      }
+    }
+    if (!drop) keep[out++] = b;
+  }
+  return out;
+}

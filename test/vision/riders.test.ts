@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRiders, riderOverlap } from '../../src/vision/riders.js';
+import { mergeRiders, riderOverlap, suppressTwinBikes } from '../../src/vision/riders.js';
 import { candidates, kept, runNms } from '../support/candidates.js';
 
 describe('mergeRiders', () => {
@@ -86,5 +86,38 @@ describe('riderOverlap (the one rider rule)', () => {
     expect(rides([105, 140, 135, 230]), 'feet 10 px (14 %) below the wheels').toBeGreaterThan(0);
     expect(rides([105, 60, 135, 160]), 'overlap 30x10, 11 % of the bike').toBe(0);
     expect(rides([200, 100, 230, 190]), 'no overlap').toBe(0);
+  });
+});
+
+describe('suppressTwinBikes (after riders grew their motorcycles)', () => {
+  // Boxes from Jakarta frames (camera fractions x 1000), after the riders were folded in.
+  it('drops a second box on a grown motorcycle that ends where it ends', () => {
+    const c = candidates([
+      ['motorcycle', 0.5, 585, 711, 611, 802], // grown by its rider
+      ['motorcycle', 0.22, 586, 712, 608, 781], // the same rider and bike, a little shorter
+      ['person', 0.4, 590, 700, 605, 790], // never touched here
+    ]);
+    const { order, k } = runNms(c);
+    expect(kept(c, order, suppressTwinBikes(c, order, k)).map((r) => r[0])).toEqual(['motorcycle', 'person']);
+  });
+
+  it('keeps the motorcycle behind, inside the grown box but with its wheels well above', () => {
+    const c = candidates([
+      ['motorcycle', 0.62, 539, 698, 571, 836],
+      ['motorcycle', 0.27, 544, 698, 572, 767],
+    ]);
+    const { order, k } = runNms(c);
+    expect(suppressTwinBikes(c, order, k)).toBe(2);
+  });
+
+  it('keeps a better box inside a worse one, and boxes side by side', () => {
+    const c = candidates([
+      ['motorcycle', 0.3, 585, 711, 611, 802],
+      ['motorcycle', 0.6, 586, 712, 608, 781],
+      ['motorcycle', 0.5, 640, 711, 666, 802],
+    ]);
+    // Best first, as the detector hands them over (NMS would have dropped the first here already).
+    const order = Int32Array.from([1, 2, 0]);
+    expect(suppressTwinBikes(c, order, 3)).toBe(3);
   });
 });
