@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { registerConfigSecrets, scrubberForConfig } from '../config/secrets.js';
 import { collectGarbage } from '../lifecycle/heap.js';
+import { lockDataDir } from '../lifecycle/instance-lock.js';
 import { onCrash, onShutdownSignal } from '../lifecycle/shutdown.js';
 import { createLogger } from '../log/logger.js';
 import { Box } from '../pipeline/box.js';
@@ -17,6 +18,12 @@ export async function runCommand(args: string[]): Promise<number> {
   const scrubber = scrubberForConfig(cfg);
   const level = process.env.IOC_EDGE_LOG_LEVEL || cfg.log.level;
   const log = createLogger({ level, pretty: cfg.log.pretty, scrubber });
+  try {
+    await lockDataDir(cfg.dataDir);
+  } catch (err) {
+    log.fatal({ err }, 'start failed');
+    return 1;
+  }
   const box = new Box(cfg, {
     log,
     scrubber,

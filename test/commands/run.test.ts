@@ -120,6 +120,50 @@ describe('ioc-edge run', () => {
     }
   }, 60_000);
 
+  it('refuses a second gateway on the same data directory, before it opens the store', async () => {
+    const config = (name: string) => {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(
+        file,
+        [
+          `node: { id: edge-${name}, site: test }`,
+          `dataDir: ${dir}/shared-data`,
+          'mqtt: { broker: { embedded: false } }',
+          'api: { port: 0 }',
+          '',
+        ].join('\n'),
+      );
+      return file;
+    };
+    const first = startCli(['run', '--config', config('first')]);
+    try {
+      await waitUntil('first gateway running', async () => first.output().includes('"msg":"running"'), {
+        server: first,
+        timeoutMs: 30_000,
+      });
+      const second = startCli(['run', '--config', config('second')]);
+      try {
+        const code = await Promise.race([
+          second.exited,
+          new Promise<string>((r) => setTimeout(() => r('still running after 30 s'), 30_000)),
+        ]);
+        expect(code, second.output().slice(-3000)).toBe(1);
+        const lines = logLines(second.output());
+        expect((lines.find((l) => l.msg === 'start failed')?.err as { message?: string })?.message).toBe(
+          `dataDir: ${dir}/shared-data is in use by another running gateway (ioc-edge run); stop it first`,
+        );
+        expect(lines.some((l) => l.msg === 'time series started')).toBe(false);
+      } finally {
+        await second.stop();
+      }
+      // The first goes on serving.
+      const api = logLines(first.output()).find((l) => l.msg === 'API listening')?.url as string;
+      expect((await fetch(`${api}/api/health`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+  }, 90_000);
+
   // As `npm start` runs it (bin/ioc-edge.js: the sources in-process through tsx's loader), a terminal's
   // Ctrl-C, sent to the whole foreground group and pressed twice quickly, stops the gateway gracefully.
   // Not through the tsx CLI: its parent SIGKILLs a child that has not acknowledged a relayed signal within
