@@ -35,8 +35,7 @@ const DECIDE_WITHIN_MS = 2000;
 const SEGMENT_SLACK = 0.02;
 /**
  * Notes a new track's first observation (distance `side` / len from the line, box extent across it
- * `extent`), for a count if it turns out to have crossed just before; in the warm-up after the line's
- * first observation (`startPts`), only a crossing after it.
+ * `extent`), for a count if it turns out to have crossed just before.
  */
 export function noteFirstSighting(
   g: LineGeometry,
@@ -45,10 +44,8 @@ export function noteFirstSighting(
   extent: number,
   h: number,
   ptsMs: number,
-  startPts: number,
 ): void {
   if (!(extent > 0)) return;
-  s.crossedNotBefore = ptsMs - startPts < WARM_UP_MS ? startPts : Number.NEGATIVE_INFINITY;
   s.firstSide = Math.abs(side) / g.len <= ON_LINE_NEAR * extent ? ON_LINE : side;
   s.firstDist = Math.abs(side) / g.len / extent;
   s.firstExtent = extent;
@@ -65,8 +62,9 @@ export function noteFirstSighting(
  * DECIDE_MOVE box extents across the line, the direction it crossed in when it moved away as a whole —
  * its edge nearer the line did not come back, and the box did not change size by more than SIZE_STEP (a
  * box that only grows at one end, a rider joining a motorcycle or a vehicle coming out from behind
- * another, does not move) — and the straight path back from its first position meets the segment; else
- * -1. Decided once, within DECIDE_WITHIN_MS.
+ * another, does not move) — and the straight path back from its first position meets the segment (for a
+ * track first seen in the warm-up after the line's first observation `startPts`: at a time after it);
+ * else -1. Decided once, within DECIDE_WITHIN_MS.
  */
 export function backProjected(
   g: LineGeometry,
@@ -77,6 +75,7 @@ export function backProjected(
   w: number,
   h: number,
   ptsMs: number,
+  startPts: number,
 ): number {
   if (s.firstSide === ON_LINE) s.firstSide = side;
   const first = s.firstSide;
@@ -107,7 +106,8 @@ export function backProjected(
   const d0 = s.firstD;
   const d1 = side / g.len;
   const k = d0 / (d0 - d1);
-  if (s.firstPts + (ptsMs - s.firstPts) * k < s.crossedNotBefore) return -1;
+  // First seen in the line's warm-up: only a crossing after the line's first observation (`startPts`).
+  if (s.firstPts - startPts < WARM_UP_MS && s.firstPts + (ptsMs - s.firstPts) * k < startPts) return -1;
   const px = s.firstX + (x - s.firstX) * k;
   const py = s.firstY + (y - s.firstY) * k;
   const t = ((px - g.ax) * (g.bx - g.ax) + (py - g.ay) * (g.by - g.ay)) / (g.len * g.len);
@@ -131,7 +131,6 @@ export function copyFirstSighting(s: LineTrackState, from: LineTrackState): void
   s.firstX = from.firstX;
   s.firstY = from.firstY;
   s.firstBorders = from.firstBorders;
-  s.crossedNotBefore = from.crossedNotBefore;
 }
 
 /** A track now on the other side of the line than it was first seen on came from there: it is no birth. */

@@ -119,7 +119,7 @@ export class LineCounter extends LineGeometry {
       s.n = 1;
       s.bornPts = ptsMs;
       s.lastPts = ptsMs;
-      noteFirstSighting(this, s, side, extent, h, ptsMs, this.startPts);
+      noteFirstSighting(this, s, side, extent, h, ptsMs);
       this.state.set(trackId, s);
       return undefined;
     }
@@ -152,7 +152,7 @@ export class LineCounter extends LineGeometry {
         )
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
-        dir = backProjected(this, s, x, y, side, w, h, ptsMs);
+        dir = backProjected(this, s, x, y, side, w, h, ptsMs, this.startPts);
         if (dir >= 0 && !flowAllows(this.against(dir, trackId, x, y, w, h), ptsMs - s.bornPts)) dir = -1;
         this.lastBirth = dir >= 0;
       }

@@ -56,8 +56,6 @@ export interface LineTrackState {
   firstY: number;
   /** Frame borders the first box touched (bits, see line-birth.ts): a vehicle entering the picture there. */
   firstBorders: number;
-  /** Stream time its back-projected crossing may not lie before (first seen in the line's warm-up). */
-  crossedNotBefore: number;
   /** Took over an ended or lost track's state: its history is known, nothing is back-projected. */
   inherited: boolean;
   /**
@@ -119,7 +117,6 @@ export class LineTrackPool {
     s.firstX = x;
     s.firstY = y;
     s.firstBorders = 0;
-    s.crossedNotBefore = Number.NEGATIVE_INFINITY;
     s.inherited = false;
     s.superseded = false;
     s.link = 0;
