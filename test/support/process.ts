@@ -15,13 +15,14 @@ const PORT_BLOCK = 1_200;
 const PORT_BLOCKS = 10;
 const handedOut = new Set<number>();
 
-function ephemeralLow(): number {
+/** The first port of the kernel's ephemeral range (0 when it cannot be read). */
+const EPHEMERAL_LOW = (() => {
   try {
     return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
   } catch {
     return 0;
   }
-}
+})();
 
 function listenOnce(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -40,7 +41,7 @@ function listenOnce(port: number): Promise<number | undefined> {
 export async function freePort(): Promise<number> {
   const base = PORT_BASE + (Number(process.env.VITEST_POOL_ID ?? 0) % PORT_BLOCKS) * PORT_BLOCK;
   // On a machine whose ephemeral range starts lower, the kernel's choice is the best there is.
-  if (ephemeralLow() < PORT_BASE + PORT_BLOCKS * PORT_BLOCK) {
+  if (EPHEMERAL_LOW < PORT_BASE + PORT_BLOCKS * PORT_BLOCK) {
     const port = await listenOnce(0);
     if (port === undefined) throw new Error('no free loopback port');
     return port;
