@@ -432,28 +432,23 @@ describe('LineCounter', () => {
     });
 
     it('does not count one found soon after the stream starts whose motion says it crossed before', () => {
-      const c = new LineCounter('cam', LINE);
-      at(c, 99, 0.1, 0.1, 0);
-      // Found at 0.2 s most of a box past the line, 0.01 further on each 0.1 s: it crossed at about -0.35 s.
-      for (const [y, ms] of [
-        [0.555, 200],
-        [0.565, 300],
-        [0.575, 400],
-        [0.595, 600],
-      ] as const)
-        at(c, 1, 0.5, y, ms);
-      expect(c.total('down', 'car')).toBe(0);
+      // Found `foundMs` into the stream most of a box past the line, 0.01 further on each 0.1 s: it crossed
+      // about 0.55 s before it was found.
+      const counted = (foundMs: number) => {
+        const c = new LineCounter('cam', LINE);
+        at(c, 99, 0.1, 0.1, 0);
+        for (const [y, ms] of [
+          [0.555, 0],
+          [0.565, 100],
+          [0.575, 200],
+          [0.595, 400],
+        ] as const)
+          at(c, 1, 0.5, y, foundMs + ms);
+        return c.total('down', 'car');
+      };
+      expect(counted(200)).toBe(0);
       // The same first sighting a second into the stream counts (the warm-up is over).
-      const d = new LineCounter('cam', LINE);
-      at(d, 99, 0.1, 0.1, 0);
-      for (const [y, ms] of [
-        [0.555, 1200],
-        [0.565, 1300],
-        [0.575, 1400],
-        [0.595, 1600],
-      ] as const)
-        at(d, 1, 0.5, y, ms);
-      expect(d.total('down', 'car')).toBe(1);
+      expect(counted(1200)).toBe(1);
     });
 
     it('does not count it when its path back does not meet the segment', () => {

@@ -13,6 +13,17 @@ afterAll(async () => {
   await bus?.stop();
 });
 
+/** A sensor rig with one water-level device, on `broker` as `clientId` (temp dir named after `prefix`). */
+const levelRig = (broker: string, clientId: string, prefix: string) =>
+  sensorRig(
+    {
+      broker,
+      clientId,
+      devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
+    },
+    prefix,
+  );
+
 describe('sensor client', () => {
   it('a backlog from the broker is read in turns of ~1,000 messages: timers and I/O run in between', async () => {
     const cfg = configSchema.parse({
@@ -71,14 +82,7 @@ describe('sensor client', () => {
 
   it('subscribed once the broker granted the subscriptions (SUBACK), not while connecting or after a drop', async () => {
     const broker = await startMosquitto({ persistence: true });
-    const rig = sensorRig(
-      {
-        broker: broker.url,
-        clientId: 'subscribed-gateway',
-        devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
-      },
-      'sensor-subscribed',
-    );
+    const rig = levelRig(broker.url, 'subscribed-gateway', 'sensor-subscribed');
     const { gateway } = rig;
     try {
       expect(gateway.health().subscribed).toBe(false);
@@ -96,14 +100,7 @@ describe('sensor client', () => {
     }
   }, 60_000);
   it('a stop while still connecting leaves no client behind: it does not connect after the stop, nor come back', async () => {
-    const rig = sensorRig(
-      {
-        broker: bus.url,
-        clientId: 'stopped-while-connecting',
-        devices: [{ id: 'lvl-01', type: 'water_level', topic: 'sensors/lvl-01/level', decoder: 'number' }],
-      },
-      'sensor-stop-connecting',
-    );
+    const rig = levelRig(bus.url, 'stopped-while-connecting', 'sensor-stop-connecting');
     const { gateway } = rig;
     try {
       await rig.start();
