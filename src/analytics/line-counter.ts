@@ -139,7 +139,7 @@ export class LineCounter extends LineGeometry {
       segmentsCross(this.ax, this.ay, this.bx, this.by, s.x, s.y, x, y);
     if (crossed) this.flow.add(trackId, side > 0 ? 0 : 1, this.alongOf(x, y), this.extentAlong(w, h));
     if (!s.counted) {
-      if (crossed) stepAcross(this, s, side, step, gap, resized, cls, level, w, h, timeMs, ptsMs);
+      if (crossed) stepAcross(this, s, x, y, side, step, gap, resized, cls, level, w, h, timeMs, ptsMs);
       dropLeapPast(this, s, side, step, cls);
       if (s.pending > 0) {
         if (

@@ -11,14 +11,20 @@ import type { LineTrackState } from './line-track-state.js';
  */
 export const HOLD_MS = 75;
 /**
- * A track crossing straight from its first box moved at most this many box extents per 100 ms: faster is a
- * new track leaping to another vehicle, not a crossing.
+ * A track crossing straight from its first box moved at most this many box extents per 100 ms, across the
+ * line or along it: faster is a new track leaping to another vehicle, not a crossing. Along it: in a clump
+ * of riders a track born on a faint box beside one rider took the next rider's box, a box width to the
+ * side, and with it the line (Jakarta, three lines, every frame: a motorcycle going up at 0.9).
  */
 const BIRTH_LEAP = 0.6;
 /**
  * A track that moved at least REVERSE_FROM box extents per 100 ms one way (its recent steps across the line,
- * averaged) and now crosses the line the other way by more than REVERSE_LEAP box extents in one step leapt
- * to another road user (in a clump of riders), it did not turn round: no crossing.
+ * averaged), and on the whole that way since it was first seen, and now crosses the line the other way by
+ * more than REVERSE_LEAP box extents in one step leapt to another road user (in a clump of riders), it did
+ * not turn round: no crossing. One box jumping back (a rider's box cut to the motorcycle) turns the average
+ * but not the way the track came: the next step on across the line is a crossing (Jakarta, a line at 0.9:
+ * a rider's step down over it was taken for a leap, and the box later sliding back over it counted up).
+ * A fragment that took over a lost track's state (first sighting unknown, firstD 0) has its recent steps only.
  */
 const REVERSE_FROM = 0.03;
 const REVERSE_LEAP = 0.3;
@@ -99,6 +105,8 @@ const AWAY_MARGIN = 0.1;
 export function stepAcross(
   g: LineGeometry,
   s: LineTrackState,
+  x: number,
+  y: number,
   side: number,
   step: number,
   gap: number,
@@ -124,13 +132,30 @@ export function stepAcross(
   s.pendingAway = gap < UNSEEN_MS;
   s.pendingSide = side;
   const e = Math.max(g.extentAcross(w, h), s.extent);
-  if (s.n === 1 && (s.pendingJump || Math.abs(step) / e > BIRTH_LEAP)) s.pending = 0;
+  if (s.n === 1 && (s.pendingJump || Math.abs(step) / e > BIRTH_LEAP || leaptAlong(g, s, x, y, w, h, gap)))
+    s.pending = 0;
   if (
     s.step * step < 0 &&
     Math.abs(s.step) >= REVERSE_FROM * e &&
+    (s.side - s.firstD * g.len) * step < 0 &&
     Math.abs(side - s.side) / g.len / Math.max(1, gap / LEAP_GAP_MS) > REVERSE_LEAP * e
   )
     s.pending = 0;
+}
+
+/** Whether the track moved more than BIRTH_LEAP box extents along the line per 100 ms to (x, y), box `w` x `h`. */
+function leaptAlong(
+  g: LineGeometry,
+  s: LineTrackState,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  gap: number,
+): boolean {
+  const e = Math.max(g.extentAlong(w, h), g.extentAlong(s.w, s.h));
+  const along = Math.abs(g.alongOf(x, y) - g.alongOf(s.x, s.y));
+  return along / Math.max(1, gap / 100) > BIRTH_LEAP * e;
 }
 
 /** A pending crossing still short of its margin that gets past it by one leap (LEAP_STEP) was none. */

@@ -3,7 +3,7 @@ import { CameraAnalytics } from '../../src/analytics/camera-analytics.js';
 import { segmentsCross, sideOf } from '../../src/analytics/geometry.js';
 import { BIRTH_GATE, ENDED_TTL_MS, LineCounter } from '../../src/analytics/line-counter.js';
 import type { CameraConfig, LineConfig } from '../../src/config/schema.js';
-import type { TrafficClass } from '../../src/domain/traffic.js';
+import { arrive, at } from '../support/line-observe.js';
 import { MID_LINE } from '../support/mid-line.js';
 import { type SimObject, simulate } from '../support/synthetic-traffic.js';
 
@@ -37,19 +37,6 @@ describe('line geometry', () => {
   });
 });
 
-/** A 0.08 x 0.06 box on `c`, confirmed and seen long enough (level 2), at stream time `ms`. */
-function at(
-  c: LineCounter,
-  id: number,
-  x: number,
-  y: number,
-  ms: number,
-  level = 2,
-  cls: TrafficClass = 'car',
-) {
-  return c.observe(id, cls, level, x, y, 0.08, 0.06, ms, ms);
-}
-
 /** Nine cars (tracks 2..10) crossing down at `x` from `t0`: the line's traffic goes down, in that lane. */
 function nineDown(c: LineCounter, t0: number, x = 0.5) {
   for (let id = 2; id <= 10; id++) {
@@ -59,20 +46,6 @@ function nineDown(c: LineCounter, t0: number, x = 0.5) {
     at(c, id, x, 0.55, t0 + 300);
   }
   expect(c.total('down', 'car')).toBe(9);
-}
-
-/** A track seen twice where it starts (its crossing is then not straight from its first box). */
-function arrive(
-  c: LineCounter,
-  id: number,
-  x: number,
-  y: number,
-  ms: number,
-  level = 2,
-  cls: TrafficClass = 'car',
-) {
-  at(c, id, x, y, ms - 100, level, cls);
-  return at(c, id, x, y, ms, level, cls);
 }
 
 /** A line that has been watching for a while (past the warm-up after the stream started). */
