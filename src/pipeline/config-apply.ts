@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { ConfigProblem } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { CameraConfig } from '../config/schema.js';
 
@@ -50,6 +51,30 @@ export function unmet(expect: Expectations, now: Readiness): string[] {
   }
   if (expect.timeseries && now.timeseries === 'retrying')
     out.push('the time-series server does not take writes');
+  return out;
+}
+
+/**
+ * Where a config applied at run time would move the gateway's data: not allowed. The running gateway
+ * holds the data directory (one gateway per directory: instance-lock.ts) and its store, whose spool and
+ * outbox may hold data not yet delivered; a gateway restarted on another directory would leave that data
+ * behind, unsent, and a second gateway could then start on the old one. Moving it is a stop, a move and
+ * a start.
+ */
+export function dataMoves(previous: ResolvedConfig, next: ResolvedConfig): ConfigProblem[] {
+  const moves: [string, string | undefined, string | undefined][] = [
+    ['dataDir', previous.dataDir, next.dataDir],
+    ['store.path', previous.store.path, next.store.path],
+    ['influx.spool.path', previous.influx.spool.path, next.influx.spool.path],
+  ];
+  const out: ConfigProblem[] = [];
+  for (const [path, from, to] of moves) {
+    if (from === to) continue;
+    out.push({
+      path,
+      message: `${from ?? 'the store'} → ${to ?? 'the store'}: cannot change while the gateway runs (its spool and outbox there may hold data not yet delivered); stop the gateway, move the data, and start it on the new config`,
+    });
+  }
   return out;
 }
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApplyOutcome } from '../config/apply-outcome.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError, type ConfigProblem } from '../config/errors.js';
 import { parseConfigText, type ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
-import { expectationsFor, type Readiness, unmet } from './config-apply.js';
+import { dataMoves, expectationsFor, type Readiness, unmet } from './config-apply.js';
 
 /** A gateway built from one config: what the runner starts, checks and stops. */
 export interface RunnableGateway {
@@ -108,10 +108,10 @@ export class GatewayRunner<G extends RunnableGateway = RunnableGateway> implemen
       next = parseConfigText(text, this.cfg.source);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      const outcome: ApplyOutcome = { id, status: 'invalid', problems: err.problems };
-      log.warn({ origin, problems: err.problems }, 'config refused');
-      return this.announce(outcome, origin);
+      return this.refuse(id, origin, err.problems);
     }
+    const moves = dataMoves(this.cfg, next);
+    if (moves.length > 0) return this.refuse(id, origin, moves);
     if (this.stopped) throw new Error('the gateway is stopping');
     const previous = this.cfg;
     const expect = expectationsFor(previous, next, this.gateway?.readiness());
@@ -122,6 +122,11 @@ export class GatewayRunner<G extends RunnableGateway = RunnableGateway> implemen
     } finally {
       this.applying = false;
     }
+  }
+
+  private refuse(id: string, origin: string, problems: ConfigProblem[]): ApplyOutcome {
+    this.opts.log.warn({ origin, problems }, 'config refused');
+    return this.announce({ id, status: 'invalid', problems }, origin);
   }
 
   private async replace(

@@ -98,6 +98,21 @@ describe('GatewayRunner: config apply with rollback', () => {
     await waitUntil('camera streaming again', async () => streaming(), { timeoutMs: 20_000 });
     expect(outcomes.map((o) => o.status)).toEqual(['invalid', 'applied', 'rolled_back']);
   });
+
+  it('refuses a config that moves the data directory while it runs, and changes nothing', async () => {
+    const before = readFileSync(file, 'utf8');
+    const out = await runner.apply(yaml(dir, cam.url).replace(`${dir}/data`, `${dir}/elsewhere`), 'test');
+    expect(out.status).toBe('invalid');
+    const problems = out.status === 'invalid' ? out.problems : [];
+    expect(problems.map((p) => p.path)).toEqual(['dataDir', 'store.path']);
+    expect(problems[0]!.message).toContain(
+      `${dir}/data → ${dir}/elsewhere: cannot change while the gateway runs`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(runner.config.dataDir).toBe(`${dir}/data`);
+    expect(existsSync(`${dir}/elsewhere`)).toBe(false);
+    expect(streaming()).toBe(true);
+  });
 });
 
 describe('expectationsFor', () => {
