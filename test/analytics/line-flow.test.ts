@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { LineCounter } from '../../src/analytics/line-counter.js';
+import { at, nineDown } from '../support/line-observe.js';
+import { MID_LINE } from '../support/mid-line.js';
+
+const LINE = MID_LINE;
+
+// Crossings against the line's flow (line-flow.ts): young, faint or unseen tracks where the traffic goes the
+// other way, and the quieter side of a two-way road.
+describe('LineCounter: the flow of the line', () => {
+  it('counts a young track crossing against the traffic only once it has been seen 500 ms', () => {
+    const c = new LineCounter('cam', LINE);
+    const young = (id: number, t0: number) => {
+      // First seen 0.2 s before it crosses up: a track hopping in a queue onto the box behind.
+      at(c, id, 0.5, 0.56, t0);
+      at(c, id, 0.5, 0.53, t0 + 100);
+      at(c, id, 0.5, 0.51, t0 + 200);
+      const crossed = at(c, id, 0.5, 0.48, t0 + 300);
+      const held = at(c, id, 0.5, 0.46, t0 + 400);
+      return crossed ?? held ?? c.forget(id, t0 + 500);
+    };
+    // On a fresh line nothing is known of the traffic: counted as before.
+    expect(young(1, 2000)?.direction).toBe('up');
+    nineDown(c, 3000);
+    // Nine down, one up: the same young track is now no crossing...
+    expect(young(20, 4000)).toBeUndefined();
+    // ... and one that goes on up is counted once seen long enough, at the time it crossed.
+    at(c, 21, 0.5, 0.56, 5000);
+    at(c, 21, 0.5, 0.53, 5100);
+    at(c, 21, 0.5, 0.51, 5200);
+    expect(at(c, 21, 0.5, 0.48, 5300)).toBeUndefined();
+    expect(at(c, 21, 0.5, 0.46, 5400)).toBeUndefined();
+    expect(at(c, 21, 0.5, 0.44, 5500)).toMatchObject({ direction: 'up', trackId: 21, ptsMs: 5300 });
+    expect(c.total('up', 'car')).toBe(2);
+  });
+
+  it('holds the quieter side of a two-way road to no proof once a track was seen crossing its way in its lane', () => {
+    const c = new LineCounter('cam', LINE);
+    // Nine cars down on the left carriageway, then young tracks going up, each seen for 0.2 s before it
+    // crosses (a car coming out from behind a lorry, or found late in low sun).
+    nineDown(c, 1000, 0.25);
+    const young = (id: number, x: number, t0: number) => {
+      at(c, id, x, 0.56, t0);
+      at(c, id, x, 0.53, t0 + 100);
+      at(c, id, x, 0.51, t0 + 200);
+      return at(c, id, x, 0.48, t0 + 300) ?? at(c, id, x, 0.46, t0 + 400) ?? c.forget(id, t0 + 500);
+    };
+    // The first on the right carriageway is held to the proof asked against the flow...
+    expect(young(20, 0.7, 2000)).toBeUndefined();
+    // ... but it was seen crossing up there: that lane carries traffic up, and the next one counts.
+    expect(young(21, 0.72, 3000)).toMatchObject({ direction: 'up', trackId: 21 });
+    // In the left lane, where everything went down, a young track going up is still no crossing.
+    expect(young(22, 0.25, 4000)).toBeUndefined();
+    expect(c.total('up', 'car')).toBe(1);
+  });
+
+  it('takes a track jittering across the line in a stopped queue for one vehicle, not traffic both ways', () => {
+    const c = new LineCounter('cam', LINE);
+    nineDown(c, 1000);
+    // A car stopped on the line, its box centre across and back twelve times (it counted down once).
+    for (let k = 0; k < 24; k++) at(c, 30, 0.5, k % 2 === 0 ? 0.49 : 0.51, 2000 + 100 * k);
+    // A young track hopping back up in that lane is still no crossing.
+    at(c, 31, 0.5, 0.56, 5000);
+    at(c, 31, 0.5, 0.53, 5100);
+    at(c, 31, 0.5, 0.51, 5200);
+    expect(at(c, 31, 0.5, 0.48, 5300) ?? at(c, 31, 0.5, 0.46, 5400) ?? c.forget(31, 5500)).toBeUndefined();
+    expect(c.total('up', 'car')).toBe(0);
+  });
+
+  it('never counts a crossing against the traffic made unseen (coasting), however long the track was seen', () => {
+    const c = new LineCounter('cam', LINE);
+    nineDown(c, 1000);
+    // A track seen for 3 s past the line in a queue, lost, coasting back on a jump's velocity for 1 s and
+    // found on a box across the line: no crossing, not at its end either.
+    const back = (id: number, gapMs: number) => {
+      for (let k = 0; k <= 30; k++) at(c, id, 0.5, 0.56 - 0.0005 * k, 2000 + 100 * k);
+      const found = 5000 + gapMs;
+      return (
+        at(c, id, 0.5, 0.47, found) ??
+        at(c, id, 0.5, 0.46, found + 100) ??
+        at(c, id, 0.5, 0.45, found + 200) ??
+        c.forget(id, found + 300)
+      );
+    };
+    expect(back(20, 1000)).toBeUndefined();
+    // Seen as it crosses (the same, found 100 ms on): a vehicle going the wrong way.
+    expect(back(21, 100)).toMatchObject({ direction: 'up', trackId: 21 });
+  });
+});
