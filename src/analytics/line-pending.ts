@@ -143,7 +143,11 @@ export function stepAcross(
     s.pending = 0;
 }
 
-/** Whether the track moved more than BIRTH_LEAP box extents along the line per 100 ms to (x, y), box `w` x `h`. */
+/**
+ * Whether the track moved more than BIRTH_LEAP box extents along the line to (x, y), box `w` x `h`: in one
+ * step, or per 100 ms when found again after a longer gap. A box width in one step is a leap at any frame
+ * rate; scaled up from a 33 ms step, a rider weaving at 30 fps would leap.
+ */
 function leaptAlong(
   g: LineGeometry,
   s: LineTrackState,
