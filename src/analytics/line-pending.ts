@@ -144,9 +144,9 @@ export function stepAcross(
 }
 
 /**
- * Whether the track moved more than BIRTH_LEAP box extents along the line to (x, y), box `w` x `h`: in one
- * step, or per 100 ms when found again after a longer gap. A box width in one step is a leap at any frame
- * rate; scaled up from a 33 ms step, a rider weaving at 30 fps would leap.
+ * Whether the track moved more than BIRTH_LEAP box extents (the wider box's) along the line to (x, y), box
+ * `w` x `h`: in one step, or per 100 ms when found again after a longer gap. A box width in one step is a
+ * leap at any frame rate; scaled up from a 33 ms step, a rider weaving at 30 fps would leap.
  */
 function leaptAlong(
   g: LineGeometry,
@@ -157,9 +157,19 @@ function leaptAlong(
   h: number,
   gap: number,
 ): boolean {
-  const e = Math.max(g.extentAlong(w, h), g.extentAlong(s.w, s.h));
-  const along = Math.abs(g.alongOf(x, y) - g.alongOf(s.x, s.y));
-  return along / Math.max(1, gap / 100) > BIRTH_LEAP * e;
+  const w0 = s.w / 2;
+  const h0 = s.h / 2;
+  const apart = g.alongDistance(
+    s.x - w0,
+    s.y - h0,
+    s.x + w0,
+    s.y + h0,
+    x - w / 2,
+    y - h / 2,
+    x + w / 2,
+    y + h / 2,
+  );
+  return apart / Math.max(1, gap / 100) > BIRTH_LEAP;
 }
 
 /** A pending crossing still short of its margin that gets past it by one leap (LEAP_STEP) was none. */
