@@ -18,6 +18,10 @@ interface Settling {
   ev: LineCrossing;
   line: LineCounter;
   untilPts: number;
+  /** Stream ms when it counted. */
+  countPts: number;
+  /** A person crossing whose track the analytics took for a rider while it was held: its two-wheeler. */
+  bike: TrafficClass | undefined;
   /** Counted for being first seen past the line (LineCounter.lastBirth), or by a track seen only just before. */
   doubtful: boolean;
 }
@@ -30,6 +34,16 @@ interface Settling {
  * 3 s, first 0.3 s before the line).
  */
 export const SURE_PERSON_MS = 1000;
+
+/**
+ * A doubtful person crossing whose track was matched to a motorcycle or bicycle box already, but not often
+ * enough to be a rider (RIDER_EVIDENCE), waits up to this long (stream ms after it counted, or until its
+ * track ends) for the bike votes, rather than SETTLE_MS. At 10 fps a rider in dense traffic flickers
+ * between person and motorcycle boxes: Jakarta's 0.7 line, a rider first seen past the line as a person,
+ * on its motorcycle box for 5 detector frames (0.75 of bike votes) within the first second, a rider 1.3 s
+ * after it counted. Count intervals still publish on time: they settle every held crossing first.
+ */
+export const RIDER_WAIT_MS = 3000;
 
 /**
  * Holds each crossing a line counted until its track's class has settled, then hands it on with that
@@ -58,6 +72,8 @@ export class CrossingClasses {
     s.ev = ev;
     s.line = line;
     s.untilPts = pts + SETTLE_MS;
+    s.countPts = pts;
+    s.bike = undefined;
     s.doubtful = doubtful;
     this.held.push(s);
   }
@@ -78,12 +94,19 @@ export class CrossingClasses {
     let kept = 0;
     for (let i = 0; i < held.length; i++) {
       const s = held[i]!;
-      if (s.untilPts > pts && s.ev.timeMs >= madeBefore) {
+      const due = s.untilPts <= pts || s.ev.timeMs < madeBefore;
+      if (!due && (s.ev.cls !== 'person' || s.bike)) {
         held[kept++] = s;
         continue;
       }
       const t = findTrack(tracks, s.ev.trackId);
-      this.settle(s, t ? classes.classOf(t) : s.ev.cls, out);
+      const cls = t ? classes.classOf(t) : s.ev.cls;
+      if (s.ev.cls === 'person' && !s.bike && (cls === 'motorcycle' || cls === 'bicycle')) s.bike = cls;
+      if (!due || (s.ev.timeMs >= madeBefore && t && maybeRider(s, cls, t, pts))) {
+        held[kept++] = s;
+        continue;
+      }
+      this.settle(s, cls, out);
     }
     held.length = kept;
   }
@@ -100,14 +123,27 @@ export class CrossingClasses {
     held.length = kept;
   }
 
-  private settle(s: Settling, cls: TrafficClass, out: { push(ev: LineCrossing): unknown }): void {
+  private settle(s: Settling, trackCls: TrafficClass, out: { push(ev: LineCrossing): unknown }): void {
     const ev = s.ev;
+    const cls = trackCls === 'person' && s.bike ? s.bike : trackCls;
     if (s.doubtful && ev.cls === 'person' && cls === 'person') s.line.uncount(ev);
     else if (cls === 'person' || s.line.reclass(ev, cls)) out.push(ev);
     s.ev = undefined as unknown as LineCrossing;
     s.line = undefined as unknown as LineCounter;
     this.spare.push(s);
   }
+}
+
+/** A doubtful person crossing by a track seen on a bike now and then, still within RIDER_WAIT_MS. */
+function maybeRider(s: Settling, cls: TrafficClass, t: Track, pts: number): boolean {
+  return (
+    s.doubtful &&
+    !s.bike &&
+    s.ev.cls === 'person' &&
+    cls === 'person' &&
+    t.twoWheelerVotes > 0 &&
+    pts - s.countPts < RIDER_WAIT_MS
+  );
 }
 
 function findTrack(tracks: readonly Track[], id: number): Track | undefined {

@@ -244,6 +244,10 @@ export class Track {
     for (let i = 0; i < N_CLASSES; i++) sum += this.votes[i]!;
     return sum / this.observed;
   }
+  /** Score-weighted motorcycle and bicycle votes so far (RIDER_EVIDENCE of them make a person track a rider). */
+  get twoWheelerVotes(): number {
+    return this.votes[MOTORCYCLE]! + this.votes[BICYCLE]!;
+  }
   get confirmed(): boolean {
     return this.state !== 'tentative';
   }
