@@ -148,6 +148,7 @@ export class LineCounter extends LineGeometry {
             this.against(s.pending - 1, trackId, x, y, w, h),
             ptsMs - s.bornPts,
             s.pendingGap >= UNSEEN_MS,
+            s.duplicate,
           )
         )
           dir = s.pending - 1;

@@ -7,6 +7,14 @@ import { TRAFFIC_CLASSES } from '../domain/traffic.js';
  * the line; a vehicle really going the wrong way has been in sight longer than that when it crosses.
  */
 const AGAINST_FLOW_SEEN_MS = 500;
+/**
+ * ... and this long for a track born as a second box on a road user already tracked (LineCounter.noBirth):
+ * in dense traffic such a track slides off its rider onto the one behind, against the flow and across the
+ * line (Jakarta, 0.7 with the carriageway zone at 10 fps: a "motorcycle" born on a rider just past the line,
+ * its box doubled and went back up over it, counted going up 600 ms after it was born). A road user
+ * really going the wrong way comes from far off and is in sight for seconds before the line.
+ */
+const AGAINST_FLOW_SECOND_SEEN_MS = 1500;
 const FLOW_MIN = 5;
 const FLOW_RATIO = 4;
 
@@ -111,8 +119,8 @@ export class LineFlow {
  * never counts, however long the track was seen: in a queue a lost track coasts on the velocity of a jump
  * between two boxes and is found on a vehicle across the line, going back (Jakarta at 1920x1080, a line
  * at 0.7: a "car" counted going up after coasting 1.7 s). A vehicle really going the wrong way is seen as
- * it crosses.
+ * it crosses. `second`: the track was born as a second box on a tracked road user (AGAINST_FLOW_SECOND_SEEN_MS).
  */
-export function flowAllows(against: boolean, seenMs: number, unseen = false): boolean {
-  return !against || (seenMs >= AGAINST_FLOW_SEEN_MS && !unseen);
+export function flowAllows(against: boolean, seenMs: number, unseen = false, second = false): boolean {
+  return !against || (seenMs >= (second ? AGAINST_FLOW_SECOND_SEEN_MS : AGAINST_FLOW_SEEN_MS) && !unseen);
 }

@@ -34,6 +34,23 @@ describe('LineCounter: the flow of the line', () => {
     expect(c.total('up', 'car')).toBe(2);
   });
 
+  it('counts a track born as a second box on a road user against the traffic only once seen 1.5 s', () => {
+    // Jakarta, 0.7 with the carriageway zone at 10 fps: a track born on a rider just past the line slid onto
+    // the rider behind, its box back up over the line, 600 ms after it was born.
+    const c = new LineCounter('cam', LINE);
+    nineDown(c, 1000);
+    const up = (id: number, t0: number, second: boolean, seenMs: number) => {
+      at(c, id, 0.5, 0.53, t0);
+      if (second) c.noBirth(id);
+      for (let t = 100; t < seenMs; t += 100) at(c, id, 0.5, 0.53 - (0.0001 * t) / 100, t0 + t);
+      return at(c, id, 0.5, 0.48, t0 + seenMs) ?? at(c, id, 0.5, 0.46, t0 + seenMs + 100);
+    };
+    expect(up(20, 3000, true, 600)).toBeUndefined();
+    // Controls: a track born on a box of its own, seen as long, and a second box seen for 1.6 s.
+    expect(up(21, 5000, false, 600)).toMatchObject({ direction: 'up', trackId: 21 });
+    expect(up(22, 7000, true, 1600)).toMatchObject({ direction: 'up', trackId: 22 });
+  });
+
   it('holds the quieter side of a two-way road to no proof once a track was seen crossing its way in its lane', () => {
     const c = new LineCounter('cam', LINE);
     // Nine cars down on the left carriageway, then young tracks going up, each seen for 0.2 s before it
