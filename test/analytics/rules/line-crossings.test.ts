@@ -276,6 +276,39 @@ describe('LineCrossings', () => {
     expect(rule2.lines[0]!.total('down', 'car')).toBe(1);
   });
 
+  it("a motorcycle first seen past the line half inside a car's box counts; one mostly inside it does not", () => {
+    // Jakarta, 0.7 with the carriageway zone at 10 fps: a rider beside a car that had just crossed, first
+    // seen past the line with its box 55 % inside the car's. A head-on motorcycle the detector also calls a
+    // car lies mostly inside the car's box.
+    const counted = (cx: number) => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const at = (t: SceneTrack, x: number, cy: number, w: number, h: number) => {
+        t.track.kf.init(x, cy, w, h);
+        t.track.kf.s[3] = 0.2;
+        t.info.cx = x;
+        t.info.cy = cy;
+        t.info.by = cy + h / 2;
+      };
+      const car = s.add(1, 'car', [0.4, 0.5, 0.5, 0.6]);
+      at(car, 0.45, 0.55, 0.1, 0.1);
+      s.run(rule, 0, 1200);
+      const bike = s.add(2, 'motorcycle', [cx - 0.02, 0.5, cx + 0.02, 0.56], { hits: 1 });
+      at(bike, cx, 0.53, 0.04, 0.06);
+      s.run(rule, 1300, 1300);
+      bike.track.hits = 5;
+      for (let i = 1; i <= 5; i++) {
+        at(car, 0.45, 0.55 + 0.02 * i, 0.1, 0.1);
+        at(bike, cx, 0.53 + 0.02 * i, 0.04, 0.06);
+        s.run(rule, 1300 + 100 * i, 1300 + 100 * i);
+      }
+      settled(s, rule);
+      return rule.lines[0]!.total('down', 'motorcycle');
+    };
+    expect(counted(0.498)).toBe(1);
+    expect(counted(0.488)).toBe(0);
+  });
+
   it('a vehicle first seen past the line over a lost track that heads the other way is counted', () => {
     // UK rain, the detector less sure (scores x 0.6): a car going away, half the size, lost for a second,
     // coasted on the spot just past the line; the car coming down was first seen over its box. A lost
