@@ -38,10 +38,10 @@ export const SURE_PERSON_MS = 1000;
 /**
  * A doubtful person crossing whose track was matched to a motorcycle or bicycle box already, but not often
  * enough to be a rider (RIDER_EVIDENCE), waits up to this long (stream ms after it counted, or until its
- * track ends) for the bike votes, rather than SETTLE_MS. At 10 fps a rider in dense traffic flickers
- * between person and motorcycle boxes: Jakarta's 0.7 line, a rider first seen past the line as a person,
- * on its motorcycle box for 5 detector frames (0.75 of bike votes) within the first second, a rider 1.3 s
- * after it counted. Count intervals still publish on time: they settle every held crossing first.
+ * track ends) for the bike votes, rather than SETTLE_MS: at 10 fps in dense traffic a rider is seen on its
+ * bike's box only now and then (the bike hidden by the vehicle ahead). The Jakarta rider that was taken back
+ * at 10 fps was a rider by its speed (`Settling.bike`); this wait is for one found a rider by its votes.
+ * Count intervals still publish on time: they settle every held crossing first.
  */
 export const RIDER_WAIT_MS = 3000;
 
