@@ -1,5 +1,6 @@
 import { SIZE_STEP } from '../../tracking/size-step.js';
 import { classGroup, type Track } from '../../tracking/track.js';
+import { VEHICLE_GROUP } from '../../vision/class-map.js';
 import { riderOverlap } from '../../vision/riders.js';
 import type { LineCounter } from '../line-counter.js';
 
@@ -76,6 +77,8 @@ export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
   const group = classGroup(t.cls);
   const vehicle = group !== 0;
   const person = t.cls === 'person';
+  // Inside a track of the other group: a two-wheeler inside a car-group track needs CROSS_OVERLAP.
+  const crossNeed = group === VEHICLE_GROUP ? BIRTH_OVERLAP : CROSS_OVERLAP;
   const ax1 = t.bx1;
   const ay1 = t.by1;
   const ax2 = t.bx2;
@@ -97,9 +100,7 @@ export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
     const ih = Math.min(ay2, o.by2) - Math.max(ay1, o.by1);
     if (ih <= 0) continue;
     const areaO = (o.bx2 - o.bx1) * (o.by2 - o.by1);
-    const need =
-      og !== group && (t.cls === 'motorcycle' || t.cls === 'bicycle') ? CROSS_OVERLAP : BIRTH_OVERLAP;
-    if (iw * ih >= need * Math.min(areaA, areaO)) return true;
+    if (iw * ih >= (og === group ? BIRTH_OVERLAP : crossNeed) * Math.min(areaA, areaO)) return true;
   }
   return false;
 }
