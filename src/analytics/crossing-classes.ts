@@ -22,7 +22,10 @@ interface Settling {
   countPts: number;
   /** A person crossing whose track the analytics took for a rider while it was held: its two-wheeler. */
   bike: TrafficClass | undefined;
-  /** Counted for being first seen past the line (LineCounter.lastBirth), or by a track seen only just before. */
+  /**
+   * Counted for being first seen past the line (LineCounter.lastBirth), by a track seen only just before,
+   * or unseen, as its track left the picture (LineCounter.exited).
+   */
   doubtful: boolean;
 }
 
@@ -65,7 +68,7 @@ export class CrossingClasses {
 
   /**
    * Holds `ev`, just counted by `line`, until stream time `pts` + SETTLE_MS; `doubtful`: counted for
-   * being first seen past the line, or by a track seen for less than SURE_PERSON_MS.
+   * being first seen past the line, by a track seen for less than SURE_PERSON_MS, or unseen.
    */
   hold(ev: LineCrossing, line: LineCounter, pts: number, doubtful = false): void {
     const s = this.spare.pop() ?? ({} as Settling);

@@ -5,6 +5,7 @@ import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { IntervalCounts } from './interval-counts.js';
 import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
+import { exitedAcross, exitPts } from './line-exit.js';
 import { flowAllows, LineFlow } from './line-flow.js';
 import { EndedTracks } from './line-fragments.js';
 import { LineGeometry, sizeChangeInView } from './line-geometry.js';
@@ -351,6 +352,30 @@ export class LineCounter extends LineGeometry {
     }
     this.ended.keep(s, ptsMs);
     return crossing;
+  }
+
+  /**
+   * The track, seen long enough, ended where its motion took it (`x`, `y`: its anchor as the tracker had
+   * it at stream ms `ptsMs`, epoch ms `timeMs`) out of the picture across this line, with nothing pending
+   * (line-exit.ts): a crossing, made when its path met the line, or undefined. Call before forget().
+   */
+  exited(
+    trackId: number,
+    cls: TrafficClass,
+    x: number,
+    y: number,
+    timeMs: number,
+    ptsMs: number,
+  ): LineCrossing | undefined {
+    const s = this.state.get(trackId);
+    if (!s) return undefined;
+    const dir = exitedAcross(this, s, x, y, ptsMs);
+    if (dir < 0 || !flowAllows(this.against(dir, trackId, s.x, s.y, s.w, s.h), s.lastPts - s.bornPts)) {
+      return undefined;
+    }
+    const pts = exitPts(s, sideOf(this.ax, this.ay, this.bx, this.by, x, y), ptsMs);
+    this.markCounted(s);
+    return this.count(dir, cls, trackId, s, timeMs - (ptsMs - pts), pts);
   }
 
   /** Takes back a crossing this line returned (the same vehicle was counted by another track). */

@@ -214,14 +214,22 @@ export class LineCrossings implements FrameRule {
     this.fragments.ended(t.id);
     for (let l = 0; l < this.lines.length; l++) {
       const line = this.lines[l]!;
-      let ev = line.forget(t.id, pts, streamEnd);
+      // Where the tracker had its anchor now (coasted on since it was last seen): gone out of the picture
+      // across the line? Unseen, a person crossing so is doubtful.
+      const y = line.anchor === 'bottom' ? t.kf.cy + t.kf.h / 2 : t.kf.cy;
+      let ev =
+        !streamEnd && t.confirmed && t.hits >= BIRTH_HITS
+          ? line.exited(t.id, ctx.classOf(t), t.kf.cx, y, ctx.time, pts)
+          : undefined;
+      const exited = ev !== undefined;
+      ev ??= line.forget(t.id, pts, streamEnd);
       if (ev && faintAgainstFlow(line, ev, t)) {
         line.uncount(ev);
         ev = undefined;
       }
       // Its box when last seen (the filtered one has coasted on since).
       if (ev && !this.countedTwice(l, ev.direction, t.id, t.x1, t.y1, t.x2, t.y2, line, ev)) {
-        this.classes.hold(ev, line, pts);
+        this.classes.hold(ev, line, pts, exited);
       }
     }
     if (this.classes.size > 0) this.classes.ended(t.id, ctx.classOf(t), ctx.events);
