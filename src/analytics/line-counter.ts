@@ -248,6 +248,7 @@ export class LineCounter extends LineGeometry {
     s.pendingGap = from.pendingGap;
     s.pendingAway = from.pendingAway;
     s.pendingSide = from.pendingSide;
+    s.pendingFirst = from.pendingFirst;
     s.extent = from.extent;
     s.w = from.w;
     s.h = from.h;

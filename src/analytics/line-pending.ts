@@ -95,6 +95,18 @@ export const UNSEEN_MS = 500;
  */
 const AWAY_MARGIN = 0.1;
 
+/*
+ * FIRST_STEP: a crossing straight from the track's first box counts only once the track has moved on
+ * AWAY_MARGIN further, as an unseen one does: a track born on the box of the rider behind (or on two
+ * riders' box) takes the rider's own box next, just across the line, and then goes on with the traffic,
+ * back over the line (Jakarta, a line at 0.75, 10 fps: two motorcycles counted going up in the first
+ * second, against all the traffic). Its step back undoes the first crossing and is the track's own
+ * crossing, which also counts only once it has moved on (a box that jumped there and back has not; and a
+ * big step back against the way the track came since its first box is a leap, REVERSE_LEAP) — unless the
+ * track was born as a second box on a road user already tracked (Jakarta, three lines, every frame: a box
+ * over a rider and the pillion, the rider counted, crossed 0.8 back and forth).
+ */
+
 /**
  * The track stepped across the line, from `s.side` to `side` (`step`: its move across per 100 ms, `gap`
  * ms since its last observation, `resized`: its box changed rather than moved): a crossing pending until
@@ -118,9 +130,14 @@ export function stepAcross(
   timeMs: number,
   ptsMs: number,
 ): void {
+  // A crossing straight from the first box that the track undoes is that box's (see FIRST_STEP): the
+  // step back is the track's own crossing, unless the track was born as a second box on a road user
+  // already tracked (its steps are that road user's).
+  const first = s.pending > 0 && s.pendingFirst && !s.duplicate;
   if (s.pending > 0) {
     s.pending = 0;
-    return;
+    s.pendingFirst = false;
+    if (!first) return;
   }
   s.pending = side > 0 ? 1 : 2;
   s.pendingPts = ptsMs;
@@ -129,7 +146,8 @@ export function stepAcross(
   s.pendingLevel = level;
   s.pendingJump = resized;
   s.pendingGap = gap;
-  s.pendingAway = gap < UNSEEN_MS;
+  s.pendingFirst = s.n === 1;
+  s.pendingAway = gap < UNSEEN_MS && !s.pendingFirst && !first;
   s.pendingSide = side;
   const e = Math.max(g.extentAcross(w, h), s.extent);
   if (s.n === 1 && (s.pendingJump || Math.abs(step) / e > BIRTH_LEAP || leaptAlong(g, s, x, y, w, h, gap)))

@@ -28,6 +28,8 @@ export interface LineTrackState {
   pendingAway: boolean;
   /** Signed distance from the line where the track was found past it (the side's scale). */
   pendingSide: number;
+  /** The pending crossing is the track's first step, from its first box (line-pending.ts stepAcross). */
+  pendingFirst: boolean;
   /** Box extent across the line, and box size, at the latest observation. */
   extent: number;
   w: number;
@@ -99,6 +101,7 @@ export class LineTrackPool {
     s.pendingGap = 0;
     s.pendingAway = false;
     s.pendingSide = 0;
+    s.pendingFirst = false;
     s.extent = 0;
     s.w = 0;
     s.h = 0;

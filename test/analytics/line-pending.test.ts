@@ -22,7 +22,31 @@ describe('pending crossings', () => {
     // The same step across from the first box, drifting a fifth of a box width along the line, counts.
     at(c, 2, 0.5, 0.51, 2000);
     at(c, 2, 0.516, 0.49, 2100);
-    expect(at(c, 2, 0.52, 0.485, 2200)).toMatchObject({ direction: 'up', trackId: 2, ptsMs: 2100 });
+    expect(at(c, 2, 0.52, 0.475, 2200)).toMatchObject({ direction: 'up', trackId: 2, ptsMs: 2100 });
+  });
+
+  it('counts a crossing straight from the first box only once the track moves on away from the line', () => {
+    const c = new LineCounter('cam', LINE);
+    // Born on a box just below the line (the rider behind, or two riders' box), then on the rider's own box
+    // above it (half a box height up: no leap); the rider goes on down with the traffic, back over it.
+    at(c, 1, 0.5, 0.515, 2000);
+    at(c, 1, 0.5, 0.485, 2100);
+    for (let k = 1; k <= 5; k++) expect(at(c, 1, 0.5, 0.485 + 0.005 * k, 2100 + 100 * k)).toBeUndefined();
+    expect(c.total('up', 'car')).toBe(0);
+    // Over the line at 2500, and on down from where it was found past it: counted, then.
+    expect(at(c, 1, 0.5, 0.515, 2700)).toMatchObject({ direction: 'down', trackId: 1, ptsMs: 2500 });
+    // A new track's box that jumps across the line and straight back, and stays, counts neither way.
+    at(c, 3, 0.3, 0.515, 2000);
+    at(c, 3, 0.3, 0.485, 2100);
+    for (let k = 2; k <= 5; k++) at(c, 3, 0.3, 0.515, 2000 + 100 * k);
+    expect(c.total('up', 'car') + c.total('down', 'car')).toBe(1);
+    // Moving on up from there (on a line of its own: the first one's traffic went down), the same first
+    // step counts, at the time it was made.
+    const d = new LineCounter('cam', LINE);
+    at(d, 2, 0.5, 0.515, 2000);
+    at(d, 2, 0.5, 0.485, 2100);
+    expect(at(d, 2, 0.5, 0.483, 2200)).toBeUndefined();
+    expect(at(d, 2, 0.5, 0.475, 2300)).toMatchObject({ direction: 'up', trackId: 2, ptsMs: 2100 });
   });
 
   it('counts a step on across the line after one box jumped back, when the track came that way', () => {
