@@ -24,6 +24,7 @@ import {
 } from '../test/support/clip-cameras.js';
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
+import { borderLines } from './accuracy-border.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
   const sun = await lowSunClips(log);
   const sizes = await otherResolutions(log);
   const higher = await higherLines(log);
+  const border = await borderLines(log);
   const rates = await lowerRates(log);
   const unsure = await unsureDetector(log);
   const residential = await residentialLines(log);
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
     ...dflt.md,
     ...shared.md,
     ...higher.md,
+    ...border.md,
     ...rates.md,
     ...unsure.md,
     ...residential.md,
@@ -307,7 +310,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -1,6 +1,7 @@
 // Headline figures of bench:accuracy: counts against the hand counts, per setup; throughput with default settings.
 import { allowedOff } from '../../test/support/ground-truth.js';
 import { at, goalRow, list, missing, num, type Row } from './rows.js';
+import { borderLines } from './sources-border.js';
 
 /** Counted vs truth per class: within 10 % (at least ±1), as test/accuracy checks. */
 export function accuracy(r: unknown): Row[] {
@@ -31,6 +32,7 @@ export function accuracy(r: unknown): Row[] {
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
   rows.push(...higherLines(at(r, 'higherLines')));
+  rows.push(...borderLines(at(r, 'borderLines')));
   rows.push(...lowerRates(at(r, 'lowerRates')));
   rows.push(...unsureDetector(at(r, 'unsure')));
   rows.push(...incidentRows(at(r, 'incidents')));
