@@ -155,7 +155,9 @@ export class LineCounter extends LineGeometry {
           dir = s.pending - 1;
       } else if (level > 1 && !s.inherited && s.firstSide !== 0 && side !== 0) {
         dir = backProjected(this, s, x, y, side, w, h, ptsMs, this.startPts);
-        if (dir >= 0 && !flowAllows(this.against(dir, trackId, x, y, w, h), ptsMs - s.bornPts)) dir = -1;
+        // Not seen crossing: against the flow, never (someone going the wrong way is seen coming).
+        if (dir >= 0 && !flowAllows(this.against(dir, trackId, x, y, w, h), ptsMs - s.bornPts, true))
+          dir = -1;
         this.lastBirth = dir >= 0;
       }
     }

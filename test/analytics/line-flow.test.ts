@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineCounter } from '../../src/analytics/line-counter.js';
-import { at, nineDown } from '../support/line-observe.js';
+import { at, nineDown, watching } from '../support/line-observe.js';
 import { MID_LINE } from '../support/mid-line.js';
 
 const LINE = MID_LINE;
@@ -49,6 +49,23 @@ describe('LineCounter: the flow of the line', () => {
     // Controls: a track born on a box of its own, seen as long, and a second box seen for 1.6 s.
     expect(up(21, 5000, false, 600)).toMatchObject({ direction: 'up', trackId: 21 });
     expect(up(22, 7000, true, 1600)).toMatchObject({ direction: 'up', trackId: 22 });
+  });
+
+  it('never counts a track first seen past the line against the traffic, however long it is seen', () => {
+    // Jakarta, three lines at 10 fps: a flickering "motorcycle" box first seen above the 0.9 line crept up
+    // for half a second and was counted going up, against all the traffic.
+    const away = (c: ReturnType<typeof watching>, id: number, y0: number, dy: number, t0: number) => {
+      let got = undefined as ReturnType<typeof at>;
+      for (let k = 0; k < 20; k++) got ??= at(c, id, 0.5, y0 + dy * k, t0 + 100 * k);
+      return got;
+    };
+    const c = watching();
+    nineDown(c, 1000);
+    expect(away(c, 20, 0.495, -0.002, 3000)).toBeUndefined();
+    expect(c.total('up', 'car')).toBe(0);
+    // Controls: one first seen past the line with the traffic, and the same on a line with no traffic yet.
+    expect(away(c, 21, 0.505, 0.002, 6000)).toMatchObject({ direction: 'down', trackId: 21 });
+    expect(away(watching(), 20, 0.495, -0.002, 3000)).toMatchObject({ direction: 'up', trackId: 20 });
   });
 
   it('holds the quieter side of a two-way road to no proof once a track was seen crossing its way in its lane', () => {
