@@ -373,7 +373,8 @@ export class LineCounter extends LineGeometry {
     const s = this.state.get(trackId);
     if (!s) return undefined;
     const dir = exitedAcross(this, s, x, y, ptsMs);
-    if (dir < 0 || !flowAllows(this.against(dir, trackId, s.x, s.y, s.w, s.h), s.lastPts - s.bornPts)) {
+    // Not seen crossing: against the flow, never.
+    if (dir < 0 || !flowAllows(this.against(dir, trackId, s.x, s.y, s.w, s.h), s.lastPts - s.bornPts, true)) {
       return undefined;
     }
     const pts = exitPts(s, sideOf(this.ax, this.ay, this.bx, this.by, x, y), ptsMs);

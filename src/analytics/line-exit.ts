@@ -14,10 +14,11 @@ const EXIT_WITHIN_MS = 300;
 /**
  * The direction (index) in which a track, ended at stream ms `endPts` with nothing pending on the line,
  * left the picture across it, or -1. It did when its last box touched the frame border its motion headed
- * for, beyond the line, its motion took its anchor from where it was last seen (`s.x`, `s.y`) to (`x`, `y`) — where the
- * tracker had it when it ended — across the segment, inside the picture and within EXIT_WITHIN_MS, and its
- * latest steps across the line went that way too. A vehicle hidden for a while in the middle of the picture
- * is not gone, and one lost at the border while standing or turning back does not cross.
+ * for, beyond the line; its motion took its anchor from where it was last seen (`s.x`, `s.y`) to (`x`,
+ * `y`), where the tracker had it when it ended, across the segment, inside the picture and within
+ * EXIT_WITHIN_MS; and its latest steps across the line went that way too. A vehicle hidden for a while in
+ * the middle of the picture is not gone, and one lost at the border while standing or turning back does
+ * not cross.
  */
 export function exitedAcross(
   g: LineGeometry,
