@@ -114,6 +114,21 @@ export class CrossingClasses {
     held.length = kept;
   }
 
+  /** Drops `ev` if it is still held (not reported yet): true then. */
+  drop(ev: LineCrossing): boolean {
+    const held = this.held;
+    for (let i = 0; i < held.length; i++) {
+      const s = held[i]!;
+      if (s.ev !== ev) continue;
+      held.splice(i, 1);
+      s.ev = undefined as unknown as LineCrossing;
+      s.line = undefined as unknown as LineCounter;
+      this.spare.push(s);
+      return true;
+    }
+    return false;
+  }
+
   /** Hands on the crossings of a track that ended, with its class at the end. */
   ended(trackId: number, cls: TrafficClass, out: { push(ev: LineCrossing): unknown }): void {
     const held = this.held;
