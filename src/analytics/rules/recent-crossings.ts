@@ -1,0 +1,159 @@
+// The crossings one line counted lately: whether a new one is a vehicle counted already (two boxes on one
+// vehicle, a track that jumped off it), and faint parts of a vehicle that crossed ahead of it.
+import type { TrafficClass } from '../../domain/traffic.js';
+import { classGroup, type Track } from '../../tracking/track.js';
+import type { CrossingClasses } from '../crossing-classes.js';
+import type { LineCrossing } from '../events.js';
+import type { LineCounter } from '../line-counter.js';
+import { aboutAsWide, seenApart } from './track-relations.js';
+
+/**
+ * Two tracks crossing a line the same way within DUP_MS of each other, their boxes overlapping DUP_OVERLAP
+ * of the narrower along the line, are one vehicle with two boxes (a motorcycle and its lower half, a
+ * head-on motorcycle also called a car): counted once. Not so a two-wheeler or person and a car-group
+ * box far wider (more than SIZE_STEP): a motorcycle just in front of a car lies within the car's span and
+ * crosses with it. (Two vehicles one behind the other cross it further apart in time.)
+ */
+const DUP_MS = 300;
+/**
+ * ... or, for a track first seen past the line, crossing within this long and within a box along it, its
+ * box about as wide (SIZE_STEP): a rider beside a car, or a car behind a rider, are two road users.
+ */
+const BIRTH_DUP_MS = 1000;
+const DUP_OVERLAP = 0.6;
+/**
+ * A crossing by a faint track (its boxes scored below FAINT_PART on average) lying PART_INSIDE or more
+ * inside the box of a sure track (SURE_HOST or more) of its class group that crosses the same way less than
+ * BIRTH_DUP_MS later, while the faint one is still held for its class, was a part of that vehicle: taken
+ * back. A "car" box on the lower left of a white car, scoring 0.1-0.2, crossed 0.6-0.7 s before the car's
+ * own track (Jakarta at 0.8: every frame with three lines on the camera, one line at 10 fps); the two boxes
+ * overlap too little along the line to be joined as one vehicle's two boxes. On the hand-counted lines of
+ * the three clips nothing else is joined so.
+ */
+const FAINT_PART = 0.2;
+const SURE_HOST = 0.3;
+const PART_INSIDE = 0.4;
+/** Crossings remembered per line (a camera's other lines, however busy, do not push them out). */
+const RECENT = 16;
+
+/** A crossing counted lately, with the box of its track then. */
+interface RecentCount {
+  dir: string;
+  trackId: number;
+  pts: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** Counted for being first seen past the line. */
+  birth: boolean;
+  cls: TrafficClass;
+  ev: LineCrossing | undefined;
+  /** Mean score of its track's boxes when it counted (-1: counted at the track's end). */
+  score: number;
+}
+
+/** One line's crossings counted lately, oldest first (RECENT of them). */
+export class RecentCrossings {
+  private readonly recent: RecentCount[] = [];
+
+  /**
+   * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
+   * than DUP_MS ago, on an overlapping box, or — when either was counted for being first seen past the
+   * line — less than BIRTH_DUP_MS ago within a box width along the line, unless that track is seen at once
+   * apart from `t` (then the count is taken back); else it is remembered (`classes` holds the crossings
+   * whose class settles: a faint part's, FAINT_PART, is dropped there). No `t`: counted at the track's
+   * end. A person track is never seen apart: a rider whose bike a car hides is seen as a person only, and a
+   * person counted at a carriageway line must be sure.
+   */
+  countedTwice(
+    line: LineCounter,
+    ev: LineCrossing,
+    id: number,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    classes: CrossingClasses,
+    t?: Track,
+    tracks?: readonly Track[],
+  ): boolean {
+    const ended = t === undefined;
+    const recent = this.recent;
+    const dir = ev.direction;
+    const pts = ev.ptsMs;
+    // A track first seen past the line, where another track crossed just before, is most likely that
+    // vehicle again (the other track jumped off it): a wider window, and near is enough. So is a track
+    // that crossed unseen (a second box on a rider, coasting until it is found on them past the line).
+    const birth = (line.lastBirth || line.lastUnseen) && !ended;
+    const wide = line.extentAlong(x2 - x1, y2 - y1);
+    const group = classGroup(ev.cls);
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i]!;
+      if (r.dir !== dir || r.trackId === id) continue;
+      const dt = Math.abs(pts - r.pts);
+      // Both windows below are within BIRTH_DUP_MS (the wider).
+      if (dt > BIRTH_DUP_MS) continue;
+      const alike = aboutAsWide(wide, line.extentAlong(r.x2 - r.x1, r.y2 - r.y1));
+      const again =
+        (birth || r.birth) &&
+        dt <= BIRTH_DUP_MS &&
+        alike &&
+        line.alongDistance(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) <= 1 &&
+        !(t && tracks && t.cls !== 'person' && seenApart(t, r.trackId, tracks));
+      // Where each box lies along the line (what moving across it does not change).
+      const twoBoxes =
+        dt <= DUP_MS &&
+        (alike || classGroup(r.cls) === group) &&
+        line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP;
+      if (again || twoBoxes) {
+        line.uncount(ev);
+        return true;
+      }
+    }
+    if (t && t.meanScore >= SURE_HOST) this.takeBackParts(line, ev, group, x1, y1, x2, y2, classes);
+    const r: RecentCount = recent.length >= RECENT ? recent.shift()! : ({} as RecentCount);
+    r.dir = dir;
+    r.trackId = id;
+    r.pts = pts;
+    r.x1 = x1;
+    r.y1 = y1;
+    r.x2 = x2;
+    r.y2 = y2;
+    r.birth = birth;
+    r.cls = ev.cls;
+    r.ev = ev;
+    r.score = t ? t.meanScore : -1;
+    recent.push(r);
+    return false;
+  }
+
+  /**
+   * The crossing `ev` a sure track just counted on `line`, its box (x1, y1)-(x2, y2): crossings the same
+   * way just before by faint tracks of its class group lying inside that box, still held, are taken back
+   * (FAINT_PART).
+   */
+  private takeBackParts(
+    line: LineCounter,
+    ev: LineCrossing,
+    group: number,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    classes: CrossingClasses,
+  ): void {
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      const q = recent[i]!;
+      if (q.dir !== ev.direction || q.score < 0 || q.score >= FAINT_PART || !q.ev) continue;
+      if (ev.ptsMs - q.pts > BIRTH_DUP_MS || classGroup(q.cls) !== group) continue;
+      const iw = Math.min(q.x2, x2) - Math.max(q.x1, x1);
+      const ih = Math.min(q.y2, y2) - Math.max(q.y1, y1);
+      if (iw <= 0 || ih <= 0 || iw * ih < PART_INSIDE * (q.x2 - q.x1) * (q.y2 - q.y1)) continue;
+      if (!classes.drop(q.ev)) continue;
+      line.uncount(q.ev);
+      q.ev = undefined;
+    }
+  }
+}
