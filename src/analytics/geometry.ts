@@ -54,3 +54,20 @@ export function distanceToEdges(
   }
   return best;
 }
+
+/** Area of the intersection of two boxes (x1, y1, x2, y2), 0 when they do not overlap. */
+export function intersectionArea(
+  ax1: number,
+  ay1: number,
+  ax2: number,
+  ay2: number,
+  bx1: number,
+  by1: number,
+  bx2: number,
+  by2: number,
+): number {
+  const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+  if (iw <= 0) return 0;
+  const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
+  return ih > 0 ? iw * ih : 0;
+}

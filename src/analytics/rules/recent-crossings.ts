@@ -4,6 +4,7 @@ import type { TrafficClass } from '../../domain/traffic.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import type { CrossingClasses } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
+import { intersectionArea } from '../geometry.js';
 import type { LineCounter } from '../line-counter.js';
 import { aboutAsWide, seenApart } from './track-relations.js';
 
@@ -148,9 +149,8 @@ export class RecentCrossings {
       const q = recent[i]!;
       if (q.dir !== ev.direction || q.score < 0 || q.score >= FAINT_PART || !q.ev) continue;
       if (ev.ptsMs - q.pts > BIRTH_DUP_MS || classGroup(q.cls) !== group) continue;
-      const iw = Math.min(q.x2, x2) - Math.max(q.x1, x1);
-      const ih = Math.min(q.y2, y2) - Math.max(q.y1, y1);
-      if (iw <= 0 || ih <= 0 || iw * ih < PART_INSIDE * (q.x2 - q.x1) * (q.y2 - q.y1)) continue;
+      const inside = intersectionArea(q.x1, q.y1, q.x2, q.y2, x1, y1, x2, y2);
+      if (inside <= 0 || inside < PART_INSIDE * (q.x2 - q.x1) * (q.y2 - q.y1)) continue;
       if (!classes.drop(q.ev)) continue;
       line.uncount(q.ev);
       q.ev = undefined;

@@ -2,6 +2,7 @@ import { SIZE_STEP } from '../../tracking/size-step.js';
 import { classGroup, type Track } from '../../tracking/track.js';
 import { VEHICLE_GROUP } from '../../vision/class-map.js';
 import { riderOverlap } from '../../vision/riders.js';
+import { intersectionArea } from '../geometry.js';
 import type { LineCounter } from '../line-counter.js';
 
 // How two tracks relate, for line counting: one continuing another, one a second box on another's
@@ -95,12 +96,10 @@ export function overlapsLiveTrack(t: Track, tracks: readonly Track[]): boolean {
       return true;
     const og = classGroup(o.cls);
     if (og !== group && !(vehicle && og !== 0)) continue;
-    const iw = Math.min(ax2, o.bx2) - Math.max(ax1, o.bx1);
-    if (iw <= 0) continue;
-    const ih = Math.min(ay2, o.by2) - Math.max(ay1, o.by1);
-    if (ih <= 0) continue;
+    const inter = intersectionArea(ax1, ay1, ax2, ay2, o.bx1, o.by1, o.bx2, o.by2);
+    if (inter <= 0) continue;
     const areaO = (o.bx2 - o.bx1) * (o.by2 - o.by1);
-    if (iw * ih >= (og === group ? BIRTH_OVERLAP : crossNeed) * Math.min(areaA, areaO)) return true;
+    if (inter >= (og === group ? BIRTH_OVERLAP : crossNeed) * Math.min(areaA, areaO)) return true;
   }
   return false;
 }
