@@ -60,7 +60,7 @@ export class LineCounter extends LineGeometry {
   /** Crossings since start, same layout. */
   readonly totals = new Int32Array(2 * TRAFFIC_CLASSES.length);
   /** Where tracks crossed lately, and which way (counted or not): the flow of each lane. */
-  private readonly flow = new LineFlow(this.totals);
+  private readonly flow = new LineFlow(this.totals, this.state, this);
   /** Where the latest crossing returned was made along the line, and its vehicle's extent along it. */
   private lastAlong = 0;
   private lastExtent = 0;

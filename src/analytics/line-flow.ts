@@ -1,4 +1,6 @@
 import { TRAFFIC_CLASSES } from '../domain/traffic.js';
+import type { LineGeometry } from './line-geometry.js';
+import type { LineTrackState } from './line-track-state.js';
 
 /**
  * Where nearly all of a line's traffic has crossed one way (FLOW_MIN crossings, FLOW_RATIO times the other
@@ -25,6 +27,16 @@ const FLOW_RATIO = 4;
  * the wrong way is seen clearly.
  */
 export const AGAINST_FLOW_SCORE = 0.3;
+
+/**
+ * Until FLOW_MIN crossings are made, the flow is read from the tracks in view: one whose centre moved at
+ * least MOVE_MIN of its box extent across the line since it was first seen, over MOVE_SEEN observations,
+ * moves that way (not a fragment that took over a lost track's state: where it was first seen is unknown). In the first second after a start or a reconnect no line knows its traffic, and a box
+ * growing over the rider ahead, or a young track hopping between riders, crosses against it (Jakarta,
+ * lines at 0.75 and 0.8: a "motorcycle" counted going up at 0.4 s and 1.2 s, dozens of riders coming down).
+ */
+const MOVE_MIN = 0.25;
+const MOVE_SEEN = 3;
 
 /** Crossings kept per line for the flow of its lanes (LineFlow): the latest, counted or not. */
 const RECENT = 64;
@@ -65,16 +77,52 @@ export class LineFlow {
   private readonly track = new Int32Array(RECENT);
   private next = 0;
 
-  /** `totals`: the line's crossings since start (LineCounter.totals), read as they grow. */
-  constructor(private readonly totals: Int32Array) {}
+  /**
+   * `totals`: the line's crossings since start (LineCounter.totals), read as they grow; `states`: the
+   * line's live tracks (LineCounter's), where `g` is the line.
+   */
+  constructor(
+    private readonly totals: Int32Array,
+    private readonly states: ReadonlyMap<number, LineTrackState>,
+    private readonly g: LineGeometry,
+  ) {}
 
   /**
    * Whether a crossing in direction `dir` at `along` (`extent` wide along the line) by track `trackId` is
    * against the flow: nearly all of the line's crossings went the other way, and its lane carries no
-   * traffic its way.
+   * traffic its way; or, before FLOW_MIN crossings, nearly all tracks in view move the other way and none
+   * in its lane moves its way.
    */
   against(dir: number, along: number, extent: number, trackId: number): boolean {
-    return againstFlow(this.totals, dir) && !this.carries(dir, along, extent, trackId);
+    if (againstFlow(this.totals, dir)) return !this.carries(dir, along, extent, trackId);
+    let made = 0;
+    for (let k = 0; k < this.totals.length; k++) made += this.totals[k]!;
+    return made < FLOW_MIN && this.movingAgainst(dir, along, extent, trackId);
+  }
+
+  /**
+   * Nearly all tracks in view other than `trackId` move the other way than `dir` (MOVE_MIN), and none in
+   * its lane its way.
+   */
+  private movingAgainst(dir: number, along: number, extent: number, trackId: number): boolean {
+    const g = this.g;
+    let mine = 0;
+    let other = 0;
+    for (const s of this.states.values()) {
+      if (s.id === trackId || s.n < MOVE_SEEN || !(s.extent > 0) || s.inherited) continue;
+      const moved = s.side / g.len - s.firstD;
+      if (Math.abs(moved) < MOVE_MIN * s.extent || moved * s.step <= 0) continue;
+      // A positive move is towards the right of a->b: directions[0].
+      if ((moved > 0 ? 0 : 1) !== dir) {
+        other++;
+        continue;
+      }
+      // Moving this way is evidence once seen as long as a crossing against the flow must be.
+      if (s.lastPts - s.bornPts < AGAINST_FLOW_SEEN_MS) continue;
+      if (Math.abs(g.alongOf(s.x, s.y) - along) <= Math.max(extent, g.extentAlong(s.w, s.h))) return false;
+      mine++;
+    }
+    return other >= FLOW_MIN && other >= FLOW_RATIO * (mine + 1);
   }
 
   /**
@@ -95,6 +143,18 @@ export class LineFlow {
   }
 
   /**
+   * Whether live track `id` has moved, since first seen, MOVE_MIN of its extent against direction `d`: its
+   * crossing `d` was a step back (a box changing), not traffic going `d` (Jakarta at 0.8, 1.2 s in: a rider
+   * coming down stepped back over the line, and a young track hopping up in that lane was counted).
+   */
+  private movesBack(id: number, d: number): boolean {
+    const s = this.states.get(id);
+    if (!s || !(s.extent > 0) || s.inherited) return false;
+    const moved = s.side / this.g.len - s.firstD;
+    return Math.abs(moved) >= MOVE_MIN * s.extent && (moved > 0 ? 0 : 1) !== d;
+  }
+
+  /**
    * Whether the lane at `along` (within the wider of two vehicles' extents along the line) carries traffic
    * in direction `dir`, by the recent crossings of tracks other than `trackId`.
    */
@@ -105,8 +165,8 @@ export class LineFlow {
       const d = this.dir[i]!;
       if (d < 0 || this.track[i] === trackId) continue;
       if (Math.abs(this.along[i]! - along) > Math.max(extent, this.extent[i]!)) continue;
-      if (d === dir) mine++;
-      else other++;
+      if (d !== dir) other++;
+      else if (!this.movesBack(this.track[i]!, d)) mine++;
     }
     return mine > 0 && other < FLOW_RATIO * mine;
   }

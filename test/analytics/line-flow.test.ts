@@ -120,4 +120,45 @@ describe('LineCounter: the flow of the line', () => {
     // Seen as it crosses (the same, found 100 ms on): a vehicle going the wrong way.
     expect(back(21, 100)).toMatchObject({ direction: 'up', trackId: 21 });
   });
+
+  it('reads the traffic from the tracks in view before the line has seen five crossings', () => {
+    // Jakarta, lines at 0.75 and 0.8, the first second: dozens of riders coming down, none across yet, and a
+    // box growing over the rider ahead crossed up (counted at 0.4 s).
+    const fresh = (movers: number, upInLane = false) => {
+      const c = new LineCounter('cam', LINE);
+      const xs = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9];
+      for (let k = 0; k < movers; k++)
+        for (let j = 0; j < 3; j++) at(c, 2 + k, xs[k]!, 0.2 + 0.03 * j, 100 * j);
+      // A car in the lane going up, seen 600 ms: the lane carries traffic up.
+      if (upInLane) for (let j = 0; j <= 6; j++) at(c, 19, 0.5, 0.9 - 0.02 * j, 100 * j);
+      at(c, 20, 0.5, 0.56, 300);
+      at(c, 20, 0.5, 0.53, 400);
+      at(c, 20, 0.5, 0.51, 500);
+      return at(c, 20, 0.5, 0.48, 600) ?? at(c, 20, 0.5, 0.46, 700) ?? c.forget(20, 800);
+    };
+    expect(fresh(6)).toBeUndefined();
+    // Controls: four cars in view are no traffic yet; a lane with a car going up carries it.
+    expect(fresh(4)?.direction).toBe('up');
+    expect(fresh(6, true)?.direction).toBe('up');
+  });
+
+  it("takes no crossing for its lane's traffic from a track that moves the other way (a box's jitter)", () => {
+    // Jakarta at 0.8, 1.2 s in: a rider's track coming down stepped back over the line as its box changed,
+    // and a young track hopping up in that lane was counted as the quieter side's traffic.
+    const lane = (jitterDown: boolean) => {
+      const c = new LineCounter('cam', LINE);
+      nineDown(c, 1000, 0.25);
+      for (let id = 11; id <= 12; id++)
+        for (let j = 0; j < 4; j++) at(c, id, 0.5, 0.4 + 0.05 * j, 2000 + 100 * j);
+      // Coming down, across and a step back up (or, the control, coming up from below and across).
+      const ys = jitterDown ? [0.4, 0.44, 0.48, 0.51, 0.49] : [0.6, 0.57, 0.54, 0.51, 0.49];
+      for (let j = 0; j < ys.length; j++) at(c, 30, 0.5, ys[j]!, 2500 + 100 * j);
+      at(c, 31, 0.5, 0.56, 3000);
+      at(c, 31, 0.5, 0.53, 3100);
+      at(c, 31, 0.5, 0.51, 3200);
+      return at(c, 31, 0.5, 0.48, 3300) ?? at(c, 31, 0.5, 0.46, 3400) ?? c.forget(31, 3500);
+    };
+    expect(lane(true)).toBeUndefined();
+    expect(lane(false)?.direction).toBe('up');
+  });
 });
