@@ -12,6 +12,7 @@ import { LineGeometry, sizeChangeInView } from './line-geometry.js';
 import {
   dropLeapPast,
   marginOf,
+  movedOnPast,
   movedWhole,
   pendingHolds,
   stepAcross,
@@ -150,6 +151,7 @@ export class LineCounter extends LineGeometry {
             ptsMs - s.bornPts,
             s.pendingGap >= UNSEEN_MS,
             s.duplicate,
+            movedOnPast(this, s, side, w, h),
           )
         )
           dir = s.pending - 1;
@@ -342,6 +344,8 @@ export class LineCounter extends LineGeometry {
         this.against(s.pending - 1, trackId, s.x, s.y, s.w, s.h),
         s.lastPts - s.bornPts,
         s.pendingGap >= UNSEEN_MS,
+        false,
+        movedOnPast(this, s, s.side, s.w, s.h),
       ) &&
       !s.duplicate &&
       !s.pendingJump &&

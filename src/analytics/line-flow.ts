@@ -180,7 +180,20 @@ export class LineFlow {
  * between two boxes and is found on a vehicle across the line, going back (Jakarta at 1920x1080, a line
  * at 0.7: a "car" counted going up after coasting 1.7 s). A vehicle really going the wrong way is seen as
  * it crosses. `second`: the track was born as a second box on a tracked road user (AGAINST_FLOW_SECOND_SEEN_MS).
+ * `movedOn`: the track went on from where it was found past the line (line-pending.ts movedOnPast); against
+ * the flow it must: waiting out AGAINST_FLOW_SEEN_MS, a box grown back over the line stays there (Jakarta,
+ * three lines every frame, 0.9: a rider's box at the bottom of the picture grew up over the line for 0.2 s,
+ * its track 0.4 s old, and was counted going up once the track was 0.5 s old). A vehicle going the wrong
+ * way goes on.
  */
-export function flowAllows(against: boolean, seenMs: number, unseen = false, second = false): boolean {
-  return !against || (seenMs >= (second ? AGAINST_FLOW_SECOND_SEEN_MS : AGAINST_FLOW_SEEN_MS) && !unseen);
+export function flowAllows(
+  against: boolean,
+  seenMs: number,
+  unseen = false,
+  second = false,
+  movedOn = true,
+): boolean {
+  return (
+    !against || (seenMs >= (second ? AGAINST_FLOW_SECOND_SEEN_MS : AGAINST_FLOW_SEEN_MS) && !unseen && movedOn)
+  );
 }

@@ -251,6 +251,15 @@ export function movedWhole(g: LineGeometry, s: LineTrackState, side: number, w: 
   return whole >= WHOLE_MOVE * Math.max(e, s.extent);
 }
 
+/**
+ * Whether the track, now at `side` with a box `w` x `h`, lies AWAY_MARGIN box extents or more beyond where
+ * it was found past the line on its pending crossing: it moved on (a crossing against the line's flow must,
+ * line-flow.ts flowAllows).
+ */
+export function movedOnPast(g: LineGeometry, s: LineTrackState, side: number, w: number, h: number): boolean {
+  return awayBy(g, s, side) >= AWAY_MARGIN * g.extentAcross(w, h);
+}
+
 /** How far (image fractions) `side` lies beyond where the track was found past the line on its pending crossing. */
 function awayBy(g: LineGeometry, s: LineTrackState, side: number): number {
   return ((side - s.pendingSide) * (s.pending === 1 ? 1 : -1)) / g.len;

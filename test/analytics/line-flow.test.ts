@@ -161,4 +161,27 @@ describe('LineCounter: the flow of the line', () => {
     expect(lane(true)).toBeUndefined();
     expect(lane(false)?.direction).toBe('up');
   });
+
+  it('counts a crossing against the traffic only for a track that goes on from where it crossed', () => {
+    // Jakarta, three lines every frame, 0.9: a rider's track crossed down from its first box, then its box at
+    // the bottom of the picture grew up over the line for 0.2 s, the track 0.4 s old (the step back is its
+    // own crossing, line-pending.ts FIRST_STEP), and it was counted going up once the track was 0.5 s old.
+    const c = new LineCounter('cam', LINE);
+    nineDown(c, 1000);
+    const back = (id: number, t0: number, after: number[]) => {
+      const ys = [0.495, 0.503, 0.505, 0.506, 0.497, ...after];
+      const got: (ReturnType<typeof at> | undefined)[] = [];
+      for (let j = 0; j < ys.length; j++) got.push(at(c, id, 0.5, ys[j]!, t0 + 100 * j));
+      got.push(c.forget(id, t0 + 100 * ys.length));
+      return got.filter((x) => x?.direction === 'up');
+    };
+    // Stays just past the line for 0.5 s, then back down (and counted down): no crossing up.
+    expect(back(20, 3000, [0.497, 0.497, 0.497, 0.51])).toEqual([]);
+    // Not at its end either.
+    expect(back(21, 5000, [0.497, 0.497])).toEqual([]);
+    // Control: one that goes on up is counted, at the time it crossed.
+    expect(back(22, 7000, [0.49, 0.48, 0.47])).toMatchObject([{ trackId: 22, ptsMs: 7400 }]);
+    expect(c.total('up', 'car')).toBe(1);
+  });
 });
+
