@@ -31,7 +31,8 @@ export const AGAINST_FLOW_SCORE = 0.3;
 /**
  * Until FLOW_MIN crossings are made, the flow is read from the tracks in view: one whose centre moved at
  * least MOVE_MIN of its box extent across the line since it was first seen, over MOVE_SEEN observations,
- * moves that way (not a fragment that took over a lost track's state: where it was first seen is unknown). In the first second after a start or a reconnect no line knows its traffic, and a box
+ * moves that way (not a fragment that took over a lost track's state: where it was first seen is
+ * unknown). In the first second after a start a line knows no traffic, and a box
  * growing over the rider ahead, or a young track hopping between riders, crosses against it (Jakarta,
  * lines at 0.75 and 0.8: a "motorcycle" counted going up at 0.4 s and 1.2 s, dozens of riders coming down).
  */
