@@ -32,9 +32,9 @@ export const AGAINST_FLOW_SCORE = 0.3;
  * Until FLOW_MIN crossings are made, the flow is read from the tracks in view: one whose centre moved at
  * least MOVE_MIN of its box extent across the line since it was first seen, over MOVE_SEEN observations,
  * moves that way (not a fragment that took over a lost track's state: where it was first seen is
- * unknown). In the first second after a start a line knows no traffic, and a box
- * growing over the rider ahead, or a young track hopping between riders, crosses against it (Jakarta,
- * lines at 0.75 and 0.8: a "motorcycle" counted going up at 0.4 s and 1.2 s, dozens of riders coming down).
+ * unknown). In the first second after a start a line knows no traffic, and a box growing over the rider
+ * ahead, or a young track hopping between riders, crosses against it (Jakarta, lines at 0.75 and 0.8: a
+ * "motorcycle" counted going up at 0.4 s and 1.2 s, dozens of riders coming down).
  */
 const MOVE_MIN = 0.25;
 const MOVE_SEEN = 3;
@@ -195,6 +195,7 @@ export function flowAllows(
   movedOn = true,
 ): boolean {
   return (
-    !against || (seenMs >= (second ? AGAINST_FLOW_SECOND_SEEN_MS : AGAINST_FLOW_SEEN_MS) && !unseen && movedOn)
+    !against ||
+    (seenMs >= (second ? AGAINST_FLOW_SECOND_SEEN_MS : AGAINST_FLOW_SEEN_MS) && !unseen && movedOn)
   );
 }

@@ -184,4 +184,3 @@ describe('LineCounter: the flow of the line', () => {
     expect(c.total('up', 'car')).toBe(1);
   });
 });
-
