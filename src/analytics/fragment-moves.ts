@@ -77,7 +77,7 @@ export class FragmentMoves {
   }
 
   /** Lost track `t` was found again: judged by its next moves when lost long enough, moving fast enough. */
-  found(t: Track, pts: number, lines: readonly { counted(trackId: number): boolean }[]): void {
+  found(t: Track, pts: number, lines: readonly { tracks: { counted(trackId: number): boolean } }[]): void {
     const v = this.lostAt.get(t.id);
     if (!v) return;
     this.lostAt.delete(t.id);
@@ -94,7 +94,7 @@ export class FragmentMoves {
     vx: number,
     vy: number,
     pts: number,
-    lines: readonly { counted(trackId: number): boolean }[],
+    lines: readonly { tracks: { counted(trackId: number): boolean } }[],
     moving = MOVING,
   ): void {
     const w = t.kf.w;
@@ -103,7 +103,7 @@ export class FragmentMoves {
     const uy = vy / h;
     if (!(Math.hypot(ux, uy) >= moving)) return;
     if (this.open.size >= MAX_OPEN) this.open.clear();
-    const counted = lines.map((l) => l.counted(t.id));
+    const counted = lines.map((l) => l.tracks.counted(t.id));
     const x1 = t.bx1;
     const y1 = t.by1;
     const x2 = t.bx2;

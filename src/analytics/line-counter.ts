@@ -4,10 +4,9 @@ import { SIZE_STEP } from '../tracking/size-step.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { IntervalCounts } from './interval-counts.js';
-import { backProjected, copyFirstSighting, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
+import { backProjected, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
 import { exitedAcross, exitPts } from './line-exit.js';
 import { flowAllows, LineFlow } from './line-flow.js';
-import { EndedTracks } from './line-fragments.js';
 import { LineGeometry, sizeChangeInView } from './line-geometry.js';
 import {
   dropLeapPast,
@@ -20,7 +19,8 @@ import {
   UNSEEN_MS,
   wentBack,
 } from './line-pending.js';
-import { LineTrackPool, type LineTrackState } from './line-track-state.js';
+import type { LineTrackState } from './line-track-state.js';
+import { LineTracks } from './line-tracks.js';
 
 export { BIRTH_GATE } from './line-birth.js';
 export { ENDED_TTL_MS } from './line-fragments.js';
@@ -37,10 +37,8 @@ export class LineCounter extends LineGeometry {
   readonly id: string;
   readonly directions: readonly [string, string];
   readonly classes: readonly TrafficClass[];
-  private readonly state = new Map<number, LineTrackState>();
-  private readonly pool = new LineTrackPool();
-  /** States of recently ended tracks (a fragment of one may take its state over). */
-  private readonly ended = new EndedTracks(this.pool);
+  /** Its tracks' states (live and lately ended) and the links between fragments: see line-tracks.ts. */
+  readonly tracks = new LineTracks();
   /** The latest crossing observe() returned was a track first seen past the line (back-projected). */
   lastBirth = false;
   /**
@@ -61,7 +59,7 @@ export class LineCounter extends LineGeometry {
   /** Crossings since start, same layout. */
   readonly totals = new Int32Array(2 * TRAFFIC_CLASSES.length);
   /** Where tracks crossed lately, and which way (counted or not): the flow of each lane. */
-  private readonly flow = new LineFlow(this.totals, this.state, this);
+  private readonly flow = new LineFlow(this.totals, this.tracks.live, this);
   /** Where the latest crossing returned was made along the line, and its vehicle's extent along it. */
   private lastAlong = 0;
   private lastExtent = 0;
@@ -81,7 +79,7 @@ export class LineCounter extends LineGeometry {
    * for being first seen past the line.
    */
   noBirth(trackId: number): void {
-    const s = this.state.get(trackId);
+    const s = this.tracks.live.get(trackId);
     if (!s) return;
     s.firstSide = 0;
     s.duplicate = true;
@@ -89,7 +87,7 @@ export class LineCounter extends LineGeometry {
 
   /** Whether the line has seen this track. */
   knows(trackId: number): boolean {
-    return this.state.has(trackId);
+    return this.tracks.live.has(trackId);
   }
 
   /**
@@ -109,10 +107,10 @@ export class LineCounter extends LineGeometry {
     ptsMs: number,
   ): LineCrossing | undefined {
     const side = sideOf(this.ax, this.ay, this.bx, this.by, x, y);
-    let s = this.state.get(trackId);
+    let s = this.tracks.live.get(trackId);
     if (!s) {
       if (Number.isNaN(this.startPts)) this.startPts = ptsMs;
-      s = this.pool.take(trackId, x, y, side);
+      s = this.tracks.start(trackId, x, y, side);
       const extent = this.extentAcross(w, h);
       s.extent = extent;
       s.w = w;
@@ -122,7 +120,6 @@ export class LineCounter extends LineGeometry {
       s.bornPts = ptsMs;
       s.lastPts = ptsMs;
       noteFirstSighting(this, s, side, extent, h, ptsMs);
-      this.state.set(trackId, s);
       return undefined;
     }
     let dir = -1;
@@ -177,7 +174,7 @@ export class LineCounter extends LineGeometry {
     s.n++;
     s.lastPts = ptsMs;
     if (dir < 0) return undefined;
-    this.markCounted(s);
+    this.tracks.markCounted(s);
     const held = s.pending > 0;
     this.lastUnseen = held && (s.pendingGap >= UNSEEN_MS || gap >= UNSEEN_MS);
     this.lastSeenMs = (held ? s.pendingPts : ptsMs) - s.bornPts;
@@ -186,17 +183,6 @@ export class LineCounter extends LineGeometry {
     return held
       ? this.count(dir, cls, trackId, s, s.pendingTime, s.pendingPts)
       : this.count(dir, cls, trackId, s, timeMs, ptsMs);
-  }
-
-  /**
-   * `s` counted: it counts nothing more, nor does the track linked to it (see inherit: a fragment and the
-   * lost track it continued, which the tracker found again, are one vehicle).
-   */
-  private markCounted(s: LineTrackState): void {
-    s.counted = true;
-    if (s.link === 0) return;
-    const l = this.state.get(s.link) ?? this.ended.find(s.link);
-    if (l) l.counted = true;
   }
 
   /** A crossing in direction `dir` by the track in state `s` (where it is now). */
@@ -225,101 +211,6 @@ export class LineCounter extends LineGeometry {
   }
 
   /**
-   * A new track `trackId` continues track `fromId` (live but lost, or ended within ENDED_TTL_MS): it takes
-   * over the earlier track's side and whether it was counted. A lost track the tracker finds again goes on
-   * beside the fragment (the new track was a second box on its vehicle, or another vehicle): whichever of
-   * the two counts first counts for both (a rider whose track was lost for a moment in a clump used to go
-   * uncounted when the fragment never crossed). Call before the new track's first observe(). Returns
-   * false when the line knows nothing of `fromId`.
-   */
-  inherit(trackId: number, fromId: number): boolean {
-    const live = this.state.get(fromId);
-    const from = live ?? this.ended.take(fromId);
-    if (!from) return false;
-    const s = this.pool.take(trackId, from.x, from.y, from.side);
-    if (live) {
-      live.superseded = true;
-      live.link = trackId;
-      s.link = fromId;
-    }
-    s.counted = from.counted;
-    s.pending = from.pending;
-    s.pendingPts = from.pendingPts;
-    s.pendingTime = from.pendingTime;
-    s.pendingCls = from.pendingCls;
-    s.pendingLevel = from.pendingLevel;
-    s.pendingJump = from.pendingJump;
-    s.pendingGap = from.pendingGap;
-    s.pendingAway = from.pendingAway;
-    s.pendingSide = from.pendingSide;
-    s.pendingFirst = from.pendingFirst;
-    s.extent = from.extent;
-    s.w = from.w;
-    s.h = from.h;
-    s.borders = from.borders;
-    s.n = from.n;
-    s.bornPts = from.bornPts;
-    s.step = from.step;
-    s.lastPts = from.lastPts;
-    // An earlier track first seen past the line and not yet judged: the fragment carries the judging on.
-    s.inherited = from.firstSide === 0;
-    if (!s.inherited) copyFirstSighting(s, from);
-    this.state.set(trackId, s);
-    // Released only now: taken from the pool before the copy, it was the very object handed out above.
-    if (!live) this.pool.release(from);
-    return true;
-  }
-
-  /**
-   * Track `trackId` is another road user than the one its state followed (a fragment taken for another
-   * track's continuation, see inherit, or a lost track the tracker found on someone else's box): it starts
-   * over as a track first seen where it is now, and a live track it was linked to is its own again. Nothing
-   * it counted since is taken back (callers disown only tracks that have not).
-   */
-  disown(trackId: number): void {
-    const s = this.state.get(trackId);
-    if (!s) return;
-    if (s.link !== 0) {
-      const l = this.state.get(s.link);
-      if (l && l.link === trackId) {
-        l.link = 0;
-        l.superseded = false;
-      }
-    }
-    this.state.delete(trackId);
-    this.pool.release(s);
-  }
-
-  /** Whether the line counted this track (or a track it continued). */
-  counted(trackId: number): boolean {
-    return this.state.get(trackId)?.counted === true;
-  }
-
-  /** The track linked to this one (a fragment and the lost track it continued; 0: none, or counted). */
-  linkOf(trackId: number): number {
-    const s = this.state.get(trackId);
-    return s && !s.counted ? s.link : 0;
-  }
-
-  /**
-   * The track and the one it is linked to (see inherit) were seen at once on separate boxes: two road
-   * users, not one vehicle's fragments. Neither has counted; each counts for its own crossing from now on
-   * (a crossing the lost one made before the fragment took its state over stays the fragment's).
-   */
-  unlink(trackId: number): void {
-    const s = this.state.get(trackId);
-    if (!s || s.link === 0 || s.counted) return;
-    const l = this.state.get(s.link);
-    s.link = 0;
-    if (l && l.link === trackId) l.link = 0;
-  }
-
-  /** Ids of ended tracks a new track could continue (stream time `ptsMs`), newest first. */
-  endedIds(ptsMs: number): Generator<number> {
-    return this.ended.ids(ptsMs);
-  }
-
-  /**
    * The track ended: its state is kept a while for a fragment that continues it (inherit). A crossing it
    * made on its last observations, by a track seen long enough (a vehicle that crossed and left the view
    * or the detector's sight), is counted now: a person's or a still road user's once past STILL_MARGIN, or
@@ -327,13 +218,8 @@ export class LineCounter extends LineGeometry {
    * unseen one unless the track went back toward the line since (AWAY_MARGIN); returned like observe()'s.
    */
   forget(trackId: number, ptsMs = 0, streamEnd = false): LineCrossing | undefined {
-    const s = this.state.get(trackId);
+    const s = this.tracks.end(trackId);
     if (!s) return undefined;
-    this.state.delete(trackId);
-    if (s.superseded) {
-      this.pool.release(s);
-      return undefined;
-    }
     let crossing: LineCrossing | undefined;
     if (
       !s.counted &&
@@ -353,11 +239,11 @@ export class LineCounter extends LineGeometry {
         Math.abs(s.side) / this.len >=
           marginOf(false, s.pendingCls, stillAt(this, s, s.x, s.y, s.w, s.h, s.lastPts)) * s.extent)
     ) {
-      this.markCounted(s);
+      this.tracks.markCounted(s);
       crossing = this.count(s.pending - 1, s.pendingCls, trackId, s, s.pendingTime, s.pendingPts);
       s.pending = 0;
     }
-    this.ended.keep(s, ptsMs);
+    this.tracks.keep(s, ptsMs);
     return crossing;
   }
 
@@ -374,7 +260,7 @@ export class LineCounter extends LineGeometry {
     timeMs: number,
     ptsMs: number,
   ): LineCrossing | undefined {
-    const s = this.state.get(trackId);
+    const s = this.tracks.live.get(trackId);
     if (!s) return undefined;
     const dir = exitedAcross(this, s, x, y, ptsMs);
     // Not seen crossing: against the flow, never.
@@ -382,7 +268,7 @@ export class LineCounter extends LineGeometry {
       return undefined;
     }
     const pts = exitPts(s, sideOf(this.ax, this.ay, this.bx, this.by, x, y), ptsMs);
-    this.markCounted(s);
+    this.tracks.markCounted(s);
     return this.count(dir, cls, trackId, s, timeMs - (ptsMs - pts), pts);
   }
 

@@ -168,7 +168,7 @@ describe('LineCounter: births', () => {
       at(c, 1, 0.045, 0.78, 2000);
       at(c, 1, 0.05, 0.778, 2100); // lost before it moved enough to judge
       c.forget(1, 2200);
-      expect(c.inherit(2, 1)).toBe(true);
+      expect(c.tracks.inherit(2, 1)).toBe(true);
       at(c, 2, 0.085, 0.765, 2300);
       at(c, 2, 0.105, 0.755, 2400);
       expect(c.total('up', 'car')).toBe(1);

@@ -15,7 +15,7 @@ describe('LineCounter: fragments', () => {
     expect(c.total('down', 'car')).toBe(1);
     c.forget(1, 2300);
     // A new track just past the line where track 1 went: it continues it.
-    expect(c.inherit(2, 1)).toBe(true);
+    expect(c.tracks.inherit(2, 1)).toBe(true);
     arrive(c, 2, 0.5, 0.6, 2400);
     at(c, 2, 0.5, 0.65, 2500);
     at(c, 2, 0.5, 0.7, 2600);
@@ -29,7 +29,7 @@ describe('LineCounter: fragments', () => {
     at(c, 1, 0.5, 0.58, 2200);
     c.forget(1, 2300);
     // The fragment takes over the ended track's state (counted), not a blank one.
-    expect(c.inherit(2, 1)).toBe(true);
+    expect(c.tracks.inherit(2, 1)).toBe(true);
     for (const [i, y] of [0.57, 0.54, 0.51, 0.48, 0.45, 0.42].entries()) at(c, 2, 0.5, y, 2400 + i * 100);
     expect(c.total('down', 'car')).toBe(1);
     expect(c.total('up', 'car')).toBe(0);
@@ -41,7 +41,7 @@ describe('LineCounter: fragments', () => {
     arrive(c, 1, 0.5, 0.3, 2000);
     at(c, 1, 0.5, 0.35, 2100);
     c.forget(1, 4100);
-    expect(c.inherit(2, 1)).toBe(true);
+    expect(c.tracks.inherit(2, 1)).toBe(true);
     at(c, 2, 0.5, y, 4200);
     return c;
   };
@@ -76,7 +76,7 @@ describe('LineCounter: fragments', () => {
     const c = new LineCounter('cam', LINE);
     arrive(c, 1, 0.5, 0.4, 2000);
     at(c, 1, 0.5, 0.45, 2100);
-    expect(c.inherit(2, 1)).toBe(true);
+    expect(c.tracks.inherit(2, 1)).toBe(true);
     return c;
   };
 
@@ -110,8 +110,8 @@ describe('LineCounter: fragments', () => {
     const c = new LineCounter('cam', LINE);
     at(c, 1, 0.5, 0.4, 2000);
     c.forget(1, 2100);
-    expect([...c.endedIds(2100 + ENDED_TTL_MS)]).toEqual([1]);
-    expect([...c.endedIds(2101 + ENDED_TTL_MS)]).toEqual([]);
-    expect(c.inherit(3, 99)).toBe(false);
+    expect([...c.tracks.endedIds(2100 + ENDED_TTL_MS)]).toEqual([1]);
+    expect([...c.tracks.endedIds(2101 + ENDED_TTL_MS)]).toEqual([]);
+    expect(c.tracks.inherit(3, 99)).toBe(false);
   });
 });

@@ -91,9 +91,9 @@ export class LineCrossings implements FrameRule {
    * link is dropped, so a crossing by one no longer counts for the other.
    */
   private separate(t: Track, tracks: readonly Track[]): void {
-    const linked = this.lines[0]!.linkOf(t.id);
+    const linked = this.lines[0]!.tracks.linkOf(t.id);
     if (linked === 0 || !seenApart(t, linked, tracks)) return;
-    for (let l = 0; l < this.lines.length; l++) this.lines[l]!.unlink(t.id);
+    for (let l = 0; l < this.lines.length; l++) this.lines[l]!.tracks.unlink(t.id);
   }
 
   /**
@@ -194,7 +194,7 @@ export class LineCrossings implements FrameRule {
       }
     }
     if (best < 0) return false;
-    for (const line of this.lines) line.inherit(t.id, best);
+    for (const line of this.lines) line.tracks.inherit(t.id, best);
     this.fragments.stitched(t, bestVx, bestVy, pts, this.lines);
     return true;
   }
@@ -208,9 +208,9 @@ export class LineCrossings implements FrameRule {
     const counted = this.fragments.judge(t, pts);
     if (!counted) return;
     for (let l = 0; l < this.lines.length; l++) {
-      if (this.lines[l]!.counted(t.id) !== counted[l]) return;
+      if (this.lines[l]!.tracks.counted(t.id) !== counted[l]) return;
     }
-    for (const line of this.lines) line.disown(t.id);
+    for (const line of this.lines) line.tracks.disown(t.id);
   }
 }
 
