@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/crossings.ts uk-rain [--fps 10|every] [--detect "tiles: [...]"] [--camera "zones: ..."]
  *     [--baseline] [--tracker '{"newTrackScore": 0.3}'] [--lines y070,y080full] [--list] [--phase 0..4]
- *     [--decoder-fps] [--reversed]
+ *     [--decoder-fps] [--reversed] [--file /tmp/ioc-edge-low-sun/low-sun_uk_motorway_heavy_rain.mp4]
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -41,6 +41,8 @@ const { values, positionals } = parseArgs({
     'decoder-fps': { type: 'boolean', default: false },
     /** The clip played backwards (as bench:accuracy's reversed table): directions swapped, times mirrored. */
     reversed: { type: 'boolean', default: false },
+    /** Another file with the same content and hand counts (a derived clip of bench:accuracy: haze, low sun, re-scaled). */
+    file: { type: 'string' },
   },
 });
 
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
     const keep = values.lines.split(',');
     truth.lines = truth.lines.filter((l) => keep.includes(l.key));
   }
-  const clip = values.reversed ? reversed(truth.clip) : truth.clip;
+  const clip = values.file ?? (values.reversed ? reversed(truth.clip) : truth.clip);
   if (values.reversed) mirror(truth);
   const every = values.fps === 'every';
   const fps = every ? 30 : Number(values.fps);
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
       '/usr/bin/python3',
       [
         join(REPO, 'bench/baselines/opencv_counter.py'),
-        values.reversed ? clip : join(MEDIA, truth.clip),
+        values.reversed || values.file ? clip : join(MEDIA, truth.clip),
         join(REPO, 'models/yolox_nano.onnx'),
         join(REPO, 'models/coco-labels.json'),
         ...ys.flatMap((y) => ['--line-y', String(y)]),
