@@ -62,6 +62,9 @@ export class CrossingClasses {
   private readonly held: Settling[] = [];
   private readonly spare: Settling[] = [];
 
+  /** `partOfCar(trackId)`: the track is a two-wheeler box on a car-group vehicle (CarParts): no road user. */
+  constructor(private readonly partOfCar: (trackId: number) => boolean = () => false) {}
+
   get size(): number {
     return this.held.length;
   }
@@ -145,6 +148,7 @@ export class CrossingClasses {
     const ev = s.ev;
     const cls = trackCls === 'person' && s.bike ? s.bike : trackCls;
     if (s.doubtful && ev.cls === 'person' && cls === 'person') s.line.uncount(ev);
+    else if ((cls === 'motorcycle' || cls === 'bicycle') && this.partOfCar(ev.trackId)) s.line.uncount(ev);
     else if (cls === 'person' || s.line.reclass(ev, cls)) out.push(ev);
     s.ev = undefined as unknown as LineCrossing;
     s.line = undefined as unknown as LineCounter;

@@ -6,6 +6,7 @@ import { FragmentMoves } from '../fragment-moves.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
 import { AGAINST_FLOW_SCORE } from '../line-flow.js';
+import { CarParts } from './car-parts.js';
 import { RecentCrossings } from './recent-crossings.js';
 import { againstMotion, gateDistance, overlapsLiveTrack, seenApart } from './track-relations.js';
 
@@ -36,7 +37,9 @@ export class LineCrossings implements FrameRule {
   /** Per line, its crossings counted lately. */
   private readonly recent: RecentCrossings[];
   /** Crossings counted whose class is still settling (reported once it has). */
-  private readonly classes = new CrossingClasses();
+  private readonly classes = new CrossingClasses((id) => this.parts.isPart(id));
+  /** Two-wheeler boxes on cars (a taxi's front corner called a motorcycle): not road users of their own. */
+  private readonly parts = new CarParts();
   /** Fragments and lost tracks found again, not judged yet by their own first moves. */
   private readonly fragments = new FragmentMoves();
 
@@ -48,6 +51,7 @@ export class LineCrossings implements FrameRule {
   update(tracks: readonly Track[], ctx: FrameContext): void {
     if (this.classes.size > 0) this.classes.release(ctx.pts, tracks, ctx, ctx.events);
     if (!ctx.inferred || this.lines.length === 0) return;
+    this.parts.update(tracks, ctx.pts);
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
       const info = ctx.infoAt[i];
@@ -135,6 +139,7 @@ export class LineCrossings implements FrameRule {
       }
     }
     if (this.classes.size > 0) this.classes.ended(t.id, ctx.classOf(t), ctx.events);
+    this.parts.forget(t.id);
     if (this.lines.length === 0 || !t.confirmed) return;
     const e: EndedTrack = this.ended.length >= 32 ? this.ended.shift()! : ({} as EndedTrack);
     e.id = t.id;

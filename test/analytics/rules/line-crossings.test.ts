@@ -560,6 +560,28 @@ describe('LineCrossings: faint parts of a vehicle', () => {
     expect(scene(0.44, false)).toBe(1);
   });
 
+  it("does not count a motorcycle box on a car's front corner, riding with it for over a second", () => {
+    // Jakarta, 0.8 at 10 fps: a "motorcycle" box on the right front corner of the taxi in lane 1 (14.5 s),
+    // inside the taxi's box on all of its 13 looks, crossed with it.
+    const run = (dx: number) => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const taxi = s.add(1, 'car', [0.35, 0.3, 0.43, 0.45]);
+      const corner = s.add(2, 'motorcycle', [0.4 + dx, 0.35, 0.42 + dx, 0.44]);
+      for (let pts = 0; pts <= 2500; pts += 100) {
+        const cy = 0.375 + pts / 10000;
+        at(taxi, 0.39, cy, 0.08, 0.15, 0.1);
+        at(corner, 0.41 + dx, cy + 0.02, 0.02, 0.09, 0.1);
+        s.step(rule, pts);
+      }
+      for (const t of s.tracks) rule.trackEnded(t, s.ctx, true);
+      return [rule.lines[0]!.total('down', 'car'), rule.lines[0]!.total('down', 'motorcycle')];
+    };
+    expect(run(0)).toEqual([1, 0]);
+    // Control: a rider beside the taxi is counted.
+    expect(run(0.05)).toEqual([1, 1]);
+  });
+
   it('counts a faint road user ahead of the car, seen apart from it when the car crosses where it crossed', () => {
     // 0.15 ahead (0.75 s): its crossing box lies inside the car's box when the car crosses, but the two are
     // seen apart then, and all the way (a faint rider ahead of a bike, Jakarta played backwards at 0.9).
