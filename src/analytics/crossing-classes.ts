@@ -1,5 +1,6 @@
 import type { TrafficClass } from '../domain/traffic.js';
-import type { Track } from '../tracking/track.js';
+import { classGroup, type Track } from '../tracking/track.js';
+import { TWO_WHEELER_GROUP } from '../vision/class-map.js';
 import type { LineCrossing } from './events.js';
 import type { LineCounter } from './line-counter.js';
 
@@ -148,7 +149,7 @@ export class CrossingClasses {
     const ev = s.ev;
     const cls = trackCls === 'person' && s.bike ? s.bike : trackCls;
     if (s.doubtful && ev.cls === 'person' && cls === 'person') s.line.uncount(ev);
-    else if ((cls === 'motorcycle' || cls === 'bicycle') && this.partOfCar(ev.trackId)) s.line.uncount(ev);
+    else if (classGroup(cls) === TWO_WHEELER_GROUP && this.partOfCar(ev.trackId)) s.line.uncount(ev);
     else if (cls === 'person' || s.line.reclass(ev, cls)) out.push(ev);
     s.ev = undefined as unknown as LineCrossing;
     s.line = undefined as unknown as LineCounter;

@@ -110,9 +110,9 @@ export class LineFlow {
     let mine = 0;
     let other = 0;
     for (const s of this.states.values()) {
-      if (s.id === trackId || s.n < MOVE_SEEN || !(s.extent > 0) || s.inherited) continue;
-      const moved = s.side / g.len - s.firstD;
-      if (Math.abs(moved) < MOVE_MIN * s.extent || moved * s.step <= 0) continue;
+      if (s.id === trackId || s.n < MOVE_SEEN) continue;
+      const moved = this.moved(s);
+      if (moved * s.step <= 0) continue;
       // A positive move is towards the right of a->b: directions[0].
       if ((moved > 0 ? 0 : 1) !== dir) {
         other++;
@@ -150,9 +150,18 @@ export class LineFlow {
    */
   private movesBack(id: number, d: number): boolean {
     const s = this.states.get(id);
-    if (!s || !(s.extent > 0) || s.inherited) return false;
+    const moved = s ? this.moved(s) : 0;
+    return moved !== 0 && (moved > 0 ? 0 : 1) !== d;
+  }
+
+  /**
+   * How far the track moved across the line since it was first seen (signed, image fractions), or 0 when
+   * that is under MOVE_MIN of its box or not known (a fragment that took over a lost track's state).
+   */
+  private moved(s: LineTrackState): number {
+    if (!(s.extent > 0) || s.inherited) return 0;
     const moved = s.side / this.g.len - s.firstD;
-    return Math.abs(moved) >= MOVE_MIN * s.extent && (moved > 0 ? 0 : 1) !== d;
+    return Math.abs(moved) >= MOVE_MIN * s.extent ? moved : 0;
   }
 
   /**

@@ -19,17 +19,19 @@ export const CLS: Record<TrafficClass, number> = Object.fromEntries(
 
 /** Group of cars, trucks and buses in CLASS_GROUP. */
 export const VEHICLE_GROUP = 1;
+/** Group of motorcycles and bicycles in CLASS_GROUP. */
+export const TWO_WHEELER_GROUP = 2;
 
 /**
  * Classes one object can be confused between, by TRAFFIC_CLASSES index: cars/trucks/buses (VEHICLE_GROUP),
- * motorcycles/bicycles (2); 0 for persons, a group of their own that the detector never merges across.
+ * motorcycles/bicycles (TWO_WHEELER_GROUP); 0 for persons, a group of their own that the detector never merges across.
  */
 export const CLASS_GROUP = new Uint8Array(TRAFFIC_CLASSES.length);
 CLASS_GROUP[CLS.car] = VEHICLE_GROUP;
 CLASS_GROUP[CLS.truck] = VEHICLE_GROUP;
 CLASS_GROUP[CLS.bus] = VEHICLE_GROUP;
-CLASS_GROUP[CLS.motorcycle] = 2;
-CLASS_GROUP[CLS.bicycle] = 2;
+CLASS_GROUP[CLS.motorcycle] = TWO_WHEELER_GROUP;
+CLASS_GROUP[CLS.bicycle] = TWO_WHEELER_GROUP;
 
 /**
  * For each model class index, the TRAFFIC_CLASSES index it maps to, or NOT_TRAFFIC. Throws when the labels

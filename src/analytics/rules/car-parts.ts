@@ -1,9 +1,7 @@
 import { classGroup, type Track } from '../../tracking/track.js';
-import { VEHICLE_GROUP } from '../../vision/class-map.js';
+import { TWO_WHEELER_GROUP, VEHICLE_GROUP } from '../../vision/class-map.js';
 import { intersectionArea } from '../geometry.js';
 
-/** Two-wheeler group in CLASS_GROUP (motorcycle, bicycle). */
-const TWO_WHEELER_GROUP = 2;
 /** A two-wheeler box this much inside a car-group box (of its own area) lies on that vehicle. */
 const ON_HOST = 0.6;
 /**
@@ -65,7 +63,7 @@ export class CarParts {
       s.lastPts = pts;
       if (host === 0) continue;
       if (host === s.host) s.onHost++;
-      else if (s.onHost === 0 || s.looks === 1) {
+      else if (s.onHost === 0) {
         s.host = host;
         s.onHost = 1;
       }
