@@ -2,11 +2,12 @@
 // vehicle, a track that jumped off it), and faint parts of a vehicle that crossed ahead of it.
 import type { TrafficClass } from '../../domain/traffic.js';
 import { classGroup, type Track } from '../../tracking/track.js';
+import { TWO_WHEELER_GROUP } from '../../vision/class-map.js';
 import type { CrossingClasses } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
 import { intersectionArea } from '../geometry.js';
 import type { LineCounter } from '../line-counter.js';
-import { aboutAsWide, seenApart } from './track-relations.js';
+import { aboutAsWide, seenApart, seenOnOne } from './track-relations.js';
 
 /**
  * Two tracks crossing a line the same way within DUP_MS of each other, their boxes overlapping DUP_OVERLAP
@@ -22,6 +23,17 @@ const DUP_MS = 300;
  */
 const BIRTH_DUP_MS = 1000;
 const DUP_OVERLAP = 0.6;
+/**
+ * ... or, two-wheelers both seen crossing within BIRTH_DUP_MS, the other track matched now on the same box
+ * (their intersection ONE_BOX or more of the larger box): one rider's two tracks. A track on the torso of
+ * the rider ahead came off it onto the lower part of the one behind, crossed there, and sat on that
+ * rider's box with its own track 0.3 s later when that one crossed (Jakarta, lines at 0.7 and 0.8 on one
+ * camera, 10 fps); three tracks on one rider crossed 0.7 within 0.9 s (every frame). Not a box over two
+ * riders, one of them this one (it is not the same box), nor a crossing made unseen or first seen past
+ * the line (a track lost beside a rider and found on that rider's box is another rider's: Jakarta 0.9,
+ * every frame, two riders side by side).
+ */
+const ONE_BOX = 0.6;
 /**
  * A crossing by a faint track (its boxes scored below FAINT_PART on average) lying PART_INSIDE or more
  * inside the box of a sure track (SURE_HOST or more) of its class group that crosses the same way less than
@@ -64,7 +76,8 @@ export class RecentCrossings {
    * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
    * than DUP_MS ago, on an overlapping box, or — when either was counted for being first seen past the
    * line — less than BIRTH_DUP_MS ago within a box width along the line, unless that track is seen at once
-   * apart from `t` (then the count is taken back); else it is remembered (`classes` holds the crossings
+   * apart from `t`, or, two-wheelers both seen crossing, less than BIRTH_DUP_MS ago by a track on the same
+   * box as `t` now (ONE_BOX) (then the count is taken back); else it is remembered (`classes` holds the crossings
    * whose class settles: a faint part's, FAINT_PART, is dropped there). No `t`: counted at the track's
    * end. A person track is never seen apart: a rider whose bike a car hides is seen as a person only, and a
    * person counted at a carriageway line must be sure.
@@ -109,7 +122,16 @@ export class RecentCrossings {
         dt <= DUP_MS &&
         (alike || classGroup(r.cls) === group) &&
         line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP;
-      if (again || twoBoxes) {
+      const oneRider =
+        !twoBoxes &&
+        !birth &&
+        !r.birth &&
+        t !== undefined &&
+        tracks !== undefined &&
+        group === TWO_WHEELER_GROUP &&
+        classGroup(r.cls) === group &&
+        seenOnOne(t, r.trackId, tracks, ONE_BOX);
+      if (again || twoBoxes || oneRider) {
         line.uncount(ev);
         return true;
       }

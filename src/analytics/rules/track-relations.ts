@@ -129,6 +129,23 @@ export function seenApart(t: Track, otherId: number, tracks: readonly Track[]): 
   return false;
 }
 
+/**
+ * Whether track `otherId` is matched in this frame, as `t` is, on the same box: their intersection is
+ * `share` or more of the larger box.
+ */
+export function seenOnOne(t: Track, otherId: number, tracks: readonly Track[], share: number): boolean {
+  if (!t.matched) return false;
+  for (let i = 0; i < tracks.length; i++) {
+    const o = tracks[i]!;
+    if (o.id !== otherId) continue;
+    if (!o.matched) return false;
+    const inter = intersectionArea(t.x1, t.y1, t.x2, t.y2, o.x1, o.y1, o.x2, o.y2);
+    const large = Math.max((t.x2 - t.x1) * (t.y2 - t.y1), (o.x2 - o.x1) * (o.y2 - o.y1));
+    return inter > 0 && inter >= share * large;
+  }
+  return false;
+}
+
 /** Two extents within SIZE_STEP of each other (neither empty). */
 export function aboutAsWide(a: number, b: number): boolean {
   return Math.min(a, b) > 0 && Math.max(a, b) <= SIZE_STEP * Math.min(a, b);

@@ -509,6 +509,37 @@ describe('LineCrossings', () => {
     // A motorcycle a third of the car's width, right in front of it: two road users.
     expect(crossTogether(0.03, 'motorcycle')).toEqual([1, 1]);
   });
+
+  it("a track that crossed on a rider's part and sits on the rider's box as that crosses is that rider: counted once", () => {
+    // Jakarta, two lines on one camera at 10 fps: a track on a rider's torso came off it onto the lower part
+    // of the rider behind, crossed there 0.3 s before that rider's own track, and was on the same box as
+    // that one when it crossed. `other`: the second track's box [top, bottom] at `pts`, given the rider's.
+    const counted = (other: (pts: number, top: number, bottom: number) => [number, number]) => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const rider = s.add(1, 'motorcycle', [0.485, 0.3, 0.515, 0.4]);
+      const second = s.add(2, 'motorcycle', [0.485, 0.3, 0.515, 0.4]);
+      const put = (t: SceneTrack, top: number, bottom: number) => {
+        place(t, (top + bottom) / 2, bottom - top, 0.05, 0.03);
+        Object.assign(t.track, { x1: 0.485, y1: top, x2: 0.515, y2: bottom });
+      };
+      for (let pts = 0; pts <= 5000; pts += 100) {
+        // The rider's centre crosses at 3 s (down 0.05 of the frame a second), its box 0.1 tall.
+        const cy = 0.35 + pts / 20_000;
+        put(rider, cy - 0.05, cy + 0.05);
+        put(second, ...other(pts, cy - 0.05, cy + 0.05));
+        s.step(rule, pts);
+      }
+      for (const t of s.tracks) rule.trackEnded(t, s.ctx, true);
+      return rule.lines[0]!.total('down', 'motorcycle');
+    };
+    // On the rider's lower part (crossing at 2.4 s) until 2.8 s, then on the rider's box.
+    expect(counted((pts, top, bottom) => (pts < 2800 ? [bottom - 0.04, bottom] : [top, bottom]))).toBe(1);
+    // Controls: a box inside the rider's all along is not the same box (this rule leaves it alone); a box over
+    // this rider and one just ahead, that crossed 1 s before, holds two riders: both count.
+    expect(counted((_pts, _top, bottom) => [bottom - 0.04, bottom])).toBe(2);
+    expect(counted((_pts, top, bottom) => [top, bottom + 0.1])).toBe(2);
+  });
 });
 
 describe('LineCrossings: faint parts of a vehicle', () => {
