@@ -1,17 +1,18 @@
 import type { LineConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
+import { SIZE_STEP } from '../tracking/size-step.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { IntervalCounts } from './interval-counts.js';
 import { backProjected, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
-import { changedSize, keepPrevious } from './line-box-change.js';
 import { exitedAcross, exitPts } from './line-exit.js';
 import { flowAllows, LineFlow } from './line-flow.js';
-import { LineGeometry } from './line-geometry.js';
+import { LineGeometry, sizeChangeInView } from './line-geometry.js';
 import {
   dropLeapPast,
   marginOf,
   movedOnPast,
+  movedWhole,
   pendingHolds,
   stepAcross,
   stillAt,
@@ -115,7 +116,6 @@ export class LineCounter extends LineGeometry {
       s.w = w;
       s.h = h;
       s.borders = this.bordersOf(x, y, w, h);
-      keepPrevious(s, false);
       s.n = 1;
       s.bornPts = ptsMs;
       s.lastPts = ptsMs;
@@ -130,7 +130,8 @@ export class LineCounter extends LineGeometry {
     const across = side !== 0 && s.side !== 0;
     const step = across ? (side - s.side) / this.len / (Math.max(1, gap) / 100) : 0;
     const borders = this.bordersOf(x, y, w, h);
-    const resized = changedSize(this, s, side, w, h, borders);
+    const resized =
+      sizeChangeInView(w, h, s.w, s.h, borders | s.borders) > SIZE_STEP && !movedWhole(this, s, side, w, h);
     const crossed =
       across &&
       Math.sign(side) !== Math.sign(s.side) &&
@@ -163,7 +164,6 @@ export class LineCounter extends LineGeometry {
     // A box that changed size (another detection taken for the track) did not move: its step is no motion.
     if (across && !resized) s.step = s.step !== 0 ? (s.step + step) / 2 : step;
     // Points exactly on the line keep the previous side, so touching the line and going back is no crossing.
-    keepPrevious(s, resized);
     if (side !== 0) s.side = side;
     s.x = x;
     s.y = y;
