@@ -2,7 +2,7 @@ import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 import { Candidates } from './candidates.js';
-import { CLASS_GROUP, CLS, VEHICLE_GROUP } from './class-map.js';
+import { CLASS_GROUP, CLS, TWO_WHEELER_GROUP, VEHICLE_GROUP } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';
 import { decodeYolox, headRows, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
 import type { Detection } from './detection.js';
@@ -16,8 +16,6 @@ import { TileSet } from './tile-set.js';
 const CROSS_CLASS_IOU = 0.7;
 /** A box this much inside a better one of its group is a part of that object (see suppressNested). */
 const NESTED = 0.85;
-/** CLASS_GROUP of motorcycles and bicycles. */
-const TWO_WHEELER_GROUP = CLASS_GROUP[CLS.motorcycle]!;
 
 export type PostProcessConfig = Pick<
   DetectorConfig,

@@ -115,18 +115,23 @@ export function againstMotion(line: LineCounter, direction: string, vx: number, 
   return line.directions.indexOf(direction) === 0 ? rate < 0 : rate > 0;
 }
 
+/** Track `otherId` when both it and `t` are matched in this frame (seen at once), else undefined. */
+function seenWith(t: Track, otherId: number, tracks: readonly Track[]): Track | undefined {
+  if (!t.matched) return undefined;
+  for (let i = 0; i < tracks.length; i++) {
+    const o = tracks[i]!;
+    if (o.id === otherId) return o.matched ? o : undefined;
+  }
+  return undefined;
+}
+
 /**
  * Whether track `otherId` is matched in this frame, as `t` is, on a box that does not touch `t`'s: two road
  * users seen at once, not one vehicle's two tracks.
  */
 export function seenApart(t: Track, otherId: number, tracks: readonly Track[]): boolean {
-  if (!t.matched) return false;
-  for (let i = 0; i < tracks.length; i++) {
-    const o = tracks[i]!;
-    if (o.id !== otherId) continue;
-    return o.matched && !(o.x1 < t.x2 && t.x1 < o.x2 && o.y1 < t.y2 && t.y1 < o.y2);
-  }
-  return false;
+  const o = seenWith(t, otherId, tracks);
+  return o !== undefined && !(o.x1 < t.x2 && t.x1 < o.x2 && o.y1 < t.y2 && t.y1 < o.y2);
 }
 
 /**
@@ -134,16 +139,11 @@ export function seenApart(t: Track, otherId: number, tracks: readonly Track[]): 
  * `share` or more of the larger box.
  */
 export function seenOnOne(t: Track, otherId: number, tracks: readonly Track[], share: number): boolean {
-  if (!t.matched) return false;
-  for (let i = 0; i < tracks.length; i++) {
-    const o = tracks[i]!;
-    if (o.id !== otherId) continue;
-    if (!o.matched) return false;
-    const inter = intersectionArea(t.x1, t.y1, t.x2, t.y2, o.x1, o.y1, o.x2, o.y2);
-    const large = Math.max((t.x2 - t.x1) * (t.y2 - t.y1), (o.x2 - o.x1) * (o.y2 - o.y1));
-    return inter > 0 && inter >= share * large;
-  }
-  return false;
+  const o = seenWith(t, otherId, tracks);
+  if (!o) return false;
+  const inter = intersectionArea(t.x1, t.y1, t.x2, t.y2, o.x1, o.y1, o.x2, o.y2);
+  const large = Math.max((t.x2 - t.x1) * (t.y2 - t.y1), (o.x2 - o.x1) * (o.y2 - o.y1));
+  return inter > 0 && inter >= share * large;
 }
 
 /** Two extents within SIZE_STEP of each other (neither empty). */
