@@ -2,7 +2,8 @@
  * Accuracy report: runs the real chain (ffmpeg reader → vision pipeline → traffic analytics) on the
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
- * throughput (bench/accuracy-default.ts), the same clips played backwards (bench/accuracy-reversed.ts), the UK
+ * throughput (bench/accuracy-default.ts), Jakarta at 0.8 through five detection crops (bench/accuracy-crops.ts),
+ * the same clips played backwards (bench/accuracy-reversed.ts), the UK
  * rain clip behind haze (bench/accuracy-haze.ts), the hand-counted lines at lower detection rates
  * (bench/accuracy-rates.ts), and the motorway lines with a less sure detector (bench/accuracy-unsure.ts).
  * Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
@@ -25,6 +26,7 @@ import {
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
 import { MEDIA, REPO } from '../test/support/vision.js';
 import { borderLines } from './accuracy-border.js';
+import { cropSpread } from './accuracy-crops.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
   const speed = await throughput(log);
   const backwards = await reversedClips(log);
   const shared = await sharedCamera(log);
+  const crops = await cropSpread(log);
   const haze = await hazedClip(log);
   const sun = await lowSunClips(log);
   const sizes = await otherResolutions(log);
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
   md.push(
     ...dflt.md,
     ...shared.md,
+    ...crops.md,
     ...higher.md,
     ...border.md,
     ...rates.md,
@@ -310,7 +314,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, crops: crops.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

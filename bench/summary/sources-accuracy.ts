@@ -31,6 +31,7 @@ export function accuracy(r: unknown): Row[] {
   }
   rows.push(...defaultSettings(at(r, 'defaultSettings')));
   rows.push(...sharedCamera(at(r, 'sharedCamera')));
+  rows.push(...cropSpread(at(r, 'crops')));
   rows.push(...higherLines(at(r, 'higherLines')));
   rows.push(...borderLines(at(r, 'borderLines')));
   rows.push(...lowerRates(at(r, 'lowerRates')));
@@ -197,6 +198,27 @@ function sharedCamera(d: unknown): Row[] {
     }
   }
   return rows;
+}
+
+/**
+ * Jakarta's line at 0.8 through five detection crops (bench/accuracy-crops.ts): how far the motorcycle
+ * count moves with the crop alone, the noise of any one Jakarta cell.
+ */
+function cropSpread(d: unknown): Row[] {
+  if (!d) return [];
+  const s = (mode: string) => {
+    const v = (k: string) => num(d, 'spread', 'motorcycle', mode, k);
+    return `${v('min')}-${v('max')} (mean ${v('mean')})`;
+  };
+  return [
+    {
+      area: 'Accuracy',
+      figure: 'Jakarta, line at 0.8 through five detection crops: motorcycles (10 fps / every frame)',
+      value: `${s('10 fps')} / ${s('every frame')} of ${num(d, 'truth', 'down', 'motorcycle')}`,
+      goal: 'none (the noise of one Jakarta cell)',
+      verdict: 'info',
+    },
+  ];
 }
 
 /**
