@@ -1,18 +1,17 @@
 import type { LineConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES, type TrafficClass } from '../domain/traffic.js';
-import { SIZE_STEP } from '../tracking/size-step.js';
 import type { LineCrossing } from './events.js';
 import { segmentsCross, sideOf } from './geometry.js';
 import { IntervalCounts } from './interval-counts.js';
 import { backProjected, dropBirthIfBack, noteFirstSighting } from './line-birth.js';
+import { boxChanged, changedSize, keepPrevious, MOVED, twoWheeler } from './line-box-change.js';
 import { exitedAcross, exitPts } from './line-exit.js';
 import { flowAllows, LineFlow } from './line-flow.js';
-import { LineGeometry, sizeChangeInView } from './line-geometry.js';
+import { LineGeometry } from './line-geometry.js';
 import {
   dropLeapPast,
   marginOf,
   movedOnPast,
-  movedWhole,
   pendingHolds,
   stepAcross,
   stillAt,
@@ -52,6 +51,12 @@ export class LineCounter extends LineGeometry {
    * the tracks it continued included (see inherit).
    */
   lastSeenMs = 0;
+  /**
+   * The latest crossing observe() returned was made by a box change (not a two-wheeler's) and counted
+   * once both edges of the box went on past where they were (line-pending.ts movedOnWhole): its way is
+   * shown by that move, not by the track's velocity when counted (a slow queue may have stopped by then).
+   */
+  lastWentOn = false;
   /** Stream time of the first observation of any track (NaN before). */
   private startPts = Number.NaN;
   /** Crossings per count interval: index = direction * classes + class index in TRAFFIC_CLASSES. */
@@ -116,6 +121,7 @@ export class LineCounter extends LineGeometry {
       s.w = w;
       s.h = h;
       s.borders = this.bordersOf(x, y, w, h);
+      keepPrevious(s, false);
       s.n = 1;
       s.bornPts = ptsMs;
       s.lastPts = ptsMs;
@@ -125,20 +131,21 @@ export class LineCounter extends LineGeometry {
     let dir = -1;
     this.lastBirth = false;
     this.lastUnseen = false;
+    this.lastWentOn = false;
     const gap = ptsMs - s.lastPts;
     // Move across the line per 100 ms since the last observation (none when either lies on the line).
     const across = side !== 0 && s.side !== 0;
     const step = across ? (side - s.side) / this.len / (Math.max(1, gap) / 100) : 0;
     const borders = this.bordersOf(x, y, w, h);
-    const resized =
-      sizeChangeInView(w, h, s.w, s.h, borders | s.borders) > SIZE_STEP && !movedWhole(this, s, side, w, h);
+    const change = changedSize(this, s, side, w, h, borders);
+    const resized = boxChanged(change, cls);
     const crossed =
       across &&
       Math.sign(side) !== Math.sign(s.side) &&
       segmentsCross(this.ax, this.ay, this.bx, this.by, s.x, s.y, x, y);
     if (crossed) this.flow.add(trackId, side > 0 ? 0 : 1, this.alongOf(x, y), this.extentAlong(w, h));
     if (!s.counted) {
-      if (crossed) stepAcross(this, s, x, y, side, step, gap, resized, cls, level, w, h, timeMs, ptsMs);
+      if (crossed) stepAcross(this, s, x, y, side, step, gap, change, cls, level, w, h, timeMs, ptsMs);
       dropLeapPast(this, s, side, step, cls);
       if (s.pending > 0) {
         if (
@@ -164,6 +171,7 @@ export class LineCounter extends LineGeometry {
     // A box that changed size (another detection taken for the track) did not move: its step is no motion.
     if (across && !resized) s.step = s.step !== 0 ? (s.step + step) / 2 : step;
     // Points exactly on the line keep the previous side, so touching the line and going back is no crossing.
+    keepPrevious(s, change !== MOVED);
     if (side !== 0) s.side = side;
     s.x = x;
     s.y = y;
@@ -178,6 +186,7 @@ export class LineCounter extends LineGeometry {
     const held = s.pending > 0;
     this.lastUnseen = held && (s.pendingGap >= UNSEEN_MS || gap >= UNSEEN_MS);
     this.lastSeenMs = (held ? s.pendingPts : ptsMs) - s.bornPts;
+    this.lastWentOn = held && s.pendingJump && borders === 0 && !twoWheeler(cls);
     s.pending = 0;
     // A held crossing happened when the track crossed, not when it was found to hold.
     return held

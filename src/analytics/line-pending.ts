@@ -1,6 +1,7 @@
 // A crossing a line saw, pending until it holds (LineCounter.observe and forget): when a step across the
 // line starts one, when it was a leap or a box change instead, and how far past the line it must get.
 import type { TrafficClass } from '../domain/traffic.js';
+import { boxChanged, MOVED, twoWheeler } from './line-box-change.js';
 import type { LineGeometry } from './line-geometry.js';
 import type { LineTrackState } from './line-track-state.js';
 
@@ -37,13 +38,13 @@ const REVERSE_LEAP = 0.3;
  */
 const LEAP_GAP_MS = 100;
 /**
- * A crossing made by a box that changed size rather than moved (SIZE_STEP: another detection taken for the
- * track, a box shrinking to a rider) counts only once the track is this many box extents past the line: a
- * centre that merely slid over it on the change is no crossing.
+ * A crossing made by a box that changed size rather than moved (changedSize: another detection taken for
+ * the track, a box shrinking to a rider) counts only once the track is this many box extents past the line
+ * and, but for a two-wheeler, both edges of its box went on AWAY_MARGIN beyond where they were
+ * (movedOnWhole): a centre that merely slid over it on the change is no crossing. A step back across the
+ * line undoes it and, but for a two-wheeler, is the track's own crossing, held the same way (stepAcross).
  */
 const JUMP_MARGIN = 0.25;
-/** A box whose edges both moved this many box extents the same way across the line moved (movedWhole). */
-const WHOLE_MOVE = 0.5;
 /**
  * A person's crossing, or that of a road user standing where the line first saw it (seen STILL_MS or
  * longer, within STILL_MOVE box extents of there), counts only once it is this many box extents past the
@@ -109,8 +110,8 @@ const AWAY_MARGIN = 0.1;
 
 /**
  * The track stepped across the line, from `s.side` to `side` (`step`: its move across per 100 ms, `gap`
- * ms since its last observation, `resized`: its box changed rather than moved): a crossing pending until
- * the new side holds. A second step across undoes a pending one (a box that jumps across and back is no
+ * ms since its last observation, `change`: whether its box changed rather than moved, see changedSize): a
+ * crossing pending until the new side holds. A second step across undoes a pending one (a box that jumps across and back is no
  * crossing), and so does a leap: straight from the track's first box (a new track that leapt to another
  * vehicle, in dense traffic), or back against the way it was going (BIRTH_LEAP, REVERSE_LEAP).
  */
@@ -122,7 +123,7 @@ export function stepAcross(
   side: number,
   step: number,
   gap: number,
-  resized: boolean,
+  change: number,
   cls: TrafficClass,
   level: number,
   w: number,
@@ -130,26 +131,35 @@ export function stepAcross(
   timeMs: number,
   ptsMs: number,
 ): void {
-  // A crossing straight from the first box that the track undoes is that box's (see FIRST_STEP): the
-  // step back is the track's own crossing, unless the track was born as a second box on a road user
-  // already tracked (its steps are that road user's).
+  // A crossing straight from the first box that the track undoes is that box's (see FIRST_STEP): the step
+  // back is the track's own crossing, unless the track was born as a second box on a road user already
+  // tracked (its steps are that road user's). So is the step back from a crossing made by a box change
+  // (changedSize), held as a box change itself (UK rain at 0.5, every frame: a car of the other carriageway,
+  // its box grown up over the line and back, was counted coming down), unless the step back changed the
+  // box too, over two steps (the box coming back). Not a two-wheeler's (twoWheeler).
+  const resized = boxChanged(change, cls);
+  const jumpBack = s.pending > 0 && s.pendingJump && change === MOVED && !s.duplicate && !twoWheeler(cls);
   const first = s.pending > 0 && s.pendingFirst && !s.duplicate;
   if (s.pending > 0) {
     s.pending = 0;
     s.pendingFirst = false;
-    if (!first) return;
+    if (!first && !jumpBack) return;
   }
   s.pending = side > 0 ? 1 : 2;
   s.pendingPts = ptsMs;
   s.pendingTime = timeMs;
   s.pendingCls = cls;
   s.pendingLevel = level;
-  s.pendingJump = resized;
+  s.pendingJump = resized || jumpBack;
   s.pendingGap = gap;
   s.pendingFirst = s.n === 1;
-  s.pendingAway = gap < UNSEEN_MS && !s.pendingFirst && !first;
+  s.pendingAway = gap < UNSEEN_MS && !s.pendingFirst && !first && !jumpBack;
   s.pendingSide = side;
-  const e = Math.max(g.extentAcross(w, h), s.extent);
+  const c = g.centreDistance(side, h);
+  const across = g.extentAcross(w, h);
+  s.pendingLo = c - across / 2;
+  s.pendingHi = c + across / 2;
+  const e = Math.max(across, s.extent);
   if (s.n === 1 && (s.pendingJump || Math.abs(step) / e > BIRTH_LEAP || leaptAlong(g, s, x, y, w, h, gap)))
     s.pending = 0;
   if (
@@ -229,6 +239,7 @@ export function pendingHolds(
   if (!s.pendingAway && awayBy(g, s, side) >= AWAY_MARGIN * e) s.pendingAway = true;
   return (
     s.pendingAway &&
+    (!s.pendingJump || twoWheeler(cls) || g.bordersOf(x, y, w, h) !== 0 || movedOnWhole(g, s, side, w, h)) &&
     level > 0 &&
     ptsMs - s.pendingPts >= HOLD_MS &&
     Math.abs(side) / g.len >= marginOf(s.pendingJump, cls, stillAt(g, s, x, y, w, h, ptsMs)) * e
@@ -236,19 +247,18 @@ export function pendingHolds(
 }
 
 /**
- * Whether the box moved across the line as a whole since the track's last observation: both its edges
- * the same way, by WHOLE_MOVE of its extent or more. A vehicle nearing the camera grows as it comes (on
- * the NL motorway at 5 fps a car seen 0.16 then 0.33 of the picture tall, 0.3 further on: a move); a box
- * that changed (grown over the rider ahead, cut to a rider) keeps one edge about where it was.
+ * Whether both edges of the box (now at `side`, `w` x `h`) lie AWAY_MARGIN box extents or more beyond
+ * where they were when the track crossed: the road user went on, where a crossing made by a box changing
+ * size may only have a box that changed again (UK rain at 0.5, 10 fps: a car's box grew onto the lorry
+ * behind it, over the line, then shrank to the lorry; its centre went on up, the lorry's top edge came down).
+ * Not asked of a box the frame's border cuts (its edge there stays put as the vehicle leaves: NL, every
+ * frame, a car at 0.75).
  */
-export function movedWhole(g: LineGeometry, s: LineTrackState, side: number, w: number, h: number): boolean {
+function movedOnWhole(g: LineGeometry, s: LineTrackState, side: number, w: number, h: number): boolean {
   const e = g.extentAcross(w, h);
   const c = g.centreDistance(side, h);
-  const c0 = g.centreDistance(s.side, s.h);
-  const lo = c - e / 2 - (c0 - s.extent / 2);
-  const hi = c + e / 2 - (c0 + s.extent / 2);
-  const whole = lo > 0 && hi > 0 ? Math.min(lo, hi) : lo < 0 && hi < 0 ? -Math.max(lo, hi) : 0;
-  return whole >= WHOLE_MOVE * Math.max(e, s.extent);
+  const sign = s.pending === 1 ? 1 : -1;
+  return Math.min((c - e / 2 - s.pendingLo) * sign, (c + e / 2 - s.pendingHi) * sign) >= AWAY_MARGIN * e;
 }
 
 /**

@@ -28,6 +28,9 @@ export interface LineTrackState {
   pendingAway: boolean;
   /** Signed distance from the line where the track was found past it (the side's scale). */
   pendingSide: number;
+  /** Signed distances (image fractions) of that box's two edges across the line (a box change's crossing). */
+  pendingLo: number;
+  pendingHi: number;
   /** The pending crossing is the track's first step, from its first box (line-pending.ts stepAcross). */
   pendingFirst: boolean;
   /** Box extent across the line, and box size, at the latest observation. */
@@ -36,6 +39,14 @@ export interface LineTrackState {
   h: number;
   /** Frame borders the latest box touched (line-geometry.ts borders() bits). */
   borders: number;
+  /** Side, box extent, size and borders at the observation before the latest (a box change over two steps). */
+  prevSide: number;
+  prevExtent: number;
+  prevW: number;
+  prevH: number;
+  prevBorders: number;
+  /** The latest observation's step was a box change (changedSize), not a move. */
+  changed: boolean;
   /** Signed move across the line per 100 ms (image fractions), its latest steps averaged (halved each step); 0: none. */
   step: number;
   /** Observations so far, and the time of the first (a fragment's: the track it continued) and latest. */
@@ -101,11 +112,19 @@ export class LineTrackPool {
     s.pendingGap = 0;
     s.pendingAway = false;
     s.pendingSide = 0;
+    s.pendingLo = 0;
+    s.pendingHi = 0;
     s.pendingFirst = false;
     s.extent = 0;
     s.w = 0;
     s.h = 0;
     s.borders = 0;
+    s.prevSide = side;
+    s.prevExtent = 0;
+    s.prevW = 0;
+    s.prevH = 0;
+    s.prevBorders = 0;
+    s.changed = false;
     s.step = 0;
     s.n = 0;
     s.bornPts = 0;

@@ -202,6 +202,170 @@ describe('pending crossings: leaps, margins and box changes', () => {
       expect(c.total('down', 'car')).toBe(0);
     });
 
+    it('a box that grew over two frames onto the vehicle behind, over the line, is no crossing; that vehicle then counts', () => {
+      // UK rain at 0.5, 10 fps: a car's box (centre 0.54) grew onto the lorry behind it, 1.6 then 1.1 times
+      // as tall, its centre sliding up over the line on the second step; it then shrank to the lorry (its
+      // centre going on up, the lorry's top edge coming down), and the lorry came down across the line.
+      const c = new LineCounter('cam', LINE);
+      const boxes: [number, number][] = [
+        [0.45, 0.63],
+        [0.45, 0.63],
+        [0.452, 0.634],
+        [0.455, 0.636],
+        [0.366, 0.659],
+        [0.332, 0.663],
+        [0.326, 0.638],
+        [0.333, 0.581],
+        [0.336, 0.52],
+      ];
+      for (let i = 0; i < 20; i++) boxes.push([0.342 + 0.01 * i, 0.518 + 0.01 * i]);
+      boxes.forEach(([top, bottom], i) => {
+        c.observe(1, 'truck', 2, 0.86, (top + bottom) / 2, 0.09, bottom - top, i * 100, i * 100);
+      });
+      expect(c.total('up', 'truck')).toBe(0);
+      expect(c.total('down', 'truck')).toBe(1);
+    });
+
+    it('a box grown over the line and shrunk back is no crossing either way; the rider crossing later is', () => {
+      // Jakarta, lines at 0.8 and 0.9, 10 fps (the boxes as seen): a rider's box grew down over the line at 0.8
+      // (twice as wide) and shrank back the next frames, then wavered up a little: the step back is a box
+      // change too, not the track's own crossing going up. The rider crossed 1.6 s later.
+      const line: LineConfig = {
+        ...LINE,
+        points: [
+          [0, 0.8],
+          [1, 0.8],
+        ],
+      };
+      const c = new LineCounter('cam', line);
+      const boxes: [number, number, number][] = [
+        [0.722, 0.02, 0.062],
+        [0.715, 0.021, 0.089],
+        [0.721, 0.023, 0.093],
+        [0.766, 0.026, 0.054],
+        [0.769, 0.024, 0.059],
+        [0.782, 0.022, 0.058],
+        [0.786, 0.025, 0.065],
+        [0.797, 0.024, 0.066],
+        [0.759, 0.022, 0.094],
+        [0.781, 0.021, 0.061],
+        [0.783, 0.02, 0.066],
+        [0.816, 0.039, 0.097],
+        [0.801, 0.041, 0.066],
+        [0.759, 0.028, 0.053],
+        [0.751, 0.027, 0.065],
+        [0.756, 0.026, 0.07],
+        [0.735, 0.022, 0.07],
+        [0.753, 0.02, 0.048],
+        [0.759, 0.02, 0.051],
+      ];
+      for (let i = 0; i < 10; i++) boxes.push([0.76 + 0.01 * i, 0.024, 0.1]);
+      boxes.forEach(([y, w, h], i) => {
+        c.observe(1, 'motorcycle', 2, 0.5, y, w, h, 100 + i * 100, 100 + i * 100);
+      });
+      expect(c.total('up', 'motorcycle')).toBe(0);
+      expect(c.total('down', 'motorcycle')).toBe(1);
+    });
+
+    it('a box that changed over two frames across the line is a box change for a vehicle, not a two-wheeler', () => {
+      // 1.58x then 1.16x taller (the top edge staying, then moving less than the bottom one): the centre
+      // slides over the line on the second step and the box then stays just past it. A car's crossing so waits for
+      // the box to go on; a two-wheeler's boxes change like that from frame to frame (rider, bike, part).
+      for (const [cls, counted] of [
+        ['car', 0],
+        ['motorcycle', 1],
+      ] as const) {
+        const c = new LineCounter('cam', LINE);
+        const boxes: [number, number][] = [
+          [0.4, 0.46],
+          [0.405, 0.465],
+          [0.41, 0.47],
+          [0.41, 0.505],
+          [0.45, 0.56],
+          [0.452, 0.562],
+          [0.454, 0.564],
+          [0.455, 0.565],
+          [0.455, 0.565],
+        ];
+        boxes.forEach(([top, bottom], i) => {
+          c.observe(1, cls, 2, 0.5, (top + bottom) / 2, 0.05, bottom - top, i * 100, i * 100);
+        });
+        expect(c.total('down', cls), cls).toBe(counted);
+      }
+    });
+
+    it('the step back from a box grown up over the line is held as a box change too', () => {
+      // UK rain at 0.5, every frame: a car standing below the line, its box grew up over it (taken for a
+      // box change), came back down across it in two small steps, then grew down: its centre went on down, its top
+      // edge stayed. Taken for the track's own crossing, the step back counted a car coming down.
+      const c = new LineCounter('cam', LINE);
+      const boxes: [number, number][] = [
+        [0.5, 0.6],
+        [0.5, 0.6],
+        [0.5, 0.6],
+        [0.36, 0.6],
+        [0.38, 0.6],
+        [0.42, 0.6],
+        [0.42, 0.63],
+        [0.42, 0.66],
+        [0.42, 0.68],
+        [0.42, 0.68],
+        [0.42, 0.68],
+      ];
+      boxes.forEach(([top, bottom], i) => {
+        c.observe(1, 'car', 2, 0.5, (top + bottom) / 2, 0.1, bottom - top, i * 100, i * 100);
+      });
+      expect(c.total('up', 'car')).toBe(0);
+      expect(c.total('down', 'car')).toBe(0);
+    });
+
+    it('a box change across the line at the bottom of the picture counts as the vehicle leaves, its bottom edge cut', () => {
+      // NL, every frame, a line at 0.75: on the step that took the car over the line its box reached the
+      // picture's bottom and grew 1.56x wider (0.118 -> 0.184); it then shrank from the top as the car left,
+      // the bottom edge held by the border.
+      const line: LineConfig = {
+        ...LINE,
+        points: [
+          [0, 0.75],
+          [1, 0.75],
+        ],
+      };
+      const c = new LineCounter('cam', line);
+      const boxes: [number, number, number][] = [
+        [0.635, 0.276, 0.115],
+        [0.651, 0.285, 0.118],
+        [0.686, 0.298, 0.118],
+        [0.777, 0.413, 0.184],
+        [0.806, 0.375, 0.199],
+        [0.832, 0.326, 0.181],
+        [0.861, 0.277, 0.173],
+        [0.865, 0.269, 0.168],
+        [0.893, 0.216, 0.168],
+      ];
+      boxes.forEach(([y, h, w], i) => {
+        c.observe(1, 'car', 2, 0.6, y, w, h, 10205 + i * 33, 10205 + i * 33);
+      });
+      expect(c.total('down', 'car')).toBe(1);
+    });
+
+    it('a vehicle nearing the camera, its box growing a quarter each step, crosses on the step it crosses', () => {
+      // 1.25x a step, 1.55x over the two to the crossing: a steady growth (the top edge coming down too),
+      // not a box change, so the crossing counts on the next frame (a box change's would wait for both edges
+      // to go on).
+      const c = new LineCounter('cam', LINE);
+      const boxes: [number, number][] = [
+        [0.4, 0.48],
+        [0.41, 0.51],
+        [0.42, 0.545],
+        [0.43, 0.585],
+        [0.445, 0.635],
+      ];
+      boxes.forEach(([top, bottom], i) => {
+        c.observe(1, 'car', 2, 0.5, (top + bottom) / 2, 0.1, bottom - top, 1000 + i * 100, 1000 + i * 100);
+      });
+      expect(c.total('down', 'car')).toBe(1);
+    });
+
     it('a car leaving the picture, its box cut by the border as it crosses, is counted when it is gone', () => {
       // The NL motorway at 10 fps with a line at 0.8: a near car's box is 0.36 high; on the frame that
       // takes its centre past the line the bottom border cuts it to 0.22, then the car is gone.

@@ -75,7 +75,11 @@ export class LineCrossings implements FrameRule {
         const y = line.anchor === 'bottom' ? info.by : info.cy;
         const ev = line.observe(t.id, cls, level, info.cx, y, w, h, ctx.time, ctx.pts);
         if (duplicate) line.noBirth(t.id);
-        if (ev && (againstMotion(line, ev.direction, t.kf.vx, t.kf.vy) || faintAgainstFlow(line, ev, t))) {
+        if (
+          ev &&
+          ((!line.lastWentOn && againstMotion(line, ev.direction, t.kf.vx, t.kf.vy)) ||
+            faintAgainstFlow(line, ev, t))
+        ) {
           line.uncount(ev);
           continue;
         }

@@ -104,6 +104,34 @@ describe('LineCrossings', () => {
     }
   });
 
+  it('counts a crossing made by a box change once its box went on, though its queue stopped by then', () => {
+    // A car's box grew down over the line (a box change: held until both its edges went on past where
+    // they were), 0.5 s later it had; by then the slow queue had stopped and the track's filtered velocity
+    // pointed a hair back up (as a rider's did on Jakarta at 0.7, 10 fps, when two-wheelers had the rule).
+    // Its way is its move, not that.
+    const s = new RuleScene();
+    const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+    const rider = s.add(1, 'car', [0.47, 0.41, 0.53, 0.47]);
+    const boxes: [number, number, number][] = [
+      [0.44, 0.06, 0.02],
+      [0.442, 0.06, 0.02],
+      [0.444, 0.06, 0.02],
+      [0.51, 0.2, 0.02],
+      [0.52, 0.18, 0.01],
+      [0.53, 0.17, 0.005],
+      [0.54, 0.16, 0],
+      [0.55, 0.16, -0.001],
+      [0.55, 0.16, -0.001],
+    ];
+    const events = boxes.flatMap(([cy, h, vy], i) => {
+      place(rider, cy, h, vy);
+      return [...s.step(rule, i * 100)];
+    });
+    events.push(...settled(s, rule));
+    expect(events.filter((e) => e.type === 'line_crossing')).toMatchObject([{ direction: 'down' }]);
+    expect(rule.lines[0]!.total('up', 'car')).toBe(0);
+  });
+
   it('a new track far from where an ended one should be is not counted from the old position', () => {
     const s = new RuleScene();
     const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
