@@ -92,7 +92,12 @@ const tileRect = z
 
 const detectSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  fps: z.number().positive().max(60).default(5),
+  /**
+   * Detector frames per second. 10 by default: on dense two-wheeler traffic (Jakarta's hand-counted lines,
+   * bench/results/accuracy.md, "Lower detection rates") 5 left motorcycles off by up to 4 of 21-22 where 10
+   * is within 2; 5 halves the detector's CPU and is enough for sparse motorway traffic.
+   */
+  fps: z.number().positive().max(60).default(10),
   motion: motionSchema.prefault({}),
   /** Areas where detections are ignored (timestamps, trees, the sky). */
   ignore: boundedList(polygon, 32, 'ignore areas').default([]),

@@ -250,7 +250,7 @@ describe('config: valid files', () => {
     );
     const cam = cfg.cameras[0]!;
     expect(cam.stallTimeout).toBe(2500);
-    expect(cam.detect.fps).toBe(5);
+    expect(cam.detect.fps).toBe(10);
     expect(cam.detect.motion.forceEvery).toBe(5000);
     expect(cam.transport).toBe('tcp');
     expect(cam.lines[0]!.anchor).toBe('center');
