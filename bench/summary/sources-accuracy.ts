@@ -166,9 +166,47 @@ function defaultSettings(d: unknown): Row[] {
           verdict: reference ? 'info' : ok ? 'pass' : 'miss',
         });
       }
+      rows.push(...rateAgreement(clip, l, truth, modes));
     }
   }
   return rows;
+}
+
+/**
+ * The issue's "at `detect.fps: 10` the counts must be within 5 % of every-frame counts", per line: each
+ * hand-counted direction and class at 10 fps against every frame (within 5 %, at least ±1).
+ */
+function rateAgreement(
+  clip: string,
+  l: unknown,
+  truth: Record<string, Record<string, number>>,
+  modes: Record<string, unknown>,
+): Row[] {
+  if (!modes['10 fps'] || !modes['every frame']) return [];
+  let ok = true;
+  let worst = -1;
+  let text = '';
+  for (const [dir, classes] of Object.entries(truth)) {
+    for (const cls of Object.keys(classes)) {
+      const ten = num(modes, '10 fps', 'counts', dir, cls) ?? 0;
+      const every = num(modes, 'every frame', 'counts', dir, cls) ?? 0;
+      const over = Math.abs(ten - every) - allowedOff(every, 0.05);
+      if (over > 0) ok = false;
+      if (ten !== every && over > worst) {
+        worst = over;
+        text = `${cls} ${dir} ${ten} at 10 fps, ${every} every frame`;
+      }
+    }
+  }
+  return [
+    {
+      area: 'Accuracy',
+      figure: `lines only, ${clip} ${at(l, 'key')}: 10 fps vs every frame, furthest class`,
+      value: text || 'all the same',
+      goal: 'each class within 5 % (±1) of every frame',
+      verdict: ok ? 'pass' : 'miss',
+    },
+  ];
 }
 
 /**
