@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { inferenceSessionsFor } from '../../src/vision/detector-service.js';
 
+/** `n` cameras detecting at 5 fps (unless `detect` says otherwise). */
 function cameras(n: number, detect: Record<string, unknown> = {}) {
   return configSchema.parse({
     node: { id: 'n', site: 's' },
-    cameras: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, url: 'rtsp://10.0.0.1/x', detect })),
+    cameras: Array.from({ length: n }, (_, i) => ({
+      id: `c${i}`,
+      url: 'rtsp://10.0.0.1/x',
+      detect: { fps: 5, ...detect },
+    })),
   }).cameras;
 }
 
@@ -30,6 +35,14 @@ describe('inferenceSessionsFor', () => {
       ),
     ).toBe(2);
     expect(inferenceSessionsFor(cameras(16), { intraOpThreads: 2 }, 2)).toBe(1);
+    // At the default rate (10 fps) four cameras ask for 40 a second, five for 50.
+    const atDefault = (n: number) =>
+      configSchema.parse({
+        node: { id: 'n', site: 's' },
+        cameras: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, url: 'rtsp://10.0.0.1/x' })),
+      }).cameras;
+    expect(inferenceSessionsFor(atDefault(4), { intraOpThreads: 1 }, 2)).toBe(1);
+    expect(inferenceSessionsFor(atDefault(5), { intraOpThreads: 1 }, 2)).toBe(2);
   });
 
   it('counts a camera with automatic regions (a line, no tiles) at its planned cost in whole pictures', () => {
@@ -50,7 +63,7 @@ describe('inferenceSessionsFor', () => {
           id: `c${i}`,
           url: 'rtsp://10.0.0.1/x',
           lines: line,
-          detect: budget ? { budget } : {},
+          detect: budget ? { fps: 5, budget } : { fps: 5 },
         })),
       }).cameras;
     expect(inferenceSessionsFor(withLines(3), { intraOpThreads: 1 }, 4)).toBe(1); // 3 x 5 fps x 2.44 (the plan of a 16:9 picture)
