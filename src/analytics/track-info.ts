@@ -9,6 +9,8 @@ export function isVehicle(cls: string): boolean {
 
 /** Centre movement (in box heights) below which a track is considered standing still. */
 const REST_RADIUS = 0.35;
+/** A track still this long (ms) has come to rest: its peakScore is what it scored before. */
+const PEAK_REST_MS = 1000;
 /** Smoothing of the speed estimate per update (exponential moving average weight). */
 const SPEED_ALPHA = 0.3;
 /** Ground positions kept per track for speed, and the span they are measured over. */
@@ -54,6 +56,8 @@ export class TrackInfo {
   restX = 0;
   restY = 0;
   restSincePts = 0;
+  /** Best detection score of the track until it last came to rest (PEAK_REST_MS still). */
+  peakScore = 0;
   /** Stream time since which a "person" track has been seen in clear view without a break; NaN when not. */
   clearSincePts = Number.NaN;
   /** Smoothed ground speed, km/h; NaN without calibration or before the first estimate. */
@@ -89,6 +93,7 @@ export class TrackInfo {
     this.speedSum = 0;
     this.speedN = 0;
     this.speedMax = 0;
+    this.peakScore = 0;
     this.groundHead = 0;
     this.groundLen = 0;
     this.trackCls = t.cls;
@@ -134,6 +139,7 @@ export class TrackInfo {
       this.restY = this.cy;
       this.restSincePts = pts;
     }
+    if (pts - this.restSincePts < PEAK_REST_MS && t.score > this.peakScore) this.peakScore = t.score;
     if (homography) this.measureSpeed(t, pts, homography, scratch);
     this.trackCls = t.cls;
   }

@@ -71,6 +71,37 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
 });
 
 /**
+ * The fall as it happens: the cyclist rides in over 2 s and goes down where it then lies (--ride-in), here
+ * at the bottom edge of the picture, half out of it. Its track lives on, on faint "person" boxes about as
+ * wide as tall (cut by the edge: not a lying shape), and kept the place covered as an upright road user's:
+ * nothing was raised until the object rule stopped taking a road user seen only faintly since it stopped
+ * for an upright one (road-obstacles.ts, FAINT_SCORE).
+ */
+describe('accuracy: a cyclist riding in and falling at the edge of the picture', () => {
+  let dir: string;
+  let scene: FallenScene;
+  let run: ClipRun;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fallen-ride-'));
+    const made = composeFallen(dir, 'fallen-ride', ['--at', '0.2,0.92', '--ride-in']);
+    scene = made.scene;
+    run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+  }, 240_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('raises road_obstacle within 5 s of the fall, where it lies, and none before', () => {
+    const obs = obstacles(run);
+    const fall = scene.fallSeconds * 1000;
+    expect(obs.filter((i) => i.startPtsMs < fall)).toEqual([]);
+    const hit = obs.find((i) => boxesOverlap(incidentBox(i) ?? scene.box, scene.box));
+    expect(hit, obs.map((i) => `${i.startPtsMs} ms: ${i.detail}`).join('; ') || 'none').toBeDefined();
+    expect((hit!.startPtsMs - fall) / 1000).toBeLessThanOrEqual(5);
+  });
+});
+
+/**
  * The same scene with a car that drives in 1 s after the fall and stops on the junction (the emergency
  * vehicle that comes to help; the junction clip has none of its own): it is raised as a stopped vehicle
  * once it has stood `stoppedAfter` (10 s), not as an obstacle; the fallen cyclist still is one.

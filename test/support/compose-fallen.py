@@ -10,7 +10,11 @@ With --stopping-car, a car that stops after the fall (the emergency vehicle that
 car of frame 300, cut out by difference with the median of the clip's frames, drives in from the right
 edge 1 s after the fall, moving left for 2 s, and stands still on the junction to the end.
 
-usage: compose-fallen.py CLIP OUT [--fall 4] [--seconds 12] [--at 0.3,0.75] [--stopping-car]
+With --ride-in, the fall is not a cut: the cyclist (upright, as cut out of frame 800) rides to the spot
+over the 2 s before the fall, from 0.25 of the picture's width to the left (or right, near the left edge),
+and lies there from the fall on: a tracked road user that stops and goes down.
+
+usage: compose-fallen.py CLIP OUT [--fall 4] [--seconds 12] [--at 0.3,0.75] [--stopping-car] [--ride-in]
 Prints one JSON object: fall time, the pasted box in fractions of the frame (with --stopping-car also
 carStopSeconds and carBox, where it stands).
 """
@@ -47,12 +51,14 @@ def main():
     p.add_argument("--seconds", type=float, default=12.0)
     p.add_argument("--at", default="0.3,0.75")
     p.add_argument("--stopping-car", action="store_true")
+    p.add_argument("--ride-in", action="store_true")
     a = p.parse_args()
     cap = cv2.VideoCapture(a.clip)
     fps = cap.get(cv2.CAP_PROP_FPS) or 30
     w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
     h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     bike, bike_mask = cutout(frame(cap, 800), frame(cap, 150), (310, 390, 380, 480))
+    rider, rider_mask = bike, bike_mask
     person, person_mask = cutout(frame(cap, 150), frame(cap, 600), (280, 245, 335, 335))
     car = None
     if a.stopping_car:
@@ -78,6 +84,11 @@ def main():
     fall = int(round(a.fall * fps))
     drive, stop = fall + int(round(fps)), fall + int(round(3 * fps))
     car_from, car_to = (600, 190), (300, 230)
+    ride = fall - int(round(2 * fps))
+    rh, rw = rider.shape[:2]
+    # Where the rider's box ends up: centred on the spot, its wheels where the lying pair's bottom is.
+    end_x, end_y = int(cx * w - rw / 2), int(oy + ch - rh)
+    start_x = end_x - int(0.25 * w) if end_x - int(0.25 * w) >= 0 else end_x + int(0.25 * w)
     for n in range(int(round(a.seconds * fps))):
         ok, img = cap.read()
         if not ok:
@@ -85,6 +96,9 @@ def main():
         parts = []
         if n >= fall:
             parts += [(bike, bike_mask, ox, oy), (person, person_mask, ox, oy + bh - 10)]
+        elif a.ride_in and n >= ride:
+            f = (n - ride) / (fall - ride)
+            parts.append((rider, rider_mask, int(start_x + f * (end_x - start_x)), max(0, end_y)))
         if car is not None and n >= drive:
             f = min(1.0, (n - drive) / (stop - drive))
             cx_ = int(car_from[0] + f * (car_to[0] - car_from[0]))

@@ -25,6 +25,15 @@ export const OBJECT_MS = 2000;
 const OBJECT_CELLS = 8;
 /** Below this speed (box heights per second) a road user is not moving. */
 const STILL_SPEED = 0.3;
+/**
+ * A person or two-wheeler track still for FAINT_STILL_MS whose boxes now score under FAINT_SCORE and under
+ * FAINT_DROP of what it scored before it stopped is no upright road user any more: what the detector still
+ * half sees there is a road user down (a cyclist who rode in and fell, lying with the bike half out of the
+ * picture, boxed as a faint "person" as wide as tall), and its place is left to the picture's object rule.
+ */
+const FAINT_STILL_MS = 1000;
+const FAINT_SCORE = 0.35;
+const FAINT_DROP = 0.5;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
 
@@ -168,7 +177,12 @@ export class RoadObstacles implements FrameRule {
       const cls = info.classOf(t);
       if (cls === 'car' || cls === 'truck' || cls === 'bus') {
         model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
-      } else if (t.lostMs === 0 && !this.downSince.has(t.id) && !this.open.hasTrack(t.id)) {
+      } else if (
+        t.lostMs === 0 &&
+        !this.downSince.has(t.id) &&
+        !this.open.hasTrack(t.id) &&
+        !wentFaint(t, info, ctx.pts)
+      ) {
         // An upright road user seen now (a cyclist waiting, a pedestrian) is not an obstacle; one that is
         // down is the track rule's (its incident is open, or about to be).
         model.cover(t.bx1, t.by1, t.bx2, t.by2, false, ctx.pts);
@@ -230,6 +244,13 @@ export class RoadObstacles implements FrameRule {
     }
     return -1;
   }
+}
+
+/** Still, and seen only faintly since it stopped (FAINT_SCORE, FAINT_DROP). */
+function wentFaint(t: Track, info: TrackInfo, pts: number): boolean {
+  return (
+    info.stillMs(pts) >= FAINT_STILL_MS && t.score < FAINT_SCORE && t.score < FAINT_DROP * info.peakScore
+  );
 }
 
 function overlaps(a: { x1: number; y1: number; x2: number; y2: number }, b: typeof a): boolean {

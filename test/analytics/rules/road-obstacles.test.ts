@@ -149,6 +149,33 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(started(out)).toEqual([]);
   });
 
+  it('raises the object a road user went down on (still, seen only faintly since), not one standing clear', () => {
+    // A cyclist rode in (seen clearly: 0.8) and stopped from 6 s on where something now lies; the detector
+    // still half sees it there, as a box about as wide as tall: lying, cut by the picture's edge.
+    for (const [score, raised] of [
+      [0.2, true],
+      [0.8, false],
+    ] as const) {
+      const s = roadScene();
+      const rule = new RoadObstacles(s.zones);
+      const frame = (pts: number) => road(pts, 6000);
+      const out = s.run(rule, 0, 5900, 100, { frame });
+      const t = s.add(1, 'person', [70 / 160, 46 / 90, 86 / 160, 62 / 90], { zones: ['road'], pts: 6000 });
+      t.info.peakScore = 0.8;
+      t.track.score = score;
+      still(t, 6000);
+      out.push(...s.run(rule, 6000, 12_000, 100, { frame }));
+      const incidents = started(out);
+      if (!raised) {
+        expect(incidents, 'a road user standing there, clearly seen').toEqual([]);
+        continue;
+      }
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]!.detail).toMatch(/unknown object still on the carriageway/);
+      expect(incidents[0]!.startPtsMs - 6000).toBeLessThanOrEqual(1000 + OBJECT_MS + 2000);
+    }
+  });
+
   it('raises nothing for a light change over the whole view', () => {
     const s = roadScene();
     const rule = new RoadObstacles(s.zones);
