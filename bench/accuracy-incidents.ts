@@ -3,12 +3,14 @@
  * cyclist raised within 5 s (road_obstacle), a vehicle that stops after it raised (stopped_vehicle), and
  * nothing raised for the junction's own traffic (cars waiting to turn, the cyclist waiting upright, the
  * parked car). The fallen cyclist is composed into the junction clip from its own frames
- * (test/support/compose-fallen.py) at several places on the road, so no one spot is what passes.
+ * (test/support/compose-fallen.py) at several places on the road, so no one spot is what passes, appearing
+ * there lying or riding in and going down.
  * `detect.fps: 10`, the junction's zones as a technician draws them (test/support/clip-cameras.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Incident } from '../src/analytics/events.js';
 import { JUNCTION_ZONES } from '../test/support/clip-cameras.js';
 import {
   boxesOverlap,
@@ -27,23 +29,33 @@ const secs = (ms: number) => Math.round(ms / 100) / 10;
 export async function incidentGoals(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-incidents-'));
   try {
-    /** raisedAfter: seconds from the fall to the road_obstacle where the cyclist lies (null: none there). */
-    const falls: { at: string; raisedAfter: number | null; others: number }[] = [];
-    for (const at of PLACES) {
-      log(`fallen cyclist at ${at}… `);
-      const { path, scene } = composeFallen(dir, `fall-${at}`, ['--at', at]);
-      const run = await runClip(path, CAMERA);
-      const obs = startedIncidents(run, 'road_obstacle');
-      const fall = scene.fallSeconds * 1000;
-      // The first raised after the fall where the cyclist lies; any other (before it, or elsewhere) is false.
-      const hit = obs.find(
-        (i) => i.startPtsMs >= fall && boxesOverlap(incidentBox(i) ?? scene.box, scene.box),
-      );
-      falls.push({
-        at,
-        raisedAfter: hit ? secs(hit.startPtsMs - fall) : null,
-        others: obs.filter((i) => i !== hit).length,
-      });
+    /**
+     * raisedAfter: seconds from the fall to the road_obstacle where the cyclist lies (null: none there);
+     * others: road_obstacle before the fall or elsewhere (false); onIt: more incidents on the same fallen
+     * cyclist (the bicycle and the person as two objects). `ride`: it rode in and went down (--ride-in),
+     * rather than appearing lying.
+     */
+    const falls: { at: string; ride: boolean; raisedAfter: number | null; others: number; onIt: number }[] =
+      [];
+    for (const ride of [false, true]) {
+      for (const at of PLACES) {
+        log(`fallen cyclist at ${at}${ride ? ', riding in' : ''}… `);
+        const args = ['--at', at, ...(ride ? ['--ride-in'] : [])];
+        const { path, scene } = composeFallen(dir, `fall-${at}${ride ? '-ride' : ''}`, args);
+        const run = await runClip(path, CAMERA);
+        const obs = startedIncidents(run, 'road_obstacle');
+        const fall = scene.fallSeconds * 1000;
+        const there = (i: Incident) =>
+          i.startPtsMs >= fall && boxesOverlap(incidentBox(i) ?? scene.box, scene.box);
+        const hit = obs.find(there);
+        falls.push({
+          at,
+          ride,
+          raisedAfter: hit ? secs(hit.startPtsMs - fall) : null,
+          others: obs.filter((i) => !there(i)).length,
+          onIt: obs.filter((i) => i !== hit && there(i)).length,
+        });
+      }
     }
     log('stopping car… ');
     const withCar = composeFallen(dir, 'fall-car', ['--seconds', '20', '--stopping-car']);
@@ -82,15 +94,17 @@ export async function incidentGoals(log: (s: string) => void): Promise<{ md: str
       '## Incidents: fallen cyclist, a vehicle stopping, the junction as it is',
       '',
       'The junction clip with its own cyclist and pedestrian cut out, laid on their sides and pasted on the road',
-      '(test/support/compose-fallen.py) from 4 s on, at each place below (centre, fractions of the picture);',
-      'the junction zones as configured in the tests, `detect.fps: 10`. Goal: `road_obstacle` within 5 s of',
-      'the fall, where the cyclist lies; nothing else raised.',
+      '(test/support/compose-fallen.py) from 4 s on, at each place below (centre, fractions of the picture):',
+      'appearing there lying, or riding in upright over the 2 s before (from a quarter of the picture away) and',
+      'going down there (`--ride-in`: a tracked road user that stops and falls). The junction zones as',
+      'configured in the tests, `detect.fps: 10`. Goal: `road_obstacle` within 5 s of the fall, where the',
+      'cyclist lies; nothing else raised.',
       '',
-      '| where | road_obstacle where it lies, after the fall | other road_obstacle |',
-      '|---|---|---|',
+      '| where | how | road_obstacle where it lies, after the fall | more on it | elsewhere or before |',
+      '|---|---|---|---|---|',
       ...falls.map(
         (f) =>
-          `| ${f.at} | ${f.raisedAfter === null ? '**not raised**' : `${f.raisedAfter} s`} | ${f.others} |`,
+          `| ${f.at} | ${f.ride ? 'rides in, falls' : 'appears lying'} | ${f.raisedAfter === null ? '**not raised**' : `${f.raisedAfter} s`} | ${f.onIt} | ${f.others} |`,
       ),
       '',
       `A car (cut from the clip) driving in 1 s after the fall and standing by the cyclist from ${secs(carStop)} s`,

@@ -313,14 +313,16 @@ function incidentRows(d: unknown): Row[] {
   const places = list(d, 'fallen', 'places');
   const worst = num(d, 'fallen', 'worstSeconds');
   const wrong = places.filter((p) => (num(p, 'others') ?? 0) > 0).length;
+  const twice = places.filter((p) => (num(p, 'onIt') ?? 0) > 0).length;
+  const ways = places.some((p) => at(p, 'ride') === true) ? ', appearing lying or riding in and falling' : '';
   const rows: Row[] = [
     {
       area: 'Incidents',
-      figure: `fallen cyclist composed into the junction clip at ${places.length} places: road_obstacle raised after the fall (worst)`,
+      figure: `fallen cyclist composed into the junction clip, ${places.length} scenes${ways}: road_obstacle raised after the fall (worst)`,
       value:
         worst === undefined
           ? 'not raised everywhere'
-          : `${worst} s${wrong ? `; ${wrong} places with a box elsewhere` : ''}`,
+          : `${worst} s${wrong ? `; ${wrong} scenes with a box elsewhere` : ''}${twice ? `; ${twice} with two incidents on it` : ''}`,
       goal: '≤ 5 s, where it lies',
       verdict: worst !== undefined && worst <= 5 && wrong === 0 ? 'pass' : 'miss',
     },
