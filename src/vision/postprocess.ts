@@ -2,7 +2,7 @@ import type { FrameGeometry, FrameTile } from '../camera/frame.js';
 import type { DetectorConfig } from '../config/schema.js';
 import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 import { Candidates } from './candidates.js';
-import { CLASS_GROUP, CLS, TWO_WHEELER_GROUP, VEHICLE_GROUP } from './class-map.js';
+import { CLASS_GROUP, TWO_WHEELER_GROUP, VEHICLE_GROUP } from './class-map.js';
 import { decodeYolov8 } from './decode-yolov8.js';
 import { decodeYolox, headRows, type YoloxGrid, yoloxGrid } from './decode-yolox.js';
 import type { Detection } from './detection.js';
