@@ -9,7 +9,7 @@ export function isVehicle(cls: string): boolean {
 
 /** Centre movement (in box heights) below which a track is considered standing still. */
 const REST_RADIUS = 0.35;
-/** A track still this long (ms) has come to rest: its peakScore is what it scored before. */
+/** A track still this long (ms) has come to rest: its peakScore is what it scored while moving. */
 const PEAK_REST_MS = 1000;
 /** Smoothing of the speed estimate per update (exponential moving average weight). */
 const SPEED_ALPHA = 0.3;
@@ -56,8 +56,12 @@ export class TrackInfo {
   restX = 0;
   restY = 0;
   restSincePts = 0;
-  /** Best detection score of the track until it last came to rest (PEAK_REST_MS still). */
+  /**
+   * Best detection score of the track while it moved (until PEAK_REST_MS after it last came to rest); 0
+   * for a track that has not moved.
+   */
   peakScore = 0;
+  private moved = false;
   /** Stream time since which a "person" track has been seen in clear view without a break; NaN when not. */
   clearSincePts = Number.NaN;
   /** Smoothed ground speed, km/h; NaN without calibration or before the first estimate. */
@@ -94,6 +98,7 @@ export class TrackInfo {
     this.speedN = 0;
     this.speedMax = 0;
     this.peakScore = 0;
+    this.moved = false;
     this.groundHead = 0;
     this.groundLen = 0;
     this.trackCls = t.cls;
@@ -138,8 +143,11 @@ export class TrackInfo {
       this.restX = this.cx;
       this.restY = this.cy;
       this.restSincePts = pts;
+      this.moved = true;
     }
-    if (pts - this.restSincePts < PEAK_REST_MS && t.score > this.peakScore) this.peakScore = t.score;
+    if (this.moved && pts - this.restSincePts < PEAK_REST_MS && t.score > this.peakScore) {
+      this.peakScore = t.score;
+    }
     if (homography) this.measureSpeed(t, pts, homography, scratch);
     this.trackCls = t.cls;
   }

@@ -28,8 +28,10 @@ describe('TrackInfo.peakScore', () => {
       info.update(at(t, 0.2, pts === 3000 ? 0.95 : 0.2), pts, 16 / 9, undefined, scratch);
     expect(info.stillMs(4000)).toBeGreaterThanOrEqual(2000);
     expect(info.peakScore).toBeCloseTo(0.85);
-    // A new track starts from nothing.
+    // A new track starts from nothing, and one that has not moved has no best while moving.
     info.reset(t, 0, 5000);
+    for (let pts = 5100; pts <= 6000; pts += 100)
+      info.update(at(t, 0.2, 0.9), pts, 16 / 9, undefined, scratch);
     expect(info.peakScore).toBe(0);
   });
 });

@@ -34,6 +34,12 @@ const STILL_SPEED = 0.3;
 const FAINT_STILL_MS = 1000;
 const FAINT_SCORE = 0.35;
 const FAINT_DROP = 0.5;
+/**
+ * A static blob within SAME_SCENE times the longest side of it or of an open object incident's box (the gap
+ * between them, in pixels) belongs to that incident: a fallen cyclist's bicycle and body come out as two
+ * blobs a body's length apart, one fall.
+ */
+const SAME_SCENE = 2;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
 
@@ -191,11 +197,12 @@ export class RoadObstacles implements FrameRule {
     model.update(ctx.frame!, ctx.pts);
     if (!model.ready(ctx.pts)) return;
     const blobs = model.blobs(ctx.pts, this.o.objectMs, OBJECT_CELLS);
+    const aspect = ctx.aspect;
     for (const o of this.objects) {
-      for (const b of blobs) if (overlaps(o, b)) o.seenPts = ctx.pts;
+      for (const b of blobs) if (sameScene(o, b, aspect)) o.seenPts = ctx.pts;
     }
     for (const b of blobs) {
-      if (this.objects.some((o) => overlaps(o, b)) || this.overlapsDownTrack(b, tracks)) continue;
+      if (this.objects.some((o) => sameScene(o, b, aspect)) || this.overlapsDownTrack(b, tracks)) continue;
       const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
       const key = `obstacle:object:${++this.seq}`;
       const incident = ctx.incidents.start(ctx, {
@@ -251,6 +258,18 @@ function wentFaint(t: Track, info: TrackInfo, pts: number): boolean {
   return (
     info.stillMs(pts) >= FAINT_STILL_MS && t.score < FAINT_SCORE && t.score < FAINT_DROP * info.peakScore
   );
+}
+
+/** Whether blob `b` is part of the scene of object box `a` (SAME_SCENE); `aspect`: width / height. */
+function sameScene(
+  a: { x1: number; y1: number; x2: number; y2: number },
+  b: typeof a,
+  aspect: number,
+): boolean {
+  const side = Math.max((a.x2 - a.x1) * aspect, a.y2 - a.y1, (b.x2 - b.x1) * aspect, b.y2 - b.y1);
+  const gx = Math.max(0, Math.max(a.x1, b.x1) - Math.min(a.x2, b.x2)) * aspect;
+  const gy = Math.max(0, Math.max(a.y1, b.y1) - Math.min(a.y2, b.y2));
+  return Math.hypot(gx, gy) <= SAME_SCENE * side;
 }
 
 function overlaps(a: { x1: number; y1: number; x2: number; y2: number }, b: typeof a): boolean {

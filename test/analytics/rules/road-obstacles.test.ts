@@ -176,6 +176,37 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     }
   });
 
+  it('raises one incident for two objects a body length apart (a bicycle and its rider), two for two apart', () => {
+    const rects = (list: [number, number][]) => (pts: number) =>
+      greyFrame(
+        (px, py) =>
+          pts >= 6000 && list.some(([x, y]) => px >= x && px < x + 16 && py >= y && py < y + 8)
+            ? 20
+            : scene()(px, py),
+        pts,
+      );
+    const near = roadScene();
+    const one = started(
+      near.run(new RoadObstacles(near.zones), 0, 12_000, 100, {
+        frame: rects([
+          [70, 50],
+          [74, 66],
+        ]),
+      }),
+    );
+    expect(one).toHaveLength(1);
+    const far = roadScene();
+    const two = started(
+      far.run(new RoadObstacles(far.zones), 0, 12_000, 100, {
+        frame: rects([
+          [20, 40],
+          [120, 70],
+        ]),
+      }),
+    );
+    expect(two).toHaveLength(2);
+  });
+
   it('raises nothing for a light change over the whole view', () => {
     const s = roadScene();
     const rule = new RoadObstacles(s.zones);
