@@ -19,6 +19,13 @@ const WITHOUT_CORNER = JUNCTION_ZONES.slice(0, JUNCTION_ZONES.indexOf('  - id: s
 
 const obstacles = (run: ClipRun): Incident[] => startedIncidents(run, 'road_obstacle');
 
+/** Composes a scene (compose-fallen.py with `args`) in a temp dir and runs it through the junction's camera. */
+async function composedRun(name: string, args: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const made = composeFallen(dir, name, args);
+  return { dir, scene: made.scene, run: await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`) };
+}
+
 describe('accuracy: no road obstacle on the junction clip', () => {
   it('raises none for the cyclist waiting upright at the signal pole, the parked car or cars waiting to turn', async () => {
     for (const zones of [JUNCTION_ZONES, WITHOUT_CORNER]) {
@@ -41,10 +48,7 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
   let run: ClipRun;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fallen-'));
-    const made = composeFallen(dir, 'fallen');
-    fall = made.scene;
-    run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+    ({ dir, scene: fall, run } = await composedRun('fallen'));
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,10 +87,7 @@ describe('accuracy: a cyclist riding in and falling at the edge of the picture',
   let run: ClipRun;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fallen-ride-'));
-    const made = composeFallen(dir, 'fallen-ride', ['--at', '0.2,0.92', '--ride-in']);
-    scene = made.scene;
-    run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+    ({ dir, scene, run } = await composedRun('fallen-ride', ['--at', '0.2,0.92', '--ride-in']));
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,10 +113,7 @@ describe('accuracy: a car stopping by the fallen cyclist', () => {
   let run: ClipRun;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fallen-car-'));
-    const made = composeFallen(dir, 'fallen-car', ['--seconds', '20', '--stopping-car']);
-    scene = made.scene;
-    run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+    ({ dir, scene, run } = await composedRun('fallen-car', ['--seconds', '20', '--stopping-car']));
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

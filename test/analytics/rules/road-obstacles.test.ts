@@ -185,26 +185,22 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
             : scene()(px, py),
         pts,
       );
-    const near = roadScene();
-    const one = started(
-      near.run(new RoadObstacles(near.zones), 0, 12_000, 100, {
-        frame: rects([
-          [70, 50],
-          [74, 66],
-        ]),
-      }),
-    );
-    expect(one).toHaveLength(1);
-    const far = roadScene();
-    const two = started(
-      far.run(new RoadObstacles(far.zones), 0, 12_000, 100, {
-        frame: rects([
-          [20, 40],
-          [120, 70],
-        ]),
-      }),
-    );
-    expect(two).toHaveLength(2);
+    const raised = (list: [number, number][]) => {
+      const s = roadScene();
+      return started(s.run(new RoadObstacles(s.zones), 0, 12_000, 100, { frame: rects(list) }));
+    };
+    expect(
+      raised([
+        [70, 50],
+        [74, 66],
+      ]),
+    ).toHaveLength(1);
+    expect(
+      raised([
+        [20, 40],
+        [120, 70],
+      ]),
+    ).toHaveLength(2);
   });
 
   it('raises nothing for a light change over the whole view', () => {
