@@ -27,7 +27,8 @@ const OBJECT_CELLS = 8;
 const STILL_SPEED = 0.3;
 /**
  * A person or two-wheeler track still for FAINT_STILL_MS whose boxes now score under FAINT_SCORE and under
- * FAINT_DROP of what it scored before it stopped is no upright road user any more: what the detector still
+ * FAINT_DROP of its best while it moved (TrackInfo.peakScore; 0 for a track that never moved, which so
+ * never goes faint) is no upright road user any more: what the detector still
  * half sees there is a road user down (a cyclist who rode in and fell, lying with the bike half out of the
  * picture, boxed as a faint "person" as wide as tall), and its place is left to the picture's object rule.
  */
@@ -253,7 +254,7 @@ export class RoadObstacles implements FrameRule {
   }
 }
 
-/** Still, and seen only faintly since it stopped (FAINT_SCORE, FAINT_DROP). */
+/** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */
 function wentFaint(t: Track, info: TrackInfo, pts: number): boolean {
   return (
     info.stillMs(pts) >= FAINT_STILL_MS && t.score < FAINT_SCORE && t.score < FAINT_DROP * info.peakScore
