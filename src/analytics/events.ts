@@ -102,6 +102,11 @@ export interface Incident {
   endMs?: number;
   endPtsMs?: number;
   trackIds: number[];
+  /**
+   * Where in the camera picture (x1, y1, x2, y2, fractions) an incident no track shows is: an object on
+   * the road the detector does not know. The evidence picture marks it.
+   */
+  box?: readonly [number, number, number, number];
   /** Human-readable reason, e.g. "stopped 34 s in no_stopping zone shoulder". */
   detail: string;
   /** Where the evidence JPEG was written, once it is. */

@@ -8,7 +8,8 @@ export interface EvidenceBox {
   y1: number;
   x2: number;
   y2: number;
-  cls: TrafficClass;
+  /** Undefined for an object the detector does not know (Incident.box). */
+  cls?: TrafficClass;
   label: string;
   /** Part of the incident (drawn in red with its trail). */
   involved: boolean;
@@ -65,6 +66,10 @@ export function captureEvidence(
       involved: inv,
       trail: inv ? t.trailPoints() : [],
     });
+  }
+  if (incident.box) {
+    const [x1, y1, x2, y2] = incident.box;
+    boxes.push({ x1, y1, x2, y2, label: 'object', involved: true, trail: [] });
   }
   const t0 = g.fullView === false ? g.tiles?.[0] : undefined;
   if (t0) {

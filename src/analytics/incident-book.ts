@@ -31,6 +31,8 @@ export interface NewIncident {
   zone?: ZoneRuntime;
   cls?: TrafficClass;
   trackIds: number[];
+  /** Where it is in the picture when no track shows it (Incident.box). */
+  box?: readonly [number, number, number, number];
   /** Human-readable reason, e.g. "car stopped 34 s in no_stopping zone shoulder". */
   detail: string;
 }
@@ -73,6 +75,7 @@ export class IncidentBook {
       trackIds: n.trackIds,
       detail: n.detail,
     };
+    if (n.box) incident.box = n.box;
     this.open.set(n.key, incident);
     this.history.push(incident);
     if (this.history.length > this.maxHistory) this.history.shift();

@@ -41,11 +41,8 @@ export function composeFallen(
 export const startedIncidents = (run: ClipRun, type: string): Incident[] =>
   run.events.flatMap((e) => (e.type === 'incident_start' && e.incident.type === type ? [e.incident] : []));
 
-/** The box an incident's detail names ("at [x1, y1, x2, y2]": road_obstacle), if any. */
-export function incidentBox(i: Incident): Box | undefined {
-  const m = i.detail.match(/at \[([\d.]+), ([\d.]+), ([\d.]+), ([\d.]+)\]/);
-  return m ? (m.slice(1).map(Number) as Box) : undefined;
-}
+/** Where an incident no track shows is (Incident.box: an object's road_obstacle), if it says. */
+export const incidentBox = (i: Incident): Box | undefined => (i.box ? [...i.box] : undefined);
 
 export const boxesOverlap = (a: Box, b: Box): boolean =>
   a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];

@@ -212,6 +212,7 @@ export class RoadObstacles implements FrameRule {
         severity: 'critical',
         zone: z >= 0 ? ctx.zones[z] : undefined,
         trackIds: [],
+        box: [b.x1, b.y1, b.x2, b.y2],
         detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[b.x1, b.y1, b.x2, b.y2].map((v) => v.toFixed(2)).join(', ')}]`,
       });
       this.objects.push({ incident, key, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, seenPts: ctx.pts });

@@ -126,6 +126,15 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(incident!.startPtsMs - 6000).toBeGreaterThanOrEqual(OBJECT_MS);
     expect(incident!.startPtsMs - 6000).toBeLessThanOrEqual(OBJECT_MS + 2000);
     expect(incident!.detail).toMatch(/unknown object still on the carriageway in zone road at \[0\.4\d/);
+    // Its place, to a cell of the grid (4 x 4 pixels), marked on the evidence picture: no track shows it.
+    const [x1, y1, x2, y2] = incident!.box!;
+    expect(
+      [x1 * 160, y1 * 90, x2 * 160, y2 * 90].map((v, i) => Math.abs(v - [70, 50, 86, 58][i]!)),
+    ).toSatisfy((d: number[]) => d.every((v) => v <= 4));
+    const start = out.find((e) => e.type === 'incident_start');
+    expect(start?.type === 'incident_start' && start.evidence?.boxes).toContainEqual(
+      expect.objectContaining({ x1, y1, x2, y2, label: 'object', involved: true }),
+    );
     // Taken away: the incident ends.
     const after = s.run(rule, 12_100, 16_000, 100, { frame: (pts) => road(pts, 1e9) });
     expect(ended(after)).toHaveLength(1);
