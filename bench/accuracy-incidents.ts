@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '../src/analytics/events.js';
+import { renderEvidenceJpeg } from '../src/analytics/evidence.js';
 import { JUNCTION_ZONES } from '../test/support/clip-cameras.js';
 import {
   boxesOverlap,
@@ -19,14 +20,26 @@ import {
   JUNCTION_CLIP,
   startedIncidents,
 } from '../test/support/fallen-scene.js';
-import { runClip } from '../test/support/run-clip.js';
+import { type ClipRun, runClip } from '../test/support/run-clip.js';
 
 /** Where the cyclist lies (centre, fractions of the picture): empty road all over the junction. */
 const PLACES = ['0.3,0.75', '0.55,0.42', '0.78,0.3', '0.2,0.92', '0.6,0.6'];
 const CAMERA = `detect: { fps: 10 }\n${JUNCTION_ZONES}`;
 const secs = (ms: number) => Math.round(ms / 100) / 10;
 
-export async function incidentGoals(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
+/** The evidence picture of `incident` as the run raised it (undefined: none taken). */
+async function evidenceOf(run: ClipRun, incident: Incident | undefined): Promise<Buffer | undefined> {
+  const e = run.events.find((x) => x.type === 'incident_start' && x.incident === incident);
+  return e?.type === 'incident_start' && e.evidence ? renderEvidenceJpeg(e.evidence) : undefined;
+}
+
+/**
+ * The incident goals' table and figures, and evidence pictures for the bench's contact sheet: the fallen
+ * cyclist's first raise each way (appearing lying, riding in), and the car stopping by it.
+ */
+export async function incidentGoals(
+  log: (s: string) => void,
+): Promise<{ md: string[]; json: unknown; evidence: Buffer[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-incidents-'));
   try {
     /**
@@ -37,7 +50,9 @@ export async function incidentGoals(log: (s: string) => void): Promise<{ md: str
      */
     const falls: { at: string; ride: boolean; raisedAfter: number | null; others: number; onIt: number }[] =
       [];
+    const pictures: (Buffer | undefined)[] = [];
     for (const ride of [false, true]) {
+      let shown = false;
       for (const at of PLACES) {
         log(`fallen cyclist at ${at}${ride ? ', riding in' : ''}… `);
         const args = ['--at', at, ...(ride ? ['--ride-in'] : [])];
@@ -48,6 +63,10 @@ export async function incidentGoals(log: (s: string) => void): Promise<{ md: str
         const there = (i: Incident) =>
           i.startPtsMs >= fall && boxesOverlap(incidentBox(i) ?? scene.box, scene.box);
         const hit = obs.find(there);
+        if (hit && !shown) {
+          shown = true;
+          pictures.push(await evidenceOf(run, hit));
+        }
         falls.push({
           at,
           ride,
@@ -63,6 +82,7 @@ export async function incidentGoals(log: (s: string) => void): Promise<{ md: str
     const carStop = withCar.scene.carStopSeconds! * 1000;
     const stopped = startedIncidents(carRun, 'stopped_vehicle');
     const car = stopped.find((i) => i.startPtsMs >= carStop);
+    pictures.push(await evidenceOf(carRun, car));
     const carObstacles = startedIncidents(carRun, 'road_obstacle').filter((i) => {
       const b = incidentBox(i);
       return b !== undefined && boxesOverlap(b, withCar.scene.carBox!);
@@ -112,7 +132,7 @@ export async function incidentGoals(log: (s: string) => void): Promise<{ md: str
       `The junction as recorded (cars waiting to turn, the cyclist waiting upright, the parked car): ${falseAlarms.length} \`road_obstacle\` or \`stopped_vehicle\`${falseAlarms.length ? `: ${json.junction.detail.join('; ')}` : ''}.`,
       '',
     ];
-    return { md, json };
+    return { md, json, evidence: pictures.filter((p) => p !== undefined) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -308,6 +308,8 @@ async function main(): Promise<void> {
     '  is back; "covered" and "moved" are covered by synthetic frame tests.',
     '',
   );
+  // The incidents issue's own: the fallen cyclist (appearing lying, riding in) and the car stopping by it.
+  evidence.push(...police.evidence);
   if (evidence.length > 0) {
     writeFileSync(join(OUT, 'accuracy-evidence.jpg'), await contactSheet(evidence, 3, 480));
     md.push('## Evidence contact sheet', '', '![evidence](accuracy-evidence.jpg)', '');
