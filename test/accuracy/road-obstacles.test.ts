@@ -19,11 +19,23 @@ const WITHOUT_CORNER = JUNCTION_ZONES.slice(0, JUNCTION_ZONES.indexOf('  - id: s
 
 const obstacles = (run: ClipRun): Incident[] => startedIncidents(run, 'road_obstacle');
 
-/** Composes a scene (compose-fallen.py with `args`) in a temp dir and runs it through the junction's camera. */
-async function composedRun(name: string, args: string[] = []) {
-  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-  const made = composeFallen(dir, name, args);
-  return { dir, scene: made.scene, run: await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`) };
+/**
+ * Composes a scene (compose-fallen.py with `args`) in a temp dir before the describe block's tests and runs
+ * it through the junction's camera; the dir goes after them. Read `scene` and `run` inside the tests.
+ */
+function composedScene(name: string, args: string[] = []): { scene: FallenScene; run: ClipRun } {
+  const got = {} as { scene: FallenScene; run: ClipRun };
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `${name}-`));
+    const made = composeFallen(dir, name, args);
+    got.scene = made.scene;
+    got.run = await runClip(made.path, `detect: { fps: 10 }\n${JUNCTION_ZONES}`);
+  }, 240_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return got;
 }
 
 describe('accuracy: no road obstacle on the junction clip', () => {
@@ -43,17 +55,10 @@ describe('accuracy: no road obstacle on the junction clip', () => {
  * on, a fallen cyclist beside the bicycle.
  */
 describe('accuracy: a fallen cyclist composed into the junction clip', () => {
-  let dir: string;
-  let fall: FallenScene;
-  let run: ClipRun;
+  const s = composedScene('fallen');
 
-  beforeAll(async () => {
-    ({ dir, scene: fall, run } = await composedRun('fallen'));
-  }, 240_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('raises road_obstacle within 5 s of the fall, where it lies, with an evidence picture', () => {
+  it('raises road_obstacle within 5 s of the fall, where it lies, with an evidence picture marking it', () => {
+    const { run, scene: fall } = s;
     const [first] = obstacles(run);
     expect(first, 'no road_obstacle').toBeDefined();
     const delay = first!.startPtsMs / 1000 - fall.fallSeconds;
@@ -61,7 +66,10 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
     expect(delay).toBeLessThanOrEqual(5);
     expect(first!.zoneId).toBe('junction');
     const ev = run.events.find((e) => e.type === 'incident_start' && e.incident === first);
-    expect(ev?.type === 'incident_start' && ev.evidence !== undefined).toBe(true);
+    const marked = ev?.type === 'incident_start' ? ev.evidence?.boxes.filter((b) => b.involved) : undefined;
+    expect(marked, 'no evidence picture').toBeDefined();
+    // In red on it: the road user's track, or the object's place (Incident.box) when no track shows it.
+    expect(marked!.some((b) => boxesOverlap([b.x1, b.y1, b.x2, b.y2], fall.box))).toBe(true);
     // Where the pasted cyclist lies.
     const box = incidentBox(first!);
     if (box) {
@@ -82,17 +90,10 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
  * for an upright one (road-obstacles.ts, FAINT_SCORE).
  */
 describe('accuracy: a cyclist riding in and falling at the edge of the picture', () => {
-  let dir: string;
-  let scene: FallenScene;
-  let run: ClipRun;
-
-  beforeAll(async () => {
-    ({ dir, scene, run } = await composedRun('fallen-ride', ['--at', '0.2,0.92', '--ride-in']));
-  }, 240_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const s = composedScene('fallen-ride', ['--at', '0.2,0.92', '--ride-in']);
 
   it('raises road_obstacle within 5 s of the fall, where it lies, and none before', () => {
+    const { run, scene } = s;
     const obs = obstacles(run);
     const fall = scene.fallSeconds * 1000;
     expect(obs.filter((i) => i.startPtsMs < fall)).toEqual([]);
@@ -108,17 +109,10 @@ describe('accuracy: a cyclist riding in and falling at the edge of the picture',
  * once it has stood `stoppedAfter` (10 s), not as an obstacle; the fallen cyclist still is one.
  */
 describe('accuracy: a car stopping by the fallen cyclist', () => {
-  let dir: string;
-  let scene: FallenScene;
-  let run: ClipRun;
-
-  beforeAll(async () => {
-    ({ dir, scene, run } = await composedRun('fallen-car', ['--seconds', '20', '--stopping-car']));
-  }, 240_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const s = composedScene('fallen-car', ['--seconds', '20', '--stopping-car']);
 
   it('raises stopped_vehicle for it about 10 s after it stops, and road_obstacle only for the cyclist', () => {
+    const { run, scene } = s;
     const stopped = run.events.flatMap((e) =>
       e.type === 'incident_start' && e.incident.type === 'stopped_vehicle' ? [e.incident] : [],
     );
