@@ -29,6 +29,8 @@ export interface PolygonMark {
   points: readonly Point[];
   label?: string;
   colour?: string;
+  /** Dashed outline, no fill: an area the gateway works on (a detection region), not one of the scene. */
+  dashed?: boolean;
 }
 
 export interface LineMark {
@@ -63,6 +65,8 @@ export const OTHER_COLOUR = '#bdbdbd';
 export const ALERT_COLOUR = '#ff2020';
 export const ZONE_COLOUR = '#ffc800';
 export const LINE_COLOUR = '#ffffff';
+/** The detection regions (where detection looks closer than the whole picture): explain and snapshots. */
+export const REGION_COLOUR = '#ff4081';
 
 const FONT = 'font-family="sans-serif"';
 
@@ -97,9 +101,8 @@ export function overlaySvg(o: Overlay, width: number, height: number): string {
   const parts: string[] = [];
   for (const p of o.polygons ?? []) {
     const c = p.colour ?? ZONE_COLOUR;
-    parts.push(
-      `<polygon points="${pts(p.points)}" fill="${c}" fill-opacity="0.15" stroke="${c}" stroke-width="${mid}"/>`,
-    );
+    const fill = p.dashed ? `fill="none" stroke-dasharray="10,6"` : `fill="${c}" fill-opacity="0.15"`;
+    parts.push(`<polygon points="${pts(p.points)}" ${fill} stroke="${c}" stroke-width="${mid}"/>`);
     const first = p.points[0];
     if (p.label && first) parts.push(label(first[0] * width + 4, first[1] * height + font + 2, c, p.label));
   }

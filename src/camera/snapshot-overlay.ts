@@ -1,13 +1,28 @@
-import { annotate, type Overlay } from '../annotate/annotator.js';
+import { annotate, type Overlay, REGION_COLOUR } from '../annotate/annotator.js';
 import type { LineConfig, ZoneConfig } from '../config/schema.js';
 import type { Detection } from '../domain/traffic.js';
+import type { TileSpec } from './letterbox.js';
 import { detectionsOverlay } from './snapshot.js';
 
-/** What a snapshot shows over the picture: the latest boxes, the counting lines and the zones. */
+/**
+ * What a snapshot shows over the picture: the latest boxes, the counting lines and the zones, and where
+ * detection looks closer than the whole picture (the camera's regions or tiles past the first).
+ */
 export interface SnapshotOverlay {
   boxes: readonly Detection[];
   lines: readonly Pick<LineConfig, 'id' | 'points' | 'directions'>[];
   zones: readonly Pick<ZoneConfig, 'id' | 'polygon' | 'kind'>[];
+  regions?: readonly Pick<TileSpec, 'rect' | 'width' | 'height'>[];
+}
+
+/**
+ * The detection regions of a camera's frame layout worth drawing on its snapshot: every tile after the
+ * first while the first is the whole picture (the automatic plan; the snapshot is that tile). Hand tiles
+ * that start with a crop draw nothing: the snapshot is a crop then.
+ */
+export function layoutRegions(layout: readonly TileSpec[]): TileSpec[] {
+  const [x1, y1, x2, y2] = layout[0]?.rect ?? [0, 0, 0, 0];
+  return x1 === 0 && y1 === 0 && x2 === 1 && y2 === 1 ? layout.slice(1) : [];
 }
 
 /** Zone outlines by what the zone is for. */
@@ -25,8 +40,22 @@ const LINE_COLOUR = '#ffd600';
  * name of each direction on the side a vehicle crossing that way ends up, and the latest boxes.
  */
 export function snapshotMarks(o: SnapshotOverlay): Overlay {
+  const regions = (o.regions ?? []).map(({ rect: [x1, y1, x2, y2], width, height }) => ({
+    points: [
+      [x1, y1],
+      [x2, y1],
+      [x2, y2],
+      [x1, y2],
+    ] as const,
+    label: `detection ${width}x${height}`,
+    colour: REGION_COLOUR,
+    dashed: true,
+  }));
   return {
-    polygons: o.zones.map((z) => ({ points: z.polygon, label: z.id, colour: ZONE_COLOURS[z.kind] })),
+    polygons: [
+      ...regions,
+      ...o.zones.map((z) => ({ points: z.polygon, label: z.id, colour: ZONE_COLOURS[z.kind] })),
+    ],
     lines: o.lines.map((l) => ({
       a: l.points[0]!,
       b: l.points[1]!,
@@ -40,6 +69,6 @@ export function snapshotMarks(o: SnapshotOverlay): Overlay {
 
 /** Draws the overlay onto a JPEG; returns a JPEG (the same one when there is nothing to draw). */
 export async function drawOverlay(jpeg: Buffer, o: SnapshotOverlay): Promise<Buffer> {
-  if (o.boxes.length === 0 && o.lines.length === 0 && o.zones.length === 0) return jpeg;
+  if (o.boxes.length === 0 && o.lines.length === 0 && o.zones.length === 0 && !o.regions?.length) return jpeg;
   return annotate(jpeg, snapshotMarks(o));
 }

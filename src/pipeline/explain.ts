@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { annotate, type LineMark, type PolygonMark } from '../annotate/annotator.js';
+import { annotate, type LineMark, type PolygonMark, REGION_COLOUR } from '../annotate/annotator.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { DetectLayout } from '../vision/detect-layout.js';
-
-/** Colour of the automatic detection regions in the explain picture. */
-const REGION_COLOUR = '#ff4081';
 
 /** One still of a video file at `seconds` (PNG, full resolution), from the ffmpeg CLI. */
 export function videoStill(file: string, seconds = 1): Buffer {
@@ -55,6 +52,7 @@ export async function explainPicture(
       ],
       label: `${t.gated ? 'region' : 'tile'} ${i}: ${t.width}x${t.height}${scale}${t.gated ? ' (while small road users are around)' : ''}`,
       colour: REGION_COLOUR,
+      dashed: true,
     });
   });
   const lines: LineMark[] = camera.lines.map((l) => ({
