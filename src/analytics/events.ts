@@ -103,8 +103,8 @@ export interface Incident {
   endPtsMs?: number;
   trackIds: number[];
   /**
-   * Where in the camera picture (x1, y1, x2, y2, fractions) an incident no track shows is: an object on
-   * the road the detector does not know. The evidence picture marks it.
+   * Where in the camera picture (x1, y1, x2, y2, fractions) an incident that no track shows lies: an
+   * object on the road the detector does not know. Its evidence picture marks it.
    */
   box?: readonly [number, number, number, number];
   /** Human-readable reason, e.g. "stopped 34 s in no_stopping zone shoulder". */

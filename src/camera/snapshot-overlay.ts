@@ -36,8 +36,9 @@ const ZONE_COLOURS: Record<string, string> = {
 const LINE_COLOUR = '#ffd600';
 
 /**
- * The technician's view of a camera as annotator marks: zones (coloured by kind), counting lines with the
- * name of each direction on the side a vehicle crossing that way ends up, and the latest boxes.
+ * The technician's view of a camera as annotator marks: the detection regions (dashed, with their model
+ * input size), zones (coloured by kind), counting lines with the name of each direction on the side a
+ * vehicle crossing that way ends up, and the latest boxes.
  */
 export function snapshotMarks(o: SnapshotOverlay): Overlay {
   const regions = (o.regions ?? []).map(({ rect: [x1, y1, x2, y2], width, height }) => ({
