@@ -13,7 +13,7 @@ import type { CameraManager } from './camera-manager.js';
 import { LiveViewError } from './live-relay.js';
 import { describeFailure, type ProbeResult, probeCamera } from './probe.js';
 import { takeSnapshot } from './snapshot.js';
-import { drawOverlay, type SnapshotOverlay } from './snapshot-overlay.js';
+import { drawOverlay, layoutRegions, type SnapshotOverlay } from './snapshot-overlay.js';
 
 export interface CameraRoutesOptions {
   /** The cameras of the gateway running now (undefined while it restarts). */
@@ -51,9 +51,11 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
   const noCamera = (reply: FastifyReply, id: string) => reply.code(404).send({ error: `no camera "${id}"` });
 
   app.get('/api/cameras', async () => {
-    const health = opts.cameras()?.health() ?? {};
+    const cameras = opts.cameras();
+    const health = cameras?.health() ?? {};
     return opts.config.current().cameras.map((c) => {
       const h = health[c.id];
+      const layout = c.detect.enabled ? cameras?.get(c.id)?.layout : undefined;
       return {
         id: c.id,
         name: c.name,
@@ -61,7 +63,16 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
         url: redactUrl(cameraInputs(c).detect.url),
         inputs: c.inputs?.map((i) => ({ ...i, url: redactUrl(i.url) })),
         transport: c.transport,
-        detect: { enabled: c.detect.enabled, fps: c.detect.fps },
+        detect: {
+          enabled: c.detect.enabled,
+          fps: c.detect.fps,
+          // Where detection looks closer than the whole picture now (the snapshot draws them).
+          regions: (layout ? layoutRegions(layout) : []).map((t) => ({
+            rect: t.rect,
+            width: t.width,
+            height: t.height,
+          })),
+        },
         lines: c.lines.length,
         zones: c.zones.length,
         state: h?.state ?? (c.enabled ? 'starting' : 'disabled'),

@@ -128,6 +128,16 @@ describe('technician console in Chromium', () => {
       [by, 0.6],
     ] as const)
       expect(Math.abs(got - want)).toBeLessThan(0.01);
+    // The gateway detects closer in a band around the new line (the dashboard's snapshot draws it).
+    await waitUntil(
+      'a detection region around line1',
+      async () => {
+        const res = await gw.call('/api/cameras');
+        const [c] = (await res.json()) as { detect: { regions: { rect: number[] }[] } }[];
+        return (c?.detect.regions ?? []).some(({ rect }) => rect[1]! < 0.6 && rect[3]! > 0.6);
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     await waitUntil(
       'a vehicle counted on line1',
       async () => {
