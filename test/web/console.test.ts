@@ -113,6 +113,19 @@ describe('technician console in Chromium', () => {
     await page.locator('#save-geometry').click();
     await page.locator('#editor-saved').waitFor({ timeout: 45_000 });
     await shot(page, 'laptop-editor-saved');
+    // Once the camera runs with the line, the editor shows where the gateway detects closer: a band on it.
+    await page.locator('#editor-overlay rect.region').first().waitFor({ timeout: 30_000 });
+    const band = await page
+      .locator('#editor-overlay rect.region')
+      .first()
+      .evaluate((r) => ({
+        y: Number(r.getAttribute('y')),
+        height: Number(r.getAttribute('height')),
+      }));
+    expect(band.y).toBeLessThan(600);
+    expect(band.y + band.height).toBeGreaterThan(600);
+    await expect(page.locator('#regions-note').isVisible()).resolves.toBe(true);
+    await shot(page, 'laptop-editor-regions');
 
     // The line is in the config file, and the box counts on it.
     const written = parseDocument(readFileSync(gw.file, 'utf8')).toJS() as {

@@ -86,12 +86,19 @@ export interface CameraInfo {
   state: string;
   reason?: string;
   fps?: { input?: number; frame: number; processed: number; detect: number };
+  /** `regions`: where detection looks closer than the whole picture now (crop in fractions, model input size). */
+  detect?: { enabled: boolean; fps: number; regions?: Region[] };
   lastFrameAgeMs?: number;
   stream?: { codec: string; width: number; height: number; fps?: number };
   liveViewers: number;
 }
 
 export type Point = [number, number];
+export interface Region {
+  rect: [number, number, number, number];
+  width: number;
+  height: number;
+}
 export interface Line {
   id: string;
   points: [Point, Point];

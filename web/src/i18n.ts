@@ -41,6 +41,9 @@ const en = {
   dirLeft: 'Direction crossing to the left',
   kind: 'Kind',
   nothingDrawn: 'Nothing drawn yet.',
+  detection: 'detection',
+  regionsNote:
+    'Dashed pink: where the gateway detects closer than the whole picture, chosen from the saved lines and zones.',
   liveConnecting: 'Connecting to the camera…',
   liveOn: 'Live',
   liveEnded: 'Live view ended.',
@@ -123,6 +126,8 @@ const vi: Record<Key, string> = {
   dirLeft: 'Hướng khi đi qua sang bên trái',
   kind: 'Loại',
   nothingDrawn: 'Chưa vẽ gì.',
+  detection: 'vùng nhận dạng',
+  regionsNote: 'Nét đứt màu hồng: vùng trạm nhận dạng kỹ hơn toàn ảnh, chọn theo các vạch và vùng đã lưu.',
   liveConnecting: 'Đang kết nối camera…',
   liveOn: 'Trực tiếp',
   liveEnded: 'Đã dừng xem trực tiếp.',

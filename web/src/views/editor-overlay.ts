@@ -1,5 +1,9 @@
-import type { Line, Point, Zone } from '../api.js';
+import type { Line, Point, Region, Zone } from '../api.js';
 import { h, svg } from '../dom.js';
+import { t } from '../i18n.js';
+
+/** The detection regions, as snapshots and `analyze --explain` draw them. */
+const REGION_COLOUR = '#ff4081';
 
 export const ZONE_COLOUR: Record<string, string> = {
   carriageway: '#2979ff',
@@ -10,8 +14,8 @@ export const ZONE_COLOUR: Record<string, string> = {
 };
 
 /**
- * Draws the zones, the lines and the points being placed over the picture: shapes in the SVG `overlay`,
- * names and direction labels in HTML on the `stage`.
+ * Draws the gateway's detection regions (dashed), the zones, the lines and the points being placed over
+ * the picture: shapes in the SVG `overlay`, names and direction labels in HTML on the `stage`.
  */
 export function drawOverlay(
   overlay: SVGSVGElement,
@@ -20,9 +24,26 @@ export function drawOverlay(
   lines: readonly Line[],
   zones: readonly Zone[],
   pending: readonly Point[],
+  regions: readonly Region[] = [],
 ): void {
   const parts: SVGElement[] = [];
   const P = (p: Point) => [p[0] * 1000, p[1] * 1000] as const;
+  for (const { rect } of regions) {
+    parts.push(
+      svg('rect', {
+        class: 'region',
+        x: rect[0] * 1000,
+        y: rect[1] * 1000,
+        width: (rect[2] - rect[0]) * 1000,
+        height: (rect[3] - rect[1]) * 1000,
+        fill: 'none',
+        stroke: REGION_COLOUR,
+        'stroke-width': 2,
+        'stroke-dasharray': '10 6',
+        'vector-effect': 'non-scaling-stroke',
+      }),
+    );
+  }
   for (const z of zones) {
     const c = ZONE_COLOUR[z.kind] ?? '#fff';
     parts.push(
@@ -71,6 +92,12 @@ export function drawOverlay(
   for (const el of stage.querySelectorAll('.label')) el.remove();
   for (const l of lines) labelsFor(stage, img, l);
   for (const z of zones) label(stage, z.polygon[0]!, z.id, ZONE_COLOUR[z.kind] ?? '#fff', 8, 8);
+  // Just above the region, clear of the line's labels inside it (inside its bottom edge when at the top).
+  for (const { rect, width, height } of regions) {
+    const text = `${t('detection')} ${width}x${height}`;
+    if (rect[1] > 0.1) label(stage, [rect[0], rect[1]], text, REGION_COLOUR, 6, -20);
+    else label(stage, [rect[0], rect[3]], text, REGION_COLOUR, 6, -20);
+  }
 }
 
 function labelsFor(stage: HTMLElement, img: HTMLImageElement, l: Line): void {

@@ -1,4 +1,13 @@
-import { getJson, imageUrl, type Line, type Point, sendJson, type Zone } from '../api.js';
+import {
+  type CameraInfo,
+  getJson,
+  imageUrl,
+  type Line,
+  type Point,
+  type Region,
+  sendJson,
+  type Zone,
+} from '../api.js';
 import { clear, h, svg } from '../dom.js';
 import { t } from '../i18n.js';
 import { lineItem, zoneItem } from './editor-items.js';
@@ -19,6 +28,8 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
   let saved = { lines: '[]', zones: '[]' };
   let mode: Mode = 'idle';
   let pending: Point[] = [];
+  /** Where the gateway detects closer now (GET /api/cameras): it re-plans them when lines and zones are saved. */
+  let regions: Region[] = [];
 
   const img = h('img', { class: 'frame', id: 'editor-frame', alt: t('noPicture') });
   const overlay = svg('svg', {
@@ -30,6 +41,7 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
   const stage = h('div', { class: 'stage' }, img, overlay);
   const hint = h('div', { class: 'msg', id: 'editor-hint' });
   const list = h('div', { class: 'items', id: 'editor-items' });
+  const regionsNote = h('p', { class: 'muted small', id: 'regions-note', hidden: true }, t('regionsNote'));
   const status = h('div', { id: 'editor-status' });
   const finish = h(
     'button',
@@ -61,9 +73,23 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
     hint,
     status,
     h('div', { class: 'editor' }, stage, list),
+    regionsNote,
   );
 
   const loadPicture = async () => setImage(img, await imageUrl(`${base}/snapshot.jpg?overlay=0&full=1`));
+
+  const loadRegions = async () => {
+    try {
+      const cams = await getJson<CameraInfo[]>('/api/cameras');
+      const now = cams.find((c) => c.id === cameraId)?.detect?.regions ?? [];
+      if (JSON.stringify(now) === JSON.stringify(regions)) return;
+      regions = now;
+      regionsNote.hidden = regions.length === 0;
+      redraw();
+    } catch {
+      // The picture and the drawing do not need them; the next look may get them.
+    }
+  };
 
   const load = async () => {
     try {
@@ -123,7 +149,7 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
   }
 
   function redraw(): void {
-    drawOverlay(overlay, stage, img, lines, zones, pending);
+    drawOverlay(overlay, stage, img, lines, zones, pending, regions);
   }
 
   async function save(): Promise<void> {
@@ -145,7 +171,13 @@ export function editorPage(root: HTMLElement, [cameraId = '']: string[]): () => 
   window.addEventListener('resize', onResize);
   void loadPicture();
   void load();
-  return () => window.removeEventListener('resize', onResize);
+  void loadRegions();
+  // Saved lines and zones re-plan the regions once the camera runs with them.
+  const regionTimer = setInterval(() => void loadRegions(), 3000);
+  return () => {
+    window.removeEventListener('resize', onResize);
+    clearInterval(regionTimer);
+  };
 }
 
 function round(v: number): number {
