@@ -62,6 +62,12 @@ export class TrackInfo {
    */
   peakScore = 0;
   private moved = false;
+
+  /** Whether the track has moved (its centre left where it came to rest) since it was first seen. */
+  get hasMoved(): boolean {
+    return this.moved;
+  }
+
   /** Stream time since which a "person" track has been seen in clear view without a break; NaN when not. */
   clearSincePts = Number.NaN;
   /** Smoothed ground speed, km/h; NaN without calibration or before the first estimate. */

@@ -17,7 +17,11 @@ export const LYING_ASPECT = 1.3;
 export const DOWN_ASPECT = 1.5;
 /** ... and holding that shape, not moving, this long (ms). */
 export const DOWN_MS = 1500;
-/** A two-wheeler standing still alone in a running lane, at least a box width from the kerb, this long (ms). */
+/**
+ * A two-wheeler standing still alone in a running lane, at least a box width from the kerb, this long
+ * (ms), where it has stood since it was first seen: one that rode in and stopped is a rider waiting (to
+ * turn, at a junction) or a vehicle stopping, the stopped_vehicle rule's after the zone's stoppedAfter.
+ */
 export const STANDING_MS = 5000;
 /** An object the detector does not know, lying still where the road was empty, this long (ms). */
 export const OBJECT_MS = 2000;
@@ -73,7 +77,8 @@ interface ObjectIncident {
  * - a person lying down (a "person" box wider than tall), not moving, for `downMs`;
  * - a motorcycle or bicycle down on its side (a flat box), not moving, for `downMs`;
  * - a two-wheeler standing still for `standingMs` in a running lane, a box width or more from the kerb
- *   (the zone's edge), while no other vehicle in the zone waits too (a queue is traffic, not an incident);
+ *   (the zone's edge), while no other vehicle in the zone waits too (a queue is traffic, not an incident),
+ *   and never seen moving (one that rode in and stopped is a rider waiting: stopped_vehicle's);
  * - any new object lying still where the road was empty (StaticObjects: debris, a dropped load, a fallen
  *   rider the detector does not see) for `objectMs`, under no tracked vehicle and no upright road user.
  * Ends when the road user moves on, gets up or is gone, or the object's place is clear again.
@@ -149,9 +154,12 @@ export class RoadObstacles implements FrameRule {
     }
   }
 
-  /** Still for `standingMs`, a box width or more from the zone's edge, and no other vehicle of the zone waiting. */
+  /**
+   * Still for `standingMs` and never seen moving, a box width or more from the zone's edge, and no other
+   * vehicle of the zone waiting.
+   */
   private standingAlone(t: Track, info: TrackInfo, z: number, ctx: FrameContext): boolean {
-    if (info.stillMs(ctx.pts) < this.o.standingMs) return false;
+    if (info.hasMoved || info.stillMs(ctx.pts) < this.o.standingMs) return false;
     const zone = ctx.zones[z]!;
     const width = (t.x2 - t.x1) * ctx.aspect;
     if (distanceToEdges(info.bx, info.by, zone.cfg.polygon, ctx.aspect) < width) return false;

@@ -90,6 +90,17 @@ describe('RoadObstacles on tracks', () => {
     expect(started(kerb.run(new RoadObstacles(kerb.zones), 0, 10_000, 200))).toEqual([]);
   });
 
+  it('leaves a rider who rode in and waits alone (to turn) to the stopped-vehicle rule', () => {
+    const waiting = roadScene();
+    const m = waiting.add(1, 'motorcycle', box(0.5, 0.6, 0.08, 0.8), { zones: ['road'] });
+    // Seen riding: its centre away from where it was first seen; then it stands still from 0.
+    m.info.restX = m.info.cx - 0.3;
+    m.info.update(m.track, -1000, A, undefined, new Float64Array(2));
+    expect(m.info.hasMoved).toBe(true);
+    still(m);
+    expect(started(waiting.run(new RoadObstacles(waiting.zones), 0, 10_000, 200))).toEqual([]);
+  });
+
   it('leaves parking and sidewalk zones and other zone kinds alone', () => {
     const s = roadScene([
       zoneConfig('pavement', 'sidewalk', [
