@@ -92,11 +92,14 @@ export function drawOverlay(
   for (const el of stage.querySelectorAll('.label')) el.remove();
   for (const l of lines) labelsFor(stage, img, l);
   for (const z of zones) label(stage, z.polygon[0]!, z.id, ZONE_COLOUR[z.kind] ?? '#fff', 8, 8);
-  // Just above the region, clear of the line's labels inside it (inside its bottom edge when at the top).
+  // Outside the region, clear of the line's labels inside it: above it, else left of its top corner
+  // (a band around a vertical line), else inside that corner.
   for (const { rect, width, height } of regions) {
     const text = `${t('detection')} ${width}x${height}`;
-    if (rect[1] > 0.1) label(stage, [rect[0], rect[1]], text, REGION_COLOUR, 6, -20);
-    else label(stage, [rect[0], rect[3]], text, REGION_COLOUR, 6, -20);
+    const corner: Point = [rect[0], rect[1]];
+    if (rect[1] > 0.1) label(stage, corner, text, REGION_COLOUR, 6, -20);
+    else if (rect[0] > 0.25) label(stage, corner, text, REGION_COLOUR, -6, 4, -100);
+    else label(stage, corner, text, REGION_COLOUR, 6, 4);
   }
 }
 
@@ -112,19 +115,42 @@ function labelsFor(stage: HTMLElement, img: HTMLImageElement, l: Line): void {
   const nx = -dy / len;
   const ny = dx / len;
   const mid: Point = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-  label(stage, a, `A ${l.id}`, '#ffd600', 4, -22);
-  label(stage, b, 'B', '#ffd600', 4, -22);
-  label(stage, mid, `${arrow(nx, ny)} ${l.directions[0]}`, '#ffd600', nx * 28 - 20, ny * 28 - 10);
-  label(stage, mid, `${arrow(-nx, -ny)} ${l.directions[1]}`, '#ffd600', -nx * 28 - 20, -ny * 28 - 10);
+  // Above each end, or below it at the top of the picture (out of sight there).
+  label(stage, a, `A ${l.id}`, '#ffd600', 4, a[1] < 0.06 ? 4 : -22);
+  label(stage, b, 'B', '#ffd600', 4, b[1] < 0.06 ? 4 : -22);
+  // Each direction's name on its side, 28 px out, its box on that side of the point (the two names of a
+  // vertical line overlapped in the middle when both started at the same offset).
+  for (const [sx, sy, name] of [
+    [nx, ny, l.directions[0]],
+    [-nx, -ny, l.directions[1]],
+  ] as const) {
+    label(stage, mid, `${arrow(sx, sy)} ${name}`, '#ffd600', sx * 28, sy * 28, side(sx), side(sy));
+  }
 }
 
-function label(stage: HTMLElement, p: Point, text: string, colour: string, ox: number, oy: number): void {
+/** Where a label's box goes from its point along one axis, for a direction `v` (-1..1): before, centred, after. */
+function side(v: number): number {
+  return v < -0.3 ? -100 : v > 0.3 ? 0 : -50;
+}
+
+/** A label at `p` moved by `ox`, `oy` px, its box shifted by `tx`, `ty` % of its own size. */
+function label(
+  stage: HTMLElement,
+  p: Point,
+  text: string,
+  colour: string,
+  ox: number,
+  oy: number,
+  tx = 0,
+  ty = 0,
+): void {
+  const shift = tx || ty ? `;transform:translate(${tx}%,${ty}%)` : '';
   stage.append(
     h(
       'span',
       {
         class: 'label',
-        style: `left:calc(${p[0] * 100}% + ${ox}px);top:calc(${p[1] * 100}% + ${oy}px);color:${colour}`,
+        style: `left:calc(${p[0] * 100}% + ${ox}px);top:calc(${p[1] * 100}% + ${oy}px);color:${colour}${shift}`,
       },
       text,
     ),
