@@ -10,7 +10,7 @@ import { cameraInputs } from './camera-inputs.js';
 import { registerCameraMetrics } from './camera-metrics.js';
 import type { CameraState, CameraTransition } from './camera-state.js';
 import { type Clip, ClipRecorder } from './clip-recorder.js';
-import type { TileSpec } from './letterbox.js';
+import { layoutRegions, type TileSpec } from './letterbox.js';
 import { LiveRelay } from './live-relay.js';
 import { RecordStream, type RecordStreamHealth } from './record-stream.js';
 import { type Snapshot, takeSnapshot } from './snapshot.js';
@@ -121,6 +121,12 @@ export class CameraManager extends EventEmitter<CameraManagerEvents> implements 
 
   get(id: string): Camera | undefined {
     return this.cameras.get(id);
+  }
+
+  /** Where a detecting camera looks closer than the whole picture now (layoutRegions of its frames). */
+  detectRegions(id: string): TileSpec[] {
+    const cam = this.cameras.get(id);
+    return cam && this.configs.get(id)?.detect.enabled ? layoutRegions(cam.layout) : [];
   }
 
   async start(): Promise<void> {

@@ -13,7 +13,7 @@ import type { CameraManager } from './camera-manager.js';
 import { LiveViewError } from './live-relay.js';
 import { describeFailure, type ProbeResult, probeCamera } from './probe.js';
 import { takeSnapshot } from './snapshot.js';
-import { drawOverlay, layoutRegions, type SnapshotOverlay } from './snapshot-overlay.js';
+import { drawOverlay, type SnapshotOverlay } from './snapshot-overlay.js';
 
 export interface CameraRoutesOptions {
   /** The cameras of the gateway running now (undefined while it restarts). */
@@ -55,7 +55,6 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
     const health = cameras?.health() ?? {};
     return opts.config.current().cameras.map((c) => {
       const h = health[c.id];
-      const layout = c.detect.enabled ? cameras?.get(c.id)?.layout : undefined;
       return {
         id: c.id,
         name: c.name,
@@ -67,7 +66,7 @@ export const cameraRoutes: FastifyPluginAsync<CameraRoutesOptions> = async (app,
           enabled: c.detect.enabled,
           fps: c.detect.fps,
           // Where detection looks closer than the whole picture now (the snapshot draws them).
-          regions: (layout ? layoutRegions(layout) : []).map((t) => ({
+          regions: (cameras?.detectRegions(c.id) ?? []).map((t) => ({
             rect: t.rect,
             width: t.width,
             height: t.height,

@@ -95,6 +95,16 @@ export interface TileSpec {
   gated?: boolean;
 }
 
+/**
+ * Where a frame layout has detection look closer than the whole picture: every tile after the first while
+ * the first is the whole picture (the automatic plan; snapshots are that tile). Hand tiles that start with
+ * a crop give none: a snapshot is a crop then.
+ */
+export function layoutRegions(layout: readonly TileSpec[]): TileSpec[] {
+  const [x1, y1, x2, y2] = layout[0]?.rect ?? [0, 0, 0, 0];
+  return x1 === 0 && y1 === 0 && x2 === 1 && y2 === 1 ? layout.slice(1) : [];
+}
+
 /** Config tiles: each letterboxed into the same `width` x `height`, all inferred. */
 export function uniformTiles(
   width: number,

@@ -15,16 +15,6 @@ export interface SnapshotOverlay {
   regions?: readonly Pick<TileSpec, 'rect' | 'width' | 'height'>[];
 }
 
-/**
- * The detection regions of a camera's frame layout worth drawing on its snapshot: every tile after the
- * first while the first is the whole picture (the automatic plan; the snapshot is that tile). Hand tiles
- * that start with a crop draw nothing: the snapshot is a crop then.
- */
-export function layoutRegions(layout: readonly TileSpec[]): TileSpec[] {
-  const [x1, y1, x2, y2] = layout[0]?.rect ?? [0, 0, 0, 0];
-  return x1 === 0 && y1 === 0 && x2 === 1 && y2 === 1 ? layout.slice(1) : [];
-}
-
 /** Zone outlines by what the zone is for. */
 const ZONE_COLOURS: Record<string, string> = {
   carriageway: '#2979ff',

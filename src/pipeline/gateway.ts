@@ -3,7 +3,7 @@ import { AlertsService } from '../alerts/service.js';
 import type { ComponentHealth } from '../api/health.js';
 import { CameraManager } from '../camera/camera-manager.js';
 import type { TileSpec } from '../camera/letterbox.js';
-import { layoutRegions, type SnapshotOverlay } from '../camera/snapshot-overlay.js';
+import type { SnapshotOverlay } from '../camera/snapshot-overlay.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { CameraConfig } from '../config/schema.js';
 import { type Service, ServiceGroup } from '../lifecycle/service.js';
@@ -278,12 +278,11 @@ export class Gateway implements RunnableGateway {
   overlay(cameraId: string): SnapshotOverlay | undefined {
     const cam = this.cfg.cameras.find((c) => c.id === cameraId);
     if (!cam) return undefined;
-    const layout = cam.detect.enabled ? this.cameras?.get(cameraId)?.layout : undefined;
     return {
       boxes: this.traffic?.boxes(cameraId) ?? [],
       lines: cam.lines,
       zones: cam.zones,
-      regions: layout ? layoutRegions(layout) : [],
+      regions: this.cameras?.detectRegions(cameraId) ?? [],
     };
   }
 }

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { REGION_COLOUR } from '../../src/annotate/annotator.js';
-import type { TileSpec } from '../../src/camera/letterbox.js';
-import { drawOverlay, layoutRegions, snapshotMarks } from '../../src/camera/snapshot-overlay.js';
+import { layoutRegions, type TileSpec } from '../../src/camera/letterbox.js';
+import { drawOverlay, snapshotMarks } from '../../src/camera/snapshot-overlay.js';
 import { detectLayout } from '../../src/vision/detect-layout.js';
 
 const WHOLE: TileSpec = { rect: [0, 0, 1, 1], width: 416, height: 256, infer: true };
