@@ -58,7 +58,7 @@ def main():
     w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
     h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     bike, bike_mask = cutout(frame(cap, 800), frame(cap, 150), (310, 390, 380, 480))
-    rider, rider_mask = bike, bike_mask
+    rider, rider_mask = bike, bike_mask  # upright, for --ride-in: `bike` is turned on its side below
     person, person_mask = cutout(frame(cap, 150), frame(cap, 600), (280, 245, 335, 335))
     car = None
     if a.stopping_car:
