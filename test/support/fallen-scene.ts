@@ -46,3 +46,14 @@ export const incidentBox = (i: Incident): Box | undefined => (i.box ? [...i.box]
 
 export const boxesOverlap = (a: Box, b: Box): boolean =>
   a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
+/** The share of box `b`'s area in the picture that box `a` covers. */
+export function coveredShare(a: Box, b: Box): number {
+  const bx1 = Math.max(0, b[0]);
+  const by1 = Math.max(0, b[1]);
+  const bx2 = Math.min(1, b[2]);
+  const by2 = Math.min(1, b[3]);
+  const iw = Math.max(0, Math.min(a[2], bx2) - Math.max(a[0], bx1));
+  const ih = Math.max(0, Math.min(a[3], by2) - Math.max(a[1], by1));
+  return (iw * ih) / ((bx2 - bx1) * (by2 - by1));
+}

@@ -60,13 +60,17 @@ export const DEFAULT_ROAD_OBSTACLES: RoadObstacleOptions = {
   objectMs: OBJECT_MS,
 };
 
-interface ObjectIncident {
-  incident: Incident;
-  key: string;
+/** A box in fractions of the picture. */
+interface Box {
   x1: number;
   y1: number;
   x2: number;
   y2: number;
+}
+
+interface ObjectIncident extends Box {
+  incident: Incident;
+  key: string;
   /** When its place last showed the object (a static blob) or a track, stream ms. */
   seenPts: number;
 }
@@ -213,6 +217,7 @@ export class RoadObstacles implements FrameRule {
     for (const b of blobs) {
       if (this.objects.some((o) => sameScene(o, b, aspect)) || this.overlapsDownTrack(b, tracks)) continue;
       const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
+      const o = wholeObject(b, model.blobs(ctx.pts, 0, 1), aspect);
       const key = `obstacle:object:${++this.seq}`;
       const incident = ctx.incidents.start(ctx, {
         key,
@@ -220,11 +225,11 @@ export class RoadObstacles implements FrameRule {
         severity: 'critical',
         zone: z >= 0 ? ctx.zones[z] : undefined,
         trackIds: [],
-        box: [b.x1, b.y1, b.x2, b.y2],
-        detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[b.x1, b.y1, b.x2, b.y2].map((v) => v.toFixed(2)).join(', ')}]`,
+        box: [o.x1, o.y1, o.x2, o.y2],
+        detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[o.x1, o.y1, o.x2, o.y2].map((v) => v.toFixed(2)).join(', ')}]`,
       });
-      this.objects.push({ incident, key, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, seenPts: ctx.pts });
-      model.freeze(b.x1, b.y1, b.x2, b.y2, true);
+      this.objects.push({ incident, key, ...o, seenPts: ctx.pts });
+      model.freeze(o.x1, o.y1, o.x2, o.y2, true);
     }
     let w = 0;
     for (const o of this.objects) {
@@ -239,7 +244,7 @@ export class RoadObstacles implements FrameRule {
   }
 
   /** Whether a road user that is down (the track rule's) lies on the blob. */
-  private overlapsDownTrack(b: { x1: number; y1: number; x2: number; y2: number }, tracks: readonly Track[]) {
+  private overlapsDownTrack(b: Box, tracks: readonly Track[]) {
     for (const t of tracks) {
       if (!this.downSince.has(t.id) && !this.open.hasTrack(t.id)) continue;
       if (overlaps(b, { x1: t.bx1, y1: t.by1, x2: t.bx2, y2: t.by2 })) return true;
@@ -270,18 +275,31 @@ function wentFaint(t: Track, info: TrackInfo, pts: number): boolean {
   );
 }
 
+/**
+ * The object whose blob `b` raised an incident, as far as the picture shows it at that moment: `b` grown by
+ * the parts of the same scene static for any time (`parts`): the blob that was still long enough first can
+ * be a fallen cyclist's legs, the body beside them still settling in the model. The evidence marks it all.
+ */
+function wholeObject(b: Box, parts: readonly Box[], aspect: number): Box {
+  const o = { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+  for (const p of parts) {
+    if (!sameScene(b, p, aspect)) continue;
+    o.x1 = Math.min(o.x1, p.x1);
+    o.y1 = Math.min(o.y1, p.y1);
+    o.x2 = Math.max(o.x2, p.x2);
+    o.y2 = Math.max(o.y2, p.y2);
+  }
+  return o;
+}
+
 /** Whether blob `b` is part of the scene of object box `a` (SAME_SCENE); `aspect`: width / height. */
-function sameScene(
-  a: { x1: number; y1: number; x2: number; y2: number },
-  b: typeof a,
-  aspect: number,
-): boolean {
+function sameScene(a: Box, b: Box, aspect: number): boolean {
   const side = Math.max((a.x2 - a.x1) * aspect, a.y2 - a.y1, (b.x2 - b.x1) * aspect, b.y2 - b.y1);
   const gx = Math.max(0, Math.max(a.x1, b.x1) - Math.min(a.x2, b.x2)) * aspect;
   const gy = Math.max(0, Math.max(a.y1, b.y1) - Math.min(a.y2, b.y2));
   return Math.hypot(gx, gy) <= SAME_SCENE * side;
 }
 
-function overlaps(a: { x1: number; y1: number; x2: number; y2: number }, b: typeof a): boolean {
+function overlaps(a: Box, b: Box): boolean {
   return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 }
