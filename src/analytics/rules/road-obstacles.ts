@@ -3,6 +3,7 @@ import { pointInPolygon } from '../../vision/polygon.js';
 import type { Incident } from '../events.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { distanceToEdges } from '../geometry.js';
+import { type Box, overlaps, sameScene, wholeObject } from '../object-scene.js';
 import { StaticObjects } from '../static-objects.js';
 import { isVehicle, type TrackInfo } from '../track-info.js';
 import type { ZoneRuntime } from '../zone-runtime.js';
@@ -39,12 +40,6 @@ const STILL_SPEED = 0.3;
 const FAINT_STILL_MS = 1000;
 const FAINT_SCORE = 0.35;
 const FAINT_DROP = 0.5;
-/**
- * A static blob within SAME_SCENE times the longest side of it or of an open object incident's box (the gap
- * between them, in pixels) belongs to that incident: a fallen cyclist's bicycle and body come out as two
- * blobs a body's length apart, one fall.
- */
-const SAME_SCENE = 2;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
 
@@ -59,14 +54,6 @@ export const DEFAULT_ROAD_OBSTACLES: RoadObstacleOptions = {
   standingMs: STANDING_MS,
   objectMs: OBJECT_MS,
 };
-
-/** A box in fractions of the picture. */
-interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
 
 interface ObjectIncident extends Box {
   incident: Incident;
@@ -273,33 +260,4 @@ function wentFaint(t: Track, info: TrackInfo, pts: number): boolean {
   return (
     info.stillMs(pts) >= FAINT_STILL_MS && t.score < FAINT_SCORE && t.score < FAINT_DROP * info.peakScore
   );
-}
-
-/**
- * The object whose blob `b` raised an incident, as far as the picture shows it at that moment: `b` grown by
- * the parts of the same scene static for any time (`parts`): the blob that was still long enough first can
- * be a fallen cyclist's legs, the body beside them still settling in the model. The evidence marks it all.
- */
-function wholeObject(b: Box, parts: readonly Box[], aspect: number): Box {
-  const o = { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
-  for (const p of parts) {
-    if (!sameScene(b, p, aspect)) continue;
-    o.x1 = Math.min(o.x1, p.x1);
-    o.y1 = Math.min(o.y1, p.y1);
-    o.x2 = Math.max(o.x2, p.x2);
-    o.y2 = Math.max(o.y2, p.y2);
-  }
-  return o;
-}
-
-/** Whether blob `b` is part of the scene of object box `a` (SAME_SCENE); `aspect`: width / height. */
-function sameScene(a: Box, b: Box, aspect: number): boolean {
-  const side = Math.max((a.x2 - a.x1) * aspect, a.y2 - a.y1, (b.x2 - b.x1) * aspect, b.y2 - b.y1);
-  const gx = Math.max(0, Math.max(a.x1, b.x1) - Math.min(a.x2, b.x2)) * aspect;
-  const gy = Math.max(0, Math.max(a.y1, b.y1) - Math.min(a.y2, b.y2));
-  return Math.hypot(gx, gy) <= SAME_SCENE * side;
-}
-
-function overlaps(a: Box, b: Box): boolean {
-  return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 }
