@@ -17,14 +17,16 @@ export interface Box {
 const SAME_SCENE = 2;
 
 /**
- * The object whose blob `b` raised an incident, as far as the picture shows it at that moment: `b` grown by
- * the parts of the same scene static for any time (`parts`): the blob that was still long enough first can
- * be a fallen cyclist's legs, the body beside them still settling in the model. The evidence marks it all.
+ * The object whose blob `b` raised an incident, as far as the picture shows it at that moment: the static
+ * region `b` lies in, its cells static for any time (`parts`: the blobs of all static cells). The blob that
+ * was still long enough first can be a fallen cyclist's legs, the body and bike joined to them still
+ * settling in the model; the evidence marks it all. Only what touches `b`: a scene's reach (sameScene)
+ * would take in the next object along the road, with an incident of its own.
  */
-export function wholeObject(b: Box, parts: readonly Box[], aspect: number): Box {
+export function wholeObject(b: Box, parts: readonly Box[]): Box {
   const o = { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
   for (const p of parts) {
-    if (!sameScene(b, p, aspect)) continue;
+    if (!overlaps(b, p)) continue;
     o.x1 = Math.min(o.x1, p.x1);
     o.y1 = Math.min(o.y1, p.y1);
     o.x2 = Math.max(o.x2, p.x2);

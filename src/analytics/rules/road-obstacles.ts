@@ -55,9 +55,16 @@ export const DEFAULT_ROAD_OBSTACLES: RoadObstacleOptions = {
   objectMs: OBJECT_MS,
 };
 
+/**
+ * An object's open incident. Its own box is the blob that raised it, which later blobs are matched against
+ * (the reach of a scene scales with it, object-scene.ts: the whole object would take in blobs half a
+ * picture away); `whole` is the object as far as the picture showed it then, the incident's box, kept
+ * from being learnt as road.
+ */
 interface ObjectIncident extends Box {
   incident: Incident;
   key: string;
+  whole: Box;
   /** When its place last showed the object (a static blob) or a track, stream ms. */
   seenPts: number;
 }
@@ -204,7 +211,7 @@ export class RoadObstacles implements FrameRule {
     for (const b of blobs) {
       if (this.objects.some((o) => sameScene(o, b, aspect)) || this.overlapsDownTrack(b, tracks)) continue;
       const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
-      const o = wholeObject(b, model.blobs(ctx.pts, 0, 1), aspect);
+      const o = wholeObject(b, model.blobs(ctx.pts, 0, 1));
       const key = `obstacle:object:${++this.seq}`;
       const incident = ctx.incidents.start(ctx, {
         key,
@@ -215,14 +222,23 @@ export class RoadObstacles implements FrameRule {
         box: [o.x1, o.y1, o.x2, o.y2],
         detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[o.x1, o.y1, o.x2, o.y2].map((v) => v.toFixed(2)).join(', ')}]`,
       });
-      this.objects.push({ incident, key, ...o, seenPts: ctx.pts });
+      this.objects.push({
+        incident,
+        key,
+        x1: b.x1,
+        y1: b.y1,
+        x2: b.x2,
+        y2: b.y2,
+        whole: o,
+        seenPts: ctx.pts,
+      });
       model.freeze(o.x1, o.y1, o.x2, o.y2, true);
     }
     let w = 0;
     for (const o of this.objects) {
       if (o.incident.endMs !== undefined || ctx.pts - o.seenPts >= GONE_MS) {
         if (o.incident.endMs === undefined) ctx.incidents.end(ctx, o.key);
-        model.freeze(o.x1, o.y1, o.x2, o.y2, false);
+        model.freeze(o.whole.x1, o.whole.y1, o.whole.x2, o.whole.y2, false);
         continue;
       }
       this.objects[w++] = o;

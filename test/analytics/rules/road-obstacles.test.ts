@@ -223,6 +223,35 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     ).toHaveLength(2);
   });
 
+  it("marks the whole object in view when raised; a later one beyond the first blob's reach is its own", () => {
+    // 16 x 8 px rectangles on the 160 x 90 road, each from its own time on: the object's first part at
+    // (70, 50), the rest of it beside it settling 1 s later, another object 45 px to the left at 9 s (past
+    // twice the first part's size, within twice the whole object's).
+    const parts: [number, number, number][] = [
+      [70, 50, 6000],
+      [86, 50, 7000],
+      [9, 50, 9000],
+    ];
+    const frame = (pts: number) =>
+      greyFrame(
+        (px, py) =>
+          parts.some(([x, y, from]) => pts >= from && px >= x && px < x + 16 && py >= y && py < y + 8)
+            ? 20
+            : scene()(px, py),
+        pts,
+      );
+    const s = roadScene();
+    const [first, other] = started(s.run(new RoadObstacles(s.zones), 0, 14_000, 100, { frame }));
+    const px = (b: readonly number[]) => [b[0]! * 160, b[1]! * 90, b[2]! * 160, b[3]! * 90];
+    // Both parts, to a cell of the grid (4 x 4 pixels).
+    expect(px(first!.box!).map((v, i) => Math.abs(v - [70, 50, 102, 58][i]!))).toSatisfy((d: number[]) =>
+      d.every((v) => v <= 4),
+    );
+    expect(other, 'the object to the left').toBeDefined();
+    // Itself only, not the first object 45 px away.
+    expect(px(other!.box!)[2]).toBeLessThan(30);
+  });
+
   it('raises nothing for a light change over the whole view', () => {
     const s = roadScene();
     const rule = new RoadObstacles(s.zones);
