@@ -56,10 +56,10 @@ export const DEFAULT_ROAD_OBSTACLES: RoadObstacleOptions = {
 };
 
 /**
- * An object's open incident. Its own box is the blob that raised it, which later blobs are matched against
- * (the reach of a scene scales with it, object-scene.ts: the whole object would take in blobs half a
+ * An object's open incident. Its own box is the blob that raised it, whose scene later blobs join (the
+ * reach of a scene scales with the box, object-scene.ts: the whole object's would take in blobs half a
  * picture away); `whole` is the object as far as the picture showed it then, the incident's box, kept
- * from being learnt as road.
+ * from being learnt as road; blobs on it join too.
  */
 interface ObjectIncident extends Box {
   incident: Incident;
@@ -206,10 +206,10 @@ export class RoadObstacles implements FrameRule {
     const blobs = model.blobs(ctx.pts, this.o.objectMs, OBJECT_CELLS);
     const aspect = ctx.aspect;
     for (const o of this.objects) {
-      for (const b of blobs) if (sameScene(o, b, aspect)) o.seenPts = ctx.pts;
+      for (const b of blobs) if (ofObject(o, b, aspect)) o.seenPts = ctx.pts;
     }
     for (const b of blobs) {
-      if (this.objects.some((o) => sameScene(o, b, aspect)) || this.overlapsDownTrack(b, tracks)) continue;
+      if (this.objects.some((o) => ofObject(o, b, aspect)) || this.overlapsDownTrack(b, tracks)) continue;
       const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
       const o = wholeObject(b, model.blobs(ctx.pts, 0, 1));
       const key = `obstacle:object:${++this.seq}`;
@@ -232,7 +232,7 @@ export class RoadObstacles implements FrameRule {
         whole: o,
         seenPts: ctx.pts,
       });
-      model.freeze(o.x1, o.y1, o.x2, o.y2, true);
+      freezeWhole(model, this.objects[this.objects.length - 1]!);
     }
     let w = 0;
     for (const o of this.objects) {
@@ -243,6 +243,8 @@ export class RoadObstacles implements FrameRule {
       }
       this.objects[w++] = o;
     }
+    // The cells of an object still there that an ended one's box shared stay kept.
+    if (w < this.objects.length) for (let i = 0; i < w; i++) freezeWhole(model, this.objects[i]!);
     this.objects.length = w;
   }
 
@@ -269,6 +271,19 @@ export class RoadObstacles implements FrameRule {
     }
     return -1;
   }
+}
+
+/**
+ * Whether blob `b` is of an open object incident's object: of the scene of the blob that raised it, or on
+ * the object as the picture showed it then (a load spread along the lane settles piece by piece).
+ */
+function ofObject(o: ObjectIncident, b: Box, aspect: number): boolean {
+  return sameScene(o, b, aspect) || overlaps(o.whole, b);
+}
+
+/** Keeps the road under an open object incident's whole object as learnt. */
+function freezeWhole(model: StaticObjects, o: ObjectIncident): void {
+  model.freeze(o.whole.x1, o.whole.y1, o.whole.x2, o.whole.y2, true);
 }
 
 /** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */

@@ -252,6 +252,34 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(px(other!.box!)[2]).toBeLessThan(30);
   });
 
+  it('raises one incident for an object that settles piece by piece, marked whole, ended when taken away', () => {
+    // An L-shaped load: its corner first, its arms 1.5 s later, which the model takes as still piece by piece
+    // (a 16 px square of the background's checks at a time), the far ones more than a scene's reach from
+    // the corner. Taken away at 20 s.
+    const rects: [number, number, number, number][] = [
+      [24, 24, 40, 40],
+      [40, 24, 136, 40],
+      [120, 40, 136, 84],
+    ];
+    const frame = (pts: number) =>
+      greyFrame((px, py) => {
+        const on = rects.some(
+          ([x1, y1, x2, y2], k) =>
+            pts >= (k === 0 ? 6000 : 7500) && pts < 20_000 && px >= x1 && px < x2 && py >= y1 && py < y2,
+        );
+        return on ? 20 : scene()(px, py);
+      }, pts);
+    const s = roadScene();
+    const out = s.run(new RoadObstacles(s.zones), 0, 30_000, 100, { frame });
+    const incidents = started(out);
+    expect(incidents.map((i) => i.detail)).toHaveLength(1);
+    const [x1, y1, x2, y2] = incidents[0]!.box!;
+    expect(
+      [x1 * 160, y1 * 90, x2 * 160, y2 * 90].map((v, i) => Math.abs(v - [24, 24, 136, 84][i]!)),
+    ).toSatisfy((d: number[]) => d.every((v) => v <= 4));
+    expect(ended(out).map((i) => i.id)).toEqual([incidents[0]!.id]);
+  });
+
   it('raises nothing for a light change over the whole view', () => {
     const s = roadScene();
     const rule = new RoadObstacles(s.zones);
