@@ -46,7 +46,7 @@ export class StaticObjects {
   /** 1 for cells under a tracked vehicle this frame; stream time until which a still vehicle's ghost lasts. */
   private covered = new Uint8Array(0);
   private ghostUntil = new Float64Array(0);
-  /** Cells frozen by an open incident: the long-term background keeps the road as it was under it. */
+  /** Open incidents keeping each cell (freeze): the long-term background keeps the road as it was under it. */
   private frozen = new Uint8Array(0);
   /** 1 once a cell has been seen as empty road (LEARN_MS); since when it has looked like it now. */
   private learned = new Uint8Array(0);
@@ -94,13 +94,22 @@ export class StaticObjects {
     this.covered.fill(0);
   }
 
-  /** Keeps (1) or releases (0) the road under a box as it was learnt (an open incident's object). */
+  /**
+   * Keeps (on) or releases (off) the road under a box as it was learnt (an open incident's object). Counted
+   * per cell: where the boxes of several open incidents overlap, the road stays kept until each released it.
+   */
   freeze(x1: number, y1: number, x2: number, y2: number, on: boolean): void {
     const c1 = Math.max(0, Math.floor(x1 * this.cols));
     const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
     const r1 = Math.max(0, Math.floor(y1 * this.rows));
     const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
-    for (let r = r1; r <= r2; r++) for (let c = c1; c <= c2; c++) this.frozen[r * this.cols + c] = on ? 1 : 0;
+    const f = this.frozen;
+    for (let r = r1; r <= r2; r++) {
+      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+        if (on) f[i] = Math.min(255, f[i]! + 1);
+        else if (f[i]! > 0) f[i] = f[i]! - 1;
+      }
+    }
   }
 
   /** Feeds the frame's whole picture (tile 0) at stream time `pts`; call after cover(). */

@@ -208,10 +208,13 @@ export class RoadObstacles implements FrameRule {
     for (const o of this.objects) {
       for (const b of blobs) if (ofObject(o, b, aspect)) o.seenPts = ctx.pts;
     }
+    // Every static cell's blobs, for the whole of an object raised (only on a frame that raises one).
+    let parts: Box[] | undefined;
     for (const b of blobs) {
       if (this.objects.some((o) => ofObject(o, b, aspect)) || this.overlapsDownTrack(b, tracks)) continue;
       const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
-      const o = wholeObject(b, model.blobs(ctx.pts, 0, 1));
+      parts ??= model.blobs(ctx.pts, 0, 1);
+      const o = wholeObject(b, parts);
       const key = `obstacle:object:${++this.seq}`;
       const incident = ctx.incidents.start(ctx, {
         key,
@@ -232,7 +235,7 @@ export class RoadObstacles implements FrameRule {
         whole: o,
         seenPts: ctx.pts,
       });
-      freezeWhole(model, this.objects[this.objects.length - 1]!);
+      model.freeze(o.x1, o.y1, o.x2, o.y2, true);
     }
     let w = 0;
     for (const o of this.objects) {
@@ -243,8 +246,6 @@ export class RoadObstacles implements FrameRule {
       }
       this.objects[w++] = o;
     }
-    // The cells of an object still there that an ended one's box shared stay kept.
-    if (w < this.objects.length) for (let i = 0; i < w; i++) freezeWhole(model, this.objects[i]!);
     this.objects.length = w;
   }
 
@@ -279,11 +280,6 @@ export class RoadObstacles implements FrameRule {
  */
 function ofObject(o: ObjectIncident, b: Box, aspect: number): boolean {
   return sameScene(o, b, aspect) || overlaps(o.whole, b);
-}
-
-/** Keeps the road under an open object incident's whole object as learnt. */
-function freezeWhole(model: StaticObjects, o: ObjectIncident): void {
-  model.freeze(o.whole.x1, o.whole.y1, o.whole.x2, o.whole.y2, true);
 }
 
 /** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */

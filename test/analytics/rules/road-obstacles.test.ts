@@ -303,4 +303,31 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(m.blobs(10_000, 2000, 8)).toHaveLength(1);
     expect(m.blobs(10_000, 3500, 8)).toHaveLength(0);
   });
+
+  it('the static-object model keeps the road under overlapping frozen boxes until each is released', () => {
+    const run = (release: number) => {
+      const m = new StaticObjects([
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      ]);
+      // The object of road() lies at (70, 50)-(86, 58) of 160 x 90 from 6 s; two incidents' boxes on it.
+      const a = [60 / 160, 40 / 90, 90 / 160, 60 / 90] as const;
+      const b = [65 / 160, 45 / 90, 100 / 160, 70 / 90] as const;
+      for (let pts = 0; pts <= 90_000; pts += 100) {
+        if (pts === 9000) for (const box of [a, b]) m.freeze(...box, true);
+        if (pts === 10_000) for (const box of [a, b].slice(0, release)) m.freeze(...box, false);
+        m.beginFrame();
+        m.update(road(pts, 6000), pts);
+      }
+      return m.blobs(90_000, 2000, 8).length;
+    };
+    // One released, the other incident open: the object is still not taken for road 80 s on.
+    expect(run(1)).toBe(1);
+    // Both released: it is learnt as road (the long-term background follows it).
+    expect(run(2)).toBe(0);
+  });
 });
