@@ -68,6 +68,24 @@ export const LINE_COLOUR = '#ffffff';
 /** The detection regions (where detection looks closer than the whole picture): explain and snapshots. */
 export const REGION_COLOUR = '#ff4081';
 
+/** A detection region or tile `rect` ([x1, y1, x2, y2], fractions) as a dashed outline labelled `label`. */
+export function regionMark(
+  [x1, y1, x2, y2]: readonly [number, number, number, number],
+  label: string,
+): PolygonMark {
+  return {
+    points: [
+      [x1, y1],
+      [x2, y1],
+      [x2, y2],
+      [x1, y2],
+    ],
+    label,
+    colour: REGION_COLOUR,
+    dashed: true,
+  };
+}
+
 const FONT = 'font-family="sans-serif"';
 
 export function escapeXml(s: string): string {

@@ -1,4 +1,4 @@
-import { annotate, type Overlay, REGION_COLOUR } from '../annotate/annotator.js';
+import { annotate, type Overlay, regionMark } from '../annotate/annotator.js';
 import type { LineConfig, ZoneConfig } from '../config/schema.js';
 import type { Detection } from '../domain/traffic.js';
 import type { TileSpec } from './letterbox.js';
@@ -31,17 +31,7 @@ const LINE_COLOUR = '#ffd600';
  * vehicle crossing that way ends up, and the latest boxes.
  */
 export function snapshotMarks(o: SnapshotOverlay): Overlay {
-  const regions = (o.regions ?? []).map(({ rect: [x1, y1, x2, y2], width, height }) => ({
-    points: [
-      [x1, y1],
-      [x2, y1],
-      [x2, y2],
-      [x1, y2],
-    ] as const,
-    label: `detection ${width}x${height}`,
-    colour: REGION_COLOUR,
-    dashed: true,
-  }));
+  const regions = (o.regions ?? []).map((r) => regionMark(r.rect, `detection ${r.width}x${r.height}`));
   return {
     polygons: [
       ...regions,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { annotate, type LineMark, type PolygonMark, REGION_COLOUR } from '../annotate/annotator.js';
+import { annotate, type LineMark, type PolygonMark, regionMark } from '../annotate/annotator.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { DetectLayout } from '../vision/detect-layout.js';
 
@@ -43,17 +43,12 @@ export async function explainPicture(
     const [x1, y1, x2, y2] = t.rect;
     if (i === 0 && x1 === 0 && y1 === 0 && x2 === 1 && y2 === 1) return;
     const scale = layout.plan ? ` ${layout.plan.scale.toFixed(2)} px/px` : '';
-    polygons.push({
-      points: [
-        [x1, y1],
-        [x2, y1],
-        [x2, y2],
-        [x1, y2],
-      ],
-      label: `${t.gated ? 'region' : 'tile'} ${i}: ${t.width}x${t.height}${scale}${t.gated ? ' (while small road users are around)' : ''}`,
-      colour: REGION_COLOUR,
-      dashed: true,
-    });
+    polygons.push(
+      regionMark(
+        t.rect,
+        `${t.gated ? 'region' : 'tile'} ${i}: ${t.width}x${t.height}${scale}${t.gated ? ' (while small road users are around)' : ''}`,
+      ),
+    );
   });
   const lines: LineMark[] = camera.lines.map((l) => ({
     a: l.points[0] as [number, number],
