@@ -159,10 +159,7 @@ export class ByteTracker {
       } else if (t.state === 'tentative') {
         t.lostMs += dtMs;
         // Not a person's: a rider seen as a person only now and then would become a "pedestrian".
-        keep =
-          (++t.misses <= o.tentativeMisses ||
-            (t.lostMs <= o.tentativeVehicleMs && classGroup(t.cls) === VEHICLE_GROUP)) &&
-          t.cls !== 'person';
+        keep = (++t.misses <= o.tentativeMisses || t.lostMs <= o.tentativeLostMs) && t.cls !== 'person';
       } else {
         if (t.state !== 'lost') t.coastAlongHistory();
         t.state = 'lost';

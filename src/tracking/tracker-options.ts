@@ -38,12 +38,12 @@ export interface TrackerOptions {
    */
   tentativeMisses: number;
   /**
-   * ... and a car, bus or lorry's for this observed time since its last match, however many frames that
-   * is (ms): at a high detection rate a lorry in spray or half out of view is missed two or three frames
-   * in a row as often as one is at 10 fps, and its track would start over and over, never confirmed. Not
-   * a two-wheeler's: in a dense clump a second box on a rider would live on as a second track.
+   * ... and for this observed time since its last match, however many frames that is (ms): what one
+   * missed frame is at the default 10 fps. At a high detection rate a lorry in spray, or a faint rider in
+   * a queue, is missed two or three frames in a row as often as once at 10 fps, and its track would start
+   * over and over, never confirmed: counts would depend on the detection rate.
    */
-  tentativeVehicleMs: number;
+  tentativeLostMs: number;
   /**
    * A tentative track matched only by a low-score detection (below `weakTrackScore`) lives on and follows
    * it, but gains no hit toward confirmation: a car in spray whose scores swing between 0.13 and 0.35
@@ -74,7 +74,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minHits: 2,
   lostBufferMs: 2000,
   tentativeMisses: 1,
-  tentativeVehicleMs: 100,
+  tentativeLostMs: 100,
   tentativeKeepLow: true,
   suppressRiders: true,
   correctClasses: true,

@@ -42,6 +42,8 @@ export class RuleScene {
   readonly incidents: IncidentBook;
   readonly ctx: FrameContext;
   readonly tracks: Track[] = [];
+  /** Per track, the stream time of the latest step it was in (its age grows by the steps since, as the tracker's). */
+  private readonly steppedAt = new Map<Track, number>();
 
   constructor(zones: ZoneConfig[] = [], book: Partial<IncidentBookOptions> = {}) {
     this.zones = zones.map((z) => new ZoneRuntime(z));
@@ -100,6 +102,11 @@ export class RuleScene {
     opts: { inferred?: boolean; frame?: Frame } = {},
   ): AnalyticsEventWithEvidence[] {
     const ctx = this.ctx;
+    for (const t of this.tracks) {
+      const last = this.steppedAt.get(t);
+      if (last !== undefined) t.ageMs += pts - last;
+      this.steppedAt.set(t, pts);
+    }
     ctx.begin(pts, T0 + pts, opts.inferred ?? true, opts.frame);
     ctx.bind(this.tracks);
     for (const rule of Array.isArray(rules) ? rules : [rules]) rule.update(this.tracks, ctx);

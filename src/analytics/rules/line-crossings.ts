@@ -12,6 +12,14 @@ import { againstMotion, gateDistance, overlapsLiveTrack, seenApart } from './tra
 
 /** Matches a track needs before it counts for being first seen past a line (a few frames of evidence). */
 const BIRTH_HITS = 3;
+/**
+ * ... and how long it must have been tracked (ms): at 25 fps three matches come within 80 ms, one glimpse
+ * whose frames share their noise (a part box, a flicker), where at the default 10 fps they span 200 ms.
+ */
+const BIRTH_SEEN_MS = 200;
+
+/** Whether track `t` has been seen long enough to count for a crossing it was not seen making. */
+const seenLongEnough = (t: Track) => t.hits >= BIRTH_HITS && t.ageMs >= BIRTH_SEEN_MS;
 /** Kinematics of a track at its end, for stitching a later fragment to it. */
 interface EndedTrack {
   id: number;
@@ -67,7 +75,7 @@ export class LineCrossings implements FrameRule {
       const stitched = born && this.stitch(t, tracks, ctx.pts);
       const duplicate = born && !stitched && overlapsLiveTrack(t, tracks);
       const cls = info.classOf(t);
-      const level = !t.confirmed ? 0 : t.hits >= BIRTH_HITS ? 2 : 1;
+      const level = !t.confirmed ? 0 : seenLongEnough(t) ? 2 : 1;
       const w = t.kf.w;
       const h = t.kf.h;
       for (let l = 0; l < this.lines.length; l++) {
@@ -128,7 +136,7 @@ export class LineCrossings implements FrameRule {
       // across the line? Unseen, a person crossing so is doubtful.
       const y = line.anchor === 'bottom' ? t.kf.cy + t.kf.h / 2 : t.kf.cy;
       let ev =
-        !streamEnd && t.confirmed && t.hits >= BIRTH_HITS
+        !streamEnd && t.confirmed && seenLongEnough(t)
           ? line.exited(t.id, ctx.classOf(t), t.kf.cx, y, ctx.time, pts)
           : undefined;
       const exited = ev !== undefined;

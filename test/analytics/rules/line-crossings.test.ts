@@ -337,6 +337,31 @@ describe('LineCrossings', () => {
     expect(counted(0.488)).toBe(0);
   });
 
+  it('a track first seen past the line counts once seen for 200 ms, not for three matches in 80 ms at 25 fps', () => {
+    // A glimpse on every frame at 25 fps: three matches in a row, moving away from the line, then gone.
+    // At 10 fps the same three matches span 200 ms; judged by frames, the counts depend on the rate.
+    const counted = (frames: number) => {
+      const s = new RuleScene();
+      const rule = new LineCrossings({ id: 'cam', lines: [LINE] });
+      const watcher = s.add(9, 'car', [0.05, 0.05, 0.1, 0.1]);
+      place(watcher, 0.07);
+      s.run(rule, 0, 1200);
+      const t = s.add(2, 'car', [0.45, 0.5, 0.55, 0.56], { hits: 1 });
+      for (let i = 0; i < frames; i++) {
+        t.track.hits = i + 1;
+        place(t, 0.53 + 0.008 * i, 0.05, 0.2);
+        s.run(rule, 1300 + 40 * i, 1300 + 40 * i);
+      }
+      s.remove(t);
+      s.run(rule, 1300 + 40 * frames, 2500);
+      return rule.lines[0]!.total('down', 'car');
+    };
+    expect(counted(3)).toBe(0);
+    expect(counted(5)).toBe(0);
+    // Seen 200 ms (six frames): counted.
+    expect(counted(6)).toBe(1);
+  });
+
   it('a vehicle first seen past the line over a lost track that heads the other way is counted', () => {
     // UK rain, the detector less sure (scores x 0.6): a car going away, half the size, lost for a second,
     // coasted on the spot just past the line; the car coming down was first seen over its box. A lost
