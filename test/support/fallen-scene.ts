@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Incident } from '../../src/analytics/events.js';
+import { intersectionArea } from '../../src/analytics/geometry.js';
 import type { ClipRun } from './run-clip.js';
 import { MEDIA } from './vision.js';
 
@@ -53,7 +54,5 @@ export function coveredShare(a: Box, b: Box): number {
   const by1 = Math.max(0, b[1]);
   const bx2 = Math.min(1, b[2]);
   const by2 = Math.min(1, b[3]);
-  const iw = Math.max(0, Math.min(a[2], bx2) - Math.max(a[0], bx1));
-  const ih = Math.max(0, Math.min(a[3], by2) - Math.max(a[1], by1));
-  return (iw * ih) / ((bx2 - bx1) * (by2 - by1));
+  return intersectionArea(a[0], a[1], a[2], a[3], bx1, by1, bx2, by2) / ((bx2 - bx1) * (by2 - by1));
 }
