@@ -8,6 +8,7 @@ import { correctClasses } from './reclassify.js';
 import { markRiders } from './riders.js';
 import { RowWidthModel } from './row-size.js';
 import { nearingAhead, SIZE_STEP, sizeRatio } from './size-step.js';
+import { followedByTentative } from './tentative-claim.js';
 import { classGroup, Track } from './track.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './tracker-options.js';
 
@@ -271,8 +272,15 @@ export class ByteTracker {
         // A lost car's, bus's or lorry's track is not found again on a second box of a road user matched this
         // frame already (the same size, IoU >= TRACK_FITS with its box): at 5 fps on the residential demo a
         // pickup's second track, lost, went on along the low-score duplicate boxes of the parked cars it
-        // passed and crossed a line on them. Not a two-wheeler's: in a Jakarta clump it lost a motorcycle.
-        if (lost && group === VEHICLE_GROUP && s >= threshold && this.otherTrackFits(t, d, true)) s = 0;
+        // passed and crossed a line on them. Nor on a box a tentative track is following (tentative-claim.ts).
+        // Not a two-wheeler's: in a Jakarta clump it lost a motorcycle.
+        if (
+          lost &&
+          group === VEHICLE_GROUP &&
+          s >= threshold &&
+          (this.otherTrackFits(t, d, true) || followedByTentative(t, d, this.tracks))
+        )
+          s = 0;
         // A low-score box keeps a tentative track alive only when it is about the track's own box.
         if (!hit && sizeRatio(t, d) > KEEP_LOW_SIZE) s = 0;
         sim[r * cols + c] = s;

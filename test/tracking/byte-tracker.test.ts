@@ -622,6 +622,34 @@ describe('ByteTracker', () => {
     }
   });
 
+  it('does not hand the box of the car behind to the lost track of the car ahead while a new track follows it', () => {
+    // UK rain at 7 detector frames a second: a car driving away (up the picture, 0.012 a frame), lost from
+    // frame 10; the car behind, nearer and faster (0.04 a frame), seen faintly on frames 11 and 12, then
+    // surely on frame 13 just behind where the first was last seen: only the lost track's grown search
+    // reaches it there.
+    const step = 1000 / 7;
+    const car = (cy: number, score: number) => ({
+      cls: 'car' as const,
+      score,
+      x1: 0.35,
+      y1: cy - 0.07,
+      x2: 0.43,
+      y2: cy + 0.07,
+    });
+    const tracker = new ByteTracker();
+    for (let i = 0; i < 10; i++) tracker.update(result(i * step, [car(0.7 - 0.012 * i, 0.7)]));
+    const ahead = tracker.tracks[0]!;
+    expect(ahead.confirmed).toBe(true);
+    tracker.update(result(10 * step, []));
+    tracker.update(result(11 * step, [car(0.78, 0.3)]));
+    tracker.update(result(12 * step, [car(0.74, 0.3)]));
+    const behind = tracker.tracks.find((t) => t !== ahead)!;
+    expect(behind.state).toBe('tentative');
+    tracker.update(result(13 * step, [car(0.7, 0.45)]));
+    expect(ahead.state).toBe('lost');
+    expect(behind.matched).toBe(true);
+  });
+
   it('re-finds a lost track on a box of its own size, not on a much larger one', () => {
     const seen = (bigger: boolean) => {
       const tracker = new ByteTracker();
