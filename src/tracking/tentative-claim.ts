@@ -21,22 +21,9 @@ export function followedByTentative(t: Track, d: Detection, tracks: readonly Tra
   for (let i = 0; i < tracks.length; i++) {
     const o = tracks[i]!;
     if (o.state !== 'tentative' || o.misses > 0 || classGroup(o.cls) !== group) continue;
-    const k = o.kf;
-    const follows = iou(
-      k.cx - k.w / 2,
-      k.cy - k.h / 2,
-      k.cx + k.w / 2,
-      k.cy + k.h / 2,
-      d.x1,
-      d.y1,
-      d.x2,
-      d.y2,
-    );
+    const follows = iou(o.bx1, o.by1, o.bx2, o.by2, d.x1, d.y1, d.x2, d.y2);
     if (follows < FOLLOWS_IOU) continue;
-    if (own < 0) {
-      const f = t.kf;
-      own = iou(f.cx - f.w / 2, f.cy - f.h / 2, f.cx + f.w / 2, f.cy + f.h / 2, d.x1, d.y1, d.x2, d.y2);
-    }
+    if (own < 0) own = iou(t.bx1, t.by1, t.bx2, t.by2, d.x1, d.y1, d.x2, d.y2);
     if (follows > own) return true;
   }
   return false;
