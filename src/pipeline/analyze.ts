@@ -12,7 +12,13 @@ import { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
 import { probeVideoSize } from './clip-probe.js';
 import type { PipelineEvent } from './events.js';
-import { describeResize, type RegionResize, RegionSizer, withRegionWidth } from './region-sizing.js';
+import {
+  describeResize,
+  type RegionResize,
+  RegionSizer,
+  regionsWouldChange,
+  withRegionWidth,
+} from './region-sizing.js';
 import { DetectionScheduler } from './scheduler.js';
 
 import { type IncidentSummary, type LineCounts, TrafficStage } from './traffic-stage.js';
@@ -183,6 +189,8 @@ async function analyzePass(
               void reader.stop();
             }
           : undefined,
+        regionsWouldChange: (width, g) =>
+          regionsWouldChange(camera, detector, g.srcWidth, g.srcHeight, width),
         resizeWithinMs: SIZE_CLIP_WITHIN_MS,
         onSizingDone: () => {
           if (held) for (const e of held) emit(e);

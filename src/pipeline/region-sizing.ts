@@ -1,5 +1,6 @@
 import { type LineSize, SMALL_TWO_WHEELER_PX } from '../analytics/line-sizes.js';
 import type { CameraConfig } from '../config/schema.js';
+import { detectLayout, type LayoutModel, sameLayout } from '../vision/detect-layout.js';
 import { START_REGION_WIDTH } from '../vision/detect-plan.js';
 
 /**
@@ -64,6 +65,25 @@ export function neededRegionWidth(
 /** `camera` with its automatic regions at `regionWidth` (the width a re-size asked for). */
 export function withRegionWidth<C extends Pick<CameraConfig, 'detect'>>(camera: C, regionWidth: number): C {
   return { ...camera, detect: { ...camera.detect, regionWidth } };
+}
+
+/**
+ * Whether `camera`'s automatic regions at `regionWidth` differ from those it has now on a `srcWidth` x
+ * `srcHeight` picture: detect.budget may hold them where they are (ten lines over two thirds of the
+ * picture), and then a re-size would change nothing but the log.
+ */
+export function regionsWouldChange(
+  camera: Pick<CameraConfig, 'detect' | 'lines' | 'zones'>,
+  model: LayoutModel,
+  srcWidth: number,
+  srcHeight: number,
+  regionWidth: number,
+): boolean {
+  const now = detectLayout(camera, model, srcWidth, srcHeight).tiles;
+  return !sameLayout(
+    now,
+    detectLayout(withRegionWidth(camera, regionWidth), model, srcWidth, srcHeight).tiles,
+  );
 }
 
 /** What the technician reads in the log and in `analyze --explain`. */

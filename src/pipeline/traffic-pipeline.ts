@@ -10,7 +10,7 @@ import type { ContrastMode } from '../vision/auto-levels.js';
 import type { Detection } from '../vision/detection.js';
 import type { Detector } from '../vision/detector.js';
 import { type AnalyticsStage, CameraPipeline } from './camera-pipeline.js';
-import { describeResize, type RegionResize } from './region-sizing.js';
+import { describeResize, type RegionResize, regionsWouldChange } from './region-sizing.js';
 import { DetectionScheduler } from './scheduler.js';
 import { type StageOptions, TrafficStage } from './traffic-stage.js';
 
@@ -105,6 +105,8 @@ export class TrafficPipeline implements Service {
           { camera: camera.id, line: size.line, modelPx: size.modelPx, heightPct: size.heightPct },
           describeLineSize(size),
         ),
+      regionsWouldChange: (width, g) =>
+        regionsWouldChange(camera, opts.detector, g.srcWidth, g.srcHeight, width),
       onResize: opts.onResize
         ? (resize) => {
             opts.log.info({ camera: camera.id, regionWidth: resize.regionWidth }, describeResize(resize));

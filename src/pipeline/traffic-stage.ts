@@ -42,6 +42,11 @@ export interface StageOptions extends Partial<CameraAnalyticsOptions> {
    * caller re-plans the camera's detection with `regionWidth`. Without it nothing is re-sized.
    */
   onResize?: (resize: RegionResize) => void;
+  /**
+   * Whether the regions at a re-size's `regionWidth` would differ from the camera's regions now (see
+   * regionsWouldChange); when not, there is no re-size and the lines' size warnings go out. Default: yes.
+   */
+  regionsWouldChange?: (regionWidth: number, geometry: FrameGeometry) => boolean;
   /** Stream time from the first frame within which a re-size may come (default: always). */
   resizeWithinMs?: number;
   /** Called once when no re-size will come any more (past `resizeWithinMs`). */
@@ -107,7 +112,9 @@ export class TrafficStage implements AnalyticsStage {
     }
     if (this.sizer?.active) {
       const resize = this.sizer.check(result.ptsMs, this.sizesNow, this.sizesFromCars);
-      if (resize) {
+      if (resize && this.opts.regionsWouldChange?.(resize.regionWidth, geometry) === false) {
+        this.opts.onSizingDone?.();
+      } else if (resize) {
         this.resizedFrom = geometry;
         this.resizedAtPts = result.ptsMs;
         this.opts.onResize!(resize);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LineSize } from '../../src/analytics/line-sizes.js';
-import { neededRegionWidth, RegionSizer } from '../../src/pipeline/region-sizing.js';
+import { cameraSchema } from '../../src/config/schema.js';
+import { neededRegionWidth, RegionSizer, regionsWouldChange } from '../../src/pipeline/region-sizing.js';
 
 const size = (line: string, modelPx: number, more: Partial<LineSize> = {}): LineSize => ({
   line,
@@ -123,5 +124,32 @@ describe('RegionSizer', () => {
     expect(new RegionSizer(camera({ regionWidth: 1280 })).active).toBe(false);
     expect(new RegionSizer(camera({ tiles: [[0, 0, 1, 1]] })).active).toBe(false);
     expect(new RegionSizer({ ...camera(), lines: [] }).active).toBe(false);
+  });
+});
+
+describe('regionsWouldChange', () => {
+  const model = { inputWidth: 416, inputHeight: 416, fit: { enabled: true } };
+  const line = (id: string, y: number) => ({
+    id,
+    points: [
+      [0, y],
+      [1, y],
+    ],
+    directions: ['down', 'up'],
+  });
+
+  it('is true when larger regions fit in the budget, false when the budget holds them where they are', () => {
+    const one = cameraSchema.parse({ id: 'c', url: 'rtsp://h/s', lines: [line('a', 0.7)] });
+    expect(regionsWouldChange(one, model, 1280, 720, 1280)).toBe(true);
+    // Nine lines over the lower two thirds of the picture: the regions take the whole budget at 960.
+    const nine = cameraSchema.parse({
+      id: 'c',
+      url: 'rtsp://h/s',
+      lines: [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9].map((y, i) => line(`l${i}`, y)),
+    });
+    expect(regionsWouldChange(nine, model, 1280, 720, 1664)).toBe(false);
+    // A larger budget lets them grow.
+    const roomy = { ...nine, detect: { ...nine.detect, budget: 8 } };
+    expect(regionsWouldChange(roomy, model, 1280, 720, 1664)).toBe(true);
   });
 });

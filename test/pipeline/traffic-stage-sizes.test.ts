@@ -140,4 +140,52 @@ describe('TrafficStage: lines where motorcycles are too small', () => {
     expect(stuck.lineSizes()[0]!.sizing).toBeUndefined();
     expect(held).toMatchObject([{ line: 'mid', status: 'small' }]);
   });
+
+  it('does not re-size when the budget holds the regions where they are, and warns at once', () => {
+    const cfg = testConfig(
+      [
+        'cameras:',
+        '  - id: c',
+        '    url: file:///nonexistent.mp4',
+        '    lines: [{ id: mid, points: [[0, 0.6], [1, 0.6]], directions: [down, up], anchor: bottom }]',
+        '',
+      ].join('\n'),
+    );
+    const geometry: FrameGeometry = {
+      ...wholeGeometry(1024, 576, 0.40625),
+      width: 960,
+      height: 256 + 160,
+      tiles: [
+        { ...geometryTile(0, 0, 1024, 576, 0.40625), tileHeight: 256, gated: false },
+        { ...geometryTile(0, 260, 1024, 170, 0.9375), tileHeight: 160 },
+      ],
+    };
+    const asked: number[] = [];
+    const resizes: RegionResize[] = [];
+    const small: { f: number; size: LineSize }[] = [];
+    let done = 0;
+    let f = 0;
+    const stage = new TrafficStage(cfg.cameras[0]!, () => {}, {
+      regionsWouldChange: (width, g) => {
+        asked.push(width);
+        expect(g).toBe(geometry);
+        return false;
+      },
+      onResize: (r) => resizes.push(r),
+      onSizingDone: () => done++,
+      onSmallLine: (size) => small.push({ f, size }),
+    });
+    for (; f < 300; f++) stage.push(frame(f), geometry);
+    // Asked once, at the decision (8 s), and nothing re-sized: sizing is over.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toBeGreaterThan(960);
+    expect(resizes).toEqual([]);
+    expect(done).toBe(1);
+    expect(stage.lineSizes()[0]!.sizing).toBeUndefined();
+    // The warning at the first size check after the decision (every 10 s of wall time: frame 100), not
+    // after new regions have been awaited 10 s.
+    expect(small).toHaveLength(1);
+    expect(small[0]!.size).toMatchObject({ line: 'mid', status: 'small' });
+    expect(small[0]!.f).toBe(100);
+  });
 });
