@@ -25,6 +25,7 @@ import { ZoneCounts } from './rules/zone-counts.js';
 import { ZoneTransits } from './rules/zone-transits.js';
 import { DEFAULT_TAMPER, type TamperOptions } from './tamper.js';
 import { TrackInfo } from './track-info.js';
+import { updateWithTraffic } from './with-traffic.js';
 import { ZoneRuntime } from './zone-runtime.js';
 
 export type { AnalyticsEventWithEvidence } from './frame-context.js';
@@ -160,7 +161,10 @@ export class CameraAnalytics {
     if (result.inferred) this.twoWheelers.add(result.detections);
     const tracks = this.tracker.update(result);
     for (const t of this.tracker.removed) this.dropTrack(t);
-    if (result.inferred) for (const t of tracks) if (t.matched) this.observeTrack(t);
+    if (result.inferred) {
+      for (const t of tracks) if (t.matched) this.observeTrack(t);
+      updateWithTraffic(tracks, this.infos, this.opts.aspect);
+    }
     ctx.bind(tracks);
     for (const rule of this.rules) rule.update(tracks, ctx);
     ctx.finish();

@@ -32,6 +32,11 @@ export const RIDER_NORM_SPEED = 1.8;
  */
 export const SEATED_ASPECT = 0.62;
 const SEATED_MIN_SPEED = 0.5;
+/**
+ * A "person" that kept pace with the moving traffic around it (with-traffic.ts) on this many frames, and on
+ * at least half the frames with moving traffic around it, is a rider whose motorcycle the detector misses.
+ */
+const WITH_TRAFFIC_FRAMES = 5;
 const ASPECT_ALPHA = 0.3;
 
 /** Per-track derived state the analytics share: anchors, motion, stillness, speed, zone membership. */
@@ -43,6 +48,10 @@ export class TrackInfo {
   cy = 0;
   bx = 0;
   by = 0;
+  /** Frames on which a "person" track moved with the traffic around it (with-traffic.ts) ... */
+  withTraffic = 0;
+  /** ... of the frames with moving traffic around it. */
+  amidTraffic = 0;
   /** Smoothed box width / height in pixels of a "person" track (seated riders are wider). */
   personAspect = 0;
   /** Speed in box heights per second (scale-free: a far car and a near car moving alike look alike). */
@@ -97,6 +106,8 @@ export class TrackInfo {
     }
     this.speedKmh = Number.NaN;
     this.personAspect = 0;
+    this.withTraffic = 0;
+    this.amidTraffic = 0;
     this.clearSincePts = Number.NaN;
     this.avgNormSpeed = 0;
     this.updates = 0;
@@ -194,12 +205,15 @@ export class TrackInfo {
 
   /**
    * The class analytics use: the track's voted class, except that a "person" moving at vehicle speed, or
-   * seated (SEATED_ASPECT) and moving with traffic, is a rider whose motorcycle the detector missed
-   * (common with small models on head-on motorcycles in dense traffic).
+   * seated (SEATED_ASPECT) and moving with traffic, or keeping pace with the traffic around it
+   * (WITH_TRAFFIC_FRAMES), is a rider whose motorcycle the detector missed (common with small models on
+   * head-on motorcycles in dense traffic).
    */
   classOf(t: Track): TrafficClass {
     if (t.cls !== 'person') return t.cls;
     if (this.avgNormSpeed >= RIDER_NORM_SPEED) return 'motorcycle';
+    if (this.withTraffic >= WITH_TRAFFIC_FRAMES && 2 * this.withTraffic >= this.amidTraffic)
+      return 'motorcycle';
     return this.personAspect >= SEATED_ASPECT && this.avgNormSpeed >= SEATED_MIN_SPEED ? 'motorcycle' : t.cls;
   }
 
