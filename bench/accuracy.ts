@@ -3,7 +3,7 @@
  * media clips, compares counts with the hand-counted truth, lists incidents, renders their evidence
  * JPEGs and a contact sheet; first, default settings side by side with the OpenCV baseline and the
  * throughput (bench/accuracy-default.ts), Jakarta at 0.8 through five detection crops (bench/accuracy-crops.ts),
- * the same clips played backwards (bench/accuracy-reversed.ts), the UK
+ * the same clips played backwards (bench/accuracy-reversed.ts) and mirrored (bench/accuracy-mirrored.ts), the UK
  * rain clip behind haze (bench/accuracy-haze.ts), the hand-counted lines at lower detection rates
  * (bench/accuracy-rates.ts), and the motorway lines with a less sure detector (bench/accuracy-unsure.ts).
  * Writes bench/results/accuracy.md, accuracy.json, accuracy-evidence.jpg.
@@ -31,6 +31,7 @@ import { defaultSettings, throughput } from './accuracy-default.js';
 import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
 import { incidentGoals } from './accuracy-incidents.js';
+import { mirroredClips } from './accuracy-mirrored.js';
 import { lowerRates } from './accuracy-rates.js';
 import { residentialLines } from './accuracy-residential.js';
 import { otherResolutions } from './accuracy-resolution.js';
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
   const dflt = await defaultSettings(log);
   const speed = await throughput(log);
   const backwards = await reversedClips(log);
+  const mirror = await mirroredClips(log);
   const shared = await sharedCamera(log);
   const crops = await cropSpread(log);
   const haze = await hazedClip(log);
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     ...unsure.md,
     ...residential.md,
     ...backwards.md,
+    ...mirror.md,
     ...haze.md,
     ...sun.md,
     ...sizes.md,
@@ -314,7 +317,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, crops: crops.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, crops: crops.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, mirrored: mirror.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

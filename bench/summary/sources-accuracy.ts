@@ -55,6 +55,11 @@ export function accuracy(r: unknown): Row[] {
     'none (a check on directions not developed on)',
   );
   offRow(
+    'mirrored',
+    'the clips mirrored left to right (carriageways on the other side)',
+    'none (a check on sides of the picture not developed on)',
+  );
+  offRow(
     'hazed',
     'UK rain behind haze (brightness spanning ~90 of 255)',
     'none (clear air: see the uk-rain rows)',
