@@ -39,6 +39,32 @@ const frame = (f: number) => ({
   detections: motorcycles(f),
 });
 
+/** A camera with one full-width line at 0.6 (bottom anchor). */
+const midLineConfig = () =>
+  testConfig(
+    [
+      'cameras:',
+      '  - id: c',
+      '    url: file:///nonexistent.mp4',
+      '    lines: [{ id: mid, points: [[0, 0.6], [1, 0.6]], directions: [down, up], anchor: bottom }]',
+      '',
+    ].join('\n'),
+  );
+
+/**
+ * The whole picture at 0.40625 (416x234) and an automatic band over the line at 0.6 at 0.9375 (960x160):
+ * motorcycles at 0.6 are 0.05 x 576 = 29 camera px, 27 model px in the band.
+ */
+const BAND_GEOMETRY: FrameGeometry = {
+  ...wholeGeometry(1024, 576, 0.40625),
+  width: 960,
+  height: 256 + 160,
+  tiles: [
+    { ...geometryTile(0, 0, 1024, 576, 0.40625), tileHeight: 256, gated: false },
+    { ...geometryTile(0, 260, 1024, 170, 0.9375), tileHeight: 160 },
+  ],
+};
+
 describe('TrafficStage: lines where motorcycles are too small', () => {
   it('reports each line once it has seen enough two-wheelers, and calls onSmallLine once per small line', () => {
     const cfg = testConfig(
@@ -72,26 +98,8 @@ describe('TrafficStage: lines where motorcycles are too small', () => {
   });
 
   it('says a small line is being sized while its automatic regions may grow for it, and warns only after', () => {
-    const cfg = testConfig(
-      [
-        'cameras:',
-        '  - id: c',
-        '    url: file:///nonexistent.mp4',
-        '    lines: [{ id: mid, points: [[0, 0.6], [1, 0.6]], directions: [down, up], anchor: bottom }]',
-        '',
-      ].join('\n'),
-    );
-    // The whole picture at 0.40625 (416x234) and an automatic band over the line at 0.9375 (960x160):
-    // motorcycles at 0.6 are 0.05 x 576 = 29 camera px, 27 model px in the band.
-    const geometry: FrameGeometry = {
-      ...wholeGeometry(1024, 576, 0.40625),
-      width: 960,
-      height: 256 + 160,
-      tiles: [
-        { ...geometryTile(0, 0, 1024, 576, 0.40625), tileHeight: 256, gated: false },
-        { ...geometryTile(0, 260, 1024, 170, 0.9375), tileHeight: 160 },
-      ],
-    };
+    const cfg = midLineConfig();
+    const geometry = BAND_GEOMETRY;
     const resizes: RegionResize[] = [];
     const small: LineSize[] = [];
     const stage = new TrafficStage(cfg.cameras[0]!, () => {}, {
@@ -142,24 +150,8 @@ describe('TrafficStage: lines where motorcycles are too small', () => {
   });
 
   it('does not re-size when the budget holds the regions where they are, and warns at once', () => {
-    const cfg = testConfig(
-      [
-        'cameras:',
-        '  - id: c',
-        '    url: file:///nonexistent.mp4',
-        '    lines: [{ id: mid, points: [[0, 0.6], [1, 0.6]], directions: [down, up], anchor: bottom }]',
-        '',
-      ].join('\n'),
-    );
-    const geometry: FrameGeometry = {
-      ...wholeGeometry(1024, 576, 0.40625),
-      width: 960,
-      height: 256 + 160,
-      tiles: [
-        { ...geometryTile(0, 0, 1024, 576, 0.40625), tileHeight: 256, gated: false },
-        { ...geometryTile(0, 260, 1024, 170, 0.9375), tileHeight: 160 },
-      ],
-    };
+    const cfg = midLineConfig();
+    const geometry = BAND_GEOMETRY;
     const asked: number[] = [];
     const resizes: RegionResize[] = [];
     const small: { f: number; size: LineSize }[] = [];
