@@ -30,9 +30,56 @@ export function boundedList<T extends z.ZodType>(item: T, max: number, what: str
   });
 }
 
-export const polygon = boundedList(point, 64, 'points').min(3, {
-  error: (iss) => `expected at least 3 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
-});
+/** Twice the signed area of the triangle a, b, c. */
+function turn(a: readonly number[], b: readonly number[], c: readonly number[]): number {
+  return (b[0]! - a[0]!) * (c[1]! - a[1]!) - (b[1]! - a[1]!) * (c[0]! - a[0]!);
+}
+
+/** Whether segments a-b and c-d cross at a point inside both. */
+function crosses(
+  a: readonly number[],
+  b: readonly number[],
+  c: readonly number[],
+  d: readonly number[],
+): boolean {
+  const d1 = turn(c, d, a);
+  const d2 = turn(c, d, b);
+  const d3 = turn(a, b, c);
+  const d4 = turn(a, b, d);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+/**
+ * Why `points` (a closed border, in order) is no area, or undefined: two of its edges cross (points
+ * clicked out of order: a bow tie, whose inside is not what was meant), or it encloses nothing.
+ */
+export function polygonProblem(points: readonly (readonly number[])[]): string | undefined {
+  const n = points.length;
+  if (n < 3) return undefined; // said by the length check
+  let area = 0;
+  for (let i = 0; i < n; i++) {
+    const a = points[i]!;
+    const b = points[(i + 1) % n]!;
+    area += a[0]! * b[1]! - b[0]! * a[1]!;
+    // Edges that share no point: not the next one, and for the first edge not the last one either.
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue;
+      if (crosses(a, b, points[j]!, points[(j + 1) % n]!))
+        return `the border crosses itself: the edge from point ${i} to ${i + 1} crosses the edge from point ${j} to ${(j + 1) % n}; list the points in order around the area`;
+    }
+  }
+  if (Math.abs(area) < 1e-6) return 'the points enclose no area (they lie on one line)';
+  return undefined;
+}
+
+export const polygon = boundedList(point, 64, 'points')
+  .min(3, {
+    error: (iss) => `expected at least 3 points, got ${Array.isArray(iss.input) ? iss.input.length : 0}`,
+  })
+  .superRefine((points, ctx) => {
+    const problem = polygonProblem(points);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const portError = {
   error: (iss: { input?: unknown }) => `expected a port number 0-65535, got ${JSON.stringify(iss.input)}`,

@@ -148,6 +148,31 @@ describe('local API', () => {
     );
     const paths = bad.problems.map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['body[0].id', 'body[0].points', 'body[0].color']));
+    // A zone whose corners were clicked out of order (a bow tie) in the console's editor: refused when the
+    // camera's config with it is checked, by its path there.
+    const bowTie = await json<{ problems: { path: string; message: string }[] }>(
+      gw.call('/api/cameras/cam1/zones', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          {
+            id: 'road',
+            polygon: [
+              [0.1, 0.4],
+              [0.9, 0.9],
+              [0.9, 0.4],
+              [0.1, 0.9],
+            ],
+          },
+        ]),
+      }),
+    );
+    expect(bowTie.problems).toEqual([
+      {
+        path: 'cameras[0].zones[0].polygon',
+        message: expect.stringContaining('the border crosses itself'),
+      },
+    ]);
     const unknown = await gw.call('/api/cameras', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -53,6 +53,21 @@ const cases: [string, string, string][] = [
     'cameras[0].zones[0].polygon: expected at least 3 points, got 2',
   ],
   [
+    'zone border crossing itself (points clicked out of order)',
+    CAM('    zones:\n      - id: road\n        polygon: [[0.1, 0.4], [0.9, 0.9], [0.9, 0.4], [0.1, 0.9]]\n'),
+    'cameras[0].zones[0].polygon: the border crosses itself: the edge from point 0 to 1 crosses the edge from point 2 to 3; list the points in order around the area',
+  ],
+  [
+    'ignore area crossing itself',
+    CAM('    detect:\n      ignore: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.3, 0.05], [0.1, 0.5]]]\n'),
+    'cameras[0].detect.ignore[0]: the border crosses itself: the edge from point 0 to 1 crosses the edge from point 2 to 3; list the points in order around the area',
+  ],
+  [
+    'zone on one line',
+    CAM('    zones:\n      - id: road\n        polygon: [[0.1, 0.4], [0.5, 0.4], [0.9, 0.4]]\n'),
+    'cameras[0].zones[0].polygon: the points enclose no area (they lie on one line)',
+  ],
+  [
     'fraction above 1',
     CAM('    lines:\n      - id: main\n        points: [[0, 0.5], [1.5, 0.5]]\n'),
     'cameras[0].lines[0].points[1][0]: expected a fraction of the frame between 0 and 1, got 1.5',
