@@ -161,11 +161,9 @@ export class CameraAnalytics {
     if (result.inferred) this.twoWheelers.add(result.detections);
     const tracks = this.tracker.update(result);
     for (const t of this.tracker.removed) this.dropTrack(t);
-    if (result.inferred) {
-      for (const t of tracks) if (t.matched) this.observeTrack(t);
-      updateWithTraffic(tracks, this.infos, this.opts.aspect);
-    }
+    if (result.inferred) for (const t of tracks) if (t.matched) this.observeTrack(t);
     ctx.bind(tracks);
+    if (result.inferred) updateWithTraffic(tracks, ctx.infoAt, this.opts.aspect);
     for (const rule of this.rules) rule.update(tracks, ctx);
     ctx.finish();
     return ctx.events;

@@ -28,17 +28,18 @@ const FLOW_MAX = 1.6;
  * headlight's reflection on the wet road, approaching at 1.2-1.5 box heights a second like the cars
  * beside it) keeps pace with the vehicles beside it in their direction; someone crossing the road moves
  * across the traffic, and someone waiting or walking on the verge among moving vehicles far slower.
- * Vehicles count once confirmed and measured (TrackInfo.updates >= 3); `aspect` = image width / height.
+ * Vehicles count once confirmed and measured (TrackInfo.updates >= 3). `infoAt[i]` is the state of
+ * `tracks[i]` (FrameContext.infoAt); `aspect` = image width / height.
  */
 export function updateWithTraffic(
   tracks: readonly Track[],
-  infos: ReadonlyMap<number, TrackInfo>,
+  infoAt: readonly (TrackInfo | undefined)[],
   aspect: number,
 ): void {
   for (let i = 0; i < tracks.length; i++) {
     const p = tracks[i]!;
     if (p.cls !== 'person' || !p.matched) continue;
-    const ip = infos.get(p.id);
+    const ip = infoAt[i];
     if (!ip || ip.updates < 3) continue;
     const h = p.y2 - p.y1;
     const cx = (p.x1 + p.x2) * 0.5;
@@ -51,7 +52,7 @@ export function updateWithTraffic(
       if (v.cls === 'person' || v.state !== 'tracked') continue;
       if (Math.abs((v.y1 + v.y2) * 0.5 - cy) > NEAR_ROWS * h) continue;
       if (Math.abs((v.x1 + v.x2) * 0.5 - cx) * aspect > NEAR_ACROSS * h) continue;
-      const iv = infos.get(v.id);
+      const iv = infoAt[j];
       if (!iv || iv.updates < 3) continue;
       fx += iv.vx;
       fy += iv.vy;

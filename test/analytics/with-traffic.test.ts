@@ -36,8 +36,8 @@ function classAfter(
 ): TrafficClass {
   const all = [person, ...others];
   const tracks = all.map((r) => r.t);
-  const infos = new Map(all.map((r) => [r.t.id, r.info]));
-  for (let f = 0; f < frames; f++) updateWithTraffic(tracks, infos, ASPECT);
+  const infoAt = all.map((r) => r.info);
+  for (let f = 0; f < frames; f++) updateWithTraffic(tracks, infoAt, ASPECT);
   return person.info.classOf(person.t);
 }
 
