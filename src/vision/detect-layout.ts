@@ -71,7 +71,18 @@ export function detectLayout(
   }
   const plan = cameraPlan(camera, inputWidth, srcWidth, srcHeight);
   const known = srcWidth > 0 && srcHeight > 0;
-  if (plan.regions.length === 0) return { ...whole(plan.explain.join('; ')), plan };
+  // The whole picture alone, at the plan's size once the picture is known: square only while it is not (a
+  // portrait picture in a square slot gets half the model pixels the plan gave it).
+  if (plan.regions.length === 0) {
+    if (!known) return { ...whole(plan.explain.join('; ')), plan };
+    const tile: TileSpec = {
+      rect: [0, 0, 1, 1],
+      width: inputWidth,
+      height: plan.whole.inputHeight,
+      infer: true,
+    };
+    return { tiles: [tile], plan, explain: plan.explain };
+  }
   const tiles: TileSpec[] = [
     {
       rect: [0, 0, 1, 1],

@@ -209,6 +209,34 @@ describe('a camera frame layout (detectLayout)', () => {
     expect(detectLayout(cam, model, 0, 0).tiles[0]!.height).toBe(416);
   });
 
+  it('gives the whole picture alone its planned size once the picture is known (a portrait one too)', () => {
+    // Lines from edge to edge every way: the regions would cover the whole frame.
+    const cam = camera({ lines: [line('a', [0.2, 0], [0.2, 1]), line('b', [0.8, 0], [0.8, 1])] });
+    const portrait = detectLayout(cam, model, 576, 1024);
+    expect(portrait.plan!.regions).toEqual([]);
+    // In a square slot the portrait picture would get 234x416, half the model pixels planned for it.
+    expect(portrait.tiles).toEqual([{ rect: [0, 0, 1, 1], width: 416, height: 768, infer: true }]);
+    expect(portrait.explain.join(' ')).toContain('416x768');
+    const carriageway = camera({
+      zones: [
+        {
+          id: 'z',
+          kind: 'no_stopping',
+          polygon: [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        },
+      ],
+    });
+    expect(detectLayout(carriageway, model, 1024, 576).tiles).toEqual([
+      { rect: [0, 0, 1, 1], width: 416, height: 256, infer: true },
+    ]);
+    expect(detectLayout(cam, model, 0, 0).tiles[0]!.height).toBe(416);
+  });
+
   it('uses hand tiles as given (expert override), and the whole picture when the model takes one size only', () => {
     const hand = camera({
       lines: [
