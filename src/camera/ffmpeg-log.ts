@@ -7,6 +7,24 @@ export interface StreamInfo {
   fps?: number;
 }
 
+const ROTATION_RE = /displaymatrix: rotation of (-?\d+(?:\.\d+)?) degrees/;
+
+/** The rotation (degrees) of an input stream's `displaymatrix` side-data line; undefined for anything else. */
+export function parseRotation(line: string): number | undefined {
+  const m = ROTATION_RE.exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The picture size as ffmpeg decodes it for us: it turns a stream by its display matrix (a phone clip
+ * filmed upright is stored landscape with a quarter turn), so a quarter turn swaps width and height.
+ */
+export function turned<T extends { width: number; height: number }>(size: T, rotation: number): T {
+  const quarter = Math.round(rotation / 90);
+  if (quarter % 2 === 0) return size;
+  return { ...size, width: size.height, height: size.width };
+}
+
 /** Why an ffmpeg run failed, as far as its stderr tells. */
 export type FailureReason =
   | 'unauthorized'

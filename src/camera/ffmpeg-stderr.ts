@@ -1,4 +1,4 @@
-import { parseVideoStreamLine, type StreamInfo } from './ffmpeg-log.js';
+import { parseRotation, parseVideoStreamLine, type StreamInfo, turned } from './ffmpeg-log.js';
 
 const STDERR_LINES = 40;
 /** ffmpeg's words for input it could not read whole: a file cut short (most telling) or corrupt data. */
@@ -8,7 +8,8 @@ const DURATION_RE = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/;
 
 /**
  * What a running ffmpeg says on stderr: its last lines (to classify a failure), the first report of
- * damaged input, and from the input banner the duration and the video stream (handed to `onInfo` once).
+ * damaged input, and from the input banner the duration and the video stream (handed to `onInfo` once,
+ * after the stream's own indented lines: its display matrix turns the picture ffmpeg decodes).
  */
 export class FfmpegStderr {
   /** The last lines (may contain the URL: scrub before logging). */
@@ -21,6 +22,8 @@ export class FfmpegStderr {
   private partial = '';
   private cutShort = false;
   private infoSeen = false;
+  /** The video stream line's info, until the lines under it (side data) have been read. */
+  private pending: StreamInfo | undefined;
   private section: 'none' | 'input' | 'output' = 'none';
 
   constructor(private readonly onInfo: (info: StreamInfo) => void) {}
@@ -35,6 +38,7 @@ export class FfmpegStderr {
   /** The process ended: keeps an unterminated last line. */
   end(): void {
     if (this.partial) this.push(this.partial);
+    this.flushInfo();
   }
 
   push(line: string): void {
@@ -49,16 +53,31 @@ export class FfmpegStderr {
       }
     }
     if (this.infoSeen) return;
+    if (this.pending) {
+      // The stream's own lines are indented under it (Metadata, Side data); anything else ends them.
+      if (line.startsWith('    ')) {
+        const rotation = parseRotation(line);
+        if (rotation !== undefined) this.pending = turned(this.pending, rotation);
+        return;
+      }
+      this.flushInfo();
+      return;
+    }
     if (line.startsWith('Input #')) this.section = 'input';
     else if (line.startsWith('Output #') || line.startsWith('Stream mapping')) this.section = 'output';
     else if (this.section === 'input') {
       const d = DURATION_RE.exec(line);
       if (d) this.durationS = Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
       const info = parseVideoStreamLine(line);
-      if (info) {
-        this.infoSeen = true;
-        this.onInfo(info);
-      }
+      if (info) this.pending = info;
     }
+  }
+
+  private flushInfo(): void {
+    const info = this.pending;
+    if (!info) return;
+    this.pending = undefined;
+    this.infoSeen = true;
+    this.onInfo(info);
   }
 }

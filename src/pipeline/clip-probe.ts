@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { turned } from '../camera/ffmpeg-log.js';
 
 /** Fields (`entries`, e.g. "width,height") of a clip's first video stream from ffprobe, or undefined. */
 export function probeStream(file: string, entries: string): string[] | undefined {
@@ -14,10 +15,15 @@ export function probeStream(file: string, entries: string): string[] | undefined
   }
 }
 
-/** Picture size of a clip's first video stream from ffprobe, or undefined when it cannot tell. */
+/**
+ * Picture size of a clip's first video stream from ffprobe, as ffmpeg decodes it (turned by its display
+ * matrix, as FfmpegStderr reads it), or undefined when it cannot tell.
+ */
 export function probeVideoSize(file: string): [number, number] | undefined {
-  const [w, h] = (probeStream(file, 'width,height') ?? []).map(Number);
-  return w && h ? [w, h] : undefined;
+  const [w, h, rotation] = (probeStream(file, 'width,height:stream_side_data=rotation') ?? []).map(Number);
+  if (!w || !h) return undefined;
+  const size = turned({ width: w, height: h }, rotation || 0);
+  return [size.width, size.height];
 }
 
 /** Clip duration in seconds from ffprobe, or undefined when it cannot tell (for the progress bar only). */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/camera/frame.js';
 import { FrameReader } from '../../src/camera/frame-reader.js';
 import { readClipFrames } from '../../src/camera/read-clip-frames.js';
+import { probeVideoSize } from '../../src/pipeline/clip-probe.js';
 import { removeDir, requireBinary, tempDir, waitUntil } from '../support/process.js';
 import { startRtspCamera } from '../support/rtsp-camera.js';
 
@@ -199,6 +200,48 @@ describe('FrameReader on a file clip', () => {
       for await (const _ of readClipFrames({ cameraId: 'c', url: missing, width: 416, height: 416 })) {
       }
     }).rejects.toThrow(/not_found/);
+  });
+
+  it('reads a clip filmed upright on a phone (stored turned, with a display matrix) as players show it', async () => {
+    const dir = tempDir('ioc-edge-phone-');
+    try {
+      // The demo clip's first frames stored a quarter turn round, tagged to be shown turned back (as a phone
+      // stores them; -frames, not -t: the clip's first second is before its first key frame).
+      const demo = resolve('media/residential_street_parked_cars.mp4');
+      const stored = join(dir, 'stored.mp4');
+      const phone = join(dir, 'phone.mp4');
+      const ff = (...args: string[]) =>
+        expect(spawnSync('ffmpeg', ['-loglevel', 'error', '-y', ...args], { encoding: 'utf8' }).stderr).toBe(
+          '',
+        );
+      ff('-i', demo, '-frames:v', '10', '-vf', 'transpose=1', '-c:v', 'libx264', '-crf', '10', '-an', stored);
+      ff('-i', stored, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', phone);
+      expect(probeVideoSize(phone)).toEqual([640, 360]);
+      const first = async (file: string) => {
+        for await (const f of readClipFrames({
+          cameraId: 'c',
+          url: pathToFileURL(file).href,
+          width: 416,
+          height: 416,
+        })) {
+          return { geometry: { ...f.geometry }, data: Uint8Array.from(f.data) };
+        }
+        throw new Error(`${file}: no frame`);
+      };
+      const [a, b] = [await first(demo), await first(phone)];
+      expect(b.geometry).toMatchObject({
+        srcWidth: 640,
+        srcHeight: 360,
+        contentWidth: 416,
+        contentHeight: 234,
+      });
+      // The same picture, not a sideways one squeezed into the landscape slot.
+      let diff = 0;
+      for (let i = 0; i < a.data.length; i++) diff += Math.abs(a.data[i]! - b.data[i]!);
+      expect(diff / a.data.length).toBeLessThan(4);
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('reads frames over a private socket that is gone once the reader ends or is stopped', async () => {
