@@ -40,6 +40,15 @@ const STILL_SPEED = 0.3;
 const FAINT_STILL_MS = 1000;
 const FAINT_SCORE = 0.35;
 const FAINT_DROP = 0.5;
+/**
+ * A person box narrower than this per tall (pixels), or a two-wheeler's narrower than UPRIGHT_BIKE_ASPECT,
+ * is a road user upright: while its track is tentative, faint or lost there (a cyclist waiting at the kerb
+ * behind a signal pole, boxed at 0.2-0.4 or not at all for seconds), its place is that road user's, not an
+ * object's. Upright, a person's box is 0.35-0.6 and a bicycle's with its rider seen at an angle 0.75-0.8;
+ * the fallen cyclist's faint "person" box is about as wide as tall, and a two-wheeler down is flat.
+ */
+const UPRIGHT_ASPECT = 0.75;
+const UPRIGHT_BIKE_ASPECT = 1;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
 
@@ -186,18 +195,18 @@ export class RoadObstacles implements FrameRule {
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
       const info = ctx.infoAt[i];
-      if (!t.confirmed || !info) continue;
+      if (!info) continue;
       const cls = info.classOf(t);
       if (cls === 'car' || cls === 'truck' || cls === 'bus') {
-        model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
+        if (t.confirmed) model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
       } else if (
-        t.lostMs === 0 &&
         !this.downSince.has(t.id) &&
         !this.open.hasTrack(t.id) &&
-        !wentFaint(t, info, ctx.pts)
+        (upright(t, cls, ctx.aspect) || (t.confirmed && t.lostMs === 0 && !wentFaint(t, info, ctx.pts)))
       ) {
-        // An upright road user seen now (a cyclist waiting, a pedestrian) is not an obstacle; one that is
-        // down is the track rule's (its incident is open, or about to be).
+        // An upright road user (a cyclist waiting, a pedestrian) is not an obstacle: seen now, or last seen
+        // upright there, its track tentative too (one that never moved stays so: a cyclist waiting at the
+        // kerb). One that is down is the track rule's (its incident is open, or about to be).
         model.cover(t.bx1, t.by1, t.bx2, t.by2, false, ctx.pts);
       }
     }
@@ -280,6 +289,12 @@ export class RoadObstacles implements FrameRule {
  */
 function ofObject(o: ObjectIncident, b: Box, aspect: number): boolean {
   return sameScene(o, b, aspect) || overlaps(o.whole, b);
+}
+
+/** Whether the track's latest box is an upright road user's (UPRIGHT_ASPECT, UPRIGHT_BIKE_ASPECT). */
+function upright(t: Track, cls: string, aspect: number): boolean {
+  const most = cls === 'person' ? UPRIGHT_ASPECT : UPRIGHT_BIKE_ASPECT;
+  return (t.x2 - t.x1) * aspect < most * (t.y2 - t.y1);
 }
 
 /** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */
