@@ -118,7 +118,9 @@ function formatReport(file: string, r: AnalyzeReport): string {
   // Too few two-wheelers seen (a motorway): nothing to say.
   for (const s of r.lineSizes) if (s.status !== 'unknown') lines.push(describeLineSize(s));
   for (const i of r.incidents) {
-    lines.push(`incident ${i.type} ${i.class} in ${i.zone}: ${i.startSeconds}-${i.endSeconds ?? 'open'} s`);
+    lines.push(
+      `incident ${i.type} ${i.class ?? 'object'} in ${i.zone}: ${i.startSeconds}-${i.endSeconds ?? 'open'} s${i.detail ? ` (${i.detail})` : ''}`,
+    );
   }
   if (r.partial)
     lines.push(`PARTIAL: only ${r.partial.decodedSeconds} s could be decoded (${r.partial.reason})`);

@@ -21,7 +21,10 @@ export type LineCounts = Record<string, Record<string, Partial<Record<TrafficCla
 
 export interface IncidentSummary {
   type: string;
-  class: TrafficClass;
+  /** Absent for an object the detector does not know (road_obstacle from the picture alone). */
+  class?: TrafficClass;
+  /** What was seen and where, as the alert says it. */
+  detail?: string;
   startSeconds: number;
   /** undefined while the incident is still open. */
   endSeconds?: number;
@@ -201,7 +204,8 @@ export class TrafficStage implements AnalyticsStage {
   incidents(): IncidentSummary[] {
     return this.analytics.history.map((i) => ({
       type: i.type,
-      class: i.cls ?? 'car',
+      class: i.cls,
+      detail: i.detail,
       startSeconds: i.startPtsMs / 1000,
       endSeconds: i.endPtsMs === undefined ? undefined : i.endPtsMs / 1000,
       zone: i.zoneId ?? '',
