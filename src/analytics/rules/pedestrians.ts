@@ -38,7 +38,7 @@ export class PedestriansOnCarriageway implements FrameRule {
           zone,
           cls: 'person',
           trackIds: [t.id],
-          detail: `pedestrian on carriageway ${zone.id}`,
+          detail: `pedestrian on the carriageway in zone ${zone.id}`,
         });
         this.open.add(incident, key, z, t.id);
       }

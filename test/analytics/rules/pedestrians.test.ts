@@ -22,7 +22,7 @@ describe('PedestriansOnCarriageway', () => {
         zoneId: 'road',
         cls: 'person',
         trackIds: [1],
-        detail: 'pedestrian on carriageway road',
+        detail: 'pedestrian on the carriageway in zone road',
       },
     ]);
     expect(s.run(rule, 600, 2000)).toEqual([]);
