@@ -94,6 +94,10 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
     }
     // One incident for the one fallen cyclist, none before the fall.
     expect(obstacles(run).filter((i) => i.startPtsMs < fall.fallSeconds * 1000)).toEqual([]);
+    // As analyze reports it: an object the detector does not know has no class (it was reported a "car").
+    const reported = run.stage.incidents().find((i) => i.type === 'road_obstacle');
+    expect(reported).toMatchObject({ class: first!.cls, detail: first!.detail, zone: 'junction' });
+    if (box) expect(reported!.class).toBeUndefined();
   });
 });
 
