@@ -98,6 +98,9 @@ function progressBar(duration: number | undefined) {
   };
 }
 
+/** Stream seconds as a person reads them (every frame of a 30 fps clip is a third of a tenth). */
+const secs = (s: number) => Math.round(s * 100) / 100;
+
 function formatReport(file: string, r: AnalyzeReport): string {
   const lines = [
     `${file}: ${r.frames} frames, ${r.seconds} s of video in ${r.wallSeconds} s (${r.fps} fps)`,
@@ -119,7 +122,7 @@ function formatReport(file: string, r: AnalyzeReport): string {
   for (const s of r.lineSizes) if (s.status !== 'unknown') lines.push(describeLineSize(s));
   for (const i of r.incidents) {
     lines.push(
-      `incident ${i.type} ${i.class ?? 'object'} in ${i.zone}: ${i.startSeconds}-${i.endSeconds ?? 'open'} s${i.detail ? ` (${i.detail})` : ''}`,
+      `incident ${i.type} ${i.class ?? 'object'} in ${i.zone}: ${secs(i.startSeconds)}-${i.endSeconds === undefined ? 'open' : secs(i.endSeconds)} s${i.detail ? ` (${i.detail})` : ''}`,
     );
   }
   if (r.partial)
