@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sideOf } from '../analytics/geometry.js';
 import { TRAFFIC_CLASSES } from '../domain/traffic.js';
 
 /** Topic- and tag-safe identifier: lower case letters, digits, '-' and '_', starting with a letter or digit. */
@@ -30,9 +31,9 @@ export function boundedList<T extends z.ZodType>(item: T, max: number, what: str
   });
 }
 
-/** Twice the signed area of the triangle a, b, c. */
+/** Which side of the line a->b the point c is on (sideOf: twice the signed area of a, b, c). */
 function turn(a: readonly number[], b: readonly number[], c: readonly number[]): number {
-  return (b[0]! - a[0]!) * (c[1]! - a[1]!) - (b[1]! - a[1]!) * (c[0]! - a[0]!);
+  return sideOf(a[0]!, a[1]!, b[0]!, b[1]!, c[0]!, c[1]!);
 }
 
 /** Whether segments a-b and c-d cross at a point inside both. */

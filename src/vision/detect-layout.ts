@@ -71,18 +71,9 @@ export function detectLayout(
   }
   const plan = cameraPlan(camera, inputWidth, srcWidth, srcHeight);
   const known = srcWidth > 0 && srcHeight > 0;
-  // The whole picture alone, at the plan's size once the picture is known: square only while it is not (a
-  // portrait picture in a square slot gets half the model pixels the plan gave it).
-  if (plan.regions.length === 0) {
-    if (!known) return { ...whole(plan.explain.join('; ')), plan };
-    const tile: TileSpec = {
-      rect: [0, 0, 1, 1],
-      width: inputWidth,
-      height: plan.whole.inputHeight,
-      infer: true,
-    };
-    return { tiles: [tile], plan, explain: plan.explain };
-  }
+  // The whole picture alone is square only while the picture is not known; then it gets the plan's size
+  // like tile 0 below (a portrait picture in a square slot gets half the model pixels the plan gave it).
+  if (plan.regions.length === 0 && !known) return { ...whole(plan.explain.join('; ')), plan };
   const tiles: TileSpec[] = [
     {
       rect: [0, 0, 1, 1],
