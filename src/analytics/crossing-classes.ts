@@ -1,5 +1,5 @@
 import type { TrafficClass } from '../domain/traffic.js';
-import { classGroup, type Track } from '../tracking/track.js';
+import { classGroup, findTrack, type Track } from '../tracking/track.js';
 import { TWO_WHEELER_GROUP } from '../vision/class-map.js';
 import type { LineCrossing } from './events.js';
 import type { LineCounter } from './line-counter.js';
@@ -167,9 +167,4 @@ function maybeRider(s: Settling, cls: TrafficClass, t: Track, pts: number): bool
     t.twoWheelerVotes > 0 &&
     pts - s.countPts < RIDER_WAIT_MS
   );
-}
-
-function findTrack(tracks: readonly Track[], id: number): Track | undefined {
-  for (let i = 0; i < tracks.length; i++) if (tracks[i]!.id === id) return tracks[i];
-  return undefined;
 }

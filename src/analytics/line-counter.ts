@@ -64,16 +64,19 @@ export class LineCounter extends LineGeometry {
   /** Crossings since start, same layout. */
   readonly totals = new Int32Array(2 * TRAFFIC_CLASSES.length);
   /** Where tracks crossed lately, and which way (counted or not): the flow of each lane. */
-  private readonly flow = new LineFlow(this.totals, this.tracks.live, this);
+  private readonly flow: LineFlow;
   /** Where the latest crossing returned was made along the line, and its vehicle's extent along it. */
   private lastAlong = 0;
   private lastExtent = 0;
 
+  /** `faint(trackId)`: the live track's boxes scored below AGAINST_FLOW_SCORE on average (line-flow.ts). */
   constructor(
     readonly cameraId: string,
     line: LineConfig,
+    faint?: (trackId: number) => boolean,
   ) {
     super(line);
+    this.flow = new LineFlow(this.totals, this.tracks.live, this, faint);
     this.id = line.id;
     this.directions = line.directions;
     this.classes = line.classes ?? TRAFFIC_CLASSES;

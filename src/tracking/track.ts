@@ -57,6 +57,12 @@ export function classGroup(cls: TrafficClass): number {
   return CLASS_GROUP[CLS[cls]]!;
 }
 
+/** The track with id `id` among `tracks`, if there. */
+export function findTrack(tracks: readonly Track[], id: number): Track | undefined {
+  for (let i = 0; i < tracks.length; i++) if (tracks[i]!.id === id) return tracks[i];
+  return undefined;
+}
+
 /** A track coasts along its history (coastAlongHistory) once it moved this many of its box heights. */
 const HISTORY_MOVE = 0.5;
 

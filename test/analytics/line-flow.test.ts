@@ -88,6 +88,26 @@ describe('LineCounter: the flow of the line', () => {
     expect(c.total('up', 'car')).toBe(1);
   });
 
+  it('takes no lane traffic from a faint track: two faint tracks hopping back do not vouch for each other', () => {
+    // Jakarta, a line tilted from 0.78 at the left to 0.62 at the right, 10 fps: a "motorcycle" and a "car"
+    // hopping back up through a queue 0.9 s apart, each counted on the other's crossing.
+    const faint = new Set<number>([20, 21]);
+    const c = new LineCounter('cam', LINE, (id) => faint.has(id));
+    nineDown(c, 1000, 0.25);
+    const young = (id: number, x: number, t0: number) => {
+      at(c, id, x, 0.56, t0);
+      at(c, id, x, 0.53, t0 + 100);
+      at(c, id, x, 0.51, t0 + 200);
+      return at(c, id, x, 0.48, t0 + 300) ?? at(c, id, x, 0.46, t0 + 400) ?? c.forget(id, t0 + 500);
+    };
+    expect(young(20, 0.7, 2000)).toBeUndefined();
+    expect(young(21, 0.72, 3000)).toBeUndefined();
+    // A track seen clearly crossing up there is evidence (as in the test above): the next one counts.
+    expect(young(22, 0.71, 4000)).toBeUndefined();
+    expect(young(23, 0.7, 5000)).toMatchObject({ direction: 'up', trackId: 23 });
+    expect(c.total('up', 'car')).toBe(1);
+  });
+
   it('takes a track jittering across the line in a stopped queue for one vehicle, not traffic both ways', () => {
     const c = new LineCounter('cam', LINE);
     nineDown(c, 1000);

@@ -1,5 +1,5 @@
 import type { CameraConfig } from '../../config/schema.js';
-import { classGroup, type Track } from '../../tracking/track.js';
+import { classGroup, findTrack, type Track } from '../../tracking/track.js';
 import { CrossingClasses, SURE_PERSON_MS } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
 import { FragmentMoves } from '../fragment-moves.js';
@@ -50,13 +50,20 @@ export class LineCrossings implements FrameRule {
   private readonly parts = new CarParts();
   /** Fragments and lost tracks found again, not judged yet by their own first moves. */
   private readonly fragments = new FragmentMoves();
+  /** The tracks of the frame being handled (a line's flow asks how faint another track is). */
+  private frameTracks: readonly Track[] = [];
 
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
-    this.lines = camera.lines.map((l) => new LineCounter(camera.id, l));
+    const faint = (id: number) => {
+      const t = findTrack(this.frameTracks, id);
+      return t !== undefined && t.meanScore < AGAINST_FLOW_SCORE;
+    };
+    this.lines = camera.lines.map((l) => new LineCounter(camera.id, l, faint));
     this.recent = this.lines.map(() => new RecentCrossings());
   }
 
   update(tracks: readonly Track[], ctx: FrameContext): void {
+    this.frameTracks = tracks;
     if (this.classes.size > 0) this.classes.release(ctx.pts, tracks, ctx, ctx.events);
     if (!ctx.inferred || this.lines.length === 0) return;
     this.parts.update(tracks, ctx.pts);
