@@ -15,12 +15,17 @@ const DELTA = 22;
 const GLOBAL_CHANGE = 0.3;
 /** A vehicle that stood still on a cell keeps it out of the watch this long after it left (its ghost), ms. */
 const GHOST_MS = 2 * TAU_LONG_S * 1000;
-/** A cell is empty road once it has looked like the long-term background, uncovered, this long (ms). */
+/**
+ * A cell is empty road once it has looked like the long-term background, uncovered, this long in all (ms):
+ * between the vehicles of a busy lane, not only for this long in a row.
+ */
 const LEARN_MS = 2000;
 /** Time constant of a cell's restlessness (mean change from the short-term background while uncovered), s. */
 const TAU_ACTIVITY_S = 10;
 /** Restlessness above this (grey levels) marks a cell that changes by itself: a tree, a flag, a screen. */
 const RESTLESS = 3;
+/** `covered` of a cell under a vehicle's box (1: under another road user's). */
+const UNDER_VEHICLE = 2;
 
 /**
  * Where a new object lies still on the road, whatever it is (a fallen person or bicycle the detector does
@@ -43,14 +48,14 @@ export class StaticObjects {
   /** 1 for cells inside a watched zone. */
   private watched = new Uint8Array(0);
   private watchedCount = 0;
-  /** 1 for cells under a tracked vehicle this frame; stream time until which a still vehicle's ghost lasts. */
+  /** Cells under a tracked road user this frame (UNDER_VEHICLE: a vehicle); until when a still vehicle's ghost lasts. */
   private covered = new Uint8Array(0);
   private ghostUntil = new Float64Array(0);
   /** Open incidents keeping each cell (freeze): the long-term background keeps the road as it was under it. */
   private frozen = new Uint8Array(0);
-  /** 1 once a cell has been seen as empty road (LEARN_MS); since when it has looked like it now. */
+  /** 1 once a cell has been seen as empty road (LEARN_MS); for how long it has looked like it in all. */
   private learned = new Uint8Array(0);
-  private emptySince = new Float64Array(0);
+  private emptyMs = new Float32Array(0);
   /** Mean change from the short-term background while uncovered (trees, flags). */
   private activity = new Float32Array(0);
   private label = new Int32Array(0);
@@ -73,8 +78,11 @@ export class StaticObjects {
   }
   private startPts = 0;
 
-  /** Marks cells under a vehicle box this frame (fractions); `still`: it has not moved for a while. */
-  cover(x1: number, y1: number, x2: number, y2: number, still: boolean, pts: number): void {
+  /**
+   * Marks cells under a road user's box this frame (fractions); `still`: it has not moved for a while;
+   * `vehicle`: a car, truck or bus (what it drives over is hidden, not gone).
+   */
+  cover(x1: number, y1: number, x2: number, y2: number, still: boolean, pts: number, vehicle = true): void {
     if (this.cols === 0) return;
     const c1 = Math.max(0, Math.floor(x1 * this.cols));
     const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
@@ -83,7 +91,8 @@ export class StaticObjects {
     for (let r = r1; r <= r2; r++) {
       for (let c = c1; c <= c2; c++) {
         const i = r * this.cols + c;
-        this.covered[i] = 1;
+        if (vehicle) this.covered[i] = UNDER_VEHICLE;
+        else if (this.covered[i] === 0) this.covered[i] = 1;
         if (still) this.ghostUntil[i] = pts + GHOST_MS;
       }
     }
@@ -137,7 +146,7 @@ export class StaticObjects {
       ghostUntil,
       frozen,
       learned,
-      emptySince,
+      emptyMs,
       activity,
     } = this;
     const aAct = first ? 0 : 1 - Math.exp(-dt / TAU_ACTIVITY_S);
@@ -145,21 +154,20 @@ export class StaticObjects {
     for (let i = 0; i < cur.length; i++) {
       const v = cur[i]!;
       const fromShort = Math.abs(v - short[i]!);
-      short[i] = short[i]! + aShort * (v - short[i]!);
       const fromLong = Math.abs(v - long[i]!);
+      // Under a vehicle what lies there is hidden, not gone (a car driving over a dropped load): neither
+      // background learns the vehicle, and a cell static before stays so, since then.
+      if (covered[i] === UNDER_VEHICLE) continue;
+      short[i] = short[i]! + aShort * (v - short[i]!);
       if (!covered[i]) {
         // Traffic going over the road does not teach the empty road; an open incident's object neither.
         if (!frozen[i]) long[i] = long[i]! + aLong * (v - long[i]!);
         // Restlessness of the background itself (not of something new on it).
         if (fromLong <= DELTA) activity[i] = activity[i]! + aAct * (fromShort - activity[i]!);
         if (fromLong <= DELTA / 2) {
-          if (Number.isNaN(emptySince[i]!)) emptySince[i] = pts;
-          else if (pts - emptySince[i]! >= LEARN_MS) learned[i] = 1;
-        } else {
-          emptySince[i] = Number.NaN;
+          emptyMs[i] = emptyMs[i]! + dt * 1000;
+          if (emptyMs[i]! >= LEARN_MS) learned[i] = 1;
         }
-      } else {
-        emptySince[i] = Number.NaN;
       }
       const isStatic =
         watched[i] === 1 &&
@@ -183,6 +191,27 @@ export class StaticObjects {
       staticSince.fill(Number.NaN);
       this.staticCells = 0;
     }
+  }
+
+  /**
+   * The share of the cells in a box (fractions) that hold something now: differ from the long-term
+   * background (an open incident's object keeps it as the road was), or lie under a vehicle (hidden).
+   */
+  presentShare(x1: number, y1: number, x2: number, y2: number): number {
+    if (this.cols === 0) return 0;
+    const c1 = Math.max(0, Math.floor(x1 * this.cols));
+    const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
+    const r1 = Math.max(0, Math.floor(y1 * this.rows));
+    const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    let n = 0;
+    let held = 0;
+    for (let r = r1; r <= r2; r++) {
+      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+        n++;
+        if (this.covered[i] !== 0 || Math.abs(this.cur[i]! - this.long[i]!) > DELTA) held++;
+      }
+    }
+    return n === 0 ? 0 : held / n;
   }
 
   /**
@@ -210,7 +239,7 @@ export class StaticObjects {
     this.ghostUntil = new Float64Array(n);
     this.frozen = new Uint8Array(n);
     this.learned = new Uint8Array(n);
-    this.emptySince = new Float64Array(n).fill(Number.NaN);
+    this.emptyMs = new Float32Array(n);
     this.activity = new Float32Array(n);
     this.label = new Int32Array(n);
     this.queue = new Int32Array(n);

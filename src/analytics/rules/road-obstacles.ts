@@ -51,6 +51,8 @@ const UPRIGHT_ASPECT = 0.75;
 const UPRIGHT_BIKE_ASPECT = 1;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
+/** An open object is still there while this share of its box holds something (StaticObjects.presentShare). */
+const PRESENT_SHARE = 0.3;
 
 export interface RoadObstacleOptions {
   downMs: number;
@@ -207,7 +209,7 @@ export class RoadObstacles implements FrameRule {
         // An upright road user (a cyclist waiting, a pedestrian) is not an obstacle: seen now, or last seen
         // upright there, its track tentative too (one that never moved stays so: a cyclist waiting at the
         // kerb). One that is down is the track rule's (its incident is open, or about to be).
-        model.cover(t.bx1, t.by1, t.bx2, t.by2, false, ctx.pts);
+        model.cover(t.bx1, t.by1, t.bx2, t.by2, false, ctx.pts, false);
       }
     }
     model.update(ctx.frame!, ctx.pts);
@@ -215,7 +217,11 @@ export class RoadObstacles implements FrameRule {
     const blobs = model.blobs(ctx.pts, this.o.objectMs, OBJECT_CELLS);
     const aspect = ctx.aspect;
     for (const o of this.objects) {
-      for (const b of blobs) if (ofObject(o, b, aspect)) o.seenPts = ctx.pts;
+      // Still there while a part of it still differs from the road it covered (or lies under a vehicle
+      // driving over it): its cells are static again only a while after a vehicle passed.
+      const w = o.whole;
+      if (model.presentShare(w.x1, w.y1, w.x2, w.y2) >= PRESENT_SHARE) o.seenPts = ctx.pts;
+      else for (const b of blobs) if (ofObject(o, b, aspect)) o.seenPts = ctx.pts;
     }
     // Every static cell's blobs, for the whole of an object raised (only on a frame that raises one).
     let parts: Box[] | undefined;
