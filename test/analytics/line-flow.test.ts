@@ -5,6 +5,14 @@ import { MID_LINE } from '../support/mid-line.js';
 
 const LINE = MID_LINE;
 
+/** A young track going up at `x`, seen for 0.2 s before it crosses: its crossing, if it counts. */
+function youngUp(c: LineCounter, id: number, x: number, t0: number) {
+  at(c, id, x, 0.56, t0);
+  at(c, id, x, 0.53, t0 + 100);
+  at(c, id, x, 0.51, t0 + 200);
+  return at(c, id, x, 0.48, t0 + 300) ?? at(c, id, x, 0.46, t0 + 400) ?? c.forget(id, t0 + 500);
+}
+
 // Crossings against the line's flow (line-flow.ts): young, faint or unseen tracks where the traffic goes the
 // other way, and the quieter side of a two-way road.
 describe('LineCounter: the flow of the line', () => {
@@ -73,12 +81,7 @@ describe('LineCounter: the flow of the line', () => {
     // Nine cars down on the left carriageway, then young tracks going up, each seen for 0.2 s before it
     // crosses (a car coming out from behind a lorry, or found late in low sun).
     nineDown(c, 1000, 0.25);
-    const young = (id: number, x: number, t0: number) => {
-      at(c, id, x, 0.56, t0);
-      at(c, id, x, 0.53, t0 + 100);
-      at(c, id, x, 0.51, t0 + 200);
-      return at(c, id, x, 0.48, t0 + 300) ?? at(c, id, x, 0.46, t0 + 400) ?? c.forget(id, t0 + 500);
-    };
+    const young = (id: number, x: number, t0: number) => youngUp(c, id, x, t0);
     // The first on the right carriageway is held to the proof asked against the flow...
     expect(young(20, 0.7, 2000)).toBeUndefined();
     // ... but it was seen crossing up there: that lane carries traffic up, and the next one counts.
@@ -94,12 +97,7 @@ describe('LineCounter: the flow of the line', () => {
     const faint = new Set<number>([20, 21]);
     const c = new LineCounter('cam', LINE, (id) => faint.has(id));
     nineDown(c, 1000, 0.25);
-    const young = (id: number, x: number, t0: number) => {
-      at(c, id, x, 0.56, t0);
-      at(c, id, x, 0.53, t0 + 100);
-      at(c, id, x, 0.51, t0 + 200);
-      return at(c, id, x, 0.48, t0 + 300) ?? at(c, id, x, 0.46, t0 + 400) ?? c.forget(id, t0 + 500);
-    };
+    const young = (id: number, x: number, t0: number) => youngUp(c, id, x, t0);
     expect(young(20, 0.7, 2000)).toBeUndefined();
     expect(young(21, 0.72, 3000)).toBeUndefined();
     // A track seen clearly crossing up there is evidence (as in the test above): the next one counts.
