@@ -24,6 +24,8 @@ const LEARN_MS = 2000;
 const TAU_ACTIVITY_S = 10;
 /** Restlessness above this (grey levels) marks a cell that changes by itself: a tree, a flag, a screen. */
 const RESTLESS = 3;
+/** presentShare: a box this much under road users' boxes shows nothing of what lies there. */
+const HIDDEN_SHARE = 0.7;
 /** `covered` of a cell under a vehicle's box (1: under another road user's). */
 const UNDER_VEHICLE = 2;
 
@@ -194,8 +196,9 @@ export class StaticObjects {
   }
 
   /**
-   * The share of the cells in a box (fractions) that hold something now: differ from the long-term
-   * background (an open incident's object keeps it as the road was), or lie under a vehicle (hidden).
+   * The share of the cells in a box (fractions) not under a road user's box that hold something now: differ
+   * from the long-term background (an open incident's object keeps it as the road was); -1 when HIDDEN_SHARE
+   * or more of them lie under road users (nothing to tell).
    */
   presentShare(x1: number, y1: number, x2: number, y2: number): number {
     if (this.cols === 0) return 0;
@@ -204,14 +207,17 @@ export class StaticObjects {
     const r1 = Math.max(0, Math.floor(y1 * this.rows));
     const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
     let n = 0;
+    let hidden = 0;
     let held = 0;
     for (let r = r1; r <= r2; r++) {
       for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
         n++;
-        if (this.covered[i] !== 0 || Math.abs(this.cur[i]! - this.long[i]!) > DELTA) held++;
+        if (this.covered[i] !== 0) hidden++;
+        else if (Math.abs(this.cur[i]! - this.long[i]!) > DELTA) held++;
       }
     }
-    return n === 0 ? 0 : held / n;
+    if (n === 0) return 0;
+    return hidden >= HIDDEN_SHARE * n ? -1 : held / (n - hidden);
   }
 
   /**

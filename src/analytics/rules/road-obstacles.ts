@@ -76,8 +76,13 @@ interface ObjectIncident extends Box {
   incident: Incident;
   key: string;
   whole: Box;
-  /** When its place last showed the object (a static blob) or a track, stream ms. */
+  /**
+   * When its place last showed the object (a static blob, or cells still unlike the road), stream ms; moved
+   * on by the time its place lies hidden under vehicles, which shows neither it nor the road.
+   */
   seenPts: number;
+  /** The stream time it was last looked for. */
+  lookedPts: number;
 }
 
 /**
@@ -217,11 +222,14 @@ export class RoadObstacles implements FrameRule {
     const blobs = model.blobs(ctx.pts, this.o.objectMs, OBJECT_CELLS);
     const aspect = ctx.aspect;
     for (const o of this.objects) {
-      // Still there while a part of it still differs from the road it covered (or lies under a vehicle
-      // driving over it): its cells are static again only a while after a vehicle passed.
+      // Still there while a part of it still differs from the road it covered: its cells are static again
+      // only a while after a vehicle drove over it. Hidden under vehicles, it is neither seen nor gone.
       const w = o.whole;
-      if (model.presentShare(w.x1, w.y1, w.x2, w.y2) >= PRESENT_SHARE) o.seenPts = ctx.pts;
+      const present = model.presentShare(w.x1, w.y1, w.x2, w.y2);
+      if (present < 0) o.seenPts = Math.min(ctx.pts, o.seenPts + ctx.pts - o.lookedPts);
+      else if (present >= PRESENT_SHARE) o.seenPts = ctx.pts;
       else for (const b of blobs) if (ofObject(o, b, aspect)) o.seenPts = ctx.pts;
+      o.lookedPts = ctx.pts;
     }
     // Every static cell's blobs, for the whole of an object raised (only on a frame that raises one).
     let parts: Box[] | undefined;
@@ -249,6 +257,7 @@ export class RoadObstacles implements FrameRule {
         y2: b.y2,
         whole: o,
         seenPts: ctx.pts,
+        lookedPts: ctx.pts,
       });
       model.freeze(o.x1, o.y1, o.x2, o.y2, true);
     }

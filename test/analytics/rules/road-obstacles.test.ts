@@ -151,6 +151,44 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(ended(after)).toHaveLength(1);
   });
 
+  it('on a busy lane: learns the road between the cars, raises a load landing there once, through the cars driving over it', () => {
+    // A car over the place for 0.5 s every 1.5 s (never 2 s clear in a row), the load (grey 60) from 6.2 s
+    // to 14 s. Before the road was learnt between the cars nothing was raised; before the cars driving over
+    // the load hid it rather than cleared it, its incident ended and was raised again.
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const carBox: [number, number, number, number] = [60 / 160, 46 / 90, 96 / 160, 62 / 90];
+    const carThere = (pts: number) => pts % 1500 >= 1000;
+    const load = (pts: number) => pts >= 6200 && pts < 14_000;
+    const frame = (pts: number) =>
+      greyFrame((px, py) => {
+        if (carThere(pts) && px >= 60 && px < 96 && py >= 46 && py < 62) return 20;
+        if (load(pts) && px >= 70 && px < 86 && py >= 50 && py < 58) return 60;
+        return scene()(px, py);
+      }, pts);
+    const out = [];
+    let car: SceneTrack | undefined;
+    for (let pts = 0; pts <= 20_000; pts += 100) {
+      if (carThere(pts) && !car) car = s.add(100 + pts, 'car', carBox, { pts, zones: ['road'] });
+      else if (!carThere(pts) && car) {
+        s.remove(car);
+        car = undefined;
+      }
+      out.push(...s.step(rule, pts, { frame: frame(pts) }));
+    }
+    const raised = started(out);
+    expect(raised).toHaveLength(1);
+    // Within the 5 s: still OBJECT_MS, and raised only on a frame where a car does not hide it.
+    expect(raised[0]!.startPtsMs - 6200).toBeLessThanOrEqual(5000);
+    const [x1, y1, x2, y2] = raised[0]!.box!;
+    expect(
+      [x1 * 160, y1 * 90, x2 * 160, y2 * 90].map((v, i) => Math.abs(v - [70, 50, 86, 58][i]!)),
+    ).toSatisfy((d: number[]) => d.every((v) => v <= 4));
+    // Open while it lies there, under the cars too; ended once it is taken away.
+    const end = ended(out)[0];
+    expect(end?.endPtsMs).toBeGreaterThanOrEqual(14_000);
+  });
+
   it('raises nothing for a vehicle standing there (a queue, a parked car), nor for the road it uncovers', () => {
     const s = roadScene();
     const rule = new RoadObstacles(s.zones);
