@@ -28,6 +28,11 @@ const FLOW_RATIO = 4;
  */
 export const AGAINST_FLOW_SCORE = 0.3;
 
+/** Whether a track's boxes scored below AGAINST_FLOW_SCORE on average. */
+export function faintTrack(t: { readonly meanScore: number }): boolean {
+  return t.meanScore < AGAINST_FLOW_SCORE;
+}
+
 /**
  * Until FLOW_MIN crossings are made, the flow is read from the tracks in view: one whose centre moved at
  * least MOVE_MIN of its box extent across the line since it was first seen, over MOVE_SEEN observations,

@@ -61,6 +61,7 @@ export class StaticObjects {
   /** Mean change from the short-term background while uncovered (trees, flags). */
   private activity = new Float32Array(0);
   private label = new Int32Array(0);
+  private readonly range = new Int32Array(4);
   private queue = new Int32Array(0);
   private lastPts = Number.NaN;
   private width = 0;
@@ -86,11 +87,10 @@ export class StaticObjects {
    */
   cover(x1: number, y1: number, x2: number, y2: number, still: boolean, pts: number, vehicle = true): void {
     if (this.cols === 0) return;
-    const c1 = Math.max(0, Math.floor(x1 * this.cols));
-    const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
-    const r1 = Math.max(0, Math.floor(y1 * this.rows));
-    const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
-    for (let r = r1; r <= r2; r++) {
+    const g = this.cellsOf(x1, y1, x2, y2);
+    const c1 = g[0]!;
+    const c2 = g[2]!;
+    for (let r = g[1]!; r <= g[3]!; r++) {
       for (let c = c1; c <= c2; c++) {
         const i = r * this.cols + c;
         if (vehicle) this.covered[i] = UNDER_VEHICLE;
@@ -98,6 +98,16 @@ export class StaticObjects {
         if (still) this.ghostUntil[i] = pts + GHOST_MS;
       }
     }
+  }
+
+  /** The grid cells a box (fractions) covers: first and last column and row, in `range` (reused). */
+  private cellsOf(x1: number, y1: number, x2: number, y2: number): Int32Array {
+    const g = this.range;
+    g[0] = Math.max(0, Math.floor(x1 * this.cols));
+    g[1] = Math.max(0, Math.floor(y1 * this.rows));
+    g[2] = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
+    g[3] = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    return g;
   }
 
   /** Clears the per-frame cover marks (call before cover() for the frame's tracks). */
@@ -110,12 +120,11 @@ export class StaticObjects {
    * per cell: where the boxes of several open incidents overlap, the road stays kept until each released it.
    */
   freeze(x1: number, y1: number, x2: number, y2: number, on: boolean): void {
-    const c1 = Math.max(0, Math.floor(x1 * this.cols));
-    const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
-    const r1 = Math.max(0, Math.floor(y1 * this.rows));
-    const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    const g = this.cellsOf(x1, y1, x2, y2);
+    const c1 = g[0]!;
+    const c2 = g[2]!;
     const f = this.frozen;
-    for (let r = r1; r <= r2; r++) {
+    for (let r = g[1]!; r <= g[3]!; r++) {
       for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
         if (on) f[i] = Math.min(255, f[i]! + 1);
         else if (f[i]! > 0) f[i] = f[i]! - 1;
@@ -202,14 +211,13 @@ export class StaticObjects {
    */
   presentShare(x1: number, y1: number, x2: number, y2: number): number {
     if (this.cols === 0) return 0;
-    const c1 = Math.max(0, Math.floor(x1 * this.cols));
-    const c2 = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
-    const r1 = Math.max(0, Math.floor(y1 * this.rows));
-    const r2 = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    const g = this.cellsOf(x1, y1, x2, y2);
+    const c1 = g[0]!;
+    const c2 = g[2]!;
     let n = 0;
     let hidden = 0;
     let held = 0;
-    for (let r = r1; r <= r2; r++) {
+    for (let r = g[1]!; r <= g[3]!; r++) {
       for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
         n++;
         if (this.covered[i] !== 0) hidden++;

@@ -5,7 +5,7 @@ import type { LineCrossing } from '../events.js';
 import { FragmentMoves } from '../fragment-moves.js';
 import type { FrameContext, FrameRule } from '../frame-context.js';
 import { ENDED_TTL_MS, LineCounter } from '../line-counter.js';
-import { AGAINST_FLOW_SCORE } from '../line-flow.js';
+import { faintTrack } from '../line-flow.js';
 import { CarParts } from './car-parts.js';
 import { RecentCrossings } from './recent-crossings.js';
 import { againstMotion, gateDistance, overlapsLiveTrack, seenApart } from './track-relations.js';
@@ -56,7 +56,7 @@ export class LineCrossings implements FrameRule {
   constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
     const faint = (id: number) => {
       const t = findTrack(this.frameTracks, id);
-      return t !== undefined && t.meanScore < AGAINST_FLOW_SCORE;
+      return t !== undefined && faintTrack(t);
     };
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l, faint));
     this.recent = this.lines.map(() => new RecentCrossings());
@@ -243,5 +243,5 @@ export class LineCrossings implements FrameRule {
  * boxes scored below AGAINST_FLOW_SCORE on average: a faint track wandering back through a queue.
  */
 function faintAgainstFlow(line: LineCounter, ev: LineCrossing, t: Track): boolean {
-  return t.meanScore < AGAINST_FLOW_SCORE && line.againstFlow(ev.direction, t.id);
+  return faintTrack(t) && line.againstFlow(ev.direction, t.id);
 }
