@@ -16,6 +16,11 @@ const GLOBAL_CHANGE = 0.3;
 /** A vehicle that stood still on a cell keeps it out of the watch this long after it left (its ghost), ms. */
 const GHOST_MS = 2 * TAU_LONG_S * 1000;
 /**
+ * ... once it has covered the cell, still, this long without a break (ms): a still vehicle's box that
+ * stretches for a frame or two over a neighbouring object (merged with a car passing it) leaves no ghost.
+ */
+const GHOST_AFTER_MS = 1000;
+/**
  * A cell is empty road once it has looked like the long-term background, uncovered, this long in all (ms):
  * between the vehicles of a busy lane, not only for this long in a row.
  */
@@ -26,8 +31,11 @@ const TAU_ACTIVITY_S = 10;
 const RESTLESS = 3;
 /** presentShare: a box this much under road users' boxes shows nothing of what lies there. */
 const HIDDEN_SHARE = 0.7;
-/** `covered` of a cell under a vehicle's box (1: under another road user's). */
+/** `covered` of a cell under a vehicle's box, under a still vehicle's (1: under another road user's). */
 const UNDER_VEHICLE = 2;
+const UNDER_STILL_VEHICLE = 3;
+/** appearedShare: the road seen empty this recently (ms) before a track's birth is where it appeared. */
+const APPEAR_MS = 2000;
 
 /**
  * Where a new object lies still on the road, whatever it is (a fallen person or bicycle the detector does
@@ -50,9 +58,11 @@ export class StaticObjects {
   /** 1 for cells inside a watched zone. */
   private watched = new Uint8Array(0);
   private watchedCount = 0;
-  /** Cells under a tracked road user this frame (UNDER_VEHICLE: a vehicle); until when a still vehicle's ghost lasts. */
+  /** Cells under a tracked road user this frame (UNDER_VEHICLE and up: a vehicle); until when a still vehicle's ghost lasts. */
   private covered = new Uint8Array(0);
   private ghostUntil = new Float64Array(0);
+  /** Since when each cell has been under a still vehicle without a break (NaN: it is not). */
+  private stillCoverSince = new Float64Array(0);
   /** Open incidents keeping each cell (freeze): the long-term background keeps the road as it was under it. */
   private frozen = new Uint8Array(0);
   /** 1 once a cell has been seen as empty road (LEARN_MS); for how long it has looked like it in all. */
@@ -60,6 +70,9 @@ export class StaticObjects {
   private emptyMs = new Float32Array(0);
   /** Mean change from the short-term background while uncovered (trees, flags). */
   private activity = new Float32Array(0);
+  /** When each cell last showed the learnt empty road, uncovered; when it was last under a vehicle's box. */
+  private emptyAt = new Float64Array(0);
+  private vehicleAt = new Float64Array(0);
   private label = new Int32Array(0);
   private readonly range = new Int32Array(4);
   private queue = new Int32Array(0);
@@ -93,9 +106,11 @@ export class StaticObjects {
     for (let r = g[1]!; r <= g[3]!; r++) {
       for (let c = c1; c <= c2; c++) {
         const i = r * this.cols + c;
-        if (vehicle) this.covered[i] = UNDER_VEHICLE;
-        else if (this.covered[i] === 0) this.covered[i] = 1;
-        if (still) this.ghostUntil[i] = pts + GHOST_MS;
+        if (vehicle) {
+          const kind = still ? UNDER_STILL_VEHICLE : UNDER_VEHICLE;
+          if (this.covered[i]! < kind) this.covered[i] = kind;
+          this.vehicleAt[i] = pts;
+        } else if (this.covered[i] === 0) this.covered[i] = 1;
       }
     }
   }
@@ -155,10 +170,12 @@ export class StaticObjects {
       watched,
       covered,
       ghostUntil,
+      stillCoverSince,
       frozen,
       learned,
       emptyMs,
       activity,
+      emptyAt,
     } = this;
     const aAct = first ? 0 : 1 - Math.exp(-dt / TAU_ACTIVITY_S);
     let n = 0;
@@ -168,7 +185,11 @@ export class StaticObjects {
       const fromLong = Math.abs(v - long[i]!);
       // Under a vehicle what lies there is hidden, not gone (a car driving over a dropped load): neither
       // background learns the vehicle, and a cell static before stays so, since then.
-      if (covered[i] === UNDER_VEHICLE) continue;
+      if (covered[i] === UNDER_STILL_VEHICLE) {
+        if (Number.isNaN(stillCoverSince[i]!)) stillCoverSince[i] = pts;
+        else if (pts - stillCoverSince[i]! >= GHOST_AFTER_MS) ghostUntil[i] = pts + GHOST_MS;
+      } else stillCoverSince[i] = Number.NaN;
+      if (covered[i]! >= UNDER_VEHICLE) continue;
       short[i] = short[i]! + aShort * (v - short[i]!);
       if (!covered[i]) {
         // Traffic going over the road does not teach the empty road; an open incident's object neither.
@@ -179,6 +200,7 @@ export class StaticObjects {
           emptyMs[i] = emptyMs[i]! + dt * 1000;
           if (emptyMs[i]! >= LEARN_MS) learned[i] = 1;
         }
+        if (fromLong <= DELTA && learned[i] === 1) emptyAt[i] = pts;
       }
       const isStatic =
         watched[i] === 1 &&
@@ -229,6 +251,32 @@ export class StaticObjects {
   }
 
   /**
+   * The share of the watched cells in a box (fractions) that showed the learnt empty road, uncovered, at
+   * most APPEAR_MS before stream time `pts`, under no vehicle since, or hold a static object now: what a
+   * track born there now stands on appeared out of nothing there, or is the object lying there (a car
+   * drives in and is seen before it covers its place; something the detector takes for a car lying where
+   * the road was clear a moment ago does not). 0 before any frame.
+   */
+  appearedShare(x1: number, y1: number, x2: number, y2: number, pts: number): number {
+    if (this.cols === 0) return 0;
+    const g = this.cellsOf(x1, y1, x2, y2);
+    const c1 = g[0]!;
+    const c2 = g[2]!;
+    let n = 0;
+    let appeared = 0;
+    for (let r = g[1]!; r <= g[3]!; r++) {
+      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+        if (this.watched[i] !== 1) continue;
+        n++;
+        const at = this.emptyAt[i]!;
+        if ((pts - at <= APPEAR_MS && this.vehicleAt[i]! < at) || !Number.isNaN(this.staticSince[i]!))
+          appeared++;
+      }
+    }
+    return n === 0 ? 0 : appeared / n;
+  }
+
+  /**
    * Groups of neighbouring cells static for at least `forMs` at stream time `pts`, with at least `minCells`
    * cells (allocates the result; call at most once per frame, only where a rule needs it).
    */
@@ -251,10 +299,13 @@ export class StaticObjects {
     this.watched = new Uint8Array(n);
     this.covered = new Uint8Array(n);
     this.ghostUntil = new Float64Array(n);
+    this.stillCoverSince = new Float64Array(n).fill(Number.NaN);
     this.frozen = new Uint8Array(n);
     this.learned = new Uint8Array(n);
     this.emptyMs = new Float32Array(n);
     this.activity = new Float32Array(n);
+    this.emptyAt = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.vehicleAt = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.label = new Int32Array(n);
     this.queue = new Int32Array(n);
     this.lastPts = Number.NaN;

@@ -71,6 +71,11 @@ export class TrackInfo {
    */
   peakScore = 0;
   private moved = false;
+  /**
+   * Whether the track appeared, at its first sight, where the road was seen empty a moment before (1), or
+   * not (0); -1 until judged (road_obstacle's object model judges it, StaticObjects.appearedShare).
+   */
+  bornOnRoad = -1;
 
   /** Whether the track has moved (its centre left where it came to rest) since it was first seen. */
   get hasMoved(): boolean {
@@ -116,6 +121,7 @@ export class TrackInfo {
     this.speedMax = 0;
     this.peakScore = 0;
     this.moved = false;
+    this.bornOnRoad = -1;
     this.groundHead = 0;
     this.groundLen = 0;
     this.trackCls = t.cls;

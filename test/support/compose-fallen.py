@@ -14,7 +14,11 @@ With --ride-in, the fall is not a cut: the cyclist (upright, as cut out of frame
 over the 2 s before the fall, from 0.25 of the picture's width to the left (or right, near the left edge),
 and lies there from the fall on: a tracked road user that stops and goes down.
 
+With --into OTHER, the cut-outs (scaled by --scale) are pasted into another clip's frames instead: the same
+fallen cyclist on another road, seen by another camera.
+
 usage: compose-fallen.py CLIP OUT [--fall 4] [--seconds 12] [--at 0.3,0.75] [--stopping-car] [--ride-in]
+                         [--into OTHER --scale 1]
 Prints one JSON object: fall time, the pasted box in fractions of the frame (with --stopping-car also
 carStopSeconds and carBox, where it stands).
 """
@@ -52,6 +56,8 @@ def main():
     p.add_argument("--at", default="0.3,0.75")
     p.add_argument("--stopping-car", action="store_true")
     p.add_argument("--ride-in", action="store_true")
+    p.add_argument("--into")
+    p.add_argument("--scale", type=float, default=1.0)
     a = p.parse_args()
     cap = cv2.VideoCapture(a.clip)
     fps = cap.get(cv2.CAP_PROP_FPS) or 30
@@ -65,6 +71,20 @@ def main():
         samples = [frame(cap, n) for n in range(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) - 1, 30)]
         empty = np.median(np.stack(samples), axis=0).astype(np.uint8)
         car, car_mask = cutout(frame(cap, 300), empty, (420, 133, 528, 208))
+    if a.scale != 1.0:
+        def scaled(img, mask):
+            size = (max(1, round(img.shape[1] * a.scale)), max(1, round(img.shape[0] * a.scale)))
+            return cv2.resize(img, size, interpolation=cv2.INTER_AREA), cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+        bike, bike_mask = scaled(bike, bike_mask)
+        person, person_mask = scaled(person, person_mask)
+        rider, rider_mask = bike, bike_mask
+        if car is not None:
+            car, car_mask = scaled(car, car_mask)
+    if a.into:
+        cap = cv2.VideoCapture(a.into)
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30
+        w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     # On their sides.
     bike, bike_mask = cv2.rotate(bike, cv2.ROTATE_90_CLOCKWISE), cv2.rotate(bike_mask, cv2.ROTATE_90_CLOCKWISE)
     person = cv2.rotate(person, cv2.ROTATE_90_COUNTERCLOCKWISE)
@@ -72,7 +92,7 @@ def main():
     # The person lies just below the bicycle.
     bh, bw = bike.shape[:2]
     ph, pw = person.shape[:2]
-    cw, ch = max(bw, pw), bh + ph - 10
+    cw, ch = max(bw, pw), bh + ph - round(10 * a.scale)
     cx, cy = (float(v) for v in a.at.split(","))
     ox, oy = int(cx * w - cw / 2), int(cy * h - ch / 2)
     cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
@@ -95,7 +115,7 @@ def main():
             break
         parts = []
         if n >= fall:
-            parts += [(bike, bike_mask, ox, oy), (person, person_mask, ox, oy + bh - 10)]
+            parts += [(bike, bike_mask, ox, oy), (person, person_mask, ox, oy + bh - round(10 * a.scale))]
         elif a.ride_in and n >= ride:
             f = (n - ride) / (fall - ride)
             parts.append((rider, rider_mask, int(start_x + f * (end_x - start_x)), max(0, end_y)))

@@ -51,6 +51,13 @@ const UPRIGHT_ASPECT = 0.75;
 const UPRIGHT_BIKE_ASPECT = 1;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
+/**
+ * A track born where this share of its box showed empty road a moment before appeared there
+ * (StaticObjects.appearedShare); a "vehicle" that did, not moving for APPEARED_STILL_MS since (ms), is no
+ * vehicle that drove there.
+ */
+const APPEARED_SHARE = 0.5;
+const APPEARED_STILL_MS = 1000;
 /** An open object is still there while this share of its box holds something (StaticObjects.presentShare). */
 const PRESENT_SHARE = 0.3;
 
@@ -203,9 +210,20 @@ export class RoadObstacles implements FrameRule {
       const t = tracks[i]!;
       const info = ctx.infoAt[i];
       if (!info) continue;
+      if (info.bornOnRoad < 0) {
+        const share = model.appearedShare(t.bx1, t.by1, t.bx2, t.by2, ctx.pts);
+        info.bornOnRoad = share >= APPEARED_SHARE ? 1 : 0;
+      }
       const cls = info.classOf(t);
       if (cls === 'car' || cls === 'truck' || cls === 'bus') {
-        if (t.confirmed) model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
+        // A "vehicle" that appeared where the road was empty (or on an object lying there) and has not moved
+        // since it was first seen, a second ago or more, did not drive there: it is something else lying
+        // there (a fallen cyclist boxed as a car), the object model's to judge.
+        const appeared =
+          info.bornOnRoad === 1 && !info.hasMoved && info.stillMs(ctx.pts) >= APPEARED_STILL_MS;
+        if (t.confirmed && !appeared) {
+          model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
+        }
       } else if (
         !this.downSince.has(t.id) &&
         !this.open.hasTrack(t.id) &&

@@ -207,6 +207,43 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(started(out)).toEqual([]);
   });
 
+  it('raises a "car" that appeared where the road was empty and never moved; not a car that drove in and stopped', () => {
+    // The detector boxes something lying on the road (a fallen cyclist) as a car, from the moment it lies
+    // there at 6 s. A car does not appear out of the empty road and stand: it drives in (here from 40 px to
+    // the left over 0.5 s, boxed all the way) and stops.
+    for (const drove of [false, true]) {
+      const s = roadScene();
+      const rule = new RoadObstacles(s.zones);
+      const from = drove ? 5500 : 6000;
+      const xAt = (pts: number) => (drove ? 70 - Math.max(0, 6000 - pts) * 0.08 : 70);
+      const frame = (pts: number) => road(pts, from, Math.round(xAt(pts)));
+      const out = s.run(rule, 0, from - 100, 100, { frame });
+      const boxAt = (pts: number): [number, number, number, number] => [
+        xAt(pts) / 160,
+        50 / 90,
+        (xAt(pts) + 16) / 160,
+        58 / 90,
+      ];
+      const t = s.add(1, 'car', boxAt(from), { zones: ['road'], pts: from });
+      for (let pts = from; pts <= 12_000; pts += 100) {
+        const [x1, y1, x2, y2] = boxAt(pts);
+        t.track.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
+        t.track.observe('car', 0.9, x1, y1, x2, y2);
+        t.info.update(t.track, pts, A, undefined, new Float64Array(2));
+        out.push(...s.step(rule, pts, { frame: frame(pts) }));
+      }
+      expect(t.info.hasMoved).toBe(drove);
+      const incidents = started(out);
+      if (drove) {
+        expect(incidents, 'a car that drove there and stopped').toEqual([]);
+        continue;
+      }
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]!.detail).toMatch(/unknown object still on the carriageway/);
+      expect(incidents[0]!.startPtsMs - 6000).toBeLessThanOrEqual(1000 + OBJECT_MS + 2000);
+    }
+  });
+
   it('raises the object a road user went down on (still, seen only faintly since), not one standing clear', () => {
     // A cyclist rode in (seen clearly: 0.8) and stopped from 6 s on where something now lies; the detector
     // still half sees it there, as a box about as wide as tall: lying, cut by the picture's edge.
