@@ -54,6 +54,11 @@ export class TrackInfo {
   amidTraffic = 0;
   /** Smoothed box width / height in pixels of a "person" track (seated riders are wider). */
   personAspect = 0;
+  /**
+   * Smoothed box width / height in pixels over the updates on which the track moved as a person or a
+   * two-wheeler (0: it has not): the shape it walked or rode in with.
+   */
+  movingAspect = 0;
   /** Speed in box heights per second (scale-free: a far car and a near car moving alike look alike). */
   normSpeed = 0;
   /** Smoothed normSpeed. */
@@ -111,6 +116,7 @@ export class TrackInfo {
     }
     this.speedKmh = Number.NaN;
     this.personAspect = 0;
+    this.movingAspect = 0;
     this.withTraffic = 0;
     this.amidTraffic = 0;
     this.clearSincePts = Number.NaN;
@@ -167,6 +173,11 @@ export class TrackInfo {
       this.restY = this.cy;
       this.restSincePts = pts;
       this.moved = true;
+      if (t.cls === 'person' || t.cls === 'motorcycle' || t.cls === 'bicycle') {
+        const a = ((t.x2 - t.x1) * aspect) / Math.max(1e-6, t.y2 - t.y1);
+        this.movingAspect =
+          this.movingAspect === 0 ? a : this.movingAspect + ASPECT_ALPHA * (a - this.movingAspect);
+      }
     }
     if (this.moved && pts - this.restSincePts < PEAK_REST_MS && t.score > this.peakScore) {
       this.peakScore = t.score;

@@ -48,6 +48,8 @@ const FAINT_DROP = 0.5;
  * the fallen cyclist's faint "person" box is about as wide as tall, and a two-wheeler down is flat.
  */
 const UPRIGHT_ASPECT = 0.75;
+/** A road user's box this many times as wide per tall as while it moved has gone down (wentDown). */
+const DOWN_SHAPE = 1.4;
 const UPRIGHT_BIKE_ASPECT = 1;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
@@ -219,14 +221,17 @@ export class RoadObstacles implements FrameRule {
         // A "vehicle" that appeared where the road was empty (or on an object lying there) and has not moved
         // since it was first seen, a second ago or more, did not drive there: it is something else lying
         // there (a fallen cyclist boxed as a car), the object model's to judge.
+        // So is a road user that walked or rode in and went down, its track voted a vehicle since.
         const appeared =
           info.bornOnRoad === 1 && !info.hasMoved && info.stillMs(ctx.pts) >= APPEARED_STILL_MS;
-        if (t.confirmed && !appeared) {
-          model.cover(t.bx1, t.by1, t.bx2, t.by2, info.stillMs(ctx.pts) >= 2000, ctx.pts);
+        if (t.confirmed && !appeared && !wentDown(t, info, ctx)) {
+          // Only a box seen there leaves a ghost, not a lost track's guess.
+          model.cover(t.bx1, t.by1, t.bx2, t.by2, t.lostMs === 0 && info.stillMs(ctx.pts) >= 2000, ctx.pts);
         }
       } else if (
         !this.downSince.has(t.id) &&
         !this.open.hasTrack(t.id) &&
+        !wentDown(t, info, ctx) &&
         (upright(t, cls, ctx.aspect) || (t.confirmed && t.lostMs === 0 && !wentFaint(t, info, ctx.pts)))
       ) {
         // An upright road user (a cyclist waiting, a pedestrian) is not an obstacle: seen now, or last seen
@@ -328,6 +333,16 @@ function ofObject(o: ObjectIncident, b: Box, aspect: number): boolean {
 function upright(t: Track, cls: string, aspect: number): boolean {
   const most = cls === 'person' ? UPRIGHT_ASPECT : UPRIGHT_BIKE_ASPECT;
   return (t.x2 - t.x1) * aspect < most * (t.y2 - t.y1);
+}
+
+/**
+ * Still for FAINT_STILL_MS, its box now DOWN_SHAPE times as wide per tall as while it walked or rode
+ * (TrackInfo.movingAspect): a road user gone down where it stopped (a rider waiting keeps the shape it
+ * rode in with).
+ */
+function wentDown(t: Track, info: TrackInfo, ctx: FrameContext): boolean {
+  if (info.movingAspect === 0 || info.stillMs(ctx.pts) < FAINT_STILL_MS) return false;
+  return ((t.x2 - t.x1) * ctx.aspect) / Math.max(1e-6, t.y2 - t.y1) >= DOWN_SHAPE * info.movingAspect;
 }
 
 /** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */

@@ -271,6 +271,36 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     }
   });
 
+  it('raises the object a rider went down on (its box wider per tall than it rode in with); not a rider waiting', () => {
+    // A rider comes in from the left (box 0.6 as wide as tall, seen clearly) and stops at 6 s where a dark
+    // object lies from then on; the detector keeps boxing it there, still clearly: as wide as tall (the
+    // rider and the bike down), or as it rode in (waiting upright, what the object then is).
+    for (const down of [true, false]) {
+      const s = roadScene();
+      const rule = new RoadObstacles(s.zones);
+      const frame = (pts: number) => road(pts, 6000);
+      const out = s.run(rule, 0, 5000, 100, { frame });
+      const at = (pts: number, aspect: number) =>
+        box((78 - Math.max(0, 6000 - pts) * 0.05) / 160, 54 / 90, 16 / 90, aspect);
+      const t = s.add(1, 'motorcycle', at(5100, 0.6), { zones: ['road'], pts: 5100 });
+      for (let pts = 5100; pts <= 12_000; pts += 100) {
+        const [x1, y1, x2, y2] = at(pts, pts >= 6000 && down ? 1 : 0.6);
+        t.track.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
+        t.track.observe('motorcycle', 0.8, x1, y1, x2, y2);
+        t.info.update(t.track, pts, A, undefined, new Float64Array(2));
+        out.push(...s.step(rule, pts, { frame: frame(pts) }));
+      }
+      const incidents = started(out);
+      if (!down) {
+        expect(incidents, 'a rider waiting upright').toEqual([]);
+        continue;
+      }
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]!.detail).toMatch(/unknown object still on the carriageway/);
+      expect(incidents[0]!.startPtsMs - 6000).toBeLessThanOrEqual(1000 + OBJECT_MS + 2000);
+    }
+  });
+
   it('raises one incident for two objects a body length apart (a bicycle and its rider), two for two apart', () => {
     const rects = (list: [number, number][]) => (pts: number) =>
       greyFrame(
