@@ -28,6 +28,7 @@ import { MEDIA, REPO } from '../test/support/vision.js';
 import { borderLines } from './accuracy-border.js';
 import { cropSpread } from './accuracy-crops.js';
 import { defaultSettings, throughput } from './accuracy-default.js';
+import { fallenElsewhere } from './accuracy-fallen-elsewhere.js';
 import { hazedClip, lowSunClips } from './accuracy-haze.js';
 import { higherLines } from './accuracy-higher.js';
 import { incidentGoals } from './accuracy-incidents.js';
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   const unsure = await unsureDetector(log);
   const residential = await residentialLines(log);
   const police = await incidentGoals(log);
+  const elsewhere = await fallenElsewhere(log);
   md.push(
     ...dflt.md,
     ...shared.md,
@@ -187,6 +189,7 @@ async function main(): Promise<void> {
     ...sizes.md,
     ...speed.md,
     ...police.md,
+    ...elsewhere.md,
     '## Incidents and hand-configured cameras',
     '',
   );
@@ -317,7 +320,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(
     join(OUT, 'accuracy.json'),
-    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, crops: crops.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, reversed: backwards.json, mirrored: mirror.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
+    `${JSON.stringify({ defaultSettings: dflt.json, sharedCamera: shared.json, crops: crops.json, higherLines: higher.json, borderLines: border.json, lowerRates: rates.json, unsure: unsure.json, residential: residential.json, incidents: police.json, fallenElsewhere: elsewhere.json, reversed: backwards.json, mirrored: mirror.json, hazed: haze.json, lowSun: sun.json, resolutions: sizes.json, throughput: speed.json, cases: json }, null, 2)}\n`,
   );
   writeFileSync(join(OUT, 'accuracy.md'), `${md.join('\n')}\n`);
   process.stdout.write(md.join('\n'));

@@ -2,6 +2,7 @@
 import { allowedOff } from '../../test/support/ground-truth.js';
 import { at, goalRow, list, missing, num, type Row } from './rows.js';
 import { borderLines } from './sources-border.js';
+import { fallenElsewhereRows, incidentRows } from './sources-incidents.js';
 
 /** Counted vs truth per class: within 10 % (at least ±1), as test/accuracy checks. */
 export function accuracy(r: unknown): Row[] {
@@ -37,6 +38,7 @@ export function accuracy(r: unknown): Row[] {
   rows.push(...lowerRates(at(r, 'lowerRates')));
   rows.push(...unsureDetector(at(r, 'unsure')));
   rows.push(...incidentRows(at(r, 'incidents')));
+  rows.push(...fallenElsewhereRows(at(r, 'fallenElsewhere')));
   const offRow = (key: string, figure: string, goal: string) => {
     const off = at(r, key, 'off');
     if (!off) return;
@@ -310,46 +312,4 @@ function lowerRates(d: unknown): Row[] {
       verdict: 'info',
     };
   });
-}
-
-/** The fallen cyclist, the vehicle stopping by it and the junction's own traffic (accuracy-incidents.ts). */
-function incidentRows(d: unknown): Row[] {
-  if (!d) return [];
-  const places = list(d, 'fallen', 'places');
-  const worst = num(d, 'fallen', 'worstSeconds');
-  const wrong = places.filter((p) => (num(p, 'others') ?? 0) > 0).length;
-  const twice = places.filter((p) => (num(p, 'onIt') ?? 0) > 0).length;
-  const ways = places.some((p) => at(p, 'ride') === true) ? ', appearing lying or riding in and falling' : '';
-  const rows: Row[] = [
-    {
-      area: 'Incidents',
-      figure: `fallen cyclist composed into the junction clip, ${places.length} scenes${ways}: road_obstacle raised after the fall (worst)`,
-      value:
-        worst === undefined
-          ? 'not raised everywhere'
-          : `${worst} s${wrong ? `; ${wrong} scenes with a box elsewhere` : ''}${twice ? `; ${twice} with two incidents on it` : ''}`,
-      goal: '≤ 5 s, where it lies',
-      verdict: worst !== undefined && worst <= 5 && wrong === 0 ? 'pass' : 'miss',
-    },
-  ];
-  const car = num(d, 'stoppingCar', 'raisedAfter');
-  rows.push({
-    area: 'Incidents',
-    figure: 'a car stopping by it (the ambulance): stopped_vehicle after it stopped (zone stoppedAfter 10 s)',
-    value: car === undefined ? 'not raised' : `${car} s`,
-    goal: 'raised',
-    verdict: car !== undefined && (num(d, 'stoppingCar', 'obstaclesOnCar') ?? 0) === 0 ? 'pass' : 'miss',
-  });
-  const alarms = num(d, 'junction', 'falseAlarms');
-  if (alarms !== undefined) {
-    rows.push({
-      area: 'Incidents',
-      figure:
-        'junction as recorded (cars waiting to turn, cyclist waiting, parked car): road_obstacle or stopped_vehicle',
-      value: String(alarms),
-      goal: '0',
-      verdict: alarms === 0 ? 'pass' : 'miss',
-    });
-  }
-  return rows;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/analytics/events.js';
+import { NL_CARRIAGEWAY } from '../support/clip-cameras.js';
 import {
   type Box,
   boxesOverlap,
@@ -21,11 +22,7 @@ import { MEDIA } from '../support/vision.js';
  * carriageway toward the camera, `detect.fps: 10`.
  */
 const CLIP = 'nl_motorway_overpass.mp4';
-const CAMERA = `detect: { fps: 10 }
-zones:
-  - id: road
-    kind: carriageway
-    polygon: [[0.44, 0.02], [0.6, 0.02], [1, 0.85], [1, 1], [0.05, 1], [0.05, 0.95]]`;
+const CAMERA = `detect: { fps: 10 }\n${NL_CARRIAGEWAY}`;
 /** The clip's length, s. */
 const CLIP_S = 11.1;
 const W = 1280;

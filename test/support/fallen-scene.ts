@@ -3,12 +3,56 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Incident } from '../../src/analytics/events.js';
 import { intersectionArea } from '../../src/analytics/geometry.js';
+import { NL_CARRIAGEWAY, RESIDENTIAL_ZONES, UK_CARRIAGEWAYS } from './clip-cameras.js';
 import type { ClipRun } from './run-clip.js';
 import { MEDIA } from './vision.js';
 
 const PYTHON = '/usr/bin/python3';
 /** The clip the fallen cyclist is composed into (its own cyclist and pedestrian, laid down). */
 export const JUNCTION_CLIP = 'intersection_cctv_pedestrians.mp4';
+
+/**
+ * Other cameras' roads the fallen cyclist is composed into (compose-fallen.py --into): the clip, the cut-outs'
+ * scale there (a bicycle about as long as a car is wide at that row), the zones as in the tests, and places
+ * on the road away from parked cars (centre, fractions of the picture).
+ */
+export interface OtherRoad {
+  name: string;
+  clip: string;
+  scale: number;
+  zones: string;
+  places: string[];
+}
+
+export const OTHER_ROADS: OtherRoad[] = [
+  {
+    name: 'residential street',
+    clip: 'residential_street_parked_cars.mp4',
+    scale: 0.7,
+    zones: RESIDENTIAL_ZONES,
+    places: ['0.35,0.5', '0.6,0.52', '0.75,0.45', '0.45,0.48', '0.25,0.5'],
+  },
+  {
+    name: 'motorway in rain',
+    clip: 'uk_motorway_heavy_rain.mp4',
+    scale: 0.5,
+    zones: UK_CARRIAGEWAYS,
+    places: ['0.3,0.8', '0.75,0.75', '0.45,0.6', '0.6,0.9'],
+  },
+  {
+    name: 'motorway (NL)',
+    clip: 'nl_motorway_overpass.mp4',
+    scale: 1.2,
+    zones: NL_CARRIAGEWAY,
+    places: ['0.7,0.6', '0.4,0.8', '0.6,0.35'],
+  },
+];
+
+/** compose-fallen.py's arguments for the cyclist lying on `road` at `at` (riding in first: `ride`). */
+export function intoArgs(road: OtherRoad, at: string, ride: boolean): string[] {
+  const args = ['--into', join(MEDIA, road.clip), '--scale', String(road.scale), '--at', at];
+  return ride ? [...args, '--ride-in'] : args;
+}
 
 /** [x1, y1, x2, y2] in fractions of the picture. */
 export type Box = [number, number, number, number];
