@@ -106,7 +106,7 @@ describe('accuracy: a fallen cyclist composed into the junction clip', () => {
  * at the bottom edge of the picture, half out of it. Its track lives on, on faint "person" boxes about as
  * wide as tall (cut by the edge: not a lying shape), and kept the place covered as an upright road user's:
  * nothing was raised until the object rule stopped taking a road user seen only faintly since it stopped
- * for an upright one (road-obstacles.ts, FAINT_SCORE).
+ * for an upright one (road-user-pose.ts, FAINT_SCORE).
  */
 describe('accuracy: a cyclist riding in and falling at the edge of the picture', () => {
   const s = composedScene('fallen-ride', ['--at', '0.2,0.92', '--ride-in']);

@@ -7,6 +7,7 @@ import { type Box, overlaps, sameScene, wholeObject } from '../object-scene.js';
 import { StaticObjects } from '../static-objects.js';
 import { isVehicle, type TrackInfo } from '../track-info.js';
 import type { ZoneRuntime } from '../zone-runtime.js';
+import { upright, wentDown, wentFaint } from './road-user-pose.js';
 import { TrackIncidents } from './track-incidents.js';
 
 /** A person box this much wider than tall (in pixels) is a person lying down. */
@@ -30,27 +31,6 @@ export const OBJECT_MS = 2000;
 const OBJECT_CELLS = 8;
 /** Below this speed (box heights per second) a road user is not moving. */
 const STILL_SPEED = 0.3;
-/**
- * A person or two-wheeler track still for FAINT_STILL_MS whose boxes now score under FAINT_SCORE and under
- * FAINT_DROP of its best while it moved (TrackInfo.peakScore; 0 for a track that never moved, which so
- * never goes faint) is no upright road user any more: what the detector still
- * half sees there is a road user down (a cyclist who rode in and fell, lying with the bike half out of the
- * picture, boxed as a faint "person" as wide as tall), and its place is left to the picture's object rule.
- */
-const FAINT_STILL_MS = 1000;
-const FAINT_SCORE = 0.35;
-const FAINT_DROP = 0.5;
-/**
- * A person box narrower than this per tall (pixels), or a two-wheeler's narrower than UPRIGHT_BIKE_ASPECT,
- * is a road user upright: while its track is tentative, faint or lost there (a cyclist waiting at the kerb
- * behind a signal pole, boxed at 0.2-0.4 or not at all for seconds), its place is that road user's, not an
- * object's. Upright, a person's box is 0.35-0.6 and a bicycle's with its rider seen at an angle 0.75-0.8;
- * the fallen cyclist's faint "person" box is about as wide as tall, and a two-wheeler down is flat.
- */
-const UPRIGHT_ASPECT = 0.75;
-/** A road user's box this many times as wide per tall as while it moved has gone down (wentDown). */
-const DOWN_SHAPE = 1.4;
-const UPRIGHT_BIKE_ASPECT = 1;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
 /**
@@ -113,6 +93,9 @@ export class RoadObstacles implements FrameRule {
   /** Per track: since when it has been down (lying or on its side) and still, stream ms. */
   private readonly downSince = new Map<number, number>();
   private readonly objects: ObjectIncident[] = [];
+  /** This frame's tracks left to the object model (a "vehicle" that appeared, a road user gone down), and why. */
+  private readonly leftOut: Track[] = [];
+  private readonly leftOutDown: boolean[] = [];
   private seq = 0;
 
   constructor(
@@ -208,6 +191,8 @@ export class RoadObstacles implements FrameRule {
   private watchObjects(tracks: readonly Track[], ctx: FrameContext): void {
     const model = this.model!;
     model.beginFrame();
+    this.leftOut.length = 0;
+    this.leftOutDown.length = 0;
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
       const info = ctx.infoAt[i];
@@ -224,14 +209,17 @@ export class RoadObstacles implements FrameRule {
         // So is a road user that walked or rode in and went down, its track voted a vehicle since.
         const appeared =
           info.bornOnRoad === 1 && !info.hasMoved && info.stillMs(ctx.pts) >= APPEARED_STILL_MS;
-        if (t.confirmed && !appeared && !wentDown(t, info, ctx)) {
+        const down = !appeared && wentDown(t, info, ctx);
+        if (appeared || down) this.leaveOut(t, down);
+        else if (t.confirmed) {
           // Only a box seen there leaves a ghost, not a lost track's guess.
           model.cover(t.bx1, t.by1, t.bx2, t.by2, t.lostMs === 0 && info.stillMs(ctx.pts) >= 2000, ctx.pts);
         }
+      } else if (wentDown(t, info, ctx)) {
+        this.leaveOut(t, true);
       } else if (
         !this.downSince.has(t.id) &&
         !this.open.hasTrack(t.id) &&
-        !wentDown(t, info, ctx) &&
         (upright(t, cls, ctx.aspect) || (t.confirmed && t.lostMs === 0 && !wentFaint(t, info, ctx.pts)))
       ) {
         // An upright road user (a cyclist waiting, a pedestrian) is not an obstacle: seen now, or last seen
@@ -262,14 +250,15 @@ export class RoadObstacles implements FrameRule {
       parts ??= model.blobs(ctx.pts, 0, 1);
       const o = wholeObject(b, parts);
       const key = `obstacle:object:${++this.seq}`;
+      const seen = this.seenAs(o, ctx);
       const incident = ctx.incidents.start(ctx, {
         key,
         type: 'road_obstacle',
         severity: 'critical',
         zone: z >= 0 ? ctx.zones[z] : undefined,
-        trackIds: [],
+        trackIds: seen ? [seen.track.id] : [],
         box: [o.x1, o.y1, o.x2, o.y2],
-        detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[o.x1, o.y1, o.x2, o.y2].map((v) => v.toFixed(2)).join(', ')}]`,
+        detail: `unknown object still on the carriageway${z >= 0 ? ` in zone ${ctx.zones[z]!.id}` : ''} at [${[o.x1, o.y1, o.x2, o.y2].map((v) => v.toFixed(2)).join(', ')}]${seen?.text ?? ''}`,
       });
       this.objects.push({
         incident,
@@ -294,6 +283,30 @@ export class RoadObstacles implements FrameRule {
       this.objects[w++] = o;
     }
     this.objects.length = w;
+  }
+
+  private leaveOut(t: Track, down: boolean): void {
+    this.leftOut.push(t);
+    this.leftOutDown.push(down);
+  }
+
+  /**
+   * What the detector made of an object being raised, when one of this frame's tracks left to the object
+   * model lies on it (its centre in the object's box): for the detail, and its track marked on the evidence.
+   */
+  private seenAs(o: Box, ctx: FrameContext): { track: Track; text: string } | undefined {
+    for (let k = 0; k < this.leftOut.length; k++) {
+      const t = this.leftOut[k]!;
+      const cx = (t.bx1 + t.bx2) / 2;
+      const cy = (t.by1 + t.by2) / 2;
+      if (cx < o.x1 || cx > o.x2 || cy < o.y1 || cy > o.y2) continue;
+      const cls = ctx.infos.get(t.id)?.classOf(t) ?? t.cls;
+      const text = this.leftOutDown[k]
+        ? `: road user #${t.id} came there and went down (boxed as a ${cls} now)`
+        : `: the detector boxes it as a ${cls} (#${t.id}) that appeared there and has not moved`;
+      return { track: t, text };
+    }
+    return undefined;
   }
 
   /** Whether a road user that is down (the track rule's) lies on the blob. */
@@ -327,27 +340,4 @@ export class RoadObstacles implements FrameRule {
  */
 function ofObject(o: ObjectIncident, b: Box, aspect: number): boolean {
   return sameScene(o, b, aspect) || overlaps(o.whole, b);
-}
-
-/** Whether the track's latest box is an upright road user's (UPRIGHT_ASPECT, UPRIGHT_BIKE_ASPECT). */
-function upright(t: Track, cls: string, aspect: number): boolean {
-  const most = cls === 'person' ? UPRIGHT_ASPECT : UPRIGHT_BIKE_ASPECT;
-  return (t.x2 - t.x1) * aspect < most * (t.y2 - t.y1);
-}
-
-/**
- * Still for FAINT_STILL_MS, its box now DOWN_SHAPE times as wide per tall as while it walked or rode
- * (TrackInfo.movingAspect): a road user gone down where it stopped (a rider waiting keeps the shape it
- * rode in with).
- */
-function wentDown(t: Track, info: TrackInfo, ctx: FrameContext): boolean {
-  if (info.movingAspect === 0 || info.stillMs(ctx.pts) < FAINT_STILL_MS) return false;
-  return ((t.x2 - t.x1) * ctx.aspect) / Math.max(1e-6, t.y2 - t.y1) >= DOWN_SHAPE * info.movingAspect;
-}
-
-/** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */
-function wentFaint(t: Track, info: TrackInfo, pts: number): boolean {
-  return (
-    info.stillMs(pts) >= FAINT_STILL_MS && t.score < FAINT_SCORE && t.score < FAINT_DROP * info.peakScore
-  );
 }

@@ -239,7 +239,11 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
         continue;
       }
       expect(incidents).toHaveLength(1);
-      expect(incidents[0]!.detail).toMatch(/unknown object still on the carriageway/);
+      expect(incidents[0]!.detail).toMatch(
+        /unknown object still on the carriageway .*: the detector boxes it as a car \(#1\) that appeared there/,
+      );
+      // Its track is marked on the evidence.
+      expect(incidents[0]!.trackIds).toEqual([1]);
       expect(incidents[0]!.startPtsMs - 6000).toBeLessThanOrEqual(1000 + OBJECT_MS + 2000);
     }
   });
@@ -296,7 +300,10 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
         continue;
       }
       expect(incidents).toHaveLength(1);
-      expect(incidents[0]!.detail).toMatch(/unknown object still on the carriageway/);
+      expect(incidents[0]!.detail).toMatch(
+        /unknown object still on the carriageway .*: road user #1 came there and went down \(boxed as a motorcycle now\)/,
+      );
+      expect(incidents[0]!.trackIds).toEqual([1]);
       expect(incidents[0]!.startPtsMs - 6000).toBeLessThanOrEqual(1000 + OBJECT_MS + 2000);
     }
   });
