@@ -11,18 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Incident } from '../src/analytics/events.js';
-import {
-  boxesOverlap,
-  composeFallen,
-  incidentBox,
-  intoArgs,
-  OTHER_ROADS,
-  startedIncidents,
-} from '../test/support/fallen-scene.js';
+import { composeFallen, fallOutcome, intoArgs, OTHER_ROADS } from '../test/support/fallen-scene.js';
 import { runClip } from '../test/support/run-clip.js';
-
-const secs = (ms: number) => Math.round(ms / 100) / 10;
 
 /** The table and figures: per road, place and way, seconds from the fall to road_obstacle where it lies. */
 export async function fallenElsewhere(log: (s: string) => void): Promise<{ md: string[]; json: unknown }> {
@@ -43,19 +33,8 @@ export async function fallenElsewhere(log: (s: string) => void): Promise<{ md: s
           const name = `${road.clip}-${at}${ride ? '-ride' : ''}`;
           const { path, scene } = composeFallen(dir, name, intoArgs(road, at, ride));
           const run = await runClip(path, `detect: { fps: 10 }\n${road.zones}`);
-          const fall = scene.fallSeconds * 1000;
-          const there = (i: Incident) =>
-            i.startPtsMs >= fall && boxesOverlap(incidentBox(i) ?? scene.box, scene.box);
-          const obs = startedIncidents(run, 'road_obstacle');
-          const hit = obs.find(there);
-          scenes.push({
-            road: road.name,
-            at,
-            ride,
-            raisedAfter: hit ? secs(hit.startPtsMs - fall) : null,
-            others: obs.filter((i) => !there(i)).length,
-            onIt: obs.filter((i) => i !== hit && there(i)).length,
-          });
+          const { raisedAfter, others, onIt } = fallOutcome(run, scene);
+          scenes.push({ road: road.name, at, ride, raisedAfter, others, onIt });
         }
       }
     }

@@ -16,6 +16,7 @@ import { JUNCTION_ZONES } from '../test/support/clip-cameras.js';
 import {
   boxesOverlap,
   composeFallen,
+  fallOutcome,
   incidentBox,
   JUNCTION_CLIP,
   startedIncidents,
@@ -58,22 +59,12 @@ export async function incidentGoals(
         const args = ['--at', at, ...(ride ? ['--ride-in'] : [])];
         const { path, scene } = composeFallen(dir, `fall-${at}${ride ? '-ride' : ''}`, args);
         const run = await runClip(path, CAMERA);
-        const obs = startedIncidents(run, 'road_obstacle');
-        const fall = scene.fallSeconds * 1000;
-        const there = (i: Incident) =>
-          i.startPtsMs >= fall && boxesOverlap(incidentBox(i) ?? scene.box, scene.box);
-        const hit = obs.find(there);
+        const { hit, raisedAfter, others, onIt } = fallOutcome(run, scene);
         if (hit && !shown) {
           shown = true;
           pictures.push(await evidenceOf(run, hit));
         }
-        falls.push({
-          at,
-          ride,
-          raisedAfter: hit ? secs(hit.startPtsMs - fall) : null,
-          others: obs.filter((i) => !there(i)).length,
-          onIt: obs.filter((i) => i !== hit && there(i)).length,
-        });
+        falls.push({ at, ride, raisedAfter, others, onIt });
       }
     }
     log('stopping car… ');

@@ -100,3 +100,26 @@ export function coveredShare(a: Box, b: Box): number {
   const by2 = Math.min(1, b[3]);
   return intersectionArea(a[0], a[1], a[2], a[3], bx1, by1, bx2, by2) / ((bx2 - bx1) * (by2 - by1));
 }
+
+/** What a run raised for a composed fall (road_obstacle): where it lies after the fall, and the rest. */
+export interface FallOutcome {
+  /** The first incident on it after the fall, and how long after (s, to 0.1; null: none). */
+  hit: Incident | undefined;
+  raisedAfter: number | null;
+  /** More incidents on it; incidents elsewhere or before the fall. */
+  onIt: number;
+  others: number;
+}
+
+export function fallOutcome(run: ClipRun, scene: FallenScene): FallOutcome {
+  const fall = scene.fallSeconds * 1000;
+  const there = (i: Incident) => i.startPtsMs >= fall && boxesOverlap(incidentBox(i) ?? scene.box, scene.box);
+  const obs = startedIncidents(run, 'road_obstacle');
+  const hit = obs.find(there);
+  return {
+    hit,
+    raisedAfter: hit ? Math.round((hit.startPtsMs - fall) / 100) / 10 : null,
+    onIt: obs.filter((i) => i !== hit && there(i)).length,
+    others: obs.filter((i) => !there(i)).length,
+  };
+}
