@@ -22,9 +22,9 @@ import { type ClipRun, runClip } from '../support/run-clip.js';
  * over both carriageways). There YOLOX-nano boxes the lying pair as a "car" (score 0.4-0.7, as wide as
  * tall): a vehicle track that never moves, and the object model took its place for a vehicle's, to be left
  * alone, so nothing was raised. A vehicle does not appear where the road was empty a moment before and
- * stay there without ever moving: that one is the object model's (road-obstacles.ts,
+ * stay there without ever moving: that one is the object model's (road-objects.ts,
  * StaticObjects.appearedShare). Riding in, the rider's track stayed on the pair and hid it (a road user
- * boxed wider per tall than it rode is down: road-obstacles.ts, wentDown). bench:accuracy runs every place.
+ * boxed wider per tall than it rode is down: road-user-pose.ts, wentDown). bench:accuracy runs every place.
  */
 interface Case {
   road: string;
