@@ -161,7 +161,7 @@ export class TrackInfo {
     this.normSpeed = Math.hypot(this.vx, this.vy) / h;
     this.updates++;
     if (t.cls === 'person') {
-      const a = ((t.x2 - t.x1) * aspect) / Math.max(1e-6, t.y2 - t.y1);
+      const a = t.boxAspect(aspect);
       this.personAspect =
         this.personAspect === 0 ? a : this.personAspect + ASPECT_ALPHA * (a - this.personAspect);
     }
@@ -174,7 +174,7 @@ export class TrackInfo {
       this.restSincePts = pts;
       this.moved = true;
       if (t.cls === 'person' || t.cls === 'motorcycle' || t.cls === 'bicycle') {
-        const a = ((t.x2 - t.x1) * aspect) / Math.max(1e-6, t.y2 - t.y1);
+        const a = t.boxAspect(aspect);
         this.movingAspect =
           this.movingAspect === 0 ? a : this.movingAspect + ASPECT_ALPHA * (a - this.movingAspect);
       }

@@ -230,6 +230,11 @@ export class Track {
     return out;
   }
 
+  /** The latest detection box's width per height in pixels; `aspect`: the picture's width / height. */
+  boxAspect(aspect: number): number {
+    return ((this.x2 - this.x1) * aspect) / Math.max(1e-6, this.y2 - this.y1);
+  }
+
   /** Filtered box, fractions. */
   get bx1(): number {
     return this.kf.cx - this.kf.w / 2;

@@ -89,7 +89,7 @@ export class RoadObstacles implements FrameRule {
         this.downSince.delete(t.id);
         continue;
       }
-      const aspect = ((t.x2 - t.x1) * ctx.aspect) / Math.max(1e-6, t.y2 - t.y1);
+      const aspect = t.boxAspect(ctx.aspect);
       const down = person ? aspect >= LYING_ASPECT : aspect >= DOWN_ASPECT;
       const still = info.avgNormSpeed < STILL_SPEED || info.stillMs(ctx.pts) >= 1000;
       if (!down || !still) this.downSince.delete(t.id);

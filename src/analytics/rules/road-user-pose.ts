@@ -29,7 +29,7 @@ const DOWN_SHAPE = 1.4;
 /** Whether the track's latest box is an upright road user's (UPRIGHT_ASPECT, UPRIGHT_BIKE_ASPECT). */
 export function upright(t: Track, cls: string, aspect: number): boolean {
   const most = cls === 'person' ? UPRIGHT_ASPECT : UPRIGHT_BIKE_ASPECT;
-  return (t.x2 - t.x1) * aspect < most * (t.y2 - t.y1);
+  return t.boxAspect(aspect) < most;
 }
 
 /**
@@ -39,7 +39,7 @@ export function upright(t: Track, cls: string, aspect: number): boolean {
  */
 export function wentDown(t: Track, info: TrackInfo, ctx: FrameContext): boolean {
   if (info.movingAspect === 0 || info.stillMs(ctx.pts) < FAINT_STILL_MS) return false;
-  return ((t.x2 - t.x1) * ctx.aspect) / Math.max(1e-6, t.y2 - t.y1) >= DOWN_SHAPE * info.movingAspect;
+  return t.boxAspect(ctx.aspect) >= DOWN_SHAPE * info.movingAspect;
 }
 
 /** Still, and seen only faintly since it stopped moving (FAINT_SCORE, FAINT_DROP). */
