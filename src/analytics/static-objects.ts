@@ -31,9 +31,9 @@ const TAU_ACTIVITY_S = 10;
 const RESTLESS = 3;
 /** presentShare: a box this much under road users' boxes shows nothing of what lies there. */
 const HIDDEN_SHARE = 0.7;
-/** `covered` of a cell under a vehicle's box, under a still vehicle's (1: under another road user's). */
-const UNDER_VEHICLE = 2;
-const UNDER_STILL_VEHICLE = 3;
+/** What covers a cell this frame (`covered`; the highest wins): another road user's box, a vehicle's, a still vehicle's. */
+export const Cover = { ROAD_USER: 1, VEHICLE: 2, STILL_VEHICLE: 3 } as const;
+export type Cover = (typeof Cover)[keyof typeof Cover];
 /** appearedShare: the road seen empty this recently (ms) before a track's birth is where it appeared. */
 const APPEAR_MS = 2000;
 
@@ -58,7 +58,7 @@ export class StaticObjects {
   /** 1 for cells inside a watched zone. */
   private watched = new Uint8Array(0);
   private watchedCount = 0;
-  /** Cells under a tracked road user this frame (UNDER_VEHICLE and up: a vehicle); until when a still vehicle's ghost lasts. */
+  /** What covers each cell this frame (Cover, 0: nothing); until when a still vehicle's ghost lasts. */
   private covered = new Uint8Array(0);
   private ghostUntil = new Float64Array(0);
   /** Since when each cell has been under a still vehicle without a break (NaN: it is not). */
@@ -95,22 +95,19 @@ export class StaticObjects {
   private startPts = 0;
 
   /**
-   * Marks cells under a road user's box this frame (fractions); `still`: it has not moved for a while;
-   * `vehicle`: a car, truck or bus (what it drives over is hidden, not gone).
+   * Marks cells under a road user's box this frame (fractions) with what covers them; under a vehicle's
+   * (a car, truck or bus: what it drives over is hidden, not gone), notes when.
    */
-  cover(x1: number, y1: number, x2: number, y2: number, still: boolean, pts: number, vehicle = true): void {
+  cover(x1: number, y1: number, x2: number, y2: number, kind: Cover, pts: number): void {
     if (this.cols === 0) return;
     const g = this.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
+    const vehicle = kind >= Cover.VEHICLE;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let c = c1; c <= c2; c++) {
-        const i = r * this.cols + c;
-        if (vehicle) {
-          const kind = still ? UNDER_STILL_VEHICLE : UNDER_VEHICLE;
-          if (this.covered[i]! < kind) this.covered[i] = kind;
-          this.vehicleAt[i] = pts;
-        } else if (this.covered[i] === 0) this.covered[i] = 1;
+      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+        if (this.covered[i]! < kind) this.covered[i] = kind;
+        if (vehicle) this.vehicleAt[i] = pts;
       }
     }
   }
@@ -128,6 +125,23 @@ export class StaticObjects {
   /** Clears the per-frame cover marks (call before cover() for the frame's tracks). */
   beginFrame(): void {
     this.covered.fill(0);
+  }
+
+  /**
+   * Takes what lies under a box (fractions) now as the short-term background, where no object was static
+   * before: for a track left to the model after it covered its place, still, for a while (what it covered
+   * has lain there since), so that the model sees it static at once rather than a second later.
+   */
+  settle(x1: number, y1: number, x2: number, y2: number): void {
+    if (this.cols === 0) return;
+    const g = this.cellsOf(x1, y1, x2, y2);
+    const c1 = g[0]!;
+    const c2 = g[2]!;
+    for (let r = g[1]!; r <= g[3]!; r++) {
+      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+        if (Number.isNaN(this.staticSince[i]!)) this.short[i] = this.cur[i]!;
+      }
+    }
   }
 
   /**
@@ -185,11 +199,11 @@ export class StaticObjects {
       const fromLong = Math.abs(v - long[i]!);
       // Under a vehicle what lies there is hidden, not gone (a car driving over a dropped load): neither
       // background learns the vehicle, and a cell static before stays so, since then.
-      if (covered[i] === UNDER_STILL_VEHICLE) {
+      if (covered[i] === Cover.STILL_VEHICLE) {
         if (Number.isNaN(stillCoverSince[i]!)) stillCoverSince[i] = pts;
         else if (pts - stillCoverSince[i]! >= GHOST_AFTER_MS) ghostUntil[i] = pts + GHOST_MS;
       } else stillCoverSince[i] = Number.NaN;
-      if (covered[i]! >= UNDER_VEHICLE) continue;
+      if (covered[i]! >= Cover.VEHICLE) continue;
       short[i] = short[i]! + aShort * (v - short[i]!);
       if (!covered[i]) {
         // Traffic going over the road does not teach the empty road; an open incident's object neither.

@@ -77,10 +77,11 @@ export class TrackInfo {
   peakScore = 0;
   private moved = false;
   /**
-   * Whether the track appeared, at its first sight, where the road was seen empty a moment before (1), or
-   * not (0); -1 until judged (road_obstacle's object model judges it, StaticObjects.appearedShare).
+   * Whether the place the track stands at (where it was first seen, or last came to rest) showed the road
+   * empty a moment before it was there (1: it appeared there, not drove there; 2: and the object model has
+   * taken it over), or not (0); -1 until judged (road_obstacle's object model, StaticObjects.appearedShare).
    */
-  bornOnRoad = -1;
+  appearedAtRest = -1;
 
   /** Whether the track has moved (its centre left where it came to rest) since it was first seen. */
   get hasMoved(): boolean {
@@ -127,7 +128,7 @@ export class TrackInfo {
     this.speedMax = 0;
     this.peakScore = 0;
     this.moved = false;
-    this.bornOnRoad = -1;
+    this.appearedAtRest = -1;
     this.groundHead = 0;
     this.groundLen = 0;
     this.trackCls = t.cls;
@@ -172,6 +173,7 @@ export class TrackInfo {
       this.restX = this.cx;
       this.restY = this.cy;
       this.restSincePts = pts;
+      this.appearedAtRest = -1;
       this.moved = true;
       if (t.cls === 'person' || t.cls === 'motorcycle' || t.cls === 'bicycle') {
         const a = t.boxAspect(aspect);

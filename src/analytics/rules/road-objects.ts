@@ -3,7 +3,7 @@ import { pointInPolygon } from '../../vision/polygon.js';
 import type { Incident } from '../events.js';
 import type { FrameContext } from '../frame-context.js';
 import { type Box, overlaps, sameScene, wholeObject } from '../object-scene.js';
-import { StaticObjects } from '../static-objects.js';
+import { Cover, StaticObjects } from '../static-objects.js';
 import type { ZoneRuntime } from '../zone-runtime.js';
 import { upright, wentDown, wentFaint } from './road-user-pose.js';
 
@@ -12,9 +12,9 @@ const OBJECT_CELLS = 8;
 /** An object's incident ends after its place has shown no object (and no track) this long (ms). */
 const GONE_MS = 2000;
 /**
- * A track born where this share of its box showed empty road a moment before appeared there
- * (StaticObjects.appearedShare); a "vehicle" that did, not moving for APPEARED_STILL_MS since (ms), is no
- * vehicle that drove there.
+ * A track standing where this share of its box showed empty road a moment before appeared there
+ * (StaticObjects.appearedShare: first seen there, or its track jumped there); a "vehicle" that did, not
+ * moving for APPEARED_STILL_MS since (ms), is no vehicle that drove there.
  */
 const APPEARED_SHARE = 0.5;
 const APPEARED_STILL_MS = 1000;
@@ -78,23 +78,29 @@ export class RoadObjects {
       const t = tracks[i]!;
       const info = ctx.infoAt[i];
       if (!info) continue;
-      if (info.bornOnRoad < 0) {
+      if (info.appearedAtRest < 0) {
         const share = model.appearedShare(t.bx1, t.by1, t.bx2, t.by2, ctx.pts);
-        info.bornOnRoad = share >= APPEARED_SHARE ? 1 : 0;
+        info.appearedAtRest = share >= APPEARED_SHARE ? 1 : 0;
       }
       const cls = info.classOf(t);
       if (cls === 'car' || cls === 'truck' || cls === 'bus') {
         // A "vehicle" that appeared where the road was empty (or on an object lying there) and has not moved
-        // since it was first seen, a second ago or more, did not drive there: it is something else lying
-        // there (a fallen cyclist boxed as a car), the object model's to judge.
-        // So is a road user that walked or rode in and went down, its track voted a vehicle since.
-        const appeared =
-          info.bornOnRoad === 1 && !info.hasMoved && info.stillMs(ctx.pts) >= APPEARED_STILL_MS;
+        // since, a second or more, did not drive there: it is something else lying there (a fallen cyclist
+        // boxed as a car), the object model's to judge. Its track may have been another's that jumped onto
+        // it as it landed (a faint car's passing by). So is a road user that walked or rode in and went
+        // down, its track voted a vehicle since.
+        const appeared = info.appearedAtRest >= 1 && info.stillMs(ctx.pts) >= APPEARED_STILL_MS;
         const down = !appeared && wentDown(t, info, ctx);
+        if (appeared && info.appearedAtRest === 1) {
+          // Handed over: what its box covered, still, for a second lies there since.
+          model.settle(t.bx1, t.by1, t.bx2, t.by2);
+          info.appearedAtRest = 2;
+        }
         if (appeared || down) this.leaveOut(t, down);
         else if (t.confirmed) {
           // Only a box seen there leaves a ghost, not a lost track's guess.
-          model.cover(t.bx1, t.by1, t.bx2, t.by2, t.lostMs === 0 && info.stillMs(ctx.pts) >= 2000, ctx.pts);
+          const still = t.lostMs === 0 && info.stillMs(ctx.pts) >= 2000;
+          model.cover(t.bx1, t.by1, t.bx2, t.by2, still ? Cover.STILL_VEHICLE : Cover.VEHICLE, ctx.pts);
         }
       } else if (wentDown(t, info, ctx)) {
         this.leaveOut(t, true);
@@ -105,7 +111,7 @@ export class RoadObjects {
         // An upright road user (a cyclist waiting, a pedestrian) is not an obstacle: seen now, or last seen
         // upright there, its track tentative too (one that never moved stays so: a cyclist waiting at the
         // kerb). One that is down is the track rule's (its incident is open, or about to be).
-        model.cover(t.bx1, t.by1, t.bx2, t.by2, false, ctx.pts, false);
+        model.cover(t.bx1, t.by1, t.bx2, t.by2, Cover.ROAD_USER, ctx.pts);
       }
     }
     model.update(ctx.frame!, ctx.pts);
