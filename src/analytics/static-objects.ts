@@ -1,11 +1,10 @@
 import type { Frame } from '../camera/frame.js';
-import { inAnyPolygon, type Polygon } from '../vision/polygon.js';
+import type { Polygon } from '../vision/polygon.js';
+import { CellGrid } from './cell-grid.js';
 import { type StaticBlob, staticBlobs } from './static-blobs.js';
 
 export type { StaticBlob } from './static-blobs.js';
 
-/** Side of the square blocks of the whole picture averaged into one grey cell (frame pixels). */
-const CELL = 4;
 /** Time constants of the long-term background (the empty road) and the short-term one (what is there now), s. */
 const TAU_LONG_S = 30;
 const TAU_SHORT_S = 0.7;
@@ -47,9 +46,7 @@ const APPEAR_MS = 2000;
  * it uncovers when it leaves is no new object). Allocation-free per frame; blobs are recomputed on demand.
  */
 export class StaticObjects {
-  private cols = 0;
-  private rows = 0;
-  private stride = 0;
+  private readonly grid = new CellGrid();
   private cur = new Float32Array(0);
   private long = new Float32Array(0);
   private short = new Float32Array(0);
@@ -74,11 +71,8 @@ export class StaticObjects {
   private emptyAt = new Float64Array(0);
   private vehicleAt = new Float64Array(0);
   private label = new Int32Array(0);
-  private readonly range = new Int32Array(4);
   private queue = new Int32Array(0);
   private lastPts = Number.NaN;
-  private width = 0;
-  private height = 0;
   /** Static cells this frame (light change detection, diagnostics). */
   staticCells = 0;
 
@@ -99,27 +93,17 @@ export class StaticObjects {
    * (a car, truck or bus: what it drives over is hidden, not gone), notes when.
    */
   cover(x1: number, y1: number, x2: number, y2: number, kind: Cover, pts: number): void {
-    if (this.cols === 0) return;
-    const g = this.cellsOf(x1, y1, x2, y2);
+    if (this.grid.cols === 0) return;
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     const vehicle = kind >= Cover.VEHICLE;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
         if (this.covered[i]! < kind) this.covered[i] = kind;
         if (vehicle) this.vehicleAt[i] = pts;
       }
     }
-  }
-
-  /** The grid cells a box (fractions) covers: first and last column and row, in `range` (reused). */
-  private cellsOf(x1: number, y1: number, x2: number, y2: number): Int32Array {
-    const g = this.range;
-    g[0] = Math.max(0, Math.floor(x1 * this.cols));
-    g[1] = Math.max(0, Math.floor(y1 * this.rows));
-    g[2] = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
-    g[3] = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
-    return g;
   }
 
   /** Clears the per-frame cover marks (call before cover() for the frame's tracks). */
@@ -133,12 +117,12 @@ export class StaticObjects {
    * has lain there since), so that the model sees it static at once rather than a second later.
    */
   settle(x1: number, y1: number, x2: number, y2: number): void {
-    if (this.cols === 0) return;
-    const g = this.cellsOf(x1, y1, x2, y2);
+    if (this.grid.cols === 0) return;
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
         if (Number.isNaN(this.staticSince[i]!)) this.short[i] = this.cur[i]!;
       }
     }
@@ -149,12 +133,12 @@ export class StaticObjects {
    * per cell: where the boxes of several open incidents overlap, the road stays kept until each released it.
    */
   freeze(x1: number, y1: number, x2: number, y2: number, on: boolean): void {
-    const g = this.cellsOf(x1, y1, x2, y2);
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     const f = this.frozen;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
         if (on) f[i] = Math.min(255, f[i]! + 1);
         else if (f[i]! > 0) f[i] = f[i]! - 1;
       }
@@ -163,14 +147,11 @@ export class StaticObjects {
 
   /** Feeds the frame's whole picture (tile 0) at stream time `pts`; call after cover(). */
   update(frame: Frame, pts: number): void {
-    const g = frame.geometry;
-    const cols = Math.max(1, Math.floor(g.contentWidth / CELL));
-    const rows = Math.max(1, Math.floor(g.contentHeight / CELL));
-    if (cols !== this.cols || rows !== this.rows || g.width !== this.width || g.height !== this.height) {
-      this.resize(cols, rows, g.width, g.height);
+    if (this.grid.fit(frame.geometry)) {
+      this.resize();
       this.startPts = pts;
     }
-    this.measure(frame.data);
+    this.grid.measure(frame.data, this.cur);
     const first = Number.isNaN(this.lastPts);
     const dt = first ? 0 : Math.max(0, (pts - this.lastPts) / 1000);
     this.lastPts = pts;
@@ -246,15 +227,15 @@ export class StaticObjects {
    * or more of them lie under road users (nothing to tell).
    */
   presentShare(x1: number, y1: number, x2: number, y2: number): number {
-    if (this.cols === 0) return 0;
-    const g = this.cellsOf(x1, y1, x2, y2);
+    if (this.grid.cols === 0) return 0;
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     let n = 0;
     let hidden = 0;
     let held = 0;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
         n++;
         if (this.covered[i] !== 0) hidden++;
         else if (Math.abs(this.cur[i]! - this.long[i]!) > DELTA) held++;
@@ -272,14 +253,14 @@ export class StaticObjects {
    * the road was clear a moment ago does not). 0 before any frame.
    */
   appearedShare(x1: number, y1: number, x2: number, y2: number, pts: number): number {
-    if (this.cols === 0) return 0;
-    const g = this.cellsOf(x1, y1, x2, y2);
+    if (this.grid.cols === 0) return 0;
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     let n = 0;
     let appeared = 0;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.cols + c1, end = r * this.cols + c2; i <= end; i++) {
+      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
         if (this.watched[i] !== 1) continue;
         n++;
         const at = this.emptyAt[i]!;
@@ -296,16 +277,20 @@ export class StaticObjects {
    */
   blobs(pts: number, forMs: number, minCells: number): StaticBlob[] {
     if (this.staticCells < minCells) return [];
-    return staticBlobs(this.cols, this.rows, this.staticSince, this.label, this.queue, pts, forMs, minCells);
+    return staticBlobs(
+      this.grid.cols,
+      this.grid.rows,
+      this.staticSince,
+      this.label,
+      this.queue,
+      pts,
+      forMs,
+      minCells,
+    );
   }
 
-  private resize(cols: number, rows: number, width: number, height: number): void {
-    this.cols = cols;
-    this.rows = rows;
-    this.width = width;
-    this.height = height;
-    this.stride = width * 3;
-    const n = cols * rows;
+  private resize(): void {
+    const n = this.grid.cols * this.grid.rows;
     this.cur = new Float32Array(n);
     this.long = new Float32Array(n);
     this.short = new Float32Array(n);
@@ -323,34 +308,6 @@ export class StaticObjects {
     this.label = new Int32Array(n);
     this.queue = new Int32Array(n);
     this.lastPts = Number.NaN;
-    let w = 0;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const x = (c + 0.5) / cols;
-        const y = (r + 0.5) / rows;
-        if (inAnyPolygon(x, y, this.zones) && !inAnyPolygon(x, y, this.excluded)) {
-          this.watched[r * cols + c] = 1;
-          w++;
-        }
-      }
-    }
-    this.watchedCount = Math.max(1, w);
-  }
-
-  /** Grey block means of the whole picture's content area into `cur`. */
-  private measure(data: Uint8Array): void {
-    const { cols, rows, stride, cur } = this;
-    const norm = 1 / (CELL * CELL * 4);
-    for (let r = 0; r < rows; r++) {
-      const rowBase = r * CELL * stride;
-      for (let c = 0; c < cols; c++) {
-        let sum = 0;
-        let o = rowBase + c * CELL * 3;
-        for (let y = 0; y < CELL; y++, o += stride) {
-          for (let x = 0, p = o; x < CELL; x++, p += 3) sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
-        }
-        cur[r * cols + c] = sum * norm;
-      }
-    }
+    this.watchedCount = Math.max(1, this.grid.mask(this.zones, this.excluded, this.watched));
   }
 }

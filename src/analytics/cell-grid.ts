@@ -1,0 +1,76 @@
+import type { FrameGeometry } from '../camera/frame.js';
+import { inAnyPolygon, type Polygon } from '../vision/polygon.js';
+
+/** Side of the square blocks of the whole picture averaged into one grey cell (frame pixels). */
+export const CELL = 4;
+
+/**
+ * The grey cell grid of a camera's whole picture (tile 0) that the static-object model keeps its state on:
+ * its size, the cells a box covers, the grey means of a frame's blocks. Allocation-free per frame.
+ */
+export class CellGrid {
+  cols = 0;
+  rows = 0;
+  private stride = 0;
+  private width = 0;
+  private height = 0;
+  private readonly range = new Int32Array(4);
+
+  /** Fits the grid to a frame's geometry; true when its size changed (the cell state must be re-made). */
+  fit(g: FrameGeometry): boolean {
+    const cols = Math.max(1, Math.floor(g.contentWidth / CELL));
+    const rows = Math.max(1, Math.floor(g.contentHeight / CELL));
+    if (cols === this.cols && rows === this.rows && g.width === this.width && g.height === this.height)
+      return false;
+    this.cols = cols;
+    this.rows = rows;
+    this.width = g.width;
+    this.height = g.height;
+    this.stride = g.width * 3;
+    return true;
+  }
+
+  /** The cells a box (fractions) covers: first and last column and row, in a reused array. */
+  cellsOf(x1: number, y1: number, x2: number, y2: number): Int32Array {
+    const g = this.range;
+    g[0] = Math.max(0, Math.floor(x1 * this.cols));
+    g[1] = Math.max(0, Math.floor(y1 * this.rows));
+    g[2] = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
+    g[3] = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
+    return g;
+  }
+
+  /** Marks with 1 in `out` the cells whose centre lies in `zones` and not in `excluded`; returns how many. */
+  mask(zones: readonly Polygon[], excluded: readonly Polygon[], out: Uint8Array): number {
+    const { cols, rows } = this;
+    let n = 0;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const x = (c + 0.5) / cols;
+        const y = (r + 0.5) / rows;
+        if (inAnyPolygon(x, y, zones) && !inAnyPolygon(x, y, excluded)) {
+          out[r * cols + c] = 1;
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Grey block means (R + 2G + B) / 4 of the picture's content area (BGR or RGB alike) into `out`. */
+  measure(data: Uint8Array, out: Float32Array): void {
+    const { cols, rows, stride } = this;
+    const norm = 1 / (CELL * CELL * 4);
+    for (let r = 0; r < rows; r++) {
+      const rowBase = r * CELL * stride;
+      for (let c = 0; c < cols; c++) {
+        let sum = 0;
+        let o = rowBase + c * CELL * 3;
+        for (let y = 0; y < CELL; y++, o += stride) {
+          for (let x = 0, p = o; x < CELL; x++, p += 3) sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
+        }
+        out[r * cols + c] = sum * norm;
+      }
+    }
+  }
+}
