@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '../src/analytics/events.js';
 import { renderEvidenceJpeg } from '../src/analytics/evidence.js';
-import { JUNCTION_ZONES } from '../test/support/clip-cameras.js';
+import { JUNCTION_ZONES, WHOLE_JUNCTION } from '../test/support/clip-cameras.js';
 import {
   boxesOverlap,
   composeFallen,
+  composeLight,
   fallOutcome,
   incidentBox,
   JUNCTION_CLIP,
@@ -84,6 +85,20 @@ export async function incidentGoals(
       ...startedIncidents(plain, 'road_obstacle'),
       ...startedIncidents(plain, 'stopped_vehicle'),
     ];
+    // Changes of light (test/support/compose-light.py), under both cameras' zones: none is an object.
+    const lights: { light: string; zones: string; obstacles: string[] }[] = [];
+    for (const light of ['pool', 'shadow', 'cloud'] as const) {
+      log(`light: ${light}… `);
+      const path = composeLight(dir, `light-${light}`, light);
+      for (const [zones, cfg] of [
+        ['junction zones', CAMERA],
+        ['whole junction', `detect: { fps: 10 }\n${WHOLE_JUNCTION}`],
+      ] as const) {
+        const run = await runClip(path, cfg);
+        const raised = startedIncidents(run, 'road_obstacle');
+        lights.push({ light, zones, obstacles: raised.map((i) => `${secs(i.startPtsMs)} s: ${i.detail}`) });
+      }
+    }
     const worst = falls.reduce<number | null>(
       (w, f) => (f.raisedAfter === null || w === null ? null : Math.max(w, f.raisedAfter)),
       0,
@@ -100,6 +115,12 @@ export async function incidentGoals(
         falseAlarms: falseAlarms.length,
         detail: falseAlarms.map((i) => `${i.type} ${secs(i.startPtsMs)} s ${i.zoneId}: ${i.detail}`),
       },
+      lightChanges: { scenes: lights, falseAlarms: lights.reduce((n, l) => n + l.obstacles.length, 0) },
+    };
+    const lightName = {
+      pool: "a stopped car's headlights",
+      shadow: "a stopped car's shadow",
+      cloud: "a cloud's shadow",
     };
     const md = [
       '## Incidents: fallen cyclist, a vehicle stopping, the junction as it is',
@@ -121,6 +142,18 @@ export async function incidentGoals(
       `A car (cut from the clip) driving in 1 s after the fall and standing by the cyclist from ${secs(carStop)} s`,
       `(the ambulance): \`stopped_vehicle\` ${car ? `${secs(car.startPtsMs - carStop)} s after it stopped` : '**not raised**'} (zone \`stoppedAfter: 10s\`), ${carObstacles} \`road_obstacle\` on the car.`,
       `The junction as recorded (cars waiting to turn, the cyclist waiting upright, the parked car): ${falseAlarms.length} \`road_obstacle\` or \`stopped_vehicle\`${falseAlarms.length ? `: ${json.junction.detail.join('; ')}` : ''}.`,
+      '',
+      'Changes of light composed into the junction clip (test/support/compose-light.py): a car driving in and',
+      "stopping with the pool of its headlights on the road ahead of it, or its shadow beside it, and a cloud's",
+      'shadow settling over a fifth of the picture; the junction zones and one carriageway zone over the whole',
+      'junction. Goal: no `road_obstacle`.',
+      '',
+      '| change of light | zones | road_obstacle |',
+      '|---|---|---|',
+      ...lights.map(
+        (l) =>
+          `| ${lightName[l.light as keyof typeof lightName]} | ${l.zones} | ${l.obstacles.length ? `**${l.obstacles.join('; ')}**` : 'none'} |`,
+      ),
       '',
     ];
     return { md, json, evidence: pictures.filter((p) => p !== undefined) };

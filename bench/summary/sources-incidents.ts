@@ -40,6 +40,17 @@ export function incidentRows(d: unknown): Row[] {
       verdict: alarms === 0 ? 'pass' : 'miss',
     });
   }
+  const lights = list(d, 'lightChanges', 'scenes');
+  if (lights.length > 0) {
+    const raised = num(d, 'lightChanges', 'falseAlarms') ?? 0;
+    rows.push({
+      area: 'Incidents',
+      figure: `changes of light composed into the junction (a stopped car's headlights, its shadow, a cloud's shadow), ${lights.length} runs: road_obstacle`,
+      value: String(raised),
+      goal: '0',
+      verdict: raised === 0 ? 'pass' : 'miss',
+    });
+  }
   return rows;
 }
 

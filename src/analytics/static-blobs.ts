@@ -8,6 +8,8 @@ export interface StaticBlob {
   /** Cells in it, and since when its most recently static cell has been static (stream ms). */
   cells: number;
   since: number;
+  /** Since when its first static cell has been static (stream ms): when it appeared. */
+  first: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function staticBlobs(
     let c2 = -1;
     let r2 = -1;
     let since = Number.NEGATIVE_INFINITY;
+    let first = Number.POSITIVE_INFINITY;
     while (head < tail) {
       const i = queue[head++]!;
       const r = Math.floor(i / cols);
@@ -49,6 +52,7 @@ export function staticBlobs(
       if (r < r1) r1 = r;
       if (r > r2) r2 = r;
       if (staticSince[i]! > since) since = staticSince[i]!;
+      if (staticSince[i]! < first) first = staticSince[i]!;
       for (let k = 0; k < 4; k++) {
         const nc = c + (k === 0 ? 1 : k === 1 ? -1 : 0);
         const nr = r + (k === 2 ? 1 : k === 3 ? -1 : 0);
@@ -71,6 +75,7 @@ export function staticBlobs(
       y2: (r2 + 1) / rows,
       cells: tail,
       since,
+      first,
     });
   }
   return mergeNear(out);
@@ -102,6 +107,7 @@ function mergeNear(blobs: StaticBlob[]): StaticBlob[] {
             y2: Math.max(a.y2, b.y2),
             cells: a.cells + b.cells,
             since: Math.max(a.since, b.since),
+            first: Math.min(a.first, b.first),
           };
           blobs.splice(j, 1);
           merged = true;

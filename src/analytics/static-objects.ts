@@ -12,6 +12,14 @@ const TAU_SHORT_S = 0.7;
 const DELTA = 22;
 /** More than this share of the watched cells static at once is a light change or a moved camera, not an object. */
 const GLOBAL_CHANGE = 0.3;
+/**
+ * One blob of more than this share of the watched cells is a change of light over a part of the view (a
+ * cloud's shadow), not an object: a car is 1-2 % of a motorway camera's view near the camera.
+ */
+const LIGHT_SHARE = 0.08;
+/** ... and what they show now follows the learnt road this well (r squared), or the road is this plain (grey variance). */
+const LIGHT_FIT = 0.5;
+const PLAIN_ROAD_VAR = 36;
 /** A vehicle that stood still on a cell keeps it out of the watch this long after it left (its ghost), ms. */
 const GHOST_MS = 2 * TAU_LONG_S * 1000;
 /**
@@ -81,6 +89,14 @@ export class StaticObjects {
     private readonly zones: readonly Polygon[],
     private readonly excluded: readonly Polygon[] = [],
   ) {}
+
+  /** The grid's size in cells (0 before the first frame). */
+  get cols(): number {
+    return this.grid.cols;
+  }
+  get rows(): number {
+    return this.grid.rows;
+  }
 
   /** Whether the model has learnt the empty road long enough to judge. */
   ready(pts: number): boolean {
@@ -269,6 +285,61 @@ export class StaticObjects {
       }
     }
     return n === 0 ? 0 : appeared / n;
+  }
+
+  /**
+   * Whether static cells this many together, in a box (fractions), are a change of light over the road
+   * rather than an object on it: more of them than LIGHT_SHARE of the watched cells, and the road's pattern
+   * still shows through (what they show now follows the learnt road's grey linearly: a shadow scales it,
+   * a light adds to it; an object covers it), or a plain road (nothing to tell by).
+   */
+  isLightChange(cells: number, x1: number, y1: number, x2: number, y2: number): boolean {
+    if (cells <= LIGHT_SHARE * this.watchedCount) return false;
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    let n = 0;
+    let sl = 0;
+    let sc = 0;
+    let sll = 0;
+    let scc = 0;
+    let slc = 0;
+    for (let r = g[1]!; r <= g[3]!; r++) {
+      for (let i = r * this.grid.cols + g[0]!, end = r * this.grid.cols + g[2]!; i <= end; i++) {
+        if (Number.isNaN(this.staticSince[i]!)) continue;
+        const l = this.long[i]!;
+        const c = this.cur[i]!;
+        n++;
+        sl += l;
+        sc += c;
+        sll += l * l;
+        scc += c * c;
+        slc += l * c;
+      }
+    }
+    if (n === 0) return true;
+    const varL = sll / n - (sl / n) ** 2;
+    const varC = scc / n - (sc / n) ** 2;
+    const cov = slc / n - (sl / n) * (sc / n);
+    if (varL < PLAIN_ROAD_VAR) return true;
+    return cov > 0 && (cov * cov) / (varL * Math.max(varC, 1e-6)) >= LIGHT_FIT;
+  }
+
+  /**
+   * A change of light over a box (fractions): the road there is learnt as it looks now where it is in view,
+   * and the box is kept out of the watch as a vehicle's ghost is (under the road users passing it, the road
+   * is seen in the new light only once they have gone; the light may go as it came).
+   */
+  relearn(x1: number, y1: number, x2: number, y2: number, pts: number): void {
+    if (this.grid.cols === 0) return;
+    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    const c1 = g[0]!;
+    const c2 = g[2]!;
+    for (let r = g[1]!; r <= g[3]!; r++) {
+      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
+        this.ghostUntil[i] = Math.max(this.ghostUntil[i]!, pts + GHOST_MS);
+        this.staticSince[i] = Number.NaN;
+        if (this.covered[i] === 0 && this.frozen[i] === 0) this.long[i] = this.cur[i]!;
+      }
+    }
   }
 
   /**

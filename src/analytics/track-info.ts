@@ -69,6 +69,9 @@ export class TrackInfo {
   vy = 0;
   restX = 0;
   restY = 0;
+  /** Box centre where the track was first seen, fractions. */
+  firstX = 0;
+  firstY = 0;
   restSincePts = 0;
   /**
    * Best detection score of the track while it moved (until PEAK_REST_MS after it last came to rest); 0
@@ -135,6 +138,8 @@ export class TrackInfo {
     this.place(t);
     this.restX = this.cx;
     this.restY = this.cy;
+    this.firstX = this.cx;
+    this.firstY = this.cy;
     this.restSincePts = pts;
   }
 

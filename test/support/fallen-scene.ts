@@ -82,6 +82,18 @@ export function composeFallen(
   return { path, scene: JSON.parse(out) as FallenScene };
 }
 
+/** Composes a change of light into the junction clip (compose-light.py, `light`) as `dir/name.mp4`. */
+export function composeLight(dir: string, name: string, light: 'pool' | 'shadow' | 'cloud'): string {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
+  const path = join(dir, `${name}.mp4`);
+  execFileSync(
+    PYTHON,
+    [join(import.meta.dirname, 'compose-light.py'), join(MEDIA, JUNCTION_CLIP), path, '--light', light],
+    { encoding: 'utf8' },
+  );
+  return path;
+}
+
 /** The incidents of `type` a run started, in order. */
 export const startedIncidents = (run: ClipRun, type: string): Incident[] =>
   run.events.flatMap((e) => (e.type === 'incident_start' && e.incident.type === type ? [e.incident] : []));

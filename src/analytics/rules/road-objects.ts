@@ -2,8 +2,9 @@ import type { Track } from '../../tracking/track.js';
 import { pointInPolygon } from '../../vision/polygon.js';
 import type { Incident } from '../events.js';
 import type { FrameContext } from '../frame-context.js';
+import { intersectionArea } from '../geometry.js';
 import { type Box, overlaps, sameScene, wholeObject } from '../object-scene.js';
-import { Cover, StaticObjects } from '../static-objects.js';
+import { Cover, type StaticBlob, StaticObjects } from '../static-objects.js';
 import type { ZoneRuntime } from '../zone-runtime.js';
 import { upright, wentDown, wentFaint } from './road-user-pose.js';
 
@@ -18,6 +19,18 @@ const GONE_MS = 2000;
  */
 const APPEARED_SHARE = 0.5;
 const APPEARED_STILL_MS = 1000;
+/**
+ * A vehicle that came to rest at most this long (ms) before a blob appeared, or since, whose box, widened by this
+ * share of its size (at least this many cells of the object grid: a detector's box is tight on the body, a
+ * shadow lies beside it), touches the blob keeps it from being raised (its shadow, its headlights' pool).
+ */
+const STOPPED_WITH_MS = 5000;
+/** ... and has stood this long (ms): one driving past is not standing there. */
+const STILL_BESIDE_MS = 1000;
+/** ... and that drove there from this many box heights away (its centre where first seen). */
+const DROVE_IN = 1;
+const TOUCH_BOX = 0.2;
+const TOUCH_CELLS = 1.5;
 /** An open object is still there while this share of its box holds something (StaticObjects.presentShare). */
 const PRESENT_SHARE = 0.3;
 
@@ -129,12 +142,18 @@ export class RoadObjects {
       o.lookedPts = ctx.pts;
     }
     // Every static cell's blobs, for the whole of an object raised (only on a frame that raises one).
-    let parts: Box[] | undefined;
+    let parts: StaticBlob[] | undefined;
     for (const b of blobs) {
       if (this.objects.some((o) => ofObject(o, b, aspect)) || this.overlapsOwned(b, tracks, owns)) continue;
-      const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
       parts ??= model.blobs(ctx.pts, 0, 1);
       const o = wholeObject(b, parts);
+      if (model.isLightChange(cellsWith(b, parts), o.x1, o.y1, o.x2, o.y2)) {
+        model.relearn(o.x1, o.y1, o.x2, o.y2, ctx.pts);
+        continue;
+      }
+      // Its shadow, or the pool of its headlights on the road: judged once the vehicle has gone.
+      if (this.stoppedBeside(o, b.first, tracks, ctx)) continue;
+      const z = this.zoneAt((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2, ctx);
       const key = `obstacle:object:${++this.seq}`;
       const seen = this.seenAs(o, ctx);
       const incident = ctx.incidents.start(ctx, {
@@ -195,6 +214,42 @@ export class RoadObjects {
     return undefined;
   }
 
+  /**
+   * Whether a vehicle that came to rest there at most STOPPED_WITH_MS before the blob (static since `first`)
+   * appeared, or since, stands beside it (not one left to the object model): what lies right next to it,
+   * static since it stopped, is its shadow or its headlights' pool on the road as likely as anything (its
+   * box's jitter may move its rest on: later is no limit). Its box widened by TOUCH_BOX of its size each
+   * way. A vehicle parked there before, or seen moving no further than its box's jitter (DROVE_IN), does
+   * not hide an object that lands beside it, nor one whose box lies on the blob (a track that jumped onto it).
+   */
+  private stoppedBeside(b: Box, first: number, tracks: readonly Track[], ctx: FrameContext): boolean {
+    const mx = TOUCH_CELLS / this.model.cols;
+    const my = TOUCH_CELLS / this.model.rows;
+    for (let i = 0; i < tracks.length; i++) {
+      const t = tracks[i]!;
+      const info = ctx.infoAt[i];
+      if (!info || !t.confirmed || this.leftOut.includes(t)) continue;
+      const cls = info.classOf(t);
+      if (cls !== 'car' && cls !== 'truck' && cls !== 'bus') continue;
+      // Standing now, since about when the blob appeared or later.
+      if (info.stillMs(ctx.pts) < STILL_BESIDE_MS || info.restSincePts < first - STOPPED_WITH_MS) continue;
+      // It drove there: a parked car's box, jittering as traffic passes in front of it, moves nowhere.
+      const h = t.by2 - t.by1;
+      if (Math.hypot((info.restX - info.firstX) * ctx.aspect, info.restY - info.firstY) < DROVE_IN * h)
+        continue;
+      // Beside it, not under it: a track lying on the object (one that jumped onto it) is no shadow.
+      if (
+        intersectionArea(t.bx1, t.by1, t.bx2, t.by2, b.x1, b.y1, b.x2, b.y2) >
+        0.5 * (b.x2 - b.x1) * (b.y2 - b.y1)
+      )
+        continue;
+      const ex = Math.max(mx, TOUCH_BOX * (t.bx2 - t.bx1));
+      const ey = Math.max(my, TOUCH_BOX * h);
+      if (t.bx2 + ex >= b.x1 && t.bx1 - ex <= b.x2 && t.by2 + ey >= b.y1 && t.by1 - ey <= b.y2) return true;
+    }
+    return false;
+  }
+
   /** Whether a road user that is down (the track rule's) lies on the blob. */
   private overlapsOwned(b: Box, tracks: readonly Track[], owns: (t: Track) => boolean): boolean {
     for (const t of tracks) {
@@ -211,6 +266,13 @@ export class RoadObjects {
     }
     return -1;
   }
+}
+
+/** The static cells of the parts (every static cell's blobs) that blob `b` lies on. */
+function cellsWith(b: Box, parts: readonly StaticBlob[]): number {
+  let n = 0;
+  for (const p of parts) if (overlaps(b, p)) n += p.cells;
+  return n;
 }
 
 /**

@@ -207,6 +207,70 @@ describe('RoadObstacles on the picture (objects the detector does not know)', ()
     expect(started(out)).toEqual([]);
   });
 
+  it("raises nothing for a still car's shadow and headlights' pool beside it; an object beside it once it has gone", () => {
+    // A car drives in from the right (boxed all the way), stands from 5 s and leaves at 12 s: its shadow
+    // lies beside it (the road at 0.6 of its light), the pool of its headlights ahead of it (50 grey levels
+    // brighter), both going with it. With `object`, something is left lying beside it at 6 s: judged once
+    // the car has gone.
+    for (const object of [false, true]) {
+      const s = roadScene();
+      const rule = new RoadObstacles(s.zones);
+      const xAt = (pts: number) => Math.round(70 + Math.max(0, 5000 - pts) * 0.08);
+      const carThere = (pts: number) => pts >= 4500 && pts < 12_000;
+      const frame = (pts: number) =>
+        greyFrame((px, py) => {
+          const road = scene()(px, py);
+          const x = xAt(pts);
+          if (carThere(pts) && px >= x && px < x + 16 && py >= 50 && py < 58) return 20;
+          if (object && pts >= 6000 && px >= 92 && px < 108 && py >= 44 && py < 56) return 230;
+          if (carThere(pts) && px >= x + 16 && px < x + 30 && py >= 53 && py < 60) return road * 0.6;
+          if (carThere(pts) && px >= x - 18 && px < x && py >= 50 && py < 58) return road + 50;
+          return road;
+        }, pts);
+      const out = s.run(rule, 0, 4400, 100, { frame });
+      const boxAt = (pts: number): [number, number, number, number] => [
+        xAt(pts) / 160,
+        50 / 90,
+        (xAt(pts) + 16) / 160,
+        58 / 90,
+      ];
+      const car = s.add(1, 'car', boxAt(4500), { zones: ['road'], pts: 4500 });
+      for (let pts = 4500; pts < 12_000; pts += 100) {
+        const [x1, y1, x2, y2] = boxAt(pts);
+        car.track.kf.init((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1);
+        car.track.observe('car', 0.9, x1, y1, x2, y2);
+        car.info.update(car.track, pts, A, undefined, new Float64Array(2));
+        out.push(...s.step(rule, pts, { frame: frame(pts) }));
+      }
+      expect(started(out), 'while the car stands').toEqual([]);
+      s.remove(car);
+      rule.update(s.tracks, s.ctx);
+      const after = s.run(rule, 12_000, 20_000, 100, { frame });
+      if (!object) {
+        expect(started(after), 'once it has gone').toEqual([]);
+        continue;
+      }
+      const [raised, ...more] = started(after);
+      expect(more).toEqual([]);
+      expect(raised!.startPtsMs - 12_000).toBeLessThanOrEqual(OBJECT_MS + 1000);
+      const [x1, , x2] = raised!.box!;
+      expect(x1 * 160).toBeGreaterThanOrEqual(88);
+      expect(x2 * 160).toBeLessThanOrEqual(112);
+    }
+  });
+
+  it("raises nothing for a change of light over a large part of the view (a cloud's shadow), as it comes or goes", () => {
+    // A fifth of the watched road at 0.6 of its light from 6 s to 14 s: static, and far larger than
+    // anything lying on a road, but not so much of the view that the whole view is learnt anew.
+    const s = roadScene();
+    const rule = new RoadObstacles(s.zones);
+    const shade = (pts: number, px: number, py: number) =>
+      pts >= 6000 && pts < 14_000 && px >= 30 && px < 85 && py >= 30 && py < 72;
+    const frame = (pts: number) =>
+      greyFrame((px, py) => scene()(px, py) * (shade(pts, px, py) ? 0.6 : 1), pts);
+    expect(started(s.run(rule, 0, 24_000, 100, { frame }))).toEqual([]);
+  });
+
   it('raises a "car" that appeared where the road was empty and never moved since; not a car that drove in and stopped', () => {
     // The detector boxes something lying on the road (a fallen cyclist) as a car, from the moment it lies
     // there at 6 s: its own track ("appeared"), or the track of a car passing beside it that jumps onto its

@@ -1,0 +1,99 @@
+"""Composes changes of light into the junction clip, from the clip's own frames (constructed test scenes).
+
+A car (the silver car of frame 300, cut out by difference with the median of the clip's frames) drives in
+from the right edge at 2 s, moving left for 2 s, and stands still on the junction to the end, with
+  --light pool     the pool of its headlights on the road ahead of it (50 grey levels brighter, soft edged),
+  --light shadow   its shadow on the road beside it (the road at 0.55 of its light, soft edged),
+both going with it while it drives. Or, without a car,
+  --light cloud    a cloud's shadow settling over a fifth of the picture from 4 s (over 1 s) to the end
+                   (the road at 0.7 of its light, soft edged).
+Written as H.264 by the ffmpeg CLI.
+
+usage: compose-light.py CLIP OUT --light pool|shadow|cloud [--seconds 12]
+Prints one JSON object: carStopSeconds and carBox (fractions) where the car stands, or lightSeconds.
+"""
+import argparse
+import json
+import subprocess
+
+import cv2
+import numpy as np
+
+
+def frame(cap, n):
+    cap.set(cv2.CAP_PROP_POS_FRAMES, n)
+    ok, img = cap.read()
+    if not ok:
+        raise SystemExit(f"no frame {n}")
+    return img
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("clip")
+    p.add_argument("out")
+    p.add_argument("--light", choices=["pool", "shadow", "cloud"], required=True)
+    p.add_argument("--seconds", type=float, default=12.0)
+    a = p.parse_args()
+    cap = cv2.VideoCapture(a.clip)
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30
+    w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+    h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    samples = [frame(cap, n) for n in range(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) - 1, 30)]
+    empty = np.median(np.stack(samples), axis=0).astype(np.uint8)
+    x1, y1, x2, y2 = 420, 133, 528, 208
+    car = frame(cap, 300)[y1:y2, x1:x2].copy()
+    d = cv2.absdiff(cv2.cvtColor(car, cv2.COLOR_BGR2GRAY), cv2.cvtColor(empty[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY))
+    mask = cv2.morphologyEx(((d > 30) * 255).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) > 0
+    ch, cw = car.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+
+    def ellipse(cx, cy, rx, ry):
+        # 1 inside, falling off to 0 over the outer third: a soft edge.
+        r = ((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2
+        return np.clip(1.5 - r, 0, 1)[..., None]
+
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+    ff = subprocess.Popen(
+        ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", str(fps),
+         "-i", "-", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", a.out],
+        stdin=subprocess.PIPE,
+    )
+    drive, stop = int(round(2 * fps)), int(round(4 * fps))
+    light = int(round(4 * fps))
+    car_from, car_to = (600, 190), (300, 230)
+    cloud = ellipse(0.35 * w, 0.65 * h, 0.3 * w, 0.22 * h)
+    for n in range(int(round(a.seconds * fps))):
+        ok, img = cap.read()
+        if not ok:
+            break
+        f32 = img.astype(np.float32)
+        if a.light == "cloud":
+            if n >= light:
+                k = min(1.0, (n - light) / fps)
+                img = np.clip(f32 * (1 - 0.3 * k * cloud), 0, 255).astype(np.uint8)
+        elif n >= drive:
+            f = min(1.0, (n - drive) / (stop - drive))
+            px = int(car_from[0] + f * (car_to[0] - car_from[0]))
+            py = int(car_from[1] + f * (car_to[1] - car_from[1]))
+            if a.light == "pool":
+                f32 = f32 + 50 * ellipse(px - 0.55 * cw, py + 0.75 * ch, 0.7 * cw, 0.3 * ch)
+            else:
+                f32 = f32 * (1 - 0.45 * ellipse(px + 0.9 * cw, py + 0.85 * ch, 0.55 * cw, 0.28 * ch))
+            img = np.clip(f32, 0, 255).astype(np.uint8)
+            roi = img[py:py + ch, px:px + cw]
+            m = mask[: roi.shape[0], : roi.shape[1]]
+            roi[m] = car[: roi.shape[0], : roi.shape[1]][m]
+        ff.stdin.write(img.tobytes())
+    ff.stdin.close()
+    if ff.wait() != 0:
+        raise SystemExit("ffmpeg failed")
+    if a.light == "cloud":
+        print(json.dumps({"lightSeconds": light / fps}))
+    else:
+        box = [car_to[0] / w, car_to[1] / h, (car_to[0] + cw) / w, (car_to[1] + ch) / h]
+        print(json.dumps({"carStopSeconds": stop / fps, "carBox": box}))
+
+
+if __name__ == "__main__":
+    main()
