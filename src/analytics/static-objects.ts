@@ -1,7 +1,7 @@
 import type { Frame } from '../camera/frame.js';
 import type { Polygon } from '../vision/polygon.js';
-import { CellGrid } from './cell-grid.js';
 import { type StaticBlob, staticBlobs } from './static-blobs.js';
+import { roadShowsThrough, StaticCells } from './static-cells.js';
 
 export type { StaticBlob } from './static-blobs.js';
 
@@ -17,9 +17,6 @@ const GLOBAL_CHANGE = 0.3;
  * cloud's shadow), not an object: a car is 1-2 % of a motorway camera's view near the camera.
  */
 const LIGHT_SHARE = 0.08;
-/** ... and what they show now follows the learnt road this well (r squared), or the road is this plain (grey variance). */
-const LIGHT_FIT = 0.5;
-const PLAIN_ROAD_VAR = 36;
 /** A vehicle that stood still on a cell keeps it out of the watch this long after it left (its ghost), ms. */
 const GHOST_MS = 2 * TAU_LONG_S * 1000;
 /**
@@ -54,32 +51,7 @@ const APPEAR_MS = 2000;
  * it uncovers when it leaves is no new object). Allocation-free per frame; blobs are recomputed on demand.
  */
 export class StaticObjects {
-  private readonly grid = new CellGrid();
-  private cur = new Float32Array(0);
-  private long = new Float32Array(0);
-  private short = new Float32Array(0);
-  /** Stream time since which each cell has been static (NaN: it is not). */
-  private staticSince = new Float64Array(0);
-  /** 1 for cells inside a watched zone. */
-  private watched = new Uint8Array(0);
-  private watchedCount = 0;
-  /** What covers each cell this frame (Cover, 0: nothing); until when a still vehicle's ghost lasts. */
-  private covered = new Uint8Array(0);
-  private ghostUntil = new Float64Array(0);
-  /** Since when each cell has been under a still vehicle without a break (NaN: it is not). */
-  private stillCoverSince = new Float64Array(0);
-  /** Open incidents keeping each cell (freeze): the long-term background keeps the road as it was under it. */
-  private frozen = new Uint8Array(0);
-  /** 1 once a cell has been seen as empty road (LEARN_MS); for how long it has looked like it in all. */
-  private learned = new Uint8Array(0);
-  private emptyMs = new Float32Array(0);
-  /** Mean change from the short-term background while uncovered (trees, flags). */
-  private activity = new Float32Array(0);
-  /** When each cell last showed the learnt empty road, uncovered; when it was last under a vehicle's box. */
-  private emptyAt = new Float64Array(0);
-  private vehicleAt = new Float64Array(0);
-  private label = new Int32Array(0);
-  private queue = new Int32Array(0);
+  private readonly c = new StaticCells();
   private lastPts = Number.NaN;
   /** Static cells this frame (light change detection, diagnostics). */
   staticCells = 0;
@@ -92,10 +64,10 @@ export class StaticObjects {
 
   /** The grid's size in cells (0 before the first frame). */
   get cols(): number {
-    return this.grid.cols;
+    return this.c.grid.cols;
   }
   get rows(): number {
-    return this.grid.rows;
+    return this.c.grid.rows;
   }
 
   /** Whether the model has learnt the empty road long enough to judge. */
@@ -109,22 +81,22 @@ export class StaticObjects {
    * (a car, truck or bus: what it drives over is hidden, not gone), notes when.
    */
   cover(x1: number, y1: number, x2: number, y2: number, kind: Cover, pts: number): void {
-    if (this.grid.cols === 0) return;
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    if (this.c.grid.cols === 0) return;
+    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     const vehicle = kind >= Cover.VEHICLE;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
-        if (this.covered[i]! < kind) this.covered[i] = kind;
-        if (vehicle) this.vehicleAt[i] = pts;
+      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
+        if (this.c.covered[i]! < kind) this.c.covered[i] = kind;
+        if (vehicle) this.c.vehicleAt[i] = pts;
       }
     }
   }
 
   /** Clears the per-frame cover marks (call before cover() for the frame's tracks). */
   beginFrame(): void {
-    this.covered.fill(0);
+    this.c.covered.fill(0);
   }
 
   /**
@@ -133,13 +105,13 @@ export class StaticObjects {
    * has lain there since), so that the model sees it static at once rather than a second later.
    */
   settle(x1: number, y1: number, x2: number, y2: number): void {
-    if (this.grid.cols === 0) return;
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    if (this.c.grid.cols === 0) return;
+    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
-        if (Number.isNaN(this.staticSince[i]!)) this.short[i] = this.cur[i]!;
+      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
+        if (Number.isNaN(this.c.staticSince[i]!)) this.c.short[i] = this.c.cur[i]!;
       }
     }
   }
@@ -149,12 +121,12 @@ export class StaticObjects {
    * per cell: where the boxes of several open incidents overlap, the road stays kept until each released it.
    */
   freeze(x1: number, y1: number, x2: number, y2: number, on: boolean): void {
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
-    const f = this.frozen;
+    const f = this.c.frozen;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
+      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
         if (on) f[i] = Math.min(255, f[i]! + 1);
         else if (f[i]! > 0) f[i] = f[i]! - 1;
       }
@@ -163,11 +135,12 @@ export class StaticObjects {
 
   /** Feeds the frame's whole picture (tile 0) at stream time `pts`; call after cover(). */
   update(frame: Frame, pts: number): void {
-    if (this.grid.fit(frame.geometry)) {
-      this.resize();
+    if (this.c.grid.fit(frame.geometry)) {
+      this.c.resize(this.zones, this.excluded);
+      this.lastPts = Number.NaN;
       this.startPts = pts;
     }
-    this.grid.measure(frame.data, this.cur);
+    this.c.grid.measure(frame.data, this.c.cur);
     const first = Number.isNaN(this.lastPts);
     const dt = first ? 0 : Math.max(0, (pts - this.lastPts) / 1000);
     this.lastPts = pts;
@@ -187,7 +160,7 @@ export class StaticObjects {
       emptyMs,
       activity,
       emptyAt,
-    } = this;
+    } = this.c;
     const aAct = first ? 0 : 1 - Math.exp(-dt / TAU_ACTIVITY_S);
     let n = 0;
     for (let i = 0; i < cur.length; i++) {
@@ -229,7 +202,7 @@ export class StaticObjects {
       }
     }
     this.staticCells = n;
-    if (!first && n > GLOBAL_CHANGE * this.watchedCount) {
+    if (!first && n > GLOBAL_CHANGE * this.c.watchedCount) {
       // The light changed, or the camera moved: learn the new view at once, nothing is an object.
       long.set(cur);
       staticSince.fill(Number.NaN);
@@ -243,18 +216,18 @@ export class StaticObjects {
    * or more of them lie under road users (nothing to tell).
    */
   presentShare(x1: number, y1: number, x2: number, y2: number): number {
-    if (this.grid.cols === 0) return 0;
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    if (this.c.grid.cols === 0) return 0;
+    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     let n = 0;
     let hidden = 0;
     let held = 0;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
+      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
         n++;
-        if (this.covered[i] !== 0) hidden++;
-        else if (Math.abs(this.cur[i]! - this.long[i]!) > DELTA) held++;
+        if (this.c.covered[i] !== 0) hidden++;
+        else if (Math.abs(this.c.cur[i]! - this.c.long[i]!) > DELTA) held++;
       }
     }
     if (n === 0) return 0;
@@ -269,18 +242,18 @@ export class StaticObjects {
    * the road was clear a moment ago does not). 0 before any frame.
    */
   appearedShare(x1: number, y1: number, x2: number, y2: number, pts: number): number {
-    if (this.grid.cols === 0) return 0;
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    if (this.c.grid.cols === 0) return 0;
+    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     let n = 0;
     let appeared = 0;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
-        if (this.watched[i] !== 1) continue;
+      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
+        if (this.c.watched[i] !== 1) continue;
         n++;
-        const at = this.emptyAt[i]!;
-        if ((pts - at <= APPEAR_MS && this.vehicleAt[i]! < at) || !Number.isNaN(this.staticSince[i]!))
+        const at = this.c.emptyAt[i]!;
+        if ((pts - at <= APPEAR_MS && this.c.vehicleAt[i]! < at) || !Number.isNaN(this.c.staticSince[i]!))
           appeared++;
       }
     }
@@ -294,33 +267,8 @@ export class StaticObjects {
    * a light adds to it; an object covers it), or a plain road (nothing to tell by).
    */
   isLightChange(cells: number, x1: number, y1: number, x2: number, y2: number): boolean {
-    if (cells <= LIGHT_SHARE * this.watchedCount) return false;
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
-    let n = 0;
-    let sl = 0;
-    let sc = 0;
-    let sll = 0;
-    let scc = 0;
-    let slc = 0;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + g[0]!, end = r * this.grid.cols + g[2]!; i <= end; i++) {
-        if (Number.isNaN(this.staticSince[i]!)) continue;
-        const l = this.long[i]!;
-        const c = this.cur[i]!;
-        n++;
-        sl += l;
-        sc += c;
-        sll += l * l;
-        scc += c * c;
-        slc += l * c;
-      }
-    }
-    if (n === 0) return true;
-    const varL = sll / n - (sl / n) ** 2;
-    const varC = scc / n - (sc / n) ** 2;
-    const cov = slc / n - (sl / n) * (sc / n);
-    if (varL < PLAIN_ROAD_VAR) return true;
-    return cov > 0 && (cov * cov) / (varL * Math.max(varC, 1e-6)) >= LIGHT_FIT;
+    if (cells <= LIGHT_SHARE * this.c.watchedCount) return false;
+    return roadShowsThrough(this.c, this.c.grid.cellsOf(x1, y1, x2, y2));
   }
 
   /**
@@ -329,15 +277,15 @@ export class StaticObjects {
    * is seen in the new light only once they have gone; the light may go as it came).
    */
   relearn(x1: number, y1: number, x2: number, y2: number, pts: number): void {
-    if (this.grid.cols === 0) return;
-    const g = this.grid.cellsOf(x1, y1, x2, y2);
+    if (this.c.grid.cols === 0) return;
+    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
     const c1 = g[0]!;
     const c2 = g[2]!;
     for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.grid.cols + c1, end = r * this.grid.cols + c2; i <= end; i++) {
-        this.ghostUntil[i] = Math.max(this.ghostUntil[i]!, pts + GHOST_MS);
-        this.staticSince[i] = Number.NaN;
-        if (this.covered[i] === 0 && this.frozen[i] === 0) this.long[i] = this.cur[i]!;
+      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
+        this.c.ghostUntil[i] = Math.max(this.c.ghostUntil[i]!, pts + GHOST_MS);
+        this.c.staticSince[i] = Number.NaN;
+        if (this.c.covered[i] === 0 && this.c.frozen[i] === 0) this.c.long[i] = this.c.cur[i]!;
       }
     }
   }
@@ -349,36 +297,14 @@ export class StaticObjects {
   blobs(pts: number, forMs: number, minCells: number): StaticBlob[] {
     if (this.staticCells < minCells) return [];
     return staticBlobs(
-      this.grid.cols,
-      this.grid.rows,
-      this.staticSince,
-      this.label,
-      this.queue,
+      this.c.grid.cols,
+      this.c.grid.rows,
+      this.c.staticSince,
+      this.c.label,
+      this.c.queue,
       pts,
       forMs,
       minCells,
     );
-  }
-
-  private resize(): void {
-    const n = this.grid.cols * this.grid.rows;
-    this.cur = new Float32Array(n);
-    this.long = new Float32Array(n);
-    this.short = new Float32Array(n);
-    this.staticSince = new Float64Array(n).fill(Number.NaN);
-    this.watched = new Uint8Array(n);
-    this.covered = new Uint8Array(n);
-    this.ghostUntil = new Float64Array(n);
-    this.stillCoverSince = new Float64Array(n).fill(Number.NaN);
-    this.frozen = new Uint8Array(n);
-    this.learned = new Uint8Array(n);
-    this.emptyMs = new Float32Array(n);
-    this.activity = new Float32Array(n);
-    this.emptyAt = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    this.vehicleAt = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    this.label = new Int32Array(n);
-    this.queue = new Int32Array(n);
-    this.lastPts = Number.NaN;
-    this.watchedCount = Math.max(1, this.grid.mask(this.zones, this.excluded, this.watched));
   }
 }
