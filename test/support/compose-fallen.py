@@ -24,27 +24,10 @@ carStopSeconds and carBox, where it stands).
 """
 import argparse
 import json
-import subprocess
 
 import cv2
-import numpy as np
 
-
-def frame(cap, n):
-    cap.set(cv2.CAP_PROP_POS_FRAMES, n)
-    ok, img = cap.read()
-    if not ok:
-        raise SystemExit(f"no frame {n}")
-    return img
-
-
-def cutout(img, clean, box):
-    x1, y1, x2, y2 = box
-    a = img[y1:y2, x1:x2]
-    d = cv2.absdiff(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(clean[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY))
-    mask = (d > 30).astype(np.uint8) * 255
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    return a.copy(), mask
+from junction_parts import cutout, frame, h264_writer, silver_car
 
 
 def main():
@@ -68,9 +51,7 @@ def main():
     person, person_mask = cutout(frame(cap, 150), frame(cap, 600), (280, 245, 335, 335))
     car = None
     if a.stopping_car:
-        samples = [frame(cap, n) for n in range(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) - 1, 30)]
-        empty = np.median(np.stack(samples), axis=0).astype(np.uint8)
-        car, car_mask = cutout(frame(cap, 300), empty, (420, 133, 528, 208))
+        car, car_mask = silver_car(cap)
     if a.scale != 1.0:
         def scaled(img, mask):
             size = (max(1, round(img.shape[1] * a.scale)), max(1, round(img.shape[0] * a.scale)))
@@ -96,11 +77,7 @@ def main():
     cx, cy = (float(v) for v in a.at.split(","))
     ox, oy = int(cx * w - cw / 2), int(cy * h - ch / 2)
     cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-    ff = subprocess.Popen(
-        ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", str(fps),
-         "-i", "-", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", a.out],
-        stdin=subprocess.PIPE,
-    )
+    ff = h264_writer(a.out, w, h, fps)
     fall = int(round(a.fall * fps))
     drive, stop = fall + int(round(fps)), fall + int(round(3 * fps))
     car_from, car_to = (600, 190), (300, 230)

@@ -14,18 +14,11 @@ Prints one JSON object: carStopSeconds and carBox (fractions) where the car stan
 """
 import argparse
 import json
-import subprocess
 
 import cv2
 import numpy as np
 
-
-def frame(cap, n):
-    cap.set(cv2.CAP_PROP_POS_FRAMES, n)
-    ok, img = cap.read()
-    if not ok:
-        raise SystemExit(f"no frame {n}")
-    return img
+from junction_parts import h264_writer, silver_car
 
 
 def main():
@@ -39,12 +32,8 @@ def main():
     fps = cap.get(cv2.CAP_PROP_FPS) or 30
     w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
     h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
-    samples = [frame(cap, n) for n in range(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) - 1, 30)]
-    empty = np.median(np.stack(samples), axis=0).astype(np.uint8)
-    x1, y1, x2, y2 = 420, 133, 528, 208
-    car = frame(cap, 300)[y1:y2, x1:x2].copy()
-    d = cv2.absdiff(cv2.cvtColor(car, cv2.COLOR_BGR2GRAY), cv2.cvtColor(empty[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY))
-    mask = cv2.morphologyEx(((d > 30) * 255).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) > 0
+    car, mask = silver_car(cap)
+    mask = mask > 0
     ch, cw = car.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
 
@@ -54,11 +43,7 @@ def main():
         return np.clip(1.5 - r, 0, 1)[..., None]
 
     cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-    ff = subprocess.Popen(
-        ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", str(fps),
-         "-i", "-", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", a.out],
-        stdin=subprocess.PIPE,
-    )
+    ff = h264_writer(a.out, w, h, fps)
     drive, stop = int(round(2 * fps)), int(round(4 * fps))
     light = int(round(4 * fps))
     car_from, car_to = (600, 190), (300, 230)

@@ -20,14 +20,15 @@ const GONE_MS = 2000;
 const APPEARED_SHARE = 0.5;
 const APPEARED_STILL_MS = 1000;
 /**
- * A vehicle that came to rest at most this long (ms) before a blob appeared, or since, whose box, widened by this
- * share of its size (at least this many cells of the object grid: a detector's box is tight on the body, a
- * shadow lies beside it), touches the blob keeps it from being raised (its shadow, its headlights' pool).
+ * A blob beside a vehicle standing there (RoadObjects.stoppedBeside) is its shadow or its headlights' pool:
+ * the vehicle came to rest at most STOPPED_WITH_MS (ms) before the blob appeared, or since, has stood
+ * STILL_BESIDE_MS (ms; one driving past does not stand there), drove there from DROVE_IN box heights away
+ * (its centre where first seen), and its box, widened by TOUCH_BOX of its size each way (at least
+ * TOUCH_CELLS cells of the object grid: a detector's box is tight on the body, a shadow lies beside it),
+ * touches the blob.
  */
 const STOPPED_WITH_MS = 5000;
-/** ... and has stood this long (ms): one driving past is not standing there. */
 const STILL_BESIDE_MS = 1000;
-/** ... and that drove there from this many box heights away (its centre where first seen). */
 const DROVE_IN = 1;
 const TOUCH_BOX = 0.2;
 const TOUCH_CELLS = 1.5;
@@ -215,12 +216,12 @@ export class RoadObjects {
   }
 
   /**
-   * Whether a vehicle that came to rest there at most STOPPED_WITH_MS before the blob (static since `first`)
-   * appeared, or since, stands beside it (not one left to the object model): what lies right next to it,
+   * Whether a vehicle that drove there and came to rest about when the blob (static since `first`) appeared
+   * stands beside it (see STOPPED_WITH_MS; not one left to the object model): what lies right next to it,
    * static since it stopped, is its shadow or its headlights' pool on the road as likely as anything (its
-   * box's jitter may move its rest on: later is no limit). Its box widened by TOUCH_BOX of its size each
-   * way. A vehicle parked there before, or seen moving no further than its box's jitter (DROVE_IN), does
-   * not hide an object that lands beside it, nor one whose box lies on the blob (a track that jumped onto it).
+   * box's jitter may move its rest on: later is no limit). A vehicle parked there before, or seen moving no
+   * further than its box's jitter, does not hide an object that lands beside it, nor one whose box lies on
+   * the blob (a track that jumped onto it).
    */
   private stoppedBeside(b: Box, first: number, tracks: readonly Track[], ctx: FrameContext): boolean {
     const mx = TOUCH_CELLS / this.model.cols;
