@@ -20,6 +20,8 @@ import {
   fallOutcome,
   incidentBox,
   JUNCTION_CLIP,
+  LIGHT_CHANGES,
+  type LightChange,
   startedIncidents,
 } from '../test/support/fallen-scene.js';
 import { type ClipRun, runClip } from '../test/support/run-clip.js';
@@ -86,8 +88,8 @@ export async function incidentGoals(
       ...startedIncidents(plain, 'stopped_vehicle'),
     ];
     // Changes of light (test/support/compose-light.py), under both cameras' zones: none is an object.
-    const lights: { light: string; zones: string; obstacles: string[] }[] = [];
-    for (const light of ['pool', 'shadow', 'cloud'] as const) {
+    const lights: { light: LightChange; zones: string; obstacles: string[] }[] = [];
+    for (const light of Object.keys(LIGHT_CHANGES) as LightChange[]) {
       log(`light: ${light}… `);
       const path = composeLight(dir, `light-${light}`, light);
       for (const [zones, cfg] of [
@@ -116,11 +118,6 @@ export async function incidentGoals(
         detail: falseAlarms.map((i) => `${i.type} ${secs(i.startPtsMs)} s ${i.zoneId}: ${i.detail}`),
       },
       lightChanges: { scenes: lights, falseAlarms: lights.reduce((n, l) => n + l.obstacles.length, 0) },
-    };
-    const lightName = {
-      pool: "a stopped car's headlights",
-      shadow: "a stopped car's shadow",
-      cloud: "a cloud's shadow",
     };
     const md = [
       '## Incidents: fallen cyclist, a vehicle stopping, the junction as it is',
@@ -152,7 +149,7 @@ export async function incidentGoals(
       '|---|---|---|',
       ...lights.map(
         (l) =>
-          `| ${lightName[l.light as keyof typeof lightName]} | ${l.zones} | ${l.obstacles.length ? `**${l.obstacles.join('; ')}**` : 'none'} |`,
+          `| ${LIGHT_CHANGES[l.light]} | ${l.zones} | ${l.obstacles.length ? `**${l.obstacles.join('; ')}**` : 'none'} |`,
       ),
       '',
     ];

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_JUNCTION } from '../support/clip-cameras.js';
-import { composeLight, startedIncidents } from '../support/fallen-scene.js';
+import { composeLight, LIGHT_CHANGES, type LightChange, startedIncidents } from '../support/fallen-scene.js';
 import { type ClipRun, runClip } from '../support/run-clip.js';
 
-const LIGHTS = ['pool', 'shadow', 'cloud'] as const;
+const LIGHTS = Object.keys(LIGHT_CHANGES) as LightChange[];
 
 /**
  * Changes of light composed into the junction clip (compose-light.py): a car that drives in and stops with
@@ -30,13 +30,8 @@ describe('accuracy: no road obstacle for a change of light', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const what = {
-    pool: "a stopped car's headlights",
-    shadow: "a stopped car's shadow",
-    cloud: "a cloud's shadow",
-  };
   for (const light of LIGHTS) {
-    it(`raises none for ${what[light]}`, () => {
+    it(`raises none for ${LIGHT_CHANGES[light]}`, () => {
       const run = runs.get(light)!;
       const raised = startedIncidents(run, 'road_obstacle');
       expect(raised.map((i) => `${i.startPtsMs} ms: ${i.detail}`)).toEqual([]);

@@ -27,7 +27,7 @@ import json
 
 import cv2
 
-from junction_parts import cutout, frame, h264_writer, silver_car
+from junction_parts import CAR_TO, car_at, cutout, frame, h264_writer, open_clip, silver_car
 
 
 def main():
@@ -42,10 +42,7 @@ def main():
     p.add_argument("--into")
     p.add_argument("--scale", type=float, default=1.0)
     a = p.parse_args()
-    cap = cv2.VideoCapture(a.clip)
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30
-    w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-    h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    cap, fps, w, h = open_clip(a.clip)
     bike, bike_mask = cutout(frame(cap, 800), frame(cap, 150), (310, 390, 380, 480))
     rider, rider_mask = bike, bike_mask  # upright, for --ride-in: `bike` is turned on its side below
     person, person_mask = cutout(frame(cap, 150), frame(cap, 600), (280, 245, 335, 335))
@@ -62,10 +59,7 @@ def main():
         if car is not None:
             car, car_mask = scaled(car, car_mask)
     if a.into:
-        cap = cv2.VideoCapture(a.into)
-        fps = cap.get(cv2.CAP_PROP_FPS) or 30
-        w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-        h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        cap, fps, w, h = open_clip(a.into)
     # On their sides.
     bike, bike_mask = cv2.rotate(bike, cv2.ROTATE_90_CLOCKWISE), cv2.rotate(bike_mask, cv2.ROTATE_90_CLOCKWISE)
     person = cv2.rotate(person, cv2.ROTATE_90_COUNTERCLOCKWISE)
@@ -80,7 +74,6 @@ def main():
     ff = h264_writer(a.out, w, h, fps)
     fall = int(round(a.fall * fps))
     drive, stop = fall + int(round(fps)), fall + int(round(3 * fps))
-    car_from, car_to = (600, 190), (300, 230)
     ride = fall - int(round(2 * fps))
     rh, rw = rider.shape[:2]
     # Where the rider's box ends up: centred on the spot, its wheels where the lying pair's bottom is.
@@ -97,9 +90,7 @@ def main():
             f = (n - ride) / (fall - ride)
             parts.append((rider, rider_mask, int(start_x + f * (end_x - start_x)), max(0, end_y)))
         if car is not None and n >= drive:
-            f = min(1.0, (n - drive) / (stop - drive))
-            cx_ = int(car_from[0] + f * (car_to[0] - car_from[0]))
-            cy_ = int(car_from[1] + f * (car_to[1] - car_from[1]))
+            cx_, cy_ = car_at(n, drive, stop)
             parts.append((car, car_mask, cx_, cy_))
         if parts:
             for part, mask, px, py in parts:
@@ -115,7 +106,7 @@ def main():
     if car is not None:
         out["carStopSeconds"] = stop / fps
         ch_, cw_ = car.shape[:2]
-        out["carBox"] = [car_to[0] / w, car_to[1] / h, (car_to[0] + cw_) / w, (car_to[1] + ch_) / h]
+        out["carBox"] = [CAR_TO[0] / w, CAR_TO[1] / h, (CAR_TO[0] + cw_) / w, (CAR_TO[1] + ch_) / h]
     print(json.dumps(out))
 
 

@@ -18,7 +18,7 @@ import json
 import cv2
 import numpy as np
 
-from junction_parts import h264_writer, silver_car
+from junction_parts import CAR_TO, car_at, h264_writer, open_clip, silver_car
 
 
 def main():
@@ -28,10 +28,7 @@ def main():
     p.add_argument("--light", choices=["pool", "shadow", "cloud"], required=True)
     p.add_argument("--seconds", type=float, default=12.0)
     a = p.parse_args()
-    cap = cv2.VideoCapture(a.clip)
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30
-    w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-    h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    cap, fps, w, h = open_clip(a.clip)
     car, mask = silver_car(cap)
     mask = mask > 0
     ch, cw = car.shape[:2]
@@ -46,7 +43,6 @@ def main():
     ff = h264_writer(a.out, w, h, fps)
     drive, stop = int(round(2 * fps)), int(round(4 * fps))
     light = int(round(4 * fps))
-    car_from, car_to = (600, 190), (300, 230)
     cloud = ellipse(0.35 * w, 0.65 * h, 0.3 * w, 0.22 * h)
     for n in range(int(round(a.seconds * fps))):
         ok, img = cap.read()
@@ -58,9 +54,7 @@ def main():
                 k = min(1.0, (n - light) / fps)
                 img = np.clip(f32 * (1 - 0.3 * k * cloud), 0, 255).astype(np.uint8)
         elif n >= drive:
-            f = min(1.0, (n - drive) / (stop - drive))
-            px = int(car_from[0] + f * (car_to[0] - car_from[0]))
-            py = int(car_from[1] + f * (car_to[1] - car_from[1]))
+            px, py = car_at(n, drive, stop)
             if a.light == "pool":
                 f32 = f32 + 50 * ellipse(px - 0.55 * cw, py + 0.75 * ch, 0.7 * cw, 0.3 * ch)
             else:
@@ -76,7 +70,7 @@ def main():
     if a.light == "cloud":
         print(json.dumps({"lightSeconds": light / fps}))
     else:
-        box = [car_to[0] / w, car_to[1] / h, (car_to[0] + cw) / w, (car_to[1] + ch) / h]
+        box = [CAR_TO[0] / w, CAR_TO[1] / h, (CAR_TO[0] + cw) / w, (CAR_TO[1] + ch) / h]
         print(json.dumps({"carStopSeconds": stop / fps, "carBox": box}))
 
 

@@ -66,32 +66,39 @@ export interface FallenScene {
   carBox?: Box;
 }
 
+/** Runs a composing script of this folder on the junction clip, writing `dir/name.mp4`; its path and output. */
+function compose(script: string, dir: string, name: string, args: string[]): { path: string; out: string } {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
+  const path = join(dir, `${name}.mp4`);
+  const out = execFileSync(
+    PYTHON,
+    [join(import.meta.dirname, script), join(MEDIA, JUNCTION_CLIP), path, ...args],
+    { encoding: 'utf8' },
+  );
+  return { path, out };
+}
+
 /** Composes the scene (compose-fallen.py with `args`) into `dir/name.mp4`. */
 export function composeFallen(
   dir: string,
   name: string,
   args: string[] = [],
 ): { path: string; scene: FallenScene } {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
-  const path = join(dir, `${name}.mp4`);
-  const out = execFileSync(
-    PYTHON,
-    [join(import.meta.dirname, 'compose-fallen.py'), join(MEDIA, JUNCTION_CLIP), path, ...args],
-    { encoding: 'utf8' },
-  );
+  const { path, out } = compose('compose-fallen.py', dir, name, args);
   return { path, scene: JSON.parse(out) as FallenScene };
 }
 
+/** The changes of light compose-light.py makes, and what each is. */
+export const LIGHT_CHANGES = {
+  pool: "a stopped car's headlights",
+  shadow: "a stopped car's shadow",
+  cloud: "a cloud's shadow",
+} as const;
+export type LightChange = keyof typeof LIGHT_CHANGES;
+
 /** Composes a change of light into the junction clip (compose-light.py, `light`) as `dir/name.mp4`. */
-export function composeLight(dir: string, name: string, light: 'pool' | 'shadow' | 'cloud'): string {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} missing: install Debian python3-opencv`);
-  const path = join(dir, `${name}.mp4`);
-  execFileSync(
-    PYTHON,
-    [join(import.meta.dirname, 'compose-light.py'), join(MEDIA, JUNCTION_CLIP), path, '--light', light],
-    { encoding: 'utf8' },
-  );
-  return path;
+export function composeLight(dir: string, name: string, light: LightChange): string {
+  return compose('compose-light.py', dir, name, ['--light', light]).path;
 }
 
 /** The incidents of `type` a run started, in order. */

@@ -7,6 +7,21 @@ import cv2
 import numpy as np
 
 CAR_FRAME, CAR_BOX = 300, (420, 133, 528, 208)
+# Where the silver car drives in from (the right edge) and where it stops on the junction: its top left, px.
+CAR_FROM, CAR_TO = (600, 190), (300, 230)
+
+
+def open_clip(path):
+    """The clip's capture, its frame rate (30 when it does not say) and its frame size."""
+    cap = cv2.VideoCapture(path)
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30
+    return cap, fps, int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+
+
+def car_at(n, drive, stop):
+    """The silver car's top left on frame `n`: driving from CAR_FROM at frame `drive`, at CAR_TO from `stop` on."""
+    f = min(1.0, (n - drive) / (stop - drive))
+    return int(CAR_FROM[0] + f * (CAR_TO[0] - CAR_FROM[0])), int(CAR_FROM[1] + f * (CAR_TO[1] - CAR_FROM[1]))
 
 
 def frame(cap, n):
