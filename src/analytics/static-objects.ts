@@ -165,6 +165,11 @@ export class StaticObjects {
     let n = 0;
     for (let i = 0; i < cur.length; i++) {
       const v = cur[i]!;
+      if (watched[i] === 0) {
+        // Of a cell outside the zones only the long-term road is ever read (presentShare, relearn).
+        if (covered[i] === 0 && frozen[i] === 0) long[i] = long[i]! + aLong * (v - long[i]!);
+        continue;
+      }
       const fromShort = Math.abs(v - short[i]!);
       const fromLong = Math.abs(v - long[i]!);
       // Under a vehicle what lies there is hidden, not gone (a car driving over a dropped load): neither
@@ -187,7 +192,6 @@ export class StaticObjects {
         if (fromLong <= DELTA && learned[i] === 1) emptyAt[i] = pts;
       }
       const isStatic =
-        watched[i] === 1 &&
         learned[i] === 1 &&
         covered[i] === 0 &&
         activity[i]! < RESTLESS &&
