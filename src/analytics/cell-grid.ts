@@ -32,6 +32,12 @@ export class CellGrid {
   private width = 0;
   private height = 0;
   private readonly range = new Int32Array(4);
+  /**
+   * The cells measured and kept up: first and last column and row of the watched cells (mask), grown by one
+   * cell each way, for the boxes the rules read are those of watched cells, edges included. The whole grid
+   * until mask() is called.
+   */
+  readonly span = new Int32Array(4);
 
   /** Fits the grid to a frame's geometry; true when its size changed (the cell state must be re-made). */
   fit(g: FrameGeometry): boolean {
@@ -44,6 +50,7 @@ export class CellGrid {
     this.width = g.width;
     this.height = g.height;
     this.stride = g.width * 3;
+    this.span.set([0, 0, cols - 1, rows - 1]);
     return true;
   }
 
@@ -57,10 +64,17 @@ export class CellGrid {
     return g;
   }
 
-  /** Marks with 1 in `out` the cells whose centre lies in `zones` and not in `excluded`; returns how many. */
+  /**
+   * Marks with 1 in `out` the cells whose centre lies in `zones` and not in `excluded`; returns how many.
+   * Sets the span around them.
+   */
   mask(zones: readonly Polygon[], excluded: readonly Polygon[], out: Uint8Array): number {
     const { cols, rows } = this;
     let n = 0;
+    let c1 = cols;
+    let r1 = rows;
+    let c2 = -1;
+    let r2 = -1;
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const x = (c + 0.5) / cols;
@@ -68,13 +82,25 @@ export class CellGrid {
         if (inAnyPolygon(x, y, zones) && !inAnyPolygon(x, y, excluded)) {
           out[r * cols + c] = 1;
           n++;
+          c1 = Math.min(c1, c);
+          r1 = Math.min(r1, r);
+          c2 = Math.max(c2, c);
+          r2 = Math.max(r2, r);
         }
       }
     }
+    if (n === 0) this.span.set([0, 0, -1, -1]);
+    else
+      this.span.set([
+        Math.max(0, c1 - 1),
+        Math.max(0, r1 - 1),
+        Math.min(cols - 1, c2 + 1),
+        Math.min(rows - 1, r2 + 1),
+      ]);
     return n;
   }
 
-  /** Grey block means (R + 2G + B) / 4 of the picture's content area (BGR or RGB alike) into `out`. */
+  /** Grey block means (R + 2G + B) / 4 of the span's cells (BGR or RGB alike) into `out`; the rest as they were. */
   measure(data: Uint8Array, out: Float32Array): void {
     if (LITTLE_ENDIAN && (this.stride & 3) === 0 && (data.byteOffset & 3) === 0) this.measureWords(data, out);
     else this.measureBytes(data, out);
@@ -86,13 +112,13 @@ export class CellGrid {
    * middle channel's bytes (bytes 1, 4, 7, 10 of the 12) added once more. Twice as fast as byte reads.
    */
   private measureWords(data: Uint8Array, out: Float32Array): void {
-    const { cols, rows } = this;
+    const { cols, span } = this;
     const words = wordsOf(data);
     const ws = this.stride >>> 2;
     const base = data.byteOffset >>> 2;
-    for (let r = 0; r < rows; r++) {
+    for (let r = span[1]!; r <= span[3]!; r++) {
       const rowBase = base + r * CELL * ws;
-      for (let c = 0; c < cols; c++) {
+      for (let c = span[0]!; c <= span[2]!; c++) {
         let lanes = 0;
         let middle = 0;
         for (let y = 0, o = rowBase + c * 3; y < CELL; y++, o += ws) {
@@ -109,10 +135,10 @@ export class CellGrid {
   }
 
   private measureBytes(data: Uint8Array, out: Float32Array): void {
-    const { cols, rows, stride } = this;
-    for (let r = 0; r < rows; r++) {
+    const { cols, span, stride } = this;
+    for (let r = span[1]!; r <= span[3]!; r++) {
       const rowBase = r * CELL * stride;
-      for (let c = 0; c < cols; c++) {
+      for (let c = span[0]!; c <= span[2]!; c++) {
         let sum = 0;
         let o = rowBase + c * CELL * 3;
         for (let y = 0; y < CELL; y++, o += stride) {

@@ -163,46 +163,53 @@ export class StaticObjects {
     } = this.c;
     const aAct = first ? 0 : 1 - Math.exp(-dt / TAU_ACTIVITY_S);
     let n = 0;
-    for (let i = 0; i < cur.length; i++) {
-      const v = cur[i]!;
-      if (watched[i] === 0) {
-        // Of a cell outside the zones only the long-term road is ever read (presentShare, relearn).
-        if (covered[i] === 0 && frozen[i] === 0) long[i] = long[i]! + aLong * (v - long[i]!);
-        continue;
-      }
-      const fromShort = Math.abs(v - short[i]!);
-      const fromLong = Math.abs(v - long[i]!);
-      // Under a vehicle what lies there is hidden, not gone (a car driving over a dropped load): neither
-      // background learns the vehicle, and a cell static before stays so, since then.
-      if (covered[i] === Cover.STILL_VEHICLE) {
-        if (Number.isNaN(stillCoverSince[i]!)) stillCoverSince[i] = pts;
-        else if (pts - stillCoverSince[i]! >= GHOST_AFTER_MS) ghostUntil[i] = pts + GHOST_MS;
-      } else stillCoverSince[i] = Number.NaN;
-      if (covered[i]! >= Cover.VEHICLE) continue;
-      short[i] = short[i]! + aShort * (v - short[i]!);
-      if (!covered[i]) {
-        // Traffic going over the road does not teach the empty road; an open incident's object neither.
-        if (!frozen[i]) long[i] = long[i]! + aLong * (v - long[i]!);
-        // Restlessness of the background itself (not of something new on it).
-        if (fromLong <= DELTA) activity[i] = activity[i]! + aAct * (fromShort - activity[i]!);
-        if (fromLong <= DELTA / 2) {
-          emptyMs[i] = emptyMs[i]! + dt * 1000;
-          if (emptyMs[i]! >= LEARN_MS) learned[i] = 1;
+    // Only the span's cells are measured and kept up (the watched ones and one around): the rules read no other.
+    const { cols, span } = this.c.grid;
+    for (let r = span[1]!; r <= span[3]!; r++) {
+      for (let i = r * cols + span[0]!, end = r * cols + span[2]!; i <= end; i++) {
+        const v = cur[i]!;
+        if (watched[i] === 0) {
+          // Of a cell outside the zones (the span's rim, holes) only the long-term road is read (presentShare, relearn).
+          if (covered[i] === 0 && frozen[i] === 0) long[i] = long[i]! + aLong * (v - long[i]!);
+          continue;
         }
-        if (fromLong <= DELTA && learned[i] === 1) emptyAt[i] = pts;
-      }
-      const isStatic =
-        learned[i] === 1 &&
-        covered[i] === 0 &&
-        activity[i]! < RESTLESS &&
-        pts >= ghostUntil[i]! &&
-        fromLong > DELTA &&
-        fromShort < DELTA / 2;
-      if (isStatic) {
-        n++;
-        if (Number.isNaN(staticSince[i]!)) staticSince[i] = pts;
-      } else {
-        staticSince[i] = Number.NaN;
+        const fromShort = Math.abs(v - short[i]!);
+        const fromLong = Math.abs(v - long[i]!);
+        const cov = covered[i]!;
+        // Under a vehicle what lies there is hidden, not gone (a car driving over a dropped load): neither
+        // background learns the vehicle, and a cell static before stays so, since then.
+        if (cov === Cover.STILL_VEHICLE) {
+          if (Number.isNaN(stillCoverSince[i]!)) stillCoverSince[i] = pts;
+          else if (pts - stillCoverSince[i]! >= GHOST_AFTER_MS) ghostUntil[i] = pts + GHOST_MS;
+        } else stillCoverSince[i] = Number.NaN;
+        if (cov >= Cover.VEHICLE) continue;
+        short[i] = short[i]! + aShort * (v - short[i]!);
+        if (cov === 0) {
+          // Traffic going over the road does not teach the empty road; an open incident's object neither.
+          if (frozen[i] === 0) long[i] = long[i]! + aLong * (v - long[i]!);
+          if (fromLong <= DELTA) {
+            // Restlessness of the background itself (not of something new on it).
+            activity[i] = activity[i]! + aAct * (fromShort - activity[i]!);
+            if (learned[i] === 0 && fromLong <= DELTA / 2) {
+              emptyMs[i] = emptyMs[i]! + dt * 1000;
+              if (emptyMs[i]! >= LEARN_MS) learned[i] = 1;
+            }
+            if (learned[i] === 1) emptyAt[i] = pts;
+          }
+        }
+        const isStatic =
+          cov === 0 &&
+          fromLong > DELTA &&
+          fromShort < DELTA / 2 &&
+          learned[i] === 1 &&
+          activity[i]! < RESTLESS &&
+          pts >= ghostUntil[i]!;
+        if (isStatic) {
+          n++;
+          if (Number.isNaN(staticSince[i]!)) staticSince[i] = pts;
+        } else {
+          staticSince[i] = Number.NaN;
+        }
       }
     }
     this.staticCells = n;

@@ -67,3 +67,55 @@ describe('CellGrid.measure', () => {
     expect(out.length).toBe(Math.floor(contentWidth / CELL) * Math.floor(contentHeight / CELL));
   });
 });
+
+describe('CellGrid.mask and its span', () => {
+  it('marks the cells in the zones, not in the excluded ones, and measures only those and one cell around', () => {
+    // 160 x 90 cells; the zone is the lower right quarter, its left tenth excluded.
+    const data = scattered(640, 360, 0);
+    const grid = new CellGrid();
+    grid.fit(geometry(640, 360));
+    const watched = new Uint8Array(grid.cols * grid.rows);
+    const zone: [number, number][] = [
+      [0.5, 0.5],
+      [1, 0.5],
+      [1, 1],
+      [0.5, 1],
+    ];
+    const kerb: [number, number][] = [
+      [0.5, 0.5],
+      [0.55, 0.5],
+      [0.55, 1],
+      [0.5, 1],
+    ];
+    const n = grid.mask([zone], [kerb], watched);
+    expect(n).toBe(72 * 45);
+    expect(watched[60 * 160 + 87]).toBe(0);
+    expect(watched[60 * 160 + 88]).toBe(1);
+    expect([...grid.span]).toEqual([87, 44, 159, 89]);
+
+    const out = new Float32Array(grid.cols * grid.rows).fill(-1);
+    grid.measure(data, out);
+    const expected = blockMeans(data, 640, grid.cols, grid.rows);
+    let wrong = 0;
+    let untouched = 0;
+    for (let r = 0; r < grid.rows; r++) {
+      for (let c = 0; c < grid.cols; c++) {
+        const i = r * grid.cols + c;
+        const inSpan = c >= 87 && r >= 44;
+        if (inSpan && out[i] !== Math.fround(expected[i]!)) wrong++;
+        if (!inSpan && out[i] === -1) untouched++;
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(untouched).toBe(160 * 90 - 73 * 46);
+  });
+
+  it('measures nothing when no cell is watched', () => {
+    const grid = new CellGrid();
+    grid.fit(geometry(64, 64));
+    expect(grid.mask([], [], new Uint8Array(grid.cols * grid.rows))).toBe(0);
+    const out = new Float32Array(grid.cols * grid.rows).fill(-1);
+    grid.measure(scattered(64, 64, 0), out);
+    expect(out.every((v) => v === -1)).toBe(true);
+  });
+});
