@@ -207,7 +207,7 @@ const md = [
   'machine with other sessions running: numbers are noisy. Goal: well under 1 ms per frame for tens of',
   'objects (a detector run costs 5-25 ms). "+ picture": every result comes with a 640x360 picture of a',
   "textured road, so the rules that read it run too (camera tamper; road_obstacle's object model, a grey",
-  'cell grid of the whole picture, covered by the tracks every frame).',
+  "cell grid over the carriageway's span, 0.8 of the picture's height, covered by the tracks every frame).",
   '',
   '| objects | stage | µs / frame | retained heap growth after GC (KiB) |',
   '|---|---|---|---|',
