@@ -1,25 +1,6 @@
 import type { FrameGeometry } from '../camera/frame.js';
+import { blockRowBytes, blockRowWords, CELL, frameWords } from '../vision/block-sums.js';
 import { inAnyPolygon, type Polygon } from '../vision/polygon.js';
-
-/** Side of the square blocks of the whole picture averaged into one grey cell (frame pixels). */
-export const CELL = 4;
-
-/** The weight sum of a block's pixels: (R + 2G + B) / 4 of CELL x CELL pixels. */
-const NORM = 1 / (CELL * CELL * 4);
-/** Bytes 0 and 2 of a word, its two 16-bit lanes. */
-const LANES = 0x00ff00ff;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** An Int32 view of each frame buffer, made once per buffer (the frame pool reuses its buffers). */
-const views = new WeakMap<ArrayBufferLike, Int32Array>();
-
-function wordsOf(data: Uint8Array): Int32Array {
-  let words = views.get(data.buffer);
-  if (words === undefined) {
-    words = new Int32Array(data.buffer, 0, data.buffer.byteLength >>> 2);
-    views.set(data.buffer, words);
-  }
-  return words;
-}
 
 /**
  * The grey cell grid of a camera's whole picture (tile 0) that the static-object model keeps its state on:
@@ -102,50 +83,15 @@ export class CellGrid {
 
   /** Grey block means (R + 2G + B) / 4 of the span's cells (BGR or RGB alike) into `out`; the rest as they were. */
   measure(data: Uint8Array, out: Float32Array): void {
-    if (LITTLE_ENDIAN && (this.stride & 3) === 0 && (data.byteOffset & 3) === 0) this.measureWords(data, out);
-    else this.measureBytes(data, out);
-  }
-
-  /**
-   * As measureBytes, the same sums, read four bytes at a time: a block's row of 4 pixels is 12 bytes, three
-   * aligned words. The word's bytes are summed two lanes at once (their sums stay below 65536), and the
-   * middle channel's bytes (bytes 1, 4, 7, 10 of the 12) added once more. Twice as fast as byte reads.
-   */
-  private measureWords(data: Uint8Array, out: Float32Array): void {
-    const { cols, span } = this;
-    const words = wordsOf(data);
-    const ws = this.stride >>> 2;
-    const base = data.byteOffset >>> 2;
-    for (let r = span[1]!; r <= span[3]!; r++) {
-      const rowBase = base + r * CELL * ws;
-      for (let c = span[0]!; c <= span[2]!; c++) {
-        let lanes = 0;
-        let middle = 0;
-        for (let y = 0, o = rowBase + c * 3; y < CELL; y++, o += ws) {
-          const w0 = words[o]!;
-          const w1 = words[o + 1]!;
-          const w2 = words[o + 2]!;
-          lanes += (w0 & LANES) + ((w0 >>> 8) & LANES) + (w1 & LANES) + ((w1 >>> 8) & LANES);
-          lanes += (w2 & LANES) + ((w2 >>> 8) & LANES);
-          middle += ((w0 >>> 8) & 0xff) + (w1 & 0xff) + (w1 >>> 24) + ((w2 >>> 16) & 0xff);
-        }
-        out[r * cols + c] = ((lanes & 0xffff) + (lanes >>> 16) + middle) * NORM;
-      }
-    }
-  }
-
-  private measureBytes(data: Uint8Array, out: Float32Array): void {
     const { cols, span, stride } = this;
+    const words = frameWords(data, stride);
+    const rowWords = stride >> 2;
+    const base = data.byteOffset >> 2;
+    const n = span[2]! - span[0]! + 1;
     for (let r = span[1]!; r <= span[3]!; r++) {
-      const rowBase = r * CELL * stride;
-      for (let c = span[0]!; c <= span[2]!; c++) {
-        let sum = 0;
-        let o = rowBase + c * CELL * 3;
-        for (let y = 0; y < CELL; y++, o += stride) {
-          for (let x = 0, p = o; x < CELL; x++, p += 3) sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
-        }
-        out[r * cols + c] = sum * NORM;
-      }
+      const o = r * CELL * stride + span[0]! * CELL * 3;
+      if (words) blockRowWords(words, base + (o >> 2), rowWords, n, out, r * cols + span[0]!);
+      else blockRowBytes(data, o, stride, n, out, r * cols + span[0]!);
     }
   }
 }

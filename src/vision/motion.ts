@@ -1,11 +1,9 @@
 import type { FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
+import { blockRowBytes, blockRowWords, CELL, frameWords } from './block-sums.js';
 import { inAnyPolygon, type Polygon } from './polygon.js';
 
 export type MotionSettings = CameraConfig['detect']['motion'];
-
-/** Side of the square pixel blocks averaged into one grey cell. */
-const CELL = 4;
 
 /**
  * Motion gate: a frame difference on a small grey copy (CELL x CELL block means of the letterboxed frame's
@@ -123,16 +121,11 @@ export class MotionGate {
   private measure(data: Uint8Array, pixelDelta: number): number {
     const { cur, prev, mask } = this;
     const stride = this.geometry.width * 3;
-    const norm = 1 / (CELL * CELL * 4);
-    // Rows start 4-byte aligned when the stride is a multiple of 4 (detector sizes are multiples of 32).
-    const words =
-      data.byteOffset % 4 === 0 && stride % 4 === 0
-        ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2)
-        : undefined;
+    // Word reads where rows start 4-byte aligned (detector sizes are multiples of 32).
+    const words = frameWords(data, stride);
     for (let t = 0; t < this.regions.length; t++) {
       const { cols, rows, firstRow, firstCell } = this.regions[t]!;
-      if (words) cellSums(words, stride, norm, cols, rows, firstRow * stride, this.cur, firstCell);
-      else this.measureRegion(data, stride, norm, cols, rows, firstRow * stride, firstCell);
+      regionCells(data, words, stride, cols, rows, firstRow, cur, firstCell);
     }
     const changed = changedCells(cur, prev, mask, pixelDelta);
     if (!this.hasPrev) {
@@ -142,32 +135,6 @@ export class MotionGate {
     }
     this.lastChange = changed / this.counted;
     return this.lastChange;
-  }
-
-  private measureRegion(
-    data: Uint8Array,
-    stride: number,
-    norm: number,
-    cols: number,
-    rows: number,
-    base: number,
-    firstCell: number,
-  ): void {
-    const cur = this.cur;
-    for (let r = 0; r < rows; r++) {
-      const rowBase = base + r * CELL * stride;
-      for (let c = 0; c < cols; c++) {
-        let sum = 0;
-        let o = rowBase + c * CELL * 3;
-        for (let y = 0; y < CELL; y++, o += stride) {
-          for (let x = 0, p = o; x < CELL; x++, p += 3) {
-            // grey ≈ (B + 2G + R) / 4, summed over the block
-            sum += data[p]! + 2 * data[p + 1]! + data[p + 2]!;
-          }
-        }
-        cur[firstCell + r * cols + c] = (sum * norm) | 0;
-      }
-    }
   }
 }
 
@@ -184,40 +151,25 @@ function changedCells(cur: Uint8Array, prev: Uint8Array, mask: Uint8Array, delta
 }
 
 /**
- * `measureRegion` on 32-bit words, the same cells to the bit (CELL = 4): a cell's 4 pixels of a row are
- * 12 bytes, three little-endian words [B0 G0 R0 B1] [G1 R1 B2 G2] [R2 B3 G3 R3]. Every byte is summed two
- * at a time in 16-bit lanes (at most 24 bytes of 255 per lane a cell: no carry), the four G bytes once more.
+ * The grey cells of one region (`rows` x `cols` blocks from pixel row `firstRow`) into `cur` from
+ * `firstCell` on: block sums from `words` when given (frameWords), else from the bytes. A function of its
+ * own, as changedCells is.
  */
-function cellSums(
-  words: Uint32Array,
+function regionCells(
+  data: Uint8Array,
+  words: Int32Array | undefined,
   stride: number,
-  norm: number,
   cols: number,
   rows: number,
-  base: number,
+  firstRow: number,
   cur: Uint8Array,
   firstCell: number,
 ): void {
   const rowWords = stride >> 2;
+  const base = data.byteOffset >> 2;
   for (let r = 0; r < rows; r++) {
-    const first = (base + r * CELL * stride) >> 2;
-    for (let c = 0, at = firstCell + r * cols; c < cols; c++, at++) {
-      let lanes = 0;
-      let g = 0;
-      for (let y = 0, w = first + c * 3; y < CELL; y++, w += rowWords) {
-        const w0 = words[w]!;
-        const w1 = words[w + 1]!;
-        const w2 = words[w + 2]!;
-        lanes +=
-          (w0 & 0xff00ff) +
-          ((w0 >>> 8) & 0xff00ff) +
-          (w1 & 0xff00ff) +
-          ((w1 >>> 8) & 0xff00ff) +
-          (w2 & 0xff00ff) +
-          ((w2 >>> 8) & 0xff00ff);
-        g += ((w0 >>> 8) & 255) + (w1 & 255) + (w1 >>> 24) + ((w2 >>> 16) & 255);
-      }
-      cur[at] = (((lanes & 0xffff) + (lanes >>> 16) + g) * norm) | 0;
-    }
+    const rowBase = (firstRow + r * CELL) * stride;
+    if (words) blockRowWords(words, base + (rowBase >> 2), rowWords, cols, cur, firstCell + r * cols, true);
+    else blockRowBytes(data, rowBase, stride, cols, cur, firstCell + r * cols, true);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CELL, CellGrid } from '../../src/analytics/cell-grid.js';
+import { CellGrid } from '../../src/analytics/cell-grid.js';
 import type { FrameGeometry } from '../../src/camera/frame.js';
+import { CELL } from '../../src/vision/block-sums.js';
 
 function geometry(
   width: number,
