@@ -24,9 +24,10 @@ const APPEAR_MS = 2000;
  * not see, debris, a dropped load): a dual background model on a grey cell grid of the whole picture
  * (tile 0). The long-term background learns the empty road slowly, the short-term one follows the view
  * within a second; a cell that differs from the first but matches the second holds something that arrived
- * and stopped. Only cells of the watched zones count, never under a tracked vehicle (moving traffic does
- * not teach the backgrounds, a queue is not an obstacle) nor where a vehicle stood still recently (the road
- * it uncovers when it leaves is no new object). Allocation-free per frame; blobs are recomputed on demand.
+ * and stopped. Only cells of the watched zones count (only their span is measured: CellGrid.span), never
+ * under a tracked vehicle (moving traffic does not teach the backgrounds, a queue is not an obstacle) nor
+ * where a vehicle stood still recently (the road it uncovers when it leaves is no new object).
+ * Allocation-free per frame; blobs are recomputed on demand.
  */
 export class StaticObjects {
   private readonly c = new StaticCells();

@@ -25,8 +25,8 @@ export function frameWords(data: Uint8Array, stride: number): Int32Array | undef
 
 /**
  * The grey means ((B + 2G + R) / 4) of `n` blocks side by side, the first one's top-left pixel starting
- * word `w`, rows `rowWords` words apart, into `out` from `at` on; `whole`: their whole part only (for a Uint8Array).
- * The same sums as blockRowBytes, read four bytes at a time: a block's row of 4 pixels is 12 bytes, three
+ * word `w`, rows `rowWords` words apart, into `out` from `at` on (`whole`: their whole part, for a
+ * Uint8Array). The same sums as blockRowBytes, read four bytes at a time: a block's row of 4 pixels is 12 bytes, three
  * words [B0 G0 R0 B1] [G1 R1 B2 G2] [R2 B3 G3 R3]; every byte is summed two at a time in 16-bit lanes (at
  * most 24 bytes of 255 per lane: no carry), the four middle bytes once more. About twice as fast.
  */
