@@ -12,7 +12,8 @@ export class CellGrid {
   private stride = 0;
   private width = 0;
   private height = 0;
-  private readonly range = new Int32Array(4);
+  /** The cell indices of the last box given to boxCells (reused; as long as the grid). */
+  box = new Int32Array(0);
   /**
    * The cells measured and kept up: first and last column and row of the watched cells (mask), grown by one
    * cell each way, for the boxes the rules read are those of watched cells, edges included. The whole grid
@@ -32,17 +33,21 @@ export class CellGrid {
     this.height = g.height;
     this.stride = g.width * 3;
     this.span.set([0, 0, cols - 1, rows - 1]);
+    this.box = new Int32Array(cols * rows);
     return true;
   }
 
-  /** The cells a box (fractions) covers: first and last column and row, in a reused array. */
-  cellsOf(x1: number, y1: number, x2: number, y2: number): Int32Array {
-    const g = this.range;
-    g[0] = Math.max(0, Math.floor(x1 * this.cols));
-    g[1] = Math.max(0, Math.floor(y1 * this.rows));
-    g[2] = Math.min(this.cols - 1, Math.floor(x2 * this.cols));
-    g[3] = Math.min(this.rows - 1, Math.floor(y2 * this.rows));
-    return g;
+  /** Lists in `box` the cells a box (fractions) covers, row by row; returns how many (0 before fit()). */
+  boxCells(x1: number, y1: number, x2: number, y2: number): number {
+    const { cols, rows, box } = this;
+    const c1 = Math.max(0, Math.floor(x1 * cols));
+    const c2 = Math.min(cols - 1, Math.floor(x2 * cols));
+    const r2 = Math.min(rows - 1, Math.floor(y2 * rows));
+    let n = 0;
+    for (let r = Math.max(0, Math.floor(y1 * rows)); r <= r2; r++) {
+      for (let i = r * cols + c1, end = r * cols + c2; i <= end; i++) box[n++] = i;
+    }
+    return n;
   }
 
   /**

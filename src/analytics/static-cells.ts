@@ -65,30 +65,28 @@ export class StaticCells {
 }
 
 /**
- * Whether the road's pattern shows through the static cells in `g` (first and last column and row, as
- * CellGrid.cellsOf gives): what they show now follows the learnt road's grey linearly (a shadow scales it,
- * a light adds to it; an object covers it), or the road there is plain (nothing to tell by).
+ * Whether the road's pattern shows through the static cells among the first `count` of `cells`: what they
+ * show now follows the learnt road's grey linearly (a shadow scales it, a light adds to it; an object
+ * covers it), or the road there is plain (nothing to tell by).
  */
-export function roadShowsThrough(c: StaticCells, g: Int32Array): boolean {
-  const cols = c.grid.cols;
+export function roadShowsThrough(c: StaticCells, cells: Int32Array, count: number): boolean {
   let n = 0;
   let sl = 0;
   let sc = 0;
   let sll = 0;
   let scc = 0;
   let slc = 0;
-  for (let r = g[1]!; r <= g[3]!; r++) {
-    for (let i = r * cols + g[0]!, end = r * cols + g[2]!; i <= end; i++) {
-      if (Number.isNaN(c.staticSince[i]!)) continue;
-      const l = c.long[i]!;
-      const v = c.cur[i]!;
-      n++;
-      sl += l;
-      sc += v;
-      sll += l * l;
-      scc += v * v;
-      slc += l * v;
-    }
+  for (let k = 0; k < count; k++) {
+    const i = cells[k]!;
+    if (Number.isNaN(c.staticSince[i]!)) continue;
+    const l = c.long[i]!;
+    const v = c.cur[i]!;
+    n++;
+    sl += l;
+    sc += v;
+    sll += l * l;
+    scc += v * v;
+    slc += l * v;
   }
   if (n === 0) return true;
   const varL = sll / n - (sl / n) ** 2;

@@ -60,16 +60,12 @@ export class StaticObjects {
    * (a car, truck or bus: what it drives over is hidden, not gone), notes when.
    */
   cover(x1: number, y1: number, x2: number, y2: number, kind: Cover, pts: number): void {
-    if (this.c.grid.cols === 0) return;
-    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
-    const c1 = g[0]!;
-    const c2 = g[2]!;
+    const { covered, vehicleAt, grid } = this.c;
     const vehicle = kind >= Cover.VEHICLE;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
-        if (this.c.covered[i]! < kind) this.c.covered[i] = kind;
-        if (vehicle) this.c.vehicleAt[i] = pts;
-      }
+    for (let k = 0, n = grid.boxCells(x1, y1, x2, y2); k < n; k++) {
+      const i = grid.box[k]!;
+      if (covered[i]! < kind) covered[i] = kind;
+      if (vehicle) vehicleAt[i] = pts;
     }
   }
 
@@ -84,14 +80,10 @@ export class StaticObjects {
    * has lain there since), so that the model sees it static at once rather than a second later.
    */
   settle(x1: number, y1: number, x2: number, y2: number): void {
-    if (this.c.grid.cols === 0) return;
-    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
-    const c1 = g[0]!;
-    const c2 = g[2]!;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
-        if (Number.isNaN(this.c.staticSince[i]!)) this.c.short[i] = this.c.cur[i]!;
-      }
+    const { staticSince, short, cur, grid } = this.c;
+    for (let k = 0, n = grid.boxCells(x1, y1, x2, y2); k < n; k++) {
+      const i = grid.box[k]!;
+      if (Number.isNaN(staticSince[i]!)) short[i] = cur[i]!;
     }
   }
 
@@ -100,15 +92,11 @@ export class StaticObjects {
    * per cell: where the boxes of several open incidents overlap, the road stays kept until each released it.
    */
   freeze(x1: number, y1: number, x2: number, y2: number, on: boolean): void {
-    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
-    const c1 = g[0]!;
-    const c2 = g[2]!;
-    const f = this.c.frozen;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
-        if (on) f[i] = Math.min(255, f[i]! + 1);
-        else if (f[i]! > 0) f[i] = f[i]! - 1;
-      }
+    const { frozen: f, grid } = this.c;
+    for (let k = 0, n = grid.boxCells(x1, y1, x2, y2); k < n; k++) {
+      const i = grid.box[k]!;
+      if (on) f[i] = Math.min(255, f[i]! + 1);
+      else if (f[i]! > 0) f[i] = f[i]! - 1;
     }
   }
 
@@ -139,19 +127,14 @@ export class StaticObjects {
    * or more of them lie under road users (nothing to tell).
    */
   presentShare(x1: number, y1: number, x2: number, y2: number): number {
-    if (this.c.grid.cols === 0) return 0;
-    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
-    const c1 = g[0]!;
-    const c2 = g[2]!;
-    let n = 0;
+    const { covered, cur, long, grid } = this.c;
+    const n = grid.boxCells(x1, y1, x2, y2);
     let hidden = 0;
     let held = 0;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
-        n++;
-        if (this.c.covered[i] !== 0) hidden++;
-        else if (Math.abs(this.c.cur[i]! - this.c.long[i]!) > DELTA) held++;
-      }
+    for (let k = 0; k < n; k++) {
+      const i = grid.box[k]!;
+      if (covered[i] !== 0) hidden++;
+      else if (Math.abs(cur[i]! - long[i]!) > DELTA) held++;
     }
     if (n === 0) return 0;
     return hidden >= HIDDEN_SHARE * n ? -1 : held / (n - hidden);
@@ -165,20 +148,15 @@ export class StaticObjects {
    * the road was clear a moment ago does not). 0 before any frame.
    */
   appearedShare(x1: number, y1: number, x2: number, y2: number, pts: number): number {
-    if (this.c.grid.cols === 0) return 0;
-    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
-    const c1 = g[0]!;
-    const c2 = g[2]!;
+    const { watched, emptyAt, vehicleAt, staticSince, grid } = this.c;
     let n = 0;
     let appeared = 0;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
-        if (this.c.watched[i] !== 1) continue;
-        n++;
-        const at = this.c.emptyAt[i]!;
-        if ((pts - at <= APPEAR_MS && this.c.vehicleAt[i]! < at) || !Number.isNaN(this.c.staticSince[i]!))
-          appeared++;
-      }
+    for (let k = 0, cells = grid.boxCells(x1, y1, x2, y2); k < cells; k++) {
+      const i = grid.box[k]!;
+      if (watched[i] !== 1) continue;
+      n++;
+      const at = emptyAt[i]!;
+      if ((pts - at <= APPEAR_MS && vehicleAt[i]! < at) || !Number.isNaN(staticSince[i]!)) appeared++;
     }
     return n === 0 ? 0 : appeared / n;
   }
@@ -191,7 +169,8 @@ export class StaticObjects {
    */
   isLightChange(cells: number, x1: number, y1: number, x2: number, y2: number): boolean {
     if (cells <= LIGHT_SHARE * this.c.watchedCount) return false;
-    return roadShowsThrough(this.c, this.c.grid.cellsOf(x1, y1, x2, y2));
+    const n = this.c.grid.boxCells(x1, y1, x2, y2);
+    return roadShowsThrough(this.c, this.c.grid.box, n);
   }
 
   /**
@@ -200,16 +179,12 @@ export class StaticObjects {
    * is seen in the new light only once they have gone; the light may go as it came).
    */
   relearn(x1: number, y1: number, x2: number, y2: number, pts: number): void {
-    if (this.c.grid.cols === 0) return;
-    const g = this.c.grid.cellsOf(x1, y1, x2, y2);
-    const c1 = g[0]!;
-    const c2 = g[2]!;
-    for (let r = g[1]!; r <= g[3]!; r++) {
-      for (let i = r * this.c.grid.cols + c1, end = r * this.c.grid.cols + c2; i <= end; i++) {
-        this.c.ghostUntil[i] = Math.max(this.c.ghostUntil[i]!, pts + GHOST_MS);
-        this.c.staticSince[i] = Number.NaN;
-        if (this.c.covered[i] === 0 && this.c.frozen[i] === 0) this.c.long[i] = this.c.cur[i]!;
-      }
+    const { ghostUntil, staticSince, covered, frozen, long, cur, grid } = this.c;
+    for (let k = 0, n = grid.boxCells(x1, y1, x2, y2); k < n; k++) {
+      const i = grid.box[k]!;
+      ghostUntil[i] = Math.max(ghostUntil[i]!, pts + GHOST_MS);
+      staticSince[i] = Number.NaN;
+      if (covered[i] === 0 && frozen[i] === 0) long[i] = cur[i]!;
     }
   }
 
