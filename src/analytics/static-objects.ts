@@ -18,6 +18,8 @@ const LIGHT_SHARE = 0.08;
 const HIDDEN_SHARE = 0.7;
 /** appearedShare: the road seen empty this recently (ms) before a track's birth is where it appeared. */
 const APPEAR_MS = 2000;
+/** ... or at least this many of its cells hold a static object (StaticObjects.appearedShare). */
+const LAY_CELLS = 8;
 
 /**
  * Where a new object lies still on the road, whatever it is (a fallen person or bicycle the detector does
@@ -145,20 +147,31 @@ export class StaticObjects {
    * most APPEAR_MS before stream time `pts`, under no vehicle since, or hold a static object now: what a
    * track born there now stands on appeared out of nothing there, or is the object lying there (a car
    * drives in and is seen before it covers its place; something the detector takes for a car lying where
-   * the road was clear a moment ago does not). 0 before any frame.
+   * the road was clear a moment ago does not). Or, where at least LAY_CELLS of them hold a static object,
+   * the share of what the box shows (cells unlike the road) that is that object: a track that came to rest
+   * on it (another's track that jumped onto it as it passed) stands on what lay there before it came. 0
+   * before any frame.
    */
   appearedShare(x1: number, y1: number, x2: number, y2: number, pts: number): number {
-    const { watched, emptyAt, vehicleAt, staticSince, grid } = this.c;
+    const { watched, emptyAt, vehicleAt, staticSince, cur, long, grid } = this.c;
     let n = 0;
     let appeared = 0;
+    let shown = 0;
+    let lay = 0;
     for (let k = 0, cells = grid.boxCells(x1, y1, x2, y2); k < cells; k++) {
       const i = grid.box[k]!;
       if (watched[i] !== 1) continue;
       n++;
       const at = emptyAt[i]!;
-      if ((pts - at <= APPEAR_MS && vehicleAt[i]! < at) || !Number.isNaN(staticSince[i]!)) appeared++;
+      const still = !Number.isNaN(staticSince[i]!);
+      if ((pts - at <= APPEAR_MS && vehicleAt[i]! < at) || still) appeared++;
+      if (Math.abs(cur[i]! - long[i]!) > DELTA) {
+        shown++;
+        if (still) lay++;
+      }
     }
-    return n === 0 ? 0 : appeared / n;
+    if (n === 0) return 0;
+    return lay >= LAY_CELLS ? Math.max(appeared / n, lay / shown) : appeared / n;
   }
 
   /**

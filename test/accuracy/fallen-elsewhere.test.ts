@@ -42,6 +42,10 @@ const CASES: Case[] = [
   // Its rider's track lives on on the pair, boxed about as wide as tall (an upright two-wheeler's box is
   // up to that), then voted a "truck": it kept the place covered as a road user's or a vehicle's.
   { road: 'residential street', at: '0.45,0.48', ride: true, marked: 1 / 3 },
+  // A car drives through the pair (pasted over everything, it is driven over): the pair's track takes the
+  // car's detection as it passes, and the car's own track lands on the pair as it leaves (the object
+  // model's: what it stands on lay there before it came, StaticObjects.appearedShare).
+  { road: 'residential street', at: '0.25,0.5', ride: false, marked: 1 / 3 },
   { road: 'motorway in rain', at: '0.75,0.75', ride: false, marked: 0.5 },
   // A faint car's track passing beside it jumps onto the pair's box as it lands and stands there: a car
   // that moved, whose place was a vehicle's (TrackInfo.appearedAtRest: where a track came to rest counts).

@@ -3,6 +3,7 @@ import { pointInPolygon } from '../../vision/polygon.js';
 import type { Incident } from '../events.js';
 import type { FrameContext } from '../frame-context.js';
 import { intersectionArea } from '../geometry.js';
+import { HandedBoxes } from '../handed-boxes.js';
 import { type Box, overlaps, sameScene, wholeObject } from '../object-scene.js';
 import { Cover, type StaticBlob, StaticObjects } from '../static-objects.js';
 import type { ZoneRuntime } from '../zone-runtime.js';
@@ -66,6 +67,7 @@ export class RoadObjects {
   /** This frame's tracks left to the object model (a "vehicle" that appeared, a road user gone down), and why. */
   private readonly leftOut: Track[] = [];
   private readonly leftOutDown: boolean[] = [];
+  private readonly handed = new HandedBoxes();
   private seq = 0;
 
   /** `watched`: the indexes in the camera's `zones` of the zones it watches. */
@@ -110,8 +112,12 @@ export class RoadObjects {
           model.settle(t.bx1, t.by1, t.bx2, t.by2);
           info.appearedAtRest = 2;
         }
-        if (appeared || down) this.leaveOut(t, down);
-        else if (t.confirmed) {
+        if (appeared || down) {
+          this.leaveOut(t, down);
+          // Its box grown or moved off what lies there: it took the detection of a car driving by or over
+          // it, which hides what lies there as the car's own box would.
+          if (this.handed.passingOver(t)) model.cover(t.bx1, t.by1, t.bx2, t.by2, Cover.VEHICLE, ctx.pts);
+        } else if (t.confirmed) {
           // Only a box seen there leaves a ghost, not a lost track's guess.
           const still = t.lostMs === 0 && info.stillMs(ctx.pts) >= 2000;
           model.cover(t.bx1, t.by1, t.bx2, t.by2, still ? Cover.STILL_VEHICLE : Cover.VEHICLE, ctx.pts);
@@ -128,6 +134,7 @@ export class RoadObjects {
         model.cover(t.bx1, t.by1, t.bx2, t.by2, Cover.ROAD_USER, ctx.pts);
       }
     }
+    this.handed.keepOnly(this.leftOut);
     model.update(ctx.frame!, ctx.pts);
     if (!model.ready(ctx.pts)) return;
     const blobs = model.blobs(ctx.pts, this.objectMs, OBJECT_CELLS);
