@@ -71,6 +71,11 @@ interface RecentCount {
 /** One line's crossings counted lately, oldest first (RECENT of them). */
 export class RecentCrossings {
   private readonly recent: RecentCount[] = [];
+  /**
+   * Tracks whose crossing was taken back, each standing for the vehicle counted (its time, box and class),
+   * oldest first (RECENT of them).
+   */
+  private readonly aliases: RecentCount[] = [];
 
   /**
    * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
@@ -133,6 +138,19 @@ export class RecentCrossings {
         seenOnOne(t, r.trackId, tracks, ONE_BOX);
       if (again || twoBoxes || oneRider) {
         line.uncount(ev);
+        this.standsFor(r, id);
+        return true;
+      }
+    }
+    // A third box on a two-wheeler whose second box's crossing was taken back as the first's (a track on
+    // the rider's torso, on the whole, on the bike; Jakarta at 0.8, three lines on the camera, every
+    // frame): on that second box now, it is that two-wheeler again.
+    if (!birth && t && tracks && group === TWO_WHEELER_GROUP) {
+      for (const a of this.aliases) {
+        if (a.dir !== dir || a.birth || a.trackId === id || pts - a.pts > BIRTH_DUP_MS) continue;
+        if (classGroup(a.cls) !== group || !seenOnOne(t, a.trackId, tracks, ONE_BOX)) continue;
+        line.uncount(ev);
+        this.standsFor(a, id);
         return true;
       }
     }
@@ -152,6 +170,15 @@ export class RecentCrossings {
     r.score = t ? t.meanScore : -1;
     recent.push(r);
     return false;
+  }
+
+  /** Remembers track `id`, whose crossing was taken back, as standing for the vehicle `r` counted. */
+  private standsFor(r: RecentCount, id: number): void {
+    const a: RecentCount = this.aliases.length >= RECENT ? this.aliases.shift()! : ({} as RecentCount);
+    Object.assign(a, r);
+    a.trackId = id;
+    a.ev = undefined;
+    this.aliases.push(a);
   }
 
   /**
