@@ -1,5 +1,5 @@
 import type { FrameGeometry } from '../camera/frame.js';
-import { blockRowBytes, blockRowWords, CELL, frameWords } from '../vision/block-sums.js';
+import { blockRow, CELL, frameWords } from '../vision/block-sums.js';
 import { inAnyPolygon, type Polygon } from '../vision/polygon.js';
 
 /**
@@ -90,13 +90,9 @@ export class CellGrid {
   measure(data: Uint8Array, out: Float32Array): void {
     const { cols, span, stride } = this;
     const words = frameWords(data, stride);
-    const rowWords = stride >> 2;
-    const base = data.byteOffset >> 2;
     const n = span[2]! - span[0]! + 1;
     for (let r = span[1]!; r <= span[3]!; r++) {
-      const o = r * CELL * stride + span[0]! * CELL * 3;
-      if (words) blockRowWords(words, base + (o >> 2), rowWords, n, out, r * cols + span[0]!);
-      else blockRowBytes(data, o, stride, n, out, r * cols + span[0]!);
+      blockRow(data, words, r * CELL * stride + span[0]! * CELL * 3, stride, n, out, r * cols + span[0]!);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Track } from '../tracking/track.js';
-import { intersectionArea } from './geometry.js';
+import { iou } from '../vision/nms.js';
 import type { Box } from './object-scene.js';
 
 /**
@@ -23,9 +23,7 @@ export class HandedBoxes {
       this.boxes.set(t.id, { x1: t.bx1, y1: t.by1, x2: t.bx2, y2: t.by2 });
       return false;
     }
-    const inter = intersectionArea(t.bx1, t.by1, t.bx2, t.by2, b.x1, b.y1, b.x2, b.y2);
-    const union = (t.bx2 - t.bx1) * (t.by2 - t.by1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter;
-    return inter < PASSING_IOU * union;
+    return iou(t.bx1, t.by1, t.bx2, t.by2, b.x1, b.y1, b.x2, b.y2) < PASSING_IOU;
   }
 
   /** Forgets the tracks not in `leftOut` (this frame's left-out tracks, each asked passingOver). */

@@ -74,3 +74,22 @@ export function blockRowBytes(
     out[at + c] = whole ? sum >> 6 : sum * BLOCK_NORM;
   }
 }
+
+/**
+ * The grey means of `n` blocks side by side, the first one's top-left pixel byte `o` of `data`, rows
+ * `stride` bytes apart, into `out` from `at` on (`whole` as blockRowWords): from `words` (frameWords of
+ * `data` and `stride`) when given, else byte by byte.
+ */
+export function blockRow(
+  data: Uint8Array,
+  words: Int32Array | undefined,
+  o: number,
+  stride: number,
+  n: number,
+  out: Float32Array | Uint8Array,
+  at: number,
+  whole = false,
+): void {
+  if (words) blockRowWords(words, (data.byteOffset + o) >> 2, stride >> 2, n, out, at, whole);
+  else blockRowBytes(data, o, stride, n, out, at, whole);
+}

@@ -1,6 +1,6 @@
 import type { FrameGeometry } from '../camera/frame.js';
 import type { CameraConfig } from '../config/schema.js';
-import { blockRowBytes, blockRowWords, CELL, frameWords } from './block-sums.js';
+import { blockRow, CELL, frameWords } from './block-sums.js';
 import { inAnyPolygon, type Polygon } from './polygon.js';
 
 export type MotionSettings = CameraConfig['detect']['motion'];
@@ -165,11 +165,7 @@ function regionCells(
   cur: Uint8Array,
   firstCell: number,
 ): void {
-  const rowWords = stride >> 2;
-  const base = data.byteOffset >> 2;
   for (let r = 0; r < rows; r++) {
-    const rowBase = (firstRow + r * CELL) * stride;
-    if (words) blockRowWords(words, base + (rowBase >> 2), rowWords, cols, cur, firstCell + r * cols, true);
-    else blockRowBytes(data, rowBase, stride, cols, cur, firstCell + r * cols, true);
+    blockRow(data, words, (firstRow + r * CELL) * stride, stride, cols, cur, firstCell + r * cols, true);
   }
 }

@@ -127,16 +127,7 @@ export class RecentCrossings {
         dt <= DUP_MS &&
         (alike || classGroup(r.cls) === group) &&
         line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP;
-      const oneRider =
-        !twoBoxes &&
-        !birth &&
-        !r.birth &&
-        t !== undefined &&
-        tracks !== undefined &&
-        group === TWO_WHEELER_GROUP &&
-        classGroup(r.cls) === group &&
-        seenOnOne(t, r.trackId, tracks, ONE_BOX);
-      if (again || twoBoxes || oneRider) {
+      if (again || twoBoxes || oneRider(r, birth, group, t, tracks)) {
         line.uncount(ev);
         this.standsFor(r, id);
         return true;
@@ -145,14 +136,12 @@ export class RecentCrossings {
     // A third box on a two-wheeler whose second box's crossing was taken back as the first's (a track on
     // the rider's torso, on the whole, on the bike; Jakarta at 0.8, three lines on the camera, every
     // frame): on that second box now, it is that two-wheeler again.
-    if (!birth && t && tracks && group === TWO_WHEELER_GROUP) {
-      for (const a of this.aliases) {
-        if (a.dir !== dir || a.birth || a.trackId === id || pts - a.pts > BIRTH_DUP_MS) continue;
-        if (classGroup(a.cls) !== group || !seenOnOne(t, a.trackId, tracks, ONE_BOX)) continue;
-        line.uncount(ev);
-        this.standsFor(a, id);
-        return true;
-      }
+    for (const a of this.aliases) {
+      if (a.dir !== dir || a.trackId === id || pts - a.pts > BIRTH_DUP_MS) continue;
+      if (!oneRider(a, birth, group, t, tracks)) continue;
+      line.uncount(ev);
+      this.standsFor(a, id);
+      return true;
     }
     if (t && t.meanScore >= SURE_HOST)
       this.takeBackParts(line, ev, group, x1, y1, x2, y2, classes, t, tracks);
@@ -211,4 +200,26 @@ export class RecentCrossings {
       q.ev = undefined;
     }
   }
+}
+
+/**
+ * Whether a two-wheeler crossing the line seen (not `birth`), of class group `group`, by `t` is the rider
+ * counted as `r` (also crossed seen): `r`'s track is matched now on the same box as `t` (ONE_BOX).
+ */
+function oneRider(
+  r: RecentCount,
+  birth: boolean,
+  group: number,
+  t: Track | undefined,
+  tracks: readonly Track[] | undefined,
+): boolean {
+  return (
+    !birth &&
+    !r.birth &&
+    t !== undefined &&
+    tracks !== undefined &&
+    group === TWO_WHEELER_GROUP &&
+    classGroup(r.cls) === group &&
+    seenOnOne(t, r.trackId, tracks, ONE_BOX)
+  );
 }
