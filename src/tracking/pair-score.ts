@@ -4,7 +4,7 @@ import type { Detection } from '../vision/detection.js';
 import { iou } from '../vision/nms.js';
 import { bufferedIou, overlapAlongMotion } from './association.js';
 import { KEEP_LOW_SIZE } from './keep-low.js';
-import { nearingAhead, SIZE_STEP, sizeRatio } from './size-step.js';
+import { cutByFrame, nearingAhead, SIZE_STEP, sizeRatio } from './size-step.js';
 import { followedByTentative } from './tentative-claim.js';
 import { classGroup, type Track } from './track.js';
 import type { TrackerOptions } from './tracker-options.js';
@@ -97,6 +97,18 @@ export class PairScore {
     // A coasting track is re-found on a box of about its own size only: a much larger or smaller one is
     // another object. Unless it is a vehicle nearing the camera, missed for a moment (nearingAhead).
     if (lost && sizeRatio(t, d) > SIZE_STEP && (standing || !nearingAhead(t, d))) s = 0;
+    // Nor is a car's, bus's or lorry's, tracked or lost, on a faint box (ByteTrack's second stage) much
+    // smaller than its own (smallerPart) that the picture's edge does not cut: that is another road user
+    // beside it, or part of one. In a Jakarta queue a car's track went on along a rider's faint boxes at
+    // half its width and crossed the line as a "car" with the rider.
+    if (
+      !t.rider &&
+      group === VEHICLE_GROUP &&
+      d.score < o.highScore &&
+      smallerPart(t, d, standing) &&
+      !cutByFrame(d)
+    )
+      s = 0;
     // Only where it could decide a pair: below the threshold the pair is never taken.
     if (
       fresh &&
@@ -170,4 +182,15 @@ function detectorAgrees(t: Track, d: Detection, ratio: number, group: number): b
   if (classGroup(d.cls) !== group) return false;
   if (!Number.isNaN(ratio)) return ratio >= CAR_WIDE;
   return d.x2 - d.x1 >= t.kf.w;
+}
+
+/**
+ * Whether detection `d` is smaller than track `t`'s box by more than SIZE_STEP: narrower (a road user
+ * beside the vehicle, or a part of one), or, for a track not `standing`, shorter. A standing vehicle's
+ * shorter box of its width is the vehicle itself with its shadow no longer in it: at the junction a
+ * stopped car's track whose box had grown with its shadow lost its car, whose place then looked like a
+ * new object on the road.
+ */
+function smallerPart(t: Track, d: Detection, standing: boolean): boolean {
+  return (d.x2 - d.x1) * SIZE_STEP < t.kf.w || (!standing && (d.y2 - d.y1) * SIZE_STEP < t.kf.h);
 }

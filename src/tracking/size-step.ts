@@ -49,3 +49,11 @@ export function nearingAhead(t: Track, d: Detection): boolean {
     ((d.x1 + d.x2) / 2 - kf.cx) * kf.vx + ((d.y1 + d.y2) / 2 - kf.cy) * kf.vy > 0
   );
 }
+
+/** Within this of the picture's edge, a box is cut by it: its size is not the road user's. */
+const FRAME_EDGE = 0.005;
+
+/** Whether detection `d` touches the picture's edge (part of the road user is out of view). */
+export function cutByFrame(d: Detection): boolean {
+  return d.x1 <= FRAME_EDGE || d.y1 <= FRAME_EDGE || d.x2 >= 1 - FRAME_EDGE || d.y2 >= 1 - FRAME_EDGE;
+}
