@@ -101,7 +101,7 @@ export class CameraAnalytics {
       : undefined;
     this.incidents = new IncidentBook({ cameraId: camera.id });
     this.ctx = new FrameContext(camera.id, this.zones, this.infos, this.incidents);
-    this.crossings = new LineCrossings(camera);
+    this.crossings = new LineCrossings(camera, (y2) => this.twoWheelers.heightAtRow(y2));
     this.lines = this.crossings.lines;
     const crossings = this.crossings;
     this.intervals = new CountIntervals(

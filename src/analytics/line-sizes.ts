@@ -171,6 +171,14 @@ export class TwoWheelerSizes {
     });
   }
 
+  /**
+   * Height (fraction of the picture) of a two-wheeler with its rider whose box ends on row `y2`, fitted to
+   * the two-wheelers' own boxes (RowSizeModel.fitAt); NaN until enough were seen.
+   */
+  heightAtRow(y2: number): number {
+    return this.model.fitAt(y2);
+  }
+
   /** Where two-wheeler heights come from now, if anywhere. */
   private basis(): LineSize['from'] {
     if (Number.isFinite(this.model.at(0.5))) return 'two-wheelers';

@@ -106,6 +106,17 @@ export class RowSizeModel {
     return p > 0 ? p : 0;
   }
 
+  /**
+   * The size at bottom row `y2` the fit gives once it has its boxes, whether or not most boxes follow it
+   * now (where many are parts of road users, the fit, made of boxes near it, still holds the whole ones);
+   * NaN before.
+   */
+  fitAt(y2: number): number {
+    if (!this.fitted || this.n < this.opts.minSamples) return Number.NaN;
+    const p = this.a + this.b * y2;
+    return p > 0 ? p : 0;
+  }
+
   /** A box's size over the size at its bottom row; NaN when unknown (not ready, box cut by the edge). */
   ratio(x1: number, y1: number, x2: number, y2: number): number {
     if (!this.ready || this.cut(x1, y1, x2, y2)) return Number.NaN;

@@ -53,13 +53,17 @@ export class LineCrossings implements FrameRule {
   /** The tracks of the frame being handled (a line's flow asks how faint another track is). */
   private frameTracks: readonly Track[] = [];
 
-  constructor(camera: Pick<CameraConfig, 'id' | 'lines'>) {
+  constructor(
+    camera: Pick<CameraConfig, 'id' | 'lines'>,
+    /** Height of a two-wheeler with its rider whose box ends on row y2 (NaN: not known yet). */
+    riderHeight: (y2: number) => number = () => Number.NaN,
+  ) {
     const faint = (id: number) => {
       const t = findTrack(this.frameTracks, id);
       return t !== undefined && faintTrack(t);
     };
     this.lines = camera.lines.map((l) => new LineCounter(camera.id, l, faint));
-    this.recent = this.lines.map(() => new RecentCrossings());
+    this.recent = this.lines.map(() => new RecentCrossings(riderHeight));
   }
 
   update(tracks: readonly Track[], ctx: FrameContext): void {

@@ -7,7 +7,7 @@ import type { CrossingClasses } from '../crossing-classes.js';
 import type { LineCrossing } from '../events.js';
 import { intersectionArea } from '../geometry.js';
 import type { LineCounter } from '../line-counter.js';
-import { aboutAsWide, seenApart, seenOnOne } from './track-relations.js';
+import { aboutAsWide, seenApart, seenOnOne, seenStacked, stacked } from './track-relations.js';
 
 /**
  * Two tracks crossing a line the same way within DUP_MS of each other, their boxes overlapping DUP_OVERLAP
@@ -34,6 +34,15 @@ const DUP_OVERLAP = 0.6;
  * every frame, two riders side by side).
  */
 const ONE_BOX = 0.6;
+/**
+ * ... or on a box in its column, the two together no taller than STACKED riders' heights at their row
+ * (learnt from the two-wheelers' boxes), both now and when the earlier one crossed: the rider's torso and
+ * bike, or the whole and a part. On Jakarta at 0.8, every frame, a track on a rider's upper part slid onto
+ * the bike and crossed 0.32 s after the track on the whole. Stacked now alone is not enough: in a chain of
+ * riders a track slides onto the rider behind after crossing (two riders joined at 18 s). Two riders nose
+ * to tail span 1.5 riders or more.
+ */
+const STACKED = 1.2;
 /**
  * A crossing by a faint track (its boxes scored below FAINT_PART on average) lying PART_INSIDE or more
  * inside the box of a sure track (SURE_HOST or more) of its class group that crosses the same way less than
@@ -66,7 +75,12 @@ interface RecentCount {
   ev: LineCrossing | undefined;
   /** Mean score of its track's boxes when it counted (-1: counted at the track's end). */
   score: number;
+  /** Tracks seen stacked with its track when it counted (STACKED), up to PARTNERS of them; -1: none. */
+  partners: Int32Array;
 }
+
+/** Tracks remembered as stacked with a crossing's track (a rider's parts: two or three boxes). */
+const PARTNERS = 3;
 
 /** One line's crossings counted lately, oldest first (RECENT of them). */
 export class RecentCrossings {
@@ -76,15 +90,24 @@ export class RecentCrossings {
    * oldest first (RECENT of them).
    */
   private readonly aliases: RecentCount[] = [];
+  /** How tall one rider's parts may span together at a row (STACKED riders' heights). */
+  private readonly oneRiderTall: (y2: number) => number;
+
+  constructor(
+    /** Height of a two-wheeler with its rider whose box ends on row y2 (NaN: not known yet). */
+    riderHeight: (y2: number) => number = () => Number.NaN,
+  ) {
+    this.oneRiderTall = (y2) => STACKED * riderHeight(y2);
+  }
 
   /**
    * Whether a crossing the line just counted for `t` is a vehicle another track counted the same way less
    * than DUP_MS ago, on an overlapping box, or — when either was counted for being first seen past the
    * line — less than BIRTH_DUP_MS ago within a box width along the line, unless that track is seen at once
    * apart from `t`, or, two-wheelers both seen crossing, less than BIRTH_DUP_MS ago by a track on the same
-   * box as `t` now (ONE_BOX) (then the count is taken back); else it is remembered (`classes` holds the crossings
-   * whose class settles: a faint part's, FAINT_PART, is dropped there). No `t`: counted at the track's
-   * end. A person track is never seen apart: a rider whose bike a car hides is seen as a person only, and a
+   * box as `t` now (ONE_BOX) or stacked with it now and then (STACKED) (then the count is taken back);
+   * else it is remembered (`classes` holds the crossings whose class settles: a faint part's, FAINT_PART,
+   * is dropped there). No `t`: counted at the track's end. A person track is never seen apart: a rider whose bike a car hides is seen as a person only, and a
    * person counted at a carriageway line must be sure.
    */
   countedTwice(
@@ -127,7 +150,7 @@ export class RecentCrossings {
         dt <= DUP_MS &&
         (alike || classGroup(r.cls) === group) &&
         line.alongOverlap(x1, y1, x2, y2, r.x1, r.y1, r.x2, r.y2) >= DUP_OVERLAP;
-      if (again || twoBoxes || oneRider(r, birth, group, t, tracks)) {
+      if (again || twoBoxes || oneRider(r, birth, group, t, tracks, this.oneRiderTall)) {
         line.uncount(ev);
         this.standsFor(r, id);
         return true;
@@ -157,6 +180,15 @@ export class RecentCrossings {
     r.cls = ev.cls;
     r.ev = ev;
     r.score = t ? t.meanScore : -1;
+    r.partners ??= new Int32Array(PARTNERS);
+    r.partners.fill(-1);
+    if (t && tracks && group === TWO_WHEELER_GROUP && t.matched) {
+      let n = 0;
+      for (let i = 0; i < tracks.length && n < PARTNERS; i++) {
+        const o = tracks[i]!;
+        if (o !== t && o.matched && stacked(t, o, DUP_OVERLAP, this.oneRiderTall)) r.partners[n++] = o.id;
+      }
+    }
     recent.push(r);
     return false;
   }
@@ -212,6 +244,7 @@ function oneRider(
   group: number,
   t: Track | undefined,
   tracks: readonly Track[] | undefined,
+  tall?: (y2: number) => number,
 ): boolean {
   return (
     !birth &&
@@ -220,6 +253,9 @@ function oneRider(
     tracks !== undefined &&
     group === TWO_WHEELER_GROUP &&
     classGroup(r.cls) === group &&
-    seenOnOne(t, r.trackId, tracks, ONE_BOX)
+    (seenOnOne(t, r.trackId, tracks, ONE_BOX) ||
+      (tall !== undefined &&
+        r.partners.includes(t.id) &&
+        seenStacked(t, r.trackId, tracks, DUP_OVERLAP, tall)))
   );
 }

@@ -146,6 +146,31 @@ export function seenOnOne(t: Track, otherId: number, tracks: readonly Track[], s
   return inter > 0 && inter >= share * large;
 }
 
+/**
+ * Whether boxes `a` and `b` (their latest detections) lie in one column (their widths overlapping `share`
+ * or more of the narrower) and together span no taller than `tall` at their bottom row (a fraction of the
+ * picture): parts of one road user, one above the other.
+ */
+export function stacked(a: Track, b: Track, share: number, tall: (y2: number) => number): boolean {
+  const across = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+  if (across <= 0 || across < share * Math.min(a.x2 - a.x1, b.x2 - b.x1)) return false;
+  const y1 = Math.min(a.y1, b.y1);
+  const y2 = Math.max(a.y2, b.y2);
+  return y2 - y1 <= tall(y2);
+}
+
+/** Whether track `otherId` is matched in this frame, as `t` is, on a box stacked with `t`'s (stacked). */
+export function seenStacked(
+  t: Track,
+  otherId: number,
+  tracks: readonly Track[],
+  share: number,
+  tall: (y2: number) => number,
+): boolean {
+  const o = seenWith(t, otherId, tracks);
+  return o !== undefined && stacked(t, o, share, tall);
+}
+
 /** Two extents within SIZE_STEP of each other (neither empty). */
 export function aboutAsWide(a: number, b: number): boolean {
   return Math.min(a, b) > 0 && Math.max(a, b) <= SIZE_STEP * Math.min(a, b);
