@@ -81,6 +81,7 @@ interface RecentCount {
 
 /** Tracks remembered as stacked with a crossing's track (a rider's parts: two or three boxes). */
 const PARTNERS = 3;
+const NO_PARTNERS = new Int32Array(0);
 
 /** One line's crossings counted lately, oldest first (RECENT of them). */
 export class RecentCrossings {
@@ -107,8 +108,9 @@ export class RecentCrossings {
    * apart from `t`, or, two-wheelers both seen crossing, less than BIRTH_DUP_MS ago by a track on the same
    * box as `t` now (ONE_BOX) or stacked with it now and then (STACKED) (then the count is taken back);
    * else it is remembered (`classes` holds the crossings whose class settles: a faint part's, FAINT_PART,
-   * is dropped there). No `t`: counted at the track's end. A person track is never seen apart: a rider whose bike a car hides is seen as a person only, and a
-   * person counted at a carriageway line must be sure.
+   * is dropped there). No `t`: counted at the track's end. A person track is never seen apart: a rider
+   * whose bike a car hides is seen as a person only, and a person counted at a carriageway line must be
+   * sure.
    */
   countedTwice(
     line: LineCounter,
@@ -199,6 +201,8 @@ export class RecentCrossings {
     Object.assign(a, r);
     a.trackId = id;
     a.ev = undefined;
+    // Not `r`'s array (refilled when `r` is reused): an alias is never judged stacked (oneRider).
+    a.partners = NO_PARTNERS;
     this.aliases.push(a);
   }
 
