@@ -101,9 +101,7 @@ export class RowSizeModel {
 
   /** The size at bottom row `y2`; NaN when not ready, 0 at and above the horizon the fit puts there. */
   at(y2: number): number {
-    if (!this.ready) return Number.NaN;
-    const p = this.a + this.b * y2;
-    return p > 0 ? p : 0;
+    return this.ready ? this.fitAt(y2) : Number.NaN;
   }
 
   /**

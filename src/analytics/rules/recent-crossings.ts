@@ -240,7 +240,9 @@ export class RecentCrossings {
 
 /**
  * Whether a two-wheeler crossing the line seen (not `birth`), of class group `group`, by `t` is the rider
- * counted as `r` (also crossed seen): `r`'s track is matched now on the same box as `t` (ONE_BOX).
+ * counted as `r` (also crossed seen): `r`'s track is matched now on the same box as `t` (ONE_BOX), or,
+ * given `tall` (how tall one rider's parts may span at a row), stacked with `t` now and when `r` counted
+ * (`r.partners`, STACKED).
  */
 function oneRider(
   r: RecentCount,
